@@ -1,0 +1,169 @@
+package dev.hearth.symbolizer;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.function.UnaryOperator;
+
+/**
+ * Address ranges with names, kept compact: sorted primitive arrays and one byte pool for all names.
+ * Immutable once built; shared between processes and threads. Display names (demangled, readable)
+ * are computed on first lookup and kept, so warm lookups allocate nothing.
+ */
+final class SymbolTable {
+    /** How far a last symbol without a size is taken to reach (a page), lacking anything better. */
+    private static final long LAST_SYMBOL_SPAN = 4096;
+    static final SymbolTable EMPTY = new Builder().build();
+
+    private final long[] starts;
+    private final long[] ends;
+    private final int[] nameOffsets; // names[i] = pool[nameOffsets[i] .. nameOffsets[i + 1])
+    private final byte[] pool;
+    private final int[] groups;
+    private volatile String[] display;
+
+    private SymbolTable(long[] starts, long[] ends, int[] nameOffsets, byte[] pool, int[] groups) {
+        this.starts = starts;
+        this.ends = ends;
+        this.nameOffsets = nameOffsets;
+        this.pool = pool;
+        this.groups = groups;
+    }
+
+    int size() { return starts.length; }
+
+    /** Index of the symbol that covers {@code addr}, or -1. */
+    int find(long addr) {
+        int i = floor(starts, addr);
+        // A symbol may lie inside a larger one (aliases, local labels); look back a little for a cover.
+        for (int j = i, stop = Math.max(0, i - 4); j >= 0 && j >= stop; j--) {
+            if (Long.compareUnsigned(addr, ends[j]) < 0) return j;
+        }
+        return -1;
+    }
+
+    /** Index of the last element of unsigned-sorted {@code sorted} that is at most {@code key}, or -1. */
+    static int floor(long[] sorted, long key) {
+        int lo = 0, hi = sorted.length - 1, found = -1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            if (Long.compareUnsigned(sorted[mid], key) <= 0) { found = mid; lo = mid + 1; } else hi = mid - 1;
+        }
+        return found;
+    }
+
+    long start(int i) { return starts[i]; }
+
+    long end(int i) { return ends[i]; }
+
+    /** The caller's grouping of a symbol, such as the kernel module it belongs to. */
+    int group(int i) { return groups[i]; }
+
+    String rawName(int i) {
+        return new String(pool, nameOffsets[i], nameOffsets[i + 1] - nameOffsets[i], StandardCharsets.UTF_8);
+    }
+
+    /** The name transformed by {@code transform}, computed once per symbol. */
+    String displayName(int i, UnaryOperator<String> transform) {
+        String[] d = display;
+        if (d == null) {
+            synchronized (this) {
+                if (display == null) display = new String[starts.length];
+                d = display;
+            }
+        }
+        String s = d[i];
+        if (s == null) d[i] = s = transform.apply(rawName(i));
+        return s;
+    }
+
+    /** Approximate heap bytes held, not counting display names computed so far. */
+    long bytes() {
+        return 16L * 5 + 8L * starts.length * 2 + 4L * nameOffsets.length + pool.length + 4L * groups.length
+                + (display == null ? 0 : 4L * display.length);
+    }
+
+    /**
+     * Collects symbols in any order. Where several start at one address the one with the lowest rank
+     * wins; a symbol without a size ends where the next one starts.
+     */
+    static final class Builder {
+        private long[] starts = new long[1024];
+        private long[] sizes = new long[1024];
+        private int[] ranks = new int[1024];
+        private int[] nameOffsets = new int[1025];
+        private int[] groups = new int[1024];
+        private byte[] pool = new byte[16 * 1024];
+        private int n;
+        private int poolLen;
+
+        Builder add(long start, long size, String name, int rank, int group) {
+            byte[] b = name.getBytes(StandardCharsets.UTF_8);
+            return add(start, size, b, 0, b.length, rank, group);
+        }
+
+        Builder add(long start, long size, byte[] name, int off, int len, int rank, int group) {
+            if (n == starts.length) {
+                int cap = n * 2;
+                starts = Arrays.copyOf(starts, cap);
+                sizes = Arrays.copyOf(sizes, cap);
+                ranks = Arrays.copyOf(ranks, cap);
+                groups = Arrays.copyOf(groups, cap);
+                nameOffsets = Arrays.copyOf(nameOffsets, cap + 1);
+            }
+            if (poolLen + len > pool.length) pool = Arrays.copyOf(pool, Math.max(pool.length * 2, poolLen + len));
+            System.arraycopy(name, off, pool, poolLen, len);
+            starts[n] = start;
+            sizes[n] = size;
+            ranks[n] = rank;
+            groups[n] = group;
+            nameOffsets[n] = poolLen;
+            poolLen += len;
+            n++;
+            return this;
+        }
+
+        int count() { return n; }
+
+        SymbolTable build() {
+            Integer[] order = new Integer[n];
+            for (int i = 0; i < n; i++) order[i] = i;
+            Arrays.sort(order, (a, b) -> {
+                int c = Long.compareUnsigned(starts[a], starts[b]);
+                return c != 0 ? c : Integer.compare(ranks[a], ranks[b]);
+            });
+            int m = 0;
+            for (int k = 0; k < n; k++) {
+                if (k > 0 && starts[order[k]] == starts[order[k - 1]]) continue;
+                order[m++] = order[k];
+            }
+            long[] s = new long[m];
+            long[] e = new long[m];
+            int[] g = new int[m];
+            int[] offs = new int[m + 1];
+            int total = 0;
+            for (int k = 0; k < m; k++) total += nameLen(order[k]);
+            byte[] p = new byte[total];
+            int at = 0;
+            for (int k = 0; k < m; k++) {
+                int i = order[k];
+                s[k] = starts[i];
+                g[k] = groups[i];
+                offs[k] = at;
+                int len = nameLen(i);
+                System.arraycopy(pool, nameOffsets[i], p, at, len);
+                at += len;
+            }
+            offs[m] = at;
+            for (int k = 0; k < m; k++) {
+                long size = sizes[order[k]];
+                if (size > 0) e[k] = s[k] + size;
+                else e[k] = k + 1 < m ? s[k + 1] : s[k] + LAST_SYMBOL_SPAN;
+            }
+            return new SymbolTable(s, e, offs, p, g);
+        }
+
+        private int nameLen(int i) {
+            return (i + 1 < n ? nameOffsets[i + 1] : poolLen) - nameOffsets[i];
+        }
+    }
+}

@@ -1,0 +1,20 @@
+package dev.hearth.symbolizer;
+
+import java.time.Duration;
+
+/**
+ * @param askJvmForPerfMap          ask HotSpot JVMs (JDK 17+) to write their perf map through the Attach API
+ * @param maxCachedBinaries         how many binaries' symbol tables stay cached (least recently used go first)
+ * @param perfMapRefreshMinInterval shortest time between two re-reads (and re-requests) of one JVM's perf map
+ */
+public record SymbolizerOptions(boolean askJvmForPerfMap, int maxCachedBinaries, Duration perfMapRefreshMinInterval) {
+    public SymbolizerOptions {
+        if (maxCachedBinaries < 1) throw new IllegalArgumentException("maxCachedBinaries must be at least 1, got " + maxCachedBinaries);
+        if (perfMapRefreshMinInterval == null || perfMapRefreshMinInterval.isNegative())
+            throw new IllegalArgumentException("perfMapRefreshMinInterval must be zero or positive");
+    }
+
+    public static SymbolizerOptions defaults() {
+        return new SymbolizerOptions(true, 256, Duration.ofSeconds(10));
+    }
+}
