@@ -1,0 +1,65 @@
+package dev.hearth.pprof;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.hearth.pprof.proto.Profile;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+
+/** Bytes ↔ profile: gzip when asked, a cap on decompressed size, and validation on the way in. */
+public final class ProfileCodec {
+    public static final long DEFAULT_MAX_DECOMPRESSED = 64L << 20;
+
+    private ProfileCodec() {}
+
+    /** Reads a pprof body, gzipped or not, and validates it. */
+    public static Profile decode(byte[] body, long maxDecompressedBytes) throws InvalidProfileException {
+        byte[] raw = isGzip(body) ? gunzip(body, maxDecompressedBytes) : body;
+        if (raw.length > maxDecompressedBytes) {
+            throw new InvalidProfileException("profile is " + raw.length + " bytes, over the limit of " + maxDecompressedBytes);
+        }
+        Profile p;
+        try {
+            p = Profile.parseFrom(raw);
+        } catch (InvalidProtocolBufferException e) {
+            throw new InvalidProfileException("not a pprof profile: " + e.getMessage(), e);
+        }
+        ProfileValidator.validate(p);
+        return p;
+    }
+
+    public static byte[] encodeGzip(Profile p) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+            p.writeTo(gz);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    public static boolean isGzip(byte[] body) {
+        return body.length >= 2 && (body[0] & 0xff) == 0x1f && (body[1] & 0xff) == 0x8b;
+    }
+
+    /** Decompresses, refusing to expand past {@code max} bytes (gzip bombs). */
+    public static byte[] gunzip(byte[] body, long max) throws InvalidProfileException {
+        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(body))) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(body.length * 4, 1 << 20));
+            byte[] buf = new byte[64 << 10];
+            long total = 0;
+            for (int n; (n = in.read(buf)) > 0; ) {
+                total += n;
+                if (total > max) throw new InvalidProfileException("decompressed body exceeds the limit of " + max + " bytes");
+                out.write(buf, 0, n);
+            }
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new InvalidProfileException("corrupt gzip body: " + e.getMessage(), e);
+        }
+    }
+}
