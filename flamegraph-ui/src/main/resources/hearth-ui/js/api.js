@@ -1,0 +1,67 @@
+// The collector's HTTP API (see the API table in the design): URLs are built here, failures
+// become sentences a person can act on.
+
+export class ApiError extends Error {
+  constructor(message, status) {
+    super(message);
+    this.status = status; // 0 when the collector could not be reached
+  }
+}
+
+export function apiUrl(base, path, params) {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params || {})) {
+    if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
+  }
+  const s = q.toString();
+  return `${base}/api/v1/${path}${s ? '?' + s : ''}`;
+}
+
+// Parameters of a merged query: service, type, window, label matchers.
+export function queryParams(service, type, win, labels) {
+  return { service, type, from: win.from, until: win.until, labels };
+}
+
+export function diffParams(service, type, win, labels, baseWin, baseLabels) {
+  return {
+    service, type, from: win.from, until: win.until, labels,
+    baseFrom: baseWin.from, baseUntil: baseWin.until, baseLabels,
+  };
+}
+
+export function createApi(base = '', fetchFn = (...a) => fetch(...a)) {
+  async function get(path, params) {
+    const url = apiUrl(base, path, params);
+    let res;
+    try {
+      res = await fetchFn(url, { headers: { accept: 'application/json' } });
+    } catch (e) {
+      throw new ApiError(`The collector is unreachable (${e.message}). Is it running?`, 0);
+    }
+    let body = null;
+    try { body = await res.json(); } catch { /* a non-JSON error page */ }
+    if (!res.ok) {
+      const why = body && body.error ? body.error : `HTTP ${res.status}`;
+      throw new ApiError(`The collector answered ${res.status}: ${why}`, res.status);
+    }
+    if (body === null) throw new ApiError(`The collector sent an unreadable answer for ${path}`, res.status);
+    return body;
+  }
+  return {
+    services: () => get('services'),
+    labelValues: (service, key) => get('labels', { service, key }),
+    flamegraph: (p) => get('flamegraph', p),
+    diff: (p) => get('diff', p),
+    timeline: (p, step) => get('timeline', { ...p, step }),
+    pprofUrl: (p) => apiUrl(base, 'pprof', p),
+  };
+}
+
+// /api/v1/services → [{name, types: [..], labels: [..]}], sorted by name.
+export function normalizeServices(body) {
+  const list = Array.isArray(body) ? body : (body && body.services) || [];
+  return list
+    .map((s) => (typeof s === 'string' ? { name: s } : s))
+    .map((s) => ({ name: String(s.name), types: (s.types || []).map(String), labels: (s.labels || []).map(String) }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}

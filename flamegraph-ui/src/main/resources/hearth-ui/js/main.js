@@ -1,0 +1,383 @@
+// The page: wires controls, the URL state, the collector API and the views together.
+// Logic lives in the pure modules; this file only moves data between them and the DOM.
+
+import { createApi, queryParams, diffParams, normalizeServices } from './api.js';
+import { parseState, stateToQuery } from './state-url.js';
+import { PRESETS, resolveWindow, stepFor, formatTime } from './time-range.js';
+import { flatten, pathOf, findPath } from './tree.js';
+import { matcher, mark, matchedShare, exactPattern } from './search.js';
+import { diffWeights } from './diff.js';
+import { topFunctions } from './top.js';
+import { sandwich } from './sandwich.js';
+import { frameInfo } from './frame-info.js';
+import { formatPercent, formatValue } from './format.js';
+import { FlameView } from './flame-view.js';
+import { TimelineView } from './timeline-view.js';
+import { renderTable } from './table-view.js';
+import { renderLegend } from './legend.js';
+
+const $ = (id) => document.getElementById(id);
+const api = createApi('');
+let state = parseState(location.search);
+let services = [];
+let data = null; // {t, weight, unit, win, base}
+let loadedKey = null;
+let seq = 0;
+let dragTarget = 'window';
+
+const main = new FlameView($('flame'));
+const callersView = new FlameView($('callers'));
+const calleesView = new FlameView($('callees'));
+const timeline = new TimelineView($('timeline'), (from, until) => {
+  if (dragTarget === 'base') update({ baseFrom: String(from), baseUntil: String(until) });
+  else update({ from: String(from), until: String(until), zoom: [] });
+});
+
+// ---- state ----
+
+function update(patch, push = true) {
+  state = { ...state, ...patch };
+  const url = location.pathname + stateToQuery(state);
+  if (push) history.pushState(null, '', url); else history.replaceState(null, '', url);
+  sync();
+}
+
+window.addEventListener('popstate', () => { state = parseState(location.search); sync(); });
+
+// Fields that need new data from the collector; everything else only redraws.
+function dataKey(s) {
+  return JSON.stringify([s.service, s.type, s.from, s.until, s.labels, s.diff, s.diff && [s.baseFrom, s.baseUntil, s.baseLabels]]);
+}
+
+function sync() {
+  syncControls();
+  const key = dataKey(state);
+  if (key !== loadedKey) { loadedKey = key; load(); } else draw();
+}
+
+function setStatus(status, message = '') {
+  document.body.dataset.status = status;
+  $('message').textContent = message;
+}
+
+// ---- loading ----
+
+async function loadServices() {
+  setStatus('loading', 'Loading services…');
+  try {
+    services = normalizeServices(await api.services());
+  } catch (e) {
+    setStatus('error', e.message);
+    return false;
+  }
+  if (!services.length) {
+    setStatus('empty', 'The collector holds no profiles yet. Start an agent (./hearth agent) and come back in a minute.');
+    return false;
+  }
+  const svc = services.find((s) => s.name === state.service) || services[0];
+  const type = svc.types.includes(state.type) ? state.type : svc.types[0] || '';
+  if (svc.name !== state.service || type !== state.type) {
+    state = { ...state, service: svc.name, type };
+    history.replaceState(null, '', location.pathname + stateToQuery(state));
+  }
+  return true;
+}
+
+async function load() {
+  const my = ++seq;
+  const now = Date.now();
+  const win = resolveWindow(state.from, state.until, now);
+  if (win.error) return setStatus('error', `Window: ${win.error}.`);
+  let base = null;
+  if (state.diff) {
+    base = resolveWindow(state.baseFrom || state.from, state.baseUntil || state.until, now);
+    if (base.error) return setStatus('error', `Baseline window: ${base.error}.`);
+  }
+  setStatus('loading', '');
+  const p = queryParams(state.service, state.type, win, state.labels);
+  const step = stepFor(win.from, win.until);
+  try {
+    const treeReq = state.diff
+      ? api.diff(diffParams(state.service, state.type, win, state.labels, base, state.baseLabels || state.labels))
+      : api.flamegraph(p);
+    const [tree, tl] = await Promise.all([treeReq, api.timeline(p, step)]);
+    if (my !== seq) return;
+    const t = flatten(tree.root);
+    data = { t, weight: t.diff ? diffWeights(t) : t.total, unit: tree.unit, win, base, top: null, sw: null };
+    timeline.set(tl.points || [], step, win, base);
+    $('download').href = api.pprofUrl(p);
+    draw();
+  } catch (e) {
+    if (my !== seq) return;
+    data = null;
+    setStatus('error', e.message);
+  }
+}
+
+// ---- drawing ----
+
+function isEmpty(t) {
+  return !(t.total[0] > 0) && !(t.diff && t.baseTotal[0] > 0);
+}
+
+function draw() {
+  if (!data) return;
+  const { t, unit, win } = data;
+  renderLegend($('legend'), t.diff, state.palette);
+  if (isEmpty(t)) {
+    const labels = state.labels ? ` with ${state.labels}` : '';
+    setStatus('empty', `No data for ${state.service} · ${state.type}${labels} between ${formatTime(win.from)} and ${formatTime(win.until)}. Try a wider window or fewer filters.`);
+    return;
+  }
+  setStatus('ready', '');
+  const content = $('content');
+  content.dataset.view = state.view;
+
+  const m = matcher(state.q, state.re);
+  $('search').classList.toggle('invalid', Boolean(m && m.error));
+  const marks = mark(t, m);
+  const focus = findPath(t, state.zoom);
+  const share = m && !m.error ? matchedShare(t, marks) : null;
+  $('match-share').textContent = m && m.error ? m.error
+    : share === null ? '' : `matched: ${formatPercent(share)} of ${formatValue(t.total[0], unit)}`;
+
+  if (state.view !== 'table' && state.view !== 'sandwich') {
+    if (main.t !== t) main.setTree(t, data.weight);
+    main.setFocus(focus);
+    main.setMarks(m ? marks : null);
+    main.setOrient(state.orient);
+    main.setPalette(state.palette);
+    main.render($('graph-panel').clientWidth);
+  }
+  if (state.view !== 'graph') {
+    data.top = data.top || topFunctions(t);
+    renderTable($('top').tBodies[0], data.top, {
+      sort: state.sort, asc: state.asc, unit, total: t.total[0], selected: state.fn,
+      matches: m && !m.error ? m : null, onPick: pickFunction,
+    });
+    for (const th of $('top').tHead.rows[0].cells) {
+      th.classList.toggle('sorted', th.dataset.sort === state.sort);
+      th.classList.toggle('asc', state.asc);
+    }
+  }
+  if (state.view === 'sandwich') drawSandwich(t);
+
+  $('selected-bar').hidden = !state.fn;
+  $('selected-name').textContent = state.fn;
+  const canvas = $('flame');
+  canvas.dataset.focus = t.name[focus];
+  canvas.dataset.nodes = String(t.n);
+  canvas.dataset.drawn = String(main.rects.count);
+  canvas.dataset.matches = String(marks.reduce((a, b) => a + b, 0));
+  canvas.dataset.matchShare = share === null ? '' : String(share);
+}
+
+function drawSandwich(t) {
+  if (!state.fn) {
+    $('message').textContent = 'Pick a function in the table or the graph to see its callers and callees.';
+    return;
+  }
+  if (!data.sw || data.sw.name !== state.fn) {
+    const s = sandwich(t, state.fn);
+    data.sw = { name: state.fn, callers: flatten(s.callers), callees: flatten(s.callees) };
+  }
+  const width = $('sandwich-panel').clientWidth;
+  for (const [view, tree, orient] of [[callersView, data.sw.callers, 'flame'], [calleesView, data.sw.callees, 'icicle']]) {
+    if (view.t !== tree) view.setTree(tree, tree.total);
+    view.setOrient(orient);
+    view.render(width);
+  }
+}
+
+// ---- interactions ----
+
+function pickFunction(name) {
+  update({ fn: name, q: exactPattern(name), re: true });
+}
+
+function frameClicked(view, i) {
+  if (i < 0) return;
+  if (view === main) update({ zoom: pathOf(view.t, i), fn: i > 0 ? view.t.name[i] : state.fn });
+  else update({ fn: view.t.name[i] });
+}
+
+function showTooltip(view, i, e) {
+  const tip = $('tooltip');
+  if (i < 0) { tip.hidden = true; return; }
+  const info = frameInfo(view.t, i, data.unit);
+  const name = document.createElement('div');
+  name.className = 'tt-name';
+  name.textContent = info.name;
+  const table = document.createElement('table');
+  for (const [label, text] of info.rows) {
+    const tr = table.insertRow();
+    tr.insertCell().textContent = label;
+    tr.insertCell().textContent = text;
+  }
+  tip.replaceChildren(name, table);
+  tip.hidden = false;
+  const x = Math.min(e.clientX + 14, window.innerWidth - tip.offsetWidth - 4);
+  const y = e.clientY + 16 + tip.offsetHeight > window.innerHeight ? e.clientY - tip.offsetHeight - 8 : e.clientY + 16;
+  tip.style.left = Math.max(0, x) + 'px';
+  tip.style.top = Math.max(0, y) + 'px';
+}
+
+for (const view of [main, callersView, calleesView]) {
+  const c = view.canvas;
+  c.addEventListener('mousemove', (e) => showTooltip(view, view.nodeAt(e.offsetX, e.offsetY), e));
+  c.addEventListener('mouseleave', () => { $('tooltip').hidden = true; });
+  c.addEventListener('click', (e) => frameClicked(view, view.nodeAt(e.offsetX, e.offsetY)));
+}
+
+function syncControls() {
+  const svc = services.find((s) => s.name === state.service);
+  fillSelect($('service'), services.map((s) => s.name), state.service);
+  fillSelect($('type'), svc ? svc.types : [], state.type);
+  fillSelect($('label-key'), ['', ...(svc ? svc.labels : [])], $('label-key').value, 'label…');
+  const chips = (state.labels ? state.labels.split(',') : []).map((m) => {
+    const chip = document.createElement('span');
+    chip.className = 'chip';
+    chip.textContent = m;
+    const x = document.createElement('button');
+    x.type = 'button';
+    x.textContent = '×';
+    x.title = 'remove filter';
+    x.addEventListener('click', () => update({ labels: state.labels.split(',').filter((o) => o !== m).join(',') }));
+    chip.append(x);
+    return chip;
+  });
+  $('label-chips').replaceChildren(...chips);
+  $('from').value = state.from;
+  $('until').value = state.until;
+  for (const b of $('presets').children) b.classList.toggle('active', state.from === b.dataset.from && state.until === 'now');
+  $('diff').checked = state.diff;
+  $('diff-bar').hidden = !state.diff;
+  $('base-from').value = state.baseFrom;
+  $('base-until').value = state.baseUntil;
+  $('base-labels').value = state.baseLabels;
+  $('palette').value = state.palette;
+  $('search').value = state.q;
+  $('regex').checked = state.re;
+  $('view').value = state.view;
+  $('orient').value = state.orient;
+}
+
+function fillSelect(select, values, selected, emptyLabel) {
+  const same = select.options.length === values.length && values.every((v, k) => select.options[k].value === v);
+  if (!same) {
+    select.replaceChildren(...values.map((v) => {
+      const o = document.createElement('option');
+      o.value = v;
+      o.textContent = v || emptyLabel;
+      return o;
+    }));
+  }
+  select.value = selected;
+}
+
+function wireControls() {
+  $('service').addEventListener('change', (e) => {
+    const svc = services.find((s) => s.name === e.target.value);
+    update({ service: svc.name, type: svc.types.includes(state.type) ? state.type : svc.types[0] || '', labels: '', zoom: [], fn: '' });
+  });
+  $('type').addEventListener('change', (e) => update({ type: e.target.value, zoom: [] }));
+  $('label-key').addEventListener('change', async (e) => {
+    const list = $('label-values');
+    list.replaceChildren();
+    if (!e.target.value) return;
+    try {
+      const { values } = await api.labelValues(state.service, e.target.value);
+      list.replaceChildren(...values.map((v) => Object.assign(document.createElement('option'), { value: v })));
+    } catch (err) {
+      setStatus('error', err.message);
+    }
+  });
+  $('label-add').addEventListener('click', () => {
+    const key = $('label-key').value, value = $('label-value').value.trim();
+    if (!key || !value) return;
+    const m = key + $('label-op').value + value;
+    const all = state.labels ? state.labels.split(',') : [];
+    if (!all.includes(m)) update({ labels: [...all, m].join(','), zoom: [] });
+    $('label-value').value = '';
+  });
+  for (const [label, from] of PRESETS) {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.textContent = label;
+    b.dataset.from = from;
+    b.addEventListener('click', () => update({ from, until: 'now', zoom: [] }));
+    $('presets').append(b);
+  }
+  $('apply-time').addEventListener('click', () => update({ from: $('from').value.trim(), until: $('until').value.trim(), zoom: [] }));
+  $('diff').addEventListener('change', (e) => update({ diff: e.target.checked }));
+  $('apply-base').addEventListener('click', () => update({
+    baseFrom: $('base-from').value.trim(), baseUntil: $('base-until').value.trim(), baseLabels: $('base-labels').value.trim(),
+  }));
+  $('drag-target').addEventListener('change', (e) => { dragTarget = e.target.value; });
+  $('palette').addEventListener('change', (e) => update({ palette: e.target.value }));
+  let typing;
+  $('search').addEventListener('input', (e) => {
+    clearTimeout(typing);
+    typing = setTimeout(() => update({ q: e.target.value }, false), 150);
+  });
+  $('regex').addEventListener('change', (e) => update({ re: e.target.checked }));
+  $('view').addEventListener('change', (e) => update({ view: e.target.value }));
+  $('orient').addEventListener('change', (e) => update({ orient: e.target.value }));
+  $('reset-zoom').addEventListener('click', () => update({ zoom: [] }));
+  $('show-sandwich').addEventListener('click', () => update({ view: 'sandwich' }));
+  $('copy-name').addEventListener('click', () => copyText(state.fn));
+  for (const th of $('top').tHead.rows[0].cells) {
+    th.addEventListener('click', () => update(th.dataset.sort === state.sort ? { asc: !state.asc } : { sort: th.dataset.sort, asc: th.dataset.sort === 'name' }));
+  }
+  let pending = false;
+  window.addEventListener('resize', () => {
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(() => { pending = false; draw(); timeline.draw(); });
+  });
+}
+
+async function copyText(text) {
+  try {
+    await navigator.clipboard.writeText(text);
+  } catch {
+    // Clipboard API refused (not a secure context): the old way still works on a selection.
+    const area = Object.assign(document.createElement('textarea'), { value: text });
+    document.body.append(area);
+    area.select();
+    document.execCommand('copy');
+    area.remove();
+  }
+  $('copy-note').textContent = 'copied';
+  setTimeout(() => { $('copy-note').textContent = ''; }, 1500);
+}
+
+// ---- test hook: lets browser tests ask what is drawn where ----
+
+window.hearth = {
+  state: () => ({ ...state }),
+  // Boxes of drawn frames with this name in the main graph (or a sandwich view), in page pixels.
+  frames(name, which = 'main') {
+    const view = { main, callers: callersView, callees: calleesView }[which];
+    if (!view.t) return [];
+    const r = view.canvas.getBoundingClientRect();
+    const out = [];
+    for (let k = 0; k < view.rects.count; k++) {
+      const i = view.rects.node[k];
+      if (view.t.name[i] !== name) continue;
+      const b = view.boxOf(i);
+      out.push({ x: r.left + b.x, y: r.top + b.y, w: b.w, h: b.h, info: frameInfo(view.t, i, data.unit) });
+    }
+    return out;
+  },
+  // RGBA of the main canvas at a page point.
+  pixel(x, y, which = 'main') {
+    const canvas = { main, callers: callersView, callees: calleesView }[which].canvas;
+    const r = canvas.getBoundingClientRect();
+    const k = canvas.width / r.width;
+    return Array.from(canvas.getContext('2d').getImageData(Math.floor((x - r.left) * k), Math.floor((y - r.top) * k), 1, 1).data);
+  },
+};
+
+wireControls();
+loadServices().then((ok) => { if (ok) sync(); else syncControls(); });

@@ -1,0 +1,44 @@
+// Time expressions as people type them: "now", "now-15m", "now-7d", Unix milliseconds, or an
+// ISO date (local time unless it says otherwise). Relative ones keep a shared link "live".
+
+const UNIT_MS = { s: 1e3, m: 60e3, h: 3600e3, d: 86400e3, w: 7 * 86400e3 };
+
+export const PRESETS = [
+  ['15 min', 'now-15m'],
+  ['1 h', 'now-1h'],
+  ['6 h', 'now-6h'],
+  ['24 h', 'now-24h'],
+  ['7 d', 'now-7d'],
+];
+
+// Milliseconds for an expression, or NaN when it does not parse.
+export function parseTime(expr, now) {
+  const s = String(expr ?? '').trim();
+  const rel = /^now(?:-(\d+(?:\.\d+)?)([smhdw]))?$/.exec(s);
+  if (rel) return rel[1] ? Math.round(now - rel[1] * UNIT_MS[rel[2]]) : now;
+  if (/^\d{10,}$/.test(s)) return Number(s);
+  if (/^\d{4}-\d{2}-\d{2}/.test(s)) return Date.parse(s);
+  return NaN;
+}
+
+// Resolves a window; error says what is wrong in words.
+export function resolveWindow(from, until, now) {
+  const f = parseTime(from, now), u = parseTime(until, now);
+  if (Number.isNaN(f)) return { error: `cannot read the start time "${from}" (try now-1h, an ISO date or milliseconds)` };
+  if (Number.isNaN(u)) return { error: `cannot read the end time "${until}" (try now, an ISO date or milliseconds)` };
+  if (f >= u) return { error: 'the start of the window is not before its end' };
+  return { from: f, until: u };
+}
+
+// Timeline step: about `points` buckets over the window, in whole seconds, at least 10 s
+// (agents ship every 10 s, finer buckets would only show gaps).
+export function stepFor(from, until, points = 240) {
+  return Math.max(10e3, Math.ceil((until - from) / points / 1e3) * 1e3);
+}
+
+// Local ISO-like text for a millisecond time, as shown in the from/until fields.
+export function formatTime(ms) {
+  const d = new Date(ms);
+  const p = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+}

@@ -1,0 +1,84 @@
+// The timeline: a bar per step of the service's totals over the window; dragging across it
+// picks a narrower window (an incident), reported through onSelect(fromMs, untilMs).
+
+const HEIGHT = 64;
+
+export class TimelineView {
+  constructor(canvas, onSelect) {
+    this.canvas = canvas;
+    this.onSelect = onSelect;
+    this.points = [];
+    this.drag = null;
+    canvas.addEventListener('pointerdown', (e) => {
+      canvas.setPointerCapture(e.pointerId);
+      this.drag = { a: e.offsetX, b: e.offsetX };
+    });
+    canvas.addEventListener('pointermove', (e) => {
+      if (!this.drag) return;
+      this.drag.b = e.offsetX;
+      this.draw();
+    });
+    canvas.addEventListener('pointerup', () => {
+      const d = this.drag;
+      this.drag = null;
+      this.draw();
+      if (d && Math.abs(d.b - d.a) >= 3) {
+        const [a, b] = [Math.min(d.a, d.b), Math.max(d.a, d.b)];
+        this.onSelect(Math.round(this.timeAt(a)), Math.round(this.timeAt(b)));
+      }
+    });
+  }
+
+  // points: [[ms, value], …] with step; win: {from, until}; base: baseline window or null.
+  set(points, step, win, base) {
+    Object.assign(this, { points, step, win, base });
+    this.draw();
+  }
+
+  timeAt(x) {
+    return this.win.from + (x / this.width) * (this.win.until - this.win.from);
+  }
+
+  xOf(ms) {
+    return ((ms - this.win.from) / (this.win.until - this.win.from)) * this.width;
+  }
+
+  draw() {
+    if (!this.win) return;
+    const canvas = this.canvas;
+    const width = canvas.parentElement.clientWidth;
+    this.width = width;
+    const dpr = window.devicePixelRatio || 1;
+    canvas.width = Math.round(width * dpr);
+    canvas.height = Math.round(HEIGHT * dpr);
+    canvas.style.width = width + 'px';
+    canvas.style.height = HEIGHT + 'px';
+    const ctx = canvas.getContext('2d');
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, width, HEIGHT);
+    if (this.base) this.shade(ctx, this.base, 'rgba(33,102,172,0.18)');
+    const max = this.points.reduce((m, p) => Math.max(m, p[1]), 0);
+    ctx.fillStyle = '#d9534f';
+    if (max > 0) {
+      const bw = Math.max(1, this.xOf(this.win.from + this.step) - 1);
+      for (const [ms, v] of this.points) {
+        const h = (v / max) * (HEIGHT - 4);
+        ctx.fillRect(this.xOf(ms), HEIGHT - h, bw, h);
+      }
+    }
+    if (this.drag) {
+      const [a, b] = [Math.min(this.drag.a, this.drag.b), Math.max(this.drag.a, this.drag.b)];
+      ctx.fillStyle = 'rgba(0,0,0,0.15)';
+      ctx.fillRect(a, 0, b - a, HEIGHT);
+    }
+    canvas.dataset.points = String(this.points.length);
+    canvas.dataset.max = String(max);
+  }
+
+  shade(ctx, w, color) {
+    const a = Math.max(0, this.xOf(w.from)), b = Math.min(this.width, this.xOf(w.until));
+    if (b <= a) return;
+    ctx.fillStyle = color;
+    ctx.fillRect(a, 0, b - a, HEIGHT);
+  }
+}

@@ -1,0 +1,34 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseTime, resolveWindow, stepFor, formatTime, PRESETS } from '../../main/resources/hearth-ui/js/time-range.js';
+
+const now = 1_800_000_000_000;
+
+test('relative, absolute and ISO times', () => {
+  assert.equal(parseTime('now', now), now);
+  assert.equal(parseTime('now-15m', now), now - 15 * 60e3);
+  assert.equal(parseTime('now-7d', now), now - 7 * 86400e3);
+  assert.equal(parseTime('1700000000000', now), 1700000000000);
+  assert.equal(parseTime('2026-01-02T03:04:05Z', now), Date.UTC(2026, 0, 2, 3, 4, 5));
+  assert.ok(Number.isNaN(parseTime('yesterday', now)));
+});
+
+test('every preset parses', () => {
+  for (const [, expr] of PRESETS) assert.ok(parseTime(expr, now) < now, expr);
+});
+
+test('a window says in words what is wrong with it', () => {
+  assert.deepEqual(resolveWindow('now-1h', 'now', now), { from: now - 3600e3, until: now });
+  assert.match(resolveWindow('soon', 'now', now).error, /start time "soon"/);
+  assert.match(resolveWindow('now', 'now-1h', now).error, /not before its end/);
+});
+
+test('timeline steps: about 240 buckets, never under 10 s', () => {
+  assert.equal(stepFor(0, 15 * 60e3), 10e3);
+  assert.equal(stepFor(0, 24 * 3600e3), 360e3);
+});
+
+test('formatted times read back as the same instant', () => {
+  const ms = 1_763_800_000_000;
+  assert.equal(parseTime(formatTime(ms), now), ms);
+});
