@@ -4,8 +4,20 @@ package dev.hearth.symbolizer;
 final class Frames {
     static final String UNKNOWN = "[unknown]";
     static final String ANON = "[anon]";
+    /** The binary of JIT-compiled code: it lives in no file. */
+    static final String JIT_BINARY = "[jit]";
+    static final String JIT = "[jit]";
 
     private Frames() {}
+
+    /** JIT code of a JVM that its perf map does not name (yet): kept, as {@code [jit]}. */
+    static Frame jit(long addr) {
+        return new Frame(JIT, FrameKind.JIT, JIT_BINARY, null, addr);
+    }
+
+    static boolean isUnnamedJit(Frame f) {
+        return f.kind() == FrameKind.JIT && f.name().equals(JIT);
+    }
 
     /** {@code libfoo.so+0x1a2b}, or {@code [unknown]} when the address is in no mapping. */
     static Frame unknown(String binary, String buildId, long offset) {

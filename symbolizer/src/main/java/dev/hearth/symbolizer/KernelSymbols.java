@@ -61,9 +61,9 @@ final class KernelSymbols {
 
     long bytes() { return table.bytes(); }
 
-    /** The frame for {@code addr}; null when no symbol covers it. */
-    Frame frame(long addr) {
-        int i = table.find(addr);
+    /** The frame for {@code addr}, named by the symbol covering {@code lookup}; null when none does. */
+    Frame frame(long addr, long lookup) {
+        int i = table.find(lookup);
         if (i < 0) return null;
         return new Frame(table.displayName(i, n -> n), FrameKind.KERNEL, binaries[table.group(i)], null, addr);
     }

@@ -17,21 +17,23 @@ public final class Symbolizer implements AutoCloseable {
     private static final Path PROC = Path.of("/proc");
 
     private final SymbolizerOptions options;
-    private final Map<Integer, ProcessMaps> processes = new HashMap<>();
+    private final Map<Integer, ProcessState> processes = new HashMap<>();
+    private final BinaryCache binaries;
     private KernelSymbols kernel;
     private long resolved, unknown, jitMisses, perfMapReloads, perfMapRequests, binaryLoads;
     private boolean closed;
 
     public Symbolizer(SymbolizerOptions options) {
         this.options = options;
+        this.binaries = new BinaryCache(options.maxCachedBinaries());
     }
 
     /** Frames for a user stack of process {@code pid}, leaf first in and out, one per address. */
     public synchronized List<Frame> user(int pid, long[] addrs) {
         ensureOpen();
-        ProcessMaps maps = processes.computeIfAbsent(pid, p -> ProcessMaps.read(PROC, p));
+        ProcessState state = processes.computeIfAbsent(pid, p -> new ProcessState(ProcessMaps.read(PROC, p)));
         List<Frame> out = new ArrayList<>(addrs.length);
-        for (long addr : addrs) out.add(count(userFrame(maps, addr)));
+        for (int i = 0; i < addrs.length; i++) out.add(count(userFrame(state, addrs[i], i > 0)));
         return out;
     }
 
@@ -40,8 +42,9 @@ public final class Symbolizer implements AutoCloseable {
         ensureOpen();
         KernelSymbols k = kernelSymbols();
         List<Frame> out = new ArrayList<>(addrs.length);
-        for (long addr : addrs) {
-            Frame f = k.frame(addr);
+        for (int i = 0; i < addrs.length; i++) {
+            long addr = addrs[i];
+            Frame f = k.frame(addr, i > 0 ? addr - 1 : addr);
             out.add(count(f != null ? f : Frames.unknown(KernelSymbols.KERNEL_BINARY, null, addr)));
         }
         return out;
@@ -49,25 +52,68 @@ public final class Symbolizer implements AutoCloseable {
 
     /** The process exited: drop what was kept for it. */
     public synchronized void forget(int pid) {
-        processes.remove(pid);
+        ProcessState gone = processes.remove(pid);
+        if (gone != null) retire(gone);
     }
 
     public synchronized SymbolizerStats stats() {
-        return new SymbolizerStats(resolved, unknown, jitMisses, perfMapReloads, perfMapRequests, 0, 0, binaryLoads);
+        long reloads = perfMapReloads, requests = perfMapRequests;
+        for (ProcessState st : processes.values()) {
+            if (st.jit != null) {
+                reloads += st.jit.reloads;
+                requests += st.jit.requests;
+            }
+        }
+        return new SymbolizerStats(resolved, unknown, jitMisses, reloads, requests,
+                binaries.size(), binaries.bytes() + (kernel == null ? 0 : kernel.bytes()), binaries.loads());
     }
 
     @Override
     public synchronized void close() {
         closed = true;
+        processes.values().forEach(this::retire);
         processes.clear();
+        binaries.clear();
         kernel = null;
     }
 
-    private Frame userFrame(ProcessMaps maps, long addr) {
-        Mapping m = maps.find(addr);
+    /**
+     * A caller frame holds a return address, which can lie just past the end of its function (a call
+     * that never returns is often the last instruction), so callers are looked up one byte earlier.
+     */
+    private Frame userFrame(ProcessState state, long addr, boolean caller) {
+        long lookup = caller ? addr - 1 : addr;
+        Mapping m = state.maps.find(addr);
         if (m == null) return Frames.unknown(null, null, addr);
-        if (m.isFile()) return Frames.unknown(m.path(), null, m.toFileOffset(addr));
+        if (m.isFile()) return nativeFrame(state.maps.pid(), m, addr, lookup);
+        if (m.isAnonymous() && m.executable()) return jitFrame(state, addr, lookup);
         return Frames.unknown(m.path().isEmpty() ? Frames.ANON : m.path(), null, addr);
+    }
+
+    /** Code in anonymous executable memory: JIT-compiled, named by the process's perf map. */
+    private Frame jitFrame(ProcessState state, long addr, long lookup) {
+        if (state.jit == null) {
+            state.jit = new JvmPerfMaps(PROC, state.maps.pid(), state.maps.current().isHotSpot(),
+                    options.askJvmForPerfMap(), options.perfMapRefreshMinInterval().toNanos());
+        }
+        PerfMap map = state.jit.lookup(lookup);
+        int i = map.find(lookup);
+        if (i < 0) {
+            jitMisses++;
+            return state.jit.isHotSpot() ? Frames.jit(addr) : Frames.unknown(Frames.ANON, null, addr);
+        }
+        return new Frame(map.displayName(i), JavaNames.kind(map.rawName(i)), Frames.JIT_BINARY, null, addr);
+    }
+
+    private Frame nativeFrame(int pid, Mapping m, long addr, long lookup) {
+        BinarySymbols b = binaries.get(PROC, pid, m);
+        long fileOffset = m.toFileOffset(addr);
+        long vaddr = b.vaddr(m.toFileOffset(lookup));
+        int i = vaddr < 0 ? -1 : b.table().find(vaddr);
+        if (i < 0) return Frames.unknown(m.path(), b.buildId(), fileOffset);
+        String name = b.table().displayName(i, Demangler::demangleOrSelf);
+        FrameKind kind = Demangler.isMangled(b.table().rawName(i)) && !name.startsWith("_Z") ? FrameKind.CPP : FrameKind.NATIVE;
+        return new Frame(name, kind, m.path(), b.buildId(), fileOffset);
     }
 
     private KernelSymbols kernelSymbols() {
@@ -82,8 +128,23 @@ public final class Symbolizer implements AutoCloseable {
     }
 
     private Frame count(Frame f) {
-        if (f.kind() == FrameKind.UNKNOWN) unknown++; else resolved++;
+        if (f.kind() == FrameKind.UNKNOWN || Frames.isUnnamedJit(f)) unknown++; else resolved++;
         return f;
+    }
+
+    private void retire(ProcessState st) {
+        if (st.jit != null) {
+            perfMapReloads += st.jit.reloads;
+            perfMapRequests += st.jit.requests;
+        }
+    }
+
+    /** What is kept per process until it is forgotten. */
+    private static final class ProcessState {
+        final ProcessMaps maps;
+        JvmPerfMaps jit;
+
+        ProcessState(ProcessMaps maps) { this.maps = maps; }
     }
 
     private void ensureOpen() {

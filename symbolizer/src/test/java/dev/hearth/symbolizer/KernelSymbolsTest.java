@@ -21,13 +21,13 @@ class KernelSymbolsTest {
                 "ffffffffc0201000 t nft_do_chain\t[nf_tables]",
                 "0000000000000000 T hidden", ""));
         KernelSymbols k = KernelSymbols.load(f);
-        assertEquals(new Frame("global_alias", FrameKind.KERNEL, "[kernel.kallsyms]", null, 0xffffffff81001010L), k.frame(0xffffffff81001010L));
-        assertEquals("global_alias", k.frame(0xffffffff81002010L).name(), "data symbols are not frames");
-        assertEquals("do_sys_openat2", k.frame(0xffffffff81003abcL).name());
-        Frame mod = k.frame(0xffffffffc0201044L);
+        assertEquals(new Frame("global_alias", FrameKind.KERNEL, "[kernel.kallsyms]", null, 0xffffffff81001010L), k.frame(0xffffffff81001010L, 0xffffffff81001010L));
+        assertEquals("global_alias", k.frame(0xffffffff81002010L, 0xffffffff81002010L).name(), "data symbols are not frames");
+        assertEquals("do_sys_openat2", k.frame(0xffffffff81003abcL, 0xffffffff81003abcL).name());
+        Frame mod = k.frame(0xffffffffc0201044L, 0xffffffffc0201044L);
         assertEquals("nft_do_chain", mod.name());
         assertEquals("[nf_tables]", mod.binary());
-        assertNull(k.frame(0xffffffff80000000L));
+        assertNull(k.frame(0xffffffff80000000L, 0xffffffff80000000L));
     }
 
     @Test

@@ -1,0 +1,83 @@
+package dev.hearth.symbolizer;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Symbol tables, one per binary, shared by every process mapping it. A binary is known by its
+ * build-id (so copies in different containers share a table), or by device and inode when it has
+ * none. Least recently used tables are dropped beyond the bound.
+ */
+final class BinaryCache {
+    private static final long RETRY_UNREADABLE_NANOS = 10_000_000_000L;
+
+    private final Map<String, BinarySymbols> tables;
+    private final Map<String, String> keyOfFile;     // dev:inode -> table key
+    private final Map<String, Long> unreadableSince; // dev:inode -> when opening last failed
+    private long loads;
+
+    BinaryCache(int maxTables) {
+        tables = lru(maxTables);
+        keyOfFile = lru(maxTables * 8);
+        unreadableSince = lru(maxTables * 8);
+    }
+
+    private static <K, V> Map<K, V> lru(int max) {
+        return new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<K, V> eldest) { return size() > max; }
+        };
+    }
+
+    /** The symbols of the file behind mapping {@code m} of process {@code pid}; UNREADABLE if it cannot be opened. */
+    BinarySymbols get(Path proc, int pid, Mapping m) {
+        String fileKey = m.fileKey();
+        String key = keyOfFile.get(fileKey);
+        if (key != null) {
+            BinarySymbols t = tables.get(key);
+            if (t != null) return t;
+        }
+        Long failed = unreadableSince.get(fileKey);
+        if (failed != null && System.nanoTime() - failed < RETRY_UNREADABLE_NANOS) return BinarySymbols.UNREADABLE;
+        List<Path> paths = ProcessFiles.candidates(proc, pid, m);
+        for (Path p : paths) {
+            try {
+                if (key == null) {
+                    String id = BinaryLoader.buildId(p);
+                    key = id != null ? "build-id:" + id : "file:" + fileKey;
+                    keyOfFile.put(fileKey, key);
+                    BinarySymbols t = tables.get(key);
+                    if (t != null) return t;
+                }
+                BinarySymbols t = BinaryLoader.load(p, m.path(), ProcessFiles.root(proc, pid));
+                loads++;
+                tables.put(key, t);
+                unreadableSince.remove(fileKey);
+                return t;
+            } catch (IOException | RuntimeException e) {
+                // gone, not ours to read, or not ELF: try the next way in
+            }
+        }
+        unreadableSince.put(fileKey, System.nanoTime());
+        return BinarySymbols.UNREADABLE;
+    }
+
+    int size() { return tables.size(); }
+
+    long loads() { return loads; }
+
+    long bytes() {
+        long sum = 0;
+        for (BinarySymbols t : tables.values()) sum += t.bytes();
+        return sum;
+    }
+
+    void clear() {
+        tables.clear();
+        keyOfFile.clear();
+        unreadableSince.clear();
+    }
+}

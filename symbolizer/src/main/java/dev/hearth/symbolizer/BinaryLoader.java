@@ -1,0 +1,43 @@
+package dev.hearth.symbolizer;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/** Reads a binary's function symbols: .symtab (its own or its debug file's), then .dynsym. */
+final class BinaryLoader {
+    private static final int DYNSYM_RANK = 100; // at one address, prefer the fuller table's name
+
+    private BinaryLoader() {}
+
+    /**
+     * @param opened     where the file can be read from here (through /proc/PID/root or map_files)
+     * @param binaryPath the path as the process sees it (for .gnu_debuglink lookups)
+     * @param root       the process's root directory, or null
+     */
+    static BinarySymbols load(Path opened, String binaryPath, Path root) throws IOException {
+        try (ElfFile elf = ElfFile.open(opened)) {
+            String buildId = elf.buildId();
+            SymbolTable.Builder b = new SymbolTable.Builder();
+            String debugFile = null;
+            if (!elf.has(ElfFile.SHT_SYMTAB)) {
+                Path debug = DebugFiles.find(root, opened, binaryPath, buildId, elf.debugLink(), elf.debugLinkCrc());
+                if (debug != null) {
+                    try (ElfFile dbg = ElfFile.open(debug)) {
+                        if (dbg.addFunctions(ElfFile.SHT_SYMTAB, b, 0) > 0) debugFile = debug.toString();
+                    }
+                }
+            } else {
+                elf.addFunctions(ElfFile.SHT_SYMTAB, b, 0);
+            }
+            elf.addFunctions(ElfFile.SHT_DYNSYM, b, DYNSYM_RANK);
+            return BinarySymbols.of(buildId, b.build(), elf.segments(), debugFile);
+        }
+    }
+
+    /** Only the build-id, cheaply: used to share one table between copies of a binary. */
+    static String buildId(Path opened) throws IOException {
+        try (ElfFile elf = ElfFile.open(opened)) {
+            return elf.buildId();
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package dev.hearth.symbolizer;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Fields of /proc/PID/status. */
+final class ProcStatus {
+    private ProcStatus() {}
+
+    /** The pid inside the process's own pid namespace (last NSpid field); the host pid when it has none. */
+    static int nsPid(Path pidDir) throws IOException {
+        String v = field(pidDir, "NSpid");
+        if (v == null) return Integer.parseInt(pidDir.getFileName().toString());
+        String[] parts = v.trim().split("\\s+");
+        return Integer.parseInt(parts[parts.length - 1]);
+    }
+
+    /** Bit mask of signals the process catches (SigCgt). */
+    static long caughtSignals(Path pidDir) throws IOException {
+        String v = field(pidDir, "SigCgt");
+        return v == null ? 0 : Long.parseUnsignedLong(v.trim(), 16);
+    }
+
+    private static String field(Path pidDir, String name) throws IOException {
+        for (String line : Files.readAllLines(pidDir.resolve("status"), StandardCharsets.ISO_8859_1)) {
+            if (line.startsWith(name + ":")) return line.substring(name.length() + 1);
+        }
+        return null;
+    }
+}

@@ -1,0 +1,16 @@
+/* A process with known functions for symbolizer tests: prints its pid and function addresses, then
+ * waits until stdin closes. hearth_local is static, so only .symtab (or a debug file) names it. */
+#include <stdio.h>
+#include <unistd.h>
+
+__attribute__((noinline)) int hearth_alpha(int x) { return x * 3 + 1; }
+__attribute__((noinline)) int hearth_beta(int x) { return hearth_alpha(x) ^ 7; }
+static __attribute__((noinline)) int hearth_local(int x) { return x + 11; }
+
+int main(void) {
+    printf("%d %p %p %p %p\n", getpid(), (void *)hearth_alpha, (void *)hearth_beta, (void *)hearth_local, (void *)getpid);
+    fflush(stdout);
+    char buf[1];
+    while (read(0, buf, 1) > 0) {}
+    return hearth_beta(hearth_local(1)) == 0;
+}
