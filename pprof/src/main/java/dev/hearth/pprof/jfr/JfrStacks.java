@@ -1,0 +1,80 @@
+package dev.hearth.pprof.jfr;
+
+import dev.hearth.pprof.FrameKind;
+import dev.hearth.pprof.StackFrame;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import jdk.jfr.consumer.RecordedClass;
+import jdk.jfr.consumer.RecordedFrame;
+import jdk.jfr.consumer.RecordedMethod;
+import jdk.jfr.consumer.RecordedStackTrace;
+
+/**
+ * Turns JFR stack traces into leaf-first frames. The consumer API hands out one object per
+ * constant-pool entry, so a stack seen again is looked up by identity instead of rebuilt.
+ */
+final class JfrStacks {
+    private final Map<RecordedStackTrace, List<StackFrame>> seen = new IdentityHashMap<>();
+
+    List<StackFrame> frames(RecordedStackTrace trace) {
+        if (trace == null) return List.of(StackFrame.of("[no stack]", FrameKind.UNKNOWN));
+        return seen.computeIfAbsent(trace, JfrStacks::convert);
+    }
+
+    private static List<StackFrame> convert(RecordedStackTrace trace) {
+        List<RecordedFrame> frames = trace.getFrames();
+        List<StackFrame> out = new ArrayList<>(frames.size() + 1);
+        for (RecordedFrame f : frames) out.add(frame(f));
+        if (trace.isTruncated()) out.add(StackFrame.of("[truncated]", FrameKind.UNKNOWN));
+        return List.copyOf(out);
+    }
+
+    /**
+     * Java code is named "pkg.Class.method". async-profiler files C, C++ and kernel functions under
+     * a "class" that is their library ("libjvm.so", "[vdso]"): that becomes the frame's binary.
+     */
+    private static StackFrame frame(RecordedFrame f) {
+        FrameKind kind = JfrFrameKinds.of(f.getType());
+        RecordedMethod method = f.getMethod();
+        String name = method == null || method.getName() == null ? "" : method.getName();
+        RecordedClass type = method == null ? null : method.getType();
+        String cls = type == null || type.getName() == null ? "" : type.getName();
+        int line = Math.max(0, f.getLineNumber());
+        if (kind == FrameKind.CPP || kind == FrameKind.KERNEL || (kind == FrameKind.NATIVE && isLibrary(cls))) {
+            return new StackFrame(name.isEmpty() ? "[unknown]" : name, kind, "", line, cls, "");
+        }
+        if (cls.isEmpty()) return new StackFrame(name.isEmpty() ? "[unknown]" : name, kind, "", line, "", "");
+        cls = cls.replace('/', '.');
+        return new StackFrame(name.isEmpty() ? cls : cls + "." + name, kind, "", line, "", "");
+    }
+
+    /** A native frame's "class" names a library, not a Java class (the JDK's own native Java methods). */
+    private static boolean isLibrary(String cls) {
+        return cls.isEmpty() || cls.startsWith("[") || cls.startsWith("/") || cls.endsWith(".so") || cls.contains(".so.");
+    }
+
+    /** A class as Java source spells it: "[B" is "byte[]", "[Ljava/lang/String;" is "java.lang.String[]". */
+    static String className(RecordedClass type) {
+        if (type == null || type.getName() == null) return "[unknown class]";
+        String n = type.getName();
+        int dims = 0;
+        while (dims < n.length() && n.charAt(dims) == '[') dims++;
+        String base = n.substring(dims);
+        if (dims > 0) {
+            base = switch (base) {
+                case "B" -> "byte";
+                case "C" -> "char";
+                case "S" -> "short";
+                case "I" -> "int";
+                case "J" -> "long";
+                case "Z" -> "boolean";
+                case "F" -> "float";
+                case "D" -> "double";
+                default -> base.startsWith("L") && base.endsWith(";") ? base.substring(1, base.length() - 1) : base;
+            };
+        }
+        return base.replace('/', '.') + "[]".repeat(dims);
+    }
+}
