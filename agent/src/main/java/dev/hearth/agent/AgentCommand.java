@@ -1,0 +1,163 @@
+package dev.hearth.agent;
+
+import dev.hearth.agent.proc.ProcessScanner;
+import dev.hearth.agent.ship.Backoff;
+import dev.hearth.agent.ship.Delivery;
+import dev.hearth.agent.ship.Shipper;
+import dev.hearth.agent.ship.Spool;
+import dev.hearth.bpf.ProfilerConfig;
+import dev.hearth.bpf.UprobeSpec;
+import dev.hearth.symbolizer.Symbolizer;
+import dev.hearth.symbolizer.SymbolizerOptions;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.InetAddress;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code hearth agent}: the per-host daemon. Every flag can also be set in {@code --config FILE}. */
+@Command(name = "agent", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Profile every process on this host continuously and ship pprof profiles to a collector.",
+                "Every option can also be given in a properties file (--config), keyed by its long name without dashes;",
+                "flags win over the file. SIGTERM stops cleanly: the last period is shipped (or spooled)."})
+public final class AgentCommand implements Callable<Integer> {
+    private static final System.Logger LOG = System.getLogger(AgentCommand.class.getName());
+    private static final Set<String> AGENT_LABELS = Set.of("service", "host", "pid", "comm", "version");
+
+    @Option(names = "--collector", paramLabel = "URL", description = "the collector, e.g. http://collector:4040 (required)")
+    URI collector;
+
+    @Option(names = ConfigFile.OPTION, paramLabel = "FILE",
+            description = "a properties file of settings, e.g. 'collector = http://c:4040' and 'label = env=prod'")
+    Path config;
+
+    @Option(names = "--period", paramLabel = "TIME", defaultValue = "10s", converter = Units.DurationConverter.class,
+            description = "how often profiles are built and shipped (default: ${DEFAULT-VALUE})")
+    Duration period;
+
+    @Option(names = "--jitter", paramLabel = "FRACTION", defaultValue = "0.1",
+            description = "each period varies randomly by up to this fraction, so agents do not upload in step (default: ${DEFAULT-VALUE})")
+    double jitter;
+
+    @Option(names = "--hz", defaultValue = "99", description = "on-CPU samples per second per CPU (default: ${DEFAULT-VALUE})")
+    int hz;
+
+    @Option(names = "--cpu", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "on-CPU profiles (default: on; --no-cpu turns them off)")
+    boolean cpu;
+
+    @Option(names = "--offcpu", negatable = true, defaultValue = "false", fallbackValue = "true",
+            description = "off-CPU (blocked time) profiles (default: off)")
+    boolean offcpu;
+
+    @Option(names = "--offcpu-min-block", paramLabel = "TIME", defaultValue = "1us", converter = Units.DurationConverter.class,
+            description = "shorter blocks are not counted off-CPU (default: ${DEFAULT-VALUE})")
+    Duration minBlock;
+
+    @Option(names = "--uprobe", paramLabel = "BINARY:SYMBOL[:latency]", split = ",",
+            description = "count calls of a function (repeatable); with :latency its time too")
+    List<String> uprobes = new ArrayList<>();
+
+    @Option(names = "--pid", paramLabel = "PID", split = ",",
+            description = "profile only these processes (repeatable); every process when none is given")
+    List<Integer> pids = new ArrayList<>();
+
+    @Option(names = "--label", paramLabel = "KEY=VALUE", split = ",",
+            description = "a static label added to every profile (repeatable), e.g. env=prod")
+    List<String> labels = new ArrayList<>();
+
+    @Option(names = "--host", paramLabel = "NAME", description = "the host label (default: this machine's host name)")
+    String host;
+
+    @Option(names = "--spool-dir", paramLabel = "DIR", defaultValue = "/var/lib/hearth/agent-spool",
+            description = "where profiles wait while the collector is unreachable (default: ${DEFAULT-VALUE})")
+    Path spoolDir;
+
+    @Option(names = "--spool-max", paramLabel = "SIZE", defaultValue = "100MB", converter = Units.SizeConverter.class,
+            description = "spool size limit; the oldest profiles are dropped first (default: ${DEFAULT-VALUE})")
+    long spoolMax;
+
+    @Option(names = "--timeout", paramLabel = "TIME", defaultValue = "10s", converter = Units.DurationConverter.class,
+            description = "connect and response timeout of one upload (default: ${DEFAULT-VALUE})")
+    Duration timeout;
+
+    @Option(names = "--retry-min", paramLabel = "TIME", defaultValue = "1s", converter = Units.DurationConverter.class,
+            description = "first wait after a failed upload; doubles per failure, with jitter (default: ${DEFAULT-VALUE})")
+    Duration retryMin;
+
+    @Option(names = "--retry-max", paramLabel = "TIME", defaultValue = "1m", converter = Units.DurationConverter.class,
+            description = "longest wait between retries (default: ${DEFAULT-VALUE})")
+    Duration retryMax;
+
+    @Option(names = "--metrics-address", paramLabel = "ADDR", defaultValue = "127.0.0.1",
+            description = "address of the /metrics endpoint (default: ${DEFAULT-VALUE})")
+    String metricsAddress;
+
+    @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "4041",
+            description = "port of the Prometheus /metrics endpoint; 0 picks a free one, -1 turns it off (default: ${DEFAULT-VALUE})")
+    int metricsPort;
+
+    @Option(names = "--jvm-perf-map", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "ask JVMs to write their perf map, to name JIT-compiled Java frames (default: on)")
+    boolean jvmPerfMap;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        if (collector == null) throw new IllegalArgumentException("no collector: give --collector URL or 'collector' in --config FILE");
+        LabelSet staticLabels = LabelSet.EMPTY;
+        for (String l : labels) staticLabels = staticLabels.withPair(l);
+        for (String reserved : AGENT_LABELS) {
+            if (staticLabels.get(reserved) != null) {
+                throw new IllegalArgumentException("label '" + reserved + "' is set by the agent; use --host for the host name");
+            }
+        }
+        List<UprobeSpec> specs = uprobes.stream().map(UprobeSpec::parse).toList();
+        if (!cpu && !offcpu && specs.isEmpty()) throw new IllegalArgumentException("nothing to profile: --no-cpu without --offcpu or --uprobe");
+        String hostName = host != null ? host : InetAddress.getLocalHost().getHostName();
+        AgentLoop.Settings settings = new AgentLoop.Settings(period, jitter, hostName, staticLabels, hz, specs);
+        ProfilerConfig bpf = ProfilerConfig.defaults().withHz(hz).withOnCpu(cpu).withOffCpu(offcpu)
+                .withMinBlockNs(minBlock.toNanos()).withUprobes(specs).withPids(Set.copyOf(pids)).withDrainPeriod(period);
+
+        Metrics metrics = new Metrics();
+        Spool spool = new Spool(spoolDir, spoolMax);
+        Delivery delivery = new Delivery(new Shipper(collector, timeout), spool, new Backoff(retryMin, retryMax), 1024);
+        DeliveryMetrics.register(metrics, delivery, spool);
+        try (Symbolizer symbolizer = new Symbolizer(new SymbolizerOptions(jvmPerfMap, 256, Duration.ofSeconds(10)));
+             MetricsServer server = metricsPort < 0 ? null : new MetricsServer(metricsAddress, metricsPort, metrics);
+             SampleSource source = BpfSampleSource.start(bpf)) {
+            SymbolizerMetrics.register(metrics, symbolizer);
+            AgentLoop loop = new AgentLoop(settings, source, new SymbolizingResolver(symbolizer), ProcessScanner.system(),
+                    ProfileSources.EBPF, delivery::submit, metrics);
+            CountDownLatch finished = new CountDownLatch(1);
+            Thread hook = new Thread(() -> {
+                loop.stop();
+                try {
+                    finished.await(timeout.toMillis() + 10_000, TimeUnit.MILLISECONDS);
+                } catch (InterruptedException ignored) {
+                    // exiting anyway
+                }
+            }, "hearth-agent-stop");
+            Runtime.getRuntime().addShutdownHook(hook);
+            LOG.log(Level.INFO, "profiling {0} every {1} s to {2}{3}", pids.isEmpty() ? "all processes" : "pids " + pids,
+                    period.toMillis() / 1000.0, collector, server != null ? "; metrics on http://" + metricsAddress + ":" + server.port() + "/metrics" : "");
+            try {
+                loop.run();
+            } finally {
+                source.close();
+                delivery.close(timeout);
+                LOG.log(Level.INFO, "stopped; {0} profiles spooled", spool.size());
+                finished.countDown();
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,173 @@
+package dev.hearth.agent;
+
+import dev.hearth.agent.proc.ProcessInfo;
+import dev.hearth.agent.proc.ProcessScanner;
+import dev.hearth.agent.ship.Upload;
+import dev.hearth.bpf.DropCounters;
+import dev.hearth.bpf.RawSample;
+import dev.hearth.bpf.SampleType;
+import dev.hearth.bpf.UprobeSpec;
+import dev.hearth.pprof.ProfileCodec;
+import dev.hearth.pprof.ProfileType;
+import dev.hearth.pprof.proto.Profile;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+
+/**
+ * The agent's period: drain the kernel's samples (early too, when a map fills), symbolize them,
+ * fold them into one profile per (process, type), label and hand them to shipping. The first
+ * period is shortened by a random fraction and every period is stretched or shrunk by up to
+ * {@code jitter}, so a fleet of agents started together does not upload in step. {@link #stop()}
+ * ends the current period early and ships it.
+ */
+public final class AgentLoop implements Runnable {
+    private static final System.Logger LOG = System.getLogger(AgentLoop.class.getName());
+    private static final long POLL_MS = 250;
+
+    public record Settings(Duration period, double jitter, String host, LabelSet staticLabels, int hz,
+                           List<UprobeSpec> uprobes) {
+        public Settings {
+            if (period.isNegative() || period.isZero()) throw new IllegalArgumentException("period must be positive, got " + period);
+            if (jitter < 0 || jitter >= 1) throw new IllegalArgumentException("jitter must be within [0, 1), got " + jitter);
+            uprobes = List.copyOf(uprobes);
+        }
+    }
+
+    private final Settings settings;
+    private final SampleSource source;
+    private final StackResolver resolver;
+    private final ProcessScanner scanner;
+    private final ProfileSources sources;
+    private final Consumer<Upload> ship;
+    private final ProfileAssembler assembler;
+    private final Map<Integer, ProcessInfo> periodProcesses = new HashMap<>();
+    private final Map<SampleType, LongAdder> entries = new EnumMap<>(SampleType.class);
+    private final LongAdder cpuSamples;
+    private final LongAdder profilesBuilt;
+    private final LongAdder periods;
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private volatile DropCounters drops = DropCounters.NONE;
+
+    public AgentLoop(Settings settings, SampleSource source, StackResolver resolver, ProcessScanner scanner,
+                     ProfileSources sources, Consumer<Upload> ship, Metrics metrics) {
+        this.settings = settings;
+        this.source = source;
+        this.resolver = resolver;
+        this.scanner = scanner;
+        this.sources = sources;
+        this.ship = ship;
+        this.assembler = ProfileAssembler.perProcess(resolver, settings.hz(), settings.uprobes());
+        for (SampleType t : SampleType.values()) {
+            entries.put(t, metrics.counter("hearth_agent_stack_entries_total",
+                    "folded (process, thread, stack) entries drained from the kernel, by sample type",
+                    "type=\"" + t.name().toLowerCase(Locale.ROOT) + "\""));
+        }
+        cpuSamples = metrics.counter("hearth_agent_cpu_samples_total", "on-CPU samples drained from the kernel", "");
+        profilesBuilt = metrics.counter("hearth_agent_profiles_built_total", "pprof profiles built for shipping", "");
+        periods = metrics.counter("hearth_agent_periods_total", "profiling periods completed", "");
+        DropReasons.register(metrics, () -> drops);
+        metrics.read("hearth_agent_processes", "processes followed", "gauge", "", scanner::size);
+    }
+
+    /** Runs periods until {@link #stop()}, then drains and ships the last one. */
+    @Override
+    public void run() {
+        for (ProcessInfo p : scanner.scan().started()) sources.started(p);
+        long periodNanos = settings.period().toNanos();
+        long fromMs = System.currentTimeMillis();
+        long next = System.nanoTime() + (long) (periodNanos * ThreadLocalRandom.current().nextDouble(0.1, 1.0));
+        boolean stopping = false;
+        while (!stopping) {
+            long left = next - System.nanoTime();
+            if (left > 0) {
+                stopping = await(Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, POLL_MS));
+                if (!stopping && source.drainDue()) drain();
+                if (!stopping && next - System.nanoTime() > 0) continue;
+            }
+            long untilMs = System.currentTimeMillis();
+            try {
+                cycle(fromMs, untilMs);
+            } catch (RuntimeException e) {
+                LOG.log(Level.ERROR, "profiling period failed; continuing", e);
+            }
+            fromMs = untilMs;
+            double stretch = 1 + settings.jitter() * ThreadLocalRandom.current().nextDouble(-1, 1);
+            next = System.nanoTime() + (long) (periodNanos * stretch);
+        }
+    }
+
+    /** Ends the current period early; {@link #run()} ships it and returns. */
+    public void stop() {
+        stopRequested.countDown();
+    }
+
+    private boolean await(long ms) {
+        try {
+            return stopRequested.await(ms, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return true;
+        }
+    }
+
+    /** One period: the final drain, the /proc scan, building and handing over the profiles. */
+    void cycle(long fromMs, long untilMs) {
+        drain();
+        ProcessScanner.Changes changes = scanner.scan();
+        for (ProcessInfo p : changes.started()) sources.started(p);
+        Map<ProfileAssembler.Key, Profile> profiles = assembler.finish(fromMs * 1_000_000, untilMs * 1_000_000);
+        profiles.forEach((key, profile) -> submit(process(key.pid(), null), key.type(), profile, fromMs, untilMs));
+        for (ProfileSources.SourcedProfile sp : sources.collect(fromMs, untilMs)) {
+            submit(sp.process(), sp.type(), sp.profile(), fromMs, untilMs);
+        }
+        for (ProcessInfo p : changes.exited()) {
+            sources.exited(p);
+            resolver.forget(p.pid());
+        }
+        periodProcesses.clear();
+        periods.increment();
+    }
+
+    private void drain() {
+        List<RawSample> samples = source.drain();
+        drops = source.drops();
+        for (RawSample s : samples) {
+            entries.get(s.type()).increment();
+            if (s.type() == SampleType.ON_CPU) cpuSamples.add(s.value());
+            ProcessInfo p = process(s.tgid(), s.comm());
+            if (sources.ebpfReports(p, ProfileAssembler.profileType(s))) assembler.add(s);
+        }
+    }
+
+    private ProcessInfo process(int pid, String sampleComm) {
+        return periodProcesses.computeIfAbsent(pid, id -> {
+            ProcessInfo p = scanner.lookup(id);
+            return p != null ? p : ProcessInfo.vanished(id, sampleComm != null ? sampleComm : "pid-" + id);
+        });
+    }
+
+    private void submit(ProcessInfo p, ProfileType type, Profile profile, long fromMs, long untilMs) {
+        profilesBuilt.increment();
+        ship.accept(Upload.of(p.service(), type.id(), fromMs, untilMs, labels(p), ProfileCodec.encodeGzip(profile)));
+    }
+
+    /** Static labels first; what the agent knows about the process wins. */
+    LabelSet labels(ProcessInfo p) {
+        return settings.staticLabels()
+                .with("service", p.service())
+                .with("host", settings.host())
+                .with("pid", Integer.toString(p.pid()))
+                .with("comm", p.comm())
+                .with("version", p.version());
+    }
+}

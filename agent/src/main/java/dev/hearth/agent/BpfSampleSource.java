@@ -1,0 +1,41 @@
+package dev.hearth.agent;
+
+import dev.hearth.bpf.BpfProfiler;
+import dev.hearth.bpf.DropCounters;
+import dev.hearth.bpf.ProfilerConfig;
+import dev.hearth.bpf.RawSample;
+import java.util.List;
+
+/** The agent's one contact with the BPF side. */
+public final class BpfSampleSource implements SampleSource {
+    private final BpfProfiler profiler;
+
+    private BpfSampleSource(BpfProfiler profiler) {
+        this.profiler = profiler;
+    }
+
+    /** Loads and attaches the programs; throws {@link dev.hearth.bpf.BpfException} naming the cause. */
+    public static BpfSampleSource start(ProfilerConfig config) {
+        return new BpfSampleSource(BpfProfiler.start(config));
+    }
+
+    @Override
+    public List<RawSample> drain() {
+        return profiler.drain();
+    }
+
+    @Override
+    public boolean drainDue() {
+        return profiler.drainDue();
+    }
+
+    @Override
+    public DropCounters drops() {
+        return profiler.drops();
+    }
+
+    @Override
+    public void close() {
+        profiler.close();
+    }
+}

@@ -1,0 +1,176 @@
+package dev.hearth.agent;
+
+import dev.hearth.bpf.ProfilerConfig;
+import dev.hearth.bpf.RawSample;
+import dev.hearth.bpf.UprobeSpec;
+import dev.hearth.pprof.FoldedFormat;
+import dev.hearth.pprof.ProfileBuilder;
+import dev.hearth.pprof.ProfileCodec;
+import dev.hearth.pprof.ProfileType;
+import dev.hearth.pprof.proto.Profile;
+import dev.hearth.symbolizer.Symbolizer;
+import dev.hearth.symbolizer.SymbolizerOptions;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code hearth record}: profile locally for a while and write one profile, like perf record + collapse. */
+@Command(name = "record", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Profile processes for a while and write the stacks, merged after symbolization.",
+                "Folded output has one line per stack: process;frame;…;leaf COUNT. Ctrl-C ends early and still writes."})
+public final class RecordCommand implements Callable<Integer> {
+    private static final Duration DRAIN_EVERY = Duration.ofSeconds(1);
+
+    enum Format { folded, pprof }
+
+    enum Type { cpu, offcpu, uprobe }
+
+    @Option(names = "--pid", paramLabel = "PID", description = "a process to profile (repeatable); all processes when none is given")
+    List<Integer> pids = new ArrayList<>();
+
+    @Option(names = "--duration", paramLabel = "TIME", defaultValue = "10s", converter = Units.DurationConverter.class,
+            description = "how long to record, e.g. 500ms, 10s, 2m (default: ${DEFAULT-VALUE})")
+    Duration duration;
+
+    @Option(names = "--hz", defaultValue = "99", description = "on-CPU samples per second per CPU (default: ${DEFAULT-VALUE})")
+    int hz;
+
+    @Option(names = "--type", paramLabel = "TYPE",
+            description = "what to record: ${COMPLETION-CANDIDATES} (default: cpu, or uprobe when --uprobe is given)")
+    Type type;
+
+    @Option(names = "--uprobe", paramLabel = "BINARY:SYMBOL[:latency]",
+            description = "a function to count calls of (repeatable); with :latency its time too")
+    List<String> uprobes = new ArrayList<>();
+
+    @Option(names = "--offcpu-min-block", paramLabel = "TIME", defaultValue = "1us", converter = Units.DurationConverter.class,
+            description = "shorter blocks are not counted off-CPU (default: ${DEFAULT-VALUE})")
+    Duration minBlock;
+
+    @Option(names = "--format", defaultValue = "folded", description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
+    Format format;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "where to write (default: standard output)")
+    Path output;
+
+    @Option(names = "--no-jvm-perf-map", negatable = false,
+            description = "do not ask JVMs to write their perf map for naming JIT frames")
+    boolean noPerfMap;
+
+    @Override
+    public Integer call() throws IOException {
+        List<UprobeSpec> specs = uprobes.stream().map(UprobeSpec::parse).toList();
+        Type t = type != null ? type : specs.isEmpty() ? Type.cpu : Type.uprobe;
+        if (t == Type.uprobe && specs.isEmpty()) throw new IllegalArgumentException("--type uprobe needs --uprobe BINARY:SYMBOL");
+        if (t != Type.uprobe && !specs.isEmpty()) throw new IllegalArgumentException("--uprobe needs --type uprobe");
+        for (int pid : pids) {
+            if (!Files.isDirectory(Path.of("/proc", Integer.toString(pid)))) throw new IllegalArgumentException("no process with pid " + pid);
+        }
+        ProfilerConfig config = ProfilerConfig.defaults().withHz(hz).withOnCpu(t == Type.cpu).withOffCpu(t == Type.offcpu)
+                .withMinBlockNs(minBlock.toNanos()).withUprobes(specs).withPids(Set.copyOf(pids)).withDrainPeriod(DRAIN_EVERY);
+        ProfileType profileType = ProfileType.ofId(t.name());
+
+        CountDownLatch stop = new CountDownLatch(1);
+        CountDownLatch written = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            stop.countDown();
+            try {
+                written.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException ignored) {
+                // exiting anyway
+            }
+        }, "hearth-record-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try (Symbolizer symbolizer = new Symbolizer(new SymbolizerOptions(!noPerfMap, 256, Duration.ofSeconds(1)))) {
+            Map<Integer, String> names = new HashMap<>();
+            ProfileAssembler assembler = ProfileAssembler.merged(new SymbolizingResolver(symbolizer), hz, specs,
+                    pid -> names.computeIfAbsent(pid, RecordCommand::comm));
+            Set<Integer> processes = new HashSet<>();
+            long samples = 0;
+            long startNanos = System.currentTimeMillis() * 1_000_000;
+            long begin = System.nanoTime();
+            try (SampleSource source = BpfSampleSource.start(config)) {
+                long end = begin + duration.toNanos();
+                long nextDrain = begin + DRAIN_EVERY.toNanos();
+                boolean stopped = false;
+                while (!stopped && System.nanoTime() < end) {
+                    long wait = Math.min(Math.min(end, nextDrain) - System.nanoTime(), 200_000_000L);
+                    stopped = stop.await(Math.max(1, wait / 1_000_000), TimeUnit.MILLISECONDS);
+                    if (stopped || System.nanoTime() >= nextDrain || source.drainDue()) {
+                        samples += add(source.drain(), assembler, processes);
+                        nextDrain = System.nanoTime() + DRAIN_EVERY.toNanos();
+                    }
+                }
+                samples += add(source.drain(), assembler, processes);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            long endNanos = startNanos + (System.nanoTime() - begin);
+            Profile profile = assembler.finish(startNanos, endNanos).values().stream().findFirst()
+                    .orElseGet(() -> new ProfileBuilder(profileType).timeNanos(startNanos).durationNanos(endNanos - startNanos).build());
+            write(profile);
+            PrintStream err = System.err;
+            err.printf("hearth record: %d %s entries from %d processes in %.1f s%s%n", samples, t, processes.size(),
+                    (endNanos - startNanos) / 1e9, output != null ? " written to " + output : "");
+        } finally {
+            written.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // Ctrl-C: the hook is running and lets the JVM exit now that the profile is written
+            }
+        }
+        return 0;
+    }
+
+    private static long add(List<RawSample> drained, ProfileAssembler assembler, Set<Integer> processes) {
+        for (RawSample s : drained) {
+            assembler.add(s);
+            processes.add(s.tgid());
+        }
+        return drained.size();
+    }
+
+    private void write(Profile profile) throws IOException {
+        byte[] bytes;
+        if (format == Format.pprof) {
+            bytes = ProfileCodec.encodeGzip(profile);
+        } else {
+            StringBuilder b = new StringBuilder();
+            for (String line : FoldedFormat.write(profile, 0, false)) b.append(line).append('\n');
+            bytes = b.toString().getBytes(StandardCharsets.UTF_8);
+        }
+        if (output == null) {
+            OutputStream out = System.out;
+            out.write(bytes);
+            out.flush();
+        } else {
+            Path tmp = output.resolveSibling(output.getFileName() + ".tmp");
+            Files.write(tmp, bytes);
+            Files.move(tmp, output, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    private static String comm(int pid) {
+        try {
+            return Files.readString(Path.of("/proc", Integer.toString(pid), "comm")).strip();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+}

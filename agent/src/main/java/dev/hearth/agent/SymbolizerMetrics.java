@@ -1,0 +1,16 @@
+package dev.hearth.agent;
+
+import dev.hearth.symbolizer.Symbolizer;
+
+/** The symbolizer's counters as metrics. */
+final class SymbolizerMetrics {
+    private SymbolizerMetrics() {}
+
+    static void register(Metrics m, Symbolizer s) {
+        m.read("hearth_agent_frames_symbolized_total", "frames given a name", "counter", "", () -> s.stats().resolved());
+        m.read("hearth_agent_symbolization_misses_total", "frames left unknown", "counter", "", () -> s.stats().unknown());
+        m.read("hearth_agent_jit_misses_total", "JIT addresses a JVM's perf map did not name", "counter", "", () -> s.stats().jitMisses());
+        m.read("hearth_agent_perf_map_reloads_total", "JVM perf maps (re)read", "counter", "", () -> s.stats().perfMapReloads());
+        m.read("hearth_agent_symbol_cache_bytes", "approximate heap held by cached symbol tables", "gauge", "", () -> s.stats().cachedBytes());
+    }
+}

@@ -1,0 +1,103 @@
+package dev.hearth.agent.proc;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.jar.JarFile;
+
+/**
+ * Reads the parts of /proc/PID the agent needs. Everything is best effort: a process can exit
+ * between two reads, and another user's environment can be unreadable; such reads give empty values.
+ */
+final class ProcFs {
+    private static final int PF_KTHREAD = 0x00200000;
+
+    private final Path proc;
+
+    ProcFs(Path proc) {
+        this.proc = proc;
+    }
+
+    /** Fields after the command name in /proc/PID/stat, so index 0 is field 3 (state); null if gone. */
+    String[] stat(int pid) {
+        String s = read(pid, "stat");
+        if (s == null) return null;
+        int close = s.lastIndexOf(')');
+        if (close < 0) return null;
+        return s.substring(close + 1).trim().split(" ");
+    }
+
+    static long startTicks(String[] stat) {
+        return stat.length > 19 ? Long.parseLong(stat[19]) : -1;
+    }
+
+    static boolean kernelThread(String[] stat) {
+        return stat.length > 6 && (Long.parseLong(stat[6]) & PF_KTHREAD) != 0;
+    }
+
+    String comm(int pid) {
+        String s = read(pid, "comm");
+        return s == null ? "" : s.strip();
+    }
+
+    List<String> cmdline(int pid) {
+        return nulSeparated(read(pid, "cmdline"));
+    }
+
+    Map<String, String> environ(int pid) {
+        Map<String, String> env = new HashMap<>();
+        for (String kv : nulSeparated(read(pid, "environ"))) {
+            int eq = kv.indexOf('=');
+            if (eq > 0) env.put(kv.substring(0, eq), kv.substring(eq + 1));
+        }
+        return env;
+    }
+
+    /**
+     * Implementation-Version of a jar the process was started with. The path is resolved inside
+     * the process's own mount namespace (/proc/PID/root) or working directory.
+     */
+    String jarVersion(int pid, String jar) {
+        Path base = proc.resolve(Integer.toString(pid));
+        Path file = jar.startsWith("/") ? base.resolve("root").resolve(jar.substring(1)) : base.resolve("cwd").resolve(jar);
+        try (JarFile jf = new JarFile(file.toFile(), false)) {
+            var manifest = jf.getManifest();
+            return manifest == null ? null : manifest.getMainAttributes().getValue("Implementation-Version");
+        } catch (IOException | SecurityException e) {
+            return null;
+        }
+    }
+
+    List<Integer> pids() {
+        List<Integer> out = new ArrayList<>();
+        try (var dirs = Files.newDirectoryStream(proc)) {
+            for (Path d : dirs) {
+                String n = d.getFileName().toString();
+                if (!n.isEmpty() && n.chars().allMatch(Character::isDigit)) out.add(Integer.parseInt(n));
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot list " + proc + ": " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    private String read(int pid, String file) {
+        try {
+            return new String(Files.readAllBytes(proc.resolve(Integer.toString(pid)).resolve(file)), StandardCharsets.UTF_8);
+        } catch (IOException | SecurityException e) {
+            return null;
+        }
+    }
+
+    private static List<String> nulSeparated(String s) {
+        List<String> out = new ArrayList<>();
+        if (s == null) return out;
+        for (String part : s.split("\0")) if (!part.isEmpty()) out.add(part);
+        return out;
+    }
+}

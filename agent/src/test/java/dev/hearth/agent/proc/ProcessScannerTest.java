@@ -1,0 +1,116 @@
+package dev.hearth.agent.proc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Against the real /proc: processes this test starts and stops. */
+class ProcessScannerTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void followsStartedAndExitedProcessesWithTheirServiceAndVersion() throws Exception {
+        ProcessScanner scanner = ProcessScanner.system();
+        scanner.scan();
+        ProcessBuilder pb = new ProcessBuilder("sleep", "60");
+        pb.environment().put("HEARTH_SERVICE", "billing");
+        pb.environment().put("HEARTH_VERSION", "7.1.0");
+        Process p = pb.start();
+        try {
+            ProcessInfo seen = find(scanner.scan().started(), (int) p.pid());
+            assertNotNull(seen, "the new process is reported as started");
+            assertEquals("billing", seen.service());
+            assertEquals("7.1.0", seen.version());
+            assertEquals("sleep", seen.comm());
+            assertNull(find(scanner.scan().started(), (int) p.pid()), "reported once");
+        } finally {
+            p.destroy();
+            p.waitFor(5, TimeUnit.SECONDS);
+        }
+        assertNotNull(find(scanner.scan().exited(), (int) p.pid()), "the process is reported as exited");
+        assertNull(scanner.lookup((int) p.pid()));
+    }
+
+    @Test
+    void namesAJvmByItsJarAndReadsTheManifestVersion() throws Exception {
+        Manifest m = new Manifest();
+        m.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        m.getMainAttributes().put(Attributes.Name.MAIN_CLASS, "Sleeper");
+        m.getMainAttributes().put(Attributes.Name.IMPLEMENTATION_VERSION, "3.4.5");
+        Path src = tmp.resolve("Sleeper.java");
+        Files.writeString(src, "public class Sleeper { public static void main(String[] a) throws Exception { Thread.sleep(60000); } }");
+        Process javac = new ProcessBuilder("javac", "-d", tmp.toString(), src.toString()).inheritIO().start();
+        assertEquals(0, javac.waitFor());
+        Path jar = tmp.resolve("inventory.jar");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), m)) {
+            out.putNextEntry(new java.util.jar.JarEntry("Sleeper.class"));
+            out.write(Files.readAllBytes(tmp.resolve("Sleeper.class")));
+        }
+        // relative path: resolved in the process's working directory
+        Process p = new ProcessBuilder("java", "-Xmx32m", "-jar", "inventory.jar").directory(tmp.toFile()).start();
+        try {
+            ProcessScanner scanner = ProcessScanner.system();
+            ProcessInfo info = scanner.lookup((int) p.pid());
+            assertNotNull(info);
+            assertEquals("inventory", info.service());
+            assertEquals("3.4.5", info.version());
+            assertTrue(info.jvm());
+        } finally {
+            p.destroy();
+            p.waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aReusedPidIsANewProcess() throws Exception {
+        Path proc = tmp.resolve("proc");
+        writeProc(proc, 100, "alpha", 5000);
+        ProcessScanner scanner = new ProcessScanner(proc);
+        assertEquals(1, scanner.scan().started().size());
+        writeProc(proc, 100, "beta", 9000);
+        ProcessScanner.Changes c = scanner.scan();
+        assertEquals("alpha", c.exited().get(0).comm());
+        assertEquals("beta", c.started().get(0).comm());
+    }
+
+    @Test
+    void kernelThreadsAreRecognised() throws Exception {
+        Path proc = tmp.resolve("proc");
+        writeProc(proc, 2, "kthreadd", 1, 0x00200040);
+        assertEquals("kernel", new ProcessScanner(proc).scan().started().get(0).service());
+    }
+
+    private static void writeProc(Path proc, int pid, String comm, long start) throws Exception {
+        writeProc(proc, pid, comm, start, 0x400100);
+    }
+
+    private static void writeProc(Path proc, int pid, String comm, long start, long flags) throws Exception {
+        Path d = Files.createDirectories(proc.resolve(Integer.toString(pid)));
+        Files.writeString(d.resolve("comm"), comm + "\n");
+        Files.write(d.resolve("cmdline"), ("/bin/" + comm + "\0").getBytes());
+        Files.write(d.resolve("environ"), new byte[0]);
+        StringBuilder stat = new StringBuilder(pid + " (" + comm + ") S 1 1 1 0 -1 " + flags);
+        for (int field = 10; field <= 21; field++) stat.append(" 0");
+        stat.append(' ').append(start).append(" 0 0");
+        try (OutputStream out = Files.newOutputStream(d.resolve("stat"))) {
+            out.write(stat.toString().getBytes());
+        }
+    }
+
+    private static ProcessInfo find(List<ProcessInfo> list, int pid) {
+        return list.stream().filter(p -> p.pid() == pid).findFirst().orElse(null);
+    }
+}
