@@ -1,6 +1,7 @@
 package dev.hearth.symbolizer;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -32,11 +33,24 @@ final class JvmPerfMaps {
         this.proc = proc;
         this.pid = pid;
         this.hotSpot = hotSpot;
-        this.ask = askJvm && hotSpot;
+        this.ask = askJvm && hotSpot && attachAllowed(proc, pid);
         this.minIntervalNanos = minIntervalNanos;
     }
 
     boolean isHotSpot() { return hotSpot; }
+
+    /** A JVM started with attach disabled (or -Xrs) is never signalled: it would not answer, or would die. */
+    private static boolean attachAllowed(Path proc, int pid) {
+        try {
+            String cmdline = Files.readString(proc.resolve(Integer.toString(pid)).resolve("cmdline"), StandardCharsets.ISO_8859_1);
+            for (String arg : cmdline.split("\0")) {
+                if (arg.equals("-XX:+DisableAttachMechanism") || arg.equals("-Xrs")) return false;
+            }
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
 
     /** The perf map covering {@code addr} after at most one (rate-limited) refresh; check {@link PerfMap#find}. */
     PerfMap lookup(long addr) {

@@ -20,7 +20,11 @@ final class ProcMaps {
         List<Mapping> out = new ArrayList<>();
         for (String line : text.split("\n")) {
             if (line.isBlank()) continue;
-            out.add(parseLine(line));
+            try {
+                out.add(parseLine(line));
+            } catch (RuntimeException e) {
+                // a line we cannot read costs only its own addresses
+            }
         }
         out.sort((a, b) -> Long.compareUnsigned(a.start(), b.start()));
         return new ProcMaps(out.toArray(Mapping[]::new));

@@ -1,0 +1,105 @@
+package dev.hearth.symbolizer;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Demangling checked against c++filt (binutils) on every C++ symbol of real libjvm.so and libstdc++. */
+class DemanglerTest {
+    static final Path JDK17_JVM = Path.of(System.getProperty("java.home"), "lib/server/libjvm.so");
+    static final Path JDK25_JVM = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64/lib/server/libjvm.so");
+
+    @Test
+    void knownNames() {
+        assertEquals("SafepointSynchronize::begin()", Demangler.demangle("_ZN20SafepointSynchronize5beginEv"));
+        assertEquals("JavaThread::JavaThread(void (*)(JavaThread*, JavaThread*), unsigned long)",
+                Demangler.demangle("_ZN10JavaThreadC1EPFvPS_S0_Em"));
+        assertEquals("std::basic_ostream<char, std::char_traits<char> >::flush()", Demangler.demangle("_ZNSo5flushEv"));
+        assertEquals("initialize(JavaThread*) [clone .isra.0]", Demangler.demangle("_ZL10initializeP10JavaThread.isra.0"));
+        assertEquals("vtable for Thread", Demangler.demangle("_ZTV6Thread"));
+        assertEquals("LogPrefix<(LogTag::type)112, (LogTag::type)15, (LogTag::type)154, (LogTag::type)0, (LogTag::type)0, (LogTag::type)0>::prefix(char*, unsigned long)",
+                Demangler.demangle("_ZN9LogPrefixILN6LogTag4typeE112ELS1_15ELS1_154ELS1_0ELS1_0ELS1_0EE6prefixEPcm"));
+    }
+
+    @Test
+    void notMangledOrBrokenNamesAreKept() {
+        assertNull(Demangler.demangle("malloc"));
+        assertNull(Demangler.demangle("_ZN3foo"), "truncated");
+        assertNull(Demangler.demangle("_ZN3fooEvXYZ"), "trailing junk");
+        assertEquals("_ZN3foo", Demangler.demangleOrSelf("_ZN3foo"));
+        assertEquals("memcpy", Demangler.demangleOrSelf("memcpy"));
+    }
+
+    @Test
+    void agreesWithCxxFiltOnLibstdcxx() throws Exception {
+        Path lib = Path.of(Tools.run(List.of("gcc", "-print-file-name=libstdc++.so.6")).trim()).toRealPath();
+        assertAgreement(symbols(lib, true), 1.0);
+    }
+
+    @Test
+    void agreesWithCxxFiltOnJdk17Libjvm() throws Exception {
+        assertAgreement(symbols(JDK17_JVM, false), 0.9995);
+    }
+
+    @Test
+    void agreesWithCxxFiltOnTemurin25Libjvm() throws Exception {
+        // a handful of lambdas nested in template arguments print differently (c++filt drops a return type)
+        assertAgreement(symbols(JDK25_JVM, false), 0.999);
+    }
+
+    private static List<String> symbols(Path lib, boolean dynamic) throws Exception {
+        assertTrue(Files.exists(lib), lib + " is installed");
+        List<String> cmd = new ArrayList<>(List.of("nm", "--defined-only"));
+        if (dynamic) cmd.add("-D");
+        cmd.add(lib.toString());
+        List<String> out = new ArrayList<>();
+        for (String line : Tools.run(cmd).split("\n")) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length == 3 && f[2].startsWith("_Z")) out.add(f[2].replaceAll("@.*", ""));
+        }
+        assertTrue(out.size() > 1000, "symbols of " + lib + ": " + out.size());
+        return out;
+    }
+
+    private static void assertAgreement(List<String> mangled, double minShare) throws Exception {
+        String[] expected = Tools.run(List.of("c++filt"), String.join("\n", mangled) + "\n").split("\n");
+        assertEquals(mangled.size(), expected.length);
+        List<String> differing = new ArrayList<>();
+        for (int i = 0; i < mangled.size(); i++) {
+            String ours = Demangler.demangleOrSelf(mangled.get(i));
+            if (!ours.equals(expected[i])) differing.add(mangled.get(i) + "\n  ours:     " + ours + "\n  c++filt:  " + expected[i]);
+        }
+        double share = 1.0 - (double) differing.size() / mangled.size();
+        assertTrue(share >= minShare, differing.size() + " of " + mangled.size() + " differ, e.g.\n"
+                + String.join("\n", differing.subList(0, Math.min(5, differing.size()))));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"_ZN20SafepointSynchronize5beginEv", "_ZN13ObjectMonitor4waitElbP10JavaThread", "_ZN9JavaCalls11call_helperEP9JavaValueRK12methodHandleP17JavaCallArgumentsP10JavaThread"})
+    void realLibjvmSymbolsResolveInThisJvm(String mangled) throws Exception {
+        long vaddr = Tools.nmValue(JDK17_JVM, mangled);
+        // where libjvm.so is mapped in this very process: the mapping at file offset 0 is its base
+        int pid = (int) ProcessHandle.current().pid();
+        ProcMaps maps = ProcMaps.parse(Files.readString(Path.of("/proc/self/maps")));
+        String libjvm = JDK17_JVM.toRealPath().toString();
+        Mapping base = maps.all().stream().filter(m -> m.path().equals(libjvm) && m.fileOffset() == 0)
+                .findFirst().orElseThrow(() -> new AssertionError("libjvm.so not mapped here"));
+        try (Symbolizer s = new Symbolizer(SymbolizerOptions.defaults())) {
+            Frame f = s.user(pid, new long[] {base.start() + vaddr + 2}).get(0);
+            assertEquals(expectedName(mangled), f.name());
+            assertEquals(FrameKind.CPP, f.kind());
+            assertEquals(JDK17_JVM.toRealPath().toString(), f.binary());
+            assertEquals(Tools.buildId(JDK17_JVM), f.buildId());
+        }
+    }
+
+    private static String expectedName(String mangled) throws Exception {
+        return Tools.run(List.of("c++filt", mangled)).trim();
+    }
+}
