@@ -10,6 +10,7 @@ test('values by unit', () => {
   assert.equal(formatValue(2.5 * 2 ** 20, 'bytes'), '2.50 MiB');
   assert.equal(formatValue(12345, 'samples'), '12,345 samples');
   assert.equal(formatValue(12345, 'samples', true), '12,345');
+  assert.equal(formatValue(12345, 'count'), '12,345');
   assert.equal(formatValue(0, 'nanoseconds'), '0 ns');
 });
 

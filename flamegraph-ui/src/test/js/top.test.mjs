@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { flatten } from '../../main/resources/hearth-ui/js/tree.js';
 import { topFunctions, sortRows } from '../../main/resources/hearth-ui/js/top.js';
 import { sandwich } from '../../main/resources/hearth-ui/js/sandwich.js';
-import { tree } from './folded.mjs';
+import { tree, diffTree } from './folded.mjs';
 
 const t = flatten(tree([
   'main;a;f;g 10',
@@ -59,4 +59,15 @@ test('sandwich of a name that is not there is empty', () => {
   assert.equal(s.places, 0);
   assert.equal(s.callers.total, 0);
   assert.deepEqual(s.callees.children, []);
+});
+
+test('in a diff, rows carry the baseline and the change of the total share', () => {
+  const d = flatten(diffTree(['m;f;g 10', 'm;h 30'], ['m;f;g 30', 'm;h 10']));
+  const r = Object.fromEntries(topFunctions(d).map((x) => [x.name, x]));
+  assert.equal(r.f.baseTotal, 10);
+  assert.equal(r.f.total, 30);
+  assert.equal(r.f.change, 2, 'share 25% -> 75%');
+  assert.equal(r.h.change, -2 / 3);
+  assert.deepEqual(sortRows(topFunctions(d), 'change').map((x) => x.name), ['f', 'g', 'm', 'h']);
+  assert.equal(rows.f.change, undefined, 'no change column outside diffs');
 });

@@ -7,10 +7,17 @@ export function change(t, i) {
   const T = t.total[0], B = t.baseTotal[0];
   const comp = T > 0 ? t.total[i] / T : 0;
   const base = B > 0 ? t.baseTotal[i] / B : 0;
-  let rel;
-  if (base > 0) rel = (comp - base) / base;
-  else rel = comp > 0 ? Infinity : 0;
-  return { comp, base, rel, points: comp - base };
+  return { comp, base, rel: relative(comp, base), points: comp - base };
+}
+
+function relative(comp, base) {
+  if (base > 0) return (comp - base) / base;
+  return comp > 0 ? Infinity : 0;
+}
+
+// Relative change of value/total against baseValue/baseTotal.
+export function relativeChange(value, total, baseValue, baseTotal) {
+  return relative(total > 0 ? value / total : 0, baseTotal > 0 ? baseValue / baseTotal : 0);
 }
 
 // Width of a frame in the diff view: the sum of both shares, so frames that exist on only

@@ -19,7 +19,7 @@ export function formatValue(v, unit, bare = false) {
   if (unit === 'nanoseconds') return scaled(v, NS_UNITS);
   if (unit === 'bytes') return scaled(v, BYTE_UNITS);
   const n = Math.round(v).toLocaleString('en-US');
-  return unit && !bare ? `${n} ${unit}` : n;
+  return unit && unit !== 'count' && !bare ? `${n} ${unit}` : n;
 }
 
 export function formatPercent(share) {

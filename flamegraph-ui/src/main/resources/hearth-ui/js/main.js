@@ -30,7 +30,7 @@ const callersView = new FlameView($('callers'));
 const calleesView = new FlameView($('callees'));
 const timeline = new TimelineView($('timeline'), (from, until) => {
   if (dragTarget === 'base') update({ baseFrom: String(from), baseUntil: String(until) });
-  else update({ from: String(from), until: String(until), zoom: [] });
+  else update({ from: String(from), until: String(until) });
 });
 
 // ---- state ----
@@ -151,8 +151,9 @@ function draw() {
   }
   if (state.view !== 'graph') {
     data.top = data.top || topFunctions(t);
+    $('top').classList.toggle('diff', t.diff);
     renderTable($('top').tBodies[0], data.top, {
-      sort: state.sort, asc: state.asc, unit, total: t.total[0], selected: state.fn,
+      sort: state.sort, asc: state.asc, unit, total: t.total[0], selected: state.fn, palette: state.palette,
       matches: m && !m.error ? m : null, onPick: pickFunction,
     });
     for (const th of $('top').tHead.rows[0].cells) {
@@ -297,7 +298,7 @@ function wireControls() {
     if (!key || !value) return;
     const m = key + $('label-op').value + value;
     const all = state.labels ? state.labels.split(',') : [];
-    if (!all.includes(m)) update({ labels: [...all, m].join(','), zoom: [] });
+    if (!all.includes(m)) update({ labels: [...all, m].join(',') });
     $('label-value').value = '';
   });
   for (const [label, from] of PRESETS) {
@@ -305,10 +306,14 @@ function wireControls() {
     b.type = 'button';
     b.textContent = label;
     b.dataset.from = from;
-    b.addEventListener('click', () => update({ from, until: 'now', zoom: [] }));
+    b.addEventListener('click', () => update({ from, until: 'now' }));
     $('presets').append(b);
   }
-  $('apply-time').addEventListener('click', () => update({ from: $('from').value.trim(), until: $('until').value.trim(), zoom: [] }));
+  // Apply also refreshes: "now" moves on, and a collector that was down may be back.
+  $('apply-time').addEventListener('click', () => {
+    loadedKey = null;
+    update({ from: $('from').value.trim(), until: $('until').value.trim() });
+  });
   $('diff').addEventListener('change', (e) => update({ diff: e.target.checked }));
   $('apply-base').addEventListener('click', () => update({
     baseFrom: $('base-from').value.trim(), baseUntil: $('base-until').value.trim(), baseLabels: $('base-labels').value.trim(),

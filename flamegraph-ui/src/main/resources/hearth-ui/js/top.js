@@ -1,5 +1,8 @@
 // The top table: self and total per function over the whole tree. A function's total counts
 // only its outermost occurrences on each stack, so recursion is not counted twice.
+// In a diff, rows also carry the baseline's values and the relative change of the total share.
+
+import { relativeChange } from './diff.js';
 
 export function topFunctions(t) {
   const rows = new Map();
@@ -12,16 +15,26 @@ export function topFunctions(t) {
     }
     const name = t.name[i];
     let row = rows.get(name);
-    if (!row) { row = { name, kind: t.kind[i], self: 0, total: 0 }; rows.set(name, row); }
+    if (!row) {
+      row = { name, kind: t.kind[i], self: 0, total: 0 };
+      if (t.diff) Object.assign(row, { baseSelf: 0, baseTotal: 0 });
+      rows.set(name, row);
+    }
     row.self += t.self[i];
-    if (!onPath.get(name)) row.total += t.total[i];
+    if (t.diff) row.baseSelf += t.baseSelf[i];
+    if (!onPath.get(name)) {
+      row.total += t.total[i];
+      if (t.diff) row.baseTotal += t.baseTotal[i];
+    }
     onPath.set(name, (onPath.get(name) || 0) + 1);
     path.push(i);
   }
-  return [...rows.values()];
+  const all = [...rows.values()];
+  if (t.diff) for (const row of all) row.change = relativeChange(row.total, t.total[0], row.baseTotal, t.baseTotal[0]);
+  return all;
 }
 
-// Sort by "self", "total" or "name"; desc puts the largest first.
+// Sort by "self", "total", "change" (diffs) or "name"; desc puts the largest first.
 export function sortRows(rows, key = 'self', desc = true) {
   const dir = desc ? -1 : 1;
   const cmp = key === 'name'
