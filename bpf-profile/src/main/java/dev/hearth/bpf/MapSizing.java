@@ -1,0 +1,46 @@
+package dev.hearth.bpf;
+
+/**
+ * Map sizes for one drain period. Counts: one entry per sample at worst. Stack buckets: two per
+ * possible stack id (user + kernel per sample; the kernel rounds up to a power of two), so that
+ * hash collisions (-EEXIST; we do not set BPF_F_REUSE_STACKID, which would silently replace a
+ * stack) stay rare. Both are capped: a
+ * stack bucket preallocates 127 frames x 8 bytes.
+ */
+record MapSizing(int counts, int stacks, int offCpuStarts, int callStarts, int targetPids) {
+    static final int MIN_COUNTS = 1024;
+    static final int MAX_COUNTS = 65_536;
+    static final int MIN_STACKS = 2048;
+    static final int MAX_STACKS = 32_768;
+    /** distinct off-CPU and uprobe keys we plan for per second and source */
+    static final int KEYS_PER_SECOND = 200;
+    static final int TARGET_PIDS = 4096;
+    /** drainDue() fires when the counts map is this full */
+    static final double COUNTS_THRESHOLD = 0.75;
+    /** … or when stack ids would fill this share of the stack buckets (collisions rise fast) */
+    static final double STACKS_THRESHOLD = 0.5;
+
+    static MapSizing of(ProfilerConfig c, int onlineCpus) {
+        double seconds = c.drainPeriod().toMillis() / 1000.0;
+        long keys = 0;
+        if (c.onCpu()) {
+            keys += (long) Math.ceil(onlineCpus * (double) c.hz() * seconds);
+        }
+        if (c.offCpu()) {
+            keys += (long) Math.ceil(KEYS_PER_SECOND * seconds);
+        }
+        keys += (long) Math.ceil(c.uprobes().size() * 2L * KEYS_PER_SECOND * seconds);
+        int counts = (int) clamp(keys, MIN_COUNTS, MAX_COUNTS);
+        int stacks = (int) clamp(keys * 4, MIN_STACKS, MAX_STACKS);
+        int callStarts = c.uprobes().stream().anyMatch(UprobeSpec::latency) ? 16_384 : 1;
+        return new MapSizing(counts, stacks, c.offCpu() ? 32_768 : 1, callStarts, TARGET_PIDS);
+    }
+
+    boolean pastThreshold(long insertedKeys) {
+        return insertedKeys >= counts * COUNTS_THRESHOLD || 2 * insertedKeys >= stacks * STACKS_THRESHOLD;
+    }
+
+    private static long clamp(long v, long min, long max) {
+        return Math.max(min, Math.min(max, v));
+    }
+}

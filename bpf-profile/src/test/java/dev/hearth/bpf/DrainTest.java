@@ -1,0 +1,77 @@
+package dev.hearth.bpf;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** drain() during a run: the sum over many drains is what one profile of the whole run holds. */
+class DrainTest {
+    @BeforeAll
+    static void root() {
+        Privileges.assumeBpf();
+    }
+
+    @Test
+    void tenDrainsDuringABusyRunSumToTheExpectedSamples() throws Exception {
+        try (Workload w = Workload.start("spin", "5000");
+             BpfProfiler p = BpfProfiler.start(ProfilerConfig.defaults().withPids(Set.of(w.pid())))) {
+            long cpuBefore = w.cpuNanos();
+            w.go();
+            List<RawSample> all = drainTenTimes(p, 500);
+            w.awaitDone();
+            double cpu = (w.cpuNanos() - cpuBefore) / 1e9;
+            all.addAll(p.drain());
+            long sum = Samples.sum(all, w.pid(), SampleType.ON_CPU);
+            double expected = 99 * cpu;
+            System.out.printf("ten drains: %d samples, expected %.1f (%.2f CPU s), drops %s%n", sum, expected, cpu, p.drops());
+            assertTrue(Math.abs(sum - expected) <= 0.02 * expected, sum + " samples, expected " + expected + " ± 2%");
+        }
+    }
+
+    @Test
+    void callsAndTheirLatencyAreExactAcrossDrains() throws Exception {
+        try (Workload w = Workload.start("slowcalls", "100", "20");
+             BpfProfiler p = BpfProfiler.start(UprobeTest.uprobes(w, "slow_fn", true))) {
+            long[] slowFn = w.functionRange("slow_fn");
+            w.go();
+            List<RawSample> all = drainTenTimes(p, 200);
+            w.awaitDone();
+            all.addAll(p.drain());
+            assertEquals(100, Samples.sum(all, w.pid(), SampleType.UPROBE_CALLS));
+            long ns = Samples.sum(all, w.pid(), SampleType.UPROBE_LATENCY);
+            assertTrue(ns >= 2_000_000_000L && ns < 2_400_000_000L, "100 calls of 20 ms took " + ns + " ns");
+            // calls that began before a drain and ended after it keep their entry stack
+            assertEquals(ns, Samples.sumWithFrameIn(all, w.pid(), SampleType.UPROBE_LATENCY, slowFn));
+        }
+    }
+
+    @Test
+    void blocksSpanningDrainsKeepTheirTimeAndStack() throws Exception {
+        try (Workload w = Workload.start("block", "20", "100");
+             BpfProfiler p = BpfProfiler.start(ProfilerConfig.defaults().withOnCpu(false).withOffCpu(true)
+                     .withPids(Set.of(w.pid())))) {
+            long[] blockFn = w.functionRange("block_fn");
+            w.go();
+            List<RawSample> all = drainTenTimes(p, 150);
+            w.awaitDone();
+            all.addAll(p.drain());
+            long inBlockFn = Samples.sumWithFrameIn(all, w.pid(), SampleType.OFF_CPU, blockFn);
+            assertTrue(inBlockFn >= 1.8e9 && inBlockFn <= 2.2e9, "off-CPU in block_fn " + inBlockFn + " ns");
+        }
+    }
+
+    private static List<RawSample> drainTenTimes(BpfProfiler p, long periodMs) throws InterruptedException {
+        List<RawSample> all = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            Thread.sleep(periodMs);
+            all.addAll(p.drain());
+        }
+        return all;
+    }
+}

@@ -1,0 +1,92 @@
+package dev.hearth.bpf;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ErrorsAndLifecycleTest {
+    @BeforeAll
+    static void root() {
+        Privileges.assumeBpf();
+    }
+
+    @Test
+    void uprobeOnAMissingSymbolNamesTheSymbolAndTheFix() throws Exception {
+        String bin = Workload.binary().toString();
+        BpfException e = assertThrows(BpfException.class, () -> BpfProfiler.start(ProfilerConfig.defaults()
+                .withUprobes(List.of(new UprobeSpec(bin, "no_such_fn", false)))));
+        assertTrue(e.getMessage().contains("no function 'no_such_fn' in " + bin), e.getMessage());
+        assertTrue(e.getMessage().contains("nm"), e.getMessage());
+        assertUnloaded(ProfileObject.lastProgramIds);
+    }
+
+    @Test
+    void uprobeOnAMissingBinaryIsClear() {
+        BpfException e = assertThrows(BpfException.class, () -> BpfProfiler.start(ProfilerConfig.defaults()
+                .withUprobes(List.of(UprobeSpec.parse("/no/such/binary:f")))));
+        assertTrue(e.getMessage().contains("/no/such/binary does not exist"), e.getMessage());
+    }
+
+    @Test
+    void aPidThatDoesNotExistIsClear() {
+        int pid = Integer.MAX_VALUE - 7;
+        BpfException e = assertThrows(BpfException.class,
+                () -> BpfProfiler.start(ProfilerConfig.defaults().withPids(Set.of(pid))));
+        assertTrue(e.getMessage().contains("no process with pid [" + pid + "]"), e.getMessage());
+    }
+
+    @Test
+    void nothingToProfileIsClear() {
+        BpfException e = assertThrows(BpfException.class,
+                () -> BpfProfiler.start(ProfilerConfig.defaults().withOnCpu(false)));
+        assertTrue(e.getMessage().contains("nothing to profile"), e.getMessage());
+    }
+
+    @Test
+    void closeUnloadsEveryProgramWeLoaded() throws Exception {
+        BpfProfiler p = BpfProfiler.start(ProfilerConfig.defaults().withOffCpu(true)
+                .withUprobes(List.of(new UprobeSpec(Workload.binary().toString(), "call_fn", true))));
+        List<Integer> ids = p.programIds();
+        assertTrue(ids.size() == 4, "on_cpu, off_cpu, uprobe_entry, uprobe_return loaded: " + ids);
+        for (int id : ids) {
+            assertTrue(progShown(id), "program " + id + " is loaded");
+        }
+        p.close();
+        p.close();
+        assertUnloaded(ids);
+        assertThrows(IllegalStateException.class, p::drain);
+    }
+
+    @Test
+    void targetPidsCanChangeWhileRunning() throws Exception {
+        try (Workload a = Workload.start("spin", "1000");
+             BpfProfiler p = BpfProfiler.start(ProfilerConfig.defaults().withPids(Set.of(a.pid())))) {
+            p.setTargetPids(Set.of(Math.toIntExact(ProcessHandle.current().pid())));
+            a.go();
+            a.awaitDone();
+            assertTrue(Samples.sum(p.drain(), a.pid(), SampleType.ON_CPU) == 0, "a is no longer a target");
+            assertThrows(BpfException.class, () -> p.setTargetPids(Set.of(Integer.MAX_VALUE - 7)));
+        }
+    }
+
+    static void assertUnloaded(List<Integer> ids) throws Exception {
+        assertFalse(ids.isEmpty(), "some programs were loaded");
+        for (int id : ids) {
+            assertFalse(progShown(id), "program " + id + " still loaded after close");
+        }
+    }
+
+    private static boolean progShown(int id) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("bpftool", "prog", "show", "id", Integer.toString(id))
+                .redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        return p.waitFor() == 0;
+    }
+}

@@ -1,0 +1,79 @@
+/* Test workload for bpf-profile. Prints "ready", waits for a line on stdin, runs one mode,
+ * prints "done", waits for stdin to close. Compiled with frame pointers and no inlining, so
+ * the named functions appear in user stacks. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static volatile unsigned long sink;
+
+static double now(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec + t.tv_nsec / 1e9;
+}
+
+__attribute__((noinline)) void spin_fn(double seconds)
+{
+	double end = now() + seconds;
+	while (now() < end)
+		for (int i = 0; i < 10000; i++)
+			sink += i;
+}
+
+/* a frame-pointer frame between libc's (frameless) nanosleep and block_fn */
+__attribute__((noinline)) void nap_fn(long ms)
+{
+	struct timespec t = { ms / 1000, (ms % 1000) * 1000000L };
+	nanosleep(&t, NULL);
+	sink++;
+}
+
+__attribute__((noinline)) void block_fn(int times, long ms)
+{
+	for (int i = 0; i < times; i++)
+		nap_fn(ms);
+	sink++;
+}
+
+__attribute__((noinline)) void call_fn(int i)
+{
+	sink += i;
+}
+
+__attribute__((noinline)) void slow_fn(long ms)
+{
+	nap_fn(ms);
+}
+
+int main(int argc, char **argv)
+{
+	char line[64];
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	printf("ready\n");
+	if (!fgets(line, sizeof(line), stdin))
+		return 1;
+	const char *mode = argc > 1 ? argv[1] : "";
+	long a = argc > 2 ? atol(argv[2]) : 0;
+	long b = argc > 3 ? atol(argv[3]) : 0;
+	if (!strcmp(mode, "spin"))
+		spin_fn(a / 1000.0);
+	else if (!strcmp(mode, "sleep"))
+		nap_fn(a);
+	else if (!strcmp(mode, "block"))
+		block_fn(a, b);
+	else if (!strcmp(mode, "calls"))
+		for (long i = 0; i < a; i++)
+			call_fn(i);
+	else if (!strcmp(mode, "slowcalls"))
+		for (long i = 0; i < a; i++)
+			slow_fn(b);
+	else
+		return 2;
+	printf("done\n");
+	while (fgets(line, sizeof(line), stdin))
+		;
+	return 0;
+}
