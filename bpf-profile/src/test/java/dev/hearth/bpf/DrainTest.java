@@ -19,7 +19,7 @@ class DrainTest {
 
     @Test
     void tenDrainsDuringABusyRunSumToTheExpectedSamples() throws Exception {
-        try (Workload w = Workload.start("spin", "5000");
+        try (Workload w = Workload.startRealtime("spin", "5000");
              BpfProfiler p = BpfProfiler.start(ProfilerConfig.defaults().withPids(Set.of(w.pid())))) {
             long cpuBefore = w.cpuNanos();
             w.go();

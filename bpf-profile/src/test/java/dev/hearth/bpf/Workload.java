@@ -8,6 +8,8 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -49,9 +51,18 @@ final class Workload implements AutoCloseable {
     }
 
     static Workload start(String... args) throws IOException, InterruptedException {
-        String[] cmd = new String[args.length + 1];
-        cmd[0] = binary().toString();
-        System.arraycopy(args, 0, cmd, 1, args.length);
+        List<String> cmd = new ArrayList<>(List.of(binary().toString()));
+        cmd.addAll(List.of(args));
+        return new Workload(new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start());
+    }
+
+    /**
+     * Starts under SCHED_FIFO (chrt), so that on a loaded machine the process is not preempted
+     * by ordinary tasks and its samples follow its CPU time without scheduling noise.
+     */
+    static Workload startRealtime(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("chrt", "-f", "1", binary().toString()));
+        cmd.addAll(List.of(args));
         return new Workload(new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start());
     }
 
