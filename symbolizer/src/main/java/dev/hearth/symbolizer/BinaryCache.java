@@ -18,9 +18,17 @@ final class BinaryCache {
     private final Map<String, String> keyOfFile;     // dev:inode -> table key
     private final Map<String, Long> unreadableSince; // dev:inode -> when opening last failed
     private long loads;
+    private long generation;
 
     BinaryCache(int maxTables) {
-        tables = lru(maxTables);
+        tables = new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, BinarySymbols> eldest) {
+                if (size() <= maxTables) return false;
+                generation++;
+                return true;
+            }
+        };
         keyOfFile = lru(maxTables * 8);
         unreadableSince = lru(maxTables * 8);
     }
@@ -67,6 +75,9 @@ final class BinaryCache {
 
     int size() { return tables.size(); }
 
+    /** Changes whenever a table leaves the cache: a table remembered elsewhere is still cached while it stays. */
+    long generation() { return generation; }
+
     long loads() { return loads; }
 
     long bytes() {
@@ -76,6 +87,7 @@ final class BinaryCache {
     }
 
     void clear() {
+        generation++;
         tables.clear();
         keyOfFile.clear();
         unreadableSince.clear();

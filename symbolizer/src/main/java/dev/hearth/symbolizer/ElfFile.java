@@ -168,9 +168,7 @@ final class ElfFile implements AutoCloseable {
                 int underscores = 0;
                 while (underscores < 3 && buf.get(nameAt + underscores) == '_') underscores++;
                 int bindRank = bind == 1 ? 0 : bind == 2 ? 1 : 2; // GLOBAL, WEAK, LOCAL
-                byte[] name = new byte[nameEnd - nameAt];
-                buf.get(nameAt, name);
-                out.add(value, size, name, 0, name.length, rankBase + underscores * 4 + bindRank, 0);
+                out.add(value, size, buf, nameAt, nameEnd - nameAt, rankBase + underscores * 4 + bindRank, 0);
                 added++;
             }
         }

@@ -6,9 +6,16 @@ package dev.hearth.symbolizer;
  * @param path    the mapped file as the process sees it (without " (deleted)"), a pseudo name such as
  *                {@code [vdso]} or {@code [heap]}, or "" for anonymous memory
  * @param deleted the file was deleted (or replaced) after it was mapped
+ * @param fileKey identity of the file independent of its path: device and inode
  */
 record Mapping(long start, long end, boolean readable, boolean executable, long fileOffset,
-               int devMajor, int devMinor, long inode, String path, boolean deleted) {
+               int devMajor, int devMinor, long inode, String path, boolean deleted, String fileKey) {
+
+    Mapping(long start, long end, boolean readable, boolean executable, long fileOffset,
+            int devMajor, int devMinor, long inode, String path, boolean deleted) {
+        this(start, end, readable, executable, fileOffset, devMajor, devMinor, inode, path, deleted,
+                devMajor + ":" + devMinor + ":" + inode);
+    }
 
     boolean contains(long addr) {
         return Long.compareUnsigned(addr, start) >= 0 && Long.compareUnsigned(addr, end) < 0;
@@ -20,9 +27,6 @@ record Mapping(long start, long end, boolean readable, boolean executable, long 
 
     /** Offset in the mapped file of an address inside this mapping. */
     long toFileOffset(long addr) { return addr - start + fileOffset; }
-
-    /** Identity of the file independent of its path: device and inode. */
-    String fileKey() { return devMajor + ":" + devMinor + ":" + inode; }
 
     String baseName() {
         int slash = path.lastIndexOf('/');

@@ -58,6 +58,14 @@ final class SymbolTable {
     /** The caller's grouping of a symbol, such as the kernel module it belongs to. */
     int group(int i) { return groups[i]; }
 
+    /** Whether the raw name starts with {@code prefix} (ASCII), without decoding it. */
+    boolean rawStartsWith(int i, String prefix) {
+        int off = nameOffsets[i], len = nameOffsets[i + 1] - off;
+        if (len < prefix.length()) return false;
+        for (int k = 0; k < prefix.length(); k++) if (pool[off + k] != prefix.charAt(k)) return false;
+        return true;
+    }
+
     String rawName(int i) {
         return new String(pool, nameOffsets[i], nameOffsets[i + 1] - nameOffsets[i], StandardCharsets.UTF_8);
     }
@@ -101,7 +109,20 @@ final class SymbolTable {
             return add(start, size, b, 0, b.length, rank, group);
         }
 
+        /** Adds a name read straight from {@code src} (an ELF string table), without an intermediate copy. */
+        Builder add(long start, long size, java.nio.ByteBuffer src, int off, int len, int rank, int group) {
+            reserve(len);
+            src.get(off, pool, poolLen, len);
+            return append(start, size, len, rank, group);
+        }
+
         Builder add(long start, long size, byte[] name, int off, int len, int rank, int group) {
+            reserve(len);
+            System.arraycopy(name, off, pool, poolLen, len);
+            return append(start, size, len, rank, group);
+        }
+
+        private void reserve(int len) {
             if (n == starts.length) {
                 int cap = n * 2;
                 starts = Arrays.copyOf(starts, cap);
@@ -111,7 +132,9 @@ final class SymbolTable {
                 nameOffsets = Arrays.copyOf(nameOffsets, cap + 1);
             }
             if (poolLen + len > pool.length) pool = Arrays.copyOf(pool, Math.max(pool.length * 2, poolLen + len));
-            System.arraycopy(name, off, pool, poolLen, len);
+        }
+
+        private Builder append(long start, long size, int len, int rank, int group) {
             starts[n] = start;
             sizes[n] = size;
             ranks[n] = rank;
@@ -125,12 +148,9 @@ final class SymbolTable {
         int count() { return n; }
 
         SymbolTable build() {
-            Integer[] order = new Integer[n];
+            int[] order = new int[n];
             for (int i = 0; i < n; i++) order[i] = i;
-            Arrays.sort(order, (a, b) -> {
-                int c = Long.compareUnsigned(starts[a], starts[b]);
-                return c != 0 ? c : Integer.compare(ranks[a], ranks[b]);
-            });
+            sort(order, 0, n - 1);
             int m = 0;
             for (int k = 0; k < n; k++) {
                 if (k > 0 && starts[order[k]] == starts[order[k - 1]]) continue;
@@ -160,6 +180,40 @@ final class SymbolTable {
                 else e[k] = k + 1 < m ? s[k + 1] : s[k] + LAST_SYMBOL_SPAN;
             }
             return new SymbolTable(s, e, offs, p, g);
+        }
+
+        private int compare(int a, int b) {
+            int c = Long.compareUnsigned(starts[a], starts[b]);
+            return c != 0 ? c : Integer.compare(ranks[a], ranks[b]);
+        }
+
+        /** Quicksort of symbol indices by (start, rank), on primitives: boxing dominated large tables. */
+        private void sort(int[] a, int lo, int hi) {
+            while (hi - lo > 16) {
+                int mid = (lo + hi) >>> 1;
+                if (compare(a[mid], a[lo]) < 0) swap(a, mid, lo);
+                if (compare(a[hi], a[lo]) < 0) swap(a, hi, lo);
+                if (compare(a[hi], a[mid]) < 0) swap(a, hi, mid);
+                int pivot = a[mid];
+                int i = lo, j = hi;
+                while (i <= j) {
+                    while (compare(a[i], pivot) < 0) i++;
+                    while (compare(a[j], pivot) > 0) j--;
+                    if (i <= j) swap(a, i++, j--);
+                }
+                if (j - lo < hi - i) { sort(a, lo, j); lo = i; } else { sort(a, i, hi); hi = j; }
+            }
+            for (int i = lo + 1; i <= hi; i++) {
+                int v = a[i], j = i - 1;
+                while (j >= lo && compare(a[j], v) > 0) { a[j + 1] = a[j]; j--; }
+                a[j + 1] = v;
+            }
+        }
+
+        private static void swap(int[] a, int i, int j) {
+            int t = a[i];
+            a[i] = a[j];
+            a[j] = t;
         }
 
         private int nameLen(int i) {

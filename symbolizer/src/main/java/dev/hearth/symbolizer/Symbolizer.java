@@ -85,7 +85,7 @@ public final class Symbolizer implements AutoCloseable {
         long lookup = caller ? addr - 1 : addr;
         Mapping m = state.maps.find(addr);
         if (m == null) return Frames.unknown(null, null, addr);
-        if (m.isFile()) return nativeFrame(state.maps.pid(), m, addr, lookup);
+        if (m.isFile()) return nativeFrame(state, m, addr, lookup);
         if (m.isAnonymous() && m.executable()) return jitFrame(state, addr, lookup);
         return Frames.unknown(m.path().isEmpty() ? Frames.ANON : m.path(), null, addr);
     }
@@ -105,14 +105,24 @@ public final class Symbolizer implements AutoCloseable {
         return new Frame(map.displayName(i), JavaNames.kind(map.rawName(i)), Frames.JIT_BINARY, null, addr);
     }
 
-    private Frame nativeFrame(int pid, Mapping m, long addr, long lookup) {
-        BinarySymbols b = binaries.get(PROC, pid, m);
+    private Frame nativeFrame(ProcessState state, Mapping m, long addr, long lookup) {
+        // consecutive frames mostly fall in one binary: remember the last one per process
+        BinarySymbols b;
+        if (state.lastMapping == m && state.lastGeneration == binaries.generation()) {
+            b = state.lastBinary;
+        } else {
+            b = binaries.get(PROC, state.maps.pid(), m);
+            boolean keep = b != BinarySymbols.UNREADABLE; // unreadable files are retried later
+            state.lastMapping = keep ? m : null;
+            state.lastBinary = b;
+            state.lastGeneration = binaries.generation();
+        }
         long fileOffset = m.toFileOffset(addr);
         long vaddr = b.vaddr(m.toFileOffset(lookup));
         int i = vaddr < 0 ? -1 : b.table().find(vaddr);
         if (i < 0) return Frames.unknown(m.path(), b.buildId(), fileOffset);
         String name = b.table().displayName(i, Demangler::demangleOrSelf);
-        FrameKind kind = Demangler.isMangled(b.table().rawName(i)) && !name.startsWith("_Z") ? FrameKind.CPP : FrameKind.NATIVE;
+        FrameKind kind = b.table().rawStartsWith(i, "_Z") && !name.startsWith("_Z") ? FrameKind.CPP : FrameKind.NATIVE;
         return new Frame(name, kind, m.path(), b.buildId(), fileOffset);
     }
 
@@ -143,6 +153,9 @@ public final class Symbolizer implements AutoCloseable {
     private static final class ProcessState {
         final ProcessMaps maps;
         JvmPerfMaps jit;
+        Mapping lastMapping;
+        BinarySymbols lastBinary;
+        long lastGeneration;
 
         ProcessState(ProcessMaps maps) { this.maps = maps; }
     }
