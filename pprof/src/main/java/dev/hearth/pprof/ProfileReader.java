@@ -29,28 +29,39 @@ public final class ProfileReader {
         return out;
     }
 
-    public static List<ResolvedSample> samples(Profile p) {
+    /** Each location id's frames, leaf first (several when functions were inlined into it). */
+    public static Map<Long, List<StackFrame>> locationFrames(Profile p) {
         Map<Long, Mapping> mappings = new HashMap<>();
         for (Mapping m : p.getMappingList()) mappings.put(m.getId(), m);
         Map<Long, Function> functions = new HashMap<>();
         for (Function f : p.getFunctionList()) functions.put(f.getId(), f);
         Map<Long, List<StackFrame>> locations = new HashMap<>();
         for (Location l : p.getLocationList()) locations.put(l.getId(), frames(p, l, mappings, functions));
+        return locations;
+    }
 
+    public static List<ResolvedSample> samples(Profile p) {
+        Map<Long, List<StackFrame>> locations = locationFrames(p);
         List<ResolvedSample> out = new ArrayList<>(p.getSampleCount());
         for (Sample s : p.getSampleList()) {
             List<StackFrame> stack = new ArrayList<>(s.getLocationIdCount());
             for (long id : s.getLocationIdList()) stack.addAll(locations.get(id));
             long[] values = new long[s.getValueCount()];
             for (int i = 0; i < values.length; i++) values[i] = s.getValue(i);
-            Map<String, String> labels = new TreeMap<>();
-            for (Label label : s.getLabelList()) {
-                String key = p.getStringTable((int) label.getKey());
-                labels.put(key, label.getStr() != 0 ? p.getStringTable((int) label.getStr()) : Long.toString(label.getNum()));
-            }
-            out.add(new ResolvedSample(List.copyOf(stack), values, labels));
+            out.add(new ResolvedSample(List.copyOf(stack), values, labels(p, s)));
         }
         return out;
+    }
+
+    /** A sample's labels, sorted by key; numeric labels as decimal text. */
+    public static Map<String, String> labels(Profile p, Sample s) {
+        if (s.getLabelCount() == 0) return Map.of();
+        Map<String, String> labels = new TreeMap<>();
+        for (Label label : s.getLabelList()) {
+            String key = p.getStringTable((int) label.getKey());
+            labels.put(key, label.getStr() != 0 ? p.getStringTable((int) label.getStr()) : Long.toString(label.getNum()));
+        }
+        return labels;
     }
 
     private static List<StackFrame> frames(Profile p, Location l, Map<Long, Mapping> mappings, Map<Long, Function> functions) {

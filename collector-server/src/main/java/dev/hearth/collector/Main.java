@@ -1,0 +1,68 @@
+package dev.hearth.collector;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code hearth collector}: runs the server until it is stopped. */
+@Command(name = "collector", mixinStandardHelpOptions = true,
+        description = "Stores profiles from agents and serves flame graphs, diffs, timelines and the UI.")
+public final class Main implements Callable<Integer> {
+    @Option(names = "--port", description = "HTTP port (0 picks a free one; default ${DEFAULT-VALUE})")
+    int port = 4040;
+
+    @Option(names = "--host", description = "address to listen on (default ${DEFAULT-VALUE})")
+    String host = "0.0.0.0";
+
+    @Option(names = "--data", description = "data directory for the DuckDB file (default ${DEFAULT-VALUE})")
+    Path data = Path.of("data");
+
+    @Option(names = "--retention-days", description = "profiles older than this are deleted (default ${DEFAULT-VALUE})")
+    int retentionDays = 30;
+
+    @Option(names = "--max-body-mib", description = "largest accepted request body (default ${DEFAULT-VALUE})")
+    int maxBodyMiB = CollectorConfig.DEFAULT_MAX_BODY >> 20;
+
+    @Option(names = "--max-decompressed-mib", description = "largest profile after gunzip (default ${DEFAULT-VALUE})")
+    int maxDecompressedMiB = (int) (CollectorConfig.DEFAULT_MAX_DECOMPRESSED >> 20);
+
+    @Option(names = "--workers", description = "threads decoding bodies and running queries (default: CPUs, at least 2)")
+    Integer workers;
+
+    @Option(names = "--queue", description = "requests that may wait for workers or the writer before 503 (default ${DEFAULT-VALUE})")
+    int queue = 512;
+
+    @Override
+    public Integer call() throws Exception {
+        if (retentionDays < 1 || maxBodyMiB < 1 || maxDecompressedMiB < 1 || queue < 1 || (workers != null && workers < 1)) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "sizes, counts and days must be positive");
+        }
+        CollectorConfig d = CollectorConfig.defaults(data);
+        CollectorConfig config = new CollectorConfig(host, port, data, Duration.ofDays(retentionDays), maxBodyMiB << 20,
+                (long) maxDecompressedMiB << 20, workers != null ? workers : d.workers(), queue);
+        CollectorServer server = CollectorServer.start(config);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                server.close();
+            } catch (Exception e) {
+                e.printStackTrace();
+            } finally {
+                stopped.countDown();
+            }
+        }));
+        System.out.println("hearth collector listening on http://" + host + ":" + server.port() + "/ (data in "
+                + data.toAbsolutePath() + ")");
+        System.out.flush();
+        stopped.await();
+        return 0;
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Main()).execute(args));
+    }
+}

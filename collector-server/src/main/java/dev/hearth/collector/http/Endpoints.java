@@ -1,0 +1,196 @@
+package dev.hearth.collector.http;
+
+import dev.hearth.collector.labels.Labels;
+import dev.hearth.collector.query.FlameJson;
+import dev.hearth.collector.query.FlameNode;
+import dev.hearth.collector.query.FlameTree;
+import dev.hearth.collector.query.Json;
+import dev.hearth.collector.query.PprofExport;
+import dev.hearth.collector.query.Timeline;
+import dev.hearth.collector.query.TreePruner;
+import dev.hearth.collector.storage.ProfileConverter;
+import dev.hearth.collector.storage.ProfileRows;
+import dev.hearth.collector.storage.Selection;
+import dev.hearth.collector.storage.StoreReader;
+import dev.hearth.collector.storage.WriteQueue;
+import dev.hearth.pprof.InvalidProfileException;
+import dev.hearth.pprof.ProfileCodec;
+import dev.hearth.pprof.ProfileType;
+import dev.hearth.pprof.ResolvedSample;
+import dev.hearth.pprof.ValueType;
+import dev.hearth.pprof.proto.Profile;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Pattern;
+import java.util.stream.IntStream;
+
+/** The API's endpoints: parameters in, JSON or pprof out. Runs on worker threads, never on the event loop. */
+public final class Endpoints {
+    public static final int DEFAULT_MAX_NODES = 8192;
+    private static final int MAX_MAX_NODES = 1_000_000;
+    private static final Pattern PROFILE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+
+    private final StoreReader reader;
+    private final WriteQueue writes;
+    private final long maxDecompressedBytes;
+
+    public Endpoints(StoreReader reader, WriteQueue writes, long maxDecompressedBytes) {
+        this.reader = reader;
+        this.writes = writes;
+        this.maxDecompressedBytes = maxDecompressedBytes;
+    }
+
+    /** Dispatches an API path; null when there is no such endpoint. */
+    public CompletableFuture<Response> handle(String path, boolean post, QueryParams q, byte[] body) throws Exception {
+        if (path.equals("/api/v1/ingest")) {
+            if (!post) throw new ApiException(405, "ingest takes POST");
+            return ingest(q, body);
+        }
+        if (post) {
+            if (!List.of("/api/v1/services", "/api/v1/labels", "/api/v1/flamegraph", "/api/v1/diff", "/api/v1/timeline",
+                    "/api/v1/pprof").contains(path)) return null;
+            throw new ApiException(405, path + " takes GET");
+        }
+        long now = System.currentTimeMillis();
+        Response r = switch (path) {
+            case "/api/v1/services" -> services();
+            case "/api/v1/labels" -> labels(q);
+            case "/api/v1/flamegraph" -> flamegraph(q, now);
+            case "/api/v1/diff" -> diff(q, now);
+            case "/api/v1/timeline" -> timeline(q, now);
+            case "/api/v1/pprof" -> pprof(q, now);
+            default -> null;
+        };
+        return r == null ? null : CompletableFuture.completedFuture(r);
+    }
+
+    CompletableFuture<Response> ingest(QueryParams q, byte[] body) throws InvalidProfileException {
+        String service = q.service();
+        ProfileType type = q.type();
+        SortedMap<String, String> labels;
+        try {
+            labels = new TreeMap<>(Labels.parse(q.optional("labels")));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("parameter 'labels': " + e.getMessage());
+        }
+        labels.remove("service"); // the service parameter says it
+        String id = q.optional("id");
+        if (id == null) id = UUID.randomUUID().toString();
+        else if (!PROFILE_ID.matcher(id).matches()) throw ApiException.badRequest("id must be 1–128 of [A-Za-z0-9._:-], got '" + id + "'");
+        if (body.length == 0) throw ApiException.badRequest("empty body: expected a pprof profile");
+
+        Profile p = decode(q.optional("format"), body);
+        long from = q.has("from") ? q.longParam("from", 0) : p.getTimeNanos() / 1_000_000L;
+        long until = q.has("until") ? q.longParam("until", 0) : from + p.getDurationNanos() / 1_000_000L;
+        if (!q.has("from") && p.getTimeNanos() == 0) throw ApiException.badRequest("missing parameter 'from' (and the profile has no time)");
+        QueryParams.checkWindow("from", from, "until", until);
+
+        ProfileRows rows = ProfileConverter.convert(p, new ProfileConverter.Meta(id, service, type, from, until, labels));
+        String answerId = id;
+        return writes.write(rows).thenApply(stored -> Response.json("{\"id\":" + Json.quote(answerId) + ",\"stored\":" + stored
+                + ",\"samples\":" + rows.sampleCount() + "}"));
+    }
+
+    /** The body as a profile, by format. New formats (e.g. JFR) convert to pprof here. */
+    private Profile decode(String format, byte[] body) throws InvalidProfileException {
+        String f = format == null ? "pprof" : format;
+        return switch (f) {
+            case "pprof" -> ProfileCodec.decode(body, maxDecompressedBytes);
+            default -> throw ApiException.badRequest("unknown format '" + f + "', expected pprof");
+        };
+    }
+
+    Response services() throws SQLException {
+        StringBuilder sb = new StringBuilder("{\"services\":[");
+        boolean first = true;
+        for (StoreReader.Service s : reader.services()) {
+            if (!first) sb.append(',');
+            first = false;
+            sb.append("{\"name\":");
+            Json.string(sb, s.name()).append(",\"types\":");
+            strings(sb, s.types()).append(",\"labels\":");
+            strings(sb, s.labelKeys()).append('}');
+        }
+        return Response.json(sb.append("]}").toString());
+    }
+
+    Response labels(QueryParams q) throws SQLException {
+        StringBuilder sb = new StringBuilder("{\"values\":");
+        strings(sb, reader.labelValues(q.service(), q.required("key")));
+        return Response.json(sb.append('}').toString());
+    }
+
+    Response flamegraph(QueryParams q, long now) throws SQLException {
+        Selection sel = q.selection(now);
+        int value = q.valueIndex(sel.type());
+        int maxNodes = maxNodes(q);
+        FlameNode root = FlameTree.build(sel.service(), reader.merge(sel, new int[] {value}));
+        TreePruner.prune(root, maxNodes, n -> n.total);
+        ValueType vt = sel.type().valueTypes().get(value);
+        return Response.json(FlameJson.flamegraph(root, vt.unit(), vt.type()));
+    }
+
+    Response diff(QueryParams q, long now) throws SQLException {
+        Selection compared = q.selection(now);
+        long baseUntil = q.longParam("baseUntil", compared.untilMs());
+        long baseFrom = q.longParam("baseFrom", compared.fromMs());
+        QueryParams.checkWindow("baseFrom", baseFrom, "baseUntil", baseUntil);
+        Selection base = new Selection(compared.service(), compared.type(), baseFrom, baseUntil,
+                q.has("baseLabels") ? q.selector("baseLabels") : compared.labels());
+        int value = q.valueIndex(compared.type());
+        int maxNodes = maxNodes(q);
+        boolean absolute = q.flag("absolute");
+        int[] column = {value};
+        FlameNode root = FlameTree.diff(compared.service(), reader.merge(compared, column), reader.merge(base, column));
+        double t = Math.max(1, root.total), b = Math.max(1, root.baseTotal);
+        TreePruner.prune(root, maxNodes, n -> Math.max(n.total / t, n.baseTotal / b));
+        double scale = absolute || root.total == 0 || root.baseTotal == 0 ? 1 : (double) root.total / root.baseTotal;
+        ValueType vt = compared.type().valueTypes().get(value);
+        return Response.json(FlameJson.diff(root, vt.unit(), vt.type(), scale));
+    }
+
+    Response timeline(QueryParams q, long now) throws SQLException {
+        Selection sel = q.selection(now);
+        long span = sel.untilMs() - sel.fromMs();
+        long step = q.longParam("step", Math.max(10_000, (span / 240 + 999) / 1000 * 1000));
+        if (step <= 0) throw ApiException.badRequest("step must be positive, got " + step);
+        try {
+            Timeline.points(sel.fromMs(), sel.untilMs(), step);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+        long[] buckets = Timeline.buckets(reader.totalsByStart(sel, q.valueIndex(sel.type())), sel.fromMs(), sel.untilMs(), step);
+        return Response.json(Timeline.json(buckets, sel.fromMs(), step));
+    }
+
+    Response pprof(QueryParams q, long now) throws SQLException {
+        Selection sel = q.selection(now);
+        int[] all = IntStream.range(0, sel.type().valueTypes().size()).toArray();
+        List<ResolvedSample> merged = reader.merge(sel, all);
+        byte[] gz = PprofExport.gzip(sel.type(), sel.fromMs(), sel.untilMs(), merged);
+        String file = sel.service().replaceAll("[^A-Za-z0-9._-]", "_") + "-" + sel.type().id() + ".pb.gz";
+        return new Response(200, "application/octet-stream", gz, Map.of("Content-Disposition", "attachment; filename=\"" + file + "\""));
+    }
+
+    private static int maxNodes(QueryParams q) {
+        long n = q.longParam("maxNodes", DEFAULT_MAX_NODES);
+        if (n < 2 || n > MAX_MAX_NODES) throw ApiException.badRequest("maxNodes must be between 2 and " + MAX_MAX_NODES + ", got " + n);
+        return (int) n;
+    }
+
+    private static StringBuilder strings(StringBuilder sb, Iterable<String> values) {
+        sb.append('[');
+        boolean first = true;
+        for (String v : values) {
+            if (!first) sb.append(',');
+            first = false;
+            Json.string(sb, v);
+        }
+        return sb.append(']');
+    }
+}

@@ -1,0 +1,108 @@
+package dev.hearth.collector.http;
+
+import dev.hearth.collector.labels.LabelSelector;
+import dev.hearth.collector.storage.Selection;
+import dev.hearth.pprof.ProfileType;
+import java.util.List;
+import java.util.Map;
+
+/** Typed access to a request's query parameters; anything malformed is a 400 naming the parameter. */
+public final class QueryParams {
+    private static final long HOUR_MS = 3_600_000L;
+    private static final int MAX_SERVICE_LENGTH = 256;
+
+    private final Map<String, List<String>> params;
+
+    public QueryParams(Map<String, List<String>> params) {
+        this.params = params;
+    }
+
+    /** The parameter's last value, or null when absent or empty. */
+    public String optional(String name) {
+        List<String> values = params.get(name);
+        if (values == null || values.isEmpty()) return null;
+        String v = values.get(values.size() - 1);
+        return v.isEmpty() ? null : v;
+    }
+
+    public String required(String name) {
+        String v = optional(name);
+        if (v == null || v.isBlank()) throw ApiException.badRequest("missing parameter '" + name + "'");
+        return v;
+    }
+
+    public long longParam(String name, long otherwise) {
+        String v = optional(name);
+        if (v == null) return otherwise;
+        try {
+            return Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("parameter '" + name + "' must be an integer, got '" + v + "'");
+        }
+    }
+
+    public boolean has(String name) {
+        return optional(name) != null;
+    }
+
+    public boolean flag(String name) {
+        String v = optional(name);
+        if (v == null || v.equals("false")) return false;
+        if (v.equals("true")) return true;
+        throw ApiException.badRequest("parameter '" + name + "' must be true or false, got '" + v + "'");
+    }
+
+    public String service() {
+        String s = required("service").trim();
+        if (s.length() > MAX_SERVICE_LENGTH || s.chars().anyMatch(Character::isISOControl)) {
+            throw ApiException.badRequest("service must be at most " + MAX_SERVICE_LENGTH + " printable characters");
+        }
+        return s;
+    }
+
+    public ProfileType type() {
+        try {
+            return ProfileType.ofId(required("type").trim());
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+    }
+
+    public LabelSelector selector(String name) {
+        try {
+            return LabelSelector.parse(optional(name));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("parameter '" + name + "': " + e.getMessage());
+        }
+    }
+
+    /** The queried window; until defaults to now and from to an hour before until. */
+    public Selection selection(String fromName, String untilName, String labelsName, long defaultFrom, long defaultUntil) {
+        long until = longParam(untilName, defaultUntil);
+        long from = longParam(fromName, defaultFrom);
+        checkWindow(fromName, from, untilName, until);
+        return new Selection(service(), type(), from, until, selector(labelsName));
+    }
+
+    public Selection selection(long now) {
+        long until = longParam("until", now);
+        return selection("from", "until", "labels", until - HOUR_MS, until);
+    }
+
+    public static void checkWindow(String fromName, long from, String untilName, long until) {
+        if (from >= until) {
+            throw ApiException.badRequest(fromName + " (" + from + ") must be before " + untilName + " (" + until + ")");
+        }
+    }
+
+    /** Index of the value type to show: {@code value=NAME}, or the type's default (its last). */
+    public int valueIndex(ProfileType type) {
+        String name = optional("value");
+        if (name == null) return type.defaultValueIndex();
+        for (int i = 0; i < type.valueTypes().size(); i++) {
+            if (type.valueTypes().get(i).type().equals(name)) return i;
+        }
+        throw ApiException.badRequest("a " + type.id() + " profile has no value '" + name + "'; it has "
+                + type.valueTypes().stream().map(v -> v.type()).toList());
+    }
+}

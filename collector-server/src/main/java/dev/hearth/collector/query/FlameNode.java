@@ -1,0 +1,66 @@
+package dev.hearth.collector.query;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A node of a flame graph: a frame (name and kind) under its caller path, with its own value and
+ * the value of everything under it. Diffs use the base fields for the baseline side.
+ */
+public final class FlameNode {
+    public static final String OTHER = "other";
+
+    public final String name;
+    public final String kind;
+    public long self, total;
+    public long baseSelf, baseTotal;
+    private final Map<String, FlameNode> children = new HashMap<>();
+
+    public FlameNode(String name, String kind) {
+        this.name = name;
+        this.kind = kind;
+    }
+
+    FlameNode child(String name, String kind) {
+        return children.computeIfAbsent(kind + '\u0000' + name, k -> new FlameNode(name, kind));
+    }
+
+    public Collection<FlameNode> children() {
+        return children.values();
+    }
+
+    /** Children by name, with the folded {@code other} node last: a stable order for JSON and tests. */
+    public List<FlameNode> sortedChildren() {
+        List<FlameNode> out = new ArrayList<>(children.values());
+        out.sort((a, b) -> {
+            boolean ao = a.kind.equals(OTHER), bo = b.kind.equals(OTHER);
+            if (ao != bo) return ao ? 1 : -1;
+            int c = a.name.compareTo(b.name);
+            return c != 0 ? c : a.kind.compareTo(b.kind);
+        });
+        return out;
+    }
+
+    void replaceChildren(List<FlameNode> kept) {
+        children.clear();
+        for (FlameNode n : kept) children.put(n.kind + '\u0000' + n.name, n);
+    }
+
+    /** Number of nodes in this subtree, this one included. */
+    public int size() {
+        int n = 1;
+        for (FlameNode c : children.values()) n += c.size();
+        return n;
+    }
+
+    /** The direct child with this name, or null. */
+    public FlameNode find(String name) {
+        for (FlameNode c : children.values()) {
+            if (c.name.equals(name)) return c;
+        }
+        return null;
+    }
+}

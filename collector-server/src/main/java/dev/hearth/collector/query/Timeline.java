@@ -1,0 +1,42 @@
+package dev.hearth.collector.query;
+
+import java.util.Map;
+import java.util.SortedMap;
+
+/**
+ * Totals per step over [from, until): {@code {"points":[[ms,value],…]}}, one point per step starting
+ * at {@code from}, zero where nothing was recorded. A profile counts in the step it started in (a
+ * profile that started before {@code from} counts in the first).
+ */
+public final class Timeline {
+    public static final int MAX_POINTS = 10_000;
+
+    private Timeline() {}
+
+    public static long[] buckets(SortedMap<Long, Long> totalsByStart, long from, long until, long step) {
+        int n = points(from, until, step);
+        long[] out = new long[n];
+        for (Map.Entry<Long, Long> e : totalsByStart.entrySet()) {
+            long i = Math.floorDiv(e.getKey() - from, step);
+            out[(int) Math.max(0, Math.min(n - 1, i))] += e.getValue();
+        }
+        return out;
+    }
+
+    public static int points(long from, long until, long step) {
+        long n = (until - from + step - 1) / step;
+        if (n > MAX_POINTS) {
+            throw new IllegalArgumentException("step " + step + " ms gives " + n + " points, more than " + MAX_POINTS);
+        }
+        return (int) n;
+    }
+
+    public static String json(long[] buckets, long from, long step) {
+        StringBuilder sb = new StringBuilder(32 + buckets.length * 24).append("{\"points\":[");
+        for (int i = 0; i < buckets.length; i++) {
+            if (i > 0) sb.append(',');
+            sb.append('[').append(from + i * step).append(',').append(buckets[i]).append(']');
+        }
+        return sb.append("]}").toString();
+    }
+}

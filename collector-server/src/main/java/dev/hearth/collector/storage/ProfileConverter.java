@@ -1,0 +1,155 @@
+package dev.hearth.collector.storage;
+
+import dev.hearth.collector.labels.Labels;
+import dev.hearth.collector.storage.ProfileRows.FunctionRow;
+import dev.hearth.collector.storage.ProfileRows.LocationRow;
+import dev.hearth.collector.storage.ProfileRows.Series;
+import dev.hearth.collector.storage.ProfileRows.StackRow;
+import dev.hearth.pprof.InvalidProfileException;
+import dev.hearth.pprof.ProfileReader;
+import dev.hearth.pprof.ProfileType;
+import dev.hearth.pprof.StackFrame;
+import dev.hearth.pprof.ValueType;
+import dev.hearth.pprof.proto.Profile;
+import dev.hearth.pprof.proto.Sample;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+
+/** Turns a validated pprof profile into storage rows; pure, runs off the writer thread. */
+public final class ProfileConverter {
+    private static final long SEED_FUNCTION = 2, SEED_LOCATION = 3, SEED_STACK = 4, SEED_SERIES = 5;
+
+    /** What the ingest request says about the profile. */
+    public record Meta(String uid, String service, ProfileType type, long fromMs, long untilMs, SortedMap<String, String> labels) {}
+
+    private final Map<Long, String> strings = new HashMap<>();
+    private final Map<String, Long> stringIds = new HashMap<>();
+    private final Map<Long, FunctionRow> functions = new HashMap<>();
+    private final Map<Long, LocationRow> locations = new HashMap<>();
+    private final Map<Long, StackRow> stacks = new HashMap<>();
+
+    private ProfileConverter() {}
+
+    public static ProfileRows convert(Profile p, Meta meta) throws InvalidProfileException {
+        return new ProfileConverter().run(p, meta);
+    }
+
+    public static Series series(String service, ProfileType type, Map<String, String> labels) {
+        String encoded = Labels.encode(labels);
+        long id = new Hasher(SEED_SERIES).putString(service).putString(type.id()).putString(encoded).hash();
+        return new Series(id, service, type.id(), encoded);
+    }
+
+    private ProfileRows run(Profile p, Meta meta) throws InvalidProfileException {
+        int[] columns = valueColumns(p, meta.type());
+
+        Map<Long, long[]> locationHashes = new HashMap<>();
+        ProfileReader.locationFrames(p).forEach((id, frames) -> {
+            long[] hashes = new long[frames.size()];
+            for (int i = 0; i < hashes.length; i++) hashes[i] = location(frames.get(i));
+            locationHashes.put(id, hashes);
+        });
+
+        Map<Long, long[]> samples = new LinkedHashMap<>();
+        long[] totals = new long[columns.length];
+        for (Sample s : p.getSampleList()) {
+            long[] values = new long[columns.length];
+            boolean any = false;
+            for (int i = 0; i < columns.length; i++) {
+                values[i] = s.getValue(columns[i]);
+                any |= values[i] != 0;
+            }
+            if (!any) continue;
+            long stack = stack(s, p, locationHashes);
+            long[] sum = samples.computeIfAbsent(stack, k -> new long[columns.length]);
+            for (int i = 0; i < values.length; i++) {
+                sum[i] += values[i];
+                totals[i] += values[i];
+            }
+        }
+
+        long[] sampleStacks = new long[samples.size()];
+        long[][] sampleValues = new long[columns.length][samples.size()];
+        int row = 0;
+        for (var e : samples.entrySet()) {
+            sampleStacks[row] = e.getKey();
+            for (int i = 0; i < columns.length; i++) sampleValues[i][row] = e.getValue()[i];
+            row++;
+        }
+        return new ProfileRows(meta.uid(), series(meta.service(), meta.type(), meta.labels()), meta.fromMs(), meta.untilMs(),
+                strings, functions, locations, stacks, sampleStacks, sampleValues, totals);
+    }
+
+    /** For each value type of the profile type, the index of the profile's sample type of that name. */
+    private static int[] valueColumns(Profile p, ProfileType type) throws InvalidProfileException {
+        List<ValueType> have = ProfileReader.valueTypes(p);
+        List<ValueType> want = type.valueTypes();
+        int[] columns = new int[want.size()];
+        for (int i = 0; i < want.size(); i++) {
+            columns[i] = -1;
+            for (int j = 0; j < have.size(); j++) {
+                if (have.get(j).type().equals(want.get(i).type())) columns[i] = j;
+            }
+            if (columns[i] < 0) {
+                throw new InvalidProfileException("a " + type.id() + " profile needs the sample types " + names(want)
+                        + ", this one has " + names(have));
+            }
+        }
+        return columns;
+    }
+
+    private static List<String> names(List<ValueType> types) {
+        return types.stream().map(ValueType::type).toList();
+    }
+
+    private long stack(Sample s, Profile p, Map<Long, long[]> locationHashes) {
+        Map<String, String> labels = ProfileReader.labels(p, s);
+        String encodedLabels = SampleLabels.encode(labels);
+        Hasher h = new Hasher(SEED_STACK).putString(encodedLabels);
+        int depth = 0;
+        for (long id : s.getLocationIdList()) {
+            for (long loc : locationHashes.get(id)) {
+                h.putLong(loc);
+                depth++;
+            }
+        }
+        long hash = h.hash();
+        if (!stacks.containsKey(hash)) {
+            long[] locs = new long[depth];
+            int i = 0;
+            for (long id : s.getLocationIdList()) {
+                for (long loc : locationHashes.get(id)) locs[i++] = loc;
+            }
+            stacks.put(hash, new StackRow(locs, encodedLabels));
+        }
+        return hash;
+    }
+
+    private long location(StackFrame f) {
+        long function = function(f);
+        long binary = string(f.binary()), buildId = string(f.buildId());
+        long hash = new Hasher(SEED_LOCATION).putLong(function).putLong(f.line()).putLong(binary).putLong(buildId).hash();
+        locations.putIfAbsent(hash, new LocationRow(function, f.line(), binary, buildId));
+        return hash;
+    }
+
+    private long function(StackFrame f) {
+        long name = string(f.name()), file = string(f.file());
+        String kind = f.kind().id();
+        long hash = new Hasher(SEED_FUNCTION).putLong(name).putString(kind).putLong(file).hash();
+        functions.putIfAbsent(hash, new FunctionRow(name, kind, file));
+        return hash;
+    }
+
+    private long string(String s) {
+        Long known = stringIds.get(s);
+        if (known != null) return known;
+        long hash = Hasher.ofString(s);
+        stringIds.put(s, hash);
+        strings.put(hash, s);
+        return hash;
+    }
+}

@@ -1,0 +1,7 @@
+package dev.hearth.collector.storage;
+
+import dev.hearth.collector.labels.LabelSelector;
+import dev.hearth.pprof.ProfileType;
+
+/** Which profiles a query reads: one service and type, ranges overlapping [fromMs, untilMs), matching labels. */
+public record Selection(String service, ProfileType type, long fromMs, long untilMs, LabelSelector labels) {}

@@ -1,0 +1,114 @@
+package dev.hearth.collector.storage;
+
+import dev.hearth.collector.labels.Labels;
+import dev.hearth.pprof.ResolvedSample;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Queries, from any number of threads (each with its own connection). Label matchers are applied
+ * in Java to the few distinct label sets (series) of a service, so the SQL stays plain: the heavy
+ * part is one {@code GROUP BY stack} over the samples of the selected profiles.
+ */
+public final class StoreReader {
+    private final Database db;
+    private final FrameCache frames = new FrameCache();
+
+    public StoreReader(Database db) {
+        this.db = db;
+    }
+
+    public record Service(String name, SortedSet<String> types, SortedSet<String> labelKeys) {}
+
+    public List<Service> services() throws SQLException {
+        Map<String, Service> out = new TreeMap<>();
+        Database.query(db.connection(), "SELECT DISTINCT service, type, labels FROM series", r -> {
+            Service s = out.computeIfAbsent(r.getString(1), n -> new Service(n, new TreeSet<>(), new TreeSet<>()));
+            s.types().add(r.getString(2));
+            s.labelKeys().addAll(Labels.parse(r.getString(3)).keySet());
+        });
+        return List.copyOf(out.values());
+    }
+
+    public SortedSet<String> labelValues(String service, String key) throws SQLException {
+        SortedSet<String> out = new TreeSet<>();
+        try (PreparedStatement s = db.connection().prepareStatement("SELECT DISTINCT labels FROM series WHERE service = ?")) {
+            s.setString(1, service);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    String v = Labels.parse(r.getString(1)).get(key);
+                    if (v != null) out.add(v);
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Sums the selected profiles per stack. One sample per distinct stack, with the values of
+     * {@code valueIndexes} (indexes into the type's value types) in that order.
+     */
+    public List<ResolvedSample> merge(Selection sel, int[] valueIndexes) throws SQLException {
+        Connection c = db.connection();
+        Database.exec(c, "BEGIN TRANSACTION"); // one snapshot for the sums and the frames they name
+        try {
+            String profiles = profileFilter(c, sel);
+            if (profiles == null) return List.of();
+            StringBuilder sql = new StringBuilder("SELECT stack");
+            for (int i : valueIndexes) sql.append(", sum(").append(Schema.valueColumn(i)).append(')');
+            sql.append(" FROM samples WHERE profile IN (SELECT pkey FROM profiles WHERE ").append(profiles).append(") GROUP BY stack");
+            Map<Long, long[]> sums = new HashMap<>();
+            Database.query(c, sql.toString(), r -> {
+                long[] v = new long[valueIndexes.length];
+                for (int i = 0; i < v.length; i++) v[i] = r.getLong(i + 2);
+                sums.put(r.getLong(1), v);
+            });
+            Map<Long, FrameCache.Stack> stacks = frames.stacks(c, sums.keySet());
+            List<ResolvedSample> out = new ArrayList<>(sums.size());
+            sums.forEach((id, v) -> {
+                FrameCache.Stack s = stacks.get(id);
+                if (s != null) out.add(new ResolvedSample(s.frames(), v, s.labels()));
+            });
+            return out;
+        } finally {
+            Database.exec(c, "COMMIT");
+        }
+    }
+
+    /** Sum of one value per profile start time, for timelines. */
+    public SortedMap<Long, Long> totalsByStart(Selection sel, int valueIndex) throws SQLException {
+        Connection c = db.connection();
+        SortedMap<Long, Long> out = new TreeMap<>();
+        String profiles = profileFilter(c, sel);
+        if (profiles == null) return out;
+        Database.query(c, "SELECT start_ms, sum(" + Schema.totalColumn(valueIndex) + ") FROM profiles WHERE " + profiles
+                + " GROUP BY start_ms", r -> out.put(r.getLong(1), r.getLong(2)));
+        return out;
+    }
+
+    /** A WHERE condition on profiles for the selection, or null when no series matches. */
+    private static String profileFilter(Connection c, Selection sel) throws SQLException {
+        List<Long> series = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement("SELECT id, labels FROM series WHERE service = ? AND type = ?")) {
+            s.setString(1, sel.service());
+            s.setString(2, sel.type().id());
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    if (sel.labels().matches(Labels.parse(r.getString(2)))) series.add(r.getLong(1));
+                }
+            }
+        }
+        if (series.isEmpty()) return null;
+        return "series IN (" + FrameCache.inList(series) + ") AND start_ms < " + sel.untilMs() + " AND end_ms > " + sel.fromMs();
+    }
+}

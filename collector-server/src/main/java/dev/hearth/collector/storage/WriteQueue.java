@@ -1,0 +1,126 @@
+package dev.hearth.collector.storage;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The single writer thread and its bounded queue. Profiles waiting together are written in one
+ * transaction (group commit), so one disk sync serves many ingests; each caller learns its outcome
+ * only after the commit. A full queue refuses work at once instead of blocking the caller.
+ */
+public final class WriteQueue implements AutoCloseable {
+    private static final int MAX_BATCH = 256;
+
+    private sealed interface Job permits Write, Task {}
+
+    private record Write(ProfileRows rows, CompletableFuture<Boolean> done) implements Job {}
+
+    private record Task(Callable<?> work, CompletableFuture<Object> done) implements Job {}
+
+    private final StoreWriter writer;
+    private final BlockingQueue<Job> queue;
+    private final Thread thread;
+    private volatile boolean closing;
+
+    public WriteQueue(StoreWriter writer, int capacity) {
+        this.writer = writer;
+        this.queue = new ArrayBlockingQueue<>(capacity);
+        this.thread = new Thread(this::run, "hearth-writer");
+        thread.start();
+    }
+
+    /**
+     * Queues a profile; the future completes with true once it is durably stored, false if its id
+     * was already stored.
+     *
+     * @throws RejectedExecutionException when the queue is full
+     */
+    public CompletableFuture<Boolean> write(ProfileRows rows) {
+        CompletableFuture<Boolean> done = new CompletableFuture<>();
+        offer(new Write(rows, done));
+        return done;
+    }
+
+    /** Retention on the writer thread, between batches: see {@link StoreWriter#deleteBefore}. */
+    public CompletableFuture<Long> deleteBefore(long cutoffMs) {
+        return run(() -> writer.deleteBefore(cutoffMs));
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> CompletableFuture<T> run(Callable<T> work) {
+        CompletableFuture<Object> done = new CompletableFuture<>();
+        offer(new Task(work, done));
+        return (CompletableFuture<T>) done;
+    }
+
+    private void offer(Job job) {
+        if (closing) throw new RejectedExecutionException("the collector is shutting down");
+        if (!queue.offer(job)) throw new RejectedExecutionException("the storage queue is full");
+    }
+
+    private void run() {
+        List<Job> jobs = new ArrayList<>();
+        while (true) {
+            try {
+                Job first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    if (closing) return;
+                    continue;
+                }
+                jobs.add(first);
+                queue.drainTo(jobs, MAX_BATCH - 1);
+                process(jobs);
+            } catch (InterruptedException e) {
+                return;
+            } finally {
+                jobs.clear();
+            }
+        }
+    }
+
+    private void process(List<Job> jobs) {
+        List<Write> writes = new ArrayList<>();
+        for (Job job : jobs) {
+            if (job instanceof Write w) {
+                writes.add(w);
+            } else if (job instanceof Task t) {
+                flush(writes);
+                writes.clear();
+                try {
+                    t.done().complete(t.work().call());
+                } catch (Exception | Error e) {
+                    t.done().completeExceptionally(e);
+                }
+            }
+        }
+        flush(writes);
+    }
+
+    private void flush(List<Write> writes) {
+        if (writes.isEmpty()) return;
+        try {
+            boolean[] stored = writer.write(writes.stream().map(Write::rows).toList());
+            for (int i = 0; i < stored.length; i++) writes.get(i).done().complete(stored[i]);
+        } catch (Exception | Error e) {
+            for (Write w : writes) w.done().completeExceptionally(e);
+        }
+    }
+
+    /** Finishes what is queued, then stops the thread. */
+    @Override
+    public void close() throws InterruptedException {
+        closing = true;
+        thread.join();
+        for (Job job; (job = queue.poll()) != null; ) {
+            var refused = new RejectedExecutionException("the collector is shutting down");
+            if (job instanceof Write w) w.done().completeExceptionally(refused);
+            else if (job instanceof Task t) t.done().completeExceptionally(refused);
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package dev.hearth.collector;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.StringJoiner;
+
+/** A real HTTP client for a collector at a base URL, for tests. */
+public final class Http {
+    public record Reply(int status, byte[] body, HttpResponse<byte[]> raw) {
+        public String text() {
+            return new String(body, StandardCharsets.UTF_8);
+        }
+
+        public Map<String, Object> json() {
+            return JsonParser.object(text());
+        }
+    }
+
+    private final String base;
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    public Http(String base) {
+        this.base = base;
+    }
+
+    public Http(int port) {
+        this("http://127.0.0.1:" + port);
+    }
+
+    /** path?k=v&… with values URL-encoded; params in pairs. */
+    public static String query(String path, Object... params) {
+        StringJoiner q = new StringJoiner("&");
+        for (int i = 0; i < params.length; i += 2) {
+            q.add(params[i] + "=" + URLEncoder.encode(String.valueOf(params[i + 1]), StandardCharsets.UTF_8));
+        }
+        return params.length == 0 ? path : path + "?" + q;
+    }
+
+    public Reply get(String pathAndQuery) throws Exception {
+        return send(HttpRequest.newBuilder(URI.create(base + pathAndQuery)).GET());
+    }
+
+    public Reply post(String pathAndQuery, byte[] body) throws Exception {
+        return send(HttpRequest.newBuilder(URI.create(base + pathAndQuery)).POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+    }
+
+    private Reply send(HttpRequest.Builder b) throws Exception {
+        HttpResponse<byte[]> r = client.send(b.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        return new Reply(r.statusCode(), r.body(), r);
+    }
+
+    /** Reads a node of flame graph JSON: its child with this name, or null. */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> child(Map<String, Object> node, String name) {
+        for (Object c : (Iterable<Object>) node.get("children")) {
+            Map<String, Object> m = (Map<String, Object>) c;
+            if (name.equals(m.get("name"))) return m;
+        }
+        return null;
+    }
+
+    public static double num(Map<String, Object> node, String key) {
+        return ((Number) node.get(key)).doubleValue();
+    }
+}
