@@ -33,13 +33,14 @@ public final class Http {
         this("http://127.0.0.1:" + port);
     }
 
-    /** path?k=v&… with values URL-encoded; params in pairs. */
+    /** path?k=v&… with values URL-encoded; params in pairs, null values left out. */
     public static String query(String path, Object... params) {
         StringJoiner q = new StringJoiner("&");
         for (int i = 0; i < params.length; i += 2) {
+            if (params[i + 1] == null) continue;
             q.add(params[i] + "=" + URLEncoder.encode(String.valueOf(params[i + 1]), StandardCharsets.UTF_8));
         }
-        return params.length == 0 ? path : path + "?" + q;
+        return q.length() == 0 ? path : path + "?" + q;
     }
 
     public Reply get(String pathAndQuery) throws Exception {

@@ -10,24 +10,23 @@ public final class FlameJson {
 
     public static String flamegraph(FlameNode root, String unit, String value) {
         StringBuilder sb = new StringBuilder(256 + root.size() * 64);
-        head(sb, unit, value, root.total);
+        head(sb, unit, value, root.total).append("\"root\":");
         node(sb, root, false, 1).append('}');
         return sb.toString();
     }
 
     public static String diff(FlameNode root, String unit, String value, double baseScale) {
         StringBuilder sb = new StringBuilder(256 + root.size() * 96);
-        head(sb, unit, value, root.total);
-        sb.append("\"baseTotal\":");
-        Json.number(sb, root.baseTotal * baseScale).append(',');
+        head(sb, unit, value, root.total).append("\"baseTotal\":");
+        Json.number(sb, round(root.baseTotal * baseScale)).append(",\"root\":");
         node(sb, root, true, baseScale).append('}');
         return sb.toString();
     }
 
-    private static void head(StringBuilder sb, String unit, String value, long total) {
+    private static StringBuilder head(StringBuilder sb, String unit, String value, long total) {
         sb.append("{\"unit\":");
         Json.string(sb, unit).append(",\"value\":");
-        Json.string(sb, value).append(",\"total\":").append(total).append(",\"root\":");
+        return Json.string(sb, value).append(",\"total\":").append(total).append(',');
     }
 
     private static StringBuilder node(StringBuilder sb, FlameNode n, boolean diff, double baseScale) {

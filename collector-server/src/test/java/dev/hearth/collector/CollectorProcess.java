@@ -1,0 +1,75 @@
+package dev.hearth.collector;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** A collector in its own JVM (the real {@code Main}), on a free port, for crash and end-to-end tests. */
+public final class CollectorProcess implements AutoCloseable {
+    private static final Pattern LISTENING = Pattern.compile("listening on http://[^:]+:(\\d+)/");
+
+    public final Process process;
+    public final int port;
+    public final Http http;
+
+    private CollectorProcess(Process process, int port) {
+        this.process = process;
+        this.port = port;
+        this.http = new Http(port);
+    }
+
+    /** Starts {@code dev.hearth.collector.Main --port 0 --data DIR} with this JVM's classpath; waits until it listens. */
+    public static CollectorProcess start(Path data, String... extraArgs) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "dev.hearth.collector.Main", "--port", "0", "--host", "127.0.0.1",
+                "--data", data.toString()));
+        cmd.addAll(List.of(extraArgs));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        CompletableFuture<Integer> port = new CompletableFuture<>();
+        StringBuilder log = new StringBuilder();
+        Thread reader = new Thread(() -> {
+            try {
+                for (String line; (line = out.readLine()) != null; ) {
+                    synchronized (log) {
+                        log.append(line).append('\n');
+                    }
+                    Matcher m = LISTENING.matcher(line);
+                    if (m.find()) port.complete(Integer.parseInt(m.group(1)));
+                }
+            } catch (Exception e) {
+                // the process went away
+            }
+            synchronized (log) {
+                port.completeExceptionally(new IllegalStateException("collector exited before listening:\n" + log));
+            }
+        }, "collector-output");
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            return new CollectorProcess(p, port.get(60, TimeUnit.SECONDS));
+        } catch (Exception e) {
+            p.destroyForcibly();
+            throw e;
+        }
+    }
+
+    /** SIGKILL: no shutdown hook, no checkpoint. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() throws Exception {
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) kill();
+    }
+}
