@@ -144,7 +144,19 @@ class IngestAndQueryTest {
     }
 
     @Test
-    void servesTheUiFolderOrSaysNotFound() throws Exception {
+    void servesTheUi() throws Exception {
+        Http.Reply index = c.http.get("/");
+        assertEquals(200, index.status());
+        assertEquals("text/html; charset=utf-8", index.raw().headers().firstValue("Content-Type").orElseThrow());
+        assertTrue(index.text().contains("<title>Hearth</title>"), index.text());
+        Http.Reply js = c.http.get("/js/main.js");
+        assertEquals(200, js.status());
+        assertEquals("text/javascript; charset=utf-8", js.raw().headers().firstValue("Content-Type").orElseThrow());
+        assertEquals(200, c.http.get("/hearth-ui/style.css").status());
+    }
+
+    @Test
+    void saysNotFoundInJson() throws Exception {
         Http.Reply r = c.http.get("/no-such-file.js");
         assertEquals(404, r.status());
         assertNotNull(r.json().get("error"));
