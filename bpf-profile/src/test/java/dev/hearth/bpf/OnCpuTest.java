@@ -18,7 +18,7 @@ class OnCpuTest {
 
     @Test
     void spinningProcessGetsHzTimesItsCpuSecondsAndASleeperAlmostNone() throws Exception {
-        try (Workload spinner = Workload.start("spin", "5000");
+        try (Workload spinner = Workload.startRealtime("spin", "5000");
              Workload sleeper = Workload.start("sleep", "5000");
              BpfProfiler p = BpfProfiler.start(ProfilerConfig.defaults()
                      .withPids(Set.of(spinner.pid(), sleeper.pid())))) {
