@@ -36,7 +36,7 @@ class DrainTest {
 
     @Test
     void callsAndTheirLatencyAreExactAcrossDrains() throws Exception {
-        try (Workload w = Workload.start("slowcalls", "100", "20");
+        try (Workload w = Workload.startRealtime("slowcalls", "100", "20");
              BpfProfiler p = BpfProfiler.start(UprobeTest.uprobes(w, "slow_fn", true))) {
             long[] slowFn = w.functionRange("slow_fn");
             w.go();
@@ -53,7 +53,7 @@ class DrainTest {
 
     @Test
     void blocksSpanningDrainsKeepTheirTimeAndStack() throws Exception {
-        try (Workload w = Workload.start("block", "20", "100");
+        try (Workload w = Workload.startRealtime("block", "20", "100");
              BpfProfiler p = BpfProfiler.start(ProfilerConfig.defaults().withOnCpu(false).withOffCpu(true)
                      .withPids(Set.of(w.pid())))) {
             long[] blockFn = w.functionRange("block_fn");

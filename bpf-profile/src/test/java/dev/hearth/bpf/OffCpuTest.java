@@ -16,7 +16,7 @@ class OffCpuTest {
 
     @Test
     void twentySleepsOf100msInAFunctionGiveTwoSecondsOnItsStack() throws Exception {
-        try (Workload w = Workload.start("block", "20", "100");
+        try (Workload w = Workload.startRealtime("block", "20", "100");
              BpfProfiler p = BpfProfiler.start(ProfilerConfig.defaults().withOnCpu(false).withOffCpu(true)
                      .withPids(Set.of(w.pid())))) {
             long[] blockFn = w.functionRange("block_fn");
@@ -34,7 +34,7 @@ class OffCpuTest {
 
     @Test
     void blocksShorterThanTheMinimumAreNotCounted() throws Exception {
-        try (Workload w = Workload.start("block", "20", "10");
+        try (Workload w = Workload.startRealtime("block", "20", "10");
              BpfProfiler p = BpfProfiler.start(ProfilerConfig.defaults().withOnCpu(false).withOffCpu(true)
                      .withMinBlockNs(50_000_000).withPids(Set.of(w.pid())))) {
             long[] blockFn = w.functionRange("block_fn");

@@ -36,7 +36,7 @@ class UprobeTest {
 
     @Test
     void latencyProbesTimeEachCall() throws Exception {
-        try (Workload w = Workload.start("slowcalls", "10", "20");
+        try (Workload w = Workload.startRealtime("slowcalls", "10", "20");
              BpfProfiler p = BpfProfiler.start(uprobes(w, "slow_fn", true))) {
             w.go();
             w.awaitDone();

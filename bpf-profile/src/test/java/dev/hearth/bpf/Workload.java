@@ -57,8 +57,9 @@ final class Workload implements AutoCloseable {
     }
 
     /**
-     * Starts under SCHED_FIFO (chrt), so that on a loaded machine the process is not preempted
-     * by ordinary tasks and its samples follow its CPU time without scheduling noise.
+     * Starts under SCHED_FIFO (chrt), so that on a loaded machine the process neither waits in the
+     * run queue after a wakeup (which off-CPU time includes) nor shares its CPU (which adds
+     * sampling noise to on-CPU counts).
      */
     static Workload startRealtime(String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("chrt", "-f", "1", binary().toString()));
