@@ -1,0 +1,59 @@
+package dev.hearth.agent.jvm;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What async-profiler records in each JVM. A zero (or null) interval turns that event off; wall
+ * clock is off unless set. {@code rotation} is how often the JFR output moves to a new file
+ * (whole seconds, async-profiler's loop granularity).
+ */
+public record AsyncProfilerOptions(Duration cpuInterval, long allocBytes, Duration lockThreshold,
+                                   Duration wallInterval, Duration rotation) {
+    /** Tried in order: perf events (cpu), then POSIX CPU timers, then setitimer, where the kernel refuses one. */
+    static final List<String> CPU_EVENTS = List.of("cpu", "ctimer", "itimer");
+
+    public static final AsyncProfilerOptions DEFAULTS = new AsyncProfilerOptions(Duration.ofMillis(10), 512 * 1024,
+            Duration.ofMillis(10), null, Duration.ofSeconds(10));
+
+    public AsyncProfilerOptions {
+        if (allocBytes < 0) throw new IllegalArgumentException("alloc interval must not be negative");
+        if (rotation == null || rotation.toSeconds() < 1) throw new IllegalArgumentException("rotation must be at least 1s, got " + rotation);
+        if (!on(cpuInterval) && allocBytes == 0 && !on(lockThreshold) && !on(wallInterval)) {
+            throw new IllegalArgumentException("async-profiler needs at least one of cpu, alloc, lock, wall");
+        }
+    }
+
+    public boolean cpu() {
+        return on(cpuInterval);
+    }
+
+    /** The CPU events to try, in order; just {@code null} when CPU profiling is off. */
+    List<String> cpuEvents() {
+        return cpu() ? CPU_EVENTS : java.util.Collections.singletonList(null);
+    }
+
+    /** The agent arguments that start one looping JFR recording into {@code dir} (a path in the target). */
+    String startCommand(String cpuEvent, String dir) {
+        StringBuilder s = new StringBuilder("start,quiet");
+        if (cpuEvent != null) s.append(",event=").append(cpuEvent).append(",interval=").append(cpuInterval.toNanos());
+        if (allocBytes > 0) s.append(",alloc=").append(allocBytes);
+        if (on(lockThreshold)) s.append(",lock=").append(lockThreshold.toNanos());
+        if (on(wallInterval)) s.append(",wall=").append(wallInterval.toNanos());
+        return s.append(",jfr,loop=").append(rotation.toSeconds()).append("s,file=").append(dir).append("/%n.jfr")
+                .append(",log=").append(log(dir)).toString();
+    }
+
+    static String stopCommand(String dir) {
+        return "stop,log=" + log(dir);
+    }
+
+    /** async-profiler's own messages, read back when a command fails. */
+    static String log(String dir) {
+        return dir + "/profiler.log";
+    }
+
+    private static boolean on(Duration d) {
+        return d != null && !d.isZero() && !d.isNegative();
+    }
+}

@@ -1,0 +1,223 @@
+package dev.hearth.agent.jvm;
+
+import com.sun.tools.attach.AgentInitializationException;
+import com.sun.tools.attach.AgentLoadException;
+import com.sun.tools.attach.AttachNotSupportedException;
+import com.sun.tools.attach.VirtualMachine;
+import dev.hearth.pprof.jfr.JfrProfiles;
+import dev.hearth.pprof.jfr.JfrToPprof;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * async-profiler running inside one JVM: loaded once through the Attach API, recording JFR in a
+ * loop that starts a new file ({@code 0.jfr}, {@code 1.jfr}, …) every rotation. {@link #collect()}
+ * converts the files the profiler has finished and deletes them; {@link #close()} stops profiling
+ * in the JVM and removes the session's folder.
+ */
+public final class AsyncProfilerSession implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(AsyncProfilerSession.class.getName());
+    private static final Pattern RECORDING = Pattern.compile("(\\d+)\\.jfr");
+
+    private final JvmTarget target;
+    private final String library;
+    private final String dir;
+    private final String cpuEvent;
+    private long skipped;
+    private long damaged;
+    private boolean stopped;
+
+    /** What one {@link #collect()} produced, and how many files it had to skip or only partly read. */
+    public record Collected(List<JfrProfiles> recordings, int skipped, int damaged) {}
+
+    private AsyncProfilerSession(JvmTarget target, String library, String dir, String cpuEvent) {
+        this.target = target;
+        this.library = library;
+        this.dir = dir;
+        this.cpuEvent = cpuEvent;
+    }
+
+    /**
+     * Attaches and starts recording. The CPU events are tried in order, since a kernel or a
+     * container may refuse perf events. IOException when the JVM cannot be attached or refuses
+     * every attempt; the message says why (async-profiler's own log included).
+     */
+    public static AsyncProfilerSession start(JvmTarget target, AsyncProfilerLibrary lib, AsyncProfilerOptions options)
+            throws IOException {
+        String library = lib.placeFor(target);
+        String dir = AsyncProfilerLibrary.TARGET_DIR + "/" + target.pid() + "-"
+                + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffL);
+        Path hostDir = target.hostPath(dir);
+        Files.createDirectories(hostDir);
+        Files.setPosixFilePermissions(hostDir, PosixFilePermissions.fromString("rwx------"));
+        Files.setAttribute(hostDir, "unix:gid", target.gid());
+        Files.setAttribute(hostDir, "unix:uid", target.uid());
+        List<String> failures = new ArrayList<>();
+        try {
+            VirtualMachine vm = attach(target.pid());
+            try {
+                for (String event : options.cpuEvents()) {
+                    try {
+                        vm.loadAgentPath(library, options.startCommand(event, dir));
+                        return new AsyncProfilerSession(target, library, dir, event);
+                    } catch (AgentInitializationException | AgentLoadException e) {
+                        failures.add((event == null ? "start" : event) + ": " + profilerError(target, dir, e));
+                    }
+                }
+            } finally {
+                vm.detach();
+            }
+        } catch (IOException | RuntimeException e) {
+            deleteTree(hostDir);
+            throw e;
+        }
+        deleteTree(hostDir);
+        throw new IOException("async-profiler did not start in JVM " + target.pid() + " (" + String.join("; ", failures) + ")");
+    }
+
+    /** The CPU event that started (cpu, ctimer or itimer), or null when CPU profiling is off. */
+    public String cpuEvent() {
+        return cpuEvent;
+    }
+
+    public JvmTarget target() {
+        return target;
+    }
+
+    /** The session's folder, as the agent reaches it. */
+    Path directory() {
+        return target.hostPath(dir);
+    }
+
+    /** Files skipped as unreadable since the start. */
+    public long skipped() {
+        return skipped;
+    }
+
+    /** Files only partly read (a cut-short chunk) since the start. */
+    public long damaged() {
+        return damaged;
+    }
+
+    /**
+     * Converts and deletes every recording the profiler has finished: all but the newest while it
+     * runs, all of them once it stopped or the JVM is gone. Never throws for a bad file: it is
+     * skipped, counted and logged.
+     */
+    public synchronized Collected collect() {
+        List<Path> files = recordings();
+        boolean final_ = stopped || !target.alive();
+        int ready = final_ ? files.size() : Math.max(0, files.size() - 1);
+        List<JfrProfiles> out = new ArrayList<>();
+        int skip = 0;
+        int damage = 0;
+        for (Path f : files.subList(0, ready)) {
+            try {
+                JfrProfiles p = JfrToPprof.convert(f);
+                if (!p.complete()) {
+                    damage++;
+                    LOG.log(Level.WARNING, "JVM " + target.pid() + ": recording " + f.getFileName() + " partly read: " + p.damage());
+                }
+                out.add(p);
+            } catch (IOException | RuntimeException e) {
+                skip++;
+                LOG.log(Level.WARNING, "JVM " + target.pid() + ": recording " + f.getFileName() + " skipped: " + e.getMessage());
+            } finally {
+                deleteQuietly(f);
+            }
+        }
+        skipped += skip;
+        damaged += damage;
+        return new Collected(out, skip, damage);
+    }
+
+    /** Stops profiling in the JVM (when it still runs). Recordings not yet collected stay until {@link #close()}. */
+    public synchronized void stop() {
+        if (stopped) return;
+        stopped = true;
+        if (!target.alive()) return;
+        try {
+            VirtualMachine vm = attach(target.pid());
+            try {
+                vm.loadAgentPath(library, AsyncProfilerOptions.stopCommand(dir));
+            } finally {
+                vm.detach();
+            }
+        } catch (IOException | AgentLoadException | AgentInitializationException e) {
+            LOG.log(Level.WARNING, "JVM " + target.pid() + ": could not stop async-profiler: " + e.getMessage());
+        }
+    }
+
+    /** Stops profiling and removes the session's files. */
+    @Override
+    public synchronized void close() {
+        stop();
+        deleteTree(directory());
+    }
+
+    /** Finished and in-progress recordings, oldest first. */
+    private List<Path> recordings() {
+        Path hostDir = directory();
+        if (!Files.isDirectory(hostDir)) return List.of();
+        try (Stream<Path> s = Files.list(hostDir)) {
+            return s.filter(p -> RECORDING.matcher(p.getFileName().toString()).matches())
+                    .sorted(Comparator.comparingLong(AsyncProfilerSession::sequence)).toList();
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "JVM " + target.pid() + ": cannot list " + hostDir + ": " + e.getMessage());
+            return List.of();
+        }
+    }
+
+    private static long sequence(Path p) {
+        Matcher m = RECORDING.matcher(p.getFileName().toString());
+        return m.matches() ? Long.parseLong(m.group(1)) : -1;
+    }
+
+    private static VirtualMachine attach(int pid) throws IOException {
+        try {
+            return VirtualMachine.attach(Integer.toString(pid));
+        } catch (AttachNotSupportedException e) {
+            throw new IOException("cannot attach to JVM " + pid + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** async-profiler writes the reason for a refused command to its log, not to the attach reply. */
+    private static String profilerError(JvmTarget target, String dir, Exception e) {
+        try {
+            Path log = target.hostPath(AsyncProfilerOptions.log(dir));
+            String text = Files.exists(log) ? Files.readString(log).strip() : "";
+            Files.deleteIfExists(log);
+            if (!text.isEmpty()) return text.lines().reduce((a, b) -> b).orElse(text);
+        } catch (IOException ignored) {
+            // fall back to the attach error
+        }
+        return e.getMessage();
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "cannot delete " + p + ": " + e.getMessage());
+        }
+    }
+
+    static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) return;
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(AsyncProfilerSession::deleteQuietly);
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "cannot delete " + dir + ": " + e.getMessage());
+        }
+    }
+}

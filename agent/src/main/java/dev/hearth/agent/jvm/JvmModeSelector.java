@@ -1,0 +1,118 @@
+package dev.hearth.agent.jvm;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Chooses, once per JVM, between async-profiler and eBPF. In auto mode a JVM goes to eBPF when
+ * attaching is impossible (disabled, SIGQUIT not handled, not a HotSpot JVM) — checked first, since
+ * sending the attach signal to such a JVM prints a thread dump or kills it — or when the attach
+ * itself fails.
+ */
+public final class JvmModeSelector {
+    /** Starts async-profiler in a JVM; IOException says why it could not. */
+    @FunctionalInterface
+    public interface Starter {
+        AsyncProfilerSession start(int pid) throws IOException;
+    }
+
+    private static final long SIGQUIT_MASK = 1L << (3 - 1);
+    private static final String DISABLE_ATTACH = "DisableAttachMechanism";
+    /** Where HotSpot reads options besides the command line, in the order it applies them. */
+    private static final List<String> OPTION_VARIABLES = List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "", "_JAVA_OPTIONS");
+
+    private final JvmMode mode;
+    private final Starter starter;
+    private final Path proc;
+
+    public JvmModeSelector(JvmMode mode, Starter starter) {
+        this(mode, starter, JvmTarget.PROC);
+    }
+
+    JvmModeSelector(JvmMode mode, Starter starter, Path proc) {
+        this.mode = mode;
+        this.starter = starter;
+        this.proc = proc;
+    }
+
+    public JvmMode mode() {
+        return mode;
+    }
+
+    public JvmChoice choose(int pid) {
+        if (mode == JvmMode.EBPF) return new JvmChoice(JvmChoice.Profiler.EBPF, "--jvm-mode ebpf", null);
+        Optional<String> obstacle = obstacle(proc.resolve(Integer.toString(pid)));
+        if (obstacle.isPresent()) return fallback(obstacle.get());
+        try {
+            AsyncProfilerSession session = starter.start(pid);
+            String engine = session.cpuEvent() == null ? "no cpu event" : "cpu event " + session.cpuEvent();
+            return new JvmChoice(JvmChoice.Profiler.ASYNC_PROFILER, "attached (" + engine + ")", session);
+        } catch (IOException | RuntimeException e) {
+            return fallback("attach failed: " + e.getMessage());
+        }
+    }
+
+    private JvmChoice fallback(String why) {
+        return mode == JvmMode.AUTO
+                ? new JvmChoice(JvmChoice.Profiler.EBPF, why, null)
+                : new JvmChoice(JvmChoice.Profiler.NONE, why, null);
+    }
+
+    /** Why async-profiler cannot be attached to the process at {@code pidDir}, if something tells. */
+    static Optional<String> obstacle(Path pidDir) {
+        try {
+            if (!Files.readString(pidDir.resolve("maps")).contains("/libjvm.so")) {
+                return Optional.of("unsupported JVM (no HotSpot libjvm.so)");
+            }
+            if (attachDisabled(pidDir)) return Optional.of("attach disabled (-XX:+" + DISABLE_ATTACH + ")");
+            if ((caughtSignals(pidDir) & SIGQUIT_MASK) == 0) {
+                return Optional.of("attach impossible: the JVM does not handle SIGQUIT (-Xrs)");
+            }
+            return Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            return Optional.of("cannot inspect the process: " + e.getMessage());
+        }
+    }
+
+    /** The last -XX:[+-]DisableAttachMechanism HotSpot would see wins. */
+    private static boolean attachDisabled(Path pidDir) throws IOException {
+        List<String> environ = nulSeparated(pidDir.resolve("environ"));
+        List<String> cmdline = nulSeparated(pidDir.resolve("cmdline"));
+        boolean disabled = false;
+        for (String variable : OPTION_VARIABLES) {
+            List<String> words = variable.isEmpty() ? cmdline : variableWords(environ, variable);
+            for (String w : words) {
+                if (w.equals("-XX:+" + DISABLE_ATTACH)) disabled = true;
+                if (w.equals("-XX:-" + DISABLE_ATTACH)) disabled = false;
+            }
+        }
+        return disabled;
+    }
+
+    private static List<String> variableWords(List<String> environ, String name) {
+        for (String e : environ) {
+            if (e.startsWith(name + "=")) return List.of(e.substring(name.length() + 1).trim().split("\\s+"));
+        }
+        return List.of();
+    }
+
+    private static List<String> nulSeparated(Path p) throws IOException {
+        List<String> out = new ArrayList<>();
+        for (String s : new String(Files.readAllBytes(p), StandardCharsets.UTF_8).split("\0")) {
+            if (!s.isEmpty()) out.add(s);
+        }
+        return out;
+    }
+
+    private static long caughtSignals(Path pidDir) throws IOException {
+        for (String line : Files.readAllLines(pidDir.resolve("status"))) {
+            if (line.startsWith("SigCgt:")) return Long.parseUnsignedLong(line.substring(7).trim(), 16);
+        }
+        throw new IOException("no SigCgt in " + pidDir.resolve("status"));
+    }
+}
