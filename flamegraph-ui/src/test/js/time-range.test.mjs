@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseTime, resolveWindow, stepFor, formatTime, PRESETS } from '../../main/resources/hearth-ui/js/time-range.js';
+import { parseTime, resolveWindow, previousPeriod, stepFor, formatTime, PRESETS } from '../../main/resources/hearth-ui/js/time-range.js';
 
 const now = 1_800_000_000_000;
 
@@ -31,4 +31,8 @@ test('timeline steps: about 240 buckets, never under 10 s', () => {
 test('formatted times read back as the same instant', () => {
   const ms = 1_763_800_000_000;
   assert.equal(parseTime(formatTime(ms), now), ms);
+});
+
+test('the previous period is as long as the window and ends where it starts', () => {
+  assert.deepEqual(previousPeriod({ from: 1000, until: 1600 }), { from: 400, until: 1000 });
 });

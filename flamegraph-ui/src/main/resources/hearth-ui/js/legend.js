@@ -16,6 +16,8 @@ export function renderLegend(el, diff, palette) {
       const swatch = document.createElement('span');
       swatch.className = 'swatch';
       swatch.style.background = kindColor(kind, '');
+      // pruned frames are striped in the graph, and here
+      if (kind === 'other') swatch.style.backgroundImage = 'repeating-linear-gradient(135deg, transparent 0 2px, rgba(0,0,0,0.3) 2px 3px)';
       item.append(swatch, style[3]);
       parts.push(item);
     }

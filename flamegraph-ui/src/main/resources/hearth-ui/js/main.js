@@ -3,7 +3,7 @@
 
 import { createApi, queryParams, diffParams, normalizeServices } from './api.js';
 import { parseState, stateToQuery } from './state-url.js';
-import { PRESETS, resolveWindow, stepFor, formatTime } from './time-range.js';
+import { PRESETS, resolveWindow, previousPeriod, stepFor, formatTime } from './time-range.js';
 import { flatten, pathOf, findPath } from './tree.js';
 import { matcher, mark, matchedShare, exactPattern } from './search.js';
 import { diffWeights } from './diff.js';
@@ -318,6 +318,12 @@ function wireControls() {
   $('apply-base').addEventListener('click', () => update({
     baseFrom: $('base-from').value.trim(), baseUntil: $('base-until').value.trim(), baseLabels: $('base-labels').value.trim(),
   }));
+  $('previous-period').addEventListener('click', () => {
+    const win = resolveWindow(state.from, state.until, Date.now());
+    if (win.error) return setStatus('error', `Window: ${win.error}.`);
+    const before = previousPeriod(win);
+    update({ baseFrom: String(before.from), baseUntil: String(before.until) });
+  });
   $('drag-target').addEventListener('change', (e) => { dragTarget = e.target.value; });
   $('palette').addEventListener('change', (e) => update({ palette: e.target.value }));
   let typing;
@@ -371,7 +377,7 @@ window.hearth = {
       const i = view.rects.node[k];
       if (view.t.name[i] !== name) continue;
       const b = view.boxOf(i);
-      out.push({ x: r.left + b.x, y: r.top + b.y, w: b.w, h: b.h, info: frameInfo(view.t, i, data.unit) });
+      out.push({ x: r.left + b.x, y: r.top + b.y, w: b.w, h: b.h, self: view.t.self[i], total: view.t.total[i], info: frameInfo(view.t, i, data.unit) });
     }
     return out;
   },

@@ -30,6 +30,11 @@ export function resolveWindow(from, until, now) {
   return { from: f, until: u };
 }
 
+// The same length of time just before a window: the usual baseline for "what changed".
+export function previousPeriod(win) {
+  return { from: 2 * win.from - win.until, until: win.from };
+}
+
 // Timeline step: about `points` buckets over the window, in whole seconds, at least 10 s
 // (agents ship every 10 s, finer buckets would only show gaps).
 export function stepFor(from, until, points = 240) {

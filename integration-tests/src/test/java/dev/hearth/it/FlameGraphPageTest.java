@@ -1,0 +1,375 @@
+package dev.hearth.it;
+
+import static dev.hearth.it.ShopProfiles.ADD;
+import static dev.hearth.it.ShopProfiles.CHECKOUT;
+import static dev.hearth.it.ShopProfiles.HOSTILE;
+import static dev.hearth.it.ShopProfiles.JSON;
+import static dev.hearth.it.ShopProfiles.SERVICE;
+import static dev.hearth.it.ShopProfiles.SYSCALL;
+import static dev.hearth.it.ShopProfiles.TAX;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hearth.pprof.ProfileCodec;
+import dev.hearth.pprof.proto.Profile;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
+import org.openqa.selenium.NoAlertPresentException;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.support.ui.Select;
+
+/**
+ * The page in a real Chromium against a real collector holding real ingested profiles: the
+ * story a person follows (service, graph, search, zoom, diff, shared link), then the edges.
+ * Screenshots go to target/screenshots/ for people to look at.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FlameGraphPageTest {
+    static final double TAX_SHARE = (double) (ShopProfiles.TAX_V1 + ShopProfiles.TAX_V2)
+            / (ShopProfiles.TOTAL_V1 + ShopProfiles.TOTAL_V2);
+    static final List<Long> MATCH_RGB = List.of(224L, 64L, 251L);
+
+    static CollectorProcess collector;
+    static Browser browser;
+    static String savedUrl;
+    static List<Long> savedTaxPixel;
+    static Map<?, ?> savedState;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Assumptions.assumeTrue(Browser.available(), "needs /usr/bin/chromium and /usr/bin/chromedriver (apt-get install chromium chromium-driver)");
+        Path target = Path.of("target");
+        Path data = Files.createTempDirectory(Files.createDirectories(target), "ui-collector-");
+        collector = CollectorProcess.start(data, target.resolve("ui-collector.log"));
+        long now = System.currentTimeMillis();
+        ShopProfiles.ingest(collector.url, "1", ShopProfiles.TAX_V1, now - 20 * 60_000, now - 19 * 60_000);
+        ShopProfiles.ingest(collector.url, "2", ShopProfiles.TAX_V2, now - 10 * 60_000, now - 9 * 60_000);
+        ShopProfiles.post(collector.url, ShopProfiles.WIDE_SERVICE, "host=it-host", ShopProfiles.wideProfile(), now - 5 * 60_000, now - 4 * 60_000);
+        browser = new Browser(target.resolve("screenshots"));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (browser != null) browser.close();
+        if (collector != null) collector.close();
+    }
+
+    // ---- the story ----
+
+    @Test
+    @Order(1)
+    void pickingTheServiceShowsItsKnownMethod() throws Exception {
+        browser.driver.get(collector.url + "/");
+        browser.await("page settled", d -> List.of("ready", "empty").contains(attr("body", "data-status")));
+        new Select(find("#service")).selectByVisibleText(SERVICE);
+        new Select(find("#type")).selectByVisibleText("cpu");
+        awaitStatus("ready");
+
+        Map<?, ?> tax = frame(TAX);
+        assertEquals("JIT Java", row(tax, "kind"));
+        assertTrue(row(tax, "total").endsWith("(" + percent(TAX_SHARE) + ")"), row(tax, "total"));
+        hover(tax);
+        WebElement tip = browser.await("tooltip", d -> find("#tooltip").isDisplayed() ? find("#tooltip") : null);
+        assertTrue(tip.getText().contains(TAX), tip.getText());
+        assertTrue(tip.getText().contains(percent(TAX_SHARE)), tip.getText());
+        // colours by kind: inlined Java is aqua, the kernel orange
+        List<Long> inlined = pixelIn(frame(ADD));
+        assertTrue(inlined.get(1) > inlined.get(0) + 60 && inlined.get(2) > inlined.get(0) + 60, "aqua: " + inlined);
+        List<Long> kernel = pixelIn(frame(SYSCALL));
+        assertTrue(kernel.get(0) > kernel.get(1) && kernel.get(1) > kernel.get(2) + 60, "orange: " + kernel);
+        assertFalse(browser.driver.findElements(By.cssSelector("#top tr[data-name='" + TAX + "']")).isEmpty());
+        browser.screenshot("1-service");
+    }
+
+    @Test
+    @Order(2)
+    void searchHighlightsTheMethodAndShowsItsShare() throws Exception {
+        find("#search").sendKeys("tax.comp");
+        String share = browser.await("match share", d -> attr("#flame", "data-match-share").isEmpty() ? null : attr("#flame", "data-match-share"));
+        assertEquals(TAX_SHARE, Double.parseDouble(share), 1e-6);
+        assertTrue(find("#match-share").getText().contains(percent(TAX_SHARE)), find("#match-share").getText());
+        assertEquals(MATCH_RGB, pixelIn(frame(TAX)).subList(0, 3));
+        assertNotEquals(MATCH_RGB, pixelIn(frame(ADD)).subList(0, 3));
+        browser.screenshot("2-search");
+    }
+
+    @Test
+    @Order(3)
+    void clickingAFrameZoomsIntoIt() throws Exception {
+        click(frame(CHECKOUT));
+        browser.await("zoom", d -> CHECKOUT.equals(attr("#flame", "data-focus")));
+        double width = ((Number) browser.js("return document.getElementById('flame').getBoundingClientRect().width")).doubleValue();
+        assertEquals(width, num(frame(CHECKOUT), "w"), 1.0);
+        // Checkout.total holds BigDecimal.add (600) and Tax.compute (800): the zoomed shares
+        assertEquals(800.0 / 1400, num(frame(TAX), "w") / width, 0.01);
+        assertTrue(frames(JSON).isEmpty(), "siblings of the zoomed frame are not drawn");
+        assertTrue(browser.driver.getCurrentUrl().contains("zoom="), browser.driver.getCurrentUrl());
+        browser.screenshot("3-zoom");
+    }
+
+    @Test
+    @Order(4)
+    void diffBetweenVersionsShowsTheKnownChange() throws Exception {
+        clear(find("#search"));
+        browser.await("search cleared", d -> attr("#flame", "data-match-share").isEmpty());
+        find("#diff").click();
+        find("#base-labels").sendKeys("version=1");
+        find("#apply-base").click();
+        new Select(find("#label-key")).selectByVisibleText("version");
+        find("#label-value").sendKeys("2");
+        find("#label-add").click();
+        awaitStatus("ready");
+        browser.await("diff drawn", d -> frames(TAX).size() == 1 && row(frame(TAX), "change") != null);
+
+        // the share of Tax.compute grows from 200 of 900 to 600 of 1300: +107.7 %
+        double expected = ((double) ShopProfiles.TAX_V2 / ShopProfiles.TOTAL_V2)
+                / ((double) ShopProfiles.TAX_V1 / ShopProfiles.TOTAL_V1) - 1;
+        String change = row(frame(TAX), "change");
+        assertTrue(change.startsWith(String.format(java.util.Locale.ROOT, "+%.1f%%", expected * 100)), change);
+        List<Long> more = pixelIn(frame(TAX));
+        assertTrue(more.get(0) > 180 && more.get(1) < 90 && more.get(2) < 90, "red: " + more);
+        List<Long> less = pixelIn(frame(ADD));
+        assertTrue(less.get(1) > less.get(0) && less.get(1) > less.get(2), "green: " + less);
+        browser.screenshot("4-diff");
+
+        new Select(find("#palette")).selectByValue("cb");
+        browser.await("colour-blind palette", d -> !pixelIn(frame(TAX)).equals(more));
+        List<Long> orange = pixelIn(frame(TAX));
+        assertTrue(orange.get(0) > 180 && orange.get(2) < 60, "orange: " + orange);
+        List<Long> blue = pixelIn(frame(ADD));
+        assertTrue(blue.get(2) > blue.get(0), "blue: " + blue);
+        browser.screenshot("4-diff-colour-blind");
+
+        savedUrl = browser.driver.getCurrentUrl();
+        savedTaxPixel = orange;
+        savedState = (Map<?, ?>) browser.js("return window.hearth.state()");
+    }
+
+    @Test
+    @Order(5)
+    void theUrlReopensTheSameView() throws Exception {
+        browser.driver.get("about:blank");
+        browser.driver.get(savedUrl);
+        awaitStatus("ready");
+        browser.await("diff drawn", d -> !frames(TAX).isEmpty());
+        assertEquals(savedState, browser.js("return window.hearth.state()"));
+        assertEquals(CHECKOUT, attr("#flame", "data-focus"));
+        assertTrue(find("#diff").isSelected());
+        assertEquals(savedTaxPixel, pixelIn(frame(TAX)));
+        browser.screenshot("5-reopened");
+    }
+
+    // ---- the rest of what a user can do ----
+
+    @Test
+    @Order(6)
+    void functionNamesAreTextNeverMarkup() throws Exception {
+        open("");
+        assertEquals(0L, browser.js("return document.querySelectorAll('img').length"));
+        WebElement cell = find("#top tr[data-name='" + HOSTILE.replace("'", "\\'") + "'] td.name");
+        assertEquals(HOSTILE, cell.getText());
+        hover(frame(HOSTILE));
+        browser.await("tooltip of the hostile name", d -> HOSTILE.equals(find("#tooltip .tt-name").getText()));
+        assertEquals(0L, browser.js("return document.querySelectorAll('img').length"));
+        assertThrows(NoAlertPresentException.class, () -> browser.driver.switchTo().alert());
+    }
+
+    @Test
+    @Order(7)
+    void tableRowOpensTheSandwichOfAFunction() throws Exception {
+        open("");
+        find("#top tr[data-name='" + TAX + "']").click();
+        browser.await("selected", d -> TAX.equals(find("#selected-name").getText()));
+        assertEquals(MATCH_RGB, pixelIn(frame(TAX)).subList(0, 3), "the table row highlights its frames");
+        find("#show-sandwich").click();
+        browser.await("callers", d -> !frames(CHECKOUT, "callers").isEmpty());
+        assertFalse(frames(TAX, "callers").isEmpty());
+        assertEquals(List.of(TAX), browser.js(
+                "return [...new Set(window.hearth.frames(arguments[0], 'callees').map(f => f.info.name))]", TAX));
+        browser.screenshot("7-sandwich");
+    }
+
+    @Test
+    @Order(8)
+    void draggingOverTheTimelineChoosesAWindow() throws Exception {
+        open("");
+        WebElement timeline = find("#timeline");
+        assertTrue(Double.parseDouble(timeline.getAttribute("data-max")) > 0, "the timeline shows the ingested totals");
+        int w = timeline.getSize().getWidth();
+        new Actions(browser.driver).moveToElement(timeline, -w / 4, 0).clickAndHold()
+                .moveByOffset(w / 2, 0).release().perform();
+        browser.await("window chosen", d -> ((Map<?, ?>) browser.js("return window.hearth.state()")).get("from").toString().matches("\\d+"));
+        Map<?, ?> state = (Map<?, ?>) browser.js("return window.hearth.state()");
+        long span = Long.parseLong(state.get("until").toString()) - Long.parseLong(state.get("from").toString());
+        assertEquals(30 * 60_000, span, 60_000, "half of the one-hour timeline");
+        browser.await("loaded", d -> !"loading".equals(attr("body", "data-status")));
+    }
+
+    @Test
+    @Order(9)
+    void thePprofDownloadIsTheMergedProfile() throws Exception {
+        open("");
+        String href = find("#download").getDomProperty("href");
+        HttpResponse<byte[]> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(href)).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, r.statusCode());
+        Profile p = ProfileCodec.decode(r.body(), ProfileCodec.DEFAULT_MAX_DECOMPRESSED);
+        assertTrue(p.getStringTableList().contains(TAX), "the merged profile names " + TAX);
+    }
+
+    @Test
+    @Order(10)
+    void anEmptyWindowIsSaidInWords() throws Exception {
+        open("&from=now-7d&until=now-6d");
+        awaitStatus("empty");
+        assertTrue(find("#message").getText().startsWith("No data for " + SERVICE), find("#message").getText());
+    }
+
+    @Test
+    @Order(12)
+    void prunedFramesShowAsOther() throws Exception {
+        browser.driver.get(collector.url + "/?service=" + ShopProfiles.WIDE_SERVICE + "&type=cpu");
+        awaitStatus("ready");
+        Map<?, ?> other = frame("other");
+        assertEquals("other (pruned small frames)", row(other, "kind"));
+        long folded = Math.round(num(other, "total") / ShopProfiles.NANOS_PER_SAMPLE);
+        assertTrue(folded > 0 && folded <= ShopProfiles.PLUGINS, "folded plugin frames: " + folded);
+        assertEquals((50_000.0 + ShopProfiles.PLUGINS) * ShopProfiles.NANOS_PER_SAMPLE, num(frame("com.example.Plugins.run"), "total"),
+                "pruning loses no time");
+        List<Long> grey = pixelIn(other);
+        assertTrue(Math.abs(grey.get(0) - grey.get(1)) < 8 && Math.abs(grey.get(1) - grey.get(2)) < 8, "grey: " + grey);
+        browser.screenshot("10-other");
+    }
+
+    @Test
+    @Order(11)
+    void staysUsableAt800PixelsWide() throws Exception {
+        browser.size(800, 800);
+        try {
+            open("");
+            assertTrue((Long) browser.js("return document.documentElement.scrollWidth") <= 800, "no horizontal scrolling, wider: "
+                    + browser.js("return [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 800).map(e => e.id || e.tagName).join(' ')"));
+            double right = ((Number) browser.js("return document.getElementById('flame').getBoundingClientRect().right")).doubleValue();
+            assertTrue(right <= 800, "graph fits: " + right);
+            hover(frame(TAX));
+            browser.await("tooltip", d -> find("#tooltip").isDisplayed());
+            browser.screenshot("11-800px");
+        } finally {
+            browser.size(1280, 800);
+        }
+    }
+
+    @Test
+    @Order(99)
+    void anUnreachableCollectorIsSaidInWords() throws Exception {
+        open("");
+        collector.close();
+        find("#apply-time").click();
+        awaitStatus("error");
+        assertTrue(find("#message").getText().contains("unreachable"), find("#message").getText());
+        browser.screenshot("99-unreachable");
+    }
+
+    // ---- helpers ----
+
+    private static void open(String extra) {
+        browser.driver.get(collector.url + "/?service=" + URLEncoder.encode(SERVICE, StandardCharsets.UTF_8) + "&type=cpu" + extra);
+        awaitStatus(extra.contains("now-6d") ? "empty" : "ready");
+    }
+
+    private static void awaitStatus(String status) {
+        browser.await("page status " + status + " (message: " + safeMessage() + ")",
+                d -> status.equals(attr("body", "data-status")));
+    }
+
+    private static String safeMessage() {
+        try {
+            return find("#message").getText();
+        } catch (RuntimeException e) {
+            return "?";
+        }
+    }
+
+    private static WebElement find(String css) {
+        return browser.driver.findElement(By.cssSelector(css));
+    }
+
+    private static String attr(String css, String name) {
+        String v = find(css).getAttribute(name);
+        return v == null ? "" : v;
+    }
+
+    private static List<?> frames(String name) {
+        return frames(name, "main");
+    }
+
+    private static List<?> frames(String name, String view) {
+        return (List<?>) browser.js("return window.hearth.frames(arguments[0], arguments[1])", name, view);
+    }
+
+    private static Map<?, ?> frame(String name) {
+        List<?> all = frames(name);
+        assertFalse(all.isEmpty(), name + " is drawn");
+        return (Map<?, ?>) all.get(0);
+    }
+
+    private static String row(Map<?, ?> frame, String label) {
+        for (Object r : (List<?>) ((Map<?, ?>) frame.get("info")).get("rows")) {
+            List<?> pair = (List<?>) r;
+            if (label.equals(pair.get(0))) return (String) pair.get(1);
+        }
+        return null;
+    }
+
+    private static double num(Map<?, ?> frame, String key) {
+        return ((Number) frame.get(key)).doubleValue();
+    }
+
+    /** A pixel inside the frame's box, clear of its text. */
+    @SuppressWarnings("unchecked")
+    private static List<Long> pixelIn(Map<?, ?> frame) {
+        return (List<Long>) browser.js("return window.hearth.pixel(arguments[0], arguments[1])",
+                num(frame, "x") + 1.5, num(frame, "y") + 1.5);
+    }
+
+    private static void hover(Map<?, ?> frame) {
+        new Actions(browser.driver).moveToLocation(center(frame, "x", "w"), center(frame, "y", "h")).perform();
+    }
+
+    private static void click(Map<?, ?> frame) {
+        new Actions(browser.driver).moveToLocation(center(frame, "x", "w"), center(frame, "y", "h")).click().perform();
+    }
+
+    private static int center(Map<?, ?> frame, String at, String size) {
+        return (int) Math.round(num(frame, at) + num(frame, size) / 2);
+    }
+
+    private static String percent(double share) {
+        return String.format(java.util.Locale.ROOT, "%.1f%%", share * 100);
+    }
+
+    private static void clear(WebElement input) {
+        input.clear();
+        browser.js("arguments[0].dispatchEvent(new Event('input'))", input);
+    }
+}
