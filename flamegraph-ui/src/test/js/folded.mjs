@@ -22,7 +22,7 @@ export function tree(lines, kinds = {}) {
 }
 
 // A diff tree from two folded sets: compared values in self/total, baseline in base*.
-export function diffTree(baseLines, compLines) {
+export function diffTree(baseLines, compLines, kinds = {}) {
   const join = (b, c) => {
     const any = c || b;
     const names = [...new Set([...(b ? b.children : []), ...(c ? c.children : [])].map((k) => k.name))];
@@ -33,5 +33,5 @@ export function diffTree(baseLines, compLines) {
       children: names.map((n) => join(find(b, n), find(c, n))),
     };
   };
-  return join(tree(baseLines), tree(compLines));
+  return join(tree(baseLines, kinds), tree(compLines, kinds));
 }

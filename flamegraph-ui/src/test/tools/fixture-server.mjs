@@ -6,6 +6,7 @@ import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tree, diffTree } from '../js/folded.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const ROOTS = {
@@ -30,40 +31,12 @@ const STACKS = {
     'main;Server.handle;<img src=x onerror=alert(1)> 50',
   ],
 };
-const KIND = (name) => (name.startsWith('[kernel]') ? 'kernel' : name === 'main' ? 'native' : name === 'GC' ? 'cpp' : 'jit');
-
-function treeOf(lines) {
-  const root = { name: 'total', kind: 'unknown', self: 0, total: 0, children: [] };
-  for (const line of lines) {
-    const cut = line.lastIndexOf(' ');
-    const value = Number(line.slice(cut + 1));
-    let node = root;
-    root.total += value;
-    for (const name of line.slice(0, cut).split(';')) {
-      let c = node.children.find((k) => k.name === name);
-      if (!c) { c = { name, kind: KIND(name), self: 0, total: 0, children: [] }; node.children.push(c); }
-      c.total += value;
-      node = c;
-    }
-    node.self += value;
-  }
-  return root;
-}
+const KINDS = { '[kernel] do_syscall_64': 'kernel', main: 'native', GC: 'cpp' };
+const treeOf = (lines) => tree(lines, KINDS);
 
 function versionOf(labels) {
   const m = /version=([\d.]+)/.exec(labels || '');
   return m ? m[1] : '1.5';
-}
-
-function diffOf(base, comp) {
-  const names = new Set([...(base?.children || []), ...(comp?.children || [])].map((c) => c.name));
-  const find = (t, n) => t?.children.find((c) => c.name === n);
-  const any = comp || base;
-  return {
-    name: any.name, kind: any.kind,
-    self: comp?.self || 0, total: comp?.total || 0, baseSelf: base?.self || 0, baseTotal: base?.total || 0,
-    children: [...names].map((n) => diffOf(find(base, n), find(comp, n))),
-  };
 }
 
 function json(res, status, body) {
@@ -74,7 +47,7 @@ function json(res, status, body) {
 function api(url, res) {
   const q = url.searchParams;
   const empty = q.get('service') === 'idle';
-  const tree = (labels) => (empty ? treeOf([]) : treeOf(STACKS[versionOf(labels)]));
+  const merged = (labels) => treeOf(empty ? [] : STACKS[versionOf(labels)]);
   switch (url.pathname) {
     case '/api/v1/services':
       return json(res, 200, { services: [
@@ -83,10 +56,12 @@ function api(url, res) {
       ] });
     case '/api/v1/labels':
       return json(res, 200, { values: q.get('key') === 'version' ? ['1.4', '1.5'] : ['host-a', 'host-b'] });
-    case '/api/v1/flamegraph':
-      return json(res, 200, { unit: 'samples', total: tree(q.get('labels')).total, root: tree(q.get('labels')) });
+    case '/api/v1/flamegraph': {
+      const root = merged(q.get('labels'));
+      return json(res, 200, { unit: 'samples', total: root.total, root });
+    }
     case '/api/v1/diff':
-      return json(res, 200, { unit: 'samples', root: diffOf(tree(q.get('baseLabels')), tree(q.get('labels'))) });
+      return json(res, 200, { unit: 'samples', root: empty ? treeOf([]) : diffTree(STACKS[versionOf(q.get('baseLabels'))], STACKS[versionOf(q.get('labels'))], KINDS) });
     case '/api/v1/timeline': {
       const from = +q.get('from'), until = +q.get('until'), step = +q.get('step');
       const points = [];

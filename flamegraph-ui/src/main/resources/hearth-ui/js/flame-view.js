@@ -74,22 +74,44 @@ export class FlameView {
     const rects = layout(t, this.weight, this.focus, width);
     this.rects = rects;
     const focusDepth = t.depth[this.focus];
+    // One path per colour: far fewer state changes than a fillStyle per frame.
+    const byColor = new Map();
+    const labelled = [];
     for (let r = 0; r < rects.count; r++) {
       const i = rects.node[r];
       const depth = t.depth[i];
       if (depth >= MAX_ROWS) continue;
-      const x = rects.x[r], w = rects.w[r], y = this.yOf(depth);
-      const matched = this.marks && this.marks[i];
-      ctx.globalAlpha = depth < focusDepth ? 0.55 : 1;
-      ctx.fillStyle = matched ? MATCH_COLOR : this.colorOf(i);
-      ctx.fillRect(x, y, Math.max(w - 0.5, 0.5), ROW - 1);
-      if (t.kind[i] === OTHER) this.hatch(x, y, w);
-      if (w > 3 * CHAR_W) {
-        ctx.fillStyle = '#111';
-        ctx.fillText(fit(t.name[i], Math.floor((w - 6) / CHAR_W)), x + 3, y + ROW / 2);
-      }
+      if (depth < focusDepth) { this.drawDimmed(r); continue; }
+      const color = this.marks && this.marks[i] ? MATCH_COLOR : this.colorOf(i);
+      let list = byColor.get(color);
+      if (!list) byColor.set(color, (list = []));
+      list.push(r);
+      if (rects.w[r] > 3 * CHAR_W) labelled.push(r);
     }
+    for (const [color, list] of byColor) {
+      ctx.fillStyle = color;
+      ctx.beginPath();
+      for (const r of list) ctx.rect(rects.x[r], this.yOf(t.depth[rects.node[r]]), Math.max(rects.w[r] - 0.5, 0.5), ROW - 1);
+      ctx.fill();
+    }
+    for (const r of labelled) if (t.kind[rects.node[r]] === OTHER) this.hatch(rects.x[r], this.yOf(t.depth[rects.node[r]]), rects.w[r]);
+    ctx.fillStyle = '#111';
+    for (const r of labelled) {
+      const i = rects.node[r];
+      ctx.fillText(fit(t.name[i], Math.floor((rects.w[r] - 6) / CHAR_W)), rects.x[r] + 3, this.yOf(t.depth[i]) + ROW / 2);
+    }
+  }
+
+  // Frames above the zoomed one span the width, faded: context, not content.
+  drawDimmed(r) {
+    const ctx = this.ctx, rects = this.rects, i = rects.node[r];
+    const y = this.yOf(this.t.depth[i]);
+    ctx.globalAlpha = 0.55;
+    ctx.fillStyle = this.colorOf(i);
+    ctx.fillRect(rects.x[r], y, rects.w[r] - 0.5, ROW - 1);
     ctx.globalAlpha = 1;
+    ctx.fillStyle = '#111';
+    ctx.fillText(fit(this.t.name[i], Math.floor((rects.w[r] - 6) / CHAR_W)), rects.x[r] + 3, y + ROW / 2);
   }
 
   // Pruned "other" frames get diagonal stripes, so they never read as a real function.

@@ -24,9 +24,10 @@ export function flatten(root) {
   const nodes = [];
   const parents = [];
   const depths = [];
-  const stack = [[root, -1, 0]];
-  while (stack.length) {
-    const [node, parent, depth] = stack.pop();
+  // parallel stacks, no tuple per node: this loop is most of the cost of showing a big tree
+  const stackNode = [root], stackParent = [-1], stackDepth = [0];
+  while (stackNode.length) {
+    const node = stackNode.pop(), parent = stackParent.pop(), depth = stackDepth.pop();
     const i = nodes.length;
     nodes.push(node);
     parents.push(parent);
@@ -34,14 +35,18 @@ export function flatten(root) {
     const kids = node.children;
     if (kids && kids.length) {
       const sorted = kids.length > 1 ? kids.slice().sort(byName) : kids;
-      for (let k = sorted.length - 1; k >= 0; k--) stack.push([sorted[k], i, depth + 1]);
+      for (let k = sorted.length - 1; k >= 0; k--) {
+        stackNode.push(sorted[k]);
+        stackParent.push(i);
+        stackDepth.push(depth + 1);
+      }
     }
   }
   const n = nodes.length;
   const diff = root.baseTotal !== undefined;
   const t = {
     n, diff, maxDepth: 0,
-    name: new Array(n),
+    name: [], // filled by push: a preallocated large Array is a slow dictionary
     kind: new Uint8Array(n),
     self: new Float64Array(n),
     total: new Float64Array(n),
@@ -53,7 +58,7 @@ export function flatten(root) {
   };
   for (let i = 0; i < n; i++) {
     const node = nodes[i];
-    t.name[i] = String(node.name);
+    t.name.push(String(node.name));
     t.kind[i] = kindIndex(node.kind);
     t.self[i] = +node.self || 0;
     t.total[i] = +node.total || 0;
