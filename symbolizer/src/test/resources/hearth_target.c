@@ -1,5 +1,6 @@
 /* A process with known functions for symbolizer tests: prints its pid and function addresses, then
  * waits until stdin closes. hearth_local is static, so only .symtab (or a debug file) names it. */
+#include <dlfcn.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -8,7 +9,10 @@ __attribute__((noinline)) int hearth_beta(int x) { return hearth_alpha(x) ^ 7; }
 static __attribute__((noinline)) int hearth_local(int x) { return x + 11; }
 
 int main(void) {
-    printf("%d %p %p %p %p\n", getpid(), (void *)hearth_alpha, (void *)hearth_beta, (void *)hearth_local, (void *)getpid);
+    void *vdso = dlopen("linux-vdso.so.1", RTLD_LAZY | RTLD_NOLOAD);
+    void *vdso_clock = vdso ? dlsym(vdso, "__vdso_clock_gettime") : NULL;
+    printf("%d %p %p %p %p %p\n", getpid(), (void *)hearth_alpha, (void *)hearth_beta, (void *)hearth_local, (void *)getpid,
+           vdso_clock);
     fflush(stdout);
     char buf[1];
     while (read(0, buf, 1) > 0) {}

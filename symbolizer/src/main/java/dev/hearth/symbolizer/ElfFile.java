@@ -58,6 +58,15 @@ final class ElfFile implements AutoCloseable {
         }
     }
 
+    /** An ELF image already in memory (the vDSO); nothing to close. */
+    static ElfFile of(ByteBuffer image) throws IOException {
+        try {
+            return new ElfFile(null, image.order(ByteOrder.LITTLE_ENDIAN));
+        } catch (RuntimeException e) {
+            throw new IOException("bad ELF image: " + e, e);
+        }
+    }
+
     static ElfFile open(Path path) throws IOException {
         FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
         try {
@@ -203,5 +212,7 @@ final class ElfFile implements AutoCloseable {
     private static int align4(int v) { return (v + 3) & ~3; }
 
     @Override
-    public void close() throws IOException { channel.close(); }
+    public void close() throws IOException {
+        if (channel != null) channel.close();
+    }
 }

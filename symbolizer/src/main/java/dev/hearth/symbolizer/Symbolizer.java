@@ -20,6 +20,7 @@ public final class Symbolizer implements AutoCloseable {
     private final Map<Integer, ProcessState> processes = new HashMap<>();
     private final BinaryCache binaries;
     private KernelSymbols kernel;
+    private BinarySymbols vdso;
     private long resolved, unknown, jitMisses, perfMapReloads, perfMapRequests, binaryLoads;
     private boolean closed;
 
@@ -86,6 +87,7 @@ public final class Symbolizer implements AutoCloseable {
         Mapping m = state.maps.find(addr);
         if (m == null) return Frames.unknown(null, null, addr);
         if (m.isFile()) return nativeFrame(state, m, addr, lookup);
+        if (m.path().equals(Vdso.BINARY)) return symbolFrame(vdso(), m, addr, lookup);
         if (m.isAnonymous() && m.executable()) return jitFrame(state, addr, lookup);
         return Frames.unknown(m.path().isEmpty() ? Frames.ANON : m.path(), null, addr);
     }
@@ -117,6 +119,10 @@ public final class Symbolizer implements AutoCloseable {
             state.lastBinary = b;
             state.lastGeneration = binaries.generation();
         }
+        return symbolFrame(b, m, addr, lookup);
+    }
+
+    private Frame symbolFrame(BinarySymbols b, Mapping m, long addr, long lookup) {
         long fileOffset = m.toFileOffset(addr);
         long vaddr = b.vaddr(m.toFileOffset(lookup));
         int i = vaddr < 0 ? -1 : b.table().find(vaddr);
@@ -124,6 +130,11 @@ public final class Symbolizer implements AutoCloseable {
         String name = b.table().displayName(i, Demangler::demangleOrSelf);
         FrameKind kind = b.table().rawStartsWith(i, "_Z") && !name.startsWith("_Z") ? FrameKind.CPP : FrameKind.NATIVE;
         return new Frame(name, kind, m.path(), b.buildId(), fileOffset);
+    }
+
+    private BinarySymbols vdso() {
+        if (vdso == null) vdso = Vdso.load();
+        return vdso;
     }
 
     private KernelSymbols kernelSymbols() {

@@ -55,6 +55,18 @@ class NativeSymbolsTest {
     }
 
     @Test
+    void vdsoFramesAreNamedFromTheKernelsImage() throws Exception {
+        try (TargetProcess t = TargetProcess.start(pie); Symbolizer s = new Symbolizer(SymbolizerOptions.defaults())) {
+            assertNotEquals(0, t.vdsoClock, "the target found __vdso_clock_gettime");
+            Frame f = s.user(t.pid, new long[] {t.vdsoClock + 3}).get(0);
+            assertEquals("[vdso]", f.binary());
+            assertEquals(FrameKind.NATIVE, f.kind());
+            // the vDSO exports clock_gettime as a weak alias of __vdso_clock_gettime: the public name wins
+            assertEquals("clock_gettime", f.name());
+        }
+    }
+
+    @Test
     void nonPieExecutableResolves() throws Exception {
         try (TargetProcess t = TargetProcess.start(noPie); Symbolizer s = new Symbolizer(SymbolizerOptions.defaults())) {
             List<Frame> frames = s.user(t.pid, new long[] {t.alpha, t.beta + 1, t.local + 1});

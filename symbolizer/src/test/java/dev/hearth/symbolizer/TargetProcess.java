@@ -10,7 +10,7 @@ import java.util.List;
 final class TargetProcess implements AutoCloseable {
     final Process process;
     final int pid;
-    final long alpha, beta, local, getpid;
+    final long alpha, beta, local, getpid, vdsoClock;
 
     private TargetProcess(Process process, String line) {
         this.process = process;
@@ -20,6 +20,7 @@ final class TargetProcess implements AutoCloseable {
         beta = addr(f[2]);
         local = addr(f[3]);
         getpid = addr(f[4]);
+        vdsoClock = f[5].equals("(nil)") ? 0 : addr(f[5]);
     }
 
     private static long addr(String s) { return Long.parseUnsignedLong(s.substring(2), 16); }
