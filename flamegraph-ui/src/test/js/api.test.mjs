@@ -9,6 +9,7 @@ test('URLs carry the parameters, encoded, and leave out empty ones', () => {
   const d = diffParams('shop', 'cpu', { from: 1, until: 2 }, '', { from: 0, until: 1 }, 'version=1.4');
   assert.equal(new URL(apiUrl('http://h', 'diff', d)).searchParams.get('baseLabels'), 'version=1.4');
   assert.equal(new URL(apiUrl('http://h', 'diff', d)).searchParams.has('labels'), false);
+  assert.equal(new URL(apiUrl('http://h', 'diff', d)).searchParams.get('absolute'), 'true', 'the page normalizes itself');
 });
 
 const reply = (status, body) => async () => ({ ok: status < 300, status, json: async () => (typeof body === 'string' ? JSON.parse(body) : body) });

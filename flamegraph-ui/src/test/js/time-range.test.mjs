@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseTime, resolveWindow, previousPeriod, stepFor, formatTime, PRESETS } from '../../main/resources/hearth-ui/js/time-range.js';
+import { parseTime, resolveWindow, previousPeriod, stepFor, formatTime, ticks, PRESETS } from '../../main/resources/hearth-ui/js/time-range.js';
 
 const now = 1_800_000_000_000;
 
@@ -35,4 +35,14 @@ test('formatted times read back as the same instant', () => {
 
 test('the previous period is as long as the window and ends where it starts', () => {
   assert.deepEqual(previousPeriod({ from: 1000, until: 1600 }), { from: 400, until: 1000 });
+});
+
+test('timeline ticks fall on round local times inside the window', () => {
+  const from = Date.parse('2026-03-04T10:07:00'), until = from + 3600e3;
+  const t = ticks(from, until);
+  assert.deepEqual(t.map((x) => x.label), ['10:10', '10:20', '10:30', '10:40', '10:50', '11:00']);
+  assert.ok(t.every((x) => x.ms >= from && x.ms < until));
+  const week = ticks(from, from + 7 * 86400e3);
+  assert.ok(week.length <= 6 && week.every((x) => /^\d\d-\d\d$/.test(x.label)), JSON.stringify(week));
+  assert.equal(new Date(week[0].ms).getHours(), 0, 'days start at local midnight');
 });

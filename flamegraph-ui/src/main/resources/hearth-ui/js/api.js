@@ -22,10 +22,12 @@ export function queryParams(service, type, win, labels) {
   return { service, type, from: win.from, until: win.until, labels };
 }
 
+// Raw values on both sides (absolute=true): the page normalizes by each side's total itself
+// (diff.js), so its tooltip can still show the baseline's real numbers.
 export function diffParams(service, type, win, labels, baseWin, baseLabels) {
   return {
     service, type, from: win.from, until: win.until, labels,
-    baseFrom: baseWin.from, baseUntil: baseWin.until, baseLabels,
+    baseFrom: baseWin.from, baseUntil: baseWin.until, baseLabels, absolute: true,
   };
 }
 

@@ -41,6 +41,22 @@ export function stepFor(from, until, points = 240) {
   return Math.max(10e3, Math.ceil((until - from) / points / 1e3) * 1e3);
 }
 
+const TICK_STEPS = [1, 5, 10, 15, 30, 60, 180, 360, 720, 1440, 10080].map((m) => m * 60e3);
+
+// Axis marks for the timeline: round local times, at most `max` of them.
+export function ticks(from, until, max = 6) {
+  const step = TICK_STEPS.find((s) => (until - from) / s <= max) || TICK_STEPS[TICK_STEPS.length - 1];
+  const offset = new Date(from).getTimezoneOffset() * 60e3; // align days to local midnight
+  const out = [];
+  for (let ms = Math.ceil((from - offset) / step) * step + offset; ms < until; ms += step) {
+    const d = new Date(ms);
+    const p = (n) => String(n).padStart(2, '0');
+    const label = step >= 1440 * 60e3 ? `${p(d.getMonth() + 1)}-${p(d.getDate())}` : `${p(d.getHours())}:${p(d.getMinutes())}`;
+    out.push({ ms, label });
+  }
+  return out;
+}
+
 // Local ISO-like text for a millisecond time, as shown in the from/until fields.
 export function formatTime(ms) {
   const d = new Date(ms);

@@ -1,7 +1,10 @@
 // The timeline: a bar per step of the service's totals over the window; dragging across it
 // picks a narrower window (an incident), reported through onSelect(fromMs, untilMs).
 
+import { ticks } from './time-range.js';
+
 const HEIGHT = 64;
+const AXIS = 14; // room under the bars for time labels
 
 export class TimelineView {
   constructor(canvas, onSelect) {
@@ -50,12 +53,13 @@ export class TimelineView {
     this.width = width;
     const dpr = window.devicePixelRatio || 1;
     canvas.width = Math.round(width * dpr);
-    canvas.height = Math.round(HEIGHT * dpr);
+    canvas.height = Math.round((HEIGHT + AXIS) * dpr);
     canvas.style.width = width + 'px';
-    canvas.style.height = HEIGHT + 'px';
+    canvas.style.height = HEIGHT + AXIS + 'px';
     const ctx = canvas.getContext('2d');
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.clearRect(0, 0, width, HEIGHT);
+    ctx.clearRect(0, 0, width, HEIGHT + AXIS);
+    this.axis(ctx);
     if (this.base) this.shade(ctx, this.base, 'rgba(33,102,172,0.18)');
     const max = this.points.reduce((m, p) => Math.max(m, p[1]), 0);
     ctx.fillStyle = '#d9534f';
@@ -73,6 +77,20 @@ export class TimelineView {
     }
     canvas.dataset.points = String(this.points.length);
     canvas.dataset.max = String(max);
+  }
+
+  axis(ctx) {
+    ctx.fillStyle = '#f4f4f4';
+    ctx.fillRect(0, 0, this.width, HEIGHT);
+    ctx.font = '11px system-ui, sans-serif';
+    ctx.textBaseline = 'top';
+    for (const { ms, label } of ticks(this.win.from, this.win.until)) {
+      const x = this.xOf(ms);
+      ctx.fillStyle = '#ddd';
+      ctx.fillRect(x, 0, 1, HEIGHT);
+      ctx.fillStyle = '#555';
+      ctx.fillText(label, Math.min(x + 2, this.width - 32), HEIGHT + 1);
+    }
   }
 
   shade(ctx, w, color) {

@@ -146,6 +146,7 @@ class FlameGraphPageTest {
                 / ((double) ShopProfiles.TAX_V1 / ShopProfiles.TOTAL_V1) - 1;
         String change = row(frame(TAX), "change");
         assertTrue(change.startsWith(String.format(java.util.Locale.ROOT, "+%.1f%%", expected * 100)), change);
+        assertEquals("2.02 s (22.2% of baseline)", row(frame(TAX), "baseline"), "the baseline's own numbers: 200 samples of 900");
         List<Long> more = pixelIn(frame(TAX));
         assertTrue(more.get(0) > 180 && more.get(1) < 90 && more.get(2) < 90, "red: " + more);
         List<Long> less = pixelIn(frame(ADD));
@@ -201,6 +202,8 @@ class FlameGraphPageTest {
         find("#top tr[data-name='" + TAX + "']").click();
         browser.await("selected", d -> TAX.equals(find("#selected-name").getText()));
         assertEquals(MATCH_RGB, pixelIn(frame(TAX)).subList(0, 3), "the table row highlights its frames");
+        find("#copy-name").click();
+        browser.await("copied", d -> "copied".equals(find("#copy-note").getText()));
         find("#show-sandwich").click();
         browser.await("callers", d -> !frames(CHECKOUT, "callers").isEmpty());
         assertFalse(frames(TAX, "callers").isEmpty());
