@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <pthread.h>
+#include <unistd.h>
 
 static volatile unsigned long sink;
 
@@ -48,6 +50,52 @@ __attribute__((noinline)) void slow_fn(long ms)
 	nap_fn(ms);
 }
 
+/* distinct stacks: the bits of n pick pa or pb at each of 14 levels, then call_fn at the leaf */
+void pick(long n, int bits);
+__attribute__((noinline)) void pa(long n, int bits) { pick(n, bits); sink++; }
+__attribute__((noinline)) void pb(long n, int bits) { pick(n, bits); sink++; }
+__attribute__((noinline)) void pick(long n, int bits)
+{
+	if (!bits)
+		call_fn(n);
+	else if (n & 1)
+		pa(n >> 1, bits - 1);
+	else
+		pb(n >> 1, bits - 1);
+}
+
+/* two threads bouncing a byte over pipes: two context switches per round trip */
+static int ping[2], pong[2];
+static volatile int stop;
+
+static void *ponger(void *arg)
+{
+	char c;
+	while (read(ping[0], &c, 1) == 1 && c)
+		if (write(pong[1], &c, 1) != 1)
+			break;
+	return arg;
+}
+
+__attribute__((noinline)) long pingpong_fn(long ms)
+{
+	pthread_t t;
+	long trips = 0;
+	char c = 1;
+	if (pipe(ping) || pipe(pong) || pthread_create(&t, NULL, ponger, NULL))
+		return -1;
+	double end = now() + ms / 1000.0;
+	while (now() < end) {
+		if (write(ping[1], &c, 1) != 1 || read(pong[0], &c, 1) != 1)
+			break;
+		trips++;
+	}
+	c = 0;
+	if (write(ping[1], &c, 1) == 1)
+		pthread_join(t, NULL);
+	return trips;
+}
+
 int main(int argc, char **argv)
 {
 	char line[64];
@@ -67,6 +115,15 @@ int main(int argc, char **argv)
 	else if (!strcmp(mode, "calls"))
 		for (long i = 0; i < a; i++)
 			call_fn(i);
+	else if (!strcmp(mode, "stacks")) /* b rounds (at least one), each started by a line */
+		for (long r = 0; r < (b > 0 ? b : 1); r++) {
+			if (r > 0 && (printf("round\n"), !fgets(line, sizeof(line), stdin)))
+				return 1;
+			for (long i = 0; i < a; i++)
+				pick(i, 14);
+		}
+	else if (!strcmp(mode, "pingpong"))
+		printf("roundtrips %ld\n", pingpong_fn(a));
 	else if (!strcmp(mode, "slowcalls"))
 		for (long i = 0; i < a; i++)
 			slow_fn(b);

@@ -37,7 +37,12 @@ public final class BpfProfiler implements AutoCloseable {
         this.drainer = new Drainer(control,
                 new int[] {object.mapFd("counts0"), object.mapFd("counts1")},
                 new int[] {object.mapFd("stacks0"), object.mapFd("stacks1")},
-                object.mapFd("offcpu_starts"), object.mapFd("call_starts"));
+                object.mapFd("offcpu_starts"), object.mapFd("call_starts"),
+                config.offCpu() || config.uprobes().stream().anyMatch(UprobeSpec::latency),
+                sizing.stacks(), () -> {
+                    DropCounters d = drops();
+                    return d.stackMapFull() + d.countsMapFull();
+                });
         this.dropsFd = object.mapFd("drops");
         this.targetPidsFd = object.mapFd("target_pids");
         this.possibleCpus = Cpus.possible();
@@ -173,6 +178,11 @@ public final class BpfProfiler implements AutoCloseable {
             total += memlock(object.mapFd(m));
         }
         return total;
+    }
+
+    /** timing of the last drain, for benchmarks */
+    Drainer.Timing lastDrainTiming() {
+        return drainer.lastTiming();
     }
 
     /** Stack buckets per map set and counts entries per set, as sized for the drain period. */

@@ -39,7 +39,7 @@ final class Workload implements AutoCloseable {
                 Files.copy(s, src);
             }
             Path bin = dir.resolve("workload");
-            Process gcc = new ProcessBuilder("gcc", "-O1", "-g", "-fno-omit-frame-pointer", "-fno-inline",
+            Process gcc = new ProcessBuilder("gcc", "-O1", "-g", "-fno-omit-frame-pointer", "-fno-inline", "-pthread",
                     "-o", bin.toString(), src.toString()).redirectErrorStream(true).start();
             String log = new String(gcc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (gcc.waitFor() != 0) {
@@ -78,6 +78,11 @@ final class Workload implements AutoCloseable {
 
     void awaitDone() throws IOException {
         expect("done");
+    }
+
+    /** the next line the workload prints (a mode's result before "done") */
+    String readLine() throws IOException {
+        return out.readLine();
     }
 
     /** user + system CPU time so far, from /proc/PID/stat */

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# bpf-profile: BPF ns per on-CPU sample and per sched_switch, drain time for 10k keys, map memory, JVM fold ratio
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+[ "$(id -u)" -eq 0 ] || { echo "bench bpf: needs root (loads BPF programs)" >&2; exit 1; }
+mvn -B -q -o test-compile -pl bpf-profile -am 2>/dev/null || mvn -B -q test-compile -pl bpf-profile -am
+cpfile=bpf-profile/target/bench.classpath
+mvn -B -q -o dependency:build-classpath -pl bpf-profile -Dmdep.outputFile="$PWD/$cpfile" >/dev/null 2>&1 \
+  || mvn -B -q dependency:build-classpath -pl bpf-profile -Dmdep.outputFile="$PWD/$cpfile" >/dev/null
+cp="bpf-profile/target/classes:bpf-profile/target/test-classes:$(cat "$cpfile")"
+echo "# $(date -u +%FT%TZ) $(uname -r), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
+exec java -cp "$cp" dev.hearth.bpf.BpfBench "$(command -v java)"
