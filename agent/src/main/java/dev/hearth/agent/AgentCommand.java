@@ -1,5 +1,12 @@
 package dev.hearth.agent;
 
+import dev.hearth.agent.jvm.AsyncProfilerLibrary;
+import dev.hearth.agent.jvm.AsyncProfilerOptions;
+import dev.hearth.agent.jvm.AsyncProfilerSession;
+import dev.hearth.agent.jvm.JvmMode;
+import dev.hearth.agent.jvm.JvmModeSelector;
+import dev.hearth.agent.jvm.JvmProfileSources;
+import dev.hearth.agent.jvm.JvmTarget;
 import dev.hearth.agent.proc.ProcessScanner;
 import dev.hearth.agent.ship.Backoff;
 import dev.hearth.agent.ship.Delivery;
@@ -110,6 +117,49 @@ public final class AgentCommand implements Callable<Integer> {
             description = "ask JVMs to write their perf map, to name JIT-compiled Java frames (default: on)")
     boolean jvmPerfMap;
 
+    @Option(names = "--jvm-mode", paramLabel = "MODE", defaultValue = "auto", converter = JvmModeConverter.class,
+            description = "Java frames: auto (async-profiler inside each JVM where it can attach, else eBPF with the perf map), "
+                    + "ebpf, or async-profiler (no fallback) (default: ${DEFAULT-VALUE})")
+    JvmMode jvmMode;
+
+    @Option(names = "--async-profiler-cpu", paramLabel = "TIME", defaultValue = "10ms", converter = Units.DurationConverter.class,
+            description = "async-profiler CPU sampling interval; 0 leaves on-CPU to eBPF (default: ${DEFAULT-VALUE})")
+    Duration apCpu;
+
+    @Option(names = "--async-profiler-alloc", paramLabel = "SIZE", defaultValue = "512k", converter = Units.SizeConverter.class,
+            description = "async-profiler allocation sampling interval in bytes; 0 turns alloc profiles off (default: ${DEFAULT-VALUE})")
+    long apAlloc;
+
+    @Option(names = "--async-profiler-lock", paramLabel = "TIME", defaultValue = "10ms", converter = Units.DurationConverter.class,
+            description = "async-profiler lock threshold; 0 turns lock profiles off (default: ${DEFAULT-VALUE})")
+    Duration apLock;
+
+    @Option(names = "--async-profiler-wall", paramLabel = "TIME", defaultValue = "0", converter = Units.DurationConverter.class,
+            description = "async-profiler wall-clock sampling interval; 0 is off (default: off)")
+    Duration apWall;
+
+    static final class JvmModeConverter implements picocli.CommandLine.ITypeConverter<JvmMode> {
+        @Override
+        public JvmMode convert(String value) {
+            try {
+                return JvmMode.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** The JVM-aware sources: async-profiler JFR recordings rotate with the agent's period. */
+    private ProfileSources jvmSources(Metrics metrics) throws IOException {
+        if (jvmMode == JvmMode.EBPF) return ProfileSources.EBPF;
+        AsyncProfilerOptions options = new AsyncProfilerOptions(apCpu, apAlloc, apLock, apWall,
+                Duration.ofSeconds(Math.max(1, Math.round(period.toMillis() / 1000.0))));
+        AsyncProfilerLibrary library = AsyncProfilerLibrary.fromClasspath();
+        JvmModeSelector selector = new JvmModeSelector(jvmMode,
+                pid -> AsyncProfilerSession.start(JvmTarget.of(pid), library, options));
+        return new JvmProfileSources(selector, Set.copyOf(pids), metrics);
+    }
+
     @Override
     public Integer call() throws IOException, InterruptedException {
         if (collector == null) throw new IllegalArgumentException("no collector: give --collector URL or 'collector' in --config FILE");
@@ -135,8 +185,9 @@ public final class AgentCommand implements Callable<Integer> {
              MetricsServer server = metricsPort < 0 ? null : new MetricsServer(metricsAddress, metricsPort, metrics);
              SampleSource source = BpfSampleSource.start(bpf)) {
             SymbolizerMetrics.register(metrics, symbolizer);
+            ProfileSources sources = jvmSources(metrics);
             AgentLoop loop = new AgentLoop(settings, source, new SymbolizingResolver(symbolizer), ProcessScanner.system(),
-                    ProfileSources.EBPF, delivery::submit, metrics);
+                    sources, delivery::submit, metrics);
             CountDownLatch finished = new CountDownLatch(1);
             Thread hook = new Thread(() -> {
                 loop.stop();
@@ -152,6 +203,7 @@ public final class AgentCommand implements Callable<Integer> {
             try {
                 loop.run();
             } finally {
+                sources.close();
                 source.close();
                 delivery.close(timeout);
                 LOG.log(Level.INFO, "stopped; {0} profiles spooled", spool.size());

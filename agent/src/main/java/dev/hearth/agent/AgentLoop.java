@@ -164,6 +164,7 @@ public final class AgentLoop implements Runnable {
     /** Static labels first; what the agent knows about the process wins. */
     LabelSet labels(ProcessInfo p) {
         return settings.staticLabels()
+                .withAll(sources.labels(p))
                 .with("service", p.service())
                 .with("host", settings.host())
                 .with("pid", Integer.toString(p.pid()))

@@ -15,6 +15,11 @@ public interface ProfileSources {
     /** Whether eBPF samples of {@code type} from {@code process} are reported. */
     boolean ebpfReports(ProcessInfo process, ProfileType type);
 
+    /** Labels these sources add to every profile of {@code process} (e.g. which profiler a JVM got). */
+    default LabelSet labels(ProcessInfo process) {
+        return LabelSet.EMPTY;
+    }
+
     /** A process appeared (seen by the /proc scan). */
     default void started(ProcessInfo process) {}
 

@@ -81,8 +81,7 @@ class AsyncProfilerSessionTest {
 
     @Test
     void rotatesFilesCollectsFinishedOnesAndStopsOnDetach() throws Exception {
-        try (WorkloadJvm jvm = WorkloadJvm.jdk17()) {
-            AsyncProfilerSession session = start(jvm);
+        try (WorkloadJvm jvm = WorkloadJvm.jdk17(); AsyncProfilerSession session = start(jvm)) {
             Path dir = session.directory();
             jvm.run("cpu 700");
             List<Path> before = recordings(dir);
@@ -105,24 +104,23 @@ class AsyncProfilerSessionTest {
 
     @Test
     void jvmKilledMidRecordingAndBadFilesAreSkippedAndCounted() throws Exception {
-        WorkloadJvm jvm = WorkloadJvm.jdk17();
-        AsyncProfilerSession session = start(jvm);
-        Path dir = session.directory();
-        jvm.run("cpu 300");
-        Files.writeString(dir.resolve("0.jfr"), "not a recording");
-        jvm.kill();
-        AsyncProfilerSession.Collected c = session.collect();
-        assertTrue(c.skipped() >= 1, "the unreadable file was not counted");
-        assertEquals(c.skipped(), session.skipped());
-        assertTrue(recordings(dir).isEmpty(), "files left after collecting a dead JVM");
-        session.close();
-        assertFalse(Files.exists(dir));
+        try (WorkloadJvm jvm = WorkloadJvm.jdk17(); AsyncProfilerSession session = start(jvm)) {
+            Path dir = session.directory();
+            jvm.run("cpu 300");
+            Files.writeString(dir.resolve("0.jfr"), "not a recording");
+            jvm.kill();
+            AsyncProfilerSession.Collected c = session.collect();
+            assertTrue(c.skipped() >= 1, "the unreadable file was not counted");
+            assertEquals(c.skipped(), session.skipped());
+            assertTrue(recordings(dir).isEmpty(), "files left after collecting a dead JVM");
+            session.close();
+            assertFalse(Files.exists(dir));
+        }
     }
 
     @Test
     void jvmExitingNormallyLeavesAFinishedLastRecording() throws Exception {
-        WorkloadJvm jvm = WorkloadJvm.jdk17();
-        try (AsyncProfilerSession session = start(jvm)) {
+        try (WorkloadJvm jvm = WorkloadJvm.jdk17(); AsyncProfilerSession session = start(jvm)) {
             jvm.run("cpu 200");
             jvm.exit();
             AsyncProfilerSession.Collected c = session.collect();

@@ -37,6 +37,12 @@ final class WorkloadJvm implements AutoCloseable {
         return (int) process.pid();
     }
 
+    /** Starts a job without waiting for it. */
+    void send(String job) throws IOException {
+        in.write(job + "\n");
+        in.flush();
+    }
+
     /** Runs one job and returns the number it answers with. */
     long run(String job) throws IOException {
         in.write(job + "\n");

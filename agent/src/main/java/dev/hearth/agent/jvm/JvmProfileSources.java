@@ -1,0 +1,143 @@
+package dev.hearth.agent.jvm;
+
+import dev.hearth.agent.LabelSet;
+import dev.hearth.agent.Metrics;
+import dev.hearth.agent.ProfileSources;
+import dev.hearth.agent.proc.ProcessInfo;
+import dev.hearth.pprof.ProfileMerger;
+import dev.hearth.pprof.ProfileType;
+import dev.hearth.pprof.jfr.JfrProfiles;
+import dev.hearth.pprof.proto.Profile;
+import java.lang.System.Logger.Level;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The agent's JVM awareness: each JVM it discovers gets async-profiler or eBPF (see
+ * {@link JvmModeSelector}), chosen once on a background thread so slow attaches never stall a
+ * period. While async-profiler runs in a JVM, eBPF on-CPU samples of that JVM are not reported,
+ * so its CPU time is counted once. Every profile of a JVM carries the label {@value JvmChoice#LABEL}.
+ */
+public final class JvmProfileSources implements ProfileSources {
+    private static final System.Logger LOG = System.getLogger(JvmProfileSources.class.getName());
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+    private record Tracked(ProcessInfo process, JvmChoice choice) {}
+
+    private final JvmModeSelector selector;
+    private final Set<Integer> pids;
+    private final long self = ProcessHandle.current().pid();
+    private final Map<Integer, Tracked> jvms = new ConcurrentHashMap<>();
+    private final ExecutorService attacher = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "hearth-jvm-attach");
+        t.setDaemon(true);
+        return t;
+    });
+    private final LongAdder converted;
+    private final LongAdder damaged;
+    private final LongAdder skipped;
+    private final LongAdder convertCpuNanos;
+
+    /** @param pids only these processes (all when empty), as the agent's --pid */
+    public JvmProfileSources(JvmModeSelector selector, Set<Integer> pids, Metrics metrics) {
+        this.selector = selector;
+        this.pids = Set.copyOf(pids);
+        String name = "hearth_agent_jfr_recordings_total";
+        String help = "async-profiler JFR recordings collected, by outcome";
+        converted = metrics.counter(name, help, "result=\"converted\"");
+        damaged = metrics.counter(name, help, "result=\"damaged\"");
+        skipped = metrics.counter(name, help, "result=\"skipped\"");
+        convertCpuNanos = metrics.counter("hearth_agent_jfr_convert_cpu_nanoseconds_total",
+                "CPU time the agent spent reading and converting JFR recordings", "");
+        for (JvmChoice.Profiler p : JvmChoice.Profiler.values()) {
+            metrics.read("hearth_agent_jvms", "JVMs followed, by where their profiles come from", "gauge",
+                    "profiler=\"" + p.id() + "\"", () -> jvms.values().stream().filter(t -> t.choice().profiler() == p).count());
+        }
+    }
+
+    @Override
+    public void started(ProcessInfo process) {
+        if (!process.jvm() || process.pid() == self || (!pids.isEmpty() && !pids.contains(process.pid()))) return;
+        attacher.execute(() -> choose(process));
+    }
+
+    private void choose(ProcessInfo process) {
+        JvmChoice choice = selector.choose(process.pid());
+        Level level = choice.profiler() == JvmChoice.Profiler.ASYNC_PROFILER ? Level.INFO : Level.WARNING;
+        LOG.log(level, "JVM " + process.pid() + " (" + process.service() + "): " + choice.label() + ": " + choice.reason());
+        jvms.put(process.pid(), new Tracked(process, choice));
+    }
+
+    @Override
+    public boolean ebpfReports(ProcessInfo process, ProfileType type) {
+        Tracked t = jvms.get(process.pid());
+        if (t == null || type != ProfileType.CPU) return true;
+        return switch (t.choice().profiler()) {
+            case EBPF -> true;
+            case NONE -> false;
+            case ASYNC_PROFILER -> t.choice().session().cpuEvent() == null;
+        };
+    }
+
+    @Override
+    public LabelSet labels(ProcessInfo process) {
+        Tracked t = jvms.get(process.pid());
+        return t == null ? LabelSet.EMPTY : LabelSet.EMPTY.with(JvmChoice.LABEL, t.choice().label());
+    }
+
+    @Override
+    public List<SourcedProfile> collect(long fromMs, long untilMs) {
+        List<SourcedProfile> out = new ArrayList<>();
+        for (Tracked t : jvms.values()) {
+            AsyncProfilerSession session = t.choice().session();
+            if (session == null) continue;
+            long cpu = THREADS.getCurrentThreadCpuTime();
+            AsyncProfilerSession.Collected c = session.collect();
+            Map<ProfileType, List<Profile>> byType = new EnumMap<>(ProfileType.class);
+            for (JfrProfiles r : c.recordings()) {
+                r.profiles().forEach((type, p) -> byType.computeIfAbsent(type, k -> new ArrayList<>()).add(p));
+            }
+            byType.forEach((type, list) -> out.add(new SourcedProfile(t.process(), type,
+                    list.size() == 1 ? list.get(0) : ProfileMerger.merge(list))));
+            convertCpuNanos.add(THREADS.getCurrentThreadCpuTime() - cpu);
+            converted.add(c.recordings().size() - c.damaged());
+            damaged.add(c.damaged());
+            skipped.add(c.skipped());
+            if (!session.target().alive() && jvms.remove(t.process().pid(), t)) session.close();
+        }
+        return out;
+    }
+
+    @Override
+    public void exited(ProcessInfo process) {
+        Tracked t = jvms.get(process.pid());
+        if (t == null || t.process().startTicks() != process.startTicks()) return;
+        jvms.remove(process.pid());
+        if (t.choice().session() != null) t.choice().session().close();
+    }
+
+    /** Stops async-profiler in every JVM and removes its files. */
+    @Override
+    public void close() {
+        attacher.shutdown();
+        try {
+            if (!attacher.awaitTermination(30, TimeUnit.SECONDS)) LOG.log(Level.WARNING, "an attach is still running");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (Tracked t : jvms.values()) {
+            if (t.choice().session() != null) t.choice().session().close();
+        }
+        jvms.clear();
+    }
+}
