@@ -151,7 +151,6 @@ public final class AgentCommand implements Callable<Integer> {
 
     /** The JVM-aware sources: async-profiler JFR recordings rotate with the agent's period. */
     private ProfileSources jvmSources(Metrics metrics) throws IOException {
-        if (jvmMode == JvmMode.EBPF) return ProfileSources.EBPF;
         AsyncProfilerOptions options = new AsyncProfilerOptions(apCpu, apAlloc, apLock, apWall,
                 Duration.ofSeconds(Math.max(1, Math.round(period.toMillis() / 1000.0))));
         AsyncProfilerLibrary library = AsyncProfilerLibrary.fromClasspath();
