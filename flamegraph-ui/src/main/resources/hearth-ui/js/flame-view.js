@@ -10,6 +10,7 @@ export const ROW = 18;
 const FONT = '12px ui-monospace, "DejaVu Sans Mono", monospace';
 const CHAR_W = 7.3; // advance of the monospace font above, to truncate without measureText
 const MAX_ROWS = 1500; // keeps the canvas under browsers' height limits
+const MIN_WIDTH = 1; // px; narrower frames (and their subtrees) are not drawn
 
 export class FlameView {
   constructor(canvas) {
@@ -71,7 +72,7 @@ export class FlameView {
     ctx.clearRect(0, 0, width, height);
     ctx.font = FONT;
     ctx.textBaseline = 'middle';
-    const rects = layout(t, this.weight, this.focus, width);
+    const rects = layout(t, this.weight, this.focus, width, MIN_WIDTH);
     this.rects = rects;
     const focusDepth = t.depth[this.focus];
     // One path per colour: far fewer state changes than a fillStyle per frame.
@@ -91,7 +92,11 @@ export class FlameView {
     for (const [color, list] of byColor) {
       ctx.fillStyle = color;
       ctx.beginPath();
-      for (const r of list) ctx.rect(rects.x[r], this.yOf(t.depth[rects.node[r]]), Math.max(rects.w[r] - 0.5, 0.5), ROW - 1);
+      for (const r of list) {
+        // whole pixels: no anti-aliased edges to rasterize, a 1 px gap once a frame is wide enough
+        const x0 = Math.round(rects.x[r]), x1 = Math.round(rects.x[r] + rects.w[r]);
+        ctx.rect(x0, this.yOf(t.depth[rects.node[r]]), Math.max(1, x1 - x0 - (x1 - x0 > 2 ? 1 : 0)), ROW - 1);
+      }
       ctx.fill();
     }
     for (const r of labelled) if (t.kind[rects.node[r]] === OTHER) this.hatch(rects.x[r], this.yOf(t.depth[rects.node[r]]), rects.w[r]);

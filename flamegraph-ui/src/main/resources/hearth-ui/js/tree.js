@@ -17,6 +17,12 @@ function byName(a, b) {
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 
+// The collector already sends siblings in this order; checking is cheaper than copying.
+function isSorted(kids) {
+  for (let k = 1; k < kids.length; k++) if (byName(kids[k - 1], kids[k]) > 0) return false;
+  return true;
+}
+
 // root: {name, kind, self, total, children, [baseSelf, baseTotal]}.
 // Returns {n, name[], kind, self, total, baseSelf, baseTotal, depth, parent, end, maxDepth, diff};
 // node i's subtree is the index range [i, end[i]).
@@ -34,7 +40,7 @@ export function flatten(root) {
     depths.push(depth);
     const kids = node.children;
     if (kids && kids.length) {
-      const sorted = kids.length > 1 ? kids.slice().sort(byName) : kids;
+      const sorted = isSorted(kids) ? kids : kids.slice().sort(byName);
       for (let k = sorted.length - 1; k >= 0; k--) {
         stackNode.push(sorted[k]);
         stackParent.push(i);
