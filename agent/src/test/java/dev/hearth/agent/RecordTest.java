@@ -1,0 +1,115 @@
+package dev.hearth.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hearth.pprof.ProfileCodec;
+import dev.hearth.pprof.ProfileReader;
+import dev.hearth.pprof.ProfileType;
+import dev.hearth.pprof.proto.Profile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code hearth record} on real workloads, with real BPF and the real symbolizer. */
+class RecordTest {
+    @TempDir
+    Path tmp;
+
+    @BeforeEach
+    void needsBpf() {
+        Privileges.assumeRootOrCi("loads BPF programs");
+    }
+
+    @Test
+    void namesTheHotJavaMethodsWithTheirKnownShares() throws Exception {
+        Process w = Workloads.jvm(30);
+        try {
+            Thread.sleep(2000); // let the JIT compile both methods
+            List<String> folded = record(w.pid(), "--hz", "499", "--duration", "5s");
+            List<String> hot = Workloads.linesWith(folded, "hotSeventy");
+            assertFalse(hot.isEmpty(), "hotSeventy is named: " + folded);
+            assertTrue(hot.stream().allMatch(l -> l.startsWith("java;")), "the process name is the first frame: " + hot);
+            double[] s = Workloads.share(folded, "SplitWorkload::hotSeventy", "SplitWorkload::hotThirty");
+            assertTrue(s[1] >= 500, "enough samples of the two methods: " + s[1]);
+            assertEquals(0.70, s[0], 0.05, "hotSeventy's share of the two methods");
+        } finally {
+            w.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void namesTheHotCFunctionsWithTheirKnownShares() throws Exception {
+        Process w = Workloads.c(tmp, 30);
+        try {
+            List<String> folded = record(w.pid(), "--hz", "499", "--duration", "5s");
+            List<String> hot = Workloads.linesWith(folded, "hot_seventy");
+            assertFalse(hot.isEmpty(), "hot_seventy is named: " + folded);
+            assertTrue(hot.stream().allMatch(l -> l.startsWith("split;")), "the process name is the first frame: " + hot);
+            assertTrue(hot.stream().anyMatch(l -> l.contains(";main;hot_seventy;spin ")), "whole stacks: " + hot);
+            double[] s = Workloads.share(folded, ";hot_seventy;", ";hot_thirty;");
+            assertTrue(s[1] >= 1000, "enough samples of the two functions: " + s[1]);
+            assertEquals(0.70, s[0], 0.05, "hot_seventy's share of the two functions");
+        } finally {
+            w.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void writesPprofWithTheProcessAsRoot() throws Exception {
+        Process w = Workloads.c(tmp, 30);
+        try {
+            Path out = tmp.resolve("cpu.pb.gz");
+            assertEquals(0, Main.run(new String[] {"record", "--pid", Long.toString(w.pid()), "--duration", "2s",
+                    "--format", "pprof", "-o", out.toString()}));
+            Profile p = ProfileCodec.decode(Files.readAllBytes(out), 64 << 20);
+            assertEquals(ProfileType.CPU.valueTypes(), ProfileReader.valueTypes(p));
+            assertTrue(p.getDurationNanos() >= 1_900_000_000L, "duration " + p.getDurationNanos());
+            var samples = ProfileReader.samples(p);
+            assertFalse(samples.isEmpty());
+            assertTrue(samples.stream().allMatch(s -> s.stack().get(s.stack().size() - 1).name().equals("split")));
+            assertTrue(samples.stream().allMatch(s -> s.values()[1] == s.values()[0] * (1_000_000_000L / 99)));
+        } finally {
+            w.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void ctrlCEndsEarlyAndStillWritesTheProfile() throws Exception {
+        Process w = Workloads.c(tmp, 60);
+        Path out = tmp.resolve("folded.txt");
+        try {
+            Process rec = new ProcessBuilder(Workloads.javaBin(), "-cp", System.getProperty("java.class.path"),
+                    Main.class.getName(), "record", "--pid", Long.toString(w.pid()), "--duration", "60s", "-o", out.toString())
+                    .redirectErrorStream(true).redirectOutput(tmp.resolve("record.log").toFile()).start();
+            Thread.sleep(4000);
+            long start = System.nanoTime();
+            new ProcessBuilder("kill", "-INT", Long.toString(rec.pid())).start().waitFor();
+            assertTrue(rec.waitFor(20, TimeUnit.SECONDS), "record ends on SIGINT");
+            assertTrue(System.nanoTime() - start < 20e9);
+            List<String> folded = Files.readAllLines(out);
+            assertFalse(Workloads.linesWith(folded, "hot_seventy").isEmpty(),
+                    "profile written: " + folded + "\n" + Files.readString(tmp.resolve("record.log")));
+        } finally {
+            w.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
+    private List<String> record(long pid, String... more) throws Exception {
+        Path out = tmp.resolve("out-" + pid + ".folded");
+        String[] args = new String[5 + more.length];
+        args[0] = "record";
+        args[1] = "--pid";
+        args[2] = Long.toString(pid);
+        args[3] = "-o";
+        args[4] = out.toString();
+        System.arraycopy(more, 0, args, 5, more.length);
+        assertEquals(0, Main.run(args));
+        return Files.readAllLines(out);
+    }
+}

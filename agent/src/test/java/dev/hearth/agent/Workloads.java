@@ -1,0 +1,65 @@
+package dev.hearth.agent;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Starts the test workloads (a JVM and a C program with a known 70/30 split) as real processes. */
+final class Workloads {
+    private Workloads() {}
+
+    static Process jvm(double seconds) throws IOException {
+        return ready(new ProcessBuilder(javaBin(), "-XX:+PreserveFramePointer", "-Xmx64m",
+                "-XX:CompileCommand=quiet", "-XX:CompileCommand=dontinline,dev.hearth.agent.workload.SplitWorkload::hot*",
+                "-cp", System.getProperty("java.class.path"), "dev.hearth.agent.workload.SplitWorkload", Double.toString(seconds)));
+    }
+
+    /** Compiles split.c with frame pointers into {@code dir} and starts it. */
+    static Process c(Path dir, double seconds) throws IOException, InterruptedException {
+        Path src = dir.resolve("split.c");
+        try (var in = Workloads.class.getResourceAsStream("/workload/split.c")) {
+            Files.copy(in, src);
+        }
+        Path exe = dir.resolve("split");
+        Process gcc = new ProcessBuilder("gcc", "-O1", "-g", "-fno-omit-frame-pointer", "-fno-optimize-sibling-calls",
+                "-o", exe.toString(), src.toString()).inheritIO().start();
+        if (gcc.waitFor() != 0) throw new IllegalStateException("gcc failed on split.c");
+        return ready(new ProcessBuilder(exe.toString(), Double.toString(seconds)));
+    }
+
+    static String javaBin() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static Process ready(ProcessBuilder pb) throws IOException {
+        Process p = pb.redirectErrorStream(true).start();
+        BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream()));
+        String line = r.readLine();
+        if (!"ready".equals(line)) {
+            p.destroyForcibly();
+            throw new IllegalStateException("workload did not start: " + line);
+        }
+        return p;
+    }
+
+    /** Share of {@code a} among the samples of folded lines naming {@code a} or {@code b}, and their total. */
+    static double[] share(List<String> folded, String a, String b) {
+        long ca = 0, cb = 0;
+        for (String line : folded) {
+            long n = Long.parseLong(line.substring(line.lastIndexOf(' ') + 1));
+            if (line.contains(a)) ca += n;
+            else if (line.contains(b)) cb += n;
+        }
+        return new double[] {ca + cb == 0 ? Double.NaN : (double) ca / (ca + cb), ca + cb};
+    }
+
+    static List<String> linesWith(List<String> folded, String s) {
+        List<String> out = new ArrayList<>();
+        for (String l : folded) if (l.contains(s)) out.add(l);
+        return out;
+    }
+}
