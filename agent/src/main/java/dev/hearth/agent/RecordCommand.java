@@ -73,7 +73,7 @@ public final class RecordCommand implements Callable<Integer> {
     boolean noPerfMap;
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws IOException, InterruptedException {
         List<UprobeSpec> specs = uprobes.stream().map(UprobeSpec::parse).toList();
         Type t = type != null ? type : specs.isEmpty() ? Type.cpu : Type.uprobe;
         if (t == Type.uprobe && specs.isEmpty()) throw new IllegalArgumentException("--type uprobe needs --uprobe BINARY:SYMBOL");
@@ -102,9 +102,13 @@ public final class RecordCommand implements Callable<Integer> {
                     pid -> names.computeIfAbsent(pid, RecordCommand::comm));
             Set<Integer> processes = new HashSet<>();
             long samples = 0;
-            long startNanos = System.currentTimeMillis() * 1_000_000;
-            long begin = System.nanoTime();
+            long startNanos;
+            long begin;
+            long stoppedAt;
             try (SampleSource source = BpfSampleSource.start(config)) {
+                // the window starts once the programs are attached
+                startNanos = System.currentTimeMillis() * 1_000_000;
+                begin = System.nanoTime();
                 long end = begin + duration.toNanos();
                 long nextDrain = begin + DRAIN_EVERY.toNanos();
                 boolean stopped = false;
@@ -116,11 +120,10 @@ public final class RecordCommand implements Callable<Integer> {
                         nextDrain = System.nanoTime() + DRAIN_EVERY.toNanos();
                     }
                 }
+                stoppedAt = System.nanoTime();
                 samples += add(source.drain(), assembler, processes);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
             }
-            long endNanos = startNanos + (System.nanoTime() - begin);
+            long endNanos = startNanos + (stoppedAt - begin);
             Profile profile = assembler.finish(startNanos, endNanos).values().stream().findFirst()
                     .orElseGet(() -> new ProfileBuilder(profileType).timeNanos(startNanos).durationNanos(endNanos - startNanos).build());
             write(profile);

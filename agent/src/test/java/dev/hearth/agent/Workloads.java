@@ -25,7 +25,7 @@ final class Workloads {
             Files.copy(in, src);
         }
         Path exe = dir.resolve("split");
-        Process gcc = new ProcessBuilder("gcc", "-O1", "-g", "-fno-omit-frame-pointer", "-fno-optimize-sibling-calls",
+        Process gcc = new ProcessBuilder("gcc", "-O2", "-g", "-fno-omit-frame-pointer",
                 "-o", exe.toString(), src.toString()).inheritIO().start();
         if (gcc.waitFor() != 0) throw new IllegalStateException("gcc failed on split.c");
         return ready(new ProcessBuilder(exe.toString(), Double.toString(seconds)));
@@ -46,15 +46,24 @@ final class Workloads {
         return p;
     }
 
-    /** Share of {@code a} among the samples of folded lines naming {@code a} or {@code b}, and their total. */
+    /**
+     * Share of {@code a} among the samples of folded lines with a frame named {@code a} or {@code b}
+     * (exactly, or as the end of a qualified name), and their total.
+     */
     static double[] share(List<String> folded, String a, String b) {
         long ca = 0, cb = 0;
         for (String line : folded) {
-            long n = Long.parseLong(line.substring(line.lastIndexOf(' ') + 1));
-            if (line.contains(a)) ca += n;
-            else if (line.contains(b)) cb += n;
+            int space = line.lastIndexOf(' ');
+            long n = Long.parseLong(line.substring(space + 1));
+            List<String> frames = List.of(line.substring(0, space).split(";"));
+            if (hasFrame(frames, a)) ca += n;
+            else if (hasFrame(frames, b)) cb += n;
         }
         return new double[] {ca + cb == 0 ? Double.NaN : (double) ca / (ca + cb), ca + cb};
+    }
+
+    private static boolean hasFrame(List<String> frames, String name) {
+        return frames.stream().anyMatch(f -> f.equals(name) || f.endsWith("." + name));
     }
 
     static List<String> linesWith(List<String> folded, String s) {
