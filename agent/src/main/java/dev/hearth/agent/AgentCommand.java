@@ -205,7 +205,8 @@ public final class AgentCommand implements Callable<Integer> {
                 sources.close();
                 source.close();
                 delivery.close(timeout);
-                LOG.log(Level.INFO, "stopped; {0} profiles spooled", spool.size());
+                // not through the logger: on SIGTERM, java.util.logging has already shut down
+                System.err.println("hearth agent: stopped; " + spool.size() + " profiles wait in the spool");
                 finished.countDown();
             }
         }

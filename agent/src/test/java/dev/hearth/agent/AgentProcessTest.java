@@ -1,0 +1,100 @@
+package dev.hearth.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hearth.pprof.FoldedFormat;
+import dev.hearth.pprof.FrameKind;
+import dev.hearth.pprof.ProfileCodec;
+import dev.hearth.pprof.ProfileMerger;
+import dev.hearth.pprof.ProfileReader;
+import dev.hearth.pprof.proto.Profile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The real agent process (real BPF, symbolizer, shipper) profiling real workloads into a test receiver. */
+class AgentProcessTest {
+    @TempDir
+    Path tmp;
+
+    @BeforeEach
+    void needsBpf() {
+        Privileges.assumeRootOrCi("loads BPF programs");
+    }
+
+    @Test
+    void shipsLabelledProfilesOfJavaAndCWorkloadsAndFlushesOnSigterm() throws Exception {
+        Process jvm = Workloads.jvm(120);
+        Process c = Workloads.c(tmp, 120);
+        Process agent = null;
+        try (IngestReceiver receiver = new IngestReceiver().start(0)) {
+            agent = new ProcessBuilder(Workloads.javaBin(), "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                    "agent", "--collector", "http://127.0.0.1:" + receiver.port(), "--period", "2s", "--hz", "499",
+                    "--pid", jvm.pid() + "," + c.pid(), "--label", "env=test", "--host", "test-host",
+                    "--spool-dir", tmp.resolve("spool").toString(), "--metrics-port", "0")
+                    .redirectErrorStream(true).redirectOutput(tmp.resolve("agent.log").toFile()).start();
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (services(receiver).stream().filter(s -> s.equals("split")).count() < 3) {
+                assertTrue(agent.isAlive(), "agent died: " + Files.readString(tmp.resolve("agent.log")));
+                assertTrue(System.currentTimeMillis() < deadline, "no uploads: " + Files.readString(tmp.resolve("agent.log")));
+                Thread.sleep(200);
+            }
+            int before = receiver.stored().size();
+            long termAt = System.currentTimeMillis();
+            new ProcessBuilder("kill", "-TERM", Long.toString(agent.pid())).start().waitFor();
+            assertTrue(agent.waitFor(30, TimeUnit.SECONDS), "agent stops on SIGTERM");
+            String log = Files.readString(tmp.resolve("agent.log"));
+            List<IngestReceiver.Request> got = receiver.stored();
+            assertTrue(got.size() > before, "the last period was shipped on SIGTERM: " + log);
+            long lastUntil = got.stream().mapToLong(r -> Long.parseLong(r.params().get("until"))).max().orElseThrow();
+            assertTrue(lastUntil >= termAt, "the last profile ends at the stop, not a period earlier");
+
+            List<Profile> cProfiles = new ArrayList<>();
+            List<Profile> jvmProfiles = new ArrayList<>();
+            for (IngestReceiver.Request r : got) {
+                LabelSet l = LabelSet.parse(r.params().get("labels"));
+                assertEquals("cpu", r.params().get("type"));
+                assertEquals("test-host", l.get("host"));
+                assertEquals("test", l.get("env"));
+                Profile p = ProfileCodec.decode(r.body(), 64 << 20);
+                if (l.get("pid").equals(Long.toString(c.pid()))) {
+                    assertEquals("split", l.get("service"));
+                    assertEquals("split", l.get("comm"));
+                    cProfiles.add(p);
+                } else {
+                    assertEquals(Long.toString(jvm.pid()), l.get("pid"));
+                    assertEquals("dev.hearth.agent.workload.SplitWorkload", l.get("service"), "a JVM is named by its main class");
+                    assertEquals("java", l.get("comm"));
+                    jvmProfiles.add(p);
+                }
+            }
+            Profile cAll = ProfileMerger.merge(cProfiles);
+            double[] cs = Workloads.share(FoldedFormat.write(cAll, 0, false), "hot_seventy", "hot_thirty");
+            assertEquals(0.70, cs[0], 0.07, "C split through the agent (" + (long) cs[1] + " samples)");
+            assertTrue(ProfileReader.samples(cAll).stream().allMatch(s -> "split".equals(s.labels().get("thread"))));
+
+            Profile jAll = ProfileMerger.merge(jvmProfiles);
+            var hot = ProfileReader.samples(jAll).stream()
+                    .filter(s -> s.stack().get(0).name().endsWith("SplitWorkload.hotSeventy")).toList();
+            assertFalse(hot.isEmpty(), "JIT frames are named: " + FoldedFormat.write(jAll, 0, true));
+            assertTrue(hot.stream().allMatch(s -> s.stack().get(0).kind() == FrameKind.JIT));
+            assertTrue(hot.stream().allMatch(s -> "java".equals(s.labels().get("thread"))), "the JVM main thread's comm");
+            assertTrue(log.contains("stopped"), log);
+        } finally {
+            if (agent != null) agent.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            jvm.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            c.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
+    private static List<String> services(IngestReceiver r) {
+        return r.stored().stream().map(q -> q.params().get("service")).toList();
+    }
+}
