@@ -15,6 +15,9 @@ import { FlameView } from './flame-view.js';
 import { TimelineView } from './timeline-view.js';
 import { renderTable } from './table-view.js';
 import { renderLegend } from './legend.js';
+import { showTooltip, hideTooltip } from './tooltip.js';
+import { fillSelect, renderChips, copyText } from './widgets.js';
+import { installTestHook } from './test-hook.js';
 
 const $ = (id) => document.getElementById(id);
 const api = createApi('');
@@ -202,31 +205,14 @@ function frameClicked(view, i) {
   else update({ fn: view.t.name[i] });
 }
 
-function showTooltip(view, i, e) {
-  const tip = $('tooltip');
-  if (i < 0) { tip.hidden = true; return; }
-  const info = frameInfo(view.t, i, data.unit);
-  const name = document.createElement('div');
-  name.className = 'tt-name';
-  name.textContent = info.name;
-  const table = document.createElement('table');
-  for (const [label, text] of info.rows) {
-    const tr = table.insertRow();
-    tr.insertCell().textContent = label;
-    tr.insertCell().textContent = text;
-  }
-  tip.replaceChildren(name, table);
-  tip.hidden = false;
-  const x = Math.min(e.clientX + 14, window.innerWidth - tip.offsetWidth - 4);
-  const y = e.clientY + 16 + tip.offsetHeight > window.innerHeight ? e.clientY - tip.offsetHeight - 8 : e.clientY + 16;
-  tip.style.left = Math.max(0, x) + 'px';
-  tip.style.top = Math.max(0, y) + 'px';
-}
-
 for (const view of [main, callersView, calleesView]) {
   const c = view.canvas;
-  c.addEventListener('mousemove', (e) => showTooltip(view, view.nodeAt(e.offsetX, e.offsetY), e));
-  c.addEventListener('mouseleave', () => { $('tooltip').hidden = true; });
+  c.addEventListener('mousemove', (e) => {
+    const i = view.nodeAt(e.offsetX, e.offsetY);
+    if (i < 0) hideTooltip($('tooltip'));
+    else showTooltip($('tooltip'), frameInfo(view.t, i, data.unit), e);
+  });
+  c.addEventListener('mouseleave', () => hideTooltip($('tooltip')));
   c.addEventListener('click', (e) => frameClicked(view, view.nodeAt(e.offsetX, e.offsetY)));
 }
 
@@ -235,19 +221,8 @@ function syncControls() {
   fillSelect($('service'), services.map((s) => s.name), state.service);
   fillSelect($('type'), svc ? svc.types : [], state.type);
   fillSelect($('label-key'), ['', ...(svc ? svc.labels : [])], $('label-key').value, 'label…');
-  const chips = (state.labels ? state.labels.split(',') : []).map((m) => {
-    const chip = document.createElement('span');
-    chip.className = 'chip';
-    chip.textContent = m;
-    const x = document.createElement('button');
-    x.type = 'button';
-    x.textContent = '×';
-    x.title = 'remove filter';
-    x.addEventListener('click', () => update({ labels: state.labels.split(',').filter((o) => o !== m).join(',') }));
-    chip.append(x);
-    return chip;
-  });
-  $('label-chips').replaceChildren(...chips);
+  const matchers = state.labels ? state.labels.split(',') : [];
+  renderChips($('label-chips'), matchers, (m) => update({ labels: matchers.filter((o) => o !== m).join(',') }));
   $('from').value = state.from;
   $('until').value = state.until;
   for (const b of $('presets').children) b.classList.toggle('active', state.from === b.dataset.from && state.until === 'now');
@@ -261,19 +236,6 @@ function syncControls() {
   $('regex').checked = state.re;
   $('view').value = state.view;
   $('orient').value = state.orient;
-}
-
-function fillSelect(select, values, selected, emptyLabel) {
-  const same = select.options.length === values.length && values.every((v, k) => select.options[k].value === v);
-  if (!same) {
-    select.replaceChildren(...values.map((v) => {
-      const o = document.createElement('option');
-      o.value = v;
-      o.textContent = v || emptyLabel;
-      return o;
-    }));
-  }
-  select.value = selected;
 }
 
 function wireControls() {
@@ -336,7 +298,11 @@ function wireControls() {
   $('orient').addEventListener('change', (e) => update({ orient: e.target.value }));
   $('reset-zoom').addEventListener('click', () => update({ zoom: [] }));
   $('show-sandwich').addEventListener('click', () => update({ view: 'sandwich' }));
-  $('copy-name').addEventListener('click', () => copyText(state.fn));
+  $('copy-name').addEventListener('click', async () => {
+    await copyText(state.fn);
+    $('copy-note').textContent = 'copied';
+    setTimeout(() => { $('copy-note').textContent = ''; }, 1500);
+  });
   for (const th of $('top').tHead.rows[0].cells) {
     th.addEventListener('click', () => update(th.dataset.sort === state.sort ? { asc: !state.asc } : { sort: th.dataset.sort, asc: th.dataset.sort === 'name' }));
   }
@@ -348,47 +314,7 @@ function wireControls() {
   });
 }
 
-async function copyText(text) {
-  try {
-    await navigator.clipboard.writeText(text);
-  } catch {
-    // Clipboard API refused (not a secure context): the old way still works on a selection.
-    const area = Object.assign(document.createElement('textarea'), { value: text });
-    document.body.append(area);
-    area.select();
-    document.execCommand('copy');
-    area.remove();
-  }
-  $('copy-note').textContent = 'copied';
-  setTimeout(() => { $('copy-note').textContent = ''; }, 1500);
-}
-
-// ---- test hook: lets browser tests ask what is drawn where ----
-
-window.hearth = {
-  state: () => ({ ...state }),
-  // Boxes of drawn frames with this name in the main graph (or a sandwich view), in page pixels.
-  frames(name, which = 'main') {
-    const view = { main, callers: callersView, callees: calleesView }[which];
-    if (!view.t) return [];
-    const r = view.canvas.getBoundingClientRect();
-    const out = [];
-    for (let k = 0; k < view.rects.count; k++) {
-      const i = view.rects.node[k];
-      if (view.t.name[i] !== name) continue;
-      const b = view.boxOf(i);
-      out.push({ x: r.left + b.x, y: r.top + b.y, w: b.w, h: b.h, self: view.t.self[i], total: view.t.total[i], info: frameInfo(view.t, i, data.unit) });
-    }
-    return out;
-  },
-  // RGBA of the main canvas at a page point.
-  pixel(x, y, which = 'main') {
-    const canvas = { main, callers: callersView, callees: calleesView }[which].canvas;
-    const r = canvas.getBoundingClientRect();
-    const k = canvas.width / r.width;
-    return Array.from(canvas.getContext('2d').getImageData(Math.floor((x - r.left) * k), Math.floor((y - r.top) * k), 1, 1).data);
-  },
-};
+installTestHook(() => state, { main, callers: callersView, callees: calleesView }, () => data.unit);
 
 wireControls();
 loadServices().then((ok) => { if (ok) sync(); else syncControls(); });
