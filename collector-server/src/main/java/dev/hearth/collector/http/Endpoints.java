@@ -18,6 +18,9 @@ import dev.hearth.pprof.ProfileCodec;
 import dev.hearth.pprof.ProfileType;
 import dev.hearth.pprof.ResolvedSample;
 import dev.hearth.pprof.ValueType;
+import dev.hearth.pprof.jfr.JfrFormatException;
+import dev.hearth.pprof.jfr.JfrProfiles;
+import dev.hearth.pprof.jfr.JfrToPprof;
 import dev.hearth.pprof.proto.Profile;
 import java.sql.SQLException;
 import java.util.List;
@@ -70,8 +73,65 @@ public final class Endpoints {
     }
 
     CompletableFuture<Response> ingest(QueryParams q, byte[] body) throws InvalidProfileException {
-        String service = q.service();
+        if ("jfr".equals(q.optional("format"))) return ingestJfr(q, body);
         ProfileType type = q.type();
+        if (body.length == 0) throw ApiException.badRequest("empty body: expected a pprof profile");
+        Profile p = decode(q.optional("format"), body);
+        String id = id(q);
+        return store(q, type, p, id).thenApply(rows -> Response.json("{\"id\":" + Json.quote(id) + ",\"stored\":" + rows.stored()
+                + ",\"samples\":" + rows.samples() + "}"));
+    }
+
+    /**
+     * format=jfr: the recording becomes one profile per type it holds (only {@code type} when
+     * given), each stored under the id with "-TYPE" appended. A recording whose last chunk was cut
+     * short is stored as far as it reads, and the answer names the damage.
+     */
+    private CompletableFuture<Response> ingestJfr(QueryParams q, byte[] body) throws InvalidProfileException {
+        if (body.length == 0) throw ApiException.badRequest("empty body: expected a JFR recording");
+        JfrProfiles jfr;
+        try {
+            jfr = JfrToPprof.convert(body, maxDecompressedBytes);
+        } catch (JfrFormatException e) {
+            throw ApiException.badRequest(e.getMessage());
+        } catch (java.io.IOException e) {
+            throw new ApiException(500, "cannot convert the JFR recording: " + e.getMessage());
+        }
+        Map<ProfileType, Profile> profiles = new java.util.EnumMap<>(ProfileType.class);
+        profiles.putAll(jfr.profiles());
+        if (q.has("type")) profiles.keySet().retainAll(List.of(q.type()));
+        if (profiles.isEmpty()) {
+            throw ApiException.badRequest("no " + (q.has("type") ? q.type().id() + " " : "") + "profiling events in the JFR recording");
+        }
+        String id = id(q);
+        List<String> types = profiles.keySet().stream().map(ProfileType::id).toList();
+        List<CompletableFuture<Stored>> parts = new java.util.ArrayList<>();
+        for (Map.Entry<ProfileType, Profile> e : profiles.entrySet()) parts.add(store(q, e.getKey(), e.getValue(), id + "-" + e.getKey().id()));
+        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(done -> {
+            StringBuilder sb = new StringBuilder("{\"profiles\":[");
+            for (int i = 0; i < parts.size(); i++) {
+                Stored r = parts.get(i).join();
+                if (i > 0) sb.append(',');
+                sb.append("{\"type\":").append(Json.quote(types.get(i))).append(",\"id\":").append(Json.quote(id + "-" + types.get(i)))
+                        .append(",\"stored\":").append(r.stored()).append(",\"samples\":").append(r.samples()).append('}');
+            }
+            sb.append("],\"damage\":").append(jfr.damage() == null ? "null" : Json.quote(jfr.damage()));
+            return Response.json(sb.append('}').toString());
+        });
+    }
+
+    private record Stored(boolean stored, int samples) {}
+
+    private static String id(QueryParams q) {
+        String id = q.optional("id");
+        if (id == null) return UUID.randomUUID().toString();
+        if (!PROFILE_ID.matcher(id).matches()) throw ApiException.badRequest("id must be 1–128 of [A-Za-z0-9._:-], got '" + id + "'");
+        return id;
+    }
+
+    /** Stores one profile under the request's service, labels and time window. */
+    private CompletableFuture<Stored> store(QueryParams q, ProfileType type, Profile p, String id) throws InvalidProfileException {
+        String service = q.service();
         SortedMap<String, String> labels;
         try {
             labels = new TreeMap<>(Labels.parse(q.optional("labels")));
@@ -79,21 +139,12 @@ public final class Endpoints {
             throw ApiException.badRequest("parameter 'labels': " + e.getMessage());
         }
         labels.remove("service"); // the service parameter says it
-        String id = q.optional("id");
-        if (id == null) id = UUID.randomUUID().toString();
-        else if (!PROFILE_ID.matcher(id).matches()) throw ApiException.badRequest("id must be 1–128 of [A-Za-z0-9._:-], got '" + id + "'");
-        if (body.length == 0) throw ApiException.badRequest("empty body: expected a pprof profile");
-
-        Profile p = decode(q.optional("format"), body);
         long from = q.has("from") ? q.longParam("from", 0) : p.getTimeNanos() / 1_000_000L;
         long until = q.has("until") ? q.longParam("until", 0) : from + p.getDurationNanos() / 1_000_000L;
         if (!q.has("from") && p.getTimeNanos() == 0) throw ApiException.badRequest("missing parameter 'from' (and the profile has no time)");
         QueryParams.checkWindow("from", from, "until", until);
-
         ProfileRows rows = ProfileConverter.convert(p, new ProfileConverter.Meta(id, service, type, from, until, labels));
-        String answerId = id;
-        return writes.write(rows).thenApply(stored -> Response.json("{\"id\":" + Json.quote(answerId) + ",\"stored\":" + stored
-                + ",\"samples\":" + rows.sampleCount() + "}"));
+        return writes.write(rows).thenApply(stored -> new Stored(stored, rows.sampleCount()));
     }
 
     /** The body as a profile, by format. New formats (e.g. JFR) convert to pprof here. */
@@ -101,7 +152,7 @@ public final class Endpoints {
         String f = format == null ? "pprof" : format;
         return switch (f) {
             case "pprof" -> ProfileCodec.decode(body, maxDecompressedBytes);
-            default -> throw ApiException.badRequest("unknown format '" + f + "', expected pprof");
+            default -> throw ApiException.badRequest("unknown format '" + f + "', expected pprof or jfr");
         };
     }
 

@@ -8,6 +8,7 @@ import dev.hearth.pprof.proto.Profile;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -77,22 +78,38 @@ public final class JfrToPprof {
         return new JfrProfiles(c.build(), c.events, damage);
     }
 
-    /** Converts a recording held in memory, raw or gzipped (the consumer API reads files only). */
-    public static JfrProfiles convert(byte[] recording) throws IOException {
+    /**
+     * Converts a recording held in memory, raw or gzipped (the consumer API reads files only).
+     * A gzipped body may expand to at most {@code maxBytes}.
+     */
+    public static JfrProfiles convert(byte[] recording, long maxBytes) throws IOException {
         Path tmp = Files.createTempFile("hearth-", ".jfr");
         try {
             if (recording.length >= 2 && (recording[0] & 0xff) == 0x1f && (recording[1] & 0xff) == 0x8b) {
-                try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(recording))) {
-                    Files.copy(in, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                } catch (IOException e) {
-                    throw new JfrFormatException("bad gzip body: " + e.getMessage(), e);
-                }
+                gunzip(recording, tmp, maxBytes);
             } else {
                 Files.write(tmp, recording);
             }
             return convert(tmp);
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    private static void gunzip(byte[] body, Path to, long maxBytes) throws IOException {
+        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(body));
+             OutputStream out = Files.newOutputStream(to)) {
+            byte[] buf = new byte[64 * 1024];
+            long total = 0;
+            for (int n; (n = in.read(buf)) > 0; ) {
+                total += n;
+                if (total > maxBytes) throw new JfrFormatException("gzipped JFR recording expands beyond " + maxBytes + " bytes");
+                out.write(buf, 0, n);
+            }
+        } catch (JfrFormatException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new JfrFormatException("bad gzip body: " + e.getMessage(), e);
         }
     }
 

@@ -135,24 +135,31 @@ class JfrToPprofTest {
     void badInputIsAClearError() throws Exception {
         Path empty = Files.createFile(dir.resolve("empty.jfr"));
         assertThrows(JfrFormatException.class, () -> JfrToPprof.convert(empty));
-        assertThrows(JfrFormatException.class, () -> JfrToPprof.convert("not a recording".getBytes()));
+        assertThrows(JfrFormatException.class, () -> JfrToPprof.convert("not a recording".getBytes(), 1 << 20));
         byte[] head = java.util.Arrays.copyOf(Files.readAllBytes(recording), 100);
-        assertThrows(JfrFormatException.class, () -> JfrToPprof.convert(head));
-        assertThrows(JfrFormatException.class, () -> JfrToPprof.convert(new byte[] {0x1f, (byte) 0x8b, 1, 2}));
+        assertThrows(JfrFormatException.class, () -> JfrToPprof.convert(head, 1 << 20));
+        assertThrows(JfrFormatException.class, () -> JfrToPprof.convert(new byte[] {0x1f, (byte) 0x8b, 1, 2}, 1 << 20));
+        byte[] gz = gzip(Files.readAllBytes(recording));
+        JfrFormatException big = assertThrows(JfrFormatException.class, () -> JfrToPprof.convert(gz, 1000));
+        assertTrue(big.getMessage().contains("expands beyond"), big.getMessage());
     }
 
     @Test
     void gzippedRecordingConvertsLikeTheRawOne() throws Exception {
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        try (GZIPOutputStream gz = new GZIPOutputStream(buf)) {
-            gz.write(Files.readAllBytes(recording));
-        }
-        JfrProfiles fromGzip = JfrToPprof.convert(buf.toByteArray());
+        JfrProfiles fromGzip = JfrToPprof.convert(gzip(Files.readAllBytes(recording)), 1L << 30);
         assertEquals(profiles.events(), fromGzip.events());
         for (ProfileType t : profiles.profiles().keySet()) {
             assertEquals(ProfileCodec.encodeGzip(profiles.profiles().get(t)).length,
                     ProfileCodec.encodeGzip(fromGzip.profiles().get(t)).length, t.id());
         }
+    }
+
+    static byte[] gzip(byte[] b) throws java.io.IOException {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        try (GZIPOutputStream gz = new GZIPOutputStream(buf)) {
+            gz.write(b);
+        }
+        return buf.toByteArray();
     }
 
     static List<String> units(Profile p) {
