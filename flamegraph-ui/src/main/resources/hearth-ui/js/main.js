@@ -96,7 +96,7 @@ async function load() {
     base = resolveWindow(state.baseFrom || state.from, state.baseUntil || state.until, now);
     if (base.error) return setStatus('error', `Baseline window: ${base.error}.`);
   }
-  setStatus('loading', '');
+  setStatus('loading', data ? '' : 'Loading…');
   const p = queryParams(state.service, state.type, win, state.labels);
   const step = stepFor(win.from, win.until);
   try {
@@ -306,6 +306,10 @@ function wireControls() {
   for (const th of $('top').tHead.rows[0].cells) {
     th.addEventListener('click', () => update(th.dataset.sort === state.sort ? { asc: !state.asc } : { sort: th.dataset.sort, asc: th.dataset.sort === 'name' }));
   }
+  // Escape steps out of a zoom, as the Reset button does.
+  document.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape' && e.target.tagName !== 'INPUT' && state.zoom.length) update({ zoom: [] });
+  });
   let pending = false;
   window.addEventListener('resize', () => {
     if (pending) return;

@@ -283,6 +283,17 @@ class FlameGraphPageTest {
     }
 
     @Test
+    @Order(13)
+    void escapeStepsOutOfAZoom() throws Exception {
+        open("&zoom=" + URLEncoder.encode("java;com.example.shop.Server.handle", StandardCharsets.UTF_8));
+        assertEquals("com.example.shop.Server.handle", attr("#flame", "data-focus"));
+        new Actions(browser.driver).sendKeys(org.openqa.selenium.Keys.ESCAPE).perform();
+        browser.await("zoom reset", d -> ((List<?>) ((Map<?, ?>) browser.js("return window.hearth.state()")).get("zoom")).isEmpty());
+        assertEquals(num(frame("java"), "w"), num(frame("com.example.shop.Server.handle"), "w") + num(frame("GCTaskThread::run()"), "w"), 2.0,
+                "back to the whole graph");
+    }
+
+    @Test
     @Order(99)
     void anUnreachableCollectorIsSaidInWords() throws Exception {
         open("");
