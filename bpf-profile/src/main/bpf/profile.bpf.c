@@ -27,6 +27,7 @@ enum drop_reason {
 	DROP_STACK_MAP_FULL = 3,
 	DROP_COUNTS_FULL = 4,
 	DROP_START_FULL = 5,
+	DROP_UNENDED = 6, /* an interval began again before its end was seen: the first one is lost */
 	DROP_REASONS = 8,
 };
 
@@ -201,6 +202,19 @@ static __always_inline int fill_start(void *ctx, struct start *s, int user_only)
 	return 0;
 }
 
+/* Stores a start; one already there means the end of the previous interval was never seen
+ * (a recursive call, a longjmp past the return, a switch the tracepoint did not report). */
+static __always_inline void record_start(void *starts, void *key, struct start *s)
+{
+	long err = bpf_map_update_elem(starts, key, s, BPF_NOEXIST);
+	if (err == -EEXIST) {
+		drop(DROP_UNENDED);
+		err = bpf_map_update_elem(starts, key, s, BPF_ANY);
+	}
+	if (err)
+		drop(DROP_START_FULL);
+}
+
 /* Adds a finished interval. Its stack ids belong to the set of s->gen:
  *  - same gen as now: count in the active set;
  *  - older and already stashed by user space: count in the active set, key says which gen;
@@ -268,8 +282,7 @@ static __always_inline int on_switch(void *ctx, struct task_struct *prev, struct
 	if (prev_tid && (state_bits(prev) & settings.state_mask) && wanted(BPF_CORE_READ(prev, tgid))) {
 		struct start s;
 		fill_start(ctx, &s, 0);
-		if (bpf_map_update_elem(&offcpu_starts, &prev_tid, &s, BPF_ANY))
-			drop(DROP_START_FULL);
+		record_start(&offcpu_starts, &prev_tid, &s);
 	}
 	/* next runs again: count how long it was off */
 	__u32 next_tid = BPF_CORE_READ(next, pid);
@@ -311,8 +324,7 @@ int uprobe_entry(struct pt_regs *ctx)
 	account(&s, UPROBE_CALLS, (__u16)cookie, 1);
 	if (cookie >> 32) {
 		struct probe_key pk = { .tid = (__u32)id, .probe = (__u32)cookie };
-		if (bpf_map_update_elem(&call_starts, &pk, &s, BPF_ANY))
-			drop(DROP_START_FULL);
+		record_start(&call_starts, &pk, &s);
 	}
 	return 0;
 }

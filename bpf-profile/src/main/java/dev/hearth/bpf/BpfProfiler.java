@@ -15,6 +15,8 @@ import java.util.Set;
  */
 public final class BpfProfiler implements AutoCloseable {
     private static final int BPF_STATS_RUN_TIME = 0;
+    /** index in the kernel's drop counters after the six DropCounters reasons */
+    private static final int DROP_UNENDED = 6;
 
     private final ProfilerConfig config;
     private final MapSizing sizing;
@@ -105,17 +107,33 @@ public final class BpfProfiler implements AutoCloseable {
     public synchronized DropCounters drops() {
         requireOpen();
         long[] r = new long[6];
+        for (int reason = 0; reason < r.length; reason++) {
+            r[reason] = perCpuSum(reason);
+        }
+        return new DropCounters(r[0], r[1], r[2], r[3], r[4], r[5]);
+    }
+
+    private long perCpuSum(int reason) {
+        long sum = 0;
         try (Memory key = new Memory(4); Memory values = new Memory(8L * possibleCpus)) {
-            for (int reason = 0; reason < r.length; reason++) {
-                key.setInt(0, reason);
-                if (LibBpf.bpf_map_lookup_elem(dropsFd, key, values) == 0) {
-                    for (long v : values.getLongArray(0, possibleCpus)) {
-                        r[reason] += v;
-                    }
+            key.setInt(0, reason);
+            if (LibBpf.bpf_map_lookup_elem(dropsFd, key, values) == 0) {
+                for (long v : values.getLongArray(0, possibleCpus)) {
+                    sum += v;
                 }
             }
         }
-        return new DropCounters(r[0], r[1], r[2], r[3], r[4], r[5]);
+        return sum;
+    }
+
+    /**
+     * Cumulative count of off-CPU blocks and timed calls lost because a new one began before the
+     * end of the previous was seen (recursion, longjmp, or a context switch the tracepoint did not
+     * report). Not part of {@link DropCounters}, whose shape other modules construct.
+     */
+    public synchronized long unendedIntervals() {
+        requireOpen();
+        return perCpuSum(DROP_UNENDED);
     }
 
     /** Restricts sampling to these processes (tgids) from now on; empty means every process. */

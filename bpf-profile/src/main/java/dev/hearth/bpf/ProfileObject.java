@@ -164,8 +164,9 @@ final class ProfileObject implements AutoCloseable {
             if (err < 0) {
                 throw new BpfException("bpf_obj_get_info_by_fd failed: " + LibC.errorName(-err));
             }
-            // struct bpf_prog_info: id at 4, name at 64, run_time_ns at 192, run_cnt at 200
-            return new ProgramStats(info.getInt(4), info.getString(64), info.getLong(192), info.getLong(200));
+            // struct bpf_prog_info: id at 4, name at 64, run_time_ns at 192, run_cnt at 200, recursion_misses at 208
+            return new ProgramStats(info.getInt(4), info.getString(64), info.getLong(192), info.getLong(200),
+                    info.getLong(208));
         }
     }
 

@@ -44,6 +44,7 @@ class UprobeTest {
             assertEquals(10, Samples.sum(samples, w.pid(), SampleType.UPROBE_CALLS));
             long ns = Samples.sum(samples, w.pid(), SampleType.UPROBE_LATENCY);
             assertTrue(ns >= 200_000_000L && ns < 300_000_000L, "10 calls of 20 ms took " + ns + " ns");
+            assertEquals(0, p.unendedIntervals());
         }
     }
 
