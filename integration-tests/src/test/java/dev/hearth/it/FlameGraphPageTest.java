@@ -294,6 +294,18 @@ class FlameGraphPageTest {
     }
 
     @Test
+    @Order(14)
+    void aBaselineWindowOfThePreviousPeriod() throws Exception {
+        open("&diff=1");
+        assertTrue(row(frame(TAX), "change").startsWith("0% "), "the same window on both sides: no change, got " + row(frame(TAX), "change"));
+        find("#previous-period").click();
+        // nothing was ingested in the hour before the window: every frame is new
+        browser.await("baseline moved", d -> row(frame(TAX), "change").startsWith("new "));
+        Map<?, ?> state = (Map<?, ?>) browser.js("return window.hearth.state()");
+        assertEquals(Long.parseLong(state.get("baseUntil").toString()) - Long.parseLong(state.get("baseFrom").toString()), 3_600_000L);
+    }
+
+    @Test
     @Order(99)
     void anUnreachableCollectorIsSaidInWords() throws Exception {
         open("");
