@@ -8,8 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Receives libbpf's messages (instead of letting it print to stderr) and keeps the recent ones,
- * so a failure can quote what libbpf and the verifier said.
+ * Receives libbpf's messages instead of letting it print to stderr: all go to the logger at DEBUG
+ * level, and the recent warnings and notes (not debug lines) are kept so that a failure can quote
+ * what libbpf and the verifier said.
  */
 final class LibbpfLog {
     private static final int LEVEL_DEBUG = 2;
@@ -54,6 +55,10 @@ final class LibbpfLog {
             if (line.isEmpty()) {
                 return 0;
             }
+            LOG.log(System.Logger.Level.DEBUG, line);
+            if (level == LEVEL_DEBUG) {
+                return 0;
+            }
             synchronized (LibbpfLog.class) {
                 if (RECENT.size() == KEEP) {
                     RECENT.removeFirst();
@@ -61,7 +66,6 @@ final class LibbpfLog {
                 RECENT.addLast(line);
                 written++;
             }
-            LOG.log(level == LEVEL_DEBUG ? System.Logger.Level.DEBUG : System.Logger.Level.INFO, line);
         } catch (Throwable t) {
             // never let an exception unwind into libbpf
         }

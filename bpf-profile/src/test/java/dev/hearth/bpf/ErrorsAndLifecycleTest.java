@@ -3,7 +3,14 @@ package dev.hearth.bpf;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
 import java.util.List;
 import java.util.Set;
 
@@ -40,6 +47,42 @@ class ErrorsAndLifecycleTest {
         BpfException e = assertThrows(BpfException.class,
                 () -> BpfProfiler.start(ProfilerConfig.defaults().withPids(Set.of(pid))));
         assertTrue(e.getMessage().contains("no process with pid [" + pid + "]"), e.getMessage());
+    }
+
+    @Test
+    void anUnprivilegedUserIsToldToRunAsRoot(@TempDir Path dir) throws Exception {
+        // the classes and JNA, copied where user nobody can read them
+        StringBuilder cp = new StringBuilder();
+        int n = 0;
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            Path from = Path.of(entry);
+            if (!(Files.isDirectory(from) || from.getFileName().toString().startsWith("jna-"))) {
+                continue;
+            }
+            Path to = dir.resolve("cp" + n++);
+            try (Stream<Path> files = Files.walk(from)) {
+                for (Path f : (Iterable<Path>) files::iterator) {
+                    Path t = Files.isDirectory(from) ? to.resolve(from.relativize(f).toString()) : to;
+                    if (Files.isDirectory(f)) {
+                        Files.createDirectories(t);
+                    } else {
+                        Files.copy(f, t);
+                    }
+                }
+            }
+            cp.append(cp.length() == 0 ? "" : File.pathSeparator).append(to);
+        }
+        Path jnaTmp = Files.createDirectories(dir.resolve("jna"));
+        new ProcessBuilder("chmod", "-R", "a+rwX", dir.toString()).start().waitFor();
+        Process p = new ProcessBuilder("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Djna.tmpdir=" + jnaTmp,
+                "-cp", cp.toString(), NoPrivilegeProbe.class.getName()).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor();
+        assertTrue(out.startsWith("BpfException: the kernel refused to load BPF programs (Operation not permitted): "
+                + "run as root"), out + err);
+        assertFalse(err.contains("libbpf:"), "libbpf messages stay out of stderr: " + err);
     }
 
     @Test
