@@ -18,6 +18,7 @@ export class FlameView {
     this.ctx = canvas.getContext('2d');
     this.t = null;
     this.rects = { count: 0 };
+    this.kindColors = new Map(); // by kind and name: far fewer names than frames
   }
 
   // t: flattened tree; weight: widths per node (total, or diff shares).
@@ -26,24 +27,20 @@ export class FlameView {
     this.weight = weight;
     this.focus = 0;
     this.marks = null;
-    this.colors = new Array(t.n);
     this.rel = t.diff ? changes(t) : null;
   }
 
   setFocus(i) { this.focus = i; }
   setMarks(marks) { this.marks = marks; }
   setOrient(orient) { this.orient = orient; }
-  setPalette(palette) {
-    if (palette !== this.palette && this.t) this.colors = new Array(this.t.n);
-    this.palette = palette;
-  }
+  setPalette(palette) { this.palette = palette; }
 
   colorOf(i) {
-    let c = this.colors[i];
-    if (c === undefined) {
-      c = this.rel ? diffColor(this.rel[i], this.palette) : kindColor(KINDS[this.t.kind[i]], this.t.name[i]);
-      this.colors[i] = c;
-    }
+    if (this.rel) return diffColor(this.rel[i], this.palette);
+    const kind = KINDS[this.t.kind[i]], name = this.t.name[i];
+    const key = kind + '\0' + name;
+    let c = this.kindColors.get(key);
+    if (c === undefined) this.kindColors.set(key, (c = kindColor(kind, name)));
     return c;
   }
 
