@@ -28,7 +28,6 @@ final class ElfFile implements AutoCloseable {
 
     private final FileChannel channel;
     private final ByteBuffer buf;
-    private final int type;
     private final List<Segment> segments = new ArrayList<>();
     private final List<Section> sections = new ArrayList<>();
 
@@ -38,7 +37,6 @@ final class ElfFile implements AutoCloseable {
         if (buf.limit() < 64 || buf.getInt(0) != 0x464c457f) throw new IOException("not an ELF file");
         if (buf.get(4) != 2) throw new IOException("not a 64-bit ELF file");
         if (buf.get(5) != 1) throw new IOException("not a little-endian ELF file");
-        type = Short.toUnsignedInt(buf.getShort(16));
         long phoff = buf.getLong(32), shoff = buf.getLong(40);
         int phentsize = u16(54), phnum = u16(56), shentsize = u16(58), shnum = u16(60), shstrndx = u16(62);
         for (int i = 0; i < phnum; i++) {
@@ -80,12 +78,7 @@ final class ElfFile implements AutoCloseable {
         }
     }
 
-    /** ET_DYN: shared library or PIE executable, loaded at a base chosen at run time. */
-    boolean isDynamic() { return type == 3; }
-
     List<Segment> segments() { return segments; }
-
-    List<Section> sections() { return sections; }
 
     boolean has(int sectionType) {
         for (Section s : sections) if (s.type() == sectionType && s.type() != SHT_NOBITS && s.size() > 0) return true;
@@ -182,14 +175,6 @@ final class ElfFile implements AutoCloseable {
             }
         }
         return added;
-    }
-
-    /** Virtual address of a file offset, through the loadable segment holding it; -1 if none does. */
-    long offsetToVaddr(long fileOffset) {
-        for (Segment s : segments) {
-            if (fileOffset >= s.offset() && fileOffset < s.offset() + Math.max(s.fileSize(), 1)) return fileOffset - s.offset() + s.vaddr();
-        }
-        return -1;
     }
 
     private String cString(int at) {

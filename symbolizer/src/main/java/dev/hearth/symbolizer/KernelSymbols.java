@@ -57,8 +57,6 @@ final class KernelSymbols {
 
     static KernelSymbols empty() { return new KernelSymbols(SymbolTable.EMPTY, new String[] {KERNEL_BINARY}); }
 
-    int size() { return table.size(); }
-
     long bytes() { return table.bytes(); }
 
     /** The frame for {@code addr}, named by the symbol covering {@code lookup}; null when none does. */

@@ -20,8 +20,15 @@ final class SymbolTable {
     private final byte[] pool;
     private final int[] groups;
     private volatile String[] display;
+    /**
+     * Page index: pageFirst[p] is the first symbol starting at or after page p (4 KiB from the first
+     * symbol), so a lookup searches only the symbols near its page instead of the whole table. Null
+     * when the symbols spread too thinly (the kernel's modules lie far from its text).
+     */
+    private final int[] pageFirst;
 
     private SymbolTable(long[] starts, long[] ends, int[] nameOffsets, byte[] pool, int[] groups) {
+        this.pageFirst = pageIndex(starts);
         this.starts = starts;
         this.ends = ends;
         this.nameOffsets = nameOffsets;
@@ -31,9 +38,37 @@ final class SymbolTable {
 
     int size() { return starts.length; }
 
+    private static final int PAGE_SHIFT = 12;
+
+    private static int[] pageIndex(long[] starts) {
+        int n = starts.length;
+        if (n == 0) return null;
+        long span = starts[n - 1] - starts[0];
+        if (Long.compareUnsigned(span >>> PAGE_SHIFT, 4L * n) > 0) return null;
+        int pages = (int) (span >>> PAGE_SHIFT) + 1;
+        int[] first = new int[pages + 1];
+        int i = 0;
+        for (int p = 0; p <= pages; p++) {
+            long pageStart = starts[0] + ((long) p << PAGE_SHIFT);
+            while (i < n && Long.compareUnsigned(starts[i], pageStart) < 0) i++;
+            first[p] = i;
+        }
+        return first;
+    }
+
+    /** Index of the last symbol starting at or before {@code addr}, or -1. */
+    private int floorIndex(long addr) {
+        if (pageFirst == null || starts.length == 0) return floor(starts, 0, starts.length - 1, addr);
+        if (Long.compareUnsigned(addr, starts[0]) < 0) return -1;
+        long page = (addr - starts[0]) >>> PAGE_SHIFT;
+        if (page >= pageFirst.length - 1) return starts.length - 1;
+        int p = (int) page;
+        return floor(starts, Math.max(0, pageFirst[p] - 1), pageFirst[p + 1] - 1, addr);
+    }
+
     /** Index of the symbol that covers {@code addr}, or -1. */
     int find(long addr) {
-        int i = floor(starts, addr);
+        int i = floorIndex(addr);
         // A symbol may lie inside a larger one (aliases, local labels); look back a little for a cover.
         for (int j = i, stop = Math.max(0, i - 4); j >= 0 && j >= stop; j--) {
             if (Long.compareUnsigned(addr, ends[j]) < 0) return j;
@@ -43,17 +78,18 @@ final class SymbolTable {
 
     /** Index of the last element of unsigned-sorted {@code sorted} that is at most {@code key}, or -1. */
     static int floor(long[] sorted, long key) {
-        int lo = 0, hi = sorted.length - 1, found = -1;
+        return floor(sorted, 0, sorted.length - 1, key);
+    }
+
+    /** As {@link #floor(long[], long)} within [lo, hi]; -1 when none there is at most {@code key}. */
+    static int floor(long[] sorted, int lo, int hi, long key) {
+        int found = -1;
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
             if (Long.compareUnsigned(sorted[mid], key) <= 0) { found = mid; lo = mid + 1; } else hi = mid - 1;
         }
         return found;
     }
-
-    long start(int i) { return starts[i]; }
-
-    long end(int i) { return ends[i]; }
 
     /** The caller's grouping of a symbol, such as the kernel module it belongs to. */
     int group(int i) { return groups[i]; }
@@ -86,7 +122,7 @@ final class SymbolTable {
 
     /** Approximate heap bytes held, not counting display names computed so far. */
     long bytes() {
-        return 16L * 5 + 8L * starts.length * 2 + 4L * nameOffsets.length + pool.length + 4L * groups.length
+        return 16L * 6 + 8L * starts.length * 2 + (pageFirst == null ? 0 : 4L * pageFirst.length) + 4L * nameOffsets.length + pool.length + 4L * groups.length
                 + (display == null ? 0 : 4L * display.length);
     }
 
@@ -144,8 +180,6 @@ final class SymbolTable {
             n++;
             return this;
         }
-
-        int count() { return n; }
 
         SymbolTable build() {
             int[] order = new int[n];

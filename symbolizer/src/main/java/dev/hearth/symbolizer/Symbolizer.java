@@ -6,12 +6,14 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Turns sampled addresses into frames. Kernel symbols are read once; native symbol tables are cached
  * per binary and shared across processes; per-process state (maps, JVM perf maps) lives until
  * {@link #forget(int)}. Every address yields exactly one frame: what cannot be named becomes an
- * unknown frame tied to its binary, and is counted. Thread-safe (calls are serialized).
+ * unknown frame tied to its binary, and is counted. Thread-safe: calls are serialized, so a JVM being
+ * asked for its perf map (up to a few seconds on first attach) holds up other callers meanwhile.
  */
 public final class Symbolizer implements AutoCloseable {
     private static final Path PROC = Path.of("/proc");
@@ -21,7 +23,7 @@ public final class Symbolizer implements AutoCloseable {
     private final BinaryCache binaries;
     private KernelSymbols kernel;
     private BinarySymbols vdso;
-    private long resolved, unknown, jitMisses, perfMapReloads, perfMapRequests, binaryLoads;
+    private long resolved, unknown, jitMisses, perfMapReloads, perfMapRequests;
     private boolean closed;
 
     public Symbolizer(SymbolizerOptions options) {
@@ -32,6 +34,8 @@ public final class Symbolizer implements AutoCloseable {
     /** Frames for a user stack of process {@code pid}, leaf first in and out, one per address. */
     public synchronized List<Frame> user(int pid, long[] addrs) {
         ensureOpen();
+        Objects.requireNonNull(addrs, "addrs");
+        if (pid <= 0) throw new IllegalArgumentException("pid must be positive, got " + pid);
         ProcessState state = processes.computeIfAbsent(pid, p -> new ProcessState(ProcessMaps.read(PROC, p)));
         List<Frame> out = new ArrayList<>(addrs.length);
         for (int i = 0; i < addrs.length; i++) out.add(count(userFrame(state, addrs[i], i > 0)));
@@ -41,6 +45,7 @@ public final class Symbolizer implements AutoCloseable {
     /** Frames for a kernel stack, leaf first in and out, one per address. */
     public synchronized List<Frame> kernel(long[] addrs) {
         ensureOpen();
+        Objects.requireNonNull(addrs, "addrs");
         KernelSymbols k = kernelSymbols();
         List<Frame> out = new ArrayList<>(addrs.length);
         for (int i = 0; i < addrs.length; i++) {

@@ -115,6 +115,20 @@ class NativeSymbolsTest {
     }
 
     @Test
+    void badInputIsRefusedClearly() {
+        try (Symbolizer s = new Symbolizer(SymbolizerOptions.defaults())) {
+            assertThrows(NullPointerException.class, () -> s.user(1, null));
+            assertThrows(IllegalArgumentException.class, () -> s.user(0, new long[] {1}));
+            assertThrows(NullPointerException.class, () -> s.kernel(null));
+            assertEquals(List.of(), s.user(1, new long[0]));
+            s.close();
+            assertThrows(IllegalStateException.class, () -> s.user(1, new long[] {1}));
+        }
+        assertThrows(IllegalArgumentException.class, () -> new SymbolizerOptions(true, 0, java.time.Duration.ZERO));
+        assertThrows(IllegalArgumentException.class, () -> new SymbolizerOptions(true, 1, java.time.Duration.ofSeconds(-1)));
+    }
+
+    @Test
     void exitedProcessYieldsUnknownFramesOrItsCachedMaps() throws Exception {
         TargetProcess t = TargetProcess.start(pie);
         try (Symbolizer seen = new Symbolizer(SymbolizerOptions.defaults());
