@@ -22,11 +22,18 @@ export function hash(s) {
 }
 
 // A kind's colour with a small lightness shift per name, so neighbours stay distinguishable
-// while the kind stays readable.
-export function kindColor(kind, name) {
-  const [h, s, l] = KIND_STYLE[kind] || KIND_STYLE.unknown;
-  const shift = kind === 'other' ? 0 : (hash(name) % 9) - 4;
-  return `hsl(${h} ${s}% ${l + shift}%)`;
+// while the kind stays readable. Nine shades per kind, built once and reused.
+const SHADES = 9;
+const PALETTE = Object.fromEntries(Object.entries(KIND_STYLE).map(([kind, [h, s, l]]) => [
+  kind, Array.from({ length: SHADES }, (_, k) => `hsl(${h} ${s}% ${kind === 'other' ? l : l + k - 4}%)`),
+]));
+
+export function shadeOf(name) {
+  return hash(name) % SHADES;
+}
+
+export function kindColor(kind, name, shade = shadeOf(name)) {
+  return (PALETTE[kind] || PALETTE.unknown)[shade];
 }
 
 export const PALETTES = {

@@ -3,7 +3,7 @@
 
 import { layout, hit } from './layout.js';
 import { KINDS, OTHER } from './tree.js';
-import { kindColor, diffColor, MATCH_COLOR } from './colors.js';
+import { kindColor, shadeOf, diffColor, MATCH_COLOR } from './colors.js';
 import { changes } from './diff.js';
 
 export const ROW = 18;
@@ -18,7 +18,6 @@ export class FlameView {
     this.ctx = canvas.getContext('2d');
     this.t = null;
     this.rects = { count: 0 };
-    this.kindColors = new Map(); // by kind and name: far fewer names than frames
   }
 
   // t: flattened tree; weight: widths per node (total, or diff shares).
@@ -28,6 +27,7 @@ export class FlameView {
     this.focus = 0;
     this.marks = null;
     this.rel = t.diff ? changes(t) : null;
+    this.shade = new Int8Array(t.n).fill(-1); // per frame, hashed from its name on first draw
   }
 
   setFocus(i) { this.focus = i; }
@@ -37,11 +37,8 @@ export class FlameView {
 
   colorOf(i) {
     if (this.rel) return diffColor(this.rel[i], this.palette);
-    const kind = KINDS[this.t.kind[i]], name = this.t.name[i];
-    const key = kind + '\0' + name;
-    let c = this.kindColors.get(key);
-    if (c === undefined) this.kindColors.set(key, (c = kindColor(kind, name)));
-    return c;
+    if (this.shade[i] < 0) this.shade[i] = shadeOf(this.t.name[i]);
+    return kindColor(KINDS[this.t.kind[i]], this.t.name[i], this.shade[i]);
   }
 
   rows() {
