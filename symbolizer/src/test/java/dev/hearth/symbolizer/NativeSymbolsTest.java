@@ -178,6 +178,24 @@ class NativeSymbolsTest {
     }
 
     @Test
+    void debugFileIsFoundByBuildIdInsideTheProcessRoot() throws Exception {
+        Privileges.assumeRootOrCi("unshare of a mount namespace needs root");
+        String id = Tools.buildId(bare);
+        assertNotNull(id);
+        // the debug file exists only in the target's own mount namespace, where GDB's layout puts it
+        String dirInside = "/usr/lib/debug/.build-id/" + id.substring(0, 2);
+        String script = "mount -t tmpfs tmpfs /usr/lib/debug && mkdir -p " + dirInside + " && cp " + debug + " "
+                + dirInside + "/" + id.substring(2) + ".debug && exec " + bare;
+        List<String> cmd = List.of("unshare", "--mount", "--propagation", "private", "sh", "-c", script);
+        try (TargetProcess t = TargetProcess.start(cmd); Symbolizer s = new Symbolizer(SymbolizerOptions.defaults())) {
+            assertFalse(Files.exists(Path.of(dirInside, id.substring(2) + ".debug")), "not on the host");
+            List<Frame> frames = s.user(t.pid, stack(t));
+            assertEquals(List.of("hearth_alpha", "hearth_beta", "hearth_local", "getpid"), names(frames));
+            assertEquals(bare.toString(), frames.get(0).binary());
+        }
+    }
+
+    @Test
     void oneTableServesEveryProcessOfABinary() throws Exception {
         try (TargetProcess a = TargetProcess.start(pie); TargetProcess b = TargetProcess.start(stripped);
              Symbolizer s = new Symbolizer(SymbolizerOptions.defaults())) {
