@@ -63,7 +63,14 @@ public final class BpfProfiler implements AutoCloseable {
         checkPids(config.pids());
         List<Integer> cpus = Cpus.online();
         MapSizing sizing = MapSizing.of(config, cpus.size());
-        BpfProfiler p = new BpfProfiler(config, sizing, ProfileObject.load(config, sizing));
+        ProfileObject object = ProfileObject.load(config, sizing);
+        BpfProfiler p;
+        try {
+            p = new BpfProfiler(config, sizing, object);
+        } catch (RuntimeException e) {
+            object.close();
+            throw e;
+        }
         try {
             p.setTargetPids(config.pids());
             p.attach(cpus);

@@ -174,10 +174,6 @@ final class Drainer {
         return last;
     }
 
-    int stashedStacks() {
-        return stash.values().stream().mapToInt(Map::size).sum();
-    }
-
     private static String comm(ByteBuffer b, int offset) {
         int end = offset;
         while (end < offset + 16 && b.get(end) != 0) {

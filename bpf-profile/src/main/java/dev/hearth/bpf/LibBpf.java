@@ -77,7 +77,5 @@ final class LibBpf {
 
     static native int bpf_obj_get_info_by_fd(int fd, Pointer info, Pointer infoLen);
 
-    static native int bpf_prog_get_fd_by_id(int id);
-
     static native int bpf_enable_stats(int type);
 }

@@ -27,8 +27,6 @@ final class LibC {
 
     static native int munmap(Pointer addr, long length);
 
-    static native int geteuid();
-
     static native int vsnprintf(byte[] buf, long size, Pointer format, Pointer args);
 
     static native Pointer strerror(int errno);

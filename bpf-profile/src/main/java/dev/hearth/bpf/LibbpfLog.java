@@ -28,7 +28,7 @@ final class LibbpfLog {
     private LibbpfLog() {
     }
 
-    /** Installs the callback (once); returns a mark to pass to {@link #since}. */
+    /** Returns a mark to pass to {@link #tail}; the first call installs the callback. */
     static synchronized long mark() {
         return written;
     }
