@@ -3,11 +3,13 @@ package dev.hearth.bpf;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** drain() during a run: the sum over many drains is what one profile of the whole run holds. */
@@ -63,6 +65,38 @@ class DrainTest {
             all.addAll(p.drain());
             long inBlockFn = Samples.sumWithFrameIn(all, w.pid(), SampleType.OFF_CPU, blockFn);
             assertTrue(inBlockFn >= 1.8e9 && inBlockFn <= 2.2e9, "off-CPU in block_fn " + inBlockFn + " ns");
+        }
+    }
+
+    @Test
+    void drainIsDueWhenTheActiveMapsFillUp() throws Exception {
+        try (Workload w = Workload.start("stacks", "1000");
+             BpfProfiler p = BpfProfiler.start(ProfilerConfig.defaults().withOnCpu(false)
+                     .withUprobes(List.of(new UprobeSpec(Workload.binary().toString(), "call_fn", false)))
+                     .withPids(Set.of(w.pid())).withDrainPeriod(Duration.ofSeconds(1)))) {
+            assertFalse(p.drainDue());
+            w.go();
+            w.awaitDone();
+            // sized for 1 s: 1024 counts, 2048 stack buckets; 1000 distinct stacks pass half the buckets
+            assertTrue(p.drainDue());
+            assertTrue(p.drain().size() > 500);
+            assertFalse(p.drainDue(), "the fresh set is empty");
+        }
+    }
+
+    @Test
+    void overflowingMapsAreCountedNotSilent() throws Exception {
+        int n = 5000;
+        try (Workload w = Workload.start("stacks", Integer.toString(n));
+             BpfProfiler p = BpfProfiler.start(ProfilerConfig.defaults().withOnCpu(false)
+                     .withUprobes(List.of(new UprobeSpec(Workload.binary().toString(), "call_fn", false)))
+                     .withPids(Set.of(w.pid())).withDrainPeriod(Duration.ofSeconds(1)))) {
+            w.go();
+            w.awaitDone();
+            long counted = Samples.sum(p.drain(), w.pid(), SampleType.UPROBE_CALLS);
+            DropCounters d = p.drops();
+            assertTrue(d.countsMapFull() > 0 && d.stackCollisions() > 0, d.toString());
+            assertEquals(n, counted + d.countsMapFull(), "every call is counted or reported lost: " + d);
         }
     }
 
