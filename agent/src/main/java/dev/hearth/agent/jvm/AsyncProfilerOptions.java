@@ -44,8 +44,9 @@ public record AsyncProfilerOptions(Duration cpuInterval, long allocBytes, Durati
                 .append(",log=").append(log(dir)).toString();
     }
 
-    static String stopCommand(String dir) {
-        return "stop,log=" + log(dir);
+    /** The log goes nowhere: the session folder may be gone, and a profiler that cannot open its log prints to the JVM's stdout. */
+    static String stopCommand() {
+        return "stop,log=/dev/null";
     }
 
     /** async-profiler's own messages, read back when a command fails. */

@@ -28,6 +28,10 @@ import java.util.stream.Stream;
 public final class AsyncProfilerSession implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(AsyncProfilerSession.class.getName());
     private static final Pattern RECORDING = Pattern.compile("(\\d+)\\.jfr");
+    private static final int STOP_ATTEMPTS = 4;
+    private static final long STOP_CHECK_MS = 200;
+    /** async-profiler's loop timer wakes once a second; a restart it had begun shows by then. */
+    private static final long TIMER_TICK_MS = 1100;
 
     private final JvmTarget target;
     private final String library;
@@ -55,6 +59,7 @@ public final class AsyncProfilerSession implements AutoCloseable {
     public static AsyncProfilerSession start(JvmTarget target, AsyncProfilerLibrary lib, AsyncProfilerOptions options)
             throws IOException {
         String library = lib.placeFor(target);
+        deleteEarlierSessions(target);
         String dir = AsyncProfilerLibrary.TARGET_DIR + "/" + target.pid() + "-"
                 + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffL);
         Path hostDir = target.hostPath(dir);
@@ -66,12 +71,26 @@ public final class AsyncProfilerSession implements AutoCloseable {
         try {
             VirtualMachine vm = attach(target.pid());
             try {
+                boolean stoppedLeftover = false;
                 for (String event : options.cpuEvents()) {
                     try {
                         vm.loadAgentPath(library, options.startCommand(event, dir));
                         return new AsyncProfilerSession(target, library, dir, event);
                     } catch (AgentInitializationException | AgentLoadException e) {
-                        failures.add((event == null ? "start" : event) + ": " + profilerError(target, dir, e));
+                        String why = profilerError(target, dir, e);
+                        if (why.contains("already started") && !stoppedLeftover) {
+                            // A profiler left running (an agent that died, or a stop racing a loop restart): stop it, retry.
+                            stoppedLeftover = true;
+                            LOG.log(Level.INFO, "JVM " + target.pid() + ": stopping a profiler left running");
+                            stopQuietly(vm, library);
+                            try {
+                                vm.loadAgentPath(library, options.startCommand(event, dir));
+                                return new AsyncProfilerSession(target, library, dir, event);
+                            } catch (AgentInitializationException | AgentLoadException again) {
+                                why = profilerError(target, dir, again);
+                            }
+                        }
+                        failures.add((event == null ? "start" : event) + ": " + why);
                     }
                 }
             } finally {
@@ -141,20 +160,56 @@ public final class AsyncProfilerSession implements AutoCloseable {
         return new Collected(out, skip, damage);
     }
 
-    /** Stops profiling in the JVM (when it still runs). Recordings not yet collected stay until {@link #close()}. */
+    /**
+     * Stops profiling in the JVM (when it still runs). A stop that lands while the loop switches
+     * files can be undone by the loop starting the profiler again (seen with async-profiler 4.2),
+     * so the stop is checked with "status" over one loop-timer tick and repeated. Recordings not yet collected stay until {@link #close()}.
+     */
     public synchronized void stop() {
         if (stopped) return;
         stopped = true;
-        if (!target.alive()) return;
-        try {
-            VirtualMachine vm = attach(target.pid());
+        for (int attempt = 1; attempt <= STOP_ATTEMPTS && target.alive(); attempt++) {
             try {
-                vm.loadAgentPath(library, AsyncProfilerOptions.stopCommand(dir));
-            } finally {
-                vm.detach();
+                VirtualMachine vm = attach(target.pid());
+                try {
+                    stopQuietly(vm, library);
+                    if (!runningAfter(vm, STOP_CHECK_MS) && !runningAfter(vm, TIMER_TICK_MS)) return;
+                } finally {
+                    vm.detach();
+                }
+            } catch (IOException e) {
+                LOG.log(Level.WARNING, "JVM " + target.pid() + ": could not stop async-profiler: " + e.getMessage());
+                return;
             }
-        } catch (IOException | AgentLoadException | AgentInitializationException e) {
-            LOG.log(Level.WARNING, "JVM " + target.pid() + ": could not stop async-profiler: " + e.getMessage());
+        }
+        if (target.alive()) LOG.log(Level.WARNING, "JVM " + target.pid() + ": async-profiler still running after "
+                + STOP_ATTEMPTS + " stops");
+    }
+
+    private boolean runningAfter(VirtualMachine vm, long ms) throws IOException {
+        pause(ms);
+        return running(vm);
+    }
+
+    /** Asks the profiler for its status, which it writes to a log file we read back. */
+    private boolean running(VirtualMachine vm) throws IOException {
+        String log = AsyncProfilerLibrary.TARGET_DIR + "/" + target.pid() + ".status";
+        Path hostLog = target.hostPath(log);
+        try {
+            vm.loadAgentPath(library, "status,log=" + log);
+            return Files.exists(hostLog) && Files.readString(hostLog).contains("is running");
+        } catch (AgentLoadException | AgentInitializationException e) {
+            throw new IOException("status refused: " + e.getMessage(), e);
+        } finally {
+            Files.deleteIfExists(hostLog);
+        }
+    }
+
+    private static void pause(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -188,6 +243,23 @@ public final class AsyncProfilerSession implements AutoCloseable {
             return VirtualMachine.attach(Integer.toString(pid));
         } catch (AttachNotSupportedException e) {
             throw new IOException("cannot attach to JVM " + pid + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void stopQuietly(VirtualMachine vm, String library) throws IOException {
+        try {
+            vm.loadAgentPath(library, AsyncProfilerOptions.stopCommand());
+        } catch (AgentLoadException | AgentInitializationException e) {
+            LOG.log(Level.WARNING, "stopping async-profiler failed: " + e.getMessage());
+        }
+    }
+
+    /** Folders of this JVM's earlier sessions (an agent that died before cleaning up). */
+    private static void deleteEarlierSessions(JvmTarget target) throws IOException {
+        Path parent = target.hostPath(AsyncProfilerLibrary.TARGET_DIR);
+        if (!Files.isDirectory(parent)) return;
+        try (Stream<Path> s = Files.list(parent)) {
+            s.filter(p -> p.getFileName().toString().startsWith(target.pid() + "-")).forEach(AsyncProfilerSession::deleteTree);
         }
     }
 

@@ -135,9 +135,9 @@ public final class JvmProfileSources implements ProfileSources {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        for (Tracked t : jvms.values()) {
-            if (t.choice().session() != null) t.choice().session().close();
-        }
+        // Each stop waits a moment to check it held: stop the JVMs side by side.
+        jvms.values().parallelStream().map(t -> t.choice().session()).filter(java.util.Objects::nonNull)
+                .forEach(AsyncProfilerSession::close);
         jvms.clear();
     }
 }
