@@ -35,9 +35,10 @@ class AgentProcessTest {
         Process c = Workloads.c(tmp, 120);
         Process agent = null;
         try (IngestReceiver receiver = new IngestReceiver().start(0)) {
+            // The eBPF path with perf maps: async-profiler (auto mode) would take the JVM over.
             agent = new ProcessBuilder(Workloads.javaBin(), "-cp", System.getProperty("java.class.path"), Main.class.getName(),
                     "agent", "--collector", "http://127.0.0.1:" + receiver.port(), "--period", "2s", "--hz", "499",
-                    "--pid", jvm.pid() + "," + c.pid(), "--label", "env=test", "--host", "test-host",
+                    "--pid", jvm.pid() + "," + c.pid(), "--jvm-mode", "ebpf", "--label", "env=test", "--host", "test-host",
                     "--spool-dir", tmp.resolve("spool").toString(), "--metrics-port", "0")
                     .redirectErrorStream(true).redirectOutput(tmp.resolve("agent.log").toFile()).start();
             long deadline = System.currentTimeMillis() + 60_000;
