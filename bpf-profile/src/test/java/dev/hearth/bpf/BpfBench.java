@@ -22,6 +22,7 @@ public final class BpfBench {
         try (AutoCloseable stats = BpfProfiler.enableStats()) {
             onCpu(99);
             onCpu(999);
+            onCpuShallow(999);
             offCpu();
             drain(12_000); // ~10k keys: some of the 12k stacks collide in the stack map
             memory();
@@ -42,6 +43,29 @@ public final class BpfBench {
             double cpuShare = s.runTimeNs() / (wall * 1e9 * Cpus.online().size());
             System.out.printf("on-CPU %d Hz: %.0f ns per sample (%d samples, %d keys); BPF share of all CPU time %.4f%%%n",
                     hz, s.nsPerRun(), s.runCount(), keys, 100 * cpuShare);
+        }
+    }
+
+    /**
+     * Cost of one recorded sample of a shallow C stack: a SCHED_FIFO spinner is the only target;
+     * the other samples are filtered out, and their cost is measured first with no target running.
+     */
+    static void onCpuShallow(int hz) throws Exception {
+        double filteredNs;
+        try (Workload idle = Workload.start("sleep", "1");
+             BpfProfiler p = BpfProfiler.start(ProfilerConfig.defaults().withHz(hz).withPids(Set.of(idle.pid())))) {
+            Thread.sleep(3000);
+            filteredNs = stats(p, "on_cpu").nsPerRun();
+        }
+        try (Workload spin = Workload.startRealtime("spin", "3000");
+             BpfProfiler p = BpfProfiler.start(ProfilerConfig.defaults().withHz(hz).withPids(Set.of(spin.pid())))) {
+            spin.go();
+            spin.awaitDone();
+            ProgramStats s = stats(p, "on_cpu");
+            long recorded = Samples.sum(p.drain(), spin.pid(), SampleType.ON_CPU);
+            double ns = (s.runTimeNs() - filteredNs * (s.runCount() - recorded)) / recorded;
+            System.out.printf("on-CPU %d Hz, one C process (4-frame user stack): %.0f ns per recorded sample "
+                    + "(%d samples); a filtered-out sample costs %.0f ns%n", hz, ns, recorded, filteredNs);
         }
     }
 
