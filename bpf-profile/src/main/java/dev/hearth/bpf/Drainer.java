@@ -20,7 +20,7 @@ import java.util.function.LongSupplier;
  *     their gen, resolved here from the stash;</li>
  * <li>wait for a second grace period: intervals that ended between 1 and 3 wrote into the old set
  *     (its stacks still intact) and have now finished;</li>
- * <li>read and delete the old counts, resolve their stacks, clear the old stack map.</li>
+ * <li>read and delete the old counts and resolve their stacks.</li>
  * </ol>
  * Without off-CPU and latency probes no interval spans a switch, and steps 3 and 4 are skipped.
  *
@@ -33,6 +33,8 @@ import java.util.function.LongSupplier;
 final class Drainer {
     static final int KEY_SIZE = 48;
     static final int START_SIZE = 48;
+    static final double SWEEP_SHARE = 0.5;
+    static final int SWEEP_EVERY = 6;
     private static final SampleType[] TYPES = SampleType.values();
 
     private final Control control;
@@ -44,8 +46,6 @@ final class Drainer {
     private final Map<Integer, Map<Integer, long[]>> stash = new HashMap<>();
     /** gen -> drain number after which no start entry of that gen was left */
     private final Map<Integer, Long> stashGone = new HashMap<>();
-    static final double SWEEP_SHARE = 0.5;
-    static final int SWEEP_EVERY = 6;
     private final boolean intervals;
     private final int stackBuckets;
     private final LongSupplier stackFailures;
