@@ -104,17 +104,26 @@ class JfrToPprofTest {
     }
 
     @Test
-    void interpretedOnlyRunStillNamesMethodsOnJdk25() throws Exception {
+    void interpretedOnlyRunStillNamesMethodsOnJdk25AndWallClockHasItsUnits() throws Exception {
         Path out = dir.resolve("xint.jfr");
-        Recordings.record(Recordings.TEMURIN_25, dir, "event=cpu,interval=10ms", out, List.of("-Xint"),
+        Recordings.record(Recordings.TEMURIN_25, dir, "event=cpu,interval=10ms,wall=20ms", out, List.of("-Xint"),
                 WORKLOAD, "30", "10");
-        List<ResolvedSample> samples = ProfileReader.samples(JfrToPprof.convert(out).profiles().get(ProfileType.CPU));
+        JfrProfiles converted = JfrToPprof.convert(out);
+        List<ResolvedSample> samples = ProfileReader.samples(converted.profiles().get(ProfileType.CPU));
         for (String method : List.of(".heavy", ".light")) {
             assertTrue(samples.stream().flatMap(s -> s.stack().stream())
                     .anyMatch(f -> f.name().equals(WORKLOAD + method) && f.kind() == FrameKind.INTERPRETED),
                     method + " not named as an interpreted frame");
         }
         assertFalse(samples.stream().flatMap(s -> s.stack().stream()).anyMatch(f -> f.kind() == FrameKind.JIT));
+
+        Profile wall = converted.profiles().get(ProfileType.WALL);
+        assertEquals(List.of("samples/count", "wall/nanoseconds"), units(wall));
+        assertEquals(20_000_000, wall.getPeriod());
+        List<ResolvedSample> wallSamples = ProfileReader.samples(wall);
+        for (ResolvedSample s : wallSamples) assertEquals(s.values()[0] * 20_000_000, s.values()[1]);
+        // Wall clock also sees threads that wait: the lock holder sleeping in holdMonitor.
+        assertTrue(wallSamples.stream().anyMatch(onStack(WORKLOAD + ".holdMonitor")), "no waiting thread in wall samples");
     }
 
     @Test
