@@ -22,7 +22,10 @@ import dev.hearth.pprof.jfr.JfrFormatException;
 import dev.hearth.pprof.jfr.JfrProfiles;
 import dev.hearth.pprof.jfr.JfrToPprof;
 import dev.hearth.pprof.proto.Profile;
+import java.io.IOException;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
@@ -94,10 +97,10 @@ public final class Endpoints {
             jfr = JfrToPprof.convert(body, maxDecompressedBytes);
         } catch (JfrFormatException e) {
             throw ApiException.badRequest(e.getMessage());
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new ApiException(500, "cannot convert the JFR recording: " + e.getMessage());
         }
-        Map<ProfileType, Profile> profiles = new java.util.EnumMap<>(ProfileType.class);
+        Map<ProfileType, Profile> profiles = new EnumMap<>(ProfileType.class);
         profiles.putAll(jfr.profiles());
         if (q.has("type")) profiles.keySet().retainAll(List.of(q.type()));
         if (profiles.isEmpty()) {
@@ -105,7 +108,7 @@ public final class Endpoints {
         }
         String id = id(q);
         List<String> types = profiles.keySet().stream().map(ProfileType::id).toList();
-        List<CompletableFuture<Stored>> parts = new java.util.ArrayList<>();
+        List<CompletableFuture<Stored>> parts = new ArrayList<>();
         for (Map.Entry<ProfileType, Profile> e : profiles.entrySet()) parts.add(store(q, e.getKey(), e.getValue(), id + "-" + e.getKey().id()));
         return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(done -> {
             StringBuilder sb = new StringBuilder("{\"profiles\":[");

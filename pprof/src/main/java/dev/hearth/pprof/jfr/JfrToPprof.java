@@ -9,8 +9,10 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -56,8 +58,8 @@ public final class JfrToPprof {
         if (whole == size) return read(recording, null);
         Path prefix = Files.createTempFile("hearth-", ".jfr");
         try {
-            try (var in = java.nio.channels.FileChannel.open(recording);
-                 var out = java.nio.channels.FileChannel.open(prefix, java.nio.file.StandardOpenOption.WRITE)) {
+            try (FileChannel in = FileChannel.open(recording);
+                 FileChannel out = FileChannel.open(prefix, StandardOpenOption.WRITE)) {
                 in.transferTo(0, whole, out);
             }
             return read(prefix, "last chunk cut short after " + whole + " of " + size + " bytes");
