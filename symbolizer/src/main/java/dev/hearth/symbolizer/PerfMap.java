@@ -48,6 +48,7 @@ final class PerfMap {
             Object[] e = entries.get(i);
             long start = (Long) e[0], end = start + (Long) e[1];
             String name = (String) e[2];
+            FrameKind kind = JavaNames.kind(name);
             long at = start;
             Map.Entry<Long, long[]> before = taken.floorEntry(at);
             if (before != null && Long.compareUnsigned(before.getValue()[0], at) > 0) at = before.getValue()[0];
@@ -56,7 +57,7 @@ final class PerfMap {
                 long gapEnd = next == null || Long.compareUnsigned(next.getKey(), end) >= 0 ? end : next.getKey();
                 if (Long.compareUnsigned(at, gapEnd) < 0) {
                     taken.put(at, new long[] {gapEnd});
-                    b.add(at, gapEnd - at, name, 0, 0);
+                    b.add(at, gapEnd - at, name, 0, kind.ordinal());
                 }
                 if (next == null || Long.compareUnsigned(next.getKey(), end) >= 0) break;
                 at = next.getValue()[0];
@@ -78,4 +79,9 @@ final class PerfMap {
     String displayName(int i) { return table.displayName(i, JavaNames::readable); }
 
     String rawName(int i) { return table.rawName(i); }
+
+    /** The kind a JVM's entry names: JIT-compiled method, interpreter or stub; computed once per entry. */
+    FrameKind kind(int i) { return KINDS[table.group(i)]; }
+
+    private static final FrameKind[] KINDS = FrameKind.values();
 }

@@ -109,7 +109,8 @@ public final class Symbolizer implements AutoCloseable {
             jitMisses++;
             return state.jit.isHotSpot() ? Frames.jit(addr) : Frames.unknown(Frames.ANON, null, addr);
         }
-        return new Frame(map.displayName(i), JavaNames.kind(map.rawName(i)), Frames.JIT_BINARY, null, addr);
+        if (!state.jit.isHotSpot()) return new Frame(map.rawName(i), FrameKind.JIT, Frames.JIT_BINARY, null, addr);
+        return new Frame(map.displayName(i), map.kind(i), Frames.JIT_BINARY, null, addr);
     }
 
     private Frame nativeFrame(ProcessState state, Mapping m, long addr, long lookup) {

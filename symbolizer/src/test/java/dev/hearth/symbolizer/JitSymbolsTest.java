@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -42,6 +43,19 @@ class JitSymbolsTest {
             Frame stub = s.user(jvm.pid, new long[] {entryStart(jvm.pid, "I2C/C2I adapters") + 4}).get(0);
             assertEquals(FrameKind.STUB, stub.kind());
             assertEquals("I2C/C2I adapters", stub.name());
+        }
+    }
+
+    @Test
+    void askingAgainIsRateLimited() throws Exception {
+        try (JvmTarget jvm = JvmTarget.start(Path.of(System.getProperty("java.home")));
+             Symbolizer s = new Symbolizer(new SymbolizerOptions(true, 64, Duration.ofHours(1)))) {
+            assertEquals(SHOP + ".checkout", s.user(jvm.pid, new long[] {jvm.compiledAddress("Shop.checkout", 60_000)}).get(0).name());
+            jvm.send("refund");
+            long refund = jvm.compiledAddress("Shop.refund", 60_000);
+            assertEquals("[jit]", s.user(jvm.pid, new long[] {refund}).get(0).name(), "within the interval the old map stands");
+            assertEquals(1, s.stats().perfMapRequests());
+            assertEquals(1, s.stats().jitMisses());
         }
     }
 

@@ -67,6 +67,24 @@ class NativeSymbolsTest {
     }
 
     @Test
+    void otherJitsAreNamedFromTheirOwnPerfMap() throws Exception {
+        try (TargetProcess t = TargetProcess.start(pie); Symbolizer s = new Symbolizer(new SymbolizerOptions(true, 8, java.time.Duration.ZERO))) {
+            Path map = Path.of("/tmp/perf-" + t.pid + ".map");
+            try {
+                Frame none = s.user(t.pid, new long[] {t.jitPage + 8}).get(0);
+                assertEquals(new Frame("[anon]+0x" + Long.toHexString(t.jitPage + 8), FrameKind.UNKNOWN, "[anon]", null, t.jitPage + 8), none,
+                        "no perf map: an unknown frame, not a JVM's [jit]");
+                Files.writeString(map, Long.toHexString(t.jitPage) + " 40 LazyCompile:*handle server.js:12\n");
+                Frame named = s.user(t.pid, new long[] {t.jitPage + 8}).get(0);
+                assertEquals(new Frame("LazyCompile:*handle server.js:12", FrameKind.JIT, "[jit]", null, t.jitPage + 8), named);
+                assertEquals(0, s.stats().perfMapRequests(), "only JVMs are asked");
+            } finally {
+                Files.deleteIfExists(map);
+            }
+        }
+    }
+
+    @Test
     void nonPieExecutableResolves() throws Exception {
         try (TargetProcess t = TargetProcess.start(noPie); Symbolizer s = new Symbolizer(SymbolizerOptions.defaults())) {
             List<Frame> frames = s.user(t.pid, new long[] {t.alpha, t.beta + 1, t.local + 1});

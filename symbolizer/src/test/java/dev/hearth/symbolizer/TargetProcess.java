@@ -10,7 +10,7 @@ import java.util.List;
 final class TargetProcess implements AutoCloseable {
     final Process process;
     final int pid;
-    final long alpha, beta, local, getpid, vdsoClock;
+    final long alpha, beta, local, getpid, vdsoClock, jitPage;
 
     private TargetProcess(Process process, String line) {
         this.process = process;
@@ -21,6 +21,7 @@ final class TargetProcess implements AutoCloseable {
         local = addr(f[3]);
         getpid = addr(f[4]);
         vdsoClock = f[5].equals("(nil)") ? 0 : addr(f[5]);
+        jitPage = addr(f[6]);
     }
 
     private static long addr(String s) { return Long.parseUnsignedLong(s.substring(2), 16); }
