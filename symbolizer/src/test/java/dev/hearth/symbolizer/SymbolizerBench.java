@@ -16,7 +16,7 @@ import java.util.TreeMap;
  * output into a TreeMap, looked up the same way.
  */
 public final class SymbolizerBench {
-    static final int ADDRESSES = 100_000, STACK = 50, ROUNDS = 7;
+    static final int ADDRESSES = 100_000, STACK = 50, ROUNDS = 7, WARM_ROUNDS = 15;
     static final java.lang.management.ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
 
     public static void main(String[] args) throws Exception {
@@ -53,16 +53,6 @@ public final class SymbolizerBench {
             }
         }
 
-        double[] warm = new double[ROUNDS], warmCpu = new double[ROUNDS];
-        resolveAll(s, pid, addrs); // warm: tables loaded, names demangled once
-        for (int r = 0; r < ROUNDS; r++) {
-            long t = System.nanoTime(), c = CPU.getCurrentThreadCpuTime();
-            resolveAll(s, pid, addrs);
-            warm[r] = ms(System.nanoTime() - t);
-            warmCpu[r] = ms(CPU.getCurrentThreadCpuTime() - c);
-        }
-        SymbolizerStats st = s.stats();
-
         // baseline: nm -C (names demangled by binutils) into a TreeMap<Long, String>
         nmTree(libjvm); // warm the parsing code, as for ours
         long b0 = System.nanoTime();
@@ -70,29 +60,43 @@ public final class SymbolizerBench {
         double nmLoadMs = ms(System.nanoTime() - b0);
         long treeHeap = heapOf(() -> nmTree(libjvm));
         long base = text.get(0).start() - text.get(0).fileOffset(); // libjvm's text segment has vaddr == file offset
-        double[] treeWarm = new double[ROUNDS], treeCpu = new double[ROUNDS];
-        for (int r = 0; r < ROUNDS + 1; r++) {
+
+        // warm resolution, ours and the baseline alternating so both see the same machine load
+        double[] warm = new double[WARM_ROUNDS], warmCpu = new double[WARM_ROUNDS];
+        double[] treeWarm = new double[WARM_ROUNDS], treeCpu = new double[WARM_ROUNDS], ratio = new double[WARM_ROUNDS];
+        resolveAll(s, pid, addrs); // warm: tables loaded, names demangled once
+        treeLookups(tree, base, addrs);
+        for (int r = 0; r < WARM_ROUNDS; r++) {
             long t = System.nanoTime(), c = CPU.getCurrentThreadCpuTime();
-            long found = 0;
-            for (long a : addrs) {
-                Map.Entry<Long, String> e = tree.floorEntry(a - base);
-                if (e != null) found += e.getValue().length();
-            }
-            if (r > 0) {
-                treeWarm[r - 1] = ms(System.nanoTime() - t);
-                treeCpu[r - 1] = ms(CPU.getCurrentThreadCpuTime() - c);
-            }
-            if (found == 0) throw new IllegalStateException("baseline found nothing");
+            resolveAll(s, pid, addrs);
+            warm[r] = ms(System.nanoTime() - t);
+            warmCpu[r] = ms(CPU.getCurrentThreadCpuTime() - c);
+            t = System.nanoTime();
+            c = CPU.getCurrentThreadCpuTime();
+            treeLookups(tree, base, addrs);
+            treeWarm[r] = ms(System.nanoTime() - t);
+            treeCpu[r] = ms(CPU.getCurrentThreadCpuTime() - c);
+            ratio[r] = warmCpu[r] / treeCpu[r];
         }
+        SymbolizerStats st = s.stats();
         s.close();
 
-        System.out.printf("warm resolve of %d addresses: median %.1f ms wall, %.1f ms cpu (best %.1f wall)   [baseline TreeMap floorEntry, no frames built: %.1f ms wall, %.1f ms cpu]%n",
-                ADDRESSES, median(warm), median(warmCpu), min(warm), median(treeWarm), median(treeCpu));
+        System.out.printf("warm resolve of %d addresses: median %.1f ms wall, %.1f ms cpu (best %.1f ms wall)   [baseline TreeMap floorEntry, no frames built: %.1f ms wall, %.1f ms cpu; ours/baseline cpu ratio, median of %d alternating rounds: %.2f]%n",
+                ADDRESSES, median(warm), median(warmCpu), min(warm), median(treeWarm), median(treeCpu), WARM_ROUNDS, median(ratio));
         System.out.printf("first load of libjvm.so symbols: %.0f ms wall (%.0f ms cpu) in a fresh JVM; warmed median %.0f ms wall (%.0f ms cpu)   [baseline nm -C into TreeMap, warmed: %.0f ms wall]%n",
                 coldLoadMs, coldLoadCpu, median(loads), median(loadsCpu), nmLoadMs);
         System.out.printf("libjvm.so table: %.1f MB by accounting, %.1f MB heap delta after first load   [baseline TreeMap: %.1f MB heap]%n",
                 tableBytes / 1e6, (heapAfter - heapBefore) / 1e6, treeHeap / 1e6);
         System.out.printf("stats after the run: resolved %d, unknown %d, cached binaries %d%n", st.resolved(), st.unknown(), st.cachedBinaries());
+    }
+
+    static void treeLookups(TreeMap<Long, String> tree, long base, long[] addrs) {
+        long found = 0;
+        for (long a : addrs) {
+            Map.Entry<Long, String> e = tree.floorEntry(a - base);
+            if (e != null) found += e.getValue().length();
+        }
+        if (found == 0) throw new IllegalStateException("baseline found nothing");
     }
 
     static void resolveAll(Symbolizer s, int pid, long[] addrs) {
