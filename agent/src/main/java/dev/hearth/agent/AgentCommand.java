@@ -113,6 +113,10 @@ public final class AgentCommand implements Callable<Integer> {
             description = "port of the Prometheus /metrics endpoint; 0 picks a free one, -1 turns it off (default: ${DEFAULT-VALUE})")
     int metricsPort;
 
+    @Option(names = "--bpf-stats", description = "have the kernel count the BPF programs' run time, published as "
+            + "hearth_agent_bpf_run_nanoseconds_total (costs a little per sample; for measuring the agent)")
+    boolean bpfStats;
+
     @Option(names = "--jvm-perf-map", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "ask JVMs to write their perf map, to name JIT-compiled Java frames (default: on)")
     boolean jvmPerfMap;
@@ -160,7 +164,7 @@ public final class AgentCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws IOException, InterruptedException {
+    public Integer call() throws Exception {
         if (collector == null) throw new IllegalArgumentException("no collector: give --collector URL or 'collector' in --config FILE");
         LabelSet staticLabels = LabelSet.EMPTY;
         for (String l : labels) staticLabels = staticLabels.withPair(l);
@@ -182,8 +186,12 @@ public final class AgentCommand implements Callable<Integer> {
         DeliveryMetrics.register(metrics, delivery, spool);
         try (Symbolizer symbolizer = new Symbolizer(new SymbolizerOptions(jvmPerfMap, 256, Duration.ofSeconds(10)));
              MetricsServer server = metricsPort < 0 ? null : new MetricsServer(metricsAddress, metricsPort, metrics);
+             AutoCloseable stats = bpfStats ? BpfSampleSource.enableRunTimeStats() : null;
              SampleSource source = BpfSampleSource.start(bpf)) {
             SymbolizerMetrics.register(metrics, symbolizer);
+            metrics.read("hearth_agent_bpf_run_nanoseconds_total", "kernel time in the BPF programs (with --bpf-stats)",
+                    "counter", "", source::programRunNanos);
+            metrics.read("hearth_agent_bpf_map_bytes", "memory of the BPF maps", "gauge", "", source::mapBytes);
             ProfileSources sources = jvmSources(metrics);
             AgentLoop loop = new AgentLoop(settings, source, new SymbolizingResolver(symbolizer), ProcessScanner.system(),
                     sources, delivery::submit, metrics);

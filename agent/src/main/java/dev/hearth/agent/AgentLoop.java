@@ -55,6 +55,10 @@ public final class AgentLoop implements Runnable {
     private final LongAdder cpuSamples;
     private final LongAdder profilesBuilt;
     private final LongAdder periods;
+    private final LongAdder drainNanos;
+    private final LongAdder foldNanos;
+    private final LongAdder buildNanos;
+    private final LongAdder scanNanos;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private volatile DropCounters drops = DropCounters.NONE;
 
@@ -75,6 +79,12 @@ public final class AgentLoop implements Runnable {
         cpuSamples = metrics.counter("hearth_agent_cpu_samples_total", "on-CPU samples drained from the kernel", "");
         profilesBuilt = metrics.counter("hearth_agent_profiles_built_total", "pprof profiles built for shipping", "");
         periods = metrics.counter("hearth_agent_periods_total", "profiling periods completed", "");
+        String phase = "hearth_agent_phase_nanoseconds_total";
+        String phaseHelp = "wall time spent per phase of a period";
+        drainNanos = metrics.counter(phase, phaseHelp, "phase=\"drain\"");
+        foldNanos = metrics.counter(phase, phaseHelp, "phase=\"symbolize_fold\"");
+        scanNanos = metrics.counter(phase, phaseHelp, "phase=\"proc_scan\"");
+        buildNanos = metrics.counter(phase, phaseHelp, "phase=\"build_encode\"");
         DropReasons.register(metrics, () -> drops);
         metrics.read("hearth_agent_processes", "processes followed", "gauge", "", scanner::size);
     }
@@ -123,13 +133,17 @@ public final class AgentLoop implements Runnable {
     /** One period: the final drain, the /proc scan, building and handing over the profiles. */
     void cycle(long fromMs, long untilMs) {
         drain();
+        long t0 = System.nanoTime();
         ProcessScanner.Changes changes = scanner.scan();
         for (ProcessInfo p : changes.started()) sources.started(p);
+        long t1 = System.nanoTime();
+        scanNanos.add(t1 - t0);
         Map<ProfileAssembler.Key, Profile> profiles = assembler.finish(fromMs * 1_000_000, untilMs * 1_000_000);
         profiles.forEach((key, profile) -> submit(process(key.pid(), null), key.type(), profile, fromMs, untilMs));
         for (ProfileSources.SourcedProfile sp : sources.collect(fromMs, untilMs)) {
             submit(sp.process(), sp.type(), sp.profile(), fromMs, untilMs);
         }
+        buildNanos.add(System.nanoTime() - t1);
         for (ProcessInfo p : changes.exited()) {
             sources.exited(p);
             resolver.forget(p.pid());
@@ -139,14 +153,18 @@ public final class AgentLoop implements Runnable {
     }
 
     private void drain() {
+        long t0 = System.nanoTime();
         List<RawSample> samples = source.drain();
         drops = source.drops();
+        long t1 = System.nanoTime();
+        drainNanos.add(t1 - t0);
         for (RawSample s : samples) {
             entries.get(s.type()).increment();
             if (s.type() == SampleType.ON_CPU) cpuSamples.add(s.value());
             ProcessInfo p = process(s.tgid(), s.comm());
             if (sources.ebpfReports(p, ProfileAssembler.profileType(s))) assembler.add(s);
         }
+        foldNanos.add(System.nanoTime() - t1);
     }
 
     private ProcessInfo process(int pid, String sampleComm) {

@@ -3,12 +3,14 @@ package dev.hearth.agent;
 import dev.hearth.bpf.BpfProfiler;
 import dev.hearth.bpf.DropCounters;
 import dev.hearth.bpf.ProfilerConfig;
+import dev.hearth.bpf.ProgramStats;
 import dev.hearth.bpf.RawSample;
 import java.util.List;
 
 /** The agent's one contact with the BPF side. */
 public final class BpfSampleSource implements SampleSource {
     private final BpfProfiler profiler;
+    private volatile boolean closed;
 
     private BpfSampleSource(BpfProfiler profiler) {
         this.profiler = profiler;
@@ -35,7 +37,24 @@ public final class BpfSampleSource implements SampleSource {
     }
 
     @Override
+    public long programRunNanos() {
+        if (closed) return 0; // a late scrape during shutdown
+        return profiler.programStats().stream().mapToLong(ProgramStats::runTimeNs).sum();
+    }
+
+    @Override
+    public long mapBytes() {
+        return closed ? 0 : profiler.mapMemoryBytes();
+    }
+
+    /** Makes the kernel count program run time (kernel.bpf_stats_enabled) until closed; it costs a little per run. */
+    public static AutoCloseable enableRunTimeStats() {
+        return BpfProfiler.enableStats();
+    }
+
+    @Override
     public void close() {
+        closed = true;
         profiler.close();
     }
 }

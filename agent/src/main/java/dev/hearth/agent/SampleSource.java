@@ -15,6 +15,16 @@ public interface SampleSource extends AutoCloseable {
     /** Cumulative drops per reason. */
     DropCounters drops();
 
+    /** Kernel time spent in the sampling programs so far; 0 unless BPF run-time stats are on. */
+    default long programRunNanos() {
+        return 0;
+    }
+
+    /** Memory held by the kernel-side maps. */
+    default long mapBytes() {
+        return 0;
+    }
+
     /** Stops sampling and releases everything; safe to call twice. */
     @Override
     void close();
