@@ -25,16 +25,25 @@ public final class ProfileConverter {
     /** What the ingest request says about the profile. */
     public record Meta(String uid, String service, ProfileType type, long fromMs, long untilMs, SortedMap<String, String> labels) {}
 
-    private final Map<Long, String> strings = new HashMap<>();
-    private final Map<String, Long> stringIds = new HashMap<>();
-    private final Map<Long, FunctionRow> functions = new HashMap<>();
-    private final Map<Long, LocationRow> locations = new HashMap<>();
-    private final Map<Long, StackRow> stacks = new HashMap<>();
+    private final Map<Long, String> strings;
+    private final Map<String, Long> stringIds;
+    private final Map<Long, FunctionRow> functions;
+    private final Map<Long, LocationRow> locations;
+    private final Map<Long, StackRow> stacks;
+    /** Encoded sample labels by (key, value) string indexes: most samples carry just a thread name. */
+    private final Map<Long, String> singleLabels = new HashMap<>();
 
-    private ProfileConverter() {}
+    private ProfileConverter(Profile p) {
+        int n = p.getLocationCount() * 2 + 16;
+        strings = new HashMap<>(p.getStringTableCount() * 2 + 16);
+        stringIds = new HashMap<>(p.getStringTableCount() * 2 + 16);
+        functions = new HashMap<>(p.getFunctionCount() * 2 + 16);
+        locations = new HashMap<>(n);
+        stacks = new HashMap<>(p.getSampleCount() * 2 + 16);
+    }
 
     public static ProfileRows convert(Profile p, Meta meta) throws InvalidProfileException {
-        return new ProfileConverter().run(p, meta);
+        return new ProfileConverter(p).run(p, meta);
     }
 
     public static Series series(String service, ProfileType type, Map<String, String> labels) {
@@ -46,7 +55,7 @@ public final class ProfileConverter {
     private ProfileRows run(Profile p, Meta meta) throws InvalidProfileException {
         int[] columns = valueColumns(p, meta.type());
 
-        Map<Long, long[]> locationHashes = new HashMap<>();
+        LocationHashes locationHashes = new LocationHashes(p);
         ProfileReader.locationFrames(p).forEach((id, frames) -> {
             long[] hashes = new long[frames.size()];
             for (int i = 0; i < hashes.length; i++) hashes[i] = location(frames.get(i));
@@ -105,9 +114,8 @@ public final class ProfileConverter {
         return types.stream().map(ValueType::type).toList();
     }
 
-    private long stack(Sample s, Profile p, Map<Long, long[]> locationHashes) {
-        Map<String, String> labels = ProfileReader.labels(p, s);
-        String encodedLabels = SampleLabels.encode(labels);
+    private long stack(Sample s, Profile p, LocationHashes locationHashes) {
+        String encodedLabels = labels(s, p);
         Hasher h = new Hasher(SEED_STACK).putString(encodedLabels);
         int depth = 0;
         for (long id : s.getLocationIdList()) {
@@ -126,6 +134,38 @@ public final class ProfileConverter {
             stacks.put(hash, new StackRow(locs, encodedLabels));
         }
         return hash;
+    }
+
+    private String labels(Sample s, Profile p) {
+        if (s.getLabelCount() == 0) return "";
+        if (s.getLabelCount() == 1 && s.getLabel(0).getStr() != 0) {
+            long key = s.getLabel(0).getKey() << 32 | s.getLabel(0).getStr();
+            return singleLabels.computeIfAbsent(key, k -> SampleLabels.encode(ProfileReader.labels(p, s)));
+        }
+        return SampleLabels.encode(ProfileReader.labels(p, s));
+    }
+
+    /** Location id → its frames' hashes: an array when ids are dense (as writers make them), else a map. */
+    private static final class LocationHashes {
+        private final long[][] dense;
+        private final Map<Long, long[]> sparse;
+
+        LocationHashes(Profile p) {
+            long max = 0;
+            for (var l : p.getLocationList()) max = Math.max(max, l.getId());
+            boolean isDense = max <= 2L * p.getLocationCount() + 64;
+            dense = isDense ? new long[(int) max + 1][] : null;
+            sparse = isDense ? null : new HashMap<>(p.getLocationCount() * 2);
+        }
+
+        void put(long id, long[] hashes) {
+            if (dense != null) dense[(int) id] = hashes;
+            else sparse.put(id, hashes);
+        }
+
+        long[] get(long id) {
+            return dense != null ? dense[(int) id] : sparse.get(id);
+        }
     }
 
     private long location(StackFrame f) {

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# collector: ingest throughput (8 clients, ~20 KB pprof) vs a gunzip+parse floor, merge of 36,000 profiles, bytes per stored sample
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+mvn -B -q -DskipTests package -pl collector-server -am
+exec java -Xmx4g -cp "collector-server/target/test-classes:collector-server/target/collector-server.jar:collector-server/target/lib/*" \
+  dev.hearth.collector.CollectorBench "$@"

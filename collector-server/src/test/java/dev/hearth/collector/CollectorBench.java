@@ -1,0 +1,207 @@
+package dev.hearth.collector;
+
+import dev.hearth.collector.storage.Selection;
+import dev.hearth.collector.storage.StoreReader;
+import dev.hearth.collector.labels.LabelSelector;
+import dev.hearth.pprof.FrameKind;
+import dev.hearth.pprof.ProfileBuilder;
+import dev.hearth.pprof.ProfileCodec;
+import dev.hearth.pprof.ProfileType;
+import dev.hearth.pprof.StackFrame;
+import dev.hearth.pprof.proto.Profile;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Collector benchmark: ingest throughput of realistic pprof bodies from concurrent clients over
+ * loopback, against the floor of gunzip + protobuf parse of the same bodies in one thread; the
+ * merge of 36,000 stored profiles of one service (100 hosts × 1 hour at 10 s); bytes on disk per
+ * stored sample. Args: [hosts] [profilesPerHost] [clients].
+ */
+public final class CollectorBench {
+    /** The hour the profiles cover: the last whole hour, so retention keeps them. */
+    static final long HOUR_START = (System.currentTimeMillis() / 3_600_000L - 1) * 3_600_000L;
+    static final int BODIES = 200;
+
+    public static void main(String[] args) throws Exception {
+        int hosts = args.length > 0 ? Integer.parseInt(args[0]) : 100;
+        int perHost = args.length > 1 ? Integer.parseInt(args[1]) : 360;
+        int clients = args.length > 2 ? Integer.parseInt(args[2]) : 8;
+        int total = hosts * perHost;
+
+        List<byte[]> bodies = bodies(new Random(7));
+        double avgKb = bodies.stream().mapToInt(b -> b.length).average().orElse(0) / 1024;
+        long pprofSamples = 0;
+        for (byte[] b : bodies) pprofSamples += ProfileCodec.decode(b, 64 << 20).getSampleCount();
+        System.out.printf("bodies: %d distinct, %.1f KiB gzipped on average, %.0f samples (distinct stacks) each%n",
+                BODIES, avgKb, pprofSamples / (double) BODIES);
+
+        double floorUs = floorMicros(bodies);
+        System.out.printf("floor: gunzip + protobuf parse in one thread: %.0f us per body (%.0f bodies/s)%n", floorUs, 1e6 / floorUs);
+
+        Path dir = Files.createTempDirectory("hearth-bench");
+        try (CollectorServer server = CollectorServer.start(CollectorConfig.defaults(dir).withPort(0))) {
+            // ingest: every host sends one profile per 10 s of the hour
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            String base = "http://127.0.0.1:" + server.port() + "/api/v1/ingest";
+            AtomicInteger next = new AtomicInteger();
+            AtomicLong busy = new AtomicLong();
+            long cpu0 = processCpuNanos();
+            long t0 = System.nanoTime();
+            Thread[] threads = new Thread[clients];
+            for (int c = 0; c < clients; c++) {
+                threads[c] = new Thread(() -> {
+                    for (int i; (i = next.getAndIncrement()) < total; ) {
+                        int host = i % hosts, slot = i / hosts;
+                        long from = HOUR_START + slot * 10_000L;
+                        String uri = base + "?service=bench&type=cpu&from=" + from + "&until=" + (from + 10_000)
+                                + "&labels=host%3Dhost-" + host + "%2Cversion%3D1.4&id=bench-" + i;
+                        byte[] body = bodies.get(i % BODIES);
+                        while (true) {
+                            try {
+                                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(uri))
+                                        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+                                if (r.statusCode() == 200) break;
+                                if (r.statusCode() != 503) throw new IllegalStateException(r.statusCode() + " " + r.body());
+                                busy.incrementAndGet();
+                                Thread.sleep(50);
+                            } catch (InterruptedException e) {
+                                return;
+                            } catch (java.io.IOException e) {
+                                throw new IllegalStateException(e);
+                            }
+                        }
+                    }
+                });
+                threads[c].start();
+            }
+            for (Thread t : threads) t.join();
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            double cpuSeconds = (processCpuNanos() - cpu0) / 1e9;
+            double rate = total / seconds;
+            System.out.printf("ingest: %d profiles from %d clients in %.1f s = %.0f profiles/s (%d answered 503 and were retried)%n",
+                    total, clients, seconds, rate, busy.get());
+            System.out.printf("ingest cost vs floor: wall %.1f x (%.0f us per profile with 2 cores vs %.0f us floor in one thread);"
+                    + " CPU %.1f x (%.0f us of process CPU per profile, clients included)%n",
+                    (1e6 / rate) / floorUs, 1e6 / rate, floorUs, cpuSeconds * 1e6 / total / floorUs, cpuSeconds * 1e6 / total);
+
+            // merge of the whole hour: through the API (tree, pruning, JSON) and the storage call alone
+            String fg = "http://127.0.0.1:" + server.port() + "/api/v1/flamegraph?service=bench&type=cpu&from=" + HOUR_START
+                    + "&until=" + (HOUR_START + 3_600_000);
+            List<Double> api = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                long s = System.nanoTime();
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(fg)).build(), HttpResponse.BodyHandlers.ofString());
+                api.add((System.nanoTime() - s) / 1e6);
+                if (r.statusCode() != 200) throw new IllegalStateException(r.body());
+                if (i == 0) System.out.printf("merge answer: %d bytes of JSON%n", r.body().length());
+            }
+            StoreReader reader = new StoreReader(server.database());
+            Selection all = new Selection("bench", ProfileType.CPU, HOUR_START, HOUR_START + 3_600_000, LabelSelector.ALL);
+            List<Double> sql = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                long s = System.nanoTime();
+                reader.merge(all, new int[] {1});
+                sql.add((System.nanoTime() - s) / 1e6);
+            }
+            Selection tenHosts = new Selection("bench", ProfileType.CPU, HOUR_START, HOUR_START + 3_600_000,
+                    LabelSelector.parse("host=~host-[0-9]"));
+            long s = System.nanoTime();
+            reader.merge(tenHosts, new int[] {1});
+            double filtered = (System.nanoTime() - s) / 1e6;
+            System.out.printf("merge of %d profiles (%d hosts x %d): API first %.0f ms, median %.0f ms; storage merge median %.0f ms;"
+                    + " 10 hosts by regex %.0f ms%n", total, hosts, perHost, api.get(0), median(api), median(sql), filtered);
+
+            // bytes per stored sample
+            server.database().checkpoint();
+            long bytes = server.database().bytesOnDisk();
+            long rows = server.database().count("samples");
+            System.out.printf("storage: %.1f MiB on disk, %d sample rows: %.1f bytes per stored sample"
+                    + " (dictionary: %d stacks, %d locations, %d strings)%n",
+                    bytes / 1048576.0, rows, bytes / (double) rows, server.database().count("stacks"),
+                    server.database().count("locations"), server.database().count("strings"));
+        } finally {
+            try (var files = Files.walk(dir)) {
+                files.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    /** Gunzip + parse of every body, one thread, after a warm-up; microseconds per body. */
+    static double floorMicros(List<byte[]> bodies) throws Exception {
+        long sink = 0;
+        for (int round = 0; round < 3; round++) {
+            for (byte[] b : bodies) sink += Profile.parseFrom(ProfileCodec.gunzip(b, 64 << 20)).getSampleCount();
+        }
+        int n = 0;
+        long t0 = System.nanoTime();
+        while (System.nanoTime() - t0 < 3_000_000_000L) {
+            for (byte[] b : bodies) {
+                sink += Profile.parseFrom(ProfileCodec.gunzip(b, 64 << 20)).getSampleCount();
+                n++;
+            }
+        }
+        if (sink == 42) System.out.println();
+        return (System.nanoTime() - t0) / 1e3 / n;
+    }
+
+    /**
+     * Profiles of one Java service: a pool of 2,000 stacks 12–28 frames deep over 1,500 functions
+     * with package-style names, 8 threads; each profile holds ~300 of the stacks, hot ones more
+     * often, with 1–50 samples each.
+     */
+    static List<byte[]> bodies(Random r) {
+        String[] packages = {"com.example.shop.checkout", "com.example.shop.catalog", "io.netty.channel", "org.eclipse.jetty.server",
+                "java.util.concurrent", "com.fasterxml.jackson.databind", "org.hibernate.internal", "java.lang"};
+        StackFrame[] functions = new StackFrame[1500];
+        for (int i = 0; i < functions.length; i++) {
+            String pkg = packages[r.nextInt(packages.length)];
+            FrameKind kind = i % 10 == 0 ? FrameKind.INTERPRETED : i % 7 == 0 ? FrameKind.INLINED : FrameKind.JIT;
+            functions[i] = new StackFrame(pkg + ".Class" + (i / 12) + ".method" + i, kind, "Class" + (i / 12) + ".java", 10 + r.nextInt(900), "", "");
+        }
+        List<List<StackFrame>> stacks = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            int depth = 12 + r.nextInt(17);
+            List<StackFrame> s = new ArrayList<>(depth);
+            for (int d = 0; d < depth; d++) {
+                // callers near the root are shared by many stacks, like thread entry points and frameworks
+                int span = Math.min(functions.length, 10 + d * 60);
+                s.add(0, functions[r.nextInt(span)]);
+            }
+            stacks.add(s);
+        }
+        List<byte[]> out = new ArrayList<>();
+        long period = 10_101_010L;
+        for (int b = 0; b < BODIES; b++) {
+            ProfileBuilder p = new ProfileBuilder(ProfileType.CPU).period(period);
+            for (int i = 0; i < 300; i++) {
+                int pick = (int) Math.min(stacks.size() - 1, Math.abs(r.nextGaussian()) * 500);
+                long n = 1 + r.nextInt(50);
+                p.add(stacks.get(pick), new long[] {n, n * period}, Map.of("thread", "worker-" + r.nextInt(8)));
+            }
+            out.add(ProfileCodec.encodeGzip(p.build()));
+        }
+        return out;
+    }
+
+    static double median(List<Double> xs) {
+        List<Double> s = new ArrayList<>(xs);
+        s.sort(null);
+        return s.get(s.size() / 2);
+    }
+
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+}
