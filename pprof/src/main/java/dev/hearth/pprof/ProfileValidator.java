@@ -7,8 +7,6 @@ import dev.hearth.pprof.proto.Location;
 import dev.hearth.pprof.proto.Mapping;
 import dev.hearth.pprof.proto.Profile;
 import dev.hearth.pprof.proto.Sample;
-import java.util.HashSet;
-import java.util.Set;
 
 /** Checks that every index in a profile points somewhere and every sample has all its values. */
 public final class ProfileValidator {
@@ -29,22 +27,19 @@ public final class ProfileValidator {
         str(strings, p.getDefaultSampleType(), "default_sample_type");
         for (int i = 0; i < p.getCommentCount(); i++) str(strings, p.getComment(i), "comment[" + i + "]");
 
-        Set<Long> mappings = new HashSet<>();
+        IdSet mappings = IdSet.of(p.getMappingList().stream().mapToLong(Mapping::getId).toArray(), "mapping");
         for (Mapping m : p.getMappingList()) {
-            unique(mappings, m.getId(), "mapping");
             str(strings, m.getFilename(), "mapping " + m.getId() + " filename");
             str(strings, m.getBuildId(), "mapping " + m.getId() + " build_id");
         }
-        Set<Long> functions = new HashSet<>();
+        IdSet functions = IdSet.of(p.getFunctionList().stream().mapToLong(Function::getId).toArray(), "function");
         for (Function f : p.getFunctionList()) {
-            unique(functions, f.getId(), "function");
-            str(strings, f.getName(), "function " + f.getId() + " name");
-            str(strings, f.getSystemName(), "function " + f.getId() + " system_name");
-            str(strings, f.getFilename(), "function " + f.getId() + " filename");
+            str(strings, f.getName(), "function ", f.getId(), " name");
+            str(strings, f.getSystemName(), "function ", f.getId(), " system_name");
+            str(strings, f.getFilename(), "function ", f.getId(), " filename");
         }
-        Set<Long> locations = new HashSet<>();
+        IdSet locations = IdSet.of(p.getLocationList().stream().mapToLong(Location::getId).toArray(), "location");
         for (Location l : p.getLocationList()) {
-            unique(locations, l.getId(), "location");
             if (l.getMappingId() != 0 && !mappings.contains(l.getMappingId())) {
                 throw new InvalidProfileException("location " + l.getId() + " refers to missing mapping " + l.getMappingId());
             }
@@ -61,25 +56,26 @@ public final class ProfileValidator {
                 throw new InvalidProfileException("sample " + i + " has " + s.getValueCount() + " values, the profile has "
                         + values + " sample types");
             }
-            for (long id : s.getLocationIdList()) {
+            for (int j = 0; j < s.getLocationIdCount(); j++) {
+                long id = s.getLocationId(j);
                 if (!locations.contains(id)) throw new InvalidProfileException("sample " + i + " refers to missing location " + id);
             }
             for (Label label : s.getLabelList()) {
-                str(strings, label.getKey(), "sample " + i + " label key");
-                str(strings, label.getStr(), "sample " + i + " label value");
-                str(strings, label.getNumUnit(), "sample " + i + " label unit");
+                str(strings, label.getKey(), "sample ", i, " label key");
+                str(strings, label.getStr(), "sample ", i, " label value");
+                str(strings, label.getNumUnit(), "sample ", i, " label unit");
             }
         }
+    }
+
+    /** As below, for the checks made per function and per sample: the message is built only on failure. */
+    private static void str(int size, long index, String what, long id, String field) throws InvalidProfileException {
+        if (index < 0 || index >= size) str(size, index, what + id + field);
     }
 
     private static void str(int size, long index, String where) throws InvalidProfileException {
         if (index < 0 || index >= size) {
             throw new InvalidProfileException(where + " is string " + index + ", out of range [0, " + size + ")");
         }
-    }
-
-    private static void unique(Set<Long> seen, long id, String what) throws InvalidProfileException {
-        if (id == 0) throw new InvalidProfileException(what + " id 0 is reserved");
-        if (!seen.add(id)) throw new InvalidProfileException(what + " id " + id + " appears twice");
     }
 }

@@ -42,6 +42,13 @@ final class LongSet {
         return size;
     }
 
+    void forEach(java.util.function.LongConsumer action) {
+        if (hasZero) action.accept(EMPTY);
+        for (long x : slots) {
+            if (x != EMPTY) action.accept(x);
+        }
+    }
+
     private void grow() {
         long[] old = slots;
         slots = new long[old.length * 2];

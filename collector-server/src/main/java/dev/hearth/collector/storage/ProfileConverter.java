@@ -5,11 +5,15 @@ import dev.hearth.collector.storage.ProfileRows.FunctionRow;
 import dev.hearth.collector.storage.ProfileRows.LocationRow;
 import dev.hearth.collector.storage.ProfileRows.Series;
 import dev.hearth.collector.storage.ProfileRows.StackRow;
+import dev.hearth.pprof.FrameKind;
 import dev.hearth.pprof.InvalidProfileException;
 import dev.hearth.pprof.ProfileReader;
 import dev.hearth.pprof.ProfileType;
-import dev.hearth.pprof.StackFrame;
 import dev.hearth.pprof.ValueType;
+import dev.hearth.pprof.proto.Function;
+import dev.hearth.pprof.proto.Line;
+import dev.hearth.pprof.proto.Location;
+import dev.hearth.pprof.proto.Mapping;
 import dev.hearth.pprof.proto.Profile;
 import dev.hearth.pprof.proto.Sample;
 import java.util.HashMap;
@@ -18,15 +22,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 
-/** Turns a validated pprof profile into storage rows; pure, runs off the writer thread. */
+/**
+ * Turns a validated pprof profile into storage rows; pure, runs off the writer thread. It works on
+ * the profile's own indexes (each string, function and location hashed once, in arrays rather than
+ * maps) because this is most of an ingest's cost after parsing. Frames read as
+ * {@link ProfileReader} reads them: a location's lines leaf first, inner lines inlined.
+ */
 public final class ProfileConverter {
     private static final long SEED_FUNCTION = 2, SEED_LOCATION = 3, SEED_STACK = 4, SEED_SERIES = 5;
+    private static final String[] KIND_IDS = java.util.Arrays.stream(FrameKind.values()).map(FrameKind::id).toArray(String[]::new);
 
     /** What the ingest request says about the profile. */
     public record Meta(String uid, String service, ProfileType type, long fromMs, long untilMs, SortedMap<String, String> labels) {}
 
+    private final Profile p;
+    private final long[] stringHashes;
     private final Map<Long, String> strings;
-    private final Map<String, Long> stringIds;
     private final Map<Long, FunctionRow> functions;
     private final Map<Long, LocationRow> locations;
     private final Map<Long, StackRow> stacks;
@@ -34,16 +45,16 @@ public final class ProfileConverter {
     private final Map<Long, String> singleLabels = new HashMap<>();
 
     private ProfileConverter(Profile p) {
-        int n = p.getLocationCount() * 2 + 16;
+        this.p = p;
+        stringHashes = new long[p.getStringTableCount()];
         strings = new HashMap<>(p.getStringTableCount() * 2 + 16);
-        stringIds = new HashMap<>(p.getStringTableCount() * 2 + 16);
         functions = new HashMap<>(p.getFunctionCount() * 2 + 16);
-        locations = new HashMap<>(n);
+        locations = new HashMap<>(p.getLocationCount() * 2 + 16);
         stacks = new HashMap<>(p.getSampleCount() * 2 + 16);
     }
 
     public static ProfileRows convert(Profile p, Meta meta) throws InvalidProfileException {
-        return new ProfileConverter(p).run(p, meta);
+        return new ProfileConverter(p).run(meta);
     }
 
     public static Series series(String service, ProfileType type, Map<String, String> labels) {
@@ -52,17 +63,11 @@ public final class ProfileConverter {
         return new Series(id, service, type.id(), encoded);
     }
 
-    private ProfileRows run(Profile p, Meta meta) throws InvalidProfileException {
+    private ProfileRows run(Meta meta) throws InvalidProfileException {
         int[] columns = valueColumns(p, meta.type());
+        ById<long[]> locationHashes = locationHashes();
 
-        LocationHashes locationHashes = new LocationHashes(p);
-        ProfileReader.locationFrames(p).forEach((id, frames) -> {
-            long[] hashes = new long[frames.size()];
-            for (int i = 0; i < hashes.length; i++) hashes[i] = location(frames.get(i));
-            locationHashes.put(id, hashes);
-        });
-
-        Map<Long, long[]> samples = new LinkedHashMap<>();
+        Map<Long, long[]> samples = new LinkedHashMap<>(p.getSampleCount() * 2 + 16);
         long[] totals = new long[columns.length];
         for (Sample s : p.getSampleList()) {
             long[] values = new long[columns.length];
@@ -72,7 +77,7 @@ public final class ProfileConverter {
                 any |= values[i] != 0;
             }
             if (!any) continue;
-            long stack = stack(s, p, locationHashes);
+            long stack = stack(s, locationHashes);
             long[] sum = samples.computeIfAbsent(stack, k -> new long[columns.length]);
             for (int i = 0; i < values.length; i++) {
                 sum[i] += values[i];
@@ -114,12 +119,67 @@ public final class ProfileConverter {
         return types.stream().map(ValueType::type).toList();
     }
 
-    private long stack(Sample s, Profile p, LocationHashes locationHashes) {
-        String encodedLabels = labels(s, p);
+    /** Each location's frame hashes, leaf first. */
+    private ById<long[]> locationHashes() {
+        ById<Mapping> mappings = new ById<>(p.getMappingList(), Mapping::getId);
+        for (Mapping m : p.getMappingList()) mappings.put(m.getId(), m);
+        ById<FunctionInfo> fns = new ById<>(p.getFunctionList(), Function::getId);
+        for (Function f : p.getFunctionList()) fns.put(f.getId(), new FunctionInfo(f));
+        ById<long[]> out = new ById<>(p.getLocationList(), Location::getId);
+        for (Location l : p.getLocationList()) {
+            Mapping m = l.getMappingId() == 0 ? null : mappings.get(l.getMappingId());
+            long binary = string(m == null ? 0 : m.getFilename()), buildId = string(m == null ? 0 : m.getBuildId());
+            long[] hashes;
+            if (l.getLineCount() == 0) {
+                // an unsymbolized location, named by binary and address as ProfileReader names it
+                String binaryName = p.getStringTable((int) (m == null ? 0 : m.getFilename()));
+                String name = (binaryName.isEmpty() ? "" : binaryName + "+") + "0x" + Long.toHexString(l.getAddress());
+                long fn = function(stringOf(name), FrameKind.UNKNOWN, string(0));
+                hashes = new long[] {location(fn, 0, binary, buildId)};
+            } else {
+                hashes = new long[l.getLineCount()];
+                for (int i = 0; i < hashes.length; i++) {
+                    Line line = l.getLine(i);
+                    long fn = fns.get(line.getFunctionId()).hash(i < hashes.length - 1);
+                    hashes[i] = location(fn, line.getLine(), binary, buildId);
+                }
+            }
+            out.put(l.getId(), hashes);
+        }
+        return out;
+    }
+
+    /** A pprof function's hashes, computed once: as written, and as an inlined frame. */
+    private final class FunctionInfo {
+        private final Function f;
+        private final FrameKind kind;
+        private final boolean explicit;
+        private long asIs, inlined;
+
+        FunctionInfo(Function f) {
+            this.f = f;
+            String systemName = p.getStringTable((int) f.getSystemName());
+            kind = FrameKind.ofSystemName(systemName);
+            explicit = systemName.endsWith("_[" + kind.tag() + "]");
+        }
+
+        /** Inner lines of a location are inlined frames unless the writer gave the function a kind. */
+        long hash(boolean innerLine) {
+            if (innerLine && !explicit) {
+                if (inlined == 0) inlined = function(string(f.getName()), FrameKind.INLINED, string(f.getFilename()));
+                return inlined;
+            }
+            if (asIs == 0) asIs = function(string(f.getName()), kind, string(f.getFilename()));
+            return asIs;
+        }
+    }
+
+    private long stack(Sample s, ById<long[]> locationHashes) {
+        String encodedLabels = labels(s);
         Hasher h = new Hasher(SEED_STACK).putString(encodedLabels);
         int depth = 0;
-        for (long id : s.getLocationIdList()) {
-            for (long loc : locationHashes.get(id)) {
+        for (int i = 0; i < s.getLocationIdCount(); i++) {
+            for (long loc : locationHashes.get(s.getLocationId(i))) {
                 h.putLong(loc);
                 depth++;
             }
@@ -127,16 +187,16 @@ public final class ProfileConverter {
         long hash = h.hash();
         if (!stacks.containsKey(hash)) {
             long[] locs = new long[depth];
-            int i = 0;
-            for (long id : s.getLocationIdList()) {
-                for (long loc : locationHashes.get(id)) locs[i++] = loc;
+            int d = 0;
+            for (int i = 0; i < s.getLocationIdCount(); i++) {
+                for (long loc : locationHashes.get(s.getLocationId(i))) locs[d++] = loc;
             }
             stacks.put(hash, new StackRow(locs, encodedLabels));
         }
         return hash;
     }
 
-    private String labels(Sample s, Profile p) {
+    private String labels(Sample s) {
         if (s.getLabelCount() == 0) return "";
         if (s.getLabelCount() == 1 && s.getLabel(0).getStr() != 0) {
             long key = s.getLabel(0).getKey() << 32 | s.getLabel(0).getStr();
@@ -145,51 +205,58 @@ public final class ProfileConverter {
         return SampleLabels.encode(ProfileReader.labels(p, s));
     }
 
-    /** Location id → its frames' hashes: an array when ids are dense (as writers make them), else a map. */
-    private static final class LocationHashes {
-        private final long[][] dense;
-        private final Map<Long, long[]> sparse;
+    private long location(long function, long line, long binary, long buildId) {
+        long hash = new Hasher(SEED_LOCATION).putLong(function).putLong(line).putLong(binary).putLong(buildId).hash();
+        locations.putIfAbsent(hash, new LocationRow(function, line, binary, buildId));
+        return hash;
+    }
 
-        LocationHashes(Profile p) {
+    private long function(long name, FrameKind kind, long file) {
+        String kindId = KIND_IDS[kind.ordinal()];
+        long hash = new Hasher(SEED_FUNCTION).putLong(name).putString(kindId).putLong(file).hash();
+        functions.putIfAbsent(hash, new FunctionRow(name, kindId, file));
+        return hash;
+    }
+
+    /** Hash of string table entry {@code index}, computed once per profile. */
+    private long string(long index) {
+        int i = (int) index;
+        long h = stringHashes[i];
+        if (h == 0) {
+            h = stringOf(p.getStringTable(i));
+            stringHashes[i] = h;
+        }
+        return h;
+    }
+
+    private long stringOf(String s) {
+        long h = Hasher.ofString(s);
+        if (h == 0) h = 1; // 0 marks "not computed yet" above
+        strings.putIfAbsent(h, s);
+        return h;
+    }
+
+    /** Values by pprof id: an array when ids are dense (as writers make them), else a map. */
+    private static final class ById<T> {
+        private final Object[] dense;
+        private final Map<Long, T> sparse;
+
+        <E> ById(List<E> entries, java.util.function.ToLongFunction<E> id) {
             long max = 0;
-            for (var l : p.getLocationList()) max = Math.max(max, l.getId());
-            boolean isDense = max <= 2L * p.getLocationCount() + 64;
-            dense = isDense ? new long[(int) max + 1][] : null;
-            sparse = isDense ? null : new HashMap<>(p.getLocationCount() * 2);
+            for (E e : entries) max = Math.max(max, id.applyAsLong(e));
+            boolean isDense = max <= 2L * entries.size() + 64;
+            dense = isDense ? new Object[(int) max + 1] : null;
+            sparse = isDense ? null : new HashMap<>(entries.size() * 2);
         }
 
-        void put(long id, long[] hashes) {
-            if (dense != null) dense[(int) id] = hashes;
-            else sparse.put(id, hashes);
+        void put(long id, T value) {
+            if (dense != null) dense[(int) id] = value;
+            else sparse.put(id, value);
         }
 
-        long[] get(long id) {
-            return dense != null ? dense[(int) id] : sparse.get(id);
+        @SuppressWarnings("unchecked")
+        T get(long id) {
+            return dense != null ? (T) dense[(int) id] : sparse.get(id);
         }
-    }
-
-    private long location(StackFrame f) {
-        long function = function(f);
-        long binary = string(f.binary()), buildId = string(f.buildId());
-        long hash = new Hasher(SEED_LOCATION).putLong(function).putLong(f.line()).putLong(binary).putLong(buildId).hash();
-        locations.putIfAbsent(hash, new LocationRow(function, f.line(), binary, buildId));
-        return hash;
-    }
-
-    private long function(StackFrame f) {
-        long name = string(f.name()), file = string(f.file());
-        String kind = f.kind().id();
-        long hash = new Hasher(SEED_FUNCTION).putLong(name).putString(kind).putLong(file).hash();
-        functions.putIfAbsent(hash, new FunctionRow(name, kind, file));
-        return hash;
-    }
-
-    private long string(String s) {
-        Long known = stringIds.get(s);
-        if (known != null) return known;
-        long hash = Hasher.ofString(s);
-        stringIds.put(s, hash);
-        strings.put(hash, s);
-        return hash;
     }
 }

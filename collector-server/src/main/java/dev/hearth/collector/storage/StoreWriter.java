@@ -91,37 +91,51 @@ public final class StoreWriter {
 
     /** Hashes appended in the open transaction, per dictionary table. */
     private static final class Pending {
-        final Map<String, Set<Long>> ids = new HashMap<>();
+        final Map<String, LongSet> ids = new HashMap<>();
 
-        boolean add(String table, long id) {
-            return ids.computeIfAbsent(table, t -> new HashSet<>()).add(id);
+        LongSet of(String table) {
+            return ids.computeIfAbsent(table, t -> new LongSet());
         }
     }
 
-    private boolean isNew(String table, long id, Pending pending) {
-        return !stored.get(table).contains(id) && pending.add(table, id);
+    /** Decides, per dictionary table, whether a hash still has to be written in this transaction. */
+    private final class NewIds {
+        private final LongSet stored, pending;
+
+        NewIds(String table, Pending p) {
+            this.stored = StoreWriter.this.stored.get(table);
+            this.pending = p.of(table);
+        }
+
+        boolean isNew(long id) {
+            return !stored.contains(id) && pending.add(id);
+        }
     }
 
     private void append(ProfileRows p, long key, Appenders a, Pending pending) throws SQLException {
+        NewIds strings = new NewIds("strings", pending);
         for (var e : p.strings().entrySet()) {
-            if (isNew("strings", e.getKey(), pending)) a.strings.beginRow().append(e.getKey()).append(e.getValue()).endRow();
+            if (strings.isNew(e.getKey())) a.strings.beginRow().append(e.getKey()).append(e.getValue()).endRow();
         }
+        NewIds functions = new NewIds("functions", pending);
         for (var e : p.functions().entrySet()) {
             FunctionRow f = e.getValue();
-            if (isNew("functions", e.getKey(), pending)) {
+            if (functions.isNew(e.getKey())) {
                 a.functions.beginRow().append(e.getKey()).append(f.name()).append(f.kind()).append(f.file()).endRow();
             }
         }
+        NewIds locations = new NewIds("locations", pending);
         for (var e : p.locations().entrySet()) {
             LocationRow l = e.getValue();
-            if (isNew("locations", e.getKey(), pending)) {
+            if (locations.isNew(e.getKey())) {
                 a.locations.beginRow().append(e.getKey()).append(l.function()).append(l.line()).append(l.binary())
                         .append(l.buildId()).endRow();
             }
         }
+        NewIds stacks = new NewIds("stacks", pending);
         for (var e : p.stacks().entrySet()) {
             StackRow s = e.getValue();
-            if (isNew("stacks", e.getKey(), pending)) {
+            if (stacks.isNew(e.getKey())) {
                 a.stacks.beginRow().append(e.getKey()).append(s.labels()).endRow();
                 for (int d = 0; d < s.locations().length; d++) {
                     a.stackFrames.beginRow().append(e.getKey()).append(d).append(s.locations()[d]).endRow();
@@ -129,7 +143,7 @@ public final class StoreWriter {
             }
         }
         var series = p.series();
-        if (isNew("series", series.id(), pending)) {
+        if (new NewIds("series", pending).isNew(series.id())) {
             a.series.beginRow().append(series.id()).append(series.service()).append(series.type()).append(series.labels()).endRow();
         }
         long[] totals = p.totals();
