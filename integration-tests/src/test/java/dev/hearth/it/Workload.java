@@ -22,16 +22,34 @@ public final class Workload {
         Path stop = Path.of(args[3]);
         long end = System.nanoTime() + 300_000_000_000L;
         for (int t = 0; t < threads.length; t++) {
-            threads[t] = new Thread(() -> {
-                for (int round = 0; System.nanoTime() < end; round++) {
-                    alpha(alpha * UNIT);
-                    beta(beta * UNIT);
-                    if (round % 64 == 0 && Files.exists(stop)) return;
-                }
-            }, "spinner-" + t);
+            threads[t] = new Spinner(alpha, beta, stop, end);
             threads[t].start();
         }
         for (Thread t : threads) t.join();
+    }
+
+    /** A named class, not a lambda: a lambda's frame name carries an address that differs per JVM. */
+    static final class Spinner extends Thread {
+        private final int alpha, beta;
+        private final Path stop;
+        private final long end;
+
+        Spinner(int alpha, int beta, Path stop, long end) {
+            super("spinner");
+            this.alpha = alpha;
+            this.beta = beta;
+            this.stop = stop;
+            this.end = end;
+        }
+
+        @Override
+        public void run() {
+            for (int round = 0; System.nanoTime() < end; round++) {
+                alpha(alpha * UNIT);
+                beta(beta * UNIT);
+                if (round % 64 == 0 && Files.exists(stop)) return;
+            }
+        }
     }
 
     static void alpha(int n) {
