@@ -31,6 +31,8 @@ final class BinaryLoader {
             }
             elf.addFunctions(ElfFile.SHT_DYNSYM, b, DYNSYM_RANK);
             return BinarySymbols.of(buildId, b.build(), elf.segments(), debugFile);
+        } catch (RuntimeException e) {
+            throw new IOException("bad ELF file " + opened + ": " + e.getMessage(), e);
         }
     }
 

@@ -133,6 +133,24 @@ class NativeSymbolsTest {
     }
 
     @Test
+    void brokenElfFilesGiveClearErrors() throws Exception {
+        Path text = dir.resolve("not-elf");
+        Files.writeString(text, "#!/bin/sh\necho hi\n");
+        assertEquals("not an ELF file", assertThrows(java.io.IOException.class, () -> BinaryLoader.load(text, "/x", null)).getMessage());
+        byte[] whole = Files.readAllBytes(pie);
+        for (int cut : new int[] {70, 1000, whole.length / 2}) {
+            Path truncated = dir.resolve("truncated-" + cut);
+            Files.write(truncated, java.util.Arrays.copyOf(whole, cut));
+            assertThrows(java.io.IOException.class, () -> BinaryLoader.load(truncated, "/x", null), "cut at " + cut);
+        }
+        Path elf32 = dir.resolve("elf32");
+        byte[] b = whole.clone();
+        b[4] = 1; // ELFCLASS32
+        Files.write(elf32, b);
+        assertEquals("not a 64-bit ELF file", assertThrows(java.io.IOException.class, () -> BinaryLoader.load(elf32, "/x", null)).getMessage());
+    }
+
+    @Test
     void badInputIsRefusedClearly() {
         try (Symbolizer s = new Symbolizer(SymbolizerOptions.defaults())) {
             assertThrows(NullPointerException.class, () -> s.user(1, null));
