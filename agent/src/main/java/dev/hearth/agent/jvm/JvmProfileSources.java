@@ -129,7 +129,7 @@ public final class JvmProfileSources implements ProfileSources {
     /** Stops async-profiler in every JVM and removes its files. */
     @Override
     public void close() {
-        attacher.shutdown();
+        attacher.shutdownNow(); // JVMs still waiting for a choice are not attached any more
         try {
             if (!attacher.awaitTermination(30, TimeUnit.SECONDS)) LOG.log(Level.WARNING, "an attach is still running");
         } catch (InterruptedException e) {
