@@ -21,7 +21,10 @@ public final class Symbolizer implements AutoCloseable {
     private final SymbolizerOptions options;
     private final Map<Integer, ProcessState> processes = new HashMap<>();
     private final BinaryCache binaries;
+    private static final long KALLSYMS_REREAD_NANOS = 60_000_000_000L;
+
     private KernelSymbols kernel;
+    private long kernelReadAt;
     private BinarySymbols vdso;
     private long resolved, unknown, jitMisses, perfMapReloads, perfMapRequests;
     private boolean closed;
@@ -49,8 +52,13 @@ public final class Symbolizer implements AutoCloseable {
         KernelSymbols k = kernelSymbols();
         List<Frame> out = new ArrayList<>(addrs.length);
         for (int i = 0; i < addrs.length; i++) {
-            long addr = addrs[i];
-            Frame f = k.frame(addr, i > 0 ? addr - 1 : addr);
+            long addr = addrs[i], lookup = i > 0 ? addr - 1 : addr;
+            Frame f = k.frame(addr, lookup);
+            if (f == null && System.nanoTime() - kernelReadAt > KALLSYMS_REREAD_NANOS) {
+                kernel = null; // a module loaded since: read kallsyms again, at most once a minute
+                k = kernelSymbols();
+                f = k.frame(addr, lookup);
+            }
             out.add(count(f != null ? f : Frames.unknown(KernelSymbols.KERNEL_BINARY, null, addr)));
         }
         return out;
@@ -145,6 +153,7 @@ public final class Symbolizer implements AutoCloseable {
 
     private KernelSymbols kernelSymbols() {
         if (kernel == null) {
+            kernelReadAt = System.nanoTime();
             try {
                 kernel = KernelSymbols.load(PROC.resolve("kallsyms"));
             } catch (IOException e) {
