@@ -52,6 +52,7 @@ class AgentShippingTest {
     Delivery delivery;
     Metrics metrics = new Metrics();
     final List<UUID> built = Collections.synchronizedList(new ArrayList<>());
+    final FakeStacks stacks = new FakeStacks(Map.of(1L, "nanosleep", 2L, "main"));
 
     @BeforeEach
     void setUp() throws Exception {
@@ -81,7 +82,7 @@ class AgentShippingTest {
     /** A loop whose kernel side reports 5 on-CPU samples of the workload per drain. */
     AgentLoop loop(ScriptedSource source) {
         AgentLoop.Settings s = new AgentLoop.Settings(PERIOD, 0, "test-host", LabelSet.EMPTY.with("env", "test"), 100, List.of());
-        return new AgentLoop(s, source, new FakeStacks(Map.of(1L, "nanosleep", 2L, "main")), ProcessScanner.system(),
+        return new AgentLoop(s, source, stacks, ProcessScanner.system(),
                 ProfileSources.EBPF, u -> {
                     built.add(u.id());
                     delivery.submit(u);
@@ -131,6 +132,19 @@ class AgentShippingTest {
         for (int i = 1; i < got.size(); i++) {
             assertEquals(got.get(i - 1).params().get("until"), got.get(i).params().get("from"), "periods are contiguous");
         }
+    }
+
+    @Test
+    void anExitedProcessIsForgottenAfterItsLastPeriod() throws Exception {
+        AgentLoop loop = loop(new ScriptedSource(List::of));
+        Thread t = run(loop);
+        Thread.sleep(PERIOD.toMillis() * 2);
+        assertTrue(stacks.forgotten.isEmpty());
+        workload.destroy();
+        workload.waitFor(5, TimeUnit.SECONDS);
+        waitFor(() -> stacks.forgotten.contains(pid()), 5_000);
+        loop.stop();
+        t.join(5000);
     }
 
     @Test

@@ -3,7 +3,6 @@ package dev.hearth.agent;
 import dev.hearth.pprof.FrameKind;
 import dev.hearth.pprof.StackFrame;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -11,7 +10,7 @@ import java.util.Set;
 /** A resolver for tests: each address names a frame from a fixed table; unknown ones are "[unknown]". */
 final class FakeStacks implements StackResolver {
     private final Map<Long, String> names;
-    final Set<Integer> forgotten = new HashSet<>();
+    final Set<Integer> forgotten = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     FakeStacks(Map<Long, String> names) {
         this.names = names;

@@ -32,13 +32,7 @@ class RecordTest {
         try {
             Thread.sleep(2000); // let the JIT compile both methods
             List<String> folded = record(w.pid(), "--hz", "999", "--duration", "5s");
-            List<String> hot = Workloads.linesWith(folded, "hotSeventy");
-            assertFalse(hot.isEmpty(), "hotSeventy is named: " + folded);
-            assertTrue(hot.stream().allMatch(l -> l.startsWith("java;")), "the process name is the first frame: " + hot);
-            double[] s = Workloads.share(folded, "SplitWorkload.hotSeventy", "SplitWorkload.hotThirty");
-            assertTrue(s[1] >= 300, "enough samples of the two methods: " + s[1]);
-            System.out.printf("java workload: hotSeventy %.1f%% of %d samples (expected 70%%)%n", 100 * s[0], (long) s[1]);
-            assertEquals(0.70, s[0], 0.05, "hotSeventy's share of the two methods");
+            assertSplit("java workload", folded, "java", "SplitWorkload.hotSeventy", "SplitWorkload.hotThirty");
         } finally {
             w.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
         }
@@ -49,14 +43,8 @@ class RecordTest {
         Process w = Workloads.c(tmp, 30);
         try {
             List<String> folded = record(w.pid(), "--hz", "999", "--duration", "5s");
-            List<String> hot = Workloads.linesWith(folded, "hot_seventy");
-            assertFalse(hot.isEmpty(), "hot_seventy is named: " + folded);
-            assertTrue(hot.stream().allMatch(l -> l.startsWith("split;")), "the process name is the first frame: " + hot);
-            assertTrue(hot.stream().anyMatch(l -> l.contains(";main;hot_seventy ")), "whole stacks: " + hot);
-            double[] s = Workloads.share(folded, "hot_seventy", "hot_thirty");
-            assertTrue(s[1] >= 300, "enough samples of the two functions: " + s[1]);
-            System.out.printf("C workload: hot_seventy %.1f%% of %d samples (expected 70%%)%n", 100 * s[0], (long) s[1]);
-            assertEquals(0.70, s[0], 0.05, "hot_seventy's share of the two functions");
+            assertSplit("C workload", folded, "split", "hot_seventy", "hot_thirty");
+            assertTrue(folded.stream().anyMatch(l -> l.contains(";main;hot_seventy ")), "whole stacks: " + folded);
         } finally {
             w.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
         }
@@ -100,6 +88,18 @@ class RecordTest {
         } finally {
             w.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
         }
+    }
+
+    /** The 70% function is named, under the process's name, with its share within 5 points. */
+    private static void assertSplit(String what, List<String> folded, String process, String seventy, String thirty) {
+        String simple = seventy.substring(seventy.lastIndexOf('.') + 1);
+        List<String> hot = Workloads.linesWith(folded, simple);
+        assertFalse(hot.isEmpty(), simple + " is named: " + folded);
+        assertTrue(hot.stream().allMatch(l -> l.startsWith(process + ";")), "the process name is the first frame: " + hot);
+        double[] s = Workloads.share(folded, seventy, thirty);
+        assertTrue(s[1] >= 300, "enough samples of the two: " + s[1]);
+        System.out.printf("%s: %s %.1f%% of %d samples (expected 70%%)%n", what, simple, 100 * s[0], (long) s[1]);
+        assertEquals(0.70, s[0], 0.05, simple + "'s share of the two");
     }
 
     private List<String> record(long pid, String... more) throws Exception {
