@@ -136,6 +136,7 @@ class BadInputTest {
     void missingService() throws Exception {
         refused(400, "missing parameter 'service'", c.http.post(Http.query("/api/v1/ingest", "type", "cpu", "from", T0, "until", T0 + 1),
                 Fixtures.gz(Fixtures.shop(1, 1, 1))));
+        refused(400, "missing parameter 'service'", c.http.post(Http.query("/api/v1/ingest", "type", "cpu"), "garbage".getBytes()));
         refused(400, "missing parameter 'service'", c.http.get(Http.query("/api/v1/flamegraph", "type", "cpu")));
         refused(400, "missing parameter 'service'", c.http.get(Http.query("/api/v1/labels", "key", "host")));
     }

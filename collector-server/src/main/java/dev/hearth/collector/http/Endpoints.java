@@ -77,6 +77,7 @@ public final class Endpoints {
 
     CompletableFuture<Response> ingest(QueryParams q, byte[] body) throws InvalidProfileException {
         if ("jfr".equals(q.optional("format"))) return ingestJfr(q, body);
+        q.service(); // parameters first: a bad request is refused before its body is decoded
         ProfileType type = q.type();
         if (body.length == 0) throw ApiException.badRequest("empty body: expected a pprof profile");
         Profile p = decode(q.optional("format"), body);

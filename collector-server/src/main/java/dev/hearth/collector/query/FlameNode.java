@@ -17,7 +17,10 @@ public final class FlameNode {
     public final String kind;
     public long self, total;
     public long baseSelf, baseTotal;
-    private final Map<String, FlameNode> children = new HashMap<>();
+    private final Map<Key, FlameNode> children = new HashMap<>();
+
+    /** A child's identity under its parent; a record, so no key string is built per visit. */
+    private record Key(String name, String kind) {}
 
     public FlameNode(String name, String kind) {
         this.name = name;
@@ -25,7 +28,7 @@ public final class FlameNode {
     }
 
     FlameNode child(String name, String kind) {
-        return children.computeIfAbsent(kind + '\u0000' + name, k -> new FlameNode(name, kind));
+        return children.computeIfAbsent(new Key(name, kind), k -> new FlameNode(name, kind));
     }
 
     public Collection<FlameNode> children() {
@@ -46,7 +49,7 @@ public final class FlameNode {
 
     void replaceChildren(List<FlameNode> kept) {
         children.clear();
-        for (FlameNode n : kept) children.put(n.kind + '\u0000' + n.name, n);
+        for (FlameNode n : kept) children.put(new Key(n.name, n.kind), n);
     }
 
     /** Number of nodes in this subtree, this one included. */
