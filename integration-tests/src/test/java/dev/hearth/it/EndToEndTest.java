@@ -59,6 +59,8 @@ class EndToEndTest {
 
             // 2. version 2 gets enough samples too, then the workloads end; the agent keeps running past them
             awaitSamples(collector, agent, agentLog, workStart, "version=2", agentReady + 90_000);
+            // On a quiet machine the samples come within two timeline steps; run long enough to span several.
+            Thread.sleep(Math.max(0, agentReady + 16_000 - System.currentTimeMillis()));
             Files.createFile(stop);
             assertTrue(v1.waitFor(60, TimeUnit.SECONDS) && v2.waitFor(60, TimeUnit.SECONDS), "workloads did not stop");
             long workEnd = System.currentTimeMillis();
