@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -86,7 +87,12 @@ class AgentProcessTest {
                     .filter(s -> s.stack().get(0).name().endsWith("SplitWorkload.hotSeventy")).toList();
             assertFalse(hot.isEmpty(), "JIT frames are named: " + FoldedFormat.write(jAll, 0, true));
             assertTrue(hot.stream().allMatch(s -> s.stack().get(0).kind() == FrameKind.JIT));
-            assertTrue(hot.stream().allMatch(s -> "java".equals(s.labels().get("thread"))), "the JVM main thread's comm");
+            // The main thread keeps the launcher's comm. A JIT address reused between two perf map reads can
+            // name a stray sample on another thread, so the check is on the share, not on every sample.
+            var byThread = hot.stream().collect(Collectors.groupingBy(
+                    s -> s.labels().getOrDefault("thread", ""), Collectors.summingLong(s -> s.values()[0])));
+            long onMain = byThread.getOrDefault("java", 0L), all = byThread.values().stream().mapToLong(Long::longValue).sum();
+            assertTrue(onMain >= 0.95 * all, "hotSeventy runs on the JVM main thread, comm 'java': " + byThread);
             assertTrue(log.contains("stopped"), log);
         } finally {
             if (agent != null) agent.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
