@@ -16,6 +16,8 @@ final class JvmPerfMaps {
     private static final long ATTACH_TIMEOUT_MILLIS = 3000;
     /** After this many failed attaches in a row the JVM is not asked again (attach disabled, JDK < 17). */
     private static final int MAX_ATTACH_FAILURES = 3;
+    /** Process start time has whole-second precision (boot time); a map this much older predates the process. */
+    private static final long STALE_SLACK_MILLIS = 2000;
 
     private final Path proc;
     private final int pid;
@@ -79,6 +81,8 @@ final class JvmPerfMaps {
             Path file = mapFile();
             FileTime version = Files.getLastModifiedTime(file);
             if (version.equals(readVersion) && map != PerfMap.EMPTY) return;
+            // left by an earlier process with the same pid: its addresses would name the wrong code
+            if (version.toMillis() < ProcStatus.startMillis(proc.resolve(Integer.toString(pid))) - STALE_SLACK_MILLIS) return;
             map = PerfMap.read(file);
             readVersion = version;
             reloads++;

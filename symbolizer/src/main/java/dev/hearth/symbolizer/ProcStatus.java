@@ -5,7 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Fields of /proc/PID/status. */
+/** Fields of /proc/PID/status and /proc/PID/stat. */
 final class ProcStatus {
     private ProcStatus() {}
 
@@ -21,6 +21,22 @@ final class ProcStatus {
     static long caughtSignals(Path pidDir) throws IOException {
         String v = field(pidDir, "SigCgt");
         return v == null ? 0 : Long.parseUnsignedLong(v.trim(), 16);
+    }
+
+    /**
+     * When the process started, in Unix milliseconds (second precision: boot time is whole seconds).
+     * Field 22 of /proc/PID/stat counts USER_HZ ticks (100 on Linux) since boot.
+     */
+    static long startMillis(Path pidDir) throws IOException {
+        String stat = Files.readString(pidDir.resolve("stat"), StandardCharsets.ISO_8859_1);
+        // comm (field 2) may hold spaces and parentheses: count fields after its closing parenthesis
+        String[] after = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
+        long ticks = Long.parseLong(after[22 - 3]);
+        long bootSeconds = 0;
+        for (String line : Files.readAllLines(pidDir.getParent().resolve("stat"), StandardCharsets.ISO_8859_1)) {
+            if (line.startsWith("btime ")) bootSeconds = Long.parseLong(line.substring(6).trim());
+        }
+        return bootSeconds * 1000 + ticks * 10;
     }
 
     private static String field(Path pidDir, String name) throws IOException {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
@@ -71,6 +72,12 @@ class JitSymbolsTest {
             assertEquals(1, noAsk.stats().jitMisses());
             assertEquals(1, noAsk.stats().unknown());
             assertEquals(0, noAsk.stats().perfMapRequests());
+
+            // a map left by an earlier process with this pid is older than the process: not used
+            Path stale = Path.of("/tmp/perf-" + jvm.pid + ".map");
+            Files.writeString(stale, Long.toHexString(checkout - 16) + " 100 Lold/Process;::reusedPid\n");
+            Files.setLastModifiedTime(stale, FileTime.fromMillis(System.currentTimeMillis() - 3_600_000));
+            assertEquals("[jit]", noAsk.user(jvm.pid, new long[] {checkout}).get(0).name());
 
             // someone else (here jcmd) leaves a map behind: it is read on the next miss
             Tools.run(List.of(jdk.resolve("bin/jcmd").toString(), Integer.toString(jvm.pid), "Compiler.perfmap"));
