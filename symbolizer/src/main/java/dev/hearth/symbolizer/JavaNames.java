@@ -1,8 +1,12 @@
 package dev.hearth.symbolizer;
 
+import java.util.regex.Pattern;
+
 /** Turns JVM perf-map names into readable frame names and kinds. */
 final class JavaNames {
     static final String INTERPRETER = "[interpreter]";
+    /** A lambda's class carries a counter and an address that differ per JVM run: "Shop$$Lambda$14/0x0000000801001800". */
+    private static final Pattern LAMBDA = Pattern.compile("\\$\\$Lambda(?:\\$\\d+)?(?:[./]0x[0-9a-f]+)?");
 
     private JavaNames() {}
 
@@ -12,6 +16,12 @@ final class JavaNames {
      * {@code com.example.Shop.checkout}; the interpreter becomes {@code [interpreter]}; stub names stay.
      */
     static String readable(String raw) {
+        String name = javaName(raw);
+        // one name per lambda across runs and hosts, so deploys can be compared (as async-profiler and Pyroscope do)
+        return name.contains("$$Lambda") ? LAMBDA.matcher(name).replaceAll("\\$\\$Lambda") : name;
+    }
+
+    private static String javaName(String raw) {
         if (raw.equals("Interpreter")) return INTERPRETER;
         if (raw.startsWith("L")) {
             int semi = raw.indexOf(";::");

@@ -55,6 +55,8 @@ class PerfMapTest {
         assertEquals("com.example.Cart.add", JavaNames.readable("Lcom/example/Cart;::add"));
         assertEquals("com.example.Cart.add", JavaNames.readable("Lcom/example/Cart;::add(I)V"));
         assertEquals("java.util.ArrayList.toArray", JavaNames.readable("java.lang.Object[] java.util.ArrayList.toArray()"));
+        assertEquals("com.example.Shop$$Lambda.run", JavaNames.readable("void com.example.Shop$$Lambda$14/0x0000000801001800.run()"));
+        assertEquals("com.example.Shop$$Lambda.run", JavaNames.readable("void com.example.Shop$$Lambda/0x00007f3a1c00a000.run()"));
         assertEquals("[interpreter]", JavaNames.readable("Interpreter"));
         assertEquals("I2C/C2I adapters", JavaNames.readable("I2C/C2I adapters"));
         assertEquals(FrameKind.JIT, JavaNames.kind("void com.example.Shop.checkout(java.lang.String)"));

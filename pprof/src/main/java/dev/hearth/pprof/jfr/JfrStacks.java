@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import jdk.jfr.consumer.RecordedClass;
 import jdk.jfr.consumer.RecordedFrame;
 import jdk.jfr.consumer.RecordedMethod;
@@ -16,6 +17,8 @@ import jdk.jfr.consumer.RecordedStackTrace;
  * constant-pool entry, so a stack seen again is looked up by identity instead of rebuilt.
  */
 final class JfrStacks {
+    /** A lambda class as JFR names it: "Shop$$Lambda$14/0x0000000801001800" (JDK 17), "Shop$$Lambda/0x…" (21+). */
+    private static final Pattern LAMBDA = Pattern.compile("\\$\\$Lambda(?:\\$\\d+)?(?:\\.0x[0-9a-f]+)?");
     private final Map<RecordedStackTrace, List<StackFrame>> seen = new IdentityHashMap<>();
 
     List<StackFrame> frames(RecordedStackTrace trace) {
@@ -46,8 +49,17 @@ final class JfrStacks {
             return new StackFrame(name.isEmpty() ? "[unknown]" : name, kind, "", line, cls, "");
         }
         if (cls.isEmpty()) return new StackFrame(name.isEmpty() ? "[unknown]" : name, kind, "", line, "", "");
-        cls = cls.replace('/', '.');
+        cls = javaClassName(cls);
         return new StackFrame(name.isEmpty() ? cls : cls + "." + name, kind, "", line, "", "");
+    }
+
+    /**
+     * "pkg/Shop" as "pkg.Shop". A lambda's counter and address differ per JVM run, so they are
+     * dropped ("Shop$$Lambda$14.0x…" is "Shop$$Lambda"): one name lets deploys be compared.
+     */
+    static String javaClassName(String internal) {
+        String cls = internal.replace('/', '.');
+        return cls.contains("$$Lambda") ? LAMBDA.matcher(cls).replaceAll("\\$\\$Lambda") : cls;
     }
 
     /** A native frame's "class" names a library, not a Java class (the JDK's own native Java methods). */
