@@ -57,7 +57,7 @@ class FlameGraphPageTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Assumptions.assumeTrue(Browser.available(), "needs /usr/bin/chromium and /usr/bin/chromedriver (apt-get install chromium chromium-driver)");
+        if (System.getenv("CI") == null) Assumptions.assumeTrue(Browser.available(), "skipped: needs /usr/bin/chromium and /usr/bin/chromedriver (apt-get install chromium chromium-driver)");
         Path target = Path.of("target");
         Path data = Files.createTempDirectory(Files.createDirectories(target), "ui-collector-");
         collector = CollectorProcess.start(data, target.resolve("ui-collector.log"));

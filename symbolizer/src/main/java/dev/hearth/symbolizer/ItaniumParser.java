@@ -19,6 +19,17 @@ import java.util.Map;
 /**
  * Recursive-descent parser for the Itanium C++ ABI mangling (what GCC and Clang emit on Linux).
  * Throws {@link IllegalArgumentException} on anything it does not understand.
+ *
+ * <p>One method per production of the ABI's grammar, in the grammar's order: {@link #parse} →
+ * {@code encoding} (a function's name and parameters, or a special name such as a vtable); names
+ * ({@code name}, {@code nestedName}, {@code localName}, {@code unqualifiedName},
+ * {@code operatorName}, {@code sourceName}); back references ({@code substitution},
+ * {@code templateParam}, {@code templateArgs}); types ({@code type}, {@code functionType},
+ * {@code arrayType}); expressions in template arguments ({@code exprPrimary}, {@code expression}).
+ * The parser builds {@link DemangleNode}s, which print themselves as c++filt does. State across
+ * productions: {@code subs} (the substitution table, S_ … S<n>_), {@code templateArgs} (for T_),
+ * and what the last name was (constructor, template) so the encoding knows whether a return type
+ * follows.
  */
 final class ItaniumParser {
     private static final Map<Character, Name> BUILTINS = Map.ofEntries(

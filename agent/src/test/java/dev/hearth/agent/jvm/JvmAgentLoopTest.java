@@ -8,6 +8,7 @@ import dev.hearth.agent.AgentLoop;
 import dev.hearth.agent.BpfSampleSource;
 import dev.hearth.agent.LabelSet;
 import dev.hearth.agent.Metrics;
+import dev.hearth.agent.Privileges;
 import dev.hearth.agent.SymbolizingResolver;
 import dev.hearth.agent.proc.ProcessInfo;
 import dev.hearth.agent.proc.ProcessScanner;
@@ -25,7 +26,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,8 +37,7 @@ class JvmAgentLoopTest {
 
     @Test
     void autoModeProfilesEachJvmFromOneSourceAndLabelsWhich() throws Exception {
-        boolean root = "0".equals(new String(new ProcessBuilder("id", "-u").start().getInputStream().readAllBytes()).trim());
-        Assumptions.assumeTrue(root || "true".equals(System.getenv("CI")), "skipped: eBPF sampling needs root (CI=true forces it)");
+        Privileges.assumeRootOrCi("eBPF sampling");
         try (WorkloadJvm attachable = WorkloadJvm.jdk17("-XX:+PreserveFramePointer");
              WorkloadJvm disabled = WorkloadJvm.jdk17("-XX:+PreserveFramePointer", "-XX:+DisableAttachMechanism")) {
             Set<Integer> pids = Set.of(attachable.pid(), disabled.pid());
