@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Hearth sampling programs. Every program folds into a counts hash keyed by (tgid, kind, probe,
- * user stack id, kernel stack id, thread comm); stacks live in a STACK_TRACE map.
+ * user stack hash, kernel stack hash, thread comm); the frames of each stack are stored once per
+ * map set under a 64-bit hash of their content.
  *
  * Draining without loss: there are two sets of (counts, stacks) maps. control.gen picks the active
  * set (gen & 1). User space increments gen, waits for an RCU grace period (every program here runs
- * inside an RCU read-side section), and then owns the old set. Off-CPU blocks and uprobe calls
- * start in one set and may end after a switch; their stack ids stay valid through a user-space
- * stash, see account() and the drain code. */
+ * inside an RCU read-side section), and then owns the old set. Off-CPU blocks and uprobe calls keep
+ * only hashes from their start: a hash names the same frames in every set, so an interval that
+ * ends after a switch counts in the active set and user space resolves it from the frames it read
+ * earlier (see Drainer). */
 #include <linux/types.h>
 #include <linux/bpf.h>
 #include <linux/bpf_perf_event.h>
@@ -17,13 +19,15 @@
 #include "kernel_types.h"
 
 #define MAX_STACK_DEPTH 127
+/* scratch buffers per CPU: a perf NMI may nest in sched_switch, a uprobe program may be preempted */
+#define SCRATCH_SLOTS 4
 
 enum kind { ON_CPU = 0, OFF_CPU = 1, UPROBE_CALLS = 2, UPROBE_LATENCY = 3 };
 
 enum drop_reason {
 	DROP_USER_STACK = 0,
 	DROP_KERNEL_STACK = 1,
-	DROP_COLLISION = 2,
+	DROP_COLLISION = 2, /* unused in the kernel: user space detects hash collisions */
 	DROP_STACK_MAP_FULL = 3,
 	DROP_COUNTS_FULL = 4,
 	DROP_START_FULL = 5,
@@ -35,14 +39,12 @@ enum drop_reason {
 
 struct count_key {
 	__u32 tgid;
-	__u32 stack_gen; /* the gen whose stack map holds the ids below */
-	__s32 user_stack;
-	__s32 kernel_stack;
 	__u16 probe;
 	__u8 kind;
 	__u8 pad;
 	char comm[16];
-	__u32 pad2;
+	__u64 user_stack;   /* stack hashes; 0: no stack */
+	__u64 kernel_stack;
 	/* uprobes: the return address at function entry. The frame-pointer walk misses the direct
 	 * caller there (the callee has not pushed its frame yet), so user space splices it in. */
 	__u64 caller;
@@ -50,12 +52,12 @@ struct count_key {
 
 struct start {
 	__u64 ts;
-	__u32 gen;
-	__s32 user_stack;
-	__s32 kernel_stack;
+	__u64 user_stack;
+	__u64 kernel_stack;
+	__u64 caller;
 	__u32 tgid;
 	char comm[16];
-	__u64 caller;
+	__u32 pad;
 };
 
 struct probe_key {
@@ -63,11 +65,23 @@ struct probe_key {
 	__u32 probe;
 };
 
-#define STACK_MAP(name) \
+/* the value of a stacks map entry: frame count, then the frames, leaf first */
+struct stack {
+	__u64 len;
+	__u64 ip[MAX_STACK_DEPTH];
+};
+
+struct scratch {
+	__u32 busy;
+	__u32 pad;
+	struct stack stack;
+};
+
+#define STACKS_MAP(name) \
 	struct { \
-		__uint(type, BPF_MAP_TYPE_STACK_TRACE); \
-		__uint(key_size, sizeof(__u32)); \
-		__uint(value_size, MAX_STACK_DEPTH * sizeof(__u64)); \
+		__uint(type, BPF_MAP_TYPE_HASH); \
+		__type(key, __u64); \
+		__type(value, struct stack); \
 		__uint(max_entries, 1024); \
 	} name SEC(".maps")
 
@@ -79,10 +93,17 @@ struct probe_key {
 		__uint(max_entries, 1024); \
 	} name SEC(".maps")
 
-STACK_MAP(stacks0);
-STACK_MAP(stacks1);
+STACKS_MAP(stacks0);
+STACKS_MAP(stacks1);
 COUNTS_MAP(counts0);
 COUNTS_MAP(counts1);
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__type(key, __u32);
+	__type(value, struct scratch);
+	__uint(max_entries, SCRATCH_SLOTS);
+} scratch SEC(".maps");
 
 /* off-CPU: thread id -> when and where it blocked */
 struct {
@@ -124,10 +145,9 @@ const volatile struct {
 /* written by user space at run time (mmap'ed .bss) */
 struct {
 	__u32 gen;
-	__u32 stashed_below; /* stacks of start entries with gen < this are stashed in user space */
 	__u32 filter_pids;
-	__u32 pad;
-	__u64 inserts[2];    /* new counts keys per set, for the fill threshold */
+	__u64 inserts[2];       /* new counts keys per set, for the fill threshold */
+	__u64 stack_inserts[2]; /* new stacks per set */
 } control;
 
 char LICENSE[] SEC("license") = "GPL";
@@ -144,20 +164,63 @@ static __always_inline int wanted(__u32 tgid)
 	return !control.filter_pids || bpf_map_lookup_elem(&target_pids, &tgid);
 }
 
-static __always_inline __s32 take_stack(void *ctx, __u32 set, __u64 flags, __u32 missing)
+/* 64-bit hash of the frames; 0 is kept for "no stack" */
+static __always_inline __u64 hash_frames(struct stack *st)
 {
-	long id = set ? bpf_get_stackid(ctx, &stacks1, flags) : bpf_get_stackid(ctx, &stacks0, flags);
-	if (id >= 0)
-		return id;
-	if (id == -EEXIST)
-		drop(DROP_COLLISION);
-	else if (id == -ENOMEM)
-		drop(DROP_STACK_MAP_FULL);
-	else
-		drop(missing);
-	return -1;
+	__u64 h = st->len * 0x9e3779b97f4a7c15ULL;
+	for (int i = 0; i < MAX_STACK_DEPTH; i++) {
+		if (i >= st->len)
+			break;
+		h = (h ^ st->ip[i]) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
+	}
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
+	return h ? h : 1;
 }
 
+static __always_inline struct scratch *grab_scratch(void)
+{
+	for (__u32 i = 0; i < SCRATCH_SLOTS; i++) {
+		struct scratch *s = bpf_map_lookup_elem(&scratch, &i);
+		if (s && __sync_val_compare_and_swap(&s->busy, 0, 1) == 0)
+			return s;
+	}
+	return NULL;
+}
+
+/* Walks a stack into scratch, stores its frames in the set's stacks map unless already there,
+ * and returns its hash (0 when the walk failed). */
+static __always_inline __u64 take_stack(void *ctx, __u32 set, __u64 flags, __u32 missing)
+{
+	struct scratch *s = grab_scratch();
+	if (!s) {
+		drop(missing);
+		return 0;
+	}
+	__u64 h = 0;
+	long n = bpf_get_stack(ctx, s->stack.ip, sizeof(s->stack.ip), flags);
+	if (n <= 0) {
+		drop(missing);
+		goto out;
+	}
+	s->stack.len = n / sizeof(__u64);
+	h = hash_frames(&s->stack);
+	void *stacks = set ? (void *)&stacks1 : (void *)&stacks0;
+	if (bpf_map_lookup_elem(stacks, &h))
+		goto out;
+	long err = bpf_map_update_elem(stacks, &h, &s->stack, BPF_NOEXIST);
+	if (!err)
+		__sync_fetch_and_add(&control.stack_inserts[set & 1], 1);
+	else if (err == -E2BIG || err == -ENOMEM)
+		drop(DROP_STACK_MAP_FULL); /* the sample keeps the hash; user space cannot resolve it */
+	else if (err != -EEXIST)   /* -EBUSY: the bucket lock was held on this CPU (nested program) */
+		drop(missing);
+out:
+	s->busy = 0;
+	return h;
+}
 static __always_inline int is_kthread(void)
 {
 	struct task_struct *t = (void *)bpf_get_current_task();
@@ -190,14 +253,12 @@ static __always_inline void add(__u32 set, struct count_key *key, __u64 value)
 /* Records where the current thread is now, in the active set, to be counted when it ends. */
 static __always_inline int fill_start(void *ctx, struct start *s, int user_only)
 {
-	__u32 gen = control.gen;
-	__u32 set = gen & 1;
+	__u32 set = control.gen & 1;
 	__builtin_memset(s, 0, sizeof(*s));
 	s->ts = bpf_ktime_get_ns();
-	s->gen = gen;
 	s->tgid = bpf_get_current_pid_tgid() >> 32;
-	s->user_stack = is_kthread() ? -1 : take_stack(ctx, set, BPF_F_USER_STACK, DROP_USER_STACK);
-	s->kernel_stack = user_only ? -1 : take_stack(ctx, set, 0, DROP_KERNEL_STACK);
+	s->user_stack = is_kthread() ? 0 : take_stack(ctx, set, BPF_F_USER_STACK, DROP_USER_STACK);
+	s->kernel_stack = user_only ? 0 : take_stack(ctx, set, 0, DROP_KERNEL_STACK);
 	bpf_get_current_comm(s->comm, sizeof(s->comm));
 	return 0;
 }
@@ -215,28 +276,19 @@ static __always_inline void record_start(void *starts, void *key, struct start *
 		drop(DROP_START_FULL);
 }
 
-/* Adds a finished interval. Its stack ids belong to the set of s->gen:
- *  - same gen as now: count in the active set;
- *  - older and already stashed by user space: count in the active set, key says which gen;
- *  - older, drain in progress (flip done, stash not yet): count in the old set, which user space
- *    reads only after a grace period that follows publishing stashed_below. */
+/* Adds a finished interval to the active set; its stacks are named by hash, whichever set holds them. */
 static __always_inline void account(struct start *s, __u8 kind, __u16 probe, __u64 delta)
 {
-	__u32 gen = control.gen;
-	__u32 set = gen & 1;
-	if (s->gen != gen && s->gen >= control.stashed_below)
-		set = s->gen & 1;
 	struct count_key key;
 	__builtin_memset(&key, 0, sizeof(key));
 	key.tgid = s->tgid;
-	key.stack_gen = s->gen;
 	key.user_stack = s->user_stack;
 	key.kernel_stack = s->kernel_stack;
 	key.probe = probe;
 	key.kind = kind;
 	__builtin_memcpy(key.comm, s->comm, sizeof(key.comm));
 	key.caller = s->caller;
-	add(set, &key, delta);
+	add(control.gen & 1, &key, delta);
 }
 
 SEC("perf_event")
@@ -246,20 +298,18 @@ int on_cpu(struct bpf_perf_event_data *ctx)
 	__u32 tgid = id >> 32;
 	if ((__u32)id == 0 || !wanted(tgid)) /* pid 0: the idle task */
 		return 0;
-	__u32 gen = control.gen;
-	__u32 set = gen & 1;
+	__u32 set = control.gen & 1;
 	struct count_key key;
 	__builtin_memset(&key, 0, sizeof(key));
 	key.tgid = tgid;
-	key.stack_gen = gen;
 	key.kind = ON_CPU;
-	key.user_stack = is_kthread() ? -1 : take_stack(ctx, set, BPF_F_USER_STACK, DROP_USER_STACK);
+	key.user_stack = is_kthread() ? 0 : take_stack(ctx, set, BPF_F_USER_STACK, DROP_USER_STACK);
 #if defined(__TARGET_ARCH_x86)
 	int user_mode = (ctx->regs.cs & 3) == 3;
 #else
 	int user_mode = 0;
 #endif
-	key.kernel_stack = user_mode ? -1 : take_stack(ctx, set, 0, DROP_KERNEL_STACK);
+	key.kernel_stack = user_mode ? 0 : take_stack(ctx, set, 0, DROP_KERNEL_STACK);
 	bpf_get_current_comm(key.comm, sizeof(key.comm));
 	add(set, &key, 1);
 	return 0;

@@ -5,6 +5,7 @@ import com.sun.jna.Memory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -39,16 +40,23 @@ public final class BpfProfiler implements AutoCloseable {
         this.drainer = new Drainer(control,
                 new int[] {object.mapFd("counts0"), object.mapFd("counts1")},
                 new int[] {object.mapFd("stacks0"), object.mapFd("stacks1")},
-                object.mapFd("offcpu_starts"), object.mapFd("call_starts"),
-                config.offCpu() || config.uprobes().stream().anyMatch(UprobeSpec::latency),
-                sizing.stacks(), () -> {
-                    DropCounters d = drops();
-                    return d.stackMapFull() + d.countsMapFull();
-                });
+                startMaps(config, object));
         this.dropsFd = object.mapFd("drops");
         this.targetPidsFd = object.mapFd("target_pids");
         this.possibleCpus = Cpus.possible();
         this.programIds = object.programStats().stream().map(ProgramStats::id).toList();
+    }
+
+    /** fds of the start maps that intervals spanning a drain keep their stacks in */
+    private static int[] startMaps(ProfilerConfig config, ProfileObject object) {
+        List<Integer> fds = new ArrayList<>();
+        if (config.offCpu()) {
+            fds.add(object.mapFd("offcpu_starts"));
+        }
+        if (config.uprobes().stream().anyMatch(UprobeSpec::latency)) {
+            fds.add(object.mapFd("call_starts"));
+        }
+        return fds.stream().mapToInt(Integer::intValue).toArray();
     }
 
     /** Loads and attaches the programs {@code config} asks for. */
@@ -107,7 +115,8 @@ public final class BpfProfiler implements AutoCloseable {
     /** True when a map passed its fill threshold: drain before the period ends. */
     public synchronized boolean drainDue() {
         requireOpen();
-        return sizing.pastThreshold(control.inserts(control.gen() & 1));
+        int set = control.gen() & 1;
+        return sizing.pastThreshold(control.inserts(set), control.stackInserts(set));
     }
 
     /** Cumulative drop counts per reason. */
@@ -117,7 +126,7 @@ public final class BpfProfiler implements AutoCloseable {
         for (int reason = 0; reason < r.length; reason++) {
             r[reason] = perCpuSum(reason);
         }
-        return new DropCounters(r[0], r[1], r[2], r[3], r[4], r[5]);
+        return new DropCounters(r[0], r[1], drainer.stackCollisions(), r[3], r[4], r[5]);
     }
 
     private long perCpuSum(int reason) {
@@ -141,6 +150,15 @@ public final class BpfProfiler implements AutoCloseable {
     public synchronized long unendedIntervals() {
         requireOpen();
         return perCpuSum(DROP_UNENDED);
+    }
+
+    /**
+     * Cumulative count of stacks that drained samples named but no stacks map held, so that they
+     * came out empty; follows from {@link DropCounters#stackMapFull()}, never from a drain.
+     */
+    public synchronized long unresolvedStacks() {
+        requireOpen();
+        return drainer.unresolvedStacks();
     }
 
     /** Restricts sampling to these processes (tgids) from now on; empty means every process. */
@@ -198,7 +216,7 @@ public final class BpfProfiler implements AutoCloseable {
     public synchronized long mapMemoryBytes() {
         requireOpen();
         long total = 0;
-        for (String m : new String[] {"counts0", "counts1", "stacks0", "stacks1", "offcpu_starts", "call_starts",
+        for (String m : new String[] {"counts0", "counts1", "stacks0", "stacks1", "scratch", "offcpu_starts", "call_starts",
                 "target_pids", "drops", ".bss", ".rodata"}) {
             total += memlock(object.mapFd(m));
         }
@@ -210,7 +228,7 @@ public final class BpfProfiler implements AutoCloseable {
         return drainer.lastTiming();
     }
 
-    /** Stack buckets per map set and counts entries per set, as sized for the drain period. */
+    /** Stacks and counts entries per map set, as sized for the drain period. */
     public String sizingSummary() {
         return "counts=" + sizing.counts() + " stacks=" + sizing.stacks() + " per set";
     }
@@ -224,6 +242,7 @@ public final class BpfProfiler implements AutoCloseable {
         closed = true;
         attachments.close();
         object.close();
+        drainer.close();
     }
 
     private void requireOpen() {

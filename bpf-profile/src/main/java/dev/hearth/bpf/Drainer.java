@@ -3,143 +3,109 @@ package dev.hearth.bpf;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.function.LongSupplier;
 
 /**
  * Switches the programs to the other map set and reads the old one, losing nothing:
  * <ol>
  * <li>increment gen: new samples go to the other set;</li>
  * <li>wait for an RCU grace period: every program that saw the old gen has finished;</li>
- * <li>copy the stacks that pending off-CPU blocks and timed calls of the old gen refer to into a
- *     stash, then publish stashed_below: when they end, they count into the active set and name
- *     their gen, resolved here from the stash;</li>
- * <li>wait for a second grace period: intervals that ended between 1 and 3 wrote into the old set
- *     (its stacks still intact) and have now finished;</li>
- * <li>read and delete the old counts and resolve their stacks.</li>
+ * <li>read and delete the old set's stacks into the {@link StackCache}, then its counts, resolving
+ *     their stack hashes there;</li>
+ * <li>mark the stacks that pending off-CPU blocks and timed calls name, and forget the rest.</li>
  * </ol>
- * Without off-CPU and latency probes no interval spans a switch, and steps 3 and 4 are skipped.
  *
- * <p>Stack maps are not emptied at every drain: a stack id keeps its stack until deleted, so the
- * frames read once are remembered per set and the next drains look up only new ids (each bpf()
- * call costs microseconds). A set's stack map is swept when the remembered ids pass a share of its
- * buckets, when stacks may be left that no count refers to (the stack or counts map was full), and
- * periodically with off-CPU or latency probes, which leave such stacks (blocks below the minimum).
+ * <p>Why a stack is in the cache when a count needs it. Drain D reads set D (the set of gen D).
+ * An entry's mark is the last drain that read it from a stacks map or found it named by a start
+ * entry; after reading, every entry marked before D-1 is forgotten. A count names a stack taken
+ * in the same program run, or taken when an interval started:
+ * <ul>
+ * <li>same run: the stack went into the set the run chose, or, if gen moved between the two
+ *     reads of it, one gen earlier. Either way drain D or D-1 read and marked it.</li>
+ * <li>an interval that started in gen g: drain g read its stack and marked it g. Let k be the
+ *     last drain whose start scan still saw the start entry (k = g if none did). The scan of k
+ *     follows the switch to gen k+1, and the scan of k+1 did not see the entry, so it ended in
+ *     gen k+1 or k+2 and its count is read by drain k+1 or k+2, with the mark k kept.</li>
+ * </ul>
+ * A stack missing from every map (its map was full) resolves to an empty stack and is counted.
  */
-final class Drainer {
+final class Drainer implements AutoCloseable {
     static final int KEY_SIZE = 48;
-    static final int START_SIZE = 48;
-    static final double SWEEP_SHARE = 0.5;
-    static final int SWEEP_EVERY = 6;
+    static final int STACK_SIZE = 8 + StackCache.MAX_DEPTH * 8;
+    static final int START_SIZE = 56;
     private static final SampleType[] TYPES = SampleType.values();
 
     private final Control control;
-    private final int[] countsFd;
-    private final StackMap[] stacks;
-    private final int offCpuStartsFd;
-    private final int callStartsFd;
-    /** gen -> stack id -> frames, for intervals that began in a drained gen */
-    private final Map<Integer, Map<Integer, long[]>> stash = new HashMap<>();
-    /** gen -> drain number after which no start entry of that gen was left */
-    private final Map<Integer, Long> stashGone = new HashMap<>();
-    private final boolean intervals;
-    private final int stackBuckets;
-    private final LongSupplier stackFailures;
-    private long stackFailuresSeen;
-    /** per set: stack id -> frames, valid until that set's stack map is swept */
-    private final List<Map<Integer, long[]>> known = List.of(new HashMap<>(), new HashMap<>());
+    private final HashMapReader[] counts;
+    private final HashMapReader[] stacks;
+    private final HashMapReader[] starts;
+    private final StackCache cache = new StackCache();
     private long drains;
-    private Timing last = new Timing(0, 0, 0, 0);
+    private Timing last = new Timing(0, 0, 0, 0, 0);
 
-    /** wall time of the last drain: waiting for grace periods (no CPU) and reading maps */
-    record Timing(long graceNanos, long readNanos, int keys, int stacksCleared) {
+    /** wall time of the last drain: waiting for a grace period (no CPU) and reading maps */
+    record Timing(long graceNanos, long readNanos, int keys, int stacksRead, int stacksCached) {
     }
 
-    Drainer(Control control, int[] countsFd, int[] stacksFd, int offCpuStartsFd, int callStartsFd,
-            boolean intervals, int stackBuckets, LongSupplier stackFailures) {
+    /** {@code startsFds}: the start maps of off-CPU and timed calls in use (none: no interval spans a drain) */
+    Drainer(Control control, int[] countsFd, int[] stacksFd, int[] startsFds) {
         this.control = control;
-        this.intervals = intervals;
-        this.stackBuckets = stackBuckets;
-        this.stackFailures = stackFailures;
-        this.countsFd = countsFd;
-        this.stacks = new StackMap[] {new StackMap(stacksFd[0]), new StackMap(stacksFd[1])};
-        this.offCpuStartsFd = offCpuStartsFd;
-        this.callStartsFd = callStartsFd;
+        this.counts = new HashMapReader[] {counts(countsFd[0]), counts(countsFd[1])};
+        this.stacks = new HashMapReader[] {stacks(stacksFd[0]), stacks(stacksFd[1])};
+        this.starts = new HashMapReader[startsFds.length];
+        for (int i = 0; i < startsFds.length; i++) {
+            starts[i] = new HashMapReader(startsFds[i], 8, START_SIZE, 4096); // keys unused; 8 bytes holds either
+        }
+    }
+
+    private static HashMapReader counts(int fd) {
+        return new HashMapReader(fd, KEY_SIZE, 8, 4096);
+    }
+
+    private static HashMapReader stacks(int fd) {
+        return new HashMapReader(fd, 8, STACK_SIZE, 1024);
     }
 
     List<RawSample> drain() {
-        drains++;
+        long drain = ++drains;
         long t0 = System.nanoTime();
         int gen = control.gen();
         int old = gen & 1;
         control.gen(gen + 1);
         Grace.waitForPrograms();
         long grace = System.nanoTime() - t0;
-        Set<Integer> pendingGens = Set.of();
-        if (intervals) {
-            pendingGens = stashPending(gen, old);
-            control.stashedBelow(gen + 1);
-            long t1 = System.nanoTime();
-            Grace.waitForPrograms();
-            grace += System.nanoTime() - t1;
+        int read = stacks[old].forEach(true, (k, v) -> cache.put(k.getLong(0), frames(v), drain));
+        List<RawSample> samples = readCounts(old);
+        for (HashMapReader s : starts) {
+            s.forEach(false, (k, v) -> {
+                cache.keep(v.getLong(8), drain);
+                cache.keep(v.getLong(16), drain);
+            });
         }
-        List<RawSample> samples = readCounts(gen, old, known.get(old));
-        long failures = stackFailures.getAsLong();
-        int cleared = 0;
-        if (failures != stackFailuresSeen || known.get(old).size() > stackBuckets * SWEEP_SHARE
-                || (intervals && drains % SWEEP_EVERY == 0)) {
-            cleared = stacks[old].clear();
-            known.get(old).clear();
-            stackFailuresSeen = failures;
-        }
+        cache.forgetBefore(drain - 1);
         control.resetInserts(old);
-        forgetStash(pendingGens);
-        last = new Timing(grace, System.nanoTime() - t0 - grace, samples.size(), cleared);
+        last = new Timing(grace, System.nanoTime() - t0 - grace, samples.size(), read, cache.size());
         return samples;
     }
 
-    private Set<Integer> stashPending(int gen, int old) {
-        Set<Integer> gens = new HashSet<>();
-        HashMapReader.Entry visit = (k, v) -> {
-            int g = v.getInt(8);
-            gens.add(g);
-            if (g == gen) {
-                Map<Integer, long[]> s = stash.computeIfAbsent(g, x -> new HashMap<>());
-                s.computeIfAbsent(v.getInt(12), id -> frames(id, null, known.get(old), stacks[old]));
-                s.computeIfAbsent(v.getInt(16), id -> frames(id, null, known.get(old), stacks[old]));
-            }
-        };
-        HashMapReader.forEach(offCpuStartsFd, 4, START_SIZE, false, visit);
-        HashMapReader.forEach(callStartsFd, 8, START_SIZE, false, visit);
-        return gens;
-    }
-
-    private List<RawSample> readCounts(int gen, int old, Map<Integer, long[]> known) {
+    private List<RawSample> readCounts(int old) {
         List<RawSample> out = new ArrayList<>();
-        HashMapReader.forEach(countsFd[old], KEY_SIZE, 8, true, (k, v) -> {
-            int stackGen = k.getInt(4);
-            Map<Integer, long[]> source = stackGen == gen ? null : stash.getOrDefault(stackGen, Map.of());
-            long[] user = withCaller(frames(k.getInt(8), source, known, stacks[old]), k.getLong(40));
-            long[] kernel = frames(k.getInt(12), source, known, stacks[old]);
-            int probe = Short.toUnsignedInt(k.getShort(16));
-            SampleType type = TYPES[k.get(18)];
-            out.add(new RawSample(k.getInt(0), comm(k, 20), type, probe, user, kernel, v.getLong(0)));
+        counts[old].forEach(true, (k, v) -> {
+            int probe = Short.toUnsignedInt(k.getShort(4));
+            SampleType type = TYPES[k.get(6)];
+            long[] user = withCaller(cache.frames(k.getLong(24)), k.getLong(40));
+            long[] kernel = cache.frames(k.getLong(32));
+            out.add(new RawSample(k.getInt(0), comm(k, 8), type, probe, user, kernel, v.getLong(0)));
         });
         return out;
     }
 
-    private static long[] frames(int id, Map<Integer, long[]> stashed, Map<Integer, long[]> cache, StackMap map) {
-        if (id < 0) {
-            return StackMap.NONE;
-        }
-        if (stashed != null) {
-            return stashed.getOrDefault(id, StackMap.NONE);
-        }
-        return cache.computeIfAbsent(id, map::lookup);
+    /** a stacks map value: { u64 len; u64 ip[127]; } */
+    private static long[] frames(ByteBuffer v) {
+        int n = (int) Math.min(v.getLong(0), StackCache.MAX_DEPTH);
+        long[] out = new long[n];
+        v.position(8).asLongBuffer().get(out);
+        return out;
     }
 
     /** puts a uprobe's return address (read at function entry) after the leaf, where the walk missed it */
@@ -154,24 +120,18 @@ final class Drainer {
         return out;
     }
 
-    /** A stash gen may go once no start entry refers to it and one more drain has read its late counts. */
-    private void forgetStash(Set<Integer> pendingGens) {
-        stash.keySet().removeIf(g -> {
-            if (pendingGens.contains(g)) {
-                stashGone.remove(g);
-                return false;
-            }
-            Long since = stashGone.putIfAbsent(g, drains);
-            boolean expired = since != null && since < drains;
-            if (expired) {
-                stashGone.remove(g);
-            }
-            return expired;
-        });
-    }
-
     Timing lastTiming() {
         return last;
+    }
+
+    /** different frames drained under one hash */
+    long stackCollisions() {
+        return cache.collisions();
+    }
+
+    /** stack hashes that drained counts named but no stacks map held */
+    long unresolvedStacks() {
+        return cache.unresolved();
     }
 
     private static String comm(ByteBuffer b, int offset) {
@@ -182,5 +142,14 @@ final class Drainer {
         byte[] s = new byte[end - offset];
         b.get(offset, s);
         return new String(s, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() {
+        for (HashMapReader[] rs : List.of(counts, stacks, starts)) {
+            for (HashMapReader r : rs) {
+                r.close();
+            }
+        }
     }
 }

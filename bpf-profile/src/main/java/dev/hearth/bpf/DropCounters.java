@@ -6,8 +6,8 @@ package dev.hearth.bpf;
  *
  * @param missingUserStack   user stack could not be walked (-EFAULT: no frame pointers, paged out)
  * @param missingKernelStack kernel stack could not be walked
- * @param stackCollisions    a different stack already held the stack id (-EEXIST; no REUSE_STACKID)
- * @param stackMapFull       the stack map had no free entry (-ENOMEM)
+ * @param stackCollisions    two different stacks drained under one 64-bit content hash (expected never)
+ * @param stackMapFull       a new stack found no room in the stacks map (its samples come out with it empty)
  * @param countsMapFull      a sample was lost because the counts map was full
  * @param startMapFull       an off-CPU block or uprobe call was not timed: the start map was full
  */

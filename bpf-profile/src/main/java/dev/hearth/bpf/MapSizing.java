@@ -1,24 +1,20 @@
 package dev.hearth.bpf;
 
 /**
- * Map sizes for one drain period. Counts: one entry per sample at worst. Stack buckets: two per
- * possible stack id (user + kernel per sample; the kernel rounds up to a power of two), so that
- * hash collisions (-EEXIST; we do not set BPF_F_REUSE_STACKID, which would silently replace a
- * stack) stay rare. Both are capped: a
- * stack bucket preallocates 127 frames x 8 bytes.
+ * Map sizes for one drain period. Counts: one entry per sample at worst. Stacks: a sample brings
+ * at most a user and a kernel stack, but most repeat, so one entry per counts entry; each holds
+ * 127 frames x 8 bytes. Both are capped.
  */
 record MapSizing(int counts, int stacks, int offCpuStarts, int callStarts, int targetPids) {
     static final int MIN_COUNTS = 1024;
     static final int MAX_COUNTS = 65_536;
-    static final int MIN_STACKS = 2048;
+    static final int MIN_STACKS = 1024;
     static final int MAX_STACKS = 32_768;
     /** distinct off-CPU and uprobe keys we plan for per second and source */
     static final int KEYS_PER_SECOND = 200;
     static final int TARGET_PIDS = 4096;
-    /** drainDue() fires when the counts map is this full */
-    static final double COUNTS_THRESHOLD = 0.75;
-    /** … or when stack ids would fill this share of the stack buckets (collisions rise fast) */
-    static final double STACKS_THRESHOLD = 0.5;
+    /** drainDue() fires when the counts or the stacks map is this full */
+    static final double THRESHOLD = 0.75;
 
     static MapSizing of(ProfilerConfig c, int onlineCpus) {
         double seconds = c.drainPeriod().toMillis() / 1000.0;
@@ -31,13 +27,13 @@ record MapSizing(int counts, int stacks, int offCpuStarts, int callStarts, int t
         }
         keys += (long) Math.ceil(c.uprobes().size() * 2L * KEYS_PER_SECOND * seconds);
         int counts = (int) clamp(keys, MIN_COUNTS, MAX_COUNTS);
-        int stacks = (int) clamp(keys * 4, MIN_STACKS, MAX_STACKS);
+        int stacks = (int) clamp(keys, MIN_STACKS, MAX_STACKS);
         int callStarts = c.uprobes().stream().anyMatch(UprobeSpec::latency) ? 16_384 : 1;
         return new MapSizing(counts, stacks, c.offCpu() ? 32_768 : 1, callStarts, TARGET_PIDS);
     }
 
-    boolean pastThreshold(long insertedKeys) {
-        return insertedKeys >= counts * COUNTS_THRESHOLD || 2 * insertedKeys >= stacks * STACKS_THRESHOLD;
+    boolean pastThreshold(long countKeys, long stackKeys) {
+        return countKeys >= counts * THRESHOLD || stackKeys >= stacks * THRESHOLD;
     }
 
     private static long clamp(long v, long min, long max) {

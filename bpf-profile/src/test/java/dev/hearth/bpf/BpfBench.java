@@ -24,7 +24,7 @@ public final class BpfBench {
             onCpu(999);
             onCpuShallow(999);
             offCpu();
-            drain(12_000); // ~10k keys: some of the 12k stacks collide in the stack map
+            drain(10_000);
             memory();
             foldRatio(Path.of(args.length > 0 ? args[0] : "java"));
         }
@@ -105,7 +105,7 @@ public final class BpfBench {
 
     /**
      * n distinct stacks through a uprobe, drained; then the same stacks again from the same process,
-     * as in a steady state where the stack ids are already known.
+     * as in a steady state where user space knows the stacks already.
      */
     static void drain(int n) throws Exception {
         UprobeSpec probe = new UprobeSpec(Workload.binary().toString(), "call_fn", false);
@@ -123,9 +123,9 @@ public final class BpfBench {
                 List<RawSample> samples = p.drain();
                 long cpu = THREADS.getCurrentThreadCpuTime() - cpu0;
                 Drainer.Timing t = p.lastDrainTiming();
-                System.out.printf("drain %d of %d keys (%s): %.1f ms CPU; wall %.1f ms reading maps + %.1f ms RCU grace; "
-                        + "%d stacks swept%n", r + 1, samples.size(), r < 2 ? "new stacks" : "known stacks",
-                        cpu / 1e6, t.readNanos() / 1e6, t.graceNanos() / 1e6, t.stacksCleared());
+                System.out.printf("drain %d of %d keys and %d stacks (%s): %.1f ms CPU; wall %.1f ms reading maps + "
+                        + "%.1f ms RCU grace%n", r + 1, samples.size(), t.stacksRead(), r == 0 ? "new stacks" : "known stacks",
+                        cpu / 1e6, t.readNanos() / 1e6, t.graceNanos() / 1e6);
             }
             System.out.println("  drops: " + p.drops());
         }

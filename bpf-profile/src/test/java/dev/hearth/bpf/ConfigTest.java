@@ -52,12 +52,13 @@ class ConfigTest {
     void mapsAreSizedFromCpusHzAndPeriodWithCaps() {
         MapSizing s = MapSizing.of(ProfilerConfig.defaults(), 2);
         assertEquals(1980, s.counts());
-        assertEquals(7920, s.stacks());
+        assertEquals(1980, s.stacks());
         MapSizing big = MapSizing.of(ProfilerConfig.defaults().withHz(1000).withDrainPeriod(Duration.ofMinutes(1)), 64);
         assertEquals(MapSizing.MAX_COUNTS, big.counts());
         assertEquals(MapSizing.MAX_STACKS, big.stacks());
-        assertFalse(s.pastThreshold(100));
-        assertTrue(s.pastThreshold(1500));
+        assertFalse(s.pastThreshold(100, 100));
+        assertTrue(s.pastThreshold(1500, 0));
+        assertTrue(s.pastThreshold(0, 1500));
         assertTrue(MapSizing.of(ProfilerConfig.defaults().withUprobes(List.of(UprobeSpec.parse("/a:b:latency"))), 2)
                 .callStarts() > 1);
     }

@@ -50,6 +50,7 @@ class DrainTest {
             assertTrue(ns >= 2_000_000_000L && ns < 2_400_000_000L, "100 calls of 20 ms took " + ns + " ns");
             // calls that began before a drain and ended after it keep their entry stack
             assertEquals(ns, Samples.sumWithFrameIn(all, w.pid(), SampleType.UPROBE_LATENCY, slowFn));
+            assertEquals(0, p.unresolvedStacks());
         }
     }
 
@@ -65,6 +66,23 @@ class DrainTest {
             all.addAll(p.drain());
             long inBlockFn = Samples.sumWithFrameIn(all, w.pid(), SampleType.OFF_CPU, blockFn);
             assertTrue(inBlockFn >= 1.8e9 && inBlockFn <= 2.2e9, "off-CPU in block_fn " + inBlockFn + " ns");
+            assertEquals(0, p.unresolvedStacks());
+        }
+    }
+
+    @Test
+    void blocksLongerThanSeveralDrainsKeepTheirStack() throws Exception {
+        try (Workload w = Workload.startRealtime("block", "3", "400");
+             BpfProfiler p = BpfProfiler.start(ProfilerConfig.defaults().withOnCpu(false).withOffCpu(true)
+                     .withPids(Set.of(w.pid())))) {
+            long[] blockFn = w.functionRange("block_fn");
+            w.go();
+            List<RawSample> all = drainTenTimes(p, 100);
+            w.awaitDone();
+            all.addAll(p.drain());
+            long inBlockFn = Samples.sumWithFrameIn(all, w.pid(), SampleType.OFF_CPU, blockFn);
+            assertTrue(inBlockFn >= 1.1e9 && inBlockFn <= 1.3e9, "off-CPU in block_fn " + inBlockFn + " ns");
+            assertEquals(0, p.unresolvedStacks());
         }
     }
 
@@ -77,7 +95,7 @@ class DrainTest {
             assertFalse(p.drainDue());
             w.go();
             w.awaitDone();
-            // sized for 1 s: 1024 counts, 2048 stack buckets; 1000 distinct stacks pass half the buckets
+            // sized for 1 s: 1024 counts and stacks; 1000 distinct stacks pass three quarters of both
             assertTrue(p.drainDue());
             assertTrue(p.drain().size() > 500);
             assertFalse(p.drainDue(), "the fresh set is empty");
@@ -93,10 +111,15 @@ class DrainTest {
                      .withPids(Set.of(w.pid())).withDrainPeriod(Duration.ofSeconds(1)))) {
             w.go();
             w.awaitDone();
-            long counted = Samples.sum(p.drain(), w.pid(), SampleType.UPROBE_CALLS);
+            List<RawSample> samples = p.drain();
+            long counted = Samples.sum(samples, w.pid(), SampleType.UPROBE_CALLS);
             DropCounters d = p.drops();
-            assertTrue(d.countsMapFull() > 0 && d.stackCollisions() > 0, d.toString());
+            assertTrue(d.countsMapFull() > 0 && d.stackMapFull() > 0, d.toString());
             assertEquals(n, counted + d.countsMapFull(), "every call is counted or reported lost: " + d);
+            // a counted call whose stack did not fit comes out with an empty stack, and is counted so
+            long empty = samples.stream().filter(s -> s.userStack().length == 0).count();
+            assertEquals(empty, p.unresolvedStacks());
+            assertTrue(empty <= d.stackMapFull(), empty + " empty stacks, " + d);
         }
     }
 
