@@ -19,7 +19,8 @@
 #include "kernel_types.h"
 
 #define MAX_STACK_DEPTH 127
-/* scratch buffers per CPU: a perf NMI may nest in sched_switch, a uprobe program may be preempted */
+/* scratch buffers per CPU (see grab_scratch): a perf NMI may nest in sched_switch, a uprobe
+ * program may be preempted */
 #define SCRATCH_SLOTS 4
 
 enum kind { ON_CPU = 0, OFF_CPU = 1, UPROBE_CALLS = 2, UPROBE_LATENCY = 3 };
@@ -180,14 +181,23 @@ static __always_inline __u64 hash_frames(struct stack *st)
 	return h ? h : 1;
 }
 
+static __always_inline struct scratch *claim(__u32 slot)
+{
+	struct scratch *s = bpf_map_lookup_elem(&scratch, &slot);
+	return s && __sync_val_compare_and_swap(&s->busy, 0, 1) == 0 ? s : NULL;
+}
+
+/* spelled out: clang turns a loop with an early return here into one the verifier calls infinite */
 static __always_inline struct scratch *grab_scratch(void)
 {
-	for (__u32 i = 0; i < SCRATCH_SLOTS; i++) {
-		struct scratch *s = bpf_map_lookup_elem(&scratch, &i);
-		if (s && __sync_val_compare_and_swap(&s->busy, 0, 1) == 0)
-			return s;
-	}
-	return NULL;
+	struct scratch *s = claim(0);
+	if (!s)
+		s = claim(1);
+	if (!s)
+		s = claim(2);
+	if (!s)
+		s = claim(3);
+	return s;
 }
 
 /* Walks a stack into scratch, stores its frames in the set's stacks map unless already there,

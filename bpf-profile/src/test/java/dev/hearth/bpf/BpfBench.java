@@ -20,17 +20,21 @@ public final class BpfBench {
 
     public static void main(String[] args) throws Exception {
         try (AutoCloseable stats = BpfProfiler.enableStats()) {
-            onCpu(99);
-            onCpu(999);
-            onCpuShallow(999);
+            Path java = Path.of(args.length > 0 ? args[0] : "java");
+            for (int hz : new int[] {99, 999}) {
+                onCpu(hz);
+                double filtered = filteredNs(hz);
+                perRecordedSample(hz, "one C process (5-frame user stack)", filtered, cProcess());
+                perRecordedSample(hz, "one JVM (-XX:+PreserveFramePointer)", filtered, jvm(java));
+            }
             offCpu();
             drain(10_000);
             memory();
-            foldRatio(Path.of(args.length > 0 ? args[0] : "java"));
+            foldRatio(java);
         }
     }
 
-    /** every process sampled while one spinner runs; BPF time per sample and share of all CPU time */
+    /** every process sampled while one spinner runs: BPF time per program run, as the issue defines it */
     static void onCpu(int hz) throws Exception {
         try (Workload spin = Workload.start("spin", "5000");
              BpfProfiler p = BpfProfiler.start(ProfilerConfig.defaults().withHz(hz))) {
@@ -39,34 +43,85 @@ public final class BpfBench {
             spin.awaitDone();
             double wall = (System.nanoTime() - t0) / 1e9;
             ProgramStats s = stats(p, "on_cpu");
-            int keys = p.drain().size();
+            List<RawSample> drained = p.drain();
+            long recorded = drained.stream().mapToLong(RawSample::value).sum();
             double cpuShare = s.runTimeNs() / (wall * 1e9 * Cpus.online().size());
-            System.out.printf("on-CPU %d Hz: %.0f ns per sample (%d samples, %d keys); BPF share of all CPU time %.4f%%%n",
-                    hz, s.nsPerRun(), s.runCount(), keys, 100 * cpuShare);
+            System.out.printf("on-CPU %d Hz, every process (a C spinner and whatever else runs): %.0f ns per run "
+                    + "(%d runs, %d samples recorded; %d keys); BPF share of all CPU time %.4f%%%n",
+                    hz, s.nsPerRun(), s.runCount(), recorded, drained.size(), 100 * cpuShare);
         }
     }
 
-    /**
-     * Cost of one recorded sample of a shallow C stack: a SCHED_FIFO spinner is the only target;
-     * the other samples are filtered out, and their cost is measured first with no target running.
-     */
-    static void onCpuShallow(int hz) throws Exception {
-        double filteredNs;
+    /** the baseline: BPF time of a sample filtered out by pid (the target sleeps throughout) */
+    static double filteredNs(int hz) throws Exception {
         try (Workload idle = Workload.start("sleep", "1");
              BpfProfiler p = BpfProfiler.start(ProfilerConfig.defaults().withHz(hz).withPids(Set.of(idle.pid())))) {
             Thread.sleep(3000);
-            filteredNs = stats(p, "on_cpu").nsPerRun();
+            return stats(p, "on_cpu").nsPerRun();
         }
-        try (Workload spin = Workload.startRealtime("spin", "3000");
-             BpfProfiler p = BpfProfiler.start(ProfilerConfig.defaults().withHz(hz).withPids(Set.of(spin.pid())))) {
-            spin.go();
-            spin.awaitDone();
+    }
+
+    /** a process to profile alone: started paused, {@code run} lets it work for the measured time */
+    interface Target extends AutoCloseable {
+        int pid();
+
+        void run() throws Exception;
+    }
+
+    /**
+     * BPF time per recorded sample of one target process: all runs minus the filtered-out ones (at
+     * the cost {@link #filteredNs} measured), divided by the samples drained for the target.
+     */
+    static void perRecordedSample(int hz, String what, double filteredNs, Target target) throws Exception {
+        try (target; BpfProfiler p = BpfProfiler.start(ProfilerConfig.defaults().withHz(hz).withPids(Set.of(target.pid())))) {
+            target.run();
             ProgramStats s = stats(p, "on_cpu");
-            long recorded = Samples.sum(p.drain(), spin.pid(), SampleType.ON_CPU);
+            long recorded = Samples.sum(p.drain(), target.pid(), SampleType.ON_CPU);
             double ns = (s.runTimeNs() - filteredNs * (s.runCount() - recorded)) / recorded;
-            System.out.printf("on-CPU %d Hz, one C process (4-frame user stack): %.0f ns per recorded sample "
-                    + "(%d samples); a filtered-out sample costs %.0f ns%n", hz, ns, recorded, filteredNs);
+            System.out.printf("on-CPU %d Hz, %s: %.0f ns per recorded sample (%d samples); baseline, a sample "
+                    + "filtered out by pid: %.0f ns%n", hz, what, ns, recorded, filteredNs);
         }
+    }
+
+    /** the test workload spinning 4 s under SCHED_FIFO: spin_fn <- main <- libc start-up */
+    static Target cProcess() throws Exception {
+        Workload w = Workload.startRealtime("spin", "4000");
+        return new Target() {
+            public int pid() {
+                return w.pid();
+            }
+
+            public void run() throws Exception {
+                w.go();
+                w.awaitDone();
+            }
+
+            public void close() throws Exception {
+                w.close();
+            }
+        };
+    }
+
+    /** a JVM sorting, hashing and formatting text; measured for 4 s after 2 s of start-up */
+    static Target jvm(Path javaBin) throws Exception {
+        Process jvm = new ProcessBuilder(javaBin.toString(), "-XX:+PreserveFramePointer", "-cp",
+                System.getProperty("java.class.path"), JvmWorkload.class.getName(), "8")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Thread.sleep(2000);
+        return new Target() {
+            public int pid() {
+                return (int) jvm.pid();
+            }
+
+            public void run() throws Exception {
+                Thread.sleep(4000);
+            }
+
+            public void close() throws Exception {
+                jvm.destroy();
+                jvm.waitFor(5, TimeUnit.SECONDS);
+            }
+        };
     }
 
     /** ping-pong threads: round trips per second without profiling, with off-CPU on them, and on another pid */
