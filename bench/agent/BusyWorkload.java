@@ -1,25 +1,24 @@
 import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Random;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * A busy JVM for the agent benchmark: THREADS threads doing map, string and sort work; after WARMUP
- * seconds it counts operations for SECONDS seconds and prints "ops PER_SECOND PER_CPU_SECOND": per
- * wall second (what a user sees; depends on what else runs) and per CPU second of its threads (what
- * profiling inside the process costs it, robust against other load on the machine).
+ * A busy JVM for the agent benchmark: THREADS threads doing map, string and sort work for SECONDS
+ * seconds. Every TICK_MS it prints "tick EPOCH_MS OPS CPU_NS", cumulative: operations done and
+ * the CPU time of the whole process (profiler threads and signal handlers included). The benchmark
+ * cuts windows out of this one JVM's life, so JIT luck differs between no two runs it compares.
  */
 public class BusyWorkload {
-    static volatile boolean measuring;
     static volatile boolean stop;
     static volatile long sink;
 
     public static void main(String[] args) throws Exception {
         int threads = Integer.parseInt(args[0]);
         double seconds = Double.parseDouble(args[1]);
-        double warmup = Double.parseDouble(args[2]);
+        long tickMs = args.length > 2 ? Long.parseLong(args[2]) : 100;
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         LongAdder ops = new LongAdder();
         Thread[] ts = new Thread[threads];
         for (int i = 0; i < threads; i++) {
@@ -29,25 +28,19 @@ public class BusyWorkload {
                 long acc = 0;
                 while (!stop) {
                     acc += work(r);
-                    if (measuring) ops.increment();
+                    ops.increment();
                 }
                 sink = acc;
             }, "busy-" + i);
             ts[i].start();
         }
-        Thread.sleep((long) (warmup * 1000));
-        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-        long cpu0 = 0, cpu1 = 0;
-        for (Thread t : ts) cpu0 -= mx.getThreadCpuTime(t.getId());
-        measuring = true;
-        long t0 = System.nanoTime();
-        Thread.sleep((long) (seconds * 1000));
-        measuring = false;
-        long t1 = System.nanoTime();
-        for (Thread t : ts) cpu1 += mx.getThreadCpuTime(t.getId());
+        long end = System.nanoTime() + (long) (seconds * 1e9);
+        while (System.nanoTime() < end) {
+            System.out.println("tick " + System.currentTimeMillis() + " " + ops.sum() + " " + os.getProcessCpuTime());
+            Thread.sleep(tickMs);
+        }
         stop = true;
         for (Thread t : ts) t.join();
-        System.out.printf("ops %.1f %.1f%n", ops.sum() / ((t1 - t0) / 1e9), ops.sum() / ((cpu1 + cpu0) / 1e9));
     }
 
     static long work(Random r) {
