@@ -130,12 +130,12 @@ public final class AgentCommand implements Callable<Integer> {
             description = "async-profiler CPU sampling interval; 0 leaves on-CPU to eBPF (default: ${DEFAULT-VALUE})")
     Duration apCpu;
 
-    @Option(names = "--async-profiler-alloc", paramLabel = "SIZE", defaultValue = "512k", converter = Units.SizeConverter.class,
-            description = "async-profiler allocation sampling interval in bytes; 0 turns alloc profiles off (default: ${DEFAULT-VALUE})")
+    @Option(names = "--async-profiler-alloc", paramLabel = "SIZE", defaultValue = "0", converter = Units.SizeConverter.class,
+            description = "async-profiler allocation sampling interval in bytes, e.g. 512k; 0 is off (default: off: the profiled JVM pays for it)")
     long apAlloc;
 
-    @Option(names = "--async-profiler-lock", paramLabel = "TIME", defaultValue = "10ms", converter = Units.DurationConverter.class,
-            description = "async-profiler lock threshold; 0 turns lock profiles off (default: ${DEFAULT-VALUE})")
+    @Option(names = "--async-profiler-lock", paramLabel = "TIME", defaultValue = "0", converter = Units.DurationConverter.class,
+            description = "async-profiler lock threshold, e.g. 10ms; 0 is off (default: off)")
     Duration apLock;
 
     @Option(names = "--async-profiler-wall", paramLabel = "TIME", defaultValue = "0", converter = Units.DurationConverter.class,
@@ -153,10 +153,14 @@ public final class AgentCommand implements Callable<Integer> {
         }
     }
 
+    AsyncProfilerOptions asyncProfilerOptions() {
+        return new AsyncProfilerOptions(apCpu, apAlloc, apLock, apWall,
+                Duration.ofSeconds(Math.max(1, Math.round(period.toMillis() / 1000.0))));
+    }
+
     /** The JVM-aware sources: async-profiler JFR recordings rotate with the agent's period. */
     private ProfileSources jvmSources(Metrics metrics) throws IOException {
-        AsyncProfilerOptions options = new AsyncProfilerOptions(apCpu, apAlloc, apLock, apWall,
-                Duration.ofSeconds(Math.max(1, Math.round(period.toMillis() / 1000.0))));
+        AsyncProfilerOptions options = asyncProfilerOptions();
         AsyncProfilerLibrary library = AsyncProfilerLibrary.fromClasspath();
         JvmModeSelector selector = new JvmModeSelector(jvmMode,
                 pid -> AsyncProfilerSession.start(JvmTarget.of(pid), library, options));
@@ -188,12 +192,13 @@ public final class AgentCommand implements Callable<Integer> {
              MetricsServer server = metricsPort < 0 ? null : new MetricsServer(metricsAddress, metricsPort, metrics);
              AutoCloseable stats = bpfStats ? BpfSampleSource.enableRunTimeStats() : null;
              SampleSource source = BpfSampleSource.start(bpf)) {
-            SymbolizerMetrics.register(metrics, symbolizer);
+            SymbolizingResolver resolver = new SymbolizingResolver(symbolizer);
+            SymbolizerMetrics.register(metrics, symbolizer, resolver);
             metrics.read("hearth_agent_bpf_run_nanoseconds_total", "kernel time in the BPF programs (with --bpf-stats)",
                     "counter", "", source::programRunNanos);
             metrics.read("hearth_agent_bpf_map_bytes", "memory of the BPF maps", "gauge", "", source::mapBytes);
             ProfileSources sources = jvmSources(metrics);
-            AgentLoop loop = new AgentLoop(settings, source, new SymbolizingResolver(symbolizer), ProcessScanner.system(),
+            AgentLoop loop = new AgentLoop(settings, source, resolver, ProcessScanner.system(),
                     sources, delivery::submit, metrics);
             CountDownLatch finished = new CountDownLatch(1);
             Thread hook = new Thread(() -> {

@@ -149,6 +149,7 @@ public final class AgentLoop implements Runnable {
             resolver.forget(p.pid());
         }
         periodProcesses.clear();
+        resolver.endPeriod();
         periods.increment();
     }
 

@@ -10,4 +10,7 @@ public interface StackResolver {
 
     /** The process exited: its per-process state can go. */
     default void forget(int pid) {}
+
+    /** A profiling period ended. */
+    default void endPeriod() {}
 }

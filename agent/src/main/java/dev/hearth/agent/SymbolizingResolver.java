@@ -5,27 +5,110 @@ import dev.hearth.pprof.StackFrame;
 import dev.hearth.symbolizer.Frame;
 import dev.hearth.symbolizer.Symbolizer;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.IntFunction;
 
-/** A {@link StackResolver} backed by the symbolizer module. */
+/**
+ * A {@link StackResolver} backed by the symbolizer module, with a frame cache: a process's stacks
+ * repeat period after period, so each named (pid, address) is symbolized once. A process's frames
+ * are dropped when the symbolizer's view of it changes ({@link Symbolizer#generation}: maps re-read,
+ * perf map reloaded), when it execs (checked once per period by its {@link ExecStamp}), when it
+ * exits, and when it holds more than {@value #MAX_FRAMES_PER_PROCESS}. Kernel frames are kept until
+ * kallsyms is read again. Frames that could not be named are not kept: they are tried again.
+ */
 public final class SymbolizingResolver implements StackResolver {
+    static final int MAX_FRAMES_PER_PROCESS = 50_000;
+
     private final Symbolizer symbolizer;
+    private final IntFunction<ExecStamp> stamps;
+    private final Map<Integer, ProcessFrames> processes = new HashMap<>();
+    private final FrameTable kernel = new FrameTable();
+    private long kernelGeneration = -1;
+    private long hits;
 
     public SymbolizingResolver(Symbolizer symbolizer) {
+        this(symbolizer, ExecStamp::read);
+    }
+
+    SymbolizingResolver(Symbolizer symbolizer, IntFunction<ExecStamp> stamps) {
         this.symbolizer = symbolizer;
+        this.stamps = stamps;
     }
 
     @Override
-    public List<StackFrame> resolve(int pid, long[] userStack, long[] kernelStack) {
+    public synchronized List<StackFrame> resolve(int pid, long[] userStack, long[] kernelStack) {
         List<StackFrame> out = new ArrayList<>(userStack.length + kernelStack.length);
-        if (kernelStack.length > 0) for (Frame f : symbolizer.kernel(kernelStack)) out.add(toStackFrame(f));
-        if (userStack.length > 0) for (Frame f : symbolizer.user(pid, userStack)) out.add(toStackFrame(f));
+        if (kernelStack.length > 0) resolveKernel(kernelStack, out);
+        if (userStack.length > 0) resolveUser(pid, userStack, out);
         return out;
     }
 
+    private void resolveKernel(long[] addrs, List<StackFrame> out) {
+        if (kernel.addCached(addrs, out)) {
+            hits += addrs.length;
+            return;
+        }
+        List<Frame> frames = symbolizer.kernel(addrs);
+        long g = symbolizer.kernelGeneration();
+        if (g != kernelGeneration) {
+            kernel.clear();
+            kernelGeneration = g;
+        }
+        kernel.addAndKeep(addrs, frames, out);
+    }
+
+    private void resolveUser(int pid, long[] addrs, List<StackFrame> out) {
+        ProcessFrames p = processes.get(pid);
+        if (p == null) {
+            p = new ProcessFrames(stamps.apply(pid));
+            processes.put(pid, p);
+        } else if (!p.checked) {
+            ExecStamp now = stamps.apply(pid);
+            if (!now.equals(p.stamp)) {
+                // a new program in the same process: nothing the symbolizer knew of it holds
+                symbolizer.forget(pid);
+                p.frames.clear();
+                p.stamp = now;
+            }
+        }
+        p.checked = true;
+        if (p.frames.addCached(addrs, out)) {
+            hits += addrs.length;
+            return;
+        }
+        List<Frame> frames = symbolizer.user(pid, addrs);
+        long g = symbolizer.generation(pid);
+        if (g != p.generation || p.frames.size() > MAX_FRAMES_PER_PROCESS) {
+            p.frames.clear();
+            p.generation = g;
+        }
+        p.frames.addAndKeep(addrs, frames, out);
+    }
+
+    /** A period ended: each process's exec stamp is checked again on its next stack. */
     @Override
-    public void forget(int pid) {
+    public synchronized void endPeriod() {
+        for (ProcessFrames p : processes.values()) p.checked = false;
+    }
+
+    @Override
+    public synchronized void forget(int pid) {
+        processes.remove(pid);
         symbolizer.forget(pid);
+    }
+
+    /** Frames served from the cache, without asking the symbolizer. */
+    public synchronized long cacheHits() {
+        return hits;
+    }
+
+    /** Frames held by the cache. */
+    public synchronized long cachedFrames() {
+        long n = kernel.size();
+        for (ProcessFrames p : processes.values()) n += p.frames.size();
+        return n;
     }
 
     static StackFrame toStackFrame(Frame f) {
@@ -35,5 +118,57 @@ public final class SymbolizingResolver implements StackResolver {
     /** The two modules' kinds share names; pprof has one more (C1), never produced here. */
     static FrameKind kind(dev.hearth.symbolizer.FrameKind k) {
         return k == null ? FrameKind.UNKNOWN : FrameKind.valueOf(k.name());
+    }
+
+    private static final class ProcessFrames {
+        final FrameTable frames = new FrameTable();
+        ExecStamp stamp;
+        long generation = Long.MIN_VALUE;
+        boolean checked;
+
+        ProcessFrames(ExecStamp stamp) {
+            this.stamp = stamp;
+        }
+    }
+
+    /**
+     * Named frames by address. The leaf and its callers are kept apart: a caller's address is a
+     * return address, which the symbolizer looks up one byte earlier, so it may name another function.
+     */
+    private static final class FrameTable {
+        private final Map<Long, StackFrame> leaves = new HashMap<>();
+        private final Map<Long, StackFrame> callers = new HashMap<>();
+
+        /** Appends the stack's frames if every one is cached; else appends nothing. */
+        boolean addCached(long[] addrs, List<StackFrame> out) {
+            int start = out.size();
+            for (int i = 0; i < addrs.length; i++) {
+                StackFrame f = (i == 0 ? leaves : callers).get(addrs[i]);
+                if (f == null) {
+                    out.subList(start, out.size()).clear();
+                    return false;
+                }
+                out.add(f);
+            }
+            return true;
+        }
+
+        void addAndKeep(long[] addrs, List<Frame> frames, List<StackFrame> out) {
+            for (int i = 0; i < addrs.length; i++) {
+                Frame f = frames.get(i);
+                StackFrame sf = toStackFrame(f);
+                if (f.named()) (i == 0 ? leaves : callers).put(addrs[i], sf);
+                out.add(sf);
+            }
+        }
+
+        int size() {
+            return leaves.size() + callers.size();
+        }
+
+        void clear() {
+            leaves.clear();
+            callers.clear();
+        }
     }
 }

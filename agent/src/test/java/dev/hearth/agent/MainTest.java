@@ -53,6 +53,18 @@ class MainTest {
     }
 
     @Test
+    void asyncProfilerRecordsCpuOnlyByDefaultAndAllocAndLockAreOneFlagEach() {
+        var defaults = agent("agent", "--collector", "http://c:4040").asyncProfilerOptions();
+        assertEquals(Duration.ofMillis(10), defaults.cpuInterval());
+        assertEquals(0, defaults.allocBytes());
+        assertTrue(defaults.lockThreshold().isZero());
+        var rich = agent("agent", "--collector", "http://c:4040", "--async-profiler-alloc", "512k",
+                "--async-profiler-lock", "10ms").asyncProfilerOptions();
+        assertEquals(512 * 1024, rich.allocBytes());
+        assertEquals(Duration.ofMillis(10), rich.lockThreshold());
+    }
+
+    @Test
     void configFileSetsDefaultsAndFlagsWin() throws Exception {
         Path f = tmp.resolve("agent.properties");
         Files.writeString(f, "collector = http://file:4040\nperiod = 30s\nlabel = env=prod,team=core\noffcpu = true\nhz = 49\n");

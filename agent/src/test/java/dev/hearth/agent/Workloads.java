@@ -20,15 +20,20 @@ final class Workloads {
 
     /** Compiles split.c with frame pointers into {@code dir} and starts it. */
     static Process c(Path dir, double seconds) throws IOException, InterruptedException {
-        Path src = dir.resolve("split.c");
-        try (var in = Workloads.class.getResourceAsStream("/workload/split.c")) {
+        return ready(new ProcessBuilder(compile(dir, "split").toString(), Double.toString(seconds)));
+    }
+
+    /** Compiles the test resource workload/NAME.c (frame pointers, position independent) into {@code dir}. */
+    static Path compile(Path dir, String name) throws IOException, InterruptedException {
+        Path src = dir.resolve(name + ".c");
+        try (var in = Workloads.class.getResourceAsStream("/workload/" + name + ".c")) {
             Files.copy(in, src);
         }
-        Path exe = dir.resolve("split");
-        Process gcc = new ProcessBuilder("gcc", "-O2", "-g", "-fno-omit-frame-pointer",
+        Path exe = dir.resolve(name);
+        Process gcc = new ProcessBuilder("gcc", "-O2", "-g", "-fno-omit-frame-pointer", "-fPIE", "-pie",
                 "-o", exe.toString(), src.toString()).inheritIO().start();
-        if (gcc.waitFor() != 0) throw new IllegalStateException("gcc failed on split.c");
-        return ready(new ProcessBuilder(exe.toString(), Double.toString(seconds)));
+        if (gcc.waitFor() != 0) throw new IllegalStateException("gcc failed on " + name + ".c");
+        return exe;
     }
 
     static String javaBin() {

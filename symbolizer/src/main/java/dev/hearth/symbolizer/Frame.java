@@ -12,4 +12,9 @@ package dev.hearth.symbolizer;
  * @param offset  file offset of the address in {@code binary}; for kernel, JIT and unmapped frames
  *                the address itself
  */
-public record Frame(String name, FrameKind kind, String binary, String buildId, long offset) {}
+public record Frame(String name, FrameKind kind, String binary, String buildId, long offset) {
+    /** A real name, not a placeholder for an address that could not be named (yet). */
+    public boolean named() {
+        return kind != FrameKind.UNKNOWN && !Frames.isUnnamedJit(this);
+    }
+}

@@ -13,6 +13,7 @@ final class ProcessMaps {
     private final int pid;
     private ProcMaps maps;
     private long readAt;
+    private long reads;
     private boolean gone;
 
     private ProcessMaps(Path proc, int pid) {
@@ -30,6 +31,9 @@ final class ProcessMaps {
 
     ProcMaps current() { return maps; }
 
+    /** How often the maps were read: it changes whenever addresses may name other code. */
+    long reads() { return reads; }
+
     /** The mapping of {@code addr}; re-reads the maps (rate-limited) when it misses, as they may have grown. */
     Mapping find(long addr) {
         Mapping m = maps.find(addr);
@@ -42,6 +46,7 @@ final class ProcessMaps {
 
     private void reread() {
         readAt = System.nanoTime();
+        reads++;
         try {
             String text = Files.readString(proc.resolve(Integer.toString(pid)).resolve("maps"), StandardCharsets.ISO_8859_1);
             maps = ProcMaps.parse(text);

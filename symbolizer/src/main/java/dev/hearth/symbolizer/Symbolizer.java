@@ -25,6 +25,8 @@ public final class Symbolizer implements AutoCloseable {
 
     private KernelSymbols kernel;
     private long kernelReadAt;
+    private long kernelReads;
+    private long processStates;
     private BinarySymbols vdso;
     private long resolved, unknown, jitMisses, perfMapReloads, perfMapRequests;
     private boolean closed;
@@ -39,7 +41,7 @@ public final class Symbolizer implements AutoCloseable {
         ensureOpen();
         Objects.requireNonNull(addrs, "addrs");
         if (pid <= 0) throw new IllegalArgumentException("pid must be positive, got " + pid);
-        ProcessState state = processes.computeIfAbsent(pid, p -> new ProcessState(ProcessMaps.read(PROC, p)));
+        ProcessState state = processes.computeIfAbsent(pid, p -> new ProcessState(++processStates, ProcessMaps.read(PROC, p)));
         List<Frame> out = new ArrayList<>(addrs.length);
         for (int i = 0; i < addrs.length; i++) out.add(count(userFrame(state, addrs[i], i > 0)));
         return out;
@@ -62,6 +64,22 @@ public final class Symbolizer implements AutoCloseable {
             out.add(count(f != null ? f : Frames.unknown(KernelSymbols.KERNEL_BINARY, null, addr)));
         }
         return out;
+    }
+
+    /**
+     * Changes whenever the names of process {@code pid}'s addresses may have changed: its maps were
+     * re-read, its JVM perf map reloaded, or it was forgotten (or never seen: -1). A caller that
+     * caches frames keeps them while this stays the same.
+     */
+    public synchronized long generation(int pid) {
+        ProcessState st = processes.get(pid);
+        if (st == null) return -1;
+        return st.serial << 32 | (st.maps.reads() + (st.jit == null ? 0 : st.jit.reloads)) & 0xffffffffL;
+    }
+
+    /** Changes whenever kernel symbols are (re)read, e.g. after a module was loaded. */
+    public synchronized long kernelGeneration() {
+        return kernelReads;
     }
 
     /** The process exited: drop what was kept for it. */
@@ -154,6 +172,7 @@ public final class Symbolizer implements AutoCloseable {
     private KernelSymbols kernelSymbols() {
         if (kernel == null) {
             kernelReadAt = System.nanoTime();
+            kernelReads++;
             try {
                 kernel = KernelSymbols.load(PROC.resolve("kallsyms"));
             } catch (IOException e) {
@@ -164,7 +183,7 @@ public final class Symbolizer implements AutoCloseable {
     }
 
     private Frame count(Frame f) {
-        if (f.kind() == FrameKind.UNKNOWN || Frames.isUnnamedJit(f)) unknown++; else resolved++;
+        if (f.named()) resolved++; else unknown++;
         return f;
     }
 
@@ -177,13 +196,17 @@ public final class Symbolizer implements AutoCloseable {
 
     /** What is kept per process until it is forgotten. */
     private static final class ProcessState {
+        final long serial; // tells a state apart from an earlier one of the same pid
         final ProcessMaps maps;
         JvmPerfMaps jit;
         Mapping lastMapping;
         BinarySymbols lastBinary;
         long lastGeneration;
 
-        ProcessState(ProcessMaps maps) { this.maps = maps; }
+        ProcessState(long serial, ProcessMaps maps) {
+            this.serial = serial;
+            this.maps = maps;
+        }
     }
 
     private void ensureOpen() {

@@ -13,8 +13,9 @@ public record AsyncProfilerOptions(Duration cpuInterval, long allocBytes, Durati
     /** Tried in order: perf events (cpu), then POSIX CPU timers, then setitimer, where the kernel refuses one. */
     static final List<String> CPU_EVENTS = List.of("cpu", "ctimer", "itimer");
 
-    public static final AsyncProfilerOptions DEFAULTS = new AsyncProfilerOptions(Duration.ofMillis(10), 512 * 1024,
-            Duration.ofMillis(10), null, Duration.ofSeconds(10));
+    /** CPU every 10 ms only, as the agent's flags default to: allocation and lock sampling cost the profiled JVM. */
+    public static final AsyncProfilerOptions DEFAULTS = new AsyncProfilerOptions(Duration.ofMillis(10), 0,
+            null, null, Duration.ofSeconds(10));
 
     public AsyncProfilerOptions {
         if (allocBytes < 0) throw new IllegalArgumentException("alloc interval must not be negative");
