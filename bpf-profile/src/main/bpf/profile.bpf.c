@@ -96,6 +96,14 @@ struct scratch {
 
 STACKS_MAP(stacks0);
 STACKS_MAP(stacks1);
+
+/* hashes whose frames user space holds already (written only by user space): not stored again */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__type(key, __u64);
+	__type(value, __u8);
+	__uint(max_entries, 1024);
+} known_stacks SEC(".maps");
 COUNTS_MAP(counts0);
 COUNTS_MAP(counts1);
 
@@ -200,8 +208,8 @@ static __always_inline struct scratch *grab_scratch(void)
 	return s;
 }
 
-/* Walks a stack into scratch, stores its frames in the set's stacks map unless already there,
- * and returns its hash (0 when the walk failed). */
+/* Walks a stack into scratch, stores its frames in the set's stacks map unless user space knows
+ * them or they are there already, and returns its hash (0 when the walk failed). */
 static __always_inline __u64 take_stack(void *ctx, __u32 set, __u64 flags, __u32 missing)
 {
 	struct scratch *s = grab_scratch();
@@ -218,7 +226,7 @@ static __always_inline __u64 take_stack(void *ctx, __u32 set, __u64 flags, __u32
 	s->stack.len = n / sizeof(__u64);
 	h = hash_frames(&s->stack);
 	void *stacks = set ? (void *)&stacks1 : (void *)&stacks0;
-	if (bpf_map_lookup_elem(stacks, &h))
+	if (bpf_map_lookup_elem(&known_stacks, &h) || bpf_map_lookup_elem(stacks, &h))
 		goto out;
 	long err = bpf_map_update_elem(stacks, &h, &s->stack, BPF_NOEXIST);
 	if (!err)

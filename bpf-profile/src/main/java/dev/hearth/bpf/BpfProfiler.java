@@ -40,7 +40,7 @@ public final class BpfProfiler implements AutoCloseable {
         this.drainer = new Drainer(control,
                 new int[] {object.mapFd("counts0"), object.mapFd("counts1")},
                 new int[] {object.mapFd("stacks0"), object.mapFd("stacks1")},
-                startMaps(config, object));
+                object.mapFd("known_stacks"), startMaps(config, object));
         this.dropsFd = object.mapFd("drops");
         this.targetPidsFd = object.mapFd("target_pids");
         this.possibleCpus = Cpus.possible();
@@ -216,7 +216,7 @@ public final class BpfProfiler implements AutoCloseable {
     public synchronized long mapMemoryBytes() {
         requireOpen();
         long total = 0;
-        for (String m : new String[] {"counts0", "counts1", "stacks0", "stacks1", "scratch", "offcpu_starts", "call_starts",
+        for (String m : new String[] {"counts0", "counts1", "stacks0", "stacks1", "known_stacks", "scratch", "offcpu_starts", "call_starts",
                 "target_pids", "drops", ".bss", ".rodata"}) {
             total += memlock(object.mapFd(m));
         }

@@ -12,20 +12,29 @@ import java.util.List;
  * <li>wait for an RCU grace period: every program that saw the old gen has finished;</li>
  * <li>read and delete the old set's stacks into the {@link StackCache}, then its counts, resolving
  *     their stack hashes there;</li>
- * <li>mark the stacks that pending off-CPU blocks and timed calls name, and forget the rest.</li>
+ * <li>mark the stacks that pending off-CPU blocks and timed calls name;</li>
+ * <li>withdraw stale stacks from the kernel's known set, forget unpublished ones no longer
+ *     needed, and publish the stacks read now, so the programs stop storing them.</li>
  * </ol>
+ * In a steady state the stacks are known and a drain reads little more than the counts.
  *
  * <p>Why a stack is in the cache when a count needs it. Drain D reads set D (the set of gen D).
- * An entry's mark is the last drain that read it from a stacks map or found it named by a start
- * entry; after reading, every entry marked before D-1 is forgotten. A count names a stack taken
- * in the same program run, or taken when an interval started:
+ * An entry's mark is the last drain that read it, resolved a count with it, or found it named by
+ * a start entry. At the end of drain D: a published entry marked before D-{@value #KEEP_DRAINS}
+ * is removed from the known set and marked D; an unpublished entry marked before D-1 is
+ * forgotten. So a published entry stays, and an entry withdrawn or last needed in drain D stays
+ * through the reading of drain D+2. A count names a stack a program found known, or stored in the
+ * set it chose, either in the same run or when an interval started:
  * <ul>
- * <li>same run: the stack went into the set the run chose, or, if gen moved between the two
- *     reads of it, one gen earlier. Either way drain D or D-1 read and marked it.</li>
- * <li>an interval that started in gen g: drain g read its stack and marked it g. Let k be the
- *     last drain whose start scan still saw the start entry (k = g if none did). The scan of k
- *     follows the switch to gen k+1, and the scan of k+1 did not see the entry, so it ended in
- *     gen k+1 or k+2 and its count is read by drain k+1 or k+2, with the mark k kept.</li>
+ * <li>stored, same run: in the set of the count, or, if gen moved between the two reads of it, one
+ *     gen earlier; drain D or D-1 read and marked it.</li>
+ * <li>found known, same run: the program ran before the withdrawal (at drain W, after the switch to
+ *     gen W+1), so its count is in set W+2 at the latest, read while the entry stays.</li>
+ * <li>an interval that started in gen g: the stack was stored (drain g marked it) or known at that
+ *     time (and stays at least through drain g+1, as above). Let k be the last drain whose start
+ *     scan still saw the start entry, each such scan marking the stack. The scan of k follows the
+ *     switch to gen k+1, and the scan of k+1 did not see the entry, so it ended in gen k+1 or k+2
+ *     and its count is read by drain k+1 or k+2, while the mark k keeps it.</li>
  * </ul>
  * A stack missing from every map (its map was full) resolves to an empty stack and is counted.
  */
@@ -33,12 +42,15 @@ final class Drainer implements AutoCloseable {
     static final int KEY_SIZE = 48;
     static final int STACK_SIZE = 8 + StackCache.MAX_DEPTH * 8;
     static final int START_SIZE = 56;
+    /** drains a published stack stays known without being needed */
+    static final int KEEP_DRAINS = 6;
     private static final SampleType[] TYPES = SampleType.values();
 
     private final Control control;
     private final HashMapReader[] counts;
     private final HashMapReader[] stacks;
     private final HashMapReader[] starts;
+    private final KnownStacks known;
     private final StackCache cache = new StackCache();
     private long drains;
     private Timing last = new Timing(0, 0, 0, 0, 0);
@@ -48,8 +60,9 @@ final class Drainer implements AutoCloseable {
     }
 
     /** {@code startsFds}: the start maps of off-CPU and timed calls in use (none: no interval spans a drain) */
-    Drainer(Control control, int[] countsFd, int[] stacksFd, int[] startsFds) {
+    Drainer(Control control, int[] countsFd, int[] stacksFd, int knownFd, int[] startsFds) {
         this.control = control;
+        this.known = new KnownStacks(knownFd);
         this.counts = new HashMapReader[] {counts(countsFd[0]), counts(countsFd[1])};
         this.stacks = new HashMapReader[] {stacks(stacksFd[0]), stacks(stacksFd[1])};
         this.starts = new HashMapReader[startsFds.length];
@@ -75,26 +88,30 @@ final class Drainer implements AutoCloseable {
         Grace.waitForPrograms();
         long grace = System.nanoTime() - t0;
         int read = stacks[old].forEach(true, (k, v) -> cache.put(k.getLong(0), frames(v), drain));
-        List<RawSample> samples = readCounts(old);
+        List<RawSample> samples = readCounts(old, drain);
         for (HashMapReader s : starts) {
             s.forEach(false, (k, v) -> {
                 cache.keep(v.getLong(8), drain);
                 cache.keep(v.getLong(16), drain);
             });
         }
-        cache.forgetBefore(drain - 1);
+        StackCache.Changes changes = cache.settle(drain, drain - KEEP_DRAINS);
+        long[] stale = changes.withdraw();
+        cache.published(stale, known.remove(stale), stale.length, true); // any the kernel kept stay known
+        long[] fresh = changes.publish();
+        cache.published(fresh, 0, known.add(fresh), true);
         control.resetInserts(old);
         last = new Timing(grace, System.nanoTime() - t0 - grace, samples.size(), read, cache.size());
         return samples;
     }
 
-    private List<RawSample> readCounts(int old) {
+    private List<RawSample> readCounts(int old, long drain) {
         List<RawSample> out = new ArrayList<>();
         counts[old].forEach(true, (k, v) -> {
             int probe = Short.toUnsignedInt(k.getShort(4));
             SampleType type = TYPES[k.get(6)];
-            long[] user = withCaller(cache.frames(k.getLong(24)), k.getLong(40));
-            long[] kernel = cache.frames(k.getLong(32));
+            long[] user = withCaller(cache.frames(k.getLong(24), drain), k.getLong(40));
+            long[] kernel = cache.frames(k.getLong(32), drain);
             out.add(new RawSample(k.getInt(0), comm(k, 8), type, probe, user, kernel, v.getLong(0)));
         });
         return out;

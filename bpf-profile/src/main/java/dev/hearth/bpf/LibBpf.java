@@ -75,6 +75,10 @@ final class LibBpf {
     static native int bpf_map_lookup_batch(int fd, Pointer inBatch, Pointer outBatch,
                                            Pointer keys, Pointer values, Pointer count, Pointer opts);
 
+    static native int bpf_map_update_batch(int fd, Pointer keys, Pointer values, Pointer count, Pointer opts);
+
+    static native int bpf_map_delete_batch(int fd, Pointer keys, Pointer count, Pointer opts);
+
     static native int bpf_obj_get_info_by_fd(int fd, Pointer info, Pointer infoLen);
 
     static native int bpf_enable_stats(int type);

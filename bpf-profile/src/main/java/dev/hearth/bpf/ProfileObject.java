@@ -93,6 +93,7 @@ final class ProfileObject implements AutoCloseable {
         setMaxEntries("counts1", sizing.counts());
         setMaxEntries("stacks0", sizing.stacks());
         setMaxEntries("stacks1", sizing.stacks());
+        setMaxEntries("known_stacks", sizing.knownStacks());
         setMaxEntries("offcpu_starts", sizing.offCpuStarts());
         setMaxEntries("call_starts", sizing.callStarts());
         setMaxEntries("target_pids", sizing.targetPids());

@@ -53,9 +53,12 @@ class ConfigTest {
         MapSizing s = MapSizing.of(ProfilerConfig.defaults(), 2);
         assertEquals(1980, s.counts());
         assertEquals(1980, s.stacks());
+        assertEquals(MapSizing.MIN_KNOWN, s.knownStacks());
+        assertEquals(15_840, MapSizing.of(ProfilerConfig.defaults(), 8).knownStacks(), "twice the stacks");
         MapSizing big = MapSizing.of(ProfilerConfig.defaults().withHz(1000).withDrainPeriod(Duration.ofMinutes(1)), 64);
         assertEquals(MapSizing.MAX_COUNTS, big.counts());
         assertEquals(MapSizing.MAX_STACKS, big.stacks());
+        assertEquals(MapSizing.MAX_KNOWN, big.knownStacks());
         assertFalse(s.pastThreshold(100, 100));
         assertTrue(s.pastThreshold(1500, 0));
         assertTrue(s.pastThreshold(0, 1500));

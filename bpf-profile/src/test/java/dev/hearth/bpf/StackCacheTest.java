@@ -1,0 +1,71 @@
+package dev.hearth.bpf;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** The cache's rules, drain by drain, without a kernel. */
+class StackCacheTest {
+    private static final long[] A = {0x10, 0x20};
+    private static final long[] B = {0x30};
+
+    @Test
+    void readStacksArePublishedAndStayWhileKnown() {
+        StackCache c = new StackCache();
+        c.put(1, A, 1);
+        StackCache.Changes first = c.settle(1, 1 - Drainer.KEEP_DRAINS);
+        assertArrayEquals(new long[] {1}, first.publish());
+        c.published(first.publish(), 0, 1, true);
+        for (long d = 2; d <= Drainer.KEEP_DRAINS; d++) {
+            StackCache.Changes none = c.settle(d, d - Drainer.KEEP_DRAINS);
+            assertEquals(0, none.publish().length + none.withdraw().length, "drain " + d);
+        }
+        assertArrayEquals(A, c.frames(1, 7));
+    }
+
+    @Test
+    void aStaleKnownStackIsWithdrawnThenKeptTwoMoreDrains() {
+        StackCache c = new StackCache();
+        c.put(1, A, 1);
+        c.published(c.settle(1, 1 - Drainer.KEEP_DRAINS).publish(), 0, 1, true);
+        long w = 1 + Drainer.KEEP_DRAINS + 1; // first drain where mark 1 is older than KEEP_DRAINS
+        for (long d = 2; d < w; d++) {
+            assertEquals(0, c.settle(d, d - Drainer.KEEP_DRAINS).withdraw().length, "drain " + d);
+        }
+        assertArrayEquals(new long[] {1}, c.settle(w, w - Drainer.KEEP_DRAINS).withdraw());
+        c.settle(w + 1, w + 1 - Drainer.KEEP_DRAINS);
+        assertArrayEquals(A, c.frames(1, w + 2), "counts read in drain W+2 still resolve");
+        c.settle(w + 3, w + 3 - Drainer.KEEP_DRAINS);
+        c.settle(w + 5, w + 5 - Drainer.KEEP_DRAINS);
+        assertEquals(0, c.size(), "forgotten once not needed for two drains");
+    }
+
+    @Test
+    void anUnpublishedStackIsForgottenAfterTheNextDrain() {
+        StackCache c = new StackCache();
+        c.put(1, A, 1);
+        c.settle(1, 1 - Drainer.KEEP_DRAINS); // the known set was full: not published
+        c.settle(2, 2 - Drainer.KEEP_DRAINS);
+        assertEquals(1, c.size());
+        c.keep(1, 3); // a start entry still names it
+        c.settle(3, 3 - Drainer.KEEP_DRAINS);
+        c.settle(4, 4 - Drainer.KEEP_DRAINS);
+        assertEquals(1, c.size());
+        c.settle(5, 5 - Drainer.KEEP_DRAINS);
+        assertEquals(0, c.size());
+    }
+
+    @Test
+    void collisionsAndUnresolvedHashesAreCounted() {
+        StackCache c = new StackCache();
+        c.put(1, A, 1);
+        c.put(1, B, 2);
+        assertEquals(1, c.collisions());
+        assertArrayEquals(A, c.frames(1, 2), "the first frames stay");
+        assertArrayEquals(StackCache.NONE, c.frames(0, 2), "hash 0: no stack, not a miss");
+        assertEquals(0, c.unresolved());
+        assertArrayEquals(StackCache.NONE, c.frames(99, 2));
+        assertEquals(1, c.unresolved());
+    }
+}
