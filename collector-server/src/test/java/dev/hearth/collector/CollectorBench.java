@@ -20,8 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Collector benchmark: ingest throughput of realistic pprof bodies from concurrent clients over
@@ -33,6 +31,7 @@ public final class CollectorBench {
     /** The hour the profiles cover: the last whole hour, so retention keeps them. */
     static final long HOUR_START = (System.currentTimeMillis() / 3_600_000L - 1) * 3_600_000L;
     static final int BODIES = 200;
+    static final int WARMUP = 6000;
 
     public static void main(String[] args) throws Exception {
         int hosts = args.length > 0 ? Integer.parseInt(args[0]) : 100;
@@ -50,57 +49,39 @@ public final class CollectorBench {
         double floorUs = floorMicros(bodies);
         System.out.printf("floor: gunzip + protobuf parse in one thread: %.0f us per body (%.0f bodies/s)%n", floorUs, 1e6 / floorUs);
 
+        // a collector runs for days: JIT compilation of the ingest path is left out of the measurement
+        Path warmDir = Files.createTempDirectory("hearth-bench-warmup");
+        try (CollectorServer warm = CollectorServer.start(CollectorConfig.defaults(warmDir).withPort(0))) {
+            BenchClients.run(warm.port(), clients, WARMUP, i -> ingest(i, hosts, bodies));
+        } finally {
+            delete(warmDir);
+        }
+        System.out.printf("warm-up: %d profiles into a throwaway collector in this JVM, not measured%n", WARMUP);
+
         Path dir = Files.createTempDirectory("hearth-bench");
         try (CollectorServer server = CollectorServer.start(CollectorConfig.defaults(dir).withPort(0))) {
             // ingest: every host sends one profile per 10 s of the hour
-            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-            String base = "http://127.0.0.1:" + server.port() + "/api/v1/ingest";
-            AtomicInteger next = new AtomicInteger();
-            AtomicLong busy = new AtomicLong();
             long cpu0 = processCpuNanos();
-            long clientCpu0 = clientCpuNanos();
+            ThreadCpu threads0 = ThreadCpu.now();
             long t0 = System.nanoTime();
-            Thread[] threads = new Thread[clients];
-            for (int c = 0; c < clients; c++) {
-                threads[c] = new Thread(() -> {
-                    for (int i; (i = next.getAndIncrement()) < total; ) {
-                        int host = i % hosts, slot = i / hosts;
-                        long from = HOUR_START + slot * 10_000L;
-                        String uri = base + "?service=bench&type=cpu&from=" + from + "&until=" + (from + 10_000)
-                                + "&labels=host%3Dhost-" + host + "%2Cversion%3D1.4&id=bench-" + i;
-                        byte[] body = bodies.get(i % BODIES);
-                        while (true) {
-                            try {
-                                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(uri))
-                                        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
-                                if (r.statusCode() == 200) break;
-                                if (r.statusCode() != 503) throw new IllegalStateException(r.statusCode() + " " + r.body());
-                                busy.incrementAndGet();
-                                Thread.sleep(50);
-                            } catch (InterruptedException e) {
-                                return;
-                            } catch (java.io.IOException e) {
-                                throw new IllegalStateException(e);
-                            }
-                        }
-                    }
-                }, "bench-client-" + c);
-                threads[c].start();
-            }
-            for (Thread t : threads) t.join();
+            BenchClients.Result sent = BenchClients.run(server.port(), clients, total, i -> ingest(i, hosts, bodies));
             double seconds = (System.nanoTime() - t0) / 1e9;
-            double clientCpu = clientCpuNanos() - clientCpu0;
-            double cpuSeconds = (processCpuNanos() - cpu0 - clientCpu) / 1e9;
+            Map<String, Long> split = ThreadCpu.now().since(threads0, Map.of(BenchClients.THREAD_PREFIX, sent.cpuNanos()));
+            double cpuSeconds = (processCpuNanos() - cpu0 - sent.cpuNanos()) / 1e9;
             double rate = total / seconds;
             System.out.printf("ingest: %d profiles from %d clients in %.1f s = %.0f profiles/s (%d answered 503 and were retried)%n",
-                    total, clients, seconds, rate, busy.get());
+                    total, clients, seconds, rate, sent.busy());
             System.out.printf("ingest cost vs floor: wall %.1f x (%.0f us per profile with 2 cores vs %.0f us floor in one thread);"
                     + " CPU %.1f x (%.0f us of process CPU per profile, the clients' threads left out)%n",
                     (1e6 / rate) / floorUs, 1e6 / rate, floorUs, cpuSeconds * 1e6 / total / floorUs, cpuSeconds * 1e6 / total);
 
+            System.out.printf("CPU by thread, us per profile:%s%n", split.entrySet().stream()
+                    .map(e -> String.format(" %s %.0f", e.getKey(), e.getValue() / 1e3 / total)).collect(java.util.stream.Collectors.joining(";")));
+
             // merge of the whole hour: through the API (tree, pruning, JSON) and the storage call alone
             String fg = "http://127.0.0.1:" + server.port() + "/api/v1/flamegraph?service=bench&type=cpu&from=" + HOUR_START
                     + "&until=" + (HOUR_START + 3_600_000);
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             List<Double> api = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
                 long s = System.nanoTime();
@@ -134,9 +115,21 @@ public final class CollectorBench {
                     bytes / 1048576.0, rows, bytes / (double) rows, server.database().count("stacks"),
                     server.database().count("locations"), server.database().count("strings"));
         } finally {
-            try (var files = Files.walk(dir)) {
-                files.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(p -> p.toFile().delete());
-            }
+            delete(dir);
+        }
+    }
+
+    /** Request i: host i % hosts sends its profile of slot i / hosts, one per 10 s of the hour. */
+    static BenchClients.Request ingest(int i, int hosts, List<byte[]> bodies) {
+        int host = i % hosts, slot = i / hosts;
+        long from = HOUR_START + slot * 10_000L;
+        return new BenchClients.Request("/api/v1/ingest?service=bench&type=cpu&from=" + from + "&until=" + (from + 10_000)
+                + "&labels=host%3Dhost-" + host + "%2Cversion%3D1.4&id=bench-" + i, bodies.get(i % BODIES));
+    }
+
+    static void delete(Path dir) throws java.io.IOException {
+        try (var files = Files.walk(dir)) {
+            files.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(p -> p.toFile().delete());
         }
     }
 
@@ -201,18 +194,6 @@ public final class CollectorBench {
         List<Double> s = new ArrayList<>(xs);
         s.sort(null);
         return s.get(s.size() / 2);
-    }
-
-    /** CPU time of the benchmark's client threads and the HTTP client's own threads, which share this JVM. */
-    static long clientCpuNanos() {
-        var mx = ManagementFactory.getThreadMXBean();
-        long sum = 0;
-        for (var info : mx.getThreadInfo(mx.getAllThreadIds())) {
-            if (info == null) continue;
-            String name = info.getThreadName();
-            if (name.startsWith("bench-client-") || name.startsWith("HttpClient-")) sum += Math.max(0, mx.getThreadCpuTime(info.getThreadId()));
-        }
-        return sum;
     }
 
     static long processCpuNanos() {

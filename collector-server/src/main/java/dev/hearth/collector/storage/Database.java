@@ -35,8 +35,19 @@ public final class Database implements AutoCloseable {
         DuckDBConnection root = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath());
         try (Statement s = root.createStatement()) {
             for (String ddl : Schema.TABLES) s.execute(ddl);
+            s.execute("SET threads = " + queryThreads());
         }
         return new Database(file, root);
+    }
+
+    /**
+     * DuckDB's own threads: half the cores. With a thread per core, every small statement of the
+     * writer (an append, a commit) hands its tasks across threads, which on two cores cost the
+     * writer a third more CPU than running them itself, and took CPU from decoding; a merge still
+     * scans in parallel where there are cores to spare.
+     */
+    static int queryThreads() {
+        return Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
     }
 
     /** A new connection for a thread that keeps it (the writer). */

@@ -38,6 +38,12 @@ final class LongSet {
         }
     }
 
+    void clear() {
+        slots = new long[1024];
+        hasZero = false;
+        size = 0;
+    }
+
     int size() {
         return size;
     }

@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -19,14 +20,26 @@ import org.duckdb.DuckDBConnection;
  * All writes, from one thread: batches of profiles in one transaction each, and retention. It
  * remembers which dictionary hashes are stored, so each dictionary row is appended once; the memory
  * is updated only after a commit, so a rolled-back batch leaves no trace there either.
+ *
+ * <p>A batch's fixed cost is what limits ingest (a commit serves as many profiles as are waiting),
+ * so the per-batch work is kept to appends and the commit: appenders and the transaction
+ * statements are made once and reused, and profile ids are checked against hashes in memory,
+ * asking the database only when a hash is already known.
  */
 public final class StoreWriter {
     private final DuckDBConnection c;
+    private final PreparedStatement begin, commit, rollback;
     private final Map<String, LongSet> stored = new HashMap<>();
+    /** Hashes of every stored profile uid: a miss means new, a hit is confirmed by the database. */
+    private final LongSet uids = new LongSet();
+    private Appenders appenders;
     private long nextKey;
 
     public StoreWriter(Database db) throws SQLException {
         this.c = (DuckDBConnection) db.newConnection();
+        begin = c.prepareStatement("BEGIN TRANSACTION");
+        commit = c.prepareStatement("COMMIT");
+        rollback = c.prepareStatement("ROLLBACK");
         load();
     }
 
@@ -37,6 +50,8 @@ public final class StoreWriter {
             Database.query(c, "SELECT id FROM " + table, r -> ids.add(r.getLong(1)));
             stored.put(table, ids);
         }
+        uids.clear();
+        Database.query(c, "SELECT uid FROM profiles", r -> uids.add(Hasher.ofString(r.getString(1))));
         long[] max = {0};
         Database.query(c, "SELECT max(pkey) FROM profiles", r -> max[0] = r.getLong(1));
         nextKey = max[0] + 1;
@@ -52,36 +67,57 @@ public final class StoreWriter {
         boolean[] store = newUids(batch);
         Pending pending = new Pending();
         long firstKey = nextKey;
-        Database.exec(c, "BEGIN TRANSACTION");
+        begin.execute();
         try {
-            try (Appenders a = new Appenders(c)) {
-                for (int i = 0; i < batch.size(); i++) {
-                    if (store[i]) append(batch.get(i), nextKey++, a, pending);
-                }
+            if (appenders == null) appenders = new Appenders(c);
+            for (int i = 0; i < batch.size(); i++) {
+                if (store[i]) append(batch.get(i), nextKey++, appenders, pending);
             }
-            Database.exec(c, "COMMIT");
+            appenders.flush();
+            commit.execute();
         } catch (SQLException | RuntimeException e) {
             nextKey = firstKey;
+            discardAppenders(e);
             try {
-                Database.exec(c, "ROLLBACK");
-            } catch (SQLException rollback) {
-                e.addSuppressed(rollback);
+                rollback.execute();
+            } catch (SQLException rollbackFailed) {
+                e.addSuppressed(rollbackFailed);
             }
             throw e;
         }
         pending.ids.forEach((table, ids) -> ids.forEach(stored.get(table)::add));
+        for (int i = 0; i < store.length; i++) {
+            if (store[i]) uids.add(Hasher.ofString(batch.get(i).uid()));
+        }
         return store;
+    }
+
+    /** Drops the appenders of a failed batch; what they still buffer goes into the transaction being rolled back. */
+    private void discardAppenders(Exception cause) {
+        if (appenders == null) return;
+        try {
+            appenders.close();
+        } catch (SQLException | RuntimeException e) {
+            cause.addSuppressed(e);
+        }
+        appenders = null;
     }
 
     /** Which uids are new: not in the database and not earlier in the same batch. */
     private boolean[] newUids(List<ProfileRows> batch) throws SQLException {
+        List<String> known = new ArrayList<>();
+        for (ProfileRows p : batch) {
+            if (uids.contains(Hasher.ofString(p.uid()))) known.add(p.uid());
+        }
         Set<String> existing = new HashSet<>();
-        StringBuilder sql = new StringBuilder("SELECT uid FROM profiles WHERE uid IN (");
-        for (int i = 0; i < batch.size(); i++) sql.append(i == 0 ? "?" : ", ?");
-        try (PreparedStatement s = c.prepareStatement(sql.append(')').toString())) {
-            for (int i = 0; i < batch.size(); i++) s.setString(i + 1, batch.get(i).uid());
-            try (ResultSet r = s.executeQuery()) {
-                while (r.next()) existing.add(r.getString(1));
+        if (!known.isEmpty()) {
+            StringBuilder sql = new StringBuilder("SELECT uid FROM profiles WHERE uid IN (");
+            for (int i = 0; i < known.size(); i++) sql.append(i == 0 ? "?" : ", ?");
+            try (PreparedStatement s = c.prepareStatement(sql.append(')').toString())) {
+                for (int i = 0; i < known.size(); i++) s.setString(i + 1, known.get(i));
+                try (ResultSet r = s.executeQuery()) {
+                    while (r.next()) existing.add(r.getString(1));
+                }
             }
         }
         boolean[] out = new boolean[batch.size()];
@@ -156,9 +192,13 @@ public final class StoreWriter {
         }
     }
 
-    /** One appender per table for the open transaction; closing flushes them into it. */
+    /**
+     * One appender per table, kept across transactions: flushing puts what they hold into the open
+     * transaction; closing flushes too, so a failed batch closes them before its rollback.
+     */
     private static final class Appenders implements AutoCloseable {
         final DuckDBAppender strings, functions, locations, stacks, stackFrames, series, profiles, samples;
+        final List<DuckDBAppender> all;
 
         Appenders(DuckDBConnection c) throws SQLException {
             strings = c.createAppender("main", "strings");
@@ -169,12 +209,17 @@ public final class StoreWriter {
             series = c.createAppender("main", "series");
             profiles = c.createAppender("main", "profiles");
             samples = c.createAppender("main", "samples");
+            all = List.of(strings, functions, locations, stacks, stackFrames, series, profiles, samples);
+        }
+
+        void flush() throws SQLException {
+            for (DuckDBAppender a : all) a.flush();
         }
 
         @Override
         public void close() throws SQLException {
             SQLException first = null;
-            for (DuckDBAppender a : List.of(strings, functions, locations, stacks, stackFrames, series, profiles, samples)) {
+            for (DuckDBAppender a : all) {
                 try {
                     a.close();
                 } catch (SQLException e) {
@@ -196,7 +241,7 @@ public final class StoreWriter {
         long[] doomed = {0};
         Database.query(c, "SELECT count(*) FROM profiles WHERE end_ms <= " + cutoffMs, r -> doomed[0] = r.getLong(1));
         if (doomed[0] == 0) return 0;
-        Database.exec(c, "BEGIN TRANSACTION");
+        begin.execute();
         try {
             for (String sql : List.of(
                     "DELETE FROM samples WHERE profile IN (SELECT pkey FROM profiles WHERE end_ms <= " + cutoffMs + ")",
@@ -210,9 +255,9 @@ public final class StoreWriter {
                             + " UNION ALL SELECT binary_id FROM locations UNION ALL SELECT build_id FROM locations)")) {
                 Database.exec(c, sql);
             }
-            Database.exec(c, "COMMIT");
+            commit.execute();
         } catch (SQLException | RuntimeException e) {
-            Database.exec(c, "ROLLBACK");
+            rollback.execute();
             throw e;
         }
         load();

@@ -52,8 +52,9 @@ public final class WriteQueue implements AutoCloseable {
         return run(() -> writer.deleteBefore(cutoffMs));
     }
 
+    /** Runs work on the writer thread between batches. */
     @SuppressWarnings("unchecked")
-    private <T> CompletableFuture<T> run(Callable<T> work) {
+    <T> CompletableFuture<T> run(Callable<T> work) {
         CompletableFuture<Object> done = new CompletableFuture<>();
         offer(new Task(work, done));
         return (CompletableFuture<T>) done;
@@ -102,13 +103,21 @@ public final class WriteQueue implements AutoCloseable {
         flush(writes);
     }
 
+    /**
+     * Writes a group in one transaction. When that fails, nothing of it was stored, and each
+     * profile is tried again alone, so one bad profile fails only its own request.
+     */
     private void flush(List<Write> writes) {
         if (writes.isEmpty()) return;
         try {
             boolean[] stored = writer.write(writes.stream().map(Write::rows).toList());
             for (int i = 0; i < stored.length; i++) writes.get(i).done().complete(stored[i]);
         } catch (Exception | Error e) {
-            for (Write w : writes) w.done().completeExceptionally(e);
+            if (writes.size() == 1) {
+                writes.get(0).done().completeExceptionally(e);
+            } else {
+                for (Write w : writes) flush(List.of(w));
+            }
         }
     }
 

@@ -1,0 +1,146 @@
+package dev.hearth.collector;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpVersion;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntFunction;
+
+/**
+ * The benchmark's ingest clients: {@code n} kept-alive HTTP/1.1 connections over loopback, each
+ * with one request in flight at a time, as the agent's shipper sends. All share one Netty event
+ * loop thread, named {@link #THREAD_PREFIX}, so their CPU time can be told apart from the
+ * collector's. A 503 is retried after 50 ms; any other non-200 answer fails the run.
+ */
+final class BenchClients {
+    static final String THREAD_PREFIX = "bench-client";
+
+    /** The path and query, and the body, of request {@code i}. */
+    record Request(String uri, byte[] body) {}
+
+    private BenchClients() {}
+
+    /** How a run went: 503 answers retried, and the CPU time of the clients' thread. */
+    record Result(long busy, long cpuNanos) {}
+
+    /** Sends requests 0 … total-1 over {@code n} connections. */
+    static Result run(int port, int n, int total, IntFunction<Request> requests) throws Exception {
+        AtomicInteger next = new AtomicInteger();
+        AtomicLong busy = new AtomicLong();
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, (ThreadFactory) r -> new Thread(r, THREAD_PREFIX), NioIoHandler.newFactory());
+        try {
+            Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class).option(ChannelOption.TCP_NODELAY, true);
+            CompletableFuture<?>[] done = new CompletableFuture<?>[n];
+            for (int c = 0; c < n; c++) {
+                CompletableFuture<Void> finished = new CompletableFuture<>();
+                done[c] = finished;
+                Channel ch = b.handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel s) {
+                        s.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(1 << 20),
+                                new Connection(port, total, next, busy, requests, finished));
+                    }
+                }).connect("127.0.0.1", port).sync().channel();
+                ch.eventLoop().execute(() -> ch.pipeline().get(Connection.class).sendNext(ch));
+            }
+            CompletableFuture.allOf(done).get(30, TimeUnit.MINUTES);
+            long cpu = group.submit(() -> ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime()).get();
+            return new Result(busy.get(), cpu);
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        }
+    }
+
+    /** One connection: sends the next request when the answer to the last one came. */
+    private static final class Connection extends SimpleChannelInboundHandler<FullHttpResponse> {
+        private final String host;
+        private final int total;
+        private final AtomicInteger next;
+        private final AtomicLong busy;
+        private final IntFunction<Request> requests;
+        private final CompletableFuture<Void> finished;
+        private Request current;
+
+        Connection(int port, int total, AtomicInteger next, AtomicLong busy, IntFunction<Request> requests,
+                CompletableFuture<Void> finished) {
+            this.host = "127.0.0.1:" + port;
+            this.total = total;
+            this.next = next;
+            this.busy = busy;
+            this.requests = requests;
+            this.finished = finished;
+        }
+
+        void sendNext(Channel ch) {
+            int i = next.getAndIncrement();
+            if (i >= total) {
+                ch.close();
+                finished.complete(null);
+                return;
+            }
+            current = requests.apply(i);
+            send(ch);
+        }
+
+        private void send(Channel ch) {
+            FullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, current.uri(),
+                    Unpooled.wrappedBuffer(current.body()));
+            req.headers().set(HttpHeaderNames.HOST, host)
+                    .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_OCTET_STREAM)
+                    .setInt(HttpHeaderNames.CONTENT_LENGTH, current.body().length)
+                    .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            ch.writeAndFlush(req).addListener(f -> {
+                if (!f.isSuccess()) finished.completeExceptionally(f.cause());
+            });
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse r) {
+            int status = r.status().code();
+            if (status == 200) {
+                sendNext(ctx.channel());
+            } else if (status == 503) {
+                busy.incrementAndGet();
+                ctx.executor().schedule(() -> send(ctx.channel()), 50, TimeUnit.MILLISECONDS);
+            } else {
+                finished.completeExceptionally(new IllegalStateException(status + " " + r.content().toString(StandardCharsets.UTF_8)));
+                ctx.close();
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            if (!finished.isDone()) finished.completeExceptionally(new IllegalStateException("the collector closed the connection"));
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            finished.completeExceptionally(cause);
+            ctx.close();
+        }
+    }
+}
