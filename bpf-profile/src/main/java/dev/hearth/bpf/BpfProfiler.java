@@ -47,16 +47,16 @@ public final class BpfProfiler implements AutoCloseable {
         this.programIds = object.programStats().stream().map(ProgramStats::id).toList();
     }
 
-    /** fds of the start maps that intervals spanning a drain keep their stacks in */
-    private static int[] startMaps(ProfilerConfig config, ProfileObject object) {
-        List<Integer> fds = new ArrayList<>();
+    /** the start maps in use: intervals spanning a drain keep their stacks there */
+    private static List<StartMap> startMaps(ProfilerConfig config, ProfileObject object) {
+        List<StartMap> maps = new ArrayList<>();
         if (config.offCpu()) {
-            fds.add(object.mapFd("offcpu_starts"));
+            maps.add(new StartMap(object.mapFd("offcpu_starts"), 4));
         }
         if (config.uprobes().stream().anyMatch(UprobeSpec::latency)) {
-            fds.add(object.mapFd("call_starts"));
+            maps.add(new StartMap(object.mapFd("call_starts"), 8));
         }
-        return fds.stream().mapToInt(Integer::intValue).toArray();
+        return maps;
     }
 
     /** Loads and attaches the programs {@code config} asks for. */
@@ -143,13 +143,14 @@ public final class BpfProfiler implements AutoCloseable {
     }
 
     /**
-     * Cumulative count of off-CPU blocks and timed calls lost because a new one began before the
-     * end of the previous was seen (recursion, longjmp, or a context switch the tracepoint did not
-     * report). Not part of {@link DropCounters}, whose shape other modules construct.
+     * Cumulative count of off-CPU blocks and timed calls whose end was never seen: a new one began
+     * first (recursion, longjmp, or a context switch the tracepoint did not report), or the thread
+     * exited inside it (found by a drain). Not part of {@link DropCounters}, whose shape other
+     * modules construct.
      */
     public synchronized long unendedIntervals() {
         requireOpen();
-        return perCpuSum(DROP_UNENDED);
+        return perCpuSum(DROP_UNENDED) + drainer.sweptStarts();
     }
 
     /**

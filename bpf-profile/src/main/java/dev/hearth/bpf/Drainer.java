@@ -12,7 +12,8 @@ import java.util.List;
  * <li>wait for an RCU grace period: every program that saw the old gen has finished;</li>
  * <li>read and delete the old set's stacks into the {@link StackCache}, then its counts, resolving
  *     their stack hashes there;</li>
- * <li>mark the stacks that pending off-CPU blocks and timed calls name;</li>
+ * <li>mark the stacks that pending off-CPU blocks and timed calls name, and remove those of
+ *     threads that exited (see {@link StartMap});</li>
  * <li>withdraw stale stacks from the kernel's known set, forget unpublished ones no longer
  *     needed, and publish the stacks read now, so the programs stop storing them.</li>
  * </ol>
@@ -41,7 +42,6 @@ import java.util.List;
 final class Drainer implements AutoCloseable {
     static final int KEY_SIZE = 48;
     static final int STACK_SIZE = 8 + StackCache.MAX_DEPTH * 8;
-    static final int START_SIZE = 56;
     /** drains a published stack stays known without being needed */
     static final int KEEP_DRAINS = 6;
     private static final SampleType[] TYPES = SampleType.values();
@@ -49,7 +49,8 @@ final class Drainer implements AutoCloseable {
     private final Control control;
     private final HashMapReader[] counts;
     private final HashMapReader[] stacks;
-    private final HashMapReader[] starts;
+    private final StartMap[] starts;
+    private long swept;
     private final KnownStacks known;
     private final StackCache cache = new StackCache();
     private long drains;
@@ -59,16 +60,13 @@ final class Drainer implements AutoCloseable {
     record Timing(long graceNanos, long readNanos, int keys, int stacksRead, int stacksCached) {
     }
 
-    /** {@code startsFds}: the start maps of off-CPU and timed calls in use (none: no interval spans a drain) */
-    Drainer(Control control, int[] countsFd, int[] stacksFd, int knownFd, int[] startsFds) {
+    /** {@code startMaps}: those of off-CPU and timed calls in use (none: no interval spans a drain) */
+    Drainer(Control control, int[] countsFd, int[] stacksFd, int knownFd, List<StartMap> startMaps) {
         this.control = control;
         this.known = new KnownStacks(knownFd);
         this.counts = new HashMapReader[] {counts(countsFd[0]), counts(countsFd[1])};
         this.stacks = new HashMapReader[] {stacks(stacksFd[0]), stacks(stacksFd[1])};
-        this.starts = new HashMapReader[startsFds.length];
-        for (int i = 0; i < startsFds.length; i++) {
-            starts[i] = new HashMapReader(startsFds[i], 8, START_SIZE, 4096); // keys unused; 8 bytes holds either
-        }
+        this.starts = startMaps.toArray(StartMap[]::new);
     }
 
     private static HashMapReader counts(int fd) {
@@ -89,10 +87,10 @@ final class Drainer implements AutoCloseable {
         long grace = System.nanoTime() - t0;
         int read = stacks[old].forEach(true, (k, v) -> cache.put(k.getLong(0), frames(v), drain));
         List<RawSample> samples = readCounts(old, drain);
-        for (HashMapReader s : starts) {
-            s.forEach(false, (k, v) -> {
-                cache.keep(v.getLong(8), drain);
-                cache.keep(v.getLong(16), drain);
+        for (StartMap s : starts) {
+            swept += s.scan((user, kernel) -> {
+                cache.keep(user, drain);
+                cache.keep(kernel, drain);
             });
         }
         StackCache.Changes changes = cache.settle(drain, drain - KEEP_DRAINS);
@@ -146,6 +144,11 @@ final class Drainer implements AutoCloseable {
         return cache.collisions();
     }
 
+    /** start entries removed because their thread had exited before the interval ended */
+    long sweptStarts() {
+        return swept;
+    }
+
     /** stack hashes that drained counts named but no stacks map held */
     long unresolvedStacks() {
         return cache.unresolved();
@@ -163,10 +166,13 @@ final class Drainer implements AutoCloseable {
 
     @Override
     public void close() {
-        for (HashMapReader[] rs : List.of(counts, stacks, starts)) {
+        for (HashMapReader[] rs : List.of(counts, stacks)) {
             for (HashMapReader r : rs) {
                 r.close();
             }
+        }
+        for (StartMap s : starts) {
+            s.close();
         }
     }
 }

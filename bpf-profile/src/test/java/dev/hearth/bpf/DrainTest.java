@@ -108,6 +108,22 @@ class DrainTest {
     }
 
     @Test
+    void aCallWhoseThreadIsKilledIsCountedAsUnendedOnce() throws Exception {
+        try (Workload w = Workload.start("slowcalls", "1", "60000");
+             BpfProfiler p = BpfProfiler.start(UprobeTest.uprobes(w, "slow_fn", true))) {
+            w.go();
+            Thread.sleep(300); // inside slow_fn
+            w.kill();
+            p.drain(); // the entry is seen once: it may still end
+            assertEquals(0, p.unendedIntervals());
+            p.drain(); // seen again and its thread is gone
+            assertEquals(1, p.unendedIntervals());
+            p.drain();
+            assertEquals(1, p.unendedIntervals(), "removed, not counted again");
+        }
+    }
+
+    @Test
     void drainIsDueWhenTheActiveMapsFillUp() throws Exception {
         try (Workload w = Workload.start("stacks", "1000");
              BpfProfiler p = BpfProfiler.start(ProfilerConfig.defaults().withOnCpu(false)

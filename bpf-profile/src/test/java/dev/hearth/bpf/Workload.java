@@ -71,6 +71,11 @@ final class Workload implements AutoCloseable {
         return (int) process.pid();
     }
 
+    /** SIGKILL, wherever the process is */
+    void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor();
+    }
+
     void go() throws IOException {
         in.write('\n');
         in.flush();

@@ -1,0 +1,63 @@
+package dev.hearth.bpf;
+
+import com.sun.jna.Memory;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * A map of intervals in progress (offcpu_starts: tid; call_starts: tid and probe), keyed with the
+ * thread id first, valued {@code struct start}. An entry whose end is never seen would stay for
+ * good: a thread that exits inside a timed call (killed, pthread_exit, longjmp past the return).
+ * Each scan removes the entries already present at the previous scan whose thread is gone, so the
+ * map holds at most one entry per live thread and probe. (A thread id reused between the check
+ * and the delete would lose that new thread's interval; ids are reused only after wrapping.)
+ */
+final class StartMap implements AutoCloseable {
+    static final int VALUE_SIZE = 56;
+
+    interface Stacks {
+        void accept(long userHash, long kernelHash);
+    }
+
+    private final int fd;
+    private final int keySize;
+    private final HashMapReader reader;
+    private Set<Long> seenBefore = Set.of();
+
+    StartMap(int fd, int keySize) {
+        this.fd = fd;
+        this.keySize = keySize;
+        this.reader = new HashMapReader(fd, keySize, VALUE_SIZE, 4096);
+    }
+
+    /** Visits the stack hashes of every entry; returns how many entries of exited threads it removed. */
+    int scan(Stacks visitor) {
+        Set<Long> seen = new HashSet<>();
+        reader.forEach(false, (k, v) -> {
+            visitor.accept(v.getLong(8), v.getLong(16));
+            seen.add(keySize == 8 ? k.getLong(0) : Integer.toUnsignedLong(k.getInt(0)));
+        });
+        int removed = 0;
+        try (Memory key = new Memory(8)) {
+            for (long k : seen) {
+                int tid = (int) k;
+                if (seenBefore.contains(k) && !Files.exists(Path.of("/proc", Integer.toUnsignedString(tid)))) {
+                    key.setLong(0, k);
+                    if (LibBpf.bpf_map_delete_elem(fd, key) == 0) {
+                        removed++;
+                    }
+                }
+            }
+        }
+        seenBefore = seen;
+        return removed;
+    }
+
+    @Override
+    public void close() {
+        reader.close();
+    }
+}
