@@ -70,8 +70,9 @@ public final class StoreWriter {
         begin.execute();
         try {
             if (appenders == null) appenders = new Appenders(c);
+            NewRows rows = new NewRows(pending);
             for (int i = 0; i < batch.size(); i++) {
-                if (store[i]) append(batch.get(i), nextKey++, appenders, pending);
+                if (store[i]) append(batch.get(i), nextKey++, appenders, rows);
             }
             appenders.flush();
             commit.execute();
@@ -148,48 +149,65 @@ public final class StoreWriter {
         }
     }
 
-    private void append(ProfileRows p, long key, Appenders a, Pending pending) throws SQLException {
-        NewIds strings = new NewIds("strings", pending);
-        for (var e : p.strings().entrySet()) {
-            if (strings.isNew(e.getKey())) a.strings.beginRow().append(e.getKey()).append(e.getValue()).endRow();
+    /** The dictionary tables' {@link NewIds} for one transaction. */
+    private final class NewRows {
+        final NewIds strings, functions, locations, stacks, series;
+
+        NewRows(Pending p) {
+            strings = new NewIds("strings", p);
+            functions = new NewIds("functions", p);
+            locations = new NewIds("locations", p);
+            stacks = new NewIds("stacks", p);
+            series = new NewIds("series", p);
         }
-        NewIds functions = new NewIds("functions", pending);
-        for (var e : p.functions().entrySet()) {
-            FunctionRow f = e.getValue();
-            if (functions.isNew(e.getKey())) {
-                a.functions.beginRow().append(e.getKey()).append(f.name()).append(f.kind()).append(f.file()).endRow();
-            }
-        }
-        NewIds locations = new NewIds("locations", pending);
-        for (var e : p.locations().entrySet()) {
-            LocationRow l = e.getValue();
-            if (locations.isNew(e.getKey())) {
-                a.locations.beginRow().append(e.getKey()).append(l.function()).append(l.line()).append(l.binary())
-                        .append(l.buildId()).endRow();
-            }
-        }
-        NewIds stacks = new NewIds("stacks", pending);
-        for (var e : p.stacks().entrySet()) {
-            StackRow s = e.getValue();
-            if (stacks.isNew(e.getKey())) {
-                a.stacks.beginRow().append(e.getKey()).append(s.labels()).endRow();
-                for (int d = 0; d < s.locations().length; d++) {
-                    a.stackFrames.beginRow().append(e.getKey()).append(d).append(s.locations()[d]).endRow();
-                }
-            }
+    }
+
+    /**
+     * Appends one profile. Dictionary rows are reached from its sample stacks: a stored stack was
+     * stored with its locations, functions and strings (and retention deletes bottom-up), so only
+     * a new stack's rows are looked at, and in steady state a profile costs one lookup per stack.
+     */
+    private void append(ProfileRows p, long key, Appenders a, NewRows rows) throws SQLException {
+        long[] sampleStacks = p.sampleStacks();
+        for (long stack : sampleStacks) {
+            if (rows.stacks.isNew(stack)) appendStack(p, stack, a, rows);
         }
         var series = p.series();
-        if (new NewIds("series", pending).isNew(series.id())) {
+        if (rows.series.isNew(series.id())) {
             a.series.beginRow().append(series.id()).append(series.service()).append(series.type()).append(series.labels()).endRow();
         }
         long[] totals = p.totals();
         a.profiles.beginRow().append(key).append(p.uid()).append(series.id()).append(p.startMs()).append(p.endMs())
                 .append(totals[0]).append(totals.length > 1 ? totals[1] : 0L).endRow();
         long[][] values = p.sampleValues();
-        for (int i = 0; i < p.sampleCount(); i++) {
-            a.samples.beginRow().append(key).append(p.sampleStacks()[i]).append(values[0][i])
+        for (int i = 0; i < sampleStacks.length; i++) {
+            a.samples.beginRow().append(key).append(sampleStacks[i]).append(values[0][i])
                     .append(values.length > 1 ? values[1][i] : 0L).endRow();
         }
+    }
+
+    private void appendStack(ProfileRows p, long id, Appenders a, NewRows rows) throws SQLException {
+        StackRow s = p.stacks().get(id);
+        a.stacks.beginRow().append(id).append(s.labels()).endRow();
+        long[] locations = s.locations();
+        for (int d = 0; d < locations.length; d++) {
+            a.stackFrames.beginRow().append(id).append(d).append(locations[d]).endRow();
+            if (!rows.locations.isNew(locations[d])) continue;
+            LocationRow l = p.locations().get(locations[d]);
+            a.locations.beginRow().append(locations[d]).append(l.function()).append(l.line()).append(l.binary())
+                    .append(l.buildId()).endRow();
+            appendString(p, l.binary(), a, rows);
+            appendString(p, l.buildId(), a, rows);
+            if (!rows.functions.isNew(l.function())) continue;
+            FunctionRow f = p.functions().get(l.function());
+            a.functions.beginRow().append(l.function()).append(f.name()).append(f.kind()).append(f.file()).endRow();
+            appendString(p, f.name(), a, rows);
+            appendString(p, f.file(), a, rows);
+        }
+    }
+
+    private void appendString(ProfileRows p, long id, Appenders a, NewRows rows) throws SQLException {
+        if (rows.strings.isNew(id)) a.strings.beginRow().append(id).append(p.strings().get(id)).endRow();
     }
 
     /**
