@@ -104,6 +104,7 @@ struct {
 	__type(value, __u8);
 	__uint(max_entries, 1024);
 } known_stacks SEC(".maps");
+
 COUNTS_MAP(counts0);
 COUNTS_MAP(counts1);
 
