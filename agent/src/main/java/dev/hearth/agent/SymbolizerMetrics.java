@@ -9,9 +9,10 @@ final class SymbolizerMetrics {
     static void register(Metrics m, Symbolizer s, SymbolizingResolver r) {
         m.read("hearth_agent_frames_symbolized_total", "frames given a name (by the symbolizer or from the frame cache)", "counter", "",
                 () -> s.stats().resolved() + r.cacheHits());
-        m.read("hearth_agent_frame_cache_hits_total", "frames named from the frame cache", "counter", "", r::cacheHits);
+        m.read("hearth_agent_frame_cache_hits_total", "named frames served from the frame cache", "counter", "", r::cacheHits);
         m.read("hearth_agent_frame_cache_frames", "frames held by the frame cache", "gauge", "", r::cachedFrames);
-        m.read("hearth_agent_symbolization_misses_total", "frames left unknown", "counter", "", () -> s.stats().unknown());
+        m.read("hearth_agent_symbolization_misses_total", "frames left unknown", "counter", "",
+                () -> s.stats().unknown() + r.unnamedCacheHits());
         m.read("hearth_agent_jit_misses_total", "JIT addresses a JVM's perf map did not name", "counter", "", () -> s.stats().jitMisses());
         m.read("hearth_agent_perf_map_reloads_total", "JVM perf maps (re)read", "counter", "", () -> s.stats().perfMapReloads());
         m.read("hearth_agent_symbol_cache_bytes", "approximate heap held by cached symbol tables", "gauge", "", () -> s.stats().cachedBytes());

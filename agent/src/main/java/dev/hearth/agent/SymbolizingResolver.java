@@ -16,7 +16,8 @@ import java.util.function.IntFunction;
  * are dropped when the symbolizer's view of it changes ({@link Symbolizer#generation}: maps re-read,
  * perf map reloaded), when it execs (checked once per period by its {@link ExecStamp}), when it
  * exits, and when it holds more than {@value #MAX_FRAMES_PER_PROCESS}. Kernel frames are kept until
- * kallsyms is read again. Frames that could not be named are not kept: they are tried again.
+ * kallsyms is read again. Frames that could not be named are kept until the period ends, then asked
+ * for again (a new mapping or JIT method may name them).
  */
 public final class SymbolizingResolver implements StackResolver {
     static final int MAX_FRAMES_PER_PROCESS = 50_000;
@@ -26,7 +27,7 @@ public final class SymbolizingResolver implements StackResolver {
     private final Map<Integer, ProcessFrames> processes = new HashMap<>();
     private final FrameTable kernel = new FrameTable();
     private long kernelGeneration = -1;
-    private long hits;
+    private final Counts hits = new Counts();
 
     public SymbolizingResolver(Symbolizer symbolizer) {
         this(symbolizer, ExecStamp::read);
@@ -46,10 +47,7 @@ public final class SymbolizingResolver implements StackResolver {
     }
 
     private void resolveKernel(long[] addrs, List<StackFrame> out) {
-        if (kernel.addCached(addrs, out)) {
-            hits += addrs.length;
-            return;
-        }
+        if (kernel.addCached(addrs, out, hits)) return;
         List<Frame> frames = symbolizer.kernel(addrs);
         long g = symbolizer.kernelGeneration();
         if (g != kernelGeneration) {
@@ -74,10 +72,7 @@ public final class SymbolizingResolver implements StackResolver {
             }
         }
         p.checked = true;
-        if (p.frames.addCached(addrs, out)) {
-            hits += addrs.length;
-            return;
-        }
+        if (p.frames.addCached(addrs, out, hits)) return;
         List<Frame> frames = symbolizer.user(pid, addrs);
         long g = symbolizer.generation(pid);
         if (g != p.generation || p.frames.size() > MAX_FRAMES_PER_PROCESS) {
@@ -87,10 +82,14 @@ public final class SymbolizingResolver implements StackResolver {
         p.frames.addAndKeep(addrs, frames, out);
     }
 
-    /** A period ended: each process's exec stamp is checked again on its next stack. */
+    /** A period ended: frames that could not be named are asked for again, exec stamps checked again. */
     @Override
     public synchronized void endPeriod() {
-        for (ProcessFrames p : processes.values()) p.checked = false;
+        kernel.endPeriod();
+        for (ProcessFrames p : processes.values()) {
+            p.frames.endPeriod();
+            p.checked = false;
+        }
     }
 
     @Override
@@ -99,9 +98,14 @@ public final class SymbolizingResolver implements StackResolver {
         symbolizer.forget(pid);
     }
 
-    /** Frames served from the cache, without asking the symbolizer. */
+    /** Named frames served from the cache, without asking the symbolizer. */
     public synchronized long cacheHits() {
-        return hits;
+        return hits.named;
+    }
+
+    /** Frames without a name served from the cache (asked for again next period). */
+    public synchronized long unnamedCacheHits() {
+        return hits.unnamed;
     }
 
     /** Frames held by the cache. */
@@ -132,24 +136,33 @@ public final class SymbolizingResolver implements StackResolver {
     }
 
     /**
-     * Named frames by address. The leaf and its callers are kept apart: a caller's address is a
-     * return address, which the symbolizer looks up one byte earlier, so it may name another function.
+     * Frames by address. The leaf and its callers are kept apart: a caller's address is a return
+     * address, which the symbolizer looks up one byte earlier, so it may name another function.
+     * Frames that could not be named are kept only until the period ends, then asked for again.
      */
     private static final class FrameTable {
         private final Map<Long, StackFrame> leaves = new HashMap<>();
         private final Map<Long, StackFrame> callers = new HashMap<>();
+        private final Map<Long, StackFrame> unnamedLeaves = new HashMap<>();
+        private final Map<Long, StackFrame> unnamedCallers = new HashMap<>();
 
         /** Appends the stack's frames if every one is cached; else appends nothing. */
-        boolean addCached(long[] addrs, List<StackFrame> out) {
-            int start = out.size();
+        boolean addCached(long[] addrs, List<StackFrame> out, Counts counts) {
+            int start = out.size(), unnamed = 0;
             for (int i = 0; i < addrs.length; i++) {
                 StackFrame f = (i == 0 ? leaves : callers).get(addrs[i]);
+                if (f == null) {
+                    f = (i == 0 ? unnamedLeaves : unnamedCallers).get(addrs[i]);
+                    unnamed++;
+                }
                 if (f == null) {
                     out.subList(start, out.size()).clear();
                     return false;
                 }
                 out.add(f);
             }
+            counts.named += addrs.length - unnamed;
+            counts.unnamed += unnamed;
             return true;
         }
 
@@ -158,17 +171,30 @@ public final class SymbolizingResolver implements StackResolver {
                 Frame f = frames.get(i);
                 StackFrame sf = toStackFrame(f);
                 if (f.named()) (i == 0 ? leaves : callers).put(addrs[i], sf);
+                else (i == 0 ? unnamedLeaves : unnamedCallers).put(addrs[i], sf);
                 out.add(sf);
             }
         }
 
         int size() {
-            return leaves.size() + callers.size();
+            return leaves.size() + callers.size() + unnamedLeaves.size() + unnamedCallers.size();
+        }
+
+        void endPeriod() {
+            unnamedLeaves.clear();
+            unnamedCallers.clear();
         }
 
         void clear() {
             leaves.clear();
             callers.clear();
+            endPeriod();
         }
+    }
+
+    /** Frames served from the cache, with a name and without. */
+    private static final class Counts {
+        long named;
+        long unnamed;
     }
 }

@@ -75,11 +75,25 @@ class SymbolizingResolverTest {
     }
 
     @Test
-    void framesThatCouldNotBeNamedAreAskedForAgain() {
+    void framesThatCouldNotBeNamedAreAskedForAgainNextPeriod() {
         long unmapped = 0x10;
-        assertTrue(leaf(unmapped).name().startsWith("["), leaf(unmapped).name());
+        String name = leaf(unmapped).name();
+        assertTrue(name.startsWith("["), name);
         leaf(unmapped);
+        assertEquals(1, resolver.unnamedCacheHits(), "kept for the rest of the period");
+        resolver.endPeriod();
+        leaf(unmapped);
+        assertEquals(1, resolver.unnamedCacheHits(), "asked for again");
         assertEquals(0, resolver.cacheHits());
+    }
+
+    @Test
+    void anAddressOutsideEveryMappingDoesNotEmptyTheCacheWhenTheMapsAreUnchanged() throws Exception {
+        assertEquals("named_function", leaf(function).name());
+        Thread.sleep(300); // past the symbolizer's limit on re-reading the maps
+        leaf(0x10); // a bad unwind: the maps are read again, and found unchanged
+        assertEquals("named_function", leaf(function).name());
+        assertEquals(1, resolver.cacheHits());
     }
 
     @Test

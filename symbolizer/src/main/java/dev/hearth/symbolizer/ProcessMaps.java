@@ -13,7 +13,9 @@ final class ProcessMaps {
     private final int pid;
     private ProcMaps maps;
     private long readAt;
-    private long reads;
+    private long changes;
+    private int textHash;
+    private int textLength = -1;
     private boolean gone;
 
     private ProcessMaps(Path proc, int pid) {
@@ -31,8 +33,8 @@ final class ProcessMaps {
 
     ProcMaps current() { return maps; }
 
-    /** How often the maps were read: it changes whenever addresses may name other code. */
-    long reads() { return reads; }
+    /** How often the maps were read and found changed: addresses may name other code since. */
+    long changes() { return changes; }
 
     /** The mapping of {@code addr}; re-reads the maps (rate-limited) when it misses, as they may have grown. */
     Mapping find(long addr) {
@@ -46,14 +48,22 @@ final class ProcessMaps {
 
     private void reread() {
         readAt = System.nanoTime();
-        reads++;
         try {
             String text = Files.readString(proc.resolve(Integer.toString(pid)).resolve("maps"), StandardCharsets.ISO_8859_1);
-            maps = ProcMaps.parse(text);
+            // an address outside every mapping is often a bad unwind, not a new mapping: same text, same maps
+            if (maps == null || text.length() != textLength || text.hashCode() != textHash) {
+                maps = ProcMaps.parse(text);
+                textLength = text.length();
+                textHash = text.hashCode();
+                changes++;
+            }
         } catch (IOException | RuntimeException e) {
             // The process exited (or is not ours to read): keep what we had; its frames stay unknown.
             gone = true;
-            if (maps == null) maps = ProcMaps.parse("");
+            if (maps == null) {
+                maps = ProcMaps.parse("");
+                changes++;
+            }
         }
     }
 }

@@ -68,13 +68,13 @@ public final class Symbolizer implements AutoCloseable {
 
     /**
      * Changes whenever the names of process {@code pid}'s addresses may have changed: its maps were
-     * re-read, its JVM perf map reloaded, or it was forgotten (or never seen: -1). A caller that
+     * re-read and differ, its JVM perf map was reloaded, or it was forgotten (or never seen: -1). A caller that
      * caches frames keeps them while this stays the same.
      */
     public synchronized long generation(int pid) {
         ProcessState st = processes.get(pid);
         if (st == null) return -1;
-        return st.serial << 32 | (st.maps.reads() + (st.jit == null ? 0 : st.jit.reloads)) & 0xffffffffL;
+        return st.serial << 32 | (st.maps.changes() + (st.jit == null ? 0 : st.jit.reloads)) & 0xffffffffL;
     }
 
     /** Changes whenever kernel symbols are (re)read, e.g. after a module was loaded. */

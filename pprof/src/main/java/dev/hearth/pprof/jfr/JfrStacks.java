@@ -14,19 +14,20 @@ import jdk.jfr.consumer.RecordedStackTrace;
 
 /**
  * Turns JFR stack traces into leaf-first frames. The consumer API hands out one object per
- * constant-pool entry, so a stack seen again is looked up by identity instead of rebuilt.
+ * constant-pool entry, so a stack or method seen again is looked up by identity instead of rebuilt.
  */
 final class JfrStacks {
     /** A lambda class as JFR names it: "Shop$$Lambda$14/0x0000000801001800" (JDK 17), "Shop$$Lambda/0x…" (21+). */
     private static final Pattern LAMBDA = Pattern.compile("\\$\\$Lambda(?:\\$\\d+)?(?:\\.0x[0-9a-f]+)?");
     private final Map<RecordedStackTrace, List<StackFrame>> seen = new IdentityHashMap<>();
+    private final Map<RecordedMethod, Method> methods = new IdentityHashMap<>();
 
     List<StackFrame> frames(RecordedStackTrace trace) {
         if (trace == null) return List.of(StackFrame.of("[no stack]", FrameKind.UNKNOWN));
-        return seen.computeIfAbsent(trace, JfrStacks::convert);
+        return seen.computeIfAbsent(trace, this::convert);
     }
 
-    private static List<StackFrame> convert(RecordedStackTrace trace) {
+    private List<StackFrame> convert(RecordedStackTrace trace) {
         List<RecordedFrame> frames = trace.getFrames();
         List<StackFrame> out = new ArrayList<>(frames.size() + 1);
         for (RecordedFrame f : frames) out.add(frame(f));
@@ -38,19 +39,39 @@ final class JfrStacks {
      * Java code is named "pkg.Class.method". async-profiler files C, C++ and kernel functions under
      * a "class" that is their library ("libjvm.so", "[vdso]"): that becomes the frame's binary.
      */
-    private static StackFrame frame(RecordedFrame f) {
+    private StackFrame frame(RecordedFrame f) {
         FrameKind kind = JfrFrameKinds.of(f.getType());
-        RecordedMethod method = f.getMethod();
-        String name = method == null || method.getName() == null ? "" : method.getName();
-        RecordedClass type = method == null ? null : method.getType();
-        String cls = type == null || type.getName() == null ? "" : type.getName();
+        Method m = methods.computeIfAbsent(f.getMethod(), Method::of);
         int line = Math.max(0, f.getLineNumber());
-        if (kind == FrameKind.CPP || kind == FrameKind.KERNEL || (kind == FrameKind.NATIVE && isLibrary(cls))) {
-            return new StackFrame(name.isEmpty() ? "[unknown]" : name, kind, "", line, cls, "");
+        if (kind == FrameKind.CPP || kind == FrameKind.KERNEL || (kind == FrameKind.NATIVE && m.library())) {
+            return new StackFrame(m.function(), kind, "", line, m.rawClass(), "");
         }
-        if (cls.isEmpty()) return new StackFrame(name.isEmpty() ? "[unknown]" : name, kind, "", line, "", "");
-        cls = javaClassName(cls);
-        return new StackFrame(name.isEmpty() ? cls : cls + "." + name, kind, "", line, "", "");
+        return new StackFrame(m.javaName(), kind, "", line, "", "");
+    }
+
+    /**
+     * A method's names, worked out once per method: the consumer API looks every field up by
+     * name, which cost more than the rest of the conversion when done for each frame.
+     *
+     * @param function the bare name ("[unknown]" if none): a native frame's name
+     * @param rawClass the class as recorded (a library for native frames), "" if none
+     * @param javaName "pkg.Class.method", or the bare name without a class
+     */
+    private record Method(String function, String rawClass, String javaName, boolean library) {
+        static Method of(RecordedMethod method) {
+            String name = method == null || method.getName() == null ? "" : method.getName();
+            RecordedClass type = method == null ? null : method.getType();
+            String cls = type == null || type.getName() == null ? "" : type.getName();
+            String function = name.isEmpty() ? "[unknown]" : name;
+            String javaName;
+            if (cls.isEmpty()) {
+                javaName = function;
+            } else {
+                String javaClass = javaClassName(cls);
+                javaName = name.isEmpty() ? javaClass : javaClass + "." + name;
+            }
+            return new Method(function, cls, javaName, isLibrary(cls));
+        }
     }
 
     /**
