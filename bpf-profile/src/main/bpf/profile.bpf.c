@@ -19,7 +19,7 @@
 #include "kernel_types.h"
 
 #define MAX_STACK_DEPTH 127
-/* scratch buffers per CPU (see grab_scratch): a perf NMI may nest in sched_switch, a uprobe
+/* scratch buffers per CPU (see grab_scratch): a perf interrupt may nest in sched_switch, a uprobe
  * program may be preempted */
 #define SCRATCH_SLOTS 4
 

@@ -50,7 +50,7 @@ __attribute__((noinline)) void slow_fn(long ms)
 	nap_fn(ms);
 }
 
-/* distinct stacks: the bits of n pick pa or pb at each of 14 levels, then call_fn at the leaf */
+/* distinct stacks: the bits of n pick pa or pb at each of 17 levels, then call_fn at the leaf */
 void pick(long n, int bits);
 __attribute__((noinline)) void pa(long n, int bits) { pick(n, bits); sink++; }
 __attribute__((noinline)) void pb(long n, int bits) { pick(n, bits); sink++; }
@@ -115,12 +115,13 @@ int main(int argc, char **argv)
 	else if (!strcmp(mode, "calls"))
 		for (long i = 0; i < a; i++)
 			call_fn(i);
-	else if (!strcmp(mode, "stacks")) /* b rounds (at least one), each started by a line */
+	else if (!strcmp(mode, "stacks")) /* b rounds (at least one), each started by a line; "fresh": new stacks each round */
 		for (long r = 0; r < (b > 0 ? b : 1); r++) {
 			if (r > 0 && (printf("round\n"), !fgets(line, sizeof(line), stdin)))
 				return 1;
-			for (long i = 0; i < a; i++)
-				pick(i, 14);
+			long first = argc > 4 && !strcmp(argv[4], "fresh") ? r * a : 0;
+			for (long i = first; i < first + a; i++)
+				pick(i, 17);
 		}
 	else if (!strcmp(mode, "pingpong"))
 		printf("roundtrips %ld\n", pingpong_fn(a));

@@ -15,9 +15,11 @@ import java.util.List;
  * <li>mark the stacks that pending off-CPU blocks and timed calls name, and remove those of
  *     threads that exited (see {@link StartMap});</li>
  * <li>withdraw stale stacks from the kernel's known set, forget unpublished ones no longer
- *     needed, and publish the stacks read now, so the programs stop storing them.</li>
+ *     needed, and publish the stacks read now and in an earlier drain, so the programs stop
+ *     storing the ones that recur.</li>
  * </ol>
- * In a steady state the stacks are known and a drain reads little more than the counts.
+ * In a steady state the recurring stacks are known and a drain reads little more than the counts
+ * and the stacks seen for the first time (a JVM's leaf addresses make many of those).
  *
  * <p>Why a stack is in the cache when a count needs it. Drain D reads set D (the set of gen D).
  * An entry's mark is the last drain that read it, resolved a count with it, or found it named by

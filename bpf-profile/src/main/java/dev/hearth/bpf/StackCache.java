@@ -21,6 +21,7 @@ final class StackCache {
         final long[] frames;
         long lastNeeded;
         long lastRead;
+        long readBefore; // the drain that read it before lastRead, 0 if none
         boolean known;
 
         Entry(long[] frames, long drain) {
@@ -45,7 +46,10 @@ final class StackCache {
             collisions++; // the first frames stay: counts drained earlier already named them
         }
         e.lastNeeded = drain;
-        e.lastRead = drain;
+        if (e.lastRead != drain) {
+            e.readBefore = e.lastRead;
+            e.lastRead = drain;
+        }
     }
 
     /** Marks a cached hash as needed in drain {@code drain}; unknown ones are ignored. */
@@ -77,7 +81,8 @@ final class StackCache {
     /**
      * After drain {@code drain}, in one pass: published entries last needed before {@code staleBefore}
      * are unpublished and kept as needed now (withdraw them); unpublished entries last needed before
-     * drain-1 are forgotten; unpublished entries read in this drain are returned to publish.
+     * drain-1 are forgotten; unpublished entries read in this drain and an earlier one (they recur)
+     * are returned to publish. A stack seen once is not worth the two syscalls.
      */
     Changes settle(long drain, long staleBefore) {
         List<Long> withdraw = new ArrayList<>();
@@ -92,7 +97,7 @@ final class StackCache {
                     e.lastNeeded = drain;
                     withdraw.add(x.getKey());
                 }
-            } else if (e.lastRead == drain) {
+            } else if (e.lastRead == drain && e.readBefore != 0) {
                 publish.add(x.getKey());
             } else if (e.lastNeeded < drain - 1) {
                 it.remove();

@@ -28,7 +28,8 @@ public final class BpfBench {
                 perRecordedSample(hz, "one JVM (-XX:+PreserveFramePointer)", filtered, jvm(java));
             }
             offCpu();
-            drain(10_000);
+            drain(10_000, true);
+            drain(10_000, false);
             memory();
             foldRatio(java);
         }
@@ -159,13 +160,14 @@ public final class BpfBench {
     }
 
     /**
-     * n distinct stacks through a uprobe, drained; then the same stacks again from the same process,
-     * as in a steady state where user space knows the stacks already.
+     * n distinct stacks through a uprobe per round, drained after each round: with {@code fresh},
+     * new stacks every round (as a JVM's unique leaf addresses make them); otherwise the same
+     * stacks again, as in a steady state where user space knows them already.
      */
-    static void drain(int n) throws Exception {
+    static void drain(int n, boolean fresh) throws Exception {
         UprobeSpec probe = new UprobeSpec(Workload.binary().toString(), "call_fn", false);
-        int rounds = 8;
-        try (Workload w = Workload.start("stacks", Integer.toString(n), Integer.toString(rounds));
+        int rounds = fresh ? 4 : 6;
+        try (Workload w = Workload.start("stacks", Integer.toString(n), Integer.toString(rounds), fresh ? "fresh" : "same");
              BpfProfiler p = BpfProfiler.start(ProfilerConfig.defaults().withOnCpu(false).withUprobes(List.of(probe))
                      .withPids(Set.of(w.pid())).withDrainPeriod(Duration.ofSeconds(60)))) {
             for (int r = 0; r < rounds; r++) {
@@ -178,8 +180,9 @@ public final class BpfBench {
                 List<RawSample> samples = p.drain();
                 long cpu = THREADS.getCurrentThreadCpuTime() - cpu0;
                 Drainer.Timing t = p.lastDrainTiming();
-                System.out.printf("drain %d of %d keys and %d stacks (%s): %.1f ms CPU; wall %.1f ms reading maps + "
-                        + "%.1f ms RCU grace%n", r + 1, samples.size(), t.stacksRead(), r == 0 ? "new stacks" : "known stacks",
+                System.out.printf("drain %d of %d keys and %d stacks read (%s): %.1f ms CPU; wall %.1f ms reading "
+                        + "maps + %.1f ms RCU grace%n", r + 1, samples.size(), t.stacksRead(),
+                        fresh || r == 0 ? "new stacks" : "same stacks",
                         cpu / 1e6, t.readNanos() / 1e6, t.graceNanos() / 1e6);
             }
             System.out.println("  drops: " + p.drops());

@@ -10,27 +10,33 @@ class StackCacheTest {
     private static final long[] A = {0x10, 0x20};
     private static final long[] B = {0x30};
 
-    @Test
-    void readStacksArePublishedAndStayWhileKnown() {
+    /** a stack read in two drains, published after the second */
+    private static StackCache published(long hash, long[] frames) {
         StackCache c = new StackCache();
-        c.put(1, A, 1);
-        StackCache.Changes first = c.settle(1, 1 - Drainer.KEEP_DRAINS);
-        assertArrayEquals(new long[] {1}, first.publish());
-        c.published(first.publish(), 0, 1, true);
-        for (long d = 2; d <= Drainer.KEEP_DRAINS; d++) {
+        c.put(hash, frames, 1);
+        assertEquals(0, c.settle(1, 1 - Drainer.KEEP_DRAINS).publish().length, "seen once: not published");
+        c.put(hash, frames, 2);
+        StackCache.Changes second = c.settle(2, 2 - Drainer.KEEP_DRAINS);
+        assertArrayEquals(new long[] {hash}, second.publish());
+        c.published(second.publish(), 0, 1, true);
+        return c;
+    }
+
+    @Test
+    void recurringStacksArePublishedAndStayWhileKnown() {
+        StackCache c = published(1, A);
+        for (long d = 3; d <= Drainer.KEEP_DRAINS + 2; d++) {
             StackCache.Changes none = c.settle(d, d - Drainer.KEEP_DRAINS);
             assertEquals(0, none.publish().length + none.withdraw().length, "drain " + d);
         }
-        assertArrayEquals(A, c.frames(1, 7));
+        assertArrayEquals(A, c.frames(1, Drainer.KEEP_DRAINS + 3));
     }
 
     @Test
     void aStaleKnownStackIsWithdrawnThenKeptTwoMoreDrains() {
-        StackCache c = new StackCache();
-        c.put(1, A, 1);
-        c.published(c.settle(1, 1 - Drainer.KEEP_DRAINS).publish(), 0, 1, true);
-        long w = 1 + Drainer.KEEP_DRAINS + 1; // first drain where mark 1 is older than KEEP_DRAINS
-        for (long d = 2; d < w; d++) {
+        StackCache c = published(1, A);
+        long w = 2 + Drainer.KEEP_DRAINS + 1; // first drain where mark 2 is older than KEEP_DRAINS
+        for (long d = 3; d < w; d++) {
             assertEquals(0, c.settle(d, d - Drainer.KEEP_DRAINS).withdraw().length, "drain " + d);
         }
         assertArrayEquals(new long[] {1}, c.settle(w, w - Drainer.KEEP_DRAINS).withdraw());
@@ -45,7 +51,7 @@ class StackCacheTest {
     void anUnpublishedStackIsForgottenAfterTheNextDrain() {
         StackCache c = new StackCache();
         c.put(1, A, 1);
-        c.settle(1, 1 - Drainer.KEEP_DRAINS); // the known set was full: not published
+        c.settle(1, 1 - Drainer.KEEP_DRAINS); // read once: not published
         c.settle(2, 2 - Drainer.KEEP_DRAINS);
         assertEquals(1, c.size());
         c.keep(1, 3); // a start entry still names it
