@@ -51,6 +51,8 @@ class SymbolizingResolverTest {
     void stop() throws Exception {
         process.destroyForcibly().waitFor();
         symbolizer.close();
+        // killed, the process cannot remove its map; left behind it would name a later process's JIT code
+        Files.deleteIfExists(Path.of("/tmp/perf-" + process.pid() + ".map"));
     }
 
     private StackFrame leaf(long addr) {
