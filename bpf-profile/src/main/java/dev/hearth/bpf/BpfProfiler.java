@@ -155,7 +155,7 @@ public final class BpfProfiler implements AutoCloseable {
 
     /**
      * Cumulative count of stacks that drained samples named but no stacks map held, so that they
-     * came out empty; follows from {@link DropCounters#stackMapFull()}, never from a drain.
+     * came out empty: expected only after {@link DropCounters#stackMapFull()}.
      */
     public synchronized long unresolvedStacks() {
         requireOpen();
@@ -217,8 +217,8 @@ public final class BpfProfiler implements AutoCloseable {
     public synchronized long mapMemoryBytes() {
         requireOpen();
         long total = 0;
-        for (String m : new String[] {"counts0", "counts1", "stacks0", "stacks1", "known_stacks", "scratch", "offcpu_starts", "call_starts",
-                "target_pids", "drops", ".bss", ".rodata"}) {
+        for (String m : new String[] {"counts0", "counts1", "stacks0", "stacks1", "known_stacks", "scratch",
+                "offcpu_starts", "call_starts", "target_pids", "drops", ".bss", ".rodata"}) {
             total += memlock(object.mapFd(m));
         }
         return total;

@@ -56,10 +56,10 @@ final class Drainer implements AutoCloseable {
     private final KnownStacks known;
     private final StackCache cache = new StackCache();
     private long drains;
-    private Timing last = new Timing(0, 0, 0, 0, 0);
+    private Timing last = new Timing(0, 0, 0, 0);
 
     /** wall time of the last drain: waiting for a grace period (no CPU) and reading maps */
-    record Timing(long graceNanos, long readNanos, int keys, int stacksRead, int stacksCached) {
+    record Timing(long graceNanos, long readNanos, int keys, int stacksRead) {
     }
 
     /** {@code startMaps}: those of off-CPU and timed calls in use (none: no interval spans a drain) */
@@ -101,7 +101,7 @@ final class Drainer implements AutoCloseable {
         long[] fresh = changes.publish();
         cache.published(fresh, 0, known.add(fresh), true);
         control.resetInserts(old);
-        last = new Timing(grace, System.nanoTime() - t0 - grace, samples.size(), read, cache.size());
+        last = new Timing(grace, System.nanoTime() - t0 - grace, samples.size(), read);
         return samples;
     }
 
