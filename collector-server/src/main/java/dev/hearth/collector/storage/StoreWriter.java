@@ -41,6 +41,8 @@ public final class StoreWriter {
         commit = c.prepareStatement("COMMIT");
         rollback = c.prepareStatement("ROLLBACK");
         load();
+        // every appender flush is planned as an INSERT; there is nothing to optimize in it
+        Database.exec(c, "PRAGMA disable_optimizer");
     }
 
     private void load() throws SQLException {
@@ -259,6 +261,7 @@ public final class StoreWriter {
         long[] doomed = {0};
         Database.query(c, "SELECT count(*) FROM profiles WHERE end_ms <= " + cutoffMs, r -> doomed[0] = r.getLong(1));
         if (doomed[0] == 0) return 0;
+        Database.exec(c, "PRAGMA enable_optimizer");
         begin.execute();
         try {
             for (String sql : List.of(
@@ -277,6 +280,8 @@ public final class StoreWriter {
         } catch (SQLException | RuntimeException e) {
             rollback.execute();
             throw e;
+        } finally {
+            Database.exec(c, "PRAGMA disable_optimizer");
         }
         load();
         return doomed[0];
