@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.stream.Collectors;
 
 /**
  * Collector benchmark: ingest throughput of realistic pprof bodies from concurrent clients over
@@ -46,8 +47,7 @@ public final class CollectorBench {
         System.out.printf("bodies: %d distinct, %.1f KiB gzipped on average, %.0f samples (distinct stacks) each%n",
                 BODIES, avgKb, pprofSamples / (double) BODIES);
 
-        double floorUs = floorMicros(bodies);
-        System.out.printf("floor: gunzip + protobuf parse in one thread: %.0f us per body (%.0f bodies/s)%n", floorUs, 1e6 / floorUs);
+        Floor before = floor(bodies);
 
         // a collector runs for days: JIT compilation of the ingest path is left out of the measurement
         Path warmDir = Files.createTempDirectory("hearth-bench-warmup");
@@ -69,14 +69,20 @@ public final class CollectorBench {
             Map<String, Long> split = ThreadCpu.now().since(threads0, Map.of(BenchClients.THREAD_PREFIX, sent.cpuNanos()));
             double cpuSeconds = (processCpuNanos() - cpu0 - sent.cpuNanos()) / 1e9;
             double rate = total / seconds;
+            // the floor again after the ingest, so a change of machine load during the run hits both sides
+            Floor after = floor(bodies);
+            Floor fl = new Floor((before.wallUs() + after.wallUs()) / 2, (before.cpuUs() + after.cpuUs()) / 2);
+            double cpuUs = cpuSeconds * 1e6 / total;
+            System.out.printf("floor: gunzip + protobuf parse in one thread: %.0f us of CPU per body, %.0f us wall"
+                    + " (before the ingest %.0f/%.0f, after %.0f/%.0f)%n", fl.cpuUs(), fl.wallUs(), before.cpuUs(), before.wallUs(),
+                    after.cpuUs(), after.wallUs());
             System.out.printf("ingest: %d profiles from %d clients in %.1f s = %.0f profiles/s (%d answered 503 and were retried)%n",
                     total, clients, seconds, rate, sent.busy());
-            System.out.printf("ingest cost vs floor: wall %.1f x (%.0f us per profile with 2 cores vs %.0f us floor in one thread);"
-                    + " CPU %.1f x (%.0f us of process CPU per profile, the clients' threads left out)%n",
-                    (1e6 / rate) / floorUs, 1e6 / rate, floorUs, cpuSeconds * 1e6 / total / floorUs, cpuSeconds * 1e6 / total);
-
+            System.out.printf("ingest cost vs floor: CPU %.1f x (%.0f us of process CPU per profile, the clients' thread left out);"
+                    + " wall %.1f x (%.0f us per profile with every core vs the floor's wall in one thread)%n",
+                    cpuUs / fl.cpuUs(), cpuUs, (1e6 / rate) / fl.wallUs(), 1e6 / rate);
             System.out.printf("CPU by thread, us per profile:%s%n", split.entrySet().stream()
-                    .map(e -> String.format(" %s %.0f", e.getKey(), e.getValue() / 1e3 / total)).collect(java.util.stream.Collectors.joining(";")));
+                    .map(e -> String.format(" %s %.0f", e.getKey(), e.getValue() / 1e3 / total)).collect(Collectors.joining(";")));
 
             // merge of the whole hour: through the API (tree, pruning, JSON) and the storage call alone
             String fg = "http://127.0.0.1:" + server.port() + "/api/v1/flamegraph?service=bench&type=cpu&from=" + HOUR_START
@@ -133,14 +139,18 @@ public final class CollectorBench {
         }
     }
 
-    /** Gunzip + parse of every body, one thread, after a warm-up; microseconds per body. */
-    static double floorMicros(List<byte[]> bodies) throws Exception {
+    /** Gunzip + parse of one body in one thread: microseconds of wall and of the thread's CPU. */
+    record Floor(double wallUs, double cpuUs) {}
+
+    /** Gunzip + parse of every body, one thread, for 3 s after a warm-up. */
+    static Floor floor(List<byte[]> bodies) throws Exception {
         long sink = 0;
         for (int round = 0; round < 3; round++) {
             for (byte[] b : bodies) sink += Profile.parseFrom(ProfileCodec.gunzip(b, 64 << 20)).getSampleCount();
         }
+        var mx = ManagementFactory.getThreadMXBean();
         int n = 0;
-        long t0 = System.nanoTime();
+        long t0 = System.nanoTime(), c0 = mx.getCurrentThreadCpuTime();
         while (System.nanoTime() - t0 < 3_000_000_000L) {
             for (byte[] b : bodies) {
                 sink += Profile.parseFrom(ProfileCodec.gunzip(b, 64 << 20)).getSampleCount();
@@ -148,7 +158,7 @@ public final class CollectorBench {
             }
         }
         if (sink == 42) System.out.println();
-        return (System.nanoTime() - t0) / 1e3 / n;
+        return new Floor((System.nanoTime() - t0) / 1e3 / n, (mx.getCurrentThreadCpuTime() - c0) / 1e3 / n);
     }
 
     /**

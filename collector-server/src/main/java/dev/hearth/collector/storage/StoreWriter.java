@@ -3,7 +3,6 @@ package dev.hearth.collector.storage;
 import dev.hearth.collector.storage.ProfileRows.FunctionRow;
 import dev.hearth.collector.storage.ProfileRows.LocationRow;
 import dev.hearth.collector.storage.ProfileRows.StackRow;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
