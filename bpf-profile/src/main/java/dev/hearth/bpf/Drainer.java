@@ -1,7 +1,6 @@
 package dev.hearth.bpf;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -55,6 +54,7 @@ final class Drainer implements AutoCloseable {
     private long swept;
     private final KnownStacks known;
     private final StackCache cache = new StackCache();
+    private final CommNames comms = new CommNames();
     private long drains;
     private Timing last = new Timing(0, 0, 0, 0);
 
@@ -87,7 +87,7 @@ final class Drainer implements AutoCloseable {
         control.gen(gen + 1);
         Grace.waitForPrograms();
         long grace = System.nanoTime() - t0;
-        int read = stacks[old].forEach(true, (k, v) -> cache.put(k.getLong(0), frames(v), drain));
+        int read = stacks[old].forEach(true, (k, ka, v, va) -> cache.put(k.getLong(ka), frames(v, va), drain));
         List<RawSample> samples = readCounts(old, drain);
         for (StartMap s : starts) {
             swept += s.scan((user, kernel) -> {
@@ -107,21 +107,23 @@ final class Drainer implements AutoCloseable {
 
     private List<RawSample> readCounts(int old, long drain) {
         List<RawSample> out = new ArrayList<>();
-        counts[old].forEach(true, (k, v) -> {
-            int probe = Short.toUnsignedInt(k.getShort(4));
-            SampleType type = TYPES[k.get(6)];
-            long[] user = withCaller(cache.frames(k.getLong(24), drain), k.getLong(40));
-            long[] kernel = cache.frames(k.getLong(32), drain);
-            out.add(new RawSample(k.getInt(0), comm(k, 8), type, probe, user, kernel, v.getLong(0)));
+        counts[old].forEach(true, (k, ka, v, va) -> {
+            int probe = Short.toUnsignedInt(k.getShort(ka + 4));
+            SampleType type = TYPES[k.get(ka + 6)];
+            long[] user = withCaller(cache.frames(k.getLong(ka + 24), drain), k.getLong(ka + 40));
+            long[] kernel = cache.frames(k.getLong(ka + 32), drain);
+            out.add(new RawSample(k.getInt(ka), comms.at(k, ka + 8), type, probe, user, kernel, v.getLong(va)));
         });
         return out;
     }
 
-    /** a stacks map value: { u64 len; u64 ip[127]; } */
-    private static long[] frames(ByteBuffer v) {
-        int n = (int) Math.min(v.getLong(0), StackCache.MAX_DEPTH);
+    /** a stacks map value at {@code at}: { u64 len; u64 ip[127]; }, only the used frames copied */
+    private static long[] frames(ByteBuffer v, int at) {
+        int n = (int) Math.min(v.getLong(at), StackCache.MAX_DEPTH);
         long[] out = new long[n];
-        v.position(8).asLongBuffer().get(out);
+        for (int i = 0; i < n; i++) {
+            out[i] = v.getLong(at + 8 + 8 * i);
+        }
         return out;
     }
 
@@ -154,16 +156,6 @@ final class Drainer implements AutoCloseable {
     /** stack hashes that drained counts named but no stacks map held */
     long unresolvedStacks() {
         return cache.unresolved();
-    }
-
-    private static String comm(ByteBuffer b, int offset) {
-        int end = offset;
-        while (end < offset + 16 && b.get(end) != 0) {
-            end++;
-        }
-        byte[] s = new byte[end - offset];
-        b.get(offset, s);
-        return new String(s, StandardCharsets.UTF_8);
     }
 
     @Override

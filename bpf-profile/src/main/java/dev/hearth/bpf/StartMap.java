@@ -36,9 +36,9 @@ final class StartMap implements AutoCloseable {
     /** Visits the stack hashes of every entry; returns how many entries of exited threads it removed. */
     int scan(Stacks visitor) {
         Set<Long> seen = new HashSet<>();
-        reader.forEach(false, (k, v) -> {
-            visitor.accept(v.getLong(8), v.getLong(16));
-            seen.add(keySize == 8 ? k.getLong(0) : Integer.toUnsignedLong(k.getInt(0)));
+        reader.forEach(false, (k, ka, v, va) -> {
+            visitor.accept(v.getLong(va + 8), v.getLong(va + 16));
+            seen.add(keySize == 8 ? k.getLong(ka) : Integer.toUnsignedLong(k.getInt(ka)));
         });
         int removed = 0;
         try (Memory key = new Memory(8)) {

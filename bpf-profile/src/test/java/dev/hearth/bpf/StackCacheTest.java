@@ -2,6 +2,10 @@ package dev.hearth.bpf;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.HashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -72,6 +76,42 @@ class StackCacheTest {
         assertArrayEquals(StackCache.NONE, c.frames(0, 2), "hash 0: no stack, not a miss");
         assertEquals(0, c.unresolved());
         assertArrayEquals(StackCache.NONE, c.frames(99, 2));
+        assertEquals(1, c.unresolved());
+    }
+
+    /**
+     * Many drains of thousands of stacks, half of them recurring: the table grows and forgets
+     * entries in long probe runs (small hashes crowd neighbouring slots), and every stack it still
+     * holds resolves to its own frames, every forgotten one to none.
+     */
+    @Test
+    void manyStacksGrowAndAreForgottenWithoutLosingOthers() {
+        StackCache c = new StackCache();
+        Map<Long, long[]> frames = new HashMap<>();
+        Map<Long, Long> needed = new HashMap<>();
+        SplittableRandom rnd = new SplittableRandom(7);
+        for (long d = 1; d <= 12; d++) {
+            for (int i = 0; i < 6000; i++) {
+                long hash = i % 2 == 0 ? 1 + rnd.nextInt(20_000) : rnd.nextLong() | 1;
+                long[] stack = frames.computeIfAbsent(hash, h -> new long[] {h, 3 * h});
+                c.put(hash, stack, d);
+                needed.put(hash, d);
+            }
+            c.settle(d, d - Drainer.KEEP_DRAINS); // nothing published: forgotten unless needed in d or d-1
+            long drain = d;
+            needed.values().removeIf(n -> n < drain - 1);
+            frames.keySet().retainAll(needed.keySet());
+            assertEquals(needed.size(), c.size(), "drain " + d);
+            if (d % 3 == 0) { // resolving marks them needed: not every drain, so that some are forgotten
+                for (Map.Entry<Long, long[]> e : frames.entrySet()) {
+                    assertArrayEquals(e.getValue(), c.frames(e.getKey(), d), "hash " + e.getKey());
+                    needed.put(e.getKey(), d);
+                }
+            }
+        }
+        assertEquals(0, c.unresolved());
+        assertEquals(0, c.collisions());
+        assertArrayEquals(StackCache.NONE, c.frames(20_001, 13), "never put: small hashes stop at 20,000");
         assertEquals(1, c.unresolved());
     }
 }
