@@ -15,6 +15,16 @@ final class Hasher {
         h = seed * M1;
     }
 
+    private Hasher(long h, long length) {
+        this.h = h;
+        this.length = length;
+    }
+
+    /** A hasher that goes on from this one's state; this one is left as it is. */
+    Hasher copy() {
+        return new Hasher(h, length);
+    }
+
     Hasher putLong(long x) {
         h = Long.rotateLeft(h ^ (x * M2), 31) * M1;
         length++;

@@ -11,6 +11,7 @@ import dev.hearth.pprof.ProfileReader;
 import dev.hearth.pprof.ProfileType;
 import dev.hearth.pprof.ValueType;
 import dev.hearth.pprof.proto.Function;
+import dev.hearth.pprof.proto.Label;
 import dev.hearth.pprof.proto.Line;
 import dev.hearth.pprof.proto.Location;
 import dev.hearth.pprof.proto.Mapping;
@@ -31,6 +32,7 @@ import java.util.SortedMap;
 public final class ProfileConverter {
     private static final long SEED_FUNCTION = 2, SEED_LOCATION = 3, SEED_STACK = 4, SEED_SERIES = 5;
     private static final String[] KIND_IDS = java.util.Arrays.stream(FrameKind.values()).map(FrameKind::id).toArray(String[]::new);
+    private static final String[] KIND_SUFFIXES = java.util.Arrays.stream(FrameKind.values()).map(k -> k.suffixed("")).toArray(String[]::new);
 
     /** What the ingest request says about the profile. */
     public record Meta(String uid, String service, ProfileType type, long fromMs, long untilMs, SortedMap<String, String> labels) {}
@@ -43,6 +45,8 @@ public final class ProfileConverter {
     private final Map<Long, StackRow> stacks;
     /** Encoded sample labels by (key, value) string indexes: most samples carry just a thread name. */
     private final Map<Long, String> singleLabels = new HashMap<>();
+    /** The stack hasher's state after each encoded label set, copied for every sample that has it. */
+    private final Map<String, Hasher> stackSeeds = new HashMap<>();
 
     private ProfileConverter(Profile p) {
         this.p = p;
@@ -160,7 +164,7 @@ public final class ProfileConverter {
             this.f = f;
             String systemName = p.getStringTable((int) f.getSystemName());
             kind = FrameKind.ofSystemName(systemName);
-            explicit = systemName.endsWith("_[" + kind.tag() + "]");
+            explicit = systemName.endsWith(KIND_SUFFIXES[kind.ordinal()]);
         }
 
         /** Inner lines of a location are inlined frames unless the writer gave the function a kind. */
@@ -176,7 +180,12 @@ public final class ProfileConverter {
 
     private long stack(Sample s, ById<long[]> locationHashes) {
         String encodedLabels = labels(s);
-        Hasher h = new Hasher(SEED_STACK).putString(encodedLabels);
+        Hasher seed = stackSeeds.get(encodedLabels);
+        if (seed == null) {
+            seed = new Hasher(SEED_STACK).putString(encodedLabels);
+            stackSeeds.put(encodedLabels, seed);
+        }
+        Hasher h = seed.copy();
         int depth = 0;
         for (int i = 0; i < s.getLocationIdCount(); i++) {
             for (long loc : locationHashes.get(s.getLocationId(i))) {
@@ -197,10 +206,19 @@ public final class ProfileConverter {
     }
 
     private String labels(Sample s) {
-        if (s.getLabelCount() == 0) return "";
-        if (s.getLabelCount() == 1 && s.getLabel(0).getStr() != 0) {
-            long key = s.getLabel(0).getKey() << 32 | s.getLabel(0).getStr();
-            return singleLabels.computeIfAbsent(key, k -> SampleLabels.encode(ProfileReader.labels(p, s)));
+        int n = s.getLabelCount();
+        if (n == 0) return "";
+        if (n == 1) {
+            Label l = s.getLabel(0);
+            if (l.getStr() != 0) {
+                Long key = l.getKey() << 32 | l.getStr();
+                String encoded = singleLabels.get(key);
+                if (encoded == null) {
+                    encoded = SampleLabels.encode(ProfileReader.labels(p, s));
+                    singleLabels.put(key, encoded);
+                }
+                return encoded;
+            }
         }
         return SampleLabels.encode(ProfileReader.labels(p, s));
     }
