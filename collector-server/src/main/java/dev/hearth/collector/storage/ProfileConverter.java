@@ -5,6 +5,7 @@ import dev.hearth.collector.storage.ProfileRows.FunctionRow;
 import dev.hearth.collector.storage.ProfileRows.LocationRow;
 import dev.hearth.collector.storage.ProfileRows.Series;
 import dev.hearth.collector.storage.ProfileRows.StackRow;
+import dev.hearth.collector.storage.ProfileRows.StringRow;
 import dev.hearth.pprof.FrameKind;
 import dev.hearth.pprof.InvalidProfileException;
 import dev.hearth.pprof.ProfileReader;
@@ -25,8 +26,9 @@ import java.util.SortedMap;
 
 /**
  * Turns a validated pprof profile into storage rows; pure, runs off the writer thread. It works on
- * the profile's own indexes (each string, function and location hashed once, in arrays rather than
- * maps) because this is most of an ingest's cost after parsing. Frames read as
+ * the profile's own indexes: each string, function and location becomes a row (hashed) once, kept
+ * in arrays by pprof index, and each stack points at its location rows, which point at theirs, so
+ * no map by hash is built; this is most of an ingest's cost after parsing. Frames read as
  * {@link ProfileReader} reads them: a location's lines leaf first, inner lines inlined.
  */
 public final class ProfileConverter {
@@ -38,11 +40,8 @@ public final class ProfileConverter {
     public record Meta(String uid, String service, ProfileType type, long fromMs, long untilMs, SortedMap<String, String> labels) {}
 
     private final Profile p;
-    private final long[] stringHashes;
-    private final Map<Long, String> strings;
-    private final Map<Long, FunctionRow> functions;
-    private final Map<Long, LocationRow> locations;
-    private final Map<Long, StackRow> stacks;
+    /** Rows of string table entries, made once per profile. */
+    private final StringRow[] strings;
     /** Encoded sample labels by (key, value) string indexes: most samples carry just a thread name. */
     private final Map<Long, String> singleLabels = new HashMap<>();
     /** The stack hasher's state after each encoded label set, copied for every sample that has it. */
@@ -50,11 +49,7 @@ public final class ProfileConverter {
 
     private ProfileConverter(Profile p) {
         this.p = p;
-        stringHashes = new long[p.getStringTableCount()];
-        strings = new HashMap<>(p.getStringTableCount() * 2 + 16);
-        functions = new HashMap<>(p.getFunctionCount() * 2 + 16);
-        locations = new HashMap<>(p.getLocationCount() * 2 + 16);
-        stacks = new HashMap<>(p.getSampleCount() * 2 + 16);
+        strings = new StringRow[p.getStringTableCount()];
     }
 
     public static ProfileRows convert(Profile p, Meta meta) throws InvalidProfileException {
@@ -67,38 +62,40 @@ public final class ProfileConverter {
         return new Series(id, service, type.id(), encoded);
     }
 
+    /** A distinct stack of the profile and its summed values. */
+    private record Summed(StackRow stack, long[] values) {}
+
     private ProfileRows run(Meta meta) throws InvalidProfileException {
         int[] columns = valueColumns(p, meta.type());
-        ById<long[]> locationHashes = locationHashes();
+        ById<LocationRow[]> locationRows = locationRows();
 
-        Map<Long, long[]> samples = new LinkedHashMap<>(p.getSampleCount() * 2 + 16);
+        Map<Long, Summed> samples = new LinkedHashMap<>(p.getSampleCount() * 2 + 16);
         long[] totals = new long[columns.length];
+        long[] values = new long[columns.length];
         for (Sample s : p.getSampleList()) {
-            long[] values = new long[columns.length];
             boolean any = false;
             for (int i = 0; i < columns.length; i++) {
                 values[i] = s.getValue(columns[i]);
                 any |= values[i] != 0;
             }
             if (!any) continue;
-            long stack = stack(s, locationHashes);
-            long[] sum = samples.computeIfAbsent(stack, k -> new long[columns.length]);
+            long[] sum = stack(s, locationRows, samples, columns.length);
             for (int i = 0; i < values.length; i++) {
                 sum[i] += values[i];
                 totals[i] += values[i];
             }
         }
 
-        long[] sampleStacks = new long[samples.size()];
+        StackRow[] sampleStacks = new StackRow[samples.size()];
         long[][] sampleValues = new long[columns.length][samples.size()];
         int row = 0;
-        for (var e : samples.entrySet()) {
-            sampleStacks[row] = e.getKey();
-            for (int i = 0; i < columns.length; i++) sampleValues[i][row] = e.getValue()[i];
+        for (Summed e : samples.values()) {
+            sampleStacks[row] = e.stack();
+            for (int i = 0; i < columns.length; i++) sampleValues[i][row] = e.values()[i];
             row++;
         }
         return new ProfileRows(meta.uid(), series(meta.service(), meta.type(), meta.labels()), meta.fromMs(), meta.untilMs(),
-                strings, functions, locations, stacks, sampleStacks, sampleValues, totals);
+                sampleStacks, sampleValues, totals);
     }
 
     /** For each value type of the profile type, the index of the profile's sample type of that name. */
@@ -123,42 +120,42 @@ public final class ProfileConverter {
         return types.stream().map(ValueType::type).toList();
     }
 
-    /** Each location's frame hashes, leaf first. */
-    private ById<long[]> locationHashes() {
+    /** Each location's frames, leaf first. */
+    private ById<LocationRow[]> locationRows() {
         ById<Mapping> mappings = new ById<>(p.getMappingList(), Mapping::getId);
         for (Mapping m : p.getMappingList()) mappings.put(m.getId(), m);
         ById<FunctionInfo> fns = new ById<>(p.getFunctionList(), Function::getId);
         for (Function f : p.getFunctionList()) fns.put(f.getId(), new FunctionInfo(f));
-        ById<long[]> out = new ById<>(p.getLocationList(), Location::getId);
+        ById<LocationRow[]> out = new ById<>(p.getLocationList(), Location::getId);
         for (Location l : p.getLocationList()) {
             Mapping m = l.getMappingId() == 0 ? null : mappings.get(l.getMappingId());
-            long binary = string(m == null ? 0 : m.getFilename()), buildId = string(m == null ? 0 : m.getBuildId());
-            long[] hashes;
+            StringRow binary = string(m == null ? 0 : m.getFilename()), buildId = string(m == null ? 0 : m.getBuildId());
+            LocationRow[] frames;
             if (l.getLineCount() == 0) {
                 // an unsymbolized location, named by binary and address as ProfileReader names it
-                String binaryName = p.getStringTable((int) (m == null ? 0 : m.getFilename()));
+                String binaryName = binary.value();
                 String name = (binaryName.isEmpty() ? "" : binaryName + "+") + "0x" + Long.toHexString(l.getAddress());
-                long fn = function(stringOf(name), FrameKind.UNKNOWN, string(0));
-                hashes = new long[] {location(fn, 0, binary, buildId)};
+                FunctionRow fn = function(stringRow(name), FrameKind.UNKNOWN, string(0));
+                frames = new LocationRow[] {location(fn, 0, binary, buildId)};
             } else {
-                hashes = new long[l.getLineCount()];
-                for (int i = 0; i < hashes.length; i++) {
+                frames = new LocationRow[l.getLineCount()];
+                for (int i = 0; i < frames.length; i++) {
                     Line line = l.getLine(i);
-                    long fn = fns.get(line.getFunctionId()).hash(i < hashes.length - 1);
-                    hashes[i] = location(fn, line.getLine(), binary, buildId);
+                    FunctionRow fn = fns.get(line.getFunctionId()).row(i < frames.length - 1);
+                    frames[i] = location(fn, line.getLine(), binary, buildId);
                 }
             }
-            out.put(l.getId(), hashes);
+            out.put(l.getId(), frames);
         }
         return out;
     }
 
-    /** A pprof function's hashes, computed once: as written, and as an inlined frame. */
+    /** A pprof function's rows, made once: as written, and as an inlined frame. */
     private final class FunctionInfo {
         private final Function f;
         private final FrameKind kind;
         private final boolean explicit;
-        private long asIs, inlined;
+        private FunctionRow asIs, inlined;
 
         FunctionInfo(Function f) {
             this.f = f;
@@ -168,17 +165,18 @@ public final class ProfileConverter {
         }
 
         /** Inner lines of a location are inlined frames unless the writer gave the function a kind. */
-        long hash(boolean innerLine) {
+        FunctionRow row(boolean innerLine) {
             if (innerLine && !explicit) {
-                if (inlined == 0) inlined = function(string(f.getName()), FrameKind.INLINED, string(f.getFilename()));
+                if (inlined == null) inlined = function(string(f.getName()), FrameKind.INLINED, string(f.getFilename()));
                 return inlined;
             }
-            if (asIs == 0) asIs = function(string(f.getName()), kind, string(f.getFilename()));
+            if (asIs == null) asIs = function(string(f.getName()), kind, string(f.getFilename()));
             return asIs;
         }
     }
 
-    private long stack(Sample s, ById<long[]> locationHashes) {
+    /** Adds the sample's stack to {@code samples} if new; returns its sums. */
+    private long[] stack(Sample s, ById<LocationRow[]> locationRows, Map<Long, Summed> samples, int columns) {
         String encodedLabels = labels(s);
         Hasher seed = stackSeeds.get(encodedLabels);
         if (seed == null) {
@@ -188,21 +186,23 @@ public final class ProfileConverter {
         Hasher h = seed.copy();
         int depth = 0;
         for (int i = 0; i < s.getLocationIdCount(); i++) {
-            for (long loc : locationHashes.get(s.getLocationId(i))) {
-                h.putLong(loc);
+            for (LocationRow loc : locationRows.get(s.getLocationId(i))) {
+                h.putLong(loc.id());
                 depth++;
             }
         }
         long hash = h.hash();
-        if (!stacks.containsKey(hash)) {
-            long[] locs = new long[depth];
+        Summed summed = samples.get(hash);
+        if (summed == null) {
+            LocationRow[] locs = new LocationRow[depth];
             int d = 0;
             for (int i = 0; i < s.getLocationIdCount(); i++) {
-                for (long loc : locationHashes.get(s.getLocationId(i))) locs[d++] = loc;
+                for (LocationRow loc : locationRows.get(s.getLocationId(i))) locs[d++] = loc;
             }
-            stacks.put(hash, new StackRow(locs, encodedLabels));
+            summed = new Summed(new StackRow(hash, locs, encodedLabels), new long[columns]);
+            samples.put(hash, summed);
         }
-        return hash;
+        return summed.values();
     }
 
     private String labels(Sample s) {
@@ -223,35 +223,30 @@ public final class ProfileConverter {
         return SampleLabels.encode(ProfileReader.labels(p, s));
     }
 
-    private long location(long function, long line, long binary, long buildId) {
-        long hash = new Hasher(SEED_LOCATION).putLong(function).putLong(line).putLong(binary).putLong(buildId).hash();
-        locations.putIfAbsent(hash, new LocationRow(function, line, binary, buildId));
-        return hash;
+    private static LocationRow location(FunctionRow function, long line, StringRow binary, StringRow buildId) {
+        long hash = new Hasher(SEED_LOCATION).putLong(function.id()).putLong(line).putLong(binary.id()).putLong(buildId.id()).hash();
+        return new LocationRow(hash, function, line, binary, buildId);
     }
 
-    private long function(long name, FrameKind kind, long file) {
+    private static FunctionRow function(StringRow name, FrameKind kind, StringRow file) {
         String kindId = KIND_IDS[kind.ordinal()];
-        long hash = new Hasher(SEED_FUNCTION).putLong(name).putString(kindId).putLong(file).hash();
-        functions.putIfAbsent(hash, new FunctionRow(name, kindId, file));
-        return hash;
+        long hash = new Hasher(SEED_FUNCTION).putLong(name.id()).putString(kindId).putLong(file.id()).hash();
+        return new FunctionRow(hash, name, kindId, file);
     }
 
-    /** Hash of string table entry {@code index}, computed once per profile. */
-    private long string(long index) {
+    /** The row of string table entry {@code index}, made once per profile. */
+    private StringRow string(long index) {
         int i = (int) index;
-        long h = stringHashes[i];
-        if (h == 0) {
-            h = stringOf(p.getStringTable(i));
-            stringHashes[i] = h;
+        StringRow r = strings[i];
+        if (r == null) {
+            r = stringRow(p.getStringTable(i));
+            strings[i] = r;
         }
-        return h;
+        return r;
     }
 
-    private long stringOf(String s) {
-        long h = Hasher.ofString(s);
-        if (h == 0) h = 1; // 0 marks "not computed yet" above
-        strings.putIfAbsent(h, s);
-        return h;
+    private static StringRow stringRow(String s) {
+        return new StringRow(Hasher.ofString(s), s);
     }
 
     /** Values by pprof id: an array when ids are dense (as writers make them), else a map. */

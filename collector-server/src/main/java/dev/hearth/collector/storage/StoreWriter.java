@@ -3,6 +3,7 @@ package dev.hearth.collector.storage;
 import dev.hearth.collector.storage.ProfileRows.FunctionRow;
 import dev.hearth.collector.storage.ProfileRows.LocationRow;
 import dev.hearth.collector.storage.ProfileRows.StackRow;
+import dev.hearth.collector.storage.ProfileRows.StringRow;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -169,9 +170,9 @@ public final class StoreWriter {
      * a new stack's rows are looked at, and in steady state a profile costs one lookup per stack.
      */
     private void append(ProfileRows p, long key, Appenders a, NewRows rows) throws SQLException {
-        long[] sampleStacks = p.sampleStacks();
-        for (long stack : sampleStacks) {
-            if (rows.stacks.isNew(stack)) appendStack(p, stack, a, rows);
+        StackRow[] sampleStacks = p.sampleStacks();
+        for (StackRow stack : sampleStacks) {
+            if (rows.stacks.isNew(stack.id())) appendStack(stack, a, rows);
         }
         var series = p.series();
         if (rows.series.isNew(series.id())) {
@@ -182,33 +183,32 @@ public final class StoreWriter {
                 .append(totals[0]).append(totals.length > 1 ? totals[1] : 0L).endRow();
         long[][] values = p.sampleValues();
         for (int i = 0; i < sampleStacks.length; i++) {
-            a.samples.beginRow().append(key).append(sampleStacks[i]).append(values[0][i])
+            a.samples.beginRow().append(key).append(sampleStacks[i].id()).append(values[0][i])
                     .append(values.length > 1 ? values[1][i] : 0L).endRow();
         }
     }
 
-    private void appendStack(ProfileRows p, long id, Appenders a, NewRows rows) throws SQLException {
-        StackRow s = p.stacks().get(id);
-        a.stacks.beginRow().append(id).append(s.labels()).endRow();
-        long[] locations = s.locations();
+    private void appendStack(StackRow s, Appenders a, NewRows rows) throws SQLException {
+        a.stacks.beginRow().append(s.id()).append(s.labels()).endRow();
+        LocationRow[] locations = s.locations();
         for (int d = 0; d < locations.length; d++) {
-            a.stackFrames.beginRow().append(id).append(d).append(locations[d]).endRow();
-            if (!rows.locations.isNew(locations[d])) continue;
-            LocationRow l = p.locations().get(locations[d]);
-            a.locations.beginRow().append(locations[d]).append(l.function()).append(l.line()).append(l.binary())
-                    .append(l.buildId()).endRow();
-            appendString(p, l.binary(), a, rows);
-            appendString(p, l.buildId(), a, rows);
-            if (!rows.functions.isNew(l.function())) continue;
-            FunctionRow f = p.functions().get(l.function());
-            a.functions.beginRow().append(l.function()).append(f.name()).append(f.kind()).append(f.file()).endRow();
-            appendString(p, f.name(), a, rows);
-            appendString(p, f.file(), a, rows);
+            LocationRow l = locations[d];
+            a.stackFrames.beginRow().append(s.id()).append(d).append(l.id()).endRow();
+            if (!rows.locations.isNew(l.id())) continue;
+            a.locations.beginRow().append(l.id()).append(l.function().id()).append(l.line()).append(l.binary().id())
+                    .append(l.buildId().id()).endRow();
+            appendString(l.binary(), a, rows);
+            appendString(l.buildId(), a, rows);
+            FunctionRow f = l.function();
+            if (!rows.functions.isNew(f.id())) continue;
+            a.functions.beginRow().append(f.id()).append(f.name().id()).append(f.kind()).append(f.file().id()).endRow();
+            appendString(f.name(), a, rows);
+            appendString(f.file(), a, rows);
         }
     }
 
-    private void appendString(ProfileRows p, long id, Appenders a, NewRows rows) throws SQLException {
-        if (rows.strings.isNew(id)) a.strings.beginRow().append(id).append(p.strings().get(id)).endRow();
+    private static void appendString(StringRow s, Appenders a, NewRows rows) throws SQLException {
+        if (rows.strings.isNew(s.id())) a.strings.beginRow().append(s.id()).append(s.value()).endRow();
     }
 
     /**

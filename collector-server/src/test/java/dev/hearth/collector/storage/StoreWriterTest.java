@@ -39,8 +39,8 @@ class StoreWriterTest {
     /** Rows the database refuses at the append (a NULL service), after dictionary rows of its own. */
     static ProfileRows broken(String uid) throws Exception {
         ProfileRows r = rows(uid, "-broken");
-        return new ProfileRows(r.uid(), new ProfileRows.Series(42, null, "cpu", ""), r.startMs(), r.endMs(), r.strings(),
-                r.functions(), r.locations(), r.stacks(), r.sampleStacks(), r.sampleValues(), r.totals());
+        return new ProfileRows(r.uid(), new ProfileRows.Series(42, null, "cpu", ""), r.startMs(), r.endMs(), r.sampleStacks(),
+                r.sampleValues(), r.totals());
     }
 
     static Map<String, Long> counts(Database db) throws SQLException {
