@@ -7,7 +7,7 @@ import java.nio.ByteOrder;
 
 /**
  * Reads one BPF hash map in batches (one syscall per {@code chunk} entries), optionally deleting.
- * The batch buffers are allocated once and visited in place.
+ * The batch buffers and their views are made once and visited in place.
  */
 final class HashMapReader implements AutoCloseable {
     private static final int ENOENT = 2;
@@ -27,6 +27,8 @@ final class HashMapReader implements AutoCloseable {
     private final int chunk;
     private final Memory keys;
     private final Memory values;
+    private final ByteBuffer keyView;
+    private final ByteBuffer valueView;
     private final Memory in = new Memory(8);
     private final Memory out = new Memory(8);
     private final Memory count = new Memory(4);
@@ -38,6 +40,8 @@ final class HashMapReader implements AutoCloseable {
         this.chunk = chunk;
         this.keys = new Memory((long) chunk * keySize);
         this.values = new Memory((long) chunk * valueSize);
+        this.keyView = keys.getByteBuffer(0, keys.size()).order(ByteOrder.LITTLE_ENDIAN);
+        this.valueView = values.getByteBuffer(0, values.size()).order(ByteOrder.LITTLE_ENDIAN);
     }
 
     /** Visits every entry; with {@code delete}, each batch is removed atomically as it is read. */
@@ -54,10 +58,8 @@ final class HashMapReader implements AutoCloseable {
                 throw new BpfException("reading BPF map (fd " + fd + ") failed: " + LibC.errorName(-err));
             }
             int n = count.getInt(0);
-            ByteBuffer kb = keys.getByteBuffer(0, (long) n * keySize).order(ByteOrder.LITTLE_ENDIAN);
-            ByteBuffer vb = values.getByteBuffer(0, (long) n * valueSize).order(ByteOrder.LITTLE_ENDIAN);
             for (int i = 0; i < n; i++) {
-                visitor.accept(kb, i * keySize, vb, i * valueSize);
+                visitor.accept(keyView, i * keySize, valueView, i * valueSize);
             }
             total += n;
             if (err == -ENOENT) {

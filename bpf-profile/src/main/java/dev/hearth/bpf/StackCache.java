@@ -8,21 +8,26 @@ import java.util.Arrays;
  * or a start entry) and whether it is published in the kernel's known set; {@link Drainer} says
  * how long an entry must stay.
  *
- * <p>An open-addressing table of parallel arrays (linear probing, backward-shift deletion): a drain
- * of new stacks looks up tens of thousands of hashes, and a {@code HashMap<Long, ...>} spent most
- * of that drain's CPU chasing boxed keys and entry objects. Hash 0 means "no stack" and marks a
- * free slot; the kernel never stores it.
+ * <p>An open-addressing table (linear probing, backward-shift deletion) whose slot keeps the hash
+ * and its drain marks side by side: a drain of new stacks looks up tens of thousands of hashes in
+ * an order no cache predicts, and a {@code HashMap<Long, ...>} spent most of that drain's CPU
+ * chasing boxed keys and entry objects. Hash 0 means "no stack" and marks a free slot; the kernel
+ * never stores it.
  */
 final class StackCache {
     static final int MAX_DEPTH = 127;
     static final long[] NONE = new long[0];
     private static final int INITIAL_CAPACITY = 1 << 12;
+    // a slot's longs: hash, last drain that needed it, last drain that read it, the drain that read
+    // it before that (0 if none); two slots share a cache line
+    private static final int HASH = 0;
+    private static final int NEEDED = 1;
+    private static final int READ = 2;
+    private static final int READ_BEFORE = 3;
+    private static final int STRIDE = 4;
 
-    private long[] hashes = new long[INITIAL_CAPACITY];
+    private long[] slots = new long[INITIAL_CAPACITY * STRIDE];
     private long[][] frames = new long[INITIAL_CAPACITY][];
-    private long[] lastNeeded = new long[INITIAL_CAPACITY];
-    private long[] lastRead = new long[INITIAL_CAPACITY];
-    private long[] readBefore = new long[INITIAL_CAPACITY]; // the drain that read it before lastRead, 0 if none
     private boolean[] known = new boolean[INITIAL_CAPACITY];
     private int size;
     private long collisions;
@@ -41,10 +46,11 @@ final class StackCache {
         if (!Arrays.equals(frames[i], stack)) {
             collisions++; // the first frames stay: counts drained earlier already named them
         }
-        lastNeeded[i] = drain;
-        if (lastRead[i] != drain) {
-            readBefore[i] = lastRead[i];
-            lastRead[i] = drain;
+        int b = i * STRIDE;
+        slots[b + NEEDED] = drain;
+        if (slots[b + READ] != drain) {
+            slots[b + READ_BEFORE] = slots[b + READ];
+            slots[b + READ] = drain;
         }
     }
 
@@ -52,7 +58,7 @@ final class StackCache {
     void keep(long hash, long drain) {
         int i = hash == 0 ? -1 : find(hash);
         if (i >= 0) {
-            lastNeeded[i] = drain;
+            slots[i * STRIDE + NEEDED] = drain;
         }
     }
 
@@ -66,7 +72,7 @@ final class StackCache {
             unresolved++;
             return NONE;
         }
-        lastNeeded[i] = drain;
+        slots[i * STRIDE + NEEDED] = drain;
         return frames[i];
     }
 
@@ -84,20 +90,21 @@ final class StackCache {
         Longs withdraw = new Longs();
         Longs publish = new Longs();
         Longs forget = new Longs();
-        for (int i = 0; i < hashes.length; i++) {
-            long h = hashes[i];
+        for (int i = 0; i < known.length; i++) {
+            int b = i * STRIDE;
+            long h = slots[b + HASH];
             if (h == 0) {
                 continue;
             }
             if (known[i]) {
-                if (lastNeeded[i] < staleBefore) {
+                if (slots[b + NEEDED] < staleBefore) {
                     known[i] = false;
-                    lastNeeded[i] = drain;
+                    slots[b + NEEDED] = drain;
                     withdraw.add(h);
                 }
-            } else if (lastRead[i] == drain && readBefore[i] != 0) {
+            } else if (slots[b + READ] == drain && slots[b + READ_BEFORE] != 0) {
                 publish.add(h);
-            } else if (lastNeeded[i] < drain - 1) {
+            } else if (slots[b + NEEDED] < drain - 1) {
                 forget.add(h);
             }
         }
@@ -130,14 +137,14 @@ final class StackCache {
     }
 
     private int home(long hash) {
-        return (int) ((hash * 0x9e3779b97f4a7c15L) >>> (64 - Integer.numberOfTrailingZeros(hashes.length)));
+        return (int) ((hash * 0x9e3779b97f4a7c15L) >>> (64 - Integer.numberOfTrailingZeros(known.length)));
     }
 
     /** the slot holding {@code hash} (not 0), or -1 */
     private int find(long hash) {
-        int mask = hashes.length - 1;
+        int mask = known.length - 1;
         for (int i = home(hash); ; i = (i + 1) & mask) {
-            long h = hashes[i];
+            long h = slots[i * STRIDE + HASH];
             if (h == hash) {
                 return i;
             }
@@ -148,48 +155,43 @@ final class StackCache {
     }
 
     private void insert(long hash, long[] stack, long drain) {
-        if (2 * (size + 1) > hashes.length) {
-            resize(2 * hashes.length); // at most half full: probe runs stay short
+        if (2 * (size + 1) > known.length) {
+            resize(2 * known.length); // at most half full: probe runs stay short
         }
-        int mask = hashes.length - 1;
-        int i = home(hash);
-        while (hashes[i] != 0) {
-            i = (i + 1) & mask;
-        }
-        hashes[i] = hash;
+        int i = freeSlot(hash);
+        int b = i * STRIDE;
+        slots[b + HASH] = hash;
+        slots[b + NEEDED] = drain;
+        slots[b + READ] = drain;
+        slots[b + READ_BEFORE] = 0;
         frames[i] = stack;
-        lastNeeded[i] = drain;
-        lastRead[i] = drain;
-        readBefore[i] = 0;
         known[i] = false;
         size++;
     }
 
+    /** the first free slot of {@code hash}'s probe run */
+    private int freeSlot(long hash) {
+        int mask = known.length - 1;
+        int i = home(hash);
+        while (slots[i * STRIDE + HASH] != 0) {
+            i = (i + 1) & mask;
+        }
+        return i;
+    }
+
     private void resize(int capacity) {
-        long[] oldHashes = hashes;
+        long[] oldSlots = slots;
         long[][] oldFrames = frames;
-        long[] oldNeeded = lastNeeded;
-        long[] oldRead = lastRead;
-        long[] oldBefore = readBefore;
         boolean[] oldKnown = known;
-        hashes = new long[capacity];
+        slots = new long[capacity * STRIDE];
         frames = new long[capacity][];
-        lastNeeded = new long[capacity];
-        lastRead = new long[capacity];
-        readBefore = new long[capacity];
         known = new boolean[capacity];
-        int mask = capacity - 1;
-        for (int j = 0; j < oldHashes.length; j++) {
-            if (oldHashes[j] != 0) {
-                int i = home(oldHashes[j]);
-                while (hashes[i] != 0) {
-                    i = (i + 1) & mask;
-                }
-                hashes[i] = oldHashes[j];
+        for (int j = 0; j < oldKnown.length; j++) {
+            long h = oldSlots[j * STRIDE + HASH];
+            if (h != 0) {
+                int i = freeSlot(h);
+                System.arraycopy(oldSlots, j * STRIDE, slots, i * STRIDE, STRIDE);
                 frames[i] = oldFrames[j];
-                lastNeeded[i] = oldNeeded[j];
-                lastRead[i] = oldRead[j];
-                readBefore[i] = oldBefore[j];
                 known[i] = oldKnown[j];
             }
         }
@@ -197,29 +199,22 @@ final class StackCache {
 
     /** empties slot {@code i}, moving back later entries of its probe run that could no longer be found */
     private void removeAt(int i) {
-        int mask = hashes.length - 1;
+        int mask = known.length - 1;
         int free = i;
-        for (int j = (i + 1) & mask; hashes[j] != 0; j = (j + 1) & mask) {
-            int home = home(hashes[j]);
+        for (int j = (i + 1) & mask; slots[j * STRIDE + HASH] != 0; j = (j + 1) & mask) {
+            int home = home(slots[j * STRIDE + HASH]);
             // the entry at j may move to free unless its home lies cyclically in (free, j]
             boolean stays = free <= j ? free < home && home <= j : free < home || home <= j;
             if (!stays) {
-                move(j, free);
+                System.arraycopy(slots, j * STRIDE, slots, free * STRIDE, STRIDE);
+                frames[free] = frames[j];
+                known[free] = known[j];
                 free = j;
             }
         }
-        hashes[free] = 0;
+        slots[free * STRIDE + HASH] = 0;
         frames[free] = null;
         size--;
-    }
-
-    private void move(int from, int to) {
-        hashes[to] = hashes[from];
-        frames[to] = frames[from];
-        lastNeeded[to] = lastNeeded[from];
-        lastRead[to] = lastRead[from];
-        readBefore[to] = readBefore[from];
-        known[to] = known[from];
     }
 
     /** a growable list of longs */
