@@ -98,7 +98,8 @@ public final class RecordCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         try (Symbolizer symbolizer = new Symbolizer(new SymbolizerOptions(!noPerfMap, 256, Duration.ofSeconds(1)))) {
             Map<Integer, String> names = new HashMap<>();
-            ProfileAssembler assembler = ProfileAssembler.merged(new SymbolizingResolver(symbolizer), hz, specs,
+            SymbolizingResolver resolver = new SymbolizingResolver(symbolizer);
+            ProfileAssembler assembler = ProfileAssembler.merged(resolver, hz, specs,
                     pid -> names.computeIfAbsent(pid, RecordCommand::comm));
             Set<Integer> processes = new HashSet<>();
             long samples = 0;
@@ -117,6 +118,7 @@ public final class RecordCommand implements Callable<Integer> {
                     stopped = stop.await(Math.max(1, wait / 1_000_000), TimeUnit.MILLISECONDS);
                     if (stopped || System.nanoTime() >= nextDrain || source.drainDue()) {
                         samples += add(source.drain(), assembler, processes);
+                        resolver.endPeriod(); // frames not named yet are tried again after each drain
                         nextDrain = System.nanoTime() + DRAIN_EVERY.toNanos();
                     }
                 }

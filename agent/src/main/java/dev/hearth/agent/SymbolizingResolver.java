@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.IntFunction;
 
 /**
  * A {@link StackResolver} backed by the symbolizer module, with a frame cache: a process's stacks
@@ -23,19 +22,13 @@ public final class SymbolizingResolver implements StackResolver {
     static final int MAX_FRAMES_PER_PROCESS = 50_000;
 
     private final Symbolizer symbolizer;
-    private final IntFunction<ExecStamp> stamps;
     private final Map<Integer, ProcessFrames> processes = new HashMap<>();
     private final FrameTable kernel = new FrameTable();
     private long kernelGeneration = -1;
     private final Counts hits = new Counts();
 
     public SymbolizingResolver(Symbolizer symbolizer) {
-        this(symbolizer, ExecStamp::read);
-    }
-
-    SymbolizingResolver(Symbolizer symbolizer, IntFunction<ExecStamp> stamps) {
         this.symbolizer = symbolizer;
-        this.stamps = stamps;
     }
 
     @Override
@@ -60,10 +53,10 @@ public final class SymbolizingResolver implements StackResolver {
     private void resolveUser(int pid, long[] addrs, List<StackFrame> out) {
         ProcessFrames p = processes.get(pid);
         if (p == null) {
-            p = new ProcessFrames(stamps.apply(pid));
+            p = new ProcessFrames(ExecStamp.read(pid));
             processes.put(pid, p);
         } else if (!p.checked) {
-            ExecStamp now = stamps.apply(pid);
+            ExecStamp now = ExecStamp.read(pid);
             if (!now.equals(p.stamp)) {
                 // a new program in the same process: nothing the symbolizer knew of it holds
                 symbolizer.forget(pid);
