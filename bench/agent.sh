@@ -12,7 +12,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROUNDS=${ROUNDS:-6}                 # windows with the agent in the alternation
 WINDOW=${WINDOW_SECONDS:-12}        # seconds per window
 WARM=${AGENT_WARMUP:-8}             # agent start-up seconds before a round's window
-STEADY_WARM=${STEADY_WARMUP:-45}    # agent seconds before the steady measurement
+STEADY_WARM=${STEADY_WARMUP:-150}    # agent seconds before the steady measurement
 STEADY=${STEADY_SECONDS:-60}        # seconds of the steady measurement
 AGENT_ARGS=${AGENT_ARGS:-}          # more agent flags, e.g. --jvm-mode ebpf
 # the launcher's JVM options for the agent

@@ -45,6 +45,8 @@ final class Drainer implements AutoCloseable {
     static final int STACK_SIZE = 8 + StackCache.MAX_DEPTH * 8;
     /** drains a published stack stays known without being needed */
     static final int KEEP_DRAINS = 6;
+    /** stacks published per drain: publishing costs about a microsecond each */
+    static final int PUBLISH_PER_DRAIN = 2048;
     private static final SampleType[] TYPES = SampleType.values();
 
     private final Control control;
@@ -95,7 +97,7 @@ final class Drainer implements AutoCloseable {
                 cache.keep(kernel, drain);
             });
         }
-        StackCache.Changes changes = cache.settle(drain, drain - KEEP_DRAINS);
+        StackCache.Changes changes = cache.settle(drain, drain - KEEP_DRAINS, PUBLISH_PER_DRAIN);
         long[] stale = changes.withdraw();
         cache.published(stale, known.remove(stale), stale.length, true); // any the kernel kept stay known
         long[] fresh = changes.publish();

@@ -84,9 +84,11 @@ final class StackCache {
      * After drain {@code drain}, in one pass: published entries last needed before {@code staleBefore}
      * are unpublished and kept as needed now (withdraw them); unpublished entries last needed before
      * drain-1 are forgotten; unpublished entries read in this drain and an earlier one (they recur)
-     * are returned to publish. A stack seen once is not worth the two syscalls.
+     * are returned to publish, at most {@code maxPublish} of them (the rest are read once more and
+     * offered again next drain, so one drain never pays for publishing a whole working set). A stack
+     * seen once is not worth the two syscalls.
      */
-    Changes settle(long drain, long staleBefore) {
+    Changes settle(long drain, long staleBefore, int maxPublish) {
         Longs withdraw = new Longs();
         Longs publish = new Longs();
         Longs forget = new Longs();
@@ -103,7 +105,9 @@ final class StackCache {
                     withdraw.add(h);
                 }
             } else if (slots[b + READ] == drain && slots[b + READ_BEFORE] != 0) {
-                publish.add(h);
+                if (publish.size < maxPublish) {
+                    publish.add(h);
+                }
             } else if (slots[b + NEEDED] < drain - 1) {
                 forget.add(h);
             }

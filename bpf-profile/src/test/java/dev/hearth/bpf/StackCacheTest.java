@@ -18,9 +18,9 @@ class StackCacheTest {
     private static StackCache published(long hash, long[] frames) {
         StackCache c = new StackCache();
         c.put(hash, frames, 1);
-        assertEquals(0, c.settle(1, 1 - Drainer.KEEP_DRAINS).publish().length, "seen once: not published");
+        assertEquals(0, c.settle(1, 1 - Drainer.KEEP_DRAINS, Drainer.PUBLISH_PER_DRAIN).publish().length, "seen once: not published");
         c.put(hash, frames, 2);
-        StackCache.Changes second = c.settle(2, 2 - Drainer.KEEP_DRAINS);
+        StackCache.Changes second = c.settle(2, 2 - Drainer.KEEP_DRAINS, Drainer.PUBLISH_PER_DRAIN);
         assertArrayEquals(new long[] {hash}, second.publish());
         c.published(second.publish(), 0, 1, true);
         return c;
@@ -30,7 +30,7 @@ class StackCacheTest {
     void recurringStacksArePublishedAndStayWhileKnown() {
         StackCache c = published(1, A);
         for (long d = 3; d <= Drainer.KEEP_DRAINS + 2; d++) {
-            StackCache.Changes none = c.settle(d, d - Drainer.KEEP_DRAINS);
+            StackCache.Changes none = c.settle(d, d - Drainer.KEEP_DRAINS, Drainer.PUBLISH_PER_DRAIN);
             assertEquals(0, none.publish().length + none.withdraw().length, "drain " + d);
         }
         assertArrayEquals(A, c.frames(1, Drainer.KEEP_DRAINS + 3));
@@ -41,13 +41,13 @@ class StackCacheTest {
         StackCache c = published(1, A);
         long w = 2 + Drainer.KEEP_DRAINS + 1; // first drain where mark 2 is older than KEEP_DRAINS
         for (long d = 3; d < w; d++) {
-            assertEquals(0, c.settle(d, d - Drainer.KEEP_DRAINS).withdraw().length, "drain " + d);
+            assertEquals(0, c.settle(d, d - Drainer.KEEP_DRAINS, Drainer.PUBLISH_PER_DRAIN).withdraw().length, "drain " + d);
         }
-        assertArrayEquals(new long[] {1}, c.settle(w, w - Drainer.KEEP_DRAINS).withdraw());
-        c.settle(w + 1, w + 1 - Drainer.KEEP_DRAINS);
+        assertArrayEquals(new long[] {1}, c.settle(w, w - Drainer.KEEP_DRAINS, Drainer.PUBLISH_PER_DRAIN).withdraw());
+        c.settle(w + 1, w + 1 - Drainer.KEEP_DRAINS, Drainer.PUBLISH_PER_DRAIN);
         assertArrayEquals(A, c.frames(1, w + 2), "counts read in drain W+2 still resolve");
-        c.settle(w + 3, w + 3 - Drainer.KEEP_DRAINS);
-        c.settle(w + 5, w + 5 - Drainer.KEEP_DRAINS);
+        c.settle(w + 3, w + 3 - Drainer.KEEP_DRAINS, Drainer.PUBLISH_PER_DRAIN);
+        c.settle(w + 5, w + 5 - Drainer.KEEP_DRAINS, Drainer.PUBLISH_PER_DRAIN);
         assertEquals(0, c.size(), "forgotten once not needed for two drains");
     }
 
@@ -55,15 +55,32 @@ class StackCacheTest {
     void anUnpublishedStackIsForgottenAfterTheNextDrain() {
         StackCache c = new StackCache();
         c.put(1, A, 1);
-        c.settle(1, 1 - Drainer.KEEP_DRAINS); // read once: not published
-        c.settle(2, 2 - Drainer.KEEP_DRAINS);
+        c.settle(1, 1 - Drainer.KEEP_DRAINS, Drainer.PUBLISH_PER_DRAIN); // read once: not published
+        c.settle(2, 2 - Drainer.KEEP_DRAINS, Drainer.PUBLISH_PER_DRAIN);
         assertEquals(1, c.size());
         c.keep(1, 3); // a start entry still names it
-        c.settle(3, 3 - Drainer.KEEP_DRAINS);
-        c.settle(4, 4 - Drainer.KEEP_DRAINS);
+        c.settle(3, 3 - Drainer.KEEP_DRAINS, Drainer.PUBLISH_PER_DRAIN);
+        c.settle(4, 4 - Drainer.KEEP_DRAINS, Drainer.PUBLISH_PER_DRAIN);
         assertEquals(1, c.size());
-        c.settle(5, 5 - Drainer.KEEP_DRAINS);
+        c.settle(5, 5 - Drainer.KEEP_DRAINS, Drainer.PUBLISH_PER_DRAIN);
         assertEquals(0, c.size());
+    }
+
+    @Test
+    void publishingIsSpreadOverDrainsAndUnpublishedStacksStayResolvable() {
+        StackCache c = new StackCache();
+        java.util.Set<Long> published = new java.util.HashSet<>();
+        for (long d = 1; d <= 4; d++) {
+            for (long h = 1; h <= 5; h++) {
+                if (!published.contains(h)) c.put(h, new long[] {h}, d); // the programs store what is not known
+            }
+            long[] fresh = c.settle(d, d - Drainer.KEEP_DRAINS, 2).publish();
+            assertEquals(d == 1 ? 0 : d == 4 ? 1 : 2, fresh.length, "drain " + d);
+            c.published(fresh, 0, fresh.length, true);
+            for (long h : fresh) assertEquals(true, published.add(h), "published once: " + h);
+        }
+        assertEquals(5, published.size());
+        for (long h = 1; h <= 5; h++) assertArrayEquals(new long[] {h}, c.frames(h, 5));
     }
 
     @Test
@@ -97,7 +114,7 @@ class StackCacheTest {
                 c.put(hash, stack, d);
                 needed.put(hash, d);
             }
-            c.settle(d, d - Drainer.KEEP_DRAINS); // nothing published: forgotten unless needed in d or d-1
+            c.settle(d, d - Drainer.KEEP_DRAINS, Drainer.PUBLISH_PER_DRAIN); // nothing published: forgotten unless needed in d or d-1
             long drain = d;
             needed.values().removeIf(n -> n < drain - 1);
             frames.keySet().retainAll(needed.keySet());
