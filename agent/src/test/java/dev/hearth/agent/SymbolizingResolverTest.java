@@ -3,7 +3,6 @@ package dev.hearth.agent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.hearth.pprof.StackFrame;
 import dev.hearth.symbolizer.Symbolizer;
@@ -100,8 +99,8 @@ class SymbolizingResolverTest {
 
     @Test
     void anExecDropsTheProcessFramesAtTheNextPeriod() throws Exception {
-        assumeTrue(!Files.readString(Path.of("/proc/sys/kernel/randomize_va_space")).strip().equals("0"),
-                "address space randomization is off: the new program may sit at the same addresses");
+        // no need for address randomization: the exec stamp includes where the code ends, and another
+        // program's code ends elsewhere even when it is loaded at the same base
         assertEquals("named_function", leaf(function).name());
         in.println("exec");
         Path exe = Path.of("/proc", Integer.toString(pid()), "exe");
