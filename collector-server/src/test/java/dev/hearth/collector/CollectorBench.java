@@ -1,5 +1,6 @@
 package dev.hearth.collector;
 
+import dev.hearth.collector.auth.Tenant;
 import dev.hearth.collector.storage.Selection;
 import dev.hearth.collector.storage.StoreReader;
 import dev.hearth.collector.labels.LabelSelector;
@@ -97,14 +98,14 @@ public final class CollectorBench {
                 if (i == 0) System.out.printf("merge answer: %d bytes of JSON%n", r.body().length());
             }
             StoreReader reader = new StoreReader(server.database());
-            Selection all = new Selection("bench", ProfileType.CPU, HOUR_START, HOUR_START + 3_600_000, LabelSelector.ALL);
+            Selection all = new Selection(Tenant.ANONYMOUS, "bench", ProfileType.CPU, HOUR_START, HOUR_START + 3_600_000, LabelSelector.ALL);
             List<Double> sql = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
                 long s = System.nanoTime();
                 reader.merge(all, new int[] {1});
                 sql.add((System.nanoTime() - s) / 1e6);
             }
-            Selection tenHosts = new Selection("bench", ProfileType.CPU, HOUR_START, HOUR_START + 3_600_000,
+            Selection tenHosts = new Selection(Tenant.ANONYMOUS, "bench", ProfileType.CPU, HOUR_START, HOUR_START + 3_600_000,
                     LabelSelector.parse("host=~host-[0-9]"));
             long s = System.nanoTime();
             reader.merge(tenHosts, new int[] {1});
