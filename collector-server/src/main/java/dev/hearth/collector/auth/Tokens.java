@@ -5,10 +5,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.FileTime;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -17,14 +19,14 @@ import java.util.logging.Logger;
 
 /**
  * The tokens file as the collector holds it: read at start, where a bad file stops the start; then
- * looked at once a second and read again when it changed (time, size or inode, so an edit in place
- * and a rename over it both count). A changed file that cannot be used keeps the tokens in force
+ * looked at once a second and read again when it changed (time, size, inode or mode, so an edit in
+ * place, a rename over it and a chmod all count). A changed file that cannot be used keeps the tokens in force
  * and says why in the log.
  */
 public final class Tokens implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Tokens.class.getName());
 
-    private record Stamp(FileTime modified, long size, Object fileKey) {}
+    private record Stamp(FileTime modified, long size, Object fileKey, Set<PosixFilePermission> mode) {}
 
     private record Snapshot(Map<String, Grant> grants, Stamp stamp) {}
 
@@ -82,16 +84,16 @@ public final class Tokens implements AutoCloseable {
         }
     }
 
-    private static final Stamp MISSING = new Stamp(null, -1, null);
+    private static final Stamp MISSING = new Stamp(null, -1, null, Set.of());
 
     private static Stamp stamp(Path file) throws IOException {
-        BasicFileAttributes a;
+        PosixFileAttributes a;
         try {
-            a = Files.readAttributes(file, BasicFileAttributes.class);
+            a = Files.readAttributes(file, PosixFileAttributes.class);
         } catch (NoSuchFileException e) {
             return MISSING;
         }
-        return new Stamp(a.lastModifiedTime(), a.size(), a.fileKey());
+        return new Stamp(a.lastModifiedTime(), a.size(), a.fileKey(), a.permissions());
     }
 
     private static Snapshot read(Path file) {
