@@ -58,7 +58,12 @@ public final class CollectorServer implements AutoCloseable {
         SslContext tls = security.tls() ? TlsContext.server(security.tlsCert(), security.tlsKey()) : null;
         this.tokens = security.tokens() != null ? Tokens.open(security.tokens()) : null;
         Authenticator auth = new Authenticator(tokens);
-        this.db = Database.open(config.dataDir());
+        try {
+            this.db = Database.open(config.dataDir());
+        } catch (Exception e) {
+            if (tokens != null) tokens.close();
+            throw e;
+        }
         this.writes = new WriteQueue(new StoreWriter(db), config.queueCapacity());
         AtomicInteger n = new AtomicInteger();
         this.workers = new ThreadPoolExecutor(config.workers(), config.workers(), 0, TimeUnit.SECONDS,

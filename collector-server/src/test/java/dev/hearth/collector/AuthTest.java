@@ -3,18 +3,28 @@ package dev.hearth.collector;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -191,5 +201,64 @@ class AuthTest {
         assertTrue(out.contains("tokens file " + file + ": other users can read or change it; make it private with 'chmod 600"), out);
         assertEquals(1, out.strip().lines().count(), "one line, no stack trace:\n" + out);
         assertFalse(Files.exists(data), "nothing created");
+    }
+
+    /** Without tokens: loopback unless told otherwise, and then a warning that the collector is open to anyone. */
+    @Test
+    void withoutTokensTheCollectorListensOnLoopbackAndWarnsWhenToldOtherwise() throws Exception {
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> base = List.of(javaBin, "-cp", System.getProperty("java.class.path"), "dev.hearth.collector.Main", "--port", "0");
+        Process p = new ProcessBuilder(concat(base, "--data", dir.resolve("loopback").toString())).redirectErrorStream(true).start();
+        try {
+            String out = firstLine(p, "listening on");
+            var m = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)/").matcher(out);
+            assertTrue(m.find(), out);
+            int port = Integer.parseInt(m.group(1));
+            for (InetAddress a : otherAddresses()) {
+                assertThrows(IOException.class, () -> new Socket(a, port).close(), "reachable on " + a);
+            }
+        } finally {
+            p.destroy();
+            p.waitFor(30, TimeUnit.SECONDS);
+        }
+        Process open = new ProcessBuilder(concat(base, "--data", dir.resolve("open").toString(), "--host", "0.0.0.0"))
+                .redirectErrorStream(true).start();
+        try {
+            String out = firstLine(open, "listening on");
+            assertTrue(out.contains("WARNING: listening on 0.0.0.0 without --tokens: anyone who can reach it can ingest profiles"
+                    + " and read every profile"), out);
+        } finally {
+            open.destroy();
+            open.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    static List<String> concat(List<String> a, String... b) {
+        List<String> out = new ArrayList<>(a);
+        out.addAll(List.of(b));
+        return out;
+    }
+
+    /** The output up to and including the first line containing {@code text}. */
+    static String firstLine(Process p, String text) throws Exception {
+        var in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        StringBuilder out = new StringBuilder();
+        for (String line; (line = in.readLine()) != null; ) {
+            out.append(line).append('\n');
+            if (line.contains(text)) return out.toString();
+        }
+        throw new AssertionError("the collector exited:\n" + out);
+    }
+
+    /** This machine's addresses other than loopback, where a loopback-only collector must not answer. */
+    static List<InetAddress> otherAddresses() throws Exception {
+        List<InetAddress> out = new ArrayList<>();
+        for (var nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+            if (!nic.isUp() || nic.isLoopback()) continue;
+            for (var a : Collections.list(nic.getInetAddresses())) {
+                if (a instanceof Inet4Address) out.add(a);
+            }
+        }
+        return out;
     }
 }
