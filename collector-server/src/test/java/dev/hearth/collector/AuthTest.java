@@ -167,6 +167,11 @@ class AuthTest {
             // made private again: read
             Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
             awaitStatus(old, 200);
+
+            // emptied (comments only): every token revoked
+            TestTokens.write(file, "# nobody for now");
+            awaitStatus(old, 401);
+            assertEquals(401, fresh.get("/api/v1/services").status());
         }
     }
 

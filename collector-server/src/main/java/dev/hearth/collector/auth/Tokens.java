@@ -49,7 +49,7 @@ public final class Tokens implements AutoCloseable {
 
     /** Reads the file and starts watching it; IllegalArgumentException names the file and what is wrong with it. */
     public static Tokens open(Path file) {
-        return new Tokens(file, read(file));
+        return new Tokens(file, read(file, false));
     }
 
     /**
@@ -71,9 +71,10 @@ public final class Tokens implements AutoCloseable {
         try {
             now = stamp(file);
             if (now.equals(current.stamp()) || now.equals(refused)) return false;
-            current = read(file);
+            current = read(file, true);
             refused = null;
-            LOG.info("tokens file " + file + " read again: " + current.grants().size() + " tokens");
+            LOG.info("tokens file " + file + " read again: " + current.grants().size() + " tokens"
+                    + (current.grants().isEmpty() ? "; every request under /api/ is refused" : ""));
             return true;
         } catch (IOException | RuntimeException e) {
             if (now == null || !now.equals(refused)) {
@@ -96,9 +97,10 @@ public final class Tokens implements AutoCloseable {
         return new Stamp(a.lastModifiedTime(), a.size(), a.fileKey(), a.permissions());
     }
 
-    private static Snapshot read(Path file) {
+    /** @param mayBeEmpty a file emptied while running revokes every token; at start, no tokens is a mistake */
+    private static Snapshot read(Path file, boolean mayBeEmpty) {
         try {
-            return readChecked(file);
+            return readChecked(file, mayBeEmpty);
         } catch (IOException e) {
             throw new IllegalArgumentException("tokens file " + file + ": cannot read it: " + e.getMessage(), e);
         } catch (IllegalArgumentException e) {
@@ -106,13 +108,13 @@ public final class Tokens implements AutoCloseable {
         }
     }
 
-    private static Snapshot readChecked(Path file) throws IOException {
+    private static Snapshot readChecked(Path file, boolean mayBeEmpty) throws IOException {
         Stamp stamp = stamp(file);
         if (stamp == MISSING) throw new IllegalArgumentException("no such file");
         PrivateFile.check(file);
         if (stamp.size() > TokenFile.MAX_BYTES) throw new IllegalArgumentException("larger than " + TokenFile.MAX_BYTES + " bytes");
         Map<String, Grant> grants = TokenFile.parse(Files.readString(file, StandardCharsets.UTF_8));
-        if (grants.isEmpty()) throw new IllegalArgumentException("holds no tokens (one a line: TOKEN TENANT SCOPE[,SCOPE])");
+        if (grants.isEmpty() && !mayBeEmpty) throw new IllegalArgumentException("holds no tokens (one a line: TOKEN TENANT SCOPE[,SCOPE])");
         // the stamp read before the contents: a write in between is read again on the next look
         return new Snapshot(new HashMap<>(grants), stamp);
     }
