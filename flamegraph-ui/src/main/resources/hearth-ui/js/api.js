@@ -31,15 +31,28 @@ export function diffParams(service, type, win, labels, baseWin, baseLabels) {
   };
 }
 
-export function createApi(base = '', fetchFn = (...a) => fetch(...a)) {
-  async function get(path, params) {
-    const url = apiUrl(base, path, params);
-    let res;
-    try {
-      res = await fetchFn(url, { headers: { accept: 'application/json' } });
-    } catch (e) {
-      throw new ApiError(`The collector is unreachable (${e.message}). Is it running?`, 0);
+// auth (optional, see auth.js): token() for the Authorization header, and ask(why, used) when the
+// collector answers 401, whose new token is tried at once; null gives up with the collector's word.
+export function createApi(base = '', fetchFn = (...a) => fetch(...a), auth = null) {
+  async function send(url, accept) {
+    for (;;) {
+      const token = auth ? auth.token() : null;
+      const headers = { accept };
+      if (token) headers.authorization = `Bearer ${token}`;
+      let res;
+      try {
+        res = await fetchFn(url, { headers });
+      } catch (e) {
+        throw new ApiError(`The collector is unreachable (${e.message}). Is it running?`, 0);
+      }
+      if (res.status !== 401 || !auth) return res;
+      let why = 'HTTP 401';
+      try { why = (await res.json()).error || why; } catch { /* not JSON */ }
+      if (!(await auth.ask(why, token))) throw new ApiError(`The collector needs a token: ${why}`, 401);
     }
+  }
+  async function get(path, params) {
+    const res = await send(apiUrl(base, path, params), 'application/json');
     let body = null;
     try { body = await res.json(); } catch { /* a non-JSON error page */ }
     if (!res.ok) {
@@ -56,6 +69,16 @@ export function createApi(base = '', fetchFn = (...a) => fetch(...a)) {
     diff: (p) => get('diff', p),
     timeline: (p, step) => get('timeline', { ...p, step }),
     pprofUrl: (p) => apiUrl(base, 'pprof', p),
+    // The merged pprof as a Blob: fetched with the token, which a plain link could not send.
+    async pprof(p) {
+      const res = await send(apiUrl(base, 'pprof', p), 'application/octet-stream');
+      if (!res.ok) {
+        let why = `HTTP ${res.status}`;
+        try { why = (await res.json()).error || why; } catch { /* not JSON */ }
+        throw new ApiError(`The collector answered ${res.status}: ${why}`, res.status);
+      }
+      return res.blob();
+    },
   };
 }
 

@@ -2,6 +2,7 @@
 // Logic lives in the pure modules; this file only moves data between them and the DOM.
 
 import { createApi, queryParams, diffParams, normalizeServices } from './api.js';
+import { sessionAuth } from './auth.js';
 import { parseState, stateToQuery } from './state-url.js';
 import { PRESETS, resolveWindow, previousPeriod, stepFor, formatTime } from './time-range.js';
 import { flatten, pathOf, findPath } from './tree.js';
@@ -20,7 +21,22 @@ import { fillSelect, renderChips, copyText } from './widgets.js';
 import { installTestHook } from './test-hook.js';
 
 const $ = (id) => document.getElementById(id);
-const api = createApi('');
+
+// Asks for a token in a modal dialog; resolves with it, or null when cancelled.
+function askToken(why) {
+  const dialog = $('token-dialog');
+  $('token-why').textContent = `The collector asks for a token (${why}).`;
+  $('token-input').value = '';
+  return new Promise((resolve) => {
+    dialog.addEventListener('close', () => resolve(dialog.returnValue === 'ok' ? $('token-input').value.trim() || null : null),
+      { once: true });
+    dialog.returnValue = '';
+    dialog.showModal();
+  });
+}
+
+const api = createApi('', undefined, sessionAuth(sessionStorage, askToken));
+let pprofParams = null;
 let state = parseState(location.search);
 let services = [];
 let data = null; // {t, weight, unit, win, base}
@@ -109,6 +125,7 @@ async function load() {
     data = { t, weight: t.diff ? diffWeights(t) : t.total, unit: tree.unit, win, base, top: null, sw: null };
     timeline.set(tl.points || [], step, win, base);
     $('download').href = api.pprofUrl(p);
+    pprofParams = p;
     draw();
   } catch (e) {
     if (my !== seq) return;
@@ -285,6 +302,21 @@ function wireControls() {
     if (win.error) return setStatus('error', `Window: ${win.error}.`);
     const before = previousPeriod(win);
     update({ baseFrom: String(before.from), baseUntil: String(before.until) });
+  });
+  // The download goes through the API, so it carries the token a plain link could not.
+  $('download').addEventListener('click', async (e) => {
+    e.preventDefault();
+    if (!pprofParams) return;
+    try {
+      const url = URL.createObjectURL(await api.pprof(pprofParams));
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = `${pprofParams.service}-${pprofParams.type}.pb.gz`;
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    } catch (err) {
+      setStatus('error', err.message);
+    }
   });
   $('drag-target').addEventListener('change', (e) => { dragTarget = e.target.value; });
   $('palette').addEventListener('change', (e) => update({ palette: e.target.value }));

@@ -9,6 +9,7 @@ import dev.hearth.agent.jvm.JvmProfileSources;
 import dev.hearth.agent.jvm.JvmTarget;
 import dev.hearth.agent.proc.ProcessScanner;
 import dev.hearth.agent.ship.Backoff;
+import dev.hearth.agent.ship.BearerToken;
 import dev.hearth.agent.ship.Delivery;
 import dev.hearth.agent.ship.Shipper;
 import dev.hearth.agent.ship.Spool;
@@ -40,8 +41,16 @@ public final class AgentCommand implements Callable<Integer> {
     private static final System.Logger LOG = System.getLogger(AgentCommand.class.getName());
     private static final Set<String> AGENT_LABELS = Set.of("service", "host", "pid", "comm", "version");
 
-    @Option(names = "--collector", paramLabel = "URL", description = "the collector, e.g. http://collector:4040 (required)")
+    @Option(names = "--collector", paramLabel = "URL", description = "the collector, e.g. http://collector:4040 or https://collector:4040 (required)")
     URI collector;
+
+    @Option(names = "--token-file", paramLabel = "FILE",
+            description = "a private file (mode 600) whose first line is the collector token; re-read when it changes")
+    Path tokenFile;
+
+    @Option(names = "--ca-file", paramLabel = "FILE",
+            description = "PEM certificates to trust for an https:// collector (default: the system's trust store)")
+    Path caFile;
 
     @Option(names = ConfigFile.OPTION, paramLabel = "FILE",
             description = "a properties file of settings, e.g. 'collector = http://c:4040' and 'label = env=prod'")
@@ -186,7 +195,7 @@ public final class AgentCommand implements Callable<Integer> {
 
         Metrics metrics = new Metrics();
         Spool spool = new Spool(spoolDir, spoolMax);
-        Delivery delivery = new Delivery(new Shipper(collector, timeout), spool, new Backoff(retryMin, retryMax), 1024);
+        Delivery delivery = new Delivery(new Shipper(collector, timeout, tokenFile == null ? null : BearerToken.read(tokenFile), caFile), spool, new Backoff(retryMin, retryMax), 1024);
         DeliveryMetrics.register(metrics, delivery, spool);
         try (Symbolizer symbolizer = new Symbolizer(new SymbolizerOptions(jvmPerfMap, 256, Duration.ofSeconds(10)));
              MetricsServer server = metricsPort < 0 ? null : new MetricsServer(metricsAddress, metricsPort, metrics);

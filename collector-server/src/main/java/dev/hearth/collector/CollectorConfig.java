@@ -22,7 +22,7 @@ public record CollectorConfig(
     public static final long DEFAULT_MAX_DECOMPRESSED = 64L << 20;
 
     public static CollectorConfig defaults(Path dataDir) {
-        return new CollectorConfig("0.0.0.0", 4040, dataDir, Duration.ofDays(30), DEFAULT_MAX_BODY, DEFAULT_MAX_DECOMPRESSED,
+        return new CollectorConfig(SecurityConfig.OPEN.defaultHost(), 4040, dataDir, Duration.ofDays(30), DEFAULT_MAX_BODY, DEFAULT_MAX_DECOMPRESSED,
                 Math.max(2, Runtime.getRuntime().availableProcessors()), 512);
     }
 

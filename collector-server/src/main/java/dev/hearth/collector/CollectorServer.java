@@ -1,9 +1,14 @@
 package dev.hearth.collector;
 
+import dev.hearth.collector.auth.Authenticator;
+import dev.hearth.collector.auth.Tokens;
 import dev.hearth.collector.http.ApiHandler;
+import dev.hearth.collector.http.AuthHandler;
 import dev.hearth.collector.http.Endpoints;
+import dev.hearth.collector.http.HttpsOnly;
 import dev.hearth.collector.http.LimitedAggregator;
 import dev.hearth.collector.http.StaticAssets;
+import dev.hearth.collector.http.TlsContext;
 import dev.hearth.collector.storage.Database;
 import dev.hearth.collector.storage.StoreReader;
 import dev.hearth.collector.storage.StoreWriter;
@@ -17,6 +22,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executors;
@@ -27,11 +33,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-/** A running collector: DuckDB storage, the writer thread, the worker pool and the Netty HTTP server. */
+/**
+ * A running collector: DuckDB storage, the writer thread, the worker pool and the Netty HTTP
+ * server, whose pipeline is: TLS (when configured), HTTP, authentication (from the request head,
+ * before any body is held), body aggregation, the API.
+ */
 public final class CollectorServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(CollectorServer.class.getName());
 
     private final CollectorConfig config;
+    private final SecurityConfig security;
+    private final Tokens tokens;
     private final Database db;
     private final WriteQueue writes;
     private final ThreadPoolExecutor workers;
@@ -39,9 +51,19 @@ public final class CollectorServer implements AutoCloseable {
     private final EventLoopGroup boss, io;
     private final Channel channel;
 
-    private CollectorServer(CollectorConfig config) throws Exception {
+    private CollectorServer(CollectorConfig config, SecurityConfig security) throws Exception {
         this.config = config;
-        this.db = Database.open(config.dataDir());
+        this.security = security;
+        // the security files first: a mistake there stops the start before the database is touched
+        SslContext tls = security.tls() ? TlsContext.server(security.tlsCert(), security.tlsKey()) : null;
+        this.tokens = security.tokens() != null ? Tokens.open(security.tokens()) : null;
+        Authenticator auth = new Authenticator(tokens);
+        try {
+            this.db = Database.open(config.dataDir());
+        } catch (Exception e) {
+            if (tokens != null) tokens.close();
+            throw e;
+        }
         this.writes = new WriteQueue(new StoreWriter(db), config.queueCapacity());
         AtomicInteger n = new AtomicInteger();
         this.workers = new ThreadPoolExecutor(config.workers(), config.workers(), 0, TimeUnit.SECONDS,
@@ -58,7 +80,8 @@ public final class CollectorServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new HttpServerCodec(), new LimitedAggregator(config.maxBodyBytes()), handler);
+                        if (tls != null) ch.pipeline().addLast(new HttpsOnly(tls));
+                        ch.pipeline().addLast(new HttpServerCodec(), new AuthHandler(auth), new LimitedAggregator(config.maxBodyBytes()), handler);
                     }
                 })
                 .bind(config.host(), config.port()).sync().channel();
@@ -70,8 +93,13 @@ public final class CollectorServer implements AutoCloseable {
         timer.scheduleWithFixedDelay(this::applyRetention, 1, 60, TimeUnit.MINUTES);
     }
 
+    /** A collector without tokens or TLS. */
     public static CollectorServer start(CollectorConfig config) throws Exception {
-        return new CollectorServer(config);
+        return start(config, SecurityConfig.OPEN);
+    }
+
+    public static CollectorServer start(CollectorConfig config, SecurityConfig security) throws Exception {
+        return new CollectorServer(config, security);
     }
 
     public int port() {
@@ -84,6 +112,10 @@ public final class CollectorServer implements AutoCloseable {
 
     public CollectorConfig config() {
         return config;
+    }
+
+    public SecurityConfig security() {
+        return security;
     }
 
     /** Deletes what is older than the retention, on the writer thread. Returns profiles deleted. */
@@ -111,5 +143,6 @@ public final class CollectorServer implements AutoCloseable {
         workers.awaitTermination(10, TimeUnit.SECONDS);
         writes.close();
         db.close();
+        if (tokens != null) tokens.close();
     }
 }

@@ -1,5 +1,7 @@
 package dev.hearth.collector;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -15,8 +17,8 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--port", description = "HTTP port (0 picks a free one; default ${DEFAULT-VALUE})")
     int port = 4040;
 
-    @Option(names = "--host", description = "address to listen on (default ${DEFAULT-VALUE})")
-    String host = "0.0.0.0";
+    @Option(names = "--host", description = "address to listen on (default: 127.0.0.1, or every interface with --tokens)")
+    String host;
 
     @Option(names = "--data", description = "data directory for the DuckDB file (default ${DEFAULT-VALUE})")
     Path data = Path.of("data");
@@ -36,15 +38,37 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--queue", description = "requests that may wait for workers or the writer before 503 (default ${DEFAULT-VALUE})")
     int queue = 512;
 
+    @Option(names = "--tokens", paramLabel = "FILE",
+            description = "tokens file, one 'TOKEN TENANT SCOPE[,SCOPE]' a line (scopes: ingest, query); re-read when it changes")
+    Path tokens;
+
+    @Option(names = "--tls-cert", paramLabel = "FILE", description = "PEM certificate chain: serve HTTPS only (with --tls-key)")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM private key (PKCS#8) of --tls-cert")
+    Path tlsKey;
+
     @Override
     public Integer call() throws Exception {
         if (retentionDays < 1 || maxBodyMiB < 1 || maxDecompressedMiB < 1 || queue < 1 || (workers != null && workers < 1)) {
             throw new CommandLine.ParameterException(new CommandLine(this), "sizes, counts and days must be positive");
         }
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--tls-cert and --tls-key go together");
+        }
+        SecurityConfig security = new SecurityConfig(tokens, tlsCert, tlsKey);
+        String host = this.host != null ? this.host : security.defaultHost();
         CollectorConfig d = CollectorConfig.defaults(data);
         CollectorConfig config = new CollectorConfig(host, port, data, Duration.ofDays(retentionDays), maxBodyMiB << 20,
                 (long) maxDecompressedMiB << 20, workers != null ? workers : d.workers(), queue);
-        CollectorServer server = CollectorServer.start(config);
+        warnIfOpen(host, security);
+        CollectorServer server;
+        try {
+            server = CollectorServer.start(config, security);
+        } catch (IllegalArgumentException e) {
+            System.err.println("hearth collector: " + e.getMessage());
+            return 2;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
@@ -55,11 +79,23 @@ public final class Main implements Callable<Integer> {
                 stopped.countDown();
             }
         }));
-        System.out.println("hearth collector listening on http://" + host + ":" + server.port() + "/ (data in "
+        System.out.println("hearth collector listening on " + (security.tls() ? "https" : "http") + "://" + host + ":" + server.port() + "/ (data in "
                 + data.toAbsolutePath() + ")");
         System.out.flush();
         stopped.await();
         return 0;
+    }
+
+    /** Says so when anyone who reaches the collector may use it, or would send tokens in clear text. */
+    private static void warnIfOpen(String host, SecurityConfig security) throws UnknownHostException {
+        if (InetAddress.getByName(host).isLoopbackAddress()) return;
+        if (security.tokens() == null) {
+            System.err.println("hearth collector: WARNING: listening on " + host + " without --tokens: anyone who can reach it"
+                    + " can ingest profiles and read every profile");
+        } else if (!security.tls()) {
+            System.err.println("hearth collector: WARNING: listening on " + host + " without TLS: tokens and profiles cross"
+                    + " the network in clear text (--tls-cert, --tls-key)");
+        }
     }
 
     public static void main(String[] args) {

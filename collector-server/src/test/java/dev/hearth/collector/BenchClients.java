@@ -21,6 +21,7 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.ssl.SslContext;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
@@ -34,7 +35,8 @@ import java.util.function.IntFunction;
  * The benchmark's ingest clients: {@code n} kept-alive HTTP/1.1 connections over loopback, each
  * with one request in flight at a time, as the agent's shipper sends. All share one Netty event
  * loop thread, named {@link #THREAD_PREFIX}, so their CPU time can be told apart from the
- * collector's. A 503 is retried after 50 ms; any other non-200 answer fails the run.
+ * collector's. A 503 is retried after 50 ms; any other non-200 answer fails the run. With
+ * {@link Secure}, each connection speaks TLS and every request carries the token, as an agent does.
  */
 final class BenchClients {
     static final String THREAD_PREFIX = "bench-client";
@@ -47,8 +49,16 @@ final class BenchClients {
     /** How a run went: 503 answers retried, and the CPU time of the clients' thread. */
     record Result(long busy, long cpuNanos) {}
 
+    /** What the clients add for a collector with tokens and TLS: the token, and TLS trusting the collector's CA. */
+    record Secure(String token, SslContext tls) {}
+
     /** Sends requests 0 … total-1 over {@code n} connections. */
     static Result run(int port, int n, int total, IntFunction<Request> requests) throws Exception {
+        return run(port, n, total, requests, null);
+    }
+
+    /** The same, with a token over TLS when {@code secure} is given. */
+    static Result run(int port, int n, int total, IntFunction<Request> requests, Secure secure) throws Exception {
         AtomicInteger next = new AtomicInteger();
         AtomicLong busy = new AtomicLong();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, (ThreadFactory) r -> new Thread(r, THREAD_PREFIX), NioIoHandler.newFactory());
@@ -61,8 +71,9 @@ final class BenchClients {
                 Channel ch = b.handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel s) {
+                        if (secure != null) s.pipeline().addLast(secure.tls().newHandler(s.alloc(), "127.0.0.1", port));
                         s.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(1 << 20),
-                                new Connection(port, total, next, busy, requests, finished));
+                                new Connection(port, total, next, busy, requests, finished, secure == null ? null : secure.token()));
                     }
                 }).connect("127.0.0.1", port).sync().channel();
                 ch.eventLoop().execute(() -> ch.pipeline().get(Connection.class).sendNext(ch));
@@ -83,10 +94,12 @@ final class BenchClients {
         private final AtomicLong busy;
         private final IntFunction<Request> requests;
         private final CompletableFuture<Void> finished;
+        private final String token;
         private Request current;
 
         Connection(int port, int total, AtomicInteger next, AtomicLong busy, IntFunction<Request> requests,
-                CompletableFuture<Void> finished) {
+                CompletableFuture<Void> finished, String token) {
+            this.token = token;
             this.host = "127.0.0.1:" + port;
             this.total = total;
             this.next = next;
@@ -113,6 +126,7 @@ final class BenchClients {
                     .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_OCTET_STREAM)
                     .setInt(HttpHeaderNames.CONTENT_LENGTH, current.body().length)
                     .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            if (token != null) req.headers().set(HttpHeaderNames.AUTHORIZATION, "Bearer " + token);
             ch.writeAndFlush(req).addListener(f -> {
                 if (!f.isSuccess()) finished.completeExceptionally(f.cause());
             });

@@ -1,5 +1,6 @@
 package dev.hearth.collector;
 
+import dev.hearth.collector.auth.Tenant;
 import dev.hearth.collector.storage.Selection;
 import dev.hearth.collector.storage.StoreReader;
 import dev.hearth.collector.labels.LabelSelector;
@@ -26,7 +27,8 @@ import java.util.stream.Collectors;
  * Collector benchmark: ingest throughput of realistic pprof bodies from concurrent clients over
  * loopback, against the floor of gunzip + protobuf parse of the same bodies in one thread; the
  * merge of 36,000 stored profiles of one service (100 hosts × 1 hour at 10 s); bytes on disk per
- * stored sample. Args: [hosts] [profilesPerHost] [clients].
+ * stored sample; ingest with tokens and TLS against without, in the same run. Args: [hosts]
+ * [profilesPerHost] [clients].
  */
 public final class CollectorBench {
     /** The hour the profiles cover: the last whole hour, so retention keeps them. */
@@ -97,14 +99,14 @@ public final class CollectorBench {
                 if (i == 0) System.out.printf("merge answer: %d bytes of JSON%n", r.body().length());
             }
             StoreReader reader = new StoreReader(server.database());
-            Selection all = new Selection("bench", ProfileType.CPU, HOUR_START, HOUR_START + 3_600_000, LabelSelector.ALL);
+            Selection all = new Selection(Tenant.ANONYMOUS, "bench", ProfileType.CPU, HOUR_START, HOUR_START + 3_600_000, LabelSelector.ALL);
             List<Double> sql = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
                 long s = System.nanoTime();
                 reader.merge(all, new int[] {1});
                 sql.add((System.nanoTime() - s) / 1e6);
             }
-            Selection tenHosts = new Selection("bench", ProfileType.CPU, HOUR_START, HOUR_START + 3_600_000,
+            Selection tenHosts = new Selection(Tenant.ANONYMOUS, "bench", ProfileType.CPU, HOUR_START, HOUR_START + 3_600_000,
                     LabelSelector.parse("host=~host-[0-9]"));
             long s = System.nanoTime();
             reader.merge(tenHosts, new int[] {1});
@@ -120,6 +122,38 @@ public final class CollectorBench {
                     + " (dictionary: %d stacks, %d locations, %d strings)%n",
                     bytes / 1048576.0, rows, bytes / (double) rows, server.database().count("stacks"),
                     server.database().count("locations"), server.database().count("strings"));
+        } finally {
+            delete(dir);
+        }
+        secureVersusOpen(hosts, clients, Math.min(total, 6000), bodies);
+    }
+
+    /**
+     * Ingest into a fresh collector with tokens and TLS against a fresh one without, alternating
+     * twice (open, secure, open, secure) so that a change of machine load hits both sides.
+     */
+    static void secureVersusOpen(int hosts, int clients, int perRound, List<byte[]> bodies) throws Exception {
+        Path dir = Files.createTempDirectory("hearth-bench-secure");
+        try {
+            TestCerts certs = TestCerts.make(dir.resolve("certs"));
+            String token = TestTokens.writeFullAccess(dir.resolve("tokens"));
+            SecurityConfig secured = new SecurityConfig(dir.resolve("tokens"), certs.cert(), certs.key());
+            BenchClients.Secure client = new BenchClients.Secure(token, io.netty.handler.ssl.SslContextBuilder.forClient()
+                    .trustManager(certs.ca().toFile()).endpointIdentificationAlgorithm("HTTPS").build());
+            double[] seconds = new double[2];
+            for (int round = 0; round < 4; round++) {
+                boolean secure = round % 2 == 1;
+                Path data = dir.resolve("data-" + round);
+                try (CollectorServer s = CollectorServer.start(CollectorConfig.defaults(data).withPort(0),
+                        secure ? secured : SecurityConfig.OPEN)) {
+                    long t0 = System.nanoTime();
+                    BenchClients.run(s.port(), clients, perRound, i -> ingest(i, hosts, bodies), secure ? client : null);
+                    seconds[secure ? 1 : 0] += (System.nanoTime() - t0) / 1e9;
+                }
+            }
+            double open = 2 * perRound / seconds[0], secure = 2 * perRound / seconds[1];
+            System.out.printf("tokens + TLS: %d profiles each way, alternating: without %.0f profiles/s, with tokens and TLS %.0f profiles/s"
+                    + " = %.2f x the throughput without%n", 2 * perRound, open, secure, secure / open);
         } finally {
             delete(dir);
         }

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.StringJoiner;
+import javax.net.ssl.SSLContext;
 
 /** A real HTTP client for a collector at a base URL, for tests. */
 public final class Http {
@@ -23,14 +24,41 @@ public final class Http {
     }
 
     private final String base;
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient client;
+    /** Headers sent with every request (a token, a tenant). */
+    private final Map<String, String> headers;
+
+    private Http(String base, HttpClient client, Map<String, String> headers) {
+        this.base = base;
+        this.client = client;
+        this.headers = Map.copyOf(headers);
+    }
 
     public Http(String base) {
-        this.base = base;
+        this(base, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(), Map.of());
     }
 
     public Http(int port) {
         this("http://127.0.0.1:" + port);
+    }
+
+    /** A client for https://127.0.0.1:PORT that trusts what the context trusts. */
+    public static Http https(int port, SSLContext tls) {
+        return new Http("https://127.0.0.1:" + port, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).sslContext(tls).build(),
+                Map.of());
+    }
+
+    /** The same client, sending this header too (null: no longer sending it). */
+    public Http withHeader(String name, String value) {
+        Map<String, String> h = new java.util.HashMap<>(headers);
+        if (value == null) h.remove(name);
+        else h.put(name, value);
+        return new Http(base, client, h);
+    }
+
+    /** The same client, sending {@code Authorization: Bearer TOKEN} (null: none). */
+    public Http withToken(String token) {
+        return withHeader("Authorization", token == null ? null : "Bearer " + token);
     }
 
     /** path?k=v&… with values URL-encoded; params in pairs, null values left out. */
@@ -52,6 +80,7 @@ public final class Http {
     }
 
     private Reply send(HttpRequest.Builder b) throws Exception {
+        headers.forEach(b::header);
         HttpResponse<byte[]> r = client.send(b.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofByteArray());
         return new Reply(r.statusCode(), r.body(), r);
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.hearth.collector.CollectorProcess;
 import dev.hearth.collector.Http;
+import dev.hearth.collector.TestTokens;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -46,8 +47,9 @@ class EndToEndTest {
             long workStart = System.currentTimeMillis();
             Process v1 = start(started, dir.resolve("v1.log"), workload(3, 1, stop), Map.of("HEARTH_SERVICE", SERVICE, "HEARTH_VERSION", "1"));
             Process v2 = start(started, dir.resolve("v2.log"), workload(1, 1, stop), Map.of("HEARTH_SERVICE", SERVICE, "HEARTH_VERSION", "2"));
+            Path token = TestTokens.write(dir.resolve("agent.token"), collector.token);
             Process agent = start(started, agentLog, javaCommand(List.of("dev.hearth.agent.Main", "agent",
-                    "--collector", "http://127.0.0.1:" + collector.port, "--period", "2s", "--hz", "499", "--pid", v1.pid() + "," + v2.pid(),
+                    "--collector", "http://127.0.0.1:" + collector.port, "--token-file", token.toString(), "--period", "2s", "--hz", "499", "--pid", v1.pid() + "," + v2.pid(),
                     "--spool-dir", dir.resolve("spool").toString(), "--metrics-port", "-1")), Map.of());
             awaitLine(agent, agentLog, "profiling pids");
             long agentReady = System.currentTimeMillis();

@@ -5,15 +5,18 @@ public record Outcome(Kind kind, int status, String message) {
     public enum Kind {
         /** stored by the collector (2xx) */
         STORED,
-        /** refused for good (4xx other than 408/429): retrying cannot help */
+        /** refused for good (4xx other than 401/403/408/429): retrying cannot help */
         REJECTED,
-        /** worth retrying later: no connection, a timeout, 5xx, 408 or 429 */
+        /**
+         * worth retrying later: no connection, a timeout, 5xx, 408 or 429; and 401/403, since a
+         * token that is not (yet) in the collector's file is fixed there, and the profile waits
+         */
         RETRY
     }
 
     public static Outcome ofStatus(int status, String body) {
         if (status >= 200 && status < 300) return new Outcome(Kind.STORED, status, "");
-        boolean retry = status >= 500 || status == 408 || status == 429 || status < 200;
+        boolean retry = status >= 500 || status == 408 || status == 429 || status == 401 || status == 403 || status < 200;
         return new Outcome(retry ? Kind.RETRY : Kind.REJECTED, status, errorMessage(body));
     }
 

@@ -22,17 +22,23 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
 import java.net.URI;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLException;
 
 /**
  * Ships uploads to the collector's ingest endpoint over one kept-alive HTTP/1.1 connection,
  * reconnecting when the collector closed it. One request at a time: the caller's thread waits.
+ * An https:// collector is verified (certificate chain and host name) against the system's trust
+ * store or the given CA file; a token goes in {@code Authorization: Bearer}.
  */
 public final class Shipper implements Transport {
     public static final String INGEST_PATH = "/api/v1/ingest";
@@ -40,27 +46,42 @@ public final class Shipper implements Transport {
 
     private final URI collector;
     private final String host;
-    private final int port;
+    private final int port, defaultPort;
     private final Duration timeout;
+    private final BearerToken token;
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final Bootstrap bootstrap;
     private Channel channel;
     private volatile CompletableFuture<FullHttpResponse> pending;
 
     public Shipper(URI collector, Duration timeout) {
-        if (!"http".equals(collector.getScheme()) || collector.getHost() == null) {
-            throw new IllegalArgumentException("collector must be an http://HOST[:PORT] address, got " + collector);
+        this(collector, timeout, null, null);
+    }
+
+    /**
+     * @param token  the token to send, or null
+     * @param caFile PEM certificates to trust for an https:// collector instead of the system's, or null
+     */
+    public Shipper(URI collector, Duration timeout, BearerToken token, Path caFile) {
+        boolean https = "https".equals(collector.getScheme());
+        if (!(https || "http".equals(collector.getScheme())) || collector.getHost() == null) {
+            throw new IllegalArgumentException("collector must be an http(s)://HOST[:PORT] address, got " + collector);
         }
+        if (caFile != null && !https) throw new IllegalArgumentException("a CA file is for an https:// collector, got " + collector);
         this.collector = collector;
         this.host = collector.getHost();
-        this.port = collector.getPort() > 0 ? collector.getPort() : 80;
+        this.defaultPort = https ? 443 : 80;
+        this.port = collector.getPort() > 0 ? collector.getPort() : defaultPort;
         this.timeout = timeout;
+        this.token = token;
+        SslContext tls = https ? clientTls(caFile) : null;
         this.bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()))
                 .option(ChannelOption.TCP_NODELAY, true)
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (tls != null) ch.pipeline().addLast(tls.newHandler(ch.alloc(), host, port));
                         ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(MAX_RESPONSE),
                                 new ResponseHandler());
                     }
@@ -73,7 +94,8 @@ public final class Shipper implements Transport {
                 + INGEST_PATH + "?" + u.query();
         FullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, path,
                 Unpooled.wrappedBuffer(u.body()));
-        req.headers().set(HttpHeaderNames.HOST, port == 80 ? host : host + ":" + port)
+        if (token != null) req.headers().set(HttpHeaderNames.AUTHORIZATION, "Bearer " + token.current());
+        req.headers().set(HttpHeaderNames.HOST, port == defaultPort ? host : host + ":" + port)
                 .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_OCTET_STREAM)
                 .set(HttpHeaderNames.CONTENT_LENGTH, u.body().length)
                 .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
@@ -104,6 +126,16 @@ public final class Shipper implements Transport {
         } catch (RuntimeException e) {
             dropConnection();
             return Outcome.unreachable(describe(e));
+        }
+    }
+
+    private static SslContext clientTls(Path caFile) {
+        try {
+            SslContextBuilder b = SslContextBuilder.forClient().endpointIdentificationAlgorithm("HTTPS");
+            if (caFile != null) b.trustManager(caFile.toFile());
+            return b.build();
+        } catch (SSLException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("cannot use CA file " + caFile + " (PEM certificates): " + e.getMessage(), e);
         }
     }
 

@@ -14,6 +14,11 @@ class OutcomeTest {
         assertEquals(Outcome.Kind.RETRY, Outcome.ofStatus(429, "").kind());
         assertEquals(Outcome.Kind.RETRY, Outcome.ofStatus(408, "").kind());
         assertEquals(Outcome.Kind.RETRY, Outcome.ofStatus(503, "").kind());
+        // a token not (yet) in the collector's file: the profile waits for it to be fixed there
+        assertEquals(Outcome.Kind.RETRY, Outcome.ofStatus(401, "").kind());
+        assertEquals(Outcome.Kind.RETRY, Outcome.ofStatus(403, "").kind());
+        // an id reused with other content cannot succeed however often it is sent
+        assertEquals(Outcome.Kind.REJECTED, Outcome.ofStatus(409, "").kind());
     }
 
     @Test

@@ -58,11 +58,12 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
             send(ctx, keepAlive, Response.error(405, "method " + method + " is not supported"));
             return;
         }
+        String tenant = ctx.channel().attr(AuthHandler.TENANT).get();
         byte[] body = ByteBufUtil.getBytes(req.content());
         QueryParams params = new QueryParams(uri.parameters());
         CompletableFuture<Response> answer;
         try {
-            answer = CompletableFuture.supplyAsync(() -> route(path, post, params, body), workers).thenCompose(f -> f);
+            answer = CompletableFuture.supplyAsync(() -> route(tenant, path, post, params, body), workers).thenCompose(f -> f);
         } catch (RejectedExecutionException e) {
             send(ctx, keepAlive, Response.busy("the collector is busy, retry later"));
             return;
@@ -70,10 +71,11 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         answer.whenComplete((r, err) -> send(ctx, keepAlive, err == null ? r : failure(err)));
     }
 
-    private CompletableFuture<Response> route(String path, boolean post, QueryParams params, byte[] body) {
+    private CompletableFuture<Response> route(String tenant, String path, boolean post, QueryParams params, byte[] body) {
         try {
             if (path.startsWith("/api/")) {
-                CompletableFuture<Response> r = endpoints.handle(path, post, params, body);
+                if (tenant == null) throw new ApiException(401, "not authenticated"); // AuthHandler sets it for every /api/ path
+                CompletableFuture<Response> r = endpoints.handle(tenant, path, post, params, body);
                 return r != null ? r : CompletableFuture.completedFuture(Response.error(404, "no endpoint " + path));
             }
             if (post) return CompletableFuture.completedFuture(Response.error(405, path + " takes GET"));

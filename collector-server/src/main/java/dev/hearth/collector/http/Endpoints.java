@@ -12,6 +12,7 @@ import dev.hearth.collector.storage.ProfileConverter;
 import dev.hearth.collector.storage.ProfileRows;
 import dev.hearth.collector.storage.Selection;
 import dev.hearth.collector.storage.StoreReader;
+import dev.hearth.collector.storage.WriteOutcome;
 import dev.hearth.collector.storage.WriteQueue;
 import dev.hearth.pprof.InvalidProfileException;
 import dev.hearth.pprof.ProfileCodec;
@@ -37,6 +38,7 @@ import java.util.stream.IntStream;
 
 /** The API's endpoints: parameters in, JSON or pprof out. Runs on worker threads, never on the event loop. */
 public final class Endpoints {
+    public static final String INGEST_PATH = "/api/v1/ingest";
     public static final int DEFAULT_MAX_NODES = 8192;
     private static final int MAX_MAX_NODES = 1_000_000;
     private static final Pattern PROFILE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
@@ -51,11 +53,11 @@ public final class Endpoints {
         this.maxDecompressedBytes = maxDecompressedBytes;
     }
 
-    /** Dispatches an API path; null when there is no such endpoint. */
-    public CompletableFuture<Response> handle(String path, boolean post, QueryParams q, byte[] body) throws Exception {
-        if (path.equals("/api/v1/ingest")) {
+    /** Dispatches an API path for a tenant (authenticated before); null when there is no such endpoint. */
+    public CompletableFuture<Response> handle(String tenant, String path, boolean post, QueryParams q, byte[] body) throws Exception {
+        if (path.equals(INGEST_PATH)) {
             if (!post) throw new ApiException(405, "ingest takes POST");
-            return ingest(q, body);
+            return ingest(tenant, q, body);
         }
         if (post) {
             if (!List.of("/api/v1/services", "/api/v1/labels", "/api/v1/flamegraph", "/api/v1/diff", "/api/v1/timeline",
@@ -64,25 +66,25 @@ public final class Endpoints {
         }
         long now = System.currentTimeMillis();
         Response r = switch (path) {
-            case "/api/v1/services" -> services();
-            case "/api/v1/labels" -> labels(q);
-            case "/api/v1/flamegraph" -> flamegraph(q, now);
-            case "/api/v1/diff" -> diff(q, now);
-            case "/api/v1/timeline" -> timeline(q, now);
-            case "/api/v1/pprof" -> pprof(q, now);
+            case "/api/v1/services" -> services(tenant);
+            case "/api/v1/labels" -> labels(tenant, q);
+            case "/api/v1/flamegraph" -> flamegraph(tenant, q, now);
+            case "/api/v1/diff" -> diff(tenant, q, now);
+            case "/api/v1/timeline" -> timeline(tenant, q, now);
+            case "/api/v1/pprof" -> pprof(tenant, q, now);
             default -> null;
         };
         return r == null ? null : CompletableFuture.completedFuture(r);
     }
 
-    CompletableFuture<Response> ingest(QueryParams q, byte[] body) throws InvalidProfileException {
-        if ("jfr".equals(q.optional("format"))) return ingestJfr(q, body);
+    CompletableFuture<Response> ingest(String tenant, QueryParams q, byte[] body) throws InvalidProfileException {
+        if ("jfr".equals(q.optional("format"))) return ingestJfr(tenant, q, body);
         q.service(); // parameters first: a bad request is refused before its body is decoded
         ProfileType type = q.type();
         if (body.length == 0) throw ApiException.badRequest("empty body: expected a pprof profile");
         Profile p = decode(q.optional("format"), body);
         String id = id(q);
-        return store(q, type, p, id).thenApply(rows -> Response.json("{\"id\":" + Json.quote(id) + ",\"stored\":" + rows.stored()
+        return store(tenant, q, type, p, id).thenApply(rows -> Response.json("{\"id\":" + Json.quote(id) + ",\"stored\":" + rows.stored()
                 + ",\"samples\":" + rows.samples() + "}"));
     }
 
@@ -91,7 +93,7 @@ public final class Endpoints {
      * given), each stored under the id with "-TYPE" appended. A recording whose last chunk was cut
      * short is stored as far as it reads, and the answer names the damage.
      */
-    private CompletableFuture<Response> ingestJfr(QueryParams q, byte[] body) throws InvalidProfileException {
+    private CompletableFuture<Response> ingestJfr(String tenant, QueryParams q, byte[] body) throws InvalidProfileException {
         if (body.length == 0) throw ApiException.badRequest("empty body: expected a JFR recording");
         JfrProfiles jfr;
         try {
@@ -110,7 +112,7 @@ public final class Endpoints {
         String id = id(q);
         List<String> types = profiles.keySet().stream().map(ProfileType::id).toList();
         List<CompletableFuture<Stored>> parts = new ArrayList<>();
-        for (Map.Entry<ProfileType, Profile> e : profiles.entrySet()) parts.add(store(q, e.getKey(), e.getValue(), id + "-" + e.getKey().id()));
+        for (Map.Entry<ProfileType, Profile> e : profiles.entrySet()) parts.add(store(tenant, q, e.getKey(), e.getValue(), id + "-" + e.getKey().id()));
         return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(done -> {
             StringBuilder sb = new StringBuilder("{\"profiles\":[");
             for (int i = 0; i < parts.size(); i++) {
@@ -133,8 +135,12 @@ public final class Endpoints {
         return id;
     }
 
-    /** Stores one profile under the request's service, labels and time window. */
-    private CompletableFuture<Stored> store(QueryParams q, ProfileType type, Profile p, String id) throws InvalidProfileException {
+    /**
+     * Stores one profile under the tenant and the request's service, labels and time window. An id
+     * the tenant's service already holds with other content is a 409: the client reused it.
+     */
+    private CompletableFuture<Stored> store(String tenant, QueryParams q, ProfileType type, Profile p, String id)
+            throws InvalidProfileException {
         String service = q.service();
         SortedMap<String, String> labels;
         try {
@@ -147,8 +153,14 @@ public final class Endpoints {
         long until = q.has("until") ? q.longParam("until", 0) : from + p.getDurationNanos() / 1_000_000L;
         if (!q.has("from") && p.getTimeNanos() == 0) throw ApiException.badRequest("missing parameter 'from' (and the profile has no time)");
         QueryParams.checkWindow("from", from, "until", until);
-        ProfileRows rows = ProfileConverter.convert(p, new ProfileConverter.Meta(id, service, type, from, until, labels));
-        return writes.write(rows).thenApply(stored -> new Stored(stored, rows.sampleCount()));
+        ProfileRows rows = ProfileConverter.convert(p, new ProfileConverter.Meta(tenant, id, service, type, from, until, labels));
+        return writes.write(rows).thenApply(outcome -> {
+            if (outcome == WriteOutcome.CONFLICT) {
+                throw new ApiException(409, "profile id '" + id + "' of service '" + service + "' is already stored with other content;"
+                        + " give each profile an id of its own");
+            }
+            return new Stored(outcome == WriteOutcome.STORED, rows.sampleCount());
+        });
     }
 
     /** The body as a profile, by format. New formats (e.g. JFR) convert to pprof here. */
@@ -160,10 +172,10 @@ public final class Endpoints {
         };
     }
 
-    Response services() throws SQLException {
+    Response services(String tenant) throws SQLException {
         StringBuilder sb = new StringBuilder("{\"services\":[");
         boolean first = true;
-        for (StoreReader.Service s : reader.services()) {
+        for (StoreReader.Service s : reader.services(tenant)) {
             if (!first) sb.append(',');
             first = false;
             sb.append("{\"name\":");
@@ -174,14 +186,14 @@ public final class Endpoints {
         return Response.json(sb.append("]}").toString());
     }
 
-    Response labels(QueryParams q) throws SQLException {
+    Response labels(String tenant, QueryParams q) throws SQLException {
         StringBuilder sb = new StringBuilder("{\"values\":");
-        strings(sb, reader.labelValues(q.service(), q.required("key")));
+        strings(sb, reader.labelValues(tenant, q.service(), q.required("key")));
         return Response.json(sb.append('}').toString());
     }
 
-    Response flamegraph(QueryParams q, long now) throws SQLException {
-        Selection sel = q.selection(now);
+    Response flamegraph(String tenant, QueryParams q, long now) throws SQLException {
+        Selection sel = q.selection(tenant, now);
         int value = q.valueIndex(sel.type());
         int maxNodes = maxNodes(q);
         FlameNode root = FlameTree.build(sel.service(), reader.merge(sel, new int[] {value}));
@@ -190,12 +202,12 @@ public final class Endpoints {
         return Response.json(FlameJson.flamegraph(root, vt.unit(), vt.type()));
     }
 
-    Response diff(QueryParams q, long now) throws SQLException {
-        Selection compared = q.selection(now);
+    Response diff(String tenant, QueryParams q, long now) throws SQLException {
+        Selection compared = q.selection(tenant, now);
         long baseUntil = q.longParam("baseUntil", compared.untilMs());
         long baseFrom = q.longParam("baseFrom", compared.fromMs());
         QueryParams.checkWindow("baseFrom", baseFrom, "baseUntil", baseUntil);
-        Selection base = new Selection(compared.service(), compared.type(), baseFrom, baseUntil,
+        Selection base = new Selection(compared.tenant(), compared.service(), compared.type(), baseFrom, baseUntil,
                 q.has("baseLabels") ? q.selector("baseLabels") : compared.labels());
         int value = q.valueIndex(compared.type());
         int maxNodes = maxNodes(q);
@@ -209,8 +221,8 @@ public final class Endpoints {
         return Response.json(FlameJson.diff(root, vt.unit(), vt.type(), scale));
     }
 
-    Response timeline(QueryParams q, long now) throws SQLException {
-        Selection sel = q.selection(now);
+    Response timeline(String tenant, QueryParams q, long now) throws SQLException {
+        Selection sel = q.selection(tenant, now);
         long span = sel.untilMs() - sel.fromMs();
         long step = q.longParam("step", Math.max(10_000, (span / 240 + 999) / 1000 * 1000));
         if (step <= 0) throw ApiException.badRequest("step must be positive, got " + step);
@@ -223,8 +235,8 @@ public final class Endpoints {
         return Response.json(Timeline.json(buckets, sel.fromMs(), step));
     }
 
-    Response pprof(QueryParams q, long now) throws SQLException {
-        Selection sel = q.selection(now);
+    Response pprof(String tenant, QueryParams q, long now) throws SQLException {
+        Selection sel = q.selection(tenant, now);
         int[] all = IntStream.range(0, sel.type().valueTypes().size()).toArray();
         List<ResolvedSample> merged = reader.merge(sel, all);
         byte[] gz = PprofExport.gzip(sel.type(), sel.fromMs(), sel.untilMs(), merged);

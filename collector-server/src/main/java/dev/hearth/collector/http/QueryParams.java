@@ -77,16 +77,16 @@ public final class QueryParams {
     }
 
     /** The queried window; until defaults to now and from to an hour before until. */
-    public Selection selection(String fromName, String untilName, String labelsName, long defaultFrom, long defaultUntil) {
+    public Selection selection(String tenant, String fromName, String untilName, String labelsName, long defaultFrom, long defaultUntil) {
         long until = longParam(untilName, defaultUntil);
         long from = longParam(fromName, defaultFrom);
         checkWindow(fromName, from, untilName, until);
-        return new Selection(service(), type(), from, until, selector(labelsName));
+        return new Selection(tenant, service(), type(), from, until, selector(labelsName));
     }
 
-    public Selection selection(long now) {
+    public Selection selection(String tenant, long now) {
         long until = longParam("until", now);
-        return selection("from", "until", "labels", until - HOUR_MS, until);
+        return selection(tenant, "from", "until", "labels", until - HOUR_MS, until);
     }
 
     public static void checkWindow(String fromName, long from, String untilName, long until) {

@@ -35,6 +35,7 @@ public final class Database implements AutoCloseable {
         DuckDBConnection root = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath());
         try (Statement s = root.createStatement()) {
             for (String ddl : Schema.TABLES) s.execute(ddl);
+            for (String ddl : Schema.MIGRATIONS) s.execute(ddl);
             s.execute("SET threads = " + queryThreads());
         }
         return new Database(file, root);

@@ -32,12 +32,12 @@ import java.util.SortedMap;
  * {@link ProfileReader} reads them: a location's lines leaf first, inner lines inlined.
  */
 public final class ProfileConverter {
-    private static final long SEED_FUNCTION = 2, SEED_LOCATION = 3, SEED_STACK = 4, SEED_SERIES = 5;
+    private static final long SEED_FUNCTION = 2, SEED_LOCATION = 3, SEED_STACK = 4, SEED_SERIES = 5, SEED_DIGEST = 6;
     private static final String[] KIND_IDS = java.util.Arrays.stream(FrameKind.values()).map(FrameKind::id).toArray(String[]::new);
     private static final String[] KIND_SUFFIXES = java.util.Arrays.stream(FrameKind.values()).map(k -> k.suffixed("")).toArray(String[]::new);
 
     /** What the ingest request says about the profile. */
-    public record Meta(String uid, String service, ProfileType type, long fromMs, long untilMs, SortedMap<String, String> labels) {}
+    public record Meta(String tenant, String uid, String service, ProfileType type, long fromMs, long untilMs, SortedMap<String, String> labels) {}
 
     private final Profile p;
     /** Rows of string table entries, made once per profile. */
@@ -56,10 +56,10 @@ public final class ProfileConverter {
         return new ProfileConverter(p).run(meta);
     }
 
-    public static Series series(String service, ProfileType type, Map<String, String> labels) {
+    public static Series series(String tenant, String service, ProfileType type, Map<String, String> labels) {
         String encoded = Labels.encode(labels);
-        long id = new Hasher(SEED_SERIES).putString(service).putString(type.id()).putString(encoded).hash();
-        return new Series(id, service, type.id(), encoded);
+        long id = new Hasher(SEED_SERIES).putString(tenant).putString(service).putString(type.id()).putString(encoded).hash();
+        return new Series(id, tenant, service, type.id(), encoded);
     }
 
     /** A distinct stack of the profile and its summed values. */
@@ -88,14 +88,22 @@ public final class ProfileConverter {
 
         StackRow[] sampleStacks = new StackRow[samples.size()];
         long[][] sampleValues = new long[columns.length][samples.size()];
+        long content = 0; // a sum of per-stack hashes: the same whatever order the samples came in
         int row = 0;
         for (Summed e : samples.values()) {
             sampleStacks[row] = e.stack();
-            for (int i = 0; i < columns.length; i++) sampleValues[i][row] = e.values()[i];
+            Hasher h = new Hasher(SEED_DIGEST).putLong(e.stack().id());
+            for (int i = 0; i < columns.length; i++) {
+                sampleValues[i][row] = e.values()[i];
+                h.putLong(e.values()[i]);
+            }
+            content += h.hash();
             row++;
         }
-        return new ProfileRows(meta.uid(), series(meta.service(), meta.type(), meta.labels()), meta.fromMs(), meta.untilMs(),
-                sampleStacks, sampleValues, totals);
+        Series series = series(meta.tenant(), meta.service(), meta.type(), meta.labels());
+        long digest = new Hasher(SEED_DIGEST).putLong(series.id()).putLong(meta.fromMs()).putLong(meta.untilMs()).putLong(content).hash();
+        if (digest == Schema.UNKNOWN_DIGEST) digest = 1;
+        return new ProfileRows(meta.uid(), series, meta.fromMs(), meta.untilMs(), sampleStacks, sampleValues, totals, digest);
     }
 
     /** For each value type of the profile type, the index of the profile's sample type of that name. */

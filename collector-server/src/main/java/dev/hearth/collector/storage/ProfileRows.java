@@ -3,7 +3,9 @@ package dev.hearth.collector.storage;
 /**
  * One profile as storage rows: one sample row per distinct stack, with a value per value type.
  * Each stack carries its dictionary rows (locations, their functions, their strings), each keyed
- * by content hash; the store writes only those it has not stored yet.
+ * by content hash; the store writes only those it has not stored yet. {@code digest} hashes what
+ * the profile says (series, window, stacks and values), so a resent profile is told from another
+ * one under the same id.
  */
 public record ProfileRows(
         String uid,
@@ -12,10 +14,11 @@ public record ProfileRows(
         long endMs,
         StackRow[] sampleStacks,
         long[][] sampleValues,
-        long[] totals) {
+        long[] totals,
+        long digest) {
 
-    /** A service's profiles of one type with one label set; what label matchers select. */
-    public record Series(long id, String service, String type, String labels) {}
+    /** A tenant's service's profiles of one type with one label set; what label matchers select. */
+    public record Series(long id, String tenant, String service, String type, String labels) {}
 
     record StringRow(long id, String value) {}
 

@@ -1,5 +1,6 @@
 package dev.hearth.collector.storage;
 
+import dev.hearth.collector.auth.Tenant;
 import java.util.List;
 
 /**
@@ -12,6 +13,9 @@ final class Schema {
     /** Value columns v0, v1: one per value type of a profile type, in ProfileType.valueTypes() order. */
     static final int VALUE_COLUMNS = 2;
 
+    /** The digest of profiles stored before digests were kept. */
+    static final long UNKNOWN_DIGEST = 0;
+
     static final List<String> TABLES = List.of(
             "CREATE TABLE IF NOT EXISTS strings (id BIGINT NOT NULL, str VARCHAR NOT NULL)",
             "CREATE TABLE IF NOT EXISTS functions (id BIGINT NOT NULL, name_id BIGINT NOT NULL, kind VARCHAR NOT NULL, file_id BIGINT NOT NULL)",
@@ -20,11 +24,24 @@ final class Schema {
             "CREATE TABLE IF NOT EXISTS stacks (id BIGINT NOT NULL, labels VARCHAR NOT NULL)",
             // depth 0 is the leaf
             "CREATE TABLE IF NOT EXISTS stack_frames (stack BIGINT NOT NULL, depth INTEGER NOT NULL, location BIGINT NOT NULL)",
-            "CREATE TABLE IF NOT EXISTS series (id BIGINT NOT NULL, service VARCHAR NOT NULL, type VARCHAR NOT NULL, labels VARCHAR NOT NULL)",
-            // pkey: dense key given by the writer, cheap to repeat in every sample row; uid: the client's id
+            // tenant last: where a migration adds it to an older table (appenders write by position)
+            "CREATE TABLE IF NOT EXISTS series (id BIGINT NOT NULL, service VARCHAR NOT NULL, type VARCHAR NOT NULL, labels VARCHAR NOT NULL,"
+                    + " tenant VARCHAR NOT NULL)",
+            // pkey: dense key given by the writer, cheap to repeat in every sample row; uid: the client's id, unique per
+            // tenant and service; digest: a hash of the content, to tell a resent profile from another one under its id
             "CREATE TABLE IF NOT EXISTS profiles (pkey BIGINT NOT NULL, uid VARCHAR NOT NULL, series BIGINT NOT NULL,"
-                    + " start_ms BIGINT NOT NULL, end_ms BIGINT NOT NULL, total0 BIGINT NOT NULL, total1 BIGINT NOT NULL)",
+                    + " start_ms BIGINT NOT NULL, end_ms BIGINT NOT NULL, total0 BIGINT NOT NULL, total1 BIGINT NOT NULL,"
+                    + " digest BIGINT NOT NULL)",
             "CREATE TABLE IF NOT EXISTS samples (profile BIGINT NOT NULL, stack BIGINT NOT NULL, v0 BIGINT NOT NULL, v1 BIGINT NOT NULL)");
+
+    /**
+     * Brings a data directory made before tenants up to date: its profiles belong to the tenant a
+     * collector without tokens gives every request, and their content is unknown (digest 0), so
+     * resending one of their ids is taken as the same profile, as before.
+     */
+    static final List<String> MIGRATIONS = List.of(
+            "ALTER TABLE series ADD COLUMN IF NOT EXISTS tenant VARCHAR DEFAULT '" + Tenant.ANONYMOUS + "'",
+            "ALTER TABLE profiles ADD COLUMN IF NOT EXISTS digest BIGINT DEFAULT " + UNKNOWN_DIGEST);
 
     /** Dictionary tables whose ids the writer caches, so it never writes a row twice. */
     static final List<String> DICTIONARIES = List.of("strings", "functions", "locations", "stacks", "series");

@@ -18,7 +18,8 @@ import java.util.TreeSet;
 /**
  * Queries, from any number of threads (each with its own connection). Label matchers are applied
  * in Java to the few distinct label sets (series) of a service, so the SQL stays plain: the heavy
- * part is one {@code GROUP BY stack} over the samples of the selected profiles.
+ * part is one {@code GROUP BY stack} over the samples of the selected profiles. Every query names
+ * a tenant and sees only that tenant's series (and, through them, profiles).
  */
 public final class StoreReader {
     private final Database db;
@@ -30,20 +31,28 @@ public final class StoreReader {
 
     public record Service(String name, SortedSet<String> types, SortedSet<String> labelKeys) {}
 
-    public List<Service> services() throws SQLException {
+    /** The tenant's services. */
+    public List<Service> services(String tenant) throws SQLException {
         Map<String, Service> out = new TreeMap<>();
-        Database.query(db.connection(), "SELECT DISTINCT service, type, labels FROM series", r -> {
-            Service s = out.computeIfAbsent(r.getString(1), n -> new Service(n, new TreeSet<>(), new TreeSet<>()));
-            s.types().add(r.getString(2));
-            s.labelKeys().addAll(Labels.parse(r.getString(3)).keySet());
-        });
+        try (PreparedStatement s = db.connection().prepareStatement("SELECT DISTINCT service, type, labels FROM series WHERE tenant = ?")) {
+            s.setString(1, tenant);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    Service sv = out.computeIfAbsent(r.getString(1), n -> new Service(n, new TreeSet<>(), new TreeSet<>()));
+                    sv.types().add(r.getString(2));
+                    sv.labelKeys().addAll(Labels.parse(r.getString(3)).keySet());
+                }
+            }
+        }
         return List.copyOf(out.values());
     }
 
-    public SortedSet<String> labelValues(String service, String key) throws SQLException {
+    /** Values of one label key among the tenant's service's series. */
+    public SortedSet<String> labelValues(String tenant, String service, String key) throws SQLException {
         SortedSet<String> out = new TreeSet<>();
-        try (PreparedStatement s = db.connection().prepareStatement("SELECT DISTINCT labels FROM series WHERE service = ?")) {
-            s.setString(1, service);
+        try (PreparedStatement s = db.connection().prepareStatement("SELECT DISTINCT labels FROM series WHERE tenant = ? AND service = ?")) {
+            s.setString(1, tenant);
+            s.setString(2, service);
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
                     String v = Labels.parse(r.getString(1)).get(key);
@@ -99,9 +108,10 @@ public final class StoreReader {
     /** A WHERE condition on profiles for the selection, or null when no series matches. */
     private static String profileFilter(Connection c, Selection sel) throws SQLException {
         List<Long> series = new ArrayList<>();
-        try (PreparedStatement s = c.prepareStatement("SELECT id, labels FROM series WHERE service = ? AND type = ?")) {
-            s.setString(1, sel.service());
-            s.setString(2, sel.type().id());
+        try (PreparedStatement s = c.prepareStatement("SELECT id, labels FROM series WHERE tenant = ? AND service = ? AND type = ?")) {
+            s.setString(1, sel.tenant());
+            s.setString(2, sel.service());
+            s.setString(3, sel.type().id());
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
                     if (sel.labels().matches(Labels.parse(r.getString(2)))) series.add(r.getLong(1));

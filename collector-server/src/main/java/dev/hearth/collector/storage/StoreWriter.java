@@ -9,10 +9,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 
@@ -30,7 +28,7 @@ public final class StoreWriter {
     private final DuckDBConnection c;
     private final PreparedStatement begin, commit, rollback;
     private final Map<String, LongSet> stored = new HashMap<>();
-    /** Hashes of every stored profile uid: a miss means new, a hit is confirmed by the database. */
+    /** Hashes of every stored (tenant, service, uid): a miss means new, a hit is confirmed by the database. */
     private final LongSet uids = new LongSet();
     private Appenders appenders;
     private long nextKey;
@@ -53,20 +51,22 @@ public final class StoreWriter {
             stored.put(table, ids);
         }
         uids.clear();
-        Database.query(c, "SELECT uid FROM profiles", r -> uids.add(Hasher.ofString(r.getString(1))));
+        Database.query(c, "SELECT s.tenant, s.service, p.uid FROM profiles p JOIN series s ON s.id = p.series",
+                r -> uids.add(uidHash(r.getString(1), r.getString(2), r.getString(3))));
         long[] max = {0};
         Database.query(c, "SELECT max(pkey) FROM profiles", r -> max[0] = r.getLong(1));
         nextKey = max[0] + 1;
     }
 
     /**
-     * Stores every profile of the batch whose uid is not stored yet, in one transaction: when this
-     * returns, they are durable; when it throws, nothing of the batch is stored.
+     * Stores every profile of the batch whose id is not stored yet for its tenant and service, in
+     * one transaction: when this returns, they are durable; when it throws, nothing of the batch
+     * is stored.
      *
-     * @return for each profile, true if stored now, false if its uid was already stored
+     * @return for each profile, what became of it
      */
-    public boolean[] write(List<ProfileRows> batch) throws SQLException {
-        boolean[] store = newUids(batch);
+    public WriteOutcome[] write(List<ProfileRows> batch) throws SQLException {
+        WriteOutcome[] outcomes = outcomes(batch);
         Pending pending = new Pending();
         long firstKey = nextKey;
         begin.execute();
@@ -74,7 +74,7 @@ public final class StoreWriter {
             if (appenders == null) appenders = new Appenders(c);
             NewRows rows = new NewRows(pending);
             for (int i = 0; i < batch.size(); i++) {
-                if (store[i]) append(batch.get(i), nextKey++, appenders, rows);
+                if (outcomes[i] == WriteOutcome.STORED) append(batch.get(i), nextKey++, appenders, rows);
             }
             appenders.flush();
             commit.execute();
@@ -89,10 +89,10 @@ public final class StoreWriter {
             throw e;
         }
         pending.ids.forEach((table, ids) -> ids.forEach(stored.get(table)::add));
-        for (int i = 0; i < store.length; i++) {
-            if (store[i]) uids.add(Hasher.ofString(batch.get(i).uid()));
+        for (int i = 0; i < outcomes.length; i++) {
+            if (outcomes[i] == WriteOutcome.STORED) uids.add(uidHash(batch.get(i)));
         }
-        return store;
+        return outcomes;
     }
 
     /** Drops the appenders of a failed batch; what they still buffer goes into the transaction being rolled back. */
@@ -106,25 +106,48 @@ public final class StoreWriter {
         appenders = null;
     }
 
-    /** Which uids are new: not in the database and not earlier in the same batch. */
-    private boolean[] newUids(List<ProfileRows> batch) throws SQLException {
+    private static long uidHash(String tenant, String service, String uid) {
+        return new Hasher(1).putString(tenant).putString(service).putString(uid).hash();
+    }
+
+    private static long uidHash(ProfileRows p) {
+        return uidHash(p.series().tenant(), p.series().service(), p.uid());
+    }
+
+    private static String uidKey(String tenant, String service, String uid) {
+        return tenant + '\n' + service + '\n' + uid;
+    }
+
+    /**
+     * Which profiles are new: their id not stored for their tenant and service, in the database
+     * or earlier in the batch. A known id with the same content (or stored before contents were
+     * hashed) is a retry; with other content, a conflict.
+     */
+    private WriteOutcome[] outcomes(List<ProfileRows> batch) throws SQLException {
         List<String> known = new ArrayList<>();
         for (ProfileRows p : batch) {
-            if (uids.contains(Hasher.ofString(p.uid()))) known.add(p.uid());
+            if (uids.contains(uidHash(p))) known.add(p.uid());
         }
-        Set<String> existing = new HashSet<>();
+        Map<String, Long> digests = new HashMap<>();
         if (!known.isEmpty()) {
-            StringBuilder sql = new StringBuilder("SELECT uid FROM profiles WHERE uid IN (");
+            StringBuilder sql = new StringBuilder("SELECT s.tenant, s.service, p.uid, p.digest FROM profiles p JOIN series s"
+                    + " ON s.id = p.series WHERE p.uid IN (");
             for (int i = 0; i < known.size(); i++) sql.append(i == 0 ? "?" : ", ?");
             try (PreparedStatement s = c.prepareStatement(sql.append(')').toString())) {
                 for (int i = 0; i < known.size(); i++) s.setString(i + 1, known.get(i));
                 try (ResultSet r = s.executeQuery()) {
-                    while (r.next()) existing.add(r.getString(1));
+                    while (r.next()) digests.put(uidKey(r.getString(1), r.getString(2), r.getString(3)), r.getLong(4));
                 }
             }
         }
-        boolean[] out = new boolean[batch.size()];
-        for (int i = 0; i < out.length; i++) out[i] = existing.add(batch.get(i).uid());
+        WriteOutcome[] out = new WriteOutcome[batch.size()];
+        for (int i = 0; i < out.length; i++) {
+            ProfileRows p = batch.get(i);
+            Long before = digests.putIfAbsent(uidKey(p.series().tenant(), p.series().service(), p.uid()), p.digest());
+            if (before == null) out[i] = WriteOutcome.STORED;
+            else if (before == p.digest() || before == Schema.UNKNOWN_DIGEST) out[i] = WriteOutcome.ALREADY_STORED;
+            else out[i] = WriteOutcome.CONFLICT;
+        }
         return out;
     }
 
@@ -176,11 +199,12 @@ public final class StoreWriter {
         }
         var series = p.series();
         if (rows.series.isNew(series.id())) {
-            a.series.beginRow().append(series.id()).append(series.service()).append(series.type()).append(series.labels()).endRow();
+            a.series.beginRow().append(series.id()).append(series.service()).append(series.type()).append(series.labels())
+                    .append(series.tenant()).endRow();
         }
         long[] totals = p.totals();
         a.profiles.beginRow().append(key).append(p.uid()).append(series.id()).append(p.startMs()).append(p.endMs())
-                .append(totals[0]).append(totals.length > 1 ? totals[1] : 0L).endRow();
+                .append(totals[0]).append(totals.length > 1 ? totals[1] : 0L).append(p.digest()).endRow();
         long[][] values = p.sampleValues();
         for (int i = 0; i < sampleStacks.length; i++) {
             a.samples.beginRow().append(key).append(sampleStacks[i].id()).append(values[0][i])

@@ -19,7 +19,7 @@ public final class WriteQueue implements AutoCloseable {
 
     private sealed interface Job permits Write, Task {}
 
-    private record Write(ProfileRows rows, CompletableFuture<Boolean> done) implements Job {}
+    private record Write(ProfileRows rows, CompletableFuture<WriteOutcome> done) implements Job {}
 
     private record Task(Callable<?> work, CompletableFuture<Object> done) implements Job {}
 
@@ -36,13 +36,12 @@ public final class WriteQueue implements AutoCloseable {
     }
 
     /**
-     * Queues a profile; the future completes with true once it is durably stored, false if its id
-     * was already stored.
+     * Queues a profile; the future completes once it is durably stored, or says why it was not.
      *
      * @throws RejectedExecutionException when the queue is full
      */
-    public CompletableFuture<Boolean> write(ProfileRows rows) {
-        CompletableFuture<Boolean> done = new CompletableFuture<>();
+    public CompletableFuture<WriteOutcome> write(ProfileRows rows) {
+        CompletableFuture<WriteOutcome> done = new CompletableFuture<>();
         offer(new Write(rows, done));
         return done;
     }
@@ -110,7 +109,7 @@ public final class WriteQueue implements AutoCloseable {
     private void flush(List<Write> writes) {
         if (writes.isEmpty()) return;
         try {
-            boolean[] stored = writer.write(writes.stream().map(Write::rows).toList());
+            WriteOutcome[] stored = writer.write(writes.stream().map(Write::rows).toList());
             for (int i = 0; i < stored.length; i++) writes.get(i).done().complete(stored[i]);
         } catch (Exception | Error e) {
             if (writes.size() == 1) {

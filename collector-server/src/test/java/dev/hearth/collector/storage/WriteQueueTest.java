@@ -26,14 +26,14 @@ class WriteQueueTest {
                 // hold the writer so that the three profiles wait together and form one group
                 CountDownLatch release = new CountDownLatch(1);
                 CompletableFuture<Object> held = q.run(() -> release.await(10, TimeUnit.SECONDS));
-                CompletableFuture<Boolean> good1 = q.write(StoreWriterTest.rows("g1", ""));
-                CompletableFuture<Boolean> bad = q.write(StoreWriterTest.broken("bad"));
-                CompletableFuture<Boolean> good2 = q.write(StoreWriterTest.rows("g2", "-2"));
+                CompletableFuture<WriteOutcome> good1 = q.write(StoreWriterTest.rows("g1", ""));
+                CompletableFuture<WriteOutcome> bad = q.write(StoreWriterTest.broken("bad"));
+                CompletableFuture<WriteOutcome> good2 = q.write(StoreWriterTest.rows("g2", "-2"));
                 release.countDown();
                 held.get(10, TimeUnit.SECONDS);
 
-                assertTrue(good1.get(10, TimeUnit.SECONDS));
-                assertTrue(good2.get(10, TimeUnit.SECONDS));
+                assertEquals(WriteOutcome.STORED, good1.get(10, TimeUnit.SECONDS));
+                assertEquals(WriteOutcome.STORED, good2.get(10, TimeUnit.SECONDS));
                 ExecutionException e = assertThrows(ExecutionException.class, () -> bad.get(10, TimeUnit.SECONDS));
                 assertTrue(e.getCause() instanceof SQLException, e.getCause().toString());
                 assertEquals(2, db.count("profiles"));

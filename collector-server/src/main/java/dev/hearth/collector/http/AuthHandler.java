@@ -1,0 +1,88 @@
+package dev.hearth.collector.http;
+
+import dev.hearth.collector.auth.Authenticator;
+import dev.hearth.collector.auth.Scope;
+import dev.hearth.collector.auth.Tenant;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.util.AttributeKey;
+import io.netty.util.ReferenceCountUtil;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Decides on a request from its head, before its body is read: a request that may not go on is
+ * answered at once and its body dropped unread, so no one without a token makes the collector hold
+ * a body. An allowed request goes on with its tenant in the channel's {@link #TENANT} attribute
+ * (requests on a connection pass one after the other, so it is the tenant of the request the
+ * aggregator hands on next).
+ */
+public final class AuthHandler extends ChannelInboundHandlerAdapter {
+    public static final AttributeKey<String> TENANT = AttributeKey.valueOf("hearth.tenant");
+    /** Paths that store profiles; any other path under /api/ reads them, and so does /metrics. */
+    static final Set<String> INGEST_PATHS = Set.of(Endpoints.INGEST_PATH, "/ingest", "/v1development/profiles");
+
+    private final Authenticator auth;
+    private boolean discarding;
+
+    public AuthHandler(Authenticator auth) {
+        this.auth = auth;
+    }
+
+    /** What a path needs; null for the static UI, which holds no data. */
+    static Scope requiredScope(String path) {
+        if (INGEST_PATHS.contains(path)) return Scope.INGEST;
+        if (path.startsWith("/api/") || path.equals("/metrics")) return Scope.QUERY;
+        return null;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof HttpRequest req) {
+            ctx.channel().attr(TENANT).set(null);
+            discarding = false;
+            Response refused = decide(ctx, req);
+            if (refused == null) {
+                ctx.fireChannelRead(msg);
+                return;
+            }
+            boolean bodyless = msg instanceof LastHttpContent || (!HttpUtil.isTransferEncodingChunked(req) && HttpUtil.getContentLength(req, 0L) == 0);
+            ApiHandler.send(ctx, bodyless && HttpUtil.isKeepAlive(req), refused);
+            discarding = !(msg instanceof LastHttpContent);
+            ReferenceCountUtil.release(msg);
+        } else if (discarding && msg instanceof HttpContent) {
+            if (msg instanceof LastHttpContent) discarding = false;
+            ReferenceCountUtil.release(msg);
+        } else {
+            ctx.fireChannelRead(msg);
+        }
+    }
+
+    /** Null when the request may go on (its tenant then set), else the answer. */
+    private Response decide(ChannelHandlerContext ctx, HttpRequest req) {
+        if (!req.decoderResult().isSuccess()) return null; // answered 400 by ApiHandler, with no tenant
+        String path;
+        try {
+            path = new QueryStringDecoder(req.uri()).path();
+        } catch (IllegalArgumentException e) {
+            return Response.error(400, "malformed request URI: " + e.getMessage());
+        }
+        Scope scope = requiredScope(path);
+        if (scope == null) return null;
+        Authenticator.Decision d = auth.decide(scope, req.headers().get(HttpHeaderNames.AUTHORIZATION), req.headers().get(Tenant.HEADER));
+        if (d instanceof Authenticator.Allowed a) {
+            ctx.channel().attr(TENANT).set(a.tenant());
+            return null;
+        }
+        Authenticator.Denied denied = (Authenticator.Denied) d;
+        Response r = Response.error(denied.status(), denied.message());
+        if (denied.status() != 401) return r;
+        return new Response(r.status(), r.contentType(), r.body(), Map.of("WWW-Authenticate", Authenticator.CHALLENGE));
+    }
+}
