@@ -17,7 +17,7 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--port", description = "HTTP port (0 picks a free one; default ${DEFAULT-VALUE})")
     int port = 4040;
 
-    @Option(names = "--host", description = "address to listen on (default: 127.0.0.1, or every interface with --tokens)")
+    @Option(names = "--host", description = "address to listen on (default: 127.0.0.1; any other address is open to whoever reaches it unless --tokens is given)")
     String host;
 
     @Option(names = "--data", description = "data directory for the DuckDB file (default ${DEFAULT-VALUE})")

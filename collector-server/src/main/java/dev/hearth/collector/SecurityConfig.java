@@ -18,8 +18,8 @@ public record SecurityConfig(Path tokens, Path tlsCert, Path tlsKey) {
         return tlsCert != null;
     }
 
-    /** Where to listen when not told: every interface with tokens, else loopback only. */
+    /** Where to listen when not told: loopback only, tokens or not; any other address is asked for with --host. */
     public String defaultHost() {
-        return tokens != null ? "0.0.0.0" : "127.0.0.1";
+        return "127.0.0.1";
     }
 }
