@@ -1,8 +1,11 @@
 package dev.hearth.collector;
 
 import dev.hearth.collector.http.ApiHandler;
+import dev.hearth.collector.http.BodyBudget;
+import dev.hearth.collector.http.ConnectionLimit;
 import dev.hearth.collector.http.Endpoints;
 import dev.hearth.collector.http.LimitedAggregator;
+import dev.hearth.collector.http.RequestTimeouts;
 import dev.hearth.collector.http.StaticAssets;
 import dev.hearth.collector.storage.Database;
 import dev.hearth.collector.storage.StoreReader;
@@ -11,6 +14,7 @@ import dev.hearth.collector.storage.WriteQueue;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -24,6 +28,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -32,16 +37,37 @@ public final class CollectorServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(CollectorServer.class.getName());
 
     private final CollectorConfig config;
+    private final EventLoopGroup boss, io;
+    private final Channel channel;
     private final Database db;
     private final WriteQueue writes;
     private final ThreadPoolExecutor workers;
     private final ScheduledExecutorService timer;
-    private final EventLoopGroup boss, io;
-    private final Channel channel;
+    private final ApiHandler handler;
+    private final ConnectionLimit connections;
+    private final AtomicLong bodiesInFlight = new AtomicLong();
 
+    /**
+     * The port is taken first, not yet accepting, so a busy port is reported before the database
+     * is opened or created; the database next; connections are accepted once everything is ready.
+     */
     private CollectorServer(CollectorConfig config) throws Exception {
         this.config = config;
-        this.db = Database.open(config.dataDir());
+        this.boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        this.io = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
+        try {
+            this.channel = bind();
+        } catch (Exception e) {
+            shutDownGroups();
+            throw StartupException.cannotListen(config.host(), config.port(), e);
+        }
+        try {
+            this.db = Database.open(config.dataDir());
+        } catch (Exception e) {
+            channel.close().sync();
+            shutDownGroups();
+            throw StartupException.cannotOpenDatabase(config.dataDir().resolve(Database.FILE), e);
+        }
         this.writes = new WriteQueue(new StoreWriter(db), config.queueCapacity());
         AtomicInteger n = new AtomicInteger();
         this.workers = new ThreadPoolExecutor(config.workers(), config.workers(), 0, TimeUnit.SECONDS,
@@ -50,24 +76,39 @@ public final class CollectorServer implements AutoCloseable {
                     t.setDaemon(true);
                     return t;
                 });
-        Endpoints endpoints = new Endpoints(new StoreReader(db), writes, config.maxDecompressedBytes());
-        ApiHandler handler = new ApiHandler(endpoints, new StaticAssets(StaticAssets.UI_FOLDER), workers);
-        this.boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        this.io = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
-        this.channel = new ServerBootstrap().group(boss, io).channel(NioServerSocketChannel.class)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new HttpServerCodec(), new LimitedAggregator(config.maxBodyBytes()), handler);
-                    }
-                })
-                .bind(config.host(), config.port()).sync().channel();
+        CollectorLimits limits = config.limits();
+        Endpoints endpoints = new Endpoints(new StoreReader(db), writes, config.maxDecompressedBytes(), limits.maxStackDepth());
+        this.handler = new ApiHandler(endpoints, new StaticAssets(StaticAssets.UI_FOLDER), workers, limits.queryTimeout());
+        this.connections = new ConnectionLimit(limits.maxConnections());
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "hearth-retention");
             t.setDaemon(true);
             return t;
         });
         timer.scheduleWithFixedDelay(this::applyRetention, 1, 60, TimeUnit.MINUTES);
+        channel.config().setAutoRead(true);
+    }
+
+    /** The listening socket, bound but not accepting until the server is ready. */
+    private Channel bind() throws InterruptedException {
+        return new ServerBootstrap().group(boss, io).channel(NioServerSocketChannel.class)
+                .option(ChannelOption.AUTO_READ, false)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        CollectorLimits limits = config.limits();
+                        RequestTimeouts timeouts = new RequestTimeouts(limits.idleTimeout(), limits.headerTimeout(), limits.bodyTimeout());
+                        ch.pipeline().addLast(timeouts.firstBytes(), new HttpServerCodec(), connections, timeouts,
+                                new BodyBudget(bodiesInFlight, limits.maxBodyBytesInFlight(), config.maxBodyBytes()));
+                        ch.pipeline().addLast(new LimitedAggregator(config.maxBodyBytes()), handler);
+                    }
+                })
+                .bind(config.host(), config.port()).sync().channel();
+    }
+
+    private void shutDownGroups() throws InterruptedException {
+        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).sync();
+        io.shutdownGracefully(0, 2, TimeUnit.SECONDS).sync();
     }
 
     public static CollectorServer start(CollectorConfig config) throws Exception {
@@ -105,8 +146,7 @@ public final class CollectorServer implements AutoCloseable {
     public void close() throws Exception {
         timer.shutdownNow();
         channel.close().sync();
-        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).sync();
-        io.shutdownGracefully(0, 2, TimeUnit.SECONDS).sync();
+        shutDownGroups();
         workers.shutdown();
         workers.awaitTermination(10, TimeUnit.SECONDS);
         writes.close();

@@ -6,10 +6,12 @@ import dev.hearth.collector.query.FlameNode;
 import dev.hearth.collector.query.FlameTree;
 import dev.hearth.collector.query.Json;
 import dev.hearth.collector.query.PprofExport;
+import dev.hearth.collector.query.Sums;
 import dev.hearth.collector.query.Timeline;
 import dev.hearth.collector.query.TreePruner;
 import dev.hearth.collector.storage.ProfileConverter;
 import dev.hearth.collector.storage.ProfileRows;
+import dev.hearth.collector.storage.QueryDeadline;
 import dev.hearth.collector.storage.Selection;
 import dev.hearth.collector.storage.StoreReader;
 import dev.hearth.collector.storage.WriteQueue;
@@ -38,21 +40,25 @@ import java.util.stream.IntStream;
 /** The API's endpoints: parameters in, JSON or pprof out. Runs on worker threads, never on the event loop. */
 public final class Endpoints {
     public static final int DEFAULT_MAX_NODES = 8192;
+    public static final String SATURATED_HEADER = "X-Hearth-Saturated";
     private static final int MAX_MAX_NODES = 1_000_000;
     private static final Pattern PROFILE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
     private final StoreReader reader;
     private final WriteQueue writes;
     private final long maxDecompressedBytes;
+    private final int maxStackDepth;
 
-    public Endpoints(StoreReader reader, WriteQueue writes, long maxDecompressedBytes) {
+    public Endpoints(StoreReader reader, WriteQueue writes, long maxDecompressedBytes, int maxStackDepth) {
         this.reader = reader;
         this.writes = writes;
         this.maxDecompressedBytes = maxDecompressedBytes;
+        this.maxStackDepth = maxStackDepth;
     }
 
-    /** Dispatches an API path; null when there is no such endpoint. */
-    public CompletableFuture<Response> handle(String path, boolean post, QueryParams q, byte[] body) throws Exception {
+    /** Dispatches an API path; null when there is no such endpoint. Queries stop at the deadline. */
+    public CompletableFuture<Response> handle(String path, boolean post, QueryParams q, byte[] body, QueryDeadline deadline)
+            throws Exception {
         if (path.equals("/api/v1/ingest")) {
             if (!post) throw new ApiException(405, "ingest takes POST");
             return ingest(q, body);
@@ -66,10 +72,10 @@ public final class Endpoints {
         Response r = switch (path) {
             case "/api/v1/services" -> services();
             case "/api/v1/labels" -> labels(q);
-            case "/api/v1/flamegraph" -> flamegraph(q, now);
-            case "/api/v1/diff" -> diff(q, now);
-            case "/api/v1/timeline" -> timeline(q, now);
-            case "/api/v1/pprof" -> pprof(q, now);
+            case "/api/v1/flamegraph" -> flamegraph(q, now, deadline);
+            case "/api/v1/diff" -> diff(q, now, deadline);
+            case "/api/v1/timeline" -> timeline(q, now, deadline);
+            case "/api/v1/pprof" -> pprof(q, now, deadline);
             default -> null;
         };
         return r == null ? null : CompletableFuture.completedFuture(r);
@@ -83,7 +89,7 @@ public final class Endpoints {
         Profile p = decode(q.optional("format"), body);
         String id = id(q);
         return store(q, type, p, id).thenApply(rows -> Response.json("{\"id\":" + Json.quote(id) + ",\"stored\":" + rows.stored()
-                + ",\"samples\":" + rows.samples() + "}"));
+                + ",\"samples\":" + rows.samples() + ",\"truncatedStacks\":" + rows.truncatedStacks() + "}"));
     }
 
     /**
@@ -117,14 +123,15 @@ public final class Endpoints {
                 Stored r = parts.get(i).join();
                 if (i > 0) sb.append(',');
                 sb.append("{\"type\":").append(Json.quote(types.get(i))).append(",\"id\":").append(Json.quote(id + "-" + types.get(i)))
-                        .append(",\"stored\":").append(r.stored()).append(",\"samples\":").append(r.samples()).append('}');
+                        .append(",\"stored\":").append(r.stored()).append(",\"samples\":").append(r.samples())
+                        .append(",\"truncatedStacks\":").append(r.truncatedStacks()).append('}');
             }
             sb.append("],\"damage\":").append(jfr.damage() == null ? "null" : Json.quote(jfr.damage()));
             return Response.json(sb.append('}').toString());
         });
     }
 
-    private record Stored(boolean stored, int samples) {}
+    private record Stored(boolean stored, int samples, int truncatedStacks) {}
 
     private static String id(QueryParams q) {
         String id = q.optional("id");
@@ -147,8 +154,8 @@ public final class Endpoints {
         long until = q.has("until") ? q.longParam("until", 0) : from + p.getDurationNanos() / 1_000_000L;
         if (!q.has("from") && p.getTimeNanos() == 0) throw ApiException.badRequest("missing parameter 'from' (and the profile has no time)");
         QueryParams.checkWindow("from", from, "until", until);
-        ProfileRows rows = ProfileConverter.convert(p, new ProfileConverter.Meta(id, service, type, from, until, labels));
-        return writes.write(rows).thenApply(stored -> new Stored(stored, rows.sampleCount()));
+        ProfileRows rows = ProfileConverter.convert(p, new ProfileConverter.Meta(id, service, type, from, until, labels), maxStackDepth);
+        return writes.write(rows).thenApply(stored -> new Stored(stored, rows.sampleCount(), rows.truncatedStacks()));
     }
 
     /** The body as a profile, by format. New formats (e.g. JFR) convert to pprof here. */
@@ -180,17 +187,19 @@ public final class Endpoints {
         return Response.json(sb.append('}').toString());
     }
 
-    Response flamegraph(QueryParams q, long now) throws SQLException {
+    Response flamegraph(QueryParams q, long now, QueryDeadline deadline) throws SQLException {
         Selection sel = q.selection(now);
         int value = q.valueIndex(sel.type());
         int maxNodes = maxNodes(q);
-        FlameNode root = FlameTree.build(sel.service(), reader.merge(sel, new int[] {value}));
+        FlameNode root = FlameTree.build(sel.service(), reader.merge(sel, new int[] {value}, deadline));
+        deadline.check();
         TreePruner.prune(root, maxNodes, n -> n.total);
+        deadline.check();
         ValueType vt = sel.type().valueTypes().get(value);
         return Response.json(FlameJson.flamegraph(root, vt.unit(), vt.type()));
     }
 
-    Response diff(QueryParams q, long now) throws SQLException {
+    Response diff(QueryParams q, long now, QueryDeadline deadline) throws SQLException {
         Selection compared = q.selection(now);
         long baseUntil = q.longParam("baseUntil", compared.untilMs());
         long baseFrom = q.longParam("baseFrom", compared.fromMs());
@@ -201,35 +210,43 @@ public final class Endpoints {
         int maxNodes = maxNodes(q);
         boolean absolute = q.flag("absolute");
         int[] column = {value};
-        FlameNode root = FlameTree.diff(compared.service(), reader.merge(compared, column), reader.merge(base, column));
+        FlameNode root = FlameTree.diff(compared.service(), reader.merge(compared, column, deadline), reader.merge(base, column, deadline));
+        deadline.check();
         double t = Math.max(1, root.total), b = Math.max(1, root.baseTotal);
         TreePruner.prune(root, maxNodes, n -> Math.max(n.total / t, n.baseTotal / b));
+        deadline.check();
         double scale = absolute || root.total == 0 || root.baseTotal == 0 ? 1 : (double) root.total / root.baseTotal;
         ValueType vt = compared.type().valueTypes().get(value);
         return Response.json(FlameJson.diff(root, vt.unit(), vt.type(), scale));
     }
 
-    Response timeline(QueryParams q, long now) throws SQLException {
+    Response timeline(QueryParams q, long now, QueryDeadline deadline) throws SQLException {
         Selection sel = q.selection(now);
         long span = sel.untilMs() - sel.fromMs();
         long step = q.longParam("step", Math.max(10_000, (span / 240 + 999) / 1000 * 1000));
-        if (step <= 0) throw ApiException.badRequest("step must be positive, got " + step);
+        if (step <= 0 || step > QueryParams.MAX_TIME_MS) {
+            throw ApiException.badRequest("step must be between 1 and " + QueryParams.MAX_TIME_MS + " ms, got " + step);
+        }
         try {
             Timeline.points(sel.fromMs(), sel.untilMs(), step);
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(e.getMessage());
         }
-        long[] buckets = Timeline.buckets(reader.totalsByStart(sel, q.valueIndex(sel.type())), sel.fromMs(), sel.untilMs(), step);
+        long[] buckets = Timeline.buckets(reader.totalsByStart(sel, q.valueIndex(sel.type()), deadline), sel.fromMs(), sel.untilMs(), step);
         return Response.json(Timeline.json(buckets, sel.fromMs(), step));
     }
 
-    Response pprof(QueryParams q, long now) throws SQLException {
+    /** A merged pprof; the header {@code X-Hearth-Saturated: true} says a value stopped at Long.MAX_VALUE. */
+    Response pprof(QueryParams q, long now, QueryDeadline deadline) throws SQLException {
         Selection sel = q.selection(now);
         int[] all = IntStream.range(0, sel.type().valueTypes().size()).toArray();
-        List<ResolvedSample> merged = reader.merge(sel, all);
+        List<ResolvedSample> merged = reader.merge(sel, all, deadline);
+        deadline.check();
         byte[] gz = PprofExport.gzip(sel.type(), sel.fromMs(), sel.untilMs(), merged);
         String file = sel.service().replaceAll("[^A-Za-z0-9._-]", "_") + "-" + sel.type().id() + ".pb.gz";
-        return new Response(200, "application/octet-stream", gz, Map.of("Content-Disposition", "attachment; filename=\"" + file + "\""));
+        boolean saturated = merged.stream().anyMatch(s -> java.util.Arrays.stream(s.values()).anyMatch(Sums::saturated));
+        return new Response(200, "application/octet-stream", gz, Map.of("Content-Disposition", "attachment; filename=\"" + file + "\"",
+                SATURATED_HEADER, String.valueOf(saturated)));
     }
 
     private static int maxNodes(QueryParams q) {

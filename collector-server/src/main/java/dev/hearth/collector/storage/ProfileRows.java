@@ -3,7 +3,8 @@ package dev.hearth.collector.storage;
 /**
  * One profile as storage rows: one sample row per distinct stack, with a value per value type.
  * Each stack carries its dictionary rows (locations, their functions, their strings), each keyed
- * by content hash; the store writes only those it has not stored yet.
+ * by content hash; the store writes only those it has not stored yet. {@code truncatedStacks}:
+ * samples whose stack was cut to the depth limit.
  */
 public record ProfileRows(
         String uid,
@@ -12,7 +13,8 @@ public record ProfileRows(
         long endMs,
         StackRow[] sampleStacks,
         long[][] sampleValues,
-        long[] totals) {
+        long[] totals,
+        int truncatedStacks) {
 
     /** A service's profiles of one type with one label set; what label matchers select. */
     public record Series(long id, String service, String type, String labels) {}
