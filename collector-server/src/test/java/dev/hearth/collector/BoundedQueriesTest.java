@@ -5,11 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hearth.collector.storage.ProfileConverter;
-import dev.hearth.pprof.FrameKind;
 import dev.hearth.pprof.ProfileBuilder;
 import dev.hearth.pprof.ProfileCodec;
 import dev.hearth.pprof.ProfileType;
-import dev.hearth.pprof.StackFrame;
 import dev.hearth.pprof.proto.Profile;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -110,7 +108,7 @@ class BoundedQueriesTest {
 
     @Test
     void deepStackIsCutOnTheRootSideAtIngestAndEveryViewAnswers() throws Exception {
-        Http.Reply in = ingest(c, "deep", "", "deep1", deep(20_000, 5));
+        Http.Reply in = ingest(c, "deep", "", "deep1", Fixtures.deep(20_000, 5));
         assertEquals(200, in.status(), in.text());
         assertEquals(1.0, Http.num(in.json(), "truncatedStacks"));
         Map<String, Object> fg = c.http.get(flamegraph("deep")).json();
@@ -131,7 +129,7 @@ class BoundedQueriesTest {
     void treeCodeDoesNotRecurseWhateverDepthIsStored() throws Exception {
         try (TestCollector deepOk = new TestCollector(CollectorConfig.defaults(dir.resolve("deep")).withLimits(
                 CollectorLimits.defaults().withMaxStackDepth(100_000)))) {
-            Http.Reply in = ingest(deepOk, "deep", "", "d", deep(20_000, 3));
+            Http.Reply in = ingest(deepOk, "deep", "", "d", Fixtures.deep(20_000, 3));
             assertEquals(0.0, Http.num(in.json(), "truncatedStacks"));
             for (String uri : new String[] {
                     flamegraph("deep"), flamegraph("deep", "maxNodes", 500),
@@ -191,7 +189,7 @@ class BoundedQueriesTest {
     void queryPastItsDeadlineIsCancelledAndAnswered503() throws Exception {
         try (TestCollector slow = new TestCollector(CollectorConfig.defaults(dir.resolve("slow")).withQueues(1, 16)
                 .withLimits(CollectorLimits.defaults().withQueryTimeout(java.time.Duration.ofMillis(1))))) {
-            assertEquals(200, ingest(slow, "wide", "", "w1", wide(20_000)).status());
+            assertEquals(200, ingest(slow, "wide", "", "w1", Fixtures.wide(20_000)).status());
             Http.Reply r = slow.http.get(flamegraph("wide"));
             assertEquals(503, r.status(), r.text());
             assertTrue(((String) r.json().get("error")).contains("deadline"), r.text());
@@ -199,24 +197,6 @@ class BoundedQueriesTest {
             // the single worker is free again: ingest (which has no deadline) is served
             assertEquals(200, ingest(slow, "wide", "", "w2", Fixtures.shop(1, 1, 1)).status());
         }
-    }
-
-    /** One stack of {@code depth} distinct frames, f0 the leaf. */
-    static Profile deep(int depth, long samples) {
-        List<StackFrame> stack = new ArrayList<>(depth);
-        for (int i = 0; i < depth; i++) stack.add(new StackFrame("f" + i, FrameKind.JIT, "Deep.java", i, "", ""));
-        return new ProfileBuilder(ProfileType.CPU).period(10_000_000L)
-                .add(stack, new long[] {samples, samples * 10_000_000L}, Map.of()).build();
-    }
-
-    /** {@code n} distinct two-frame stacks. */
-    static Profile wide(int n) {
-        ProfileBuilder b = new ProfileBuilder(ProfileType.CPU).period(10_000_000L);
-        for (int i = 0; i < n; i++) {
-            b.add(List.of(new StackFrame("leaf" + i, FrameKind.JIT, "W.java", i, "", ""), Fixtures.MAIN), new long[] {1, 10_000_000L},
-                    Map.of());
-        }
-        return b.build();
     }
 
     /** Frame names from the root's only child down to the leaf of a single-stack flame graph. */

@@ -66,7 +66,7 @@ public final class CollectorFuzz {
         List<byte[]> out = new ArrayList<>();
         out.add(Fixtures.shop(30, 10, 5).toByteArray());
         out.add(Fixtures.shopWithPrice(3, 9).toByteArray());
-        out.add(BoundedQueriesTest.deep(1500, 2).toByteArray());
+        out.add(Fixtures.deep(1500, 2).toByteArray());
         List<byte[]> bench = CollectorBench.bodies(new Random(7));
         for (int i = 0; i < 3; i++) {
             try {
