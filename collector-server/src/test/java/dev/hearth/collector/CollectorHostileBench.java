@@ -52,6 +52,12 @@ public final class CollectorHostileBench {
             r.failures().forEach(f -> System.out.println("  " + f));
             System.out.printf("RSS during the fuzz run: max %d MiB; after it: %d MiB%n", r.maxRssKb() >> 10, r.lastRssKb() >> 10);
             System.out.printf("still serving: services %d%n", c.http.get("/api/v1/services").status());
+            if (System.getProperty("hearth.collector.jvm", "").contains("NativeMemoryTracking")) {
+                Process j = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), String.valueOf(pid),
+                        "VM.native_memory", "summary").redirectErrorStream(true).start();
+                new String(j.getInputStream().readAllBytes()).lines().filter(l -> l.contains("committed=") && !l.contains("(mmap"))
+                        .limit(20).forEach(l -> System.out.println("  " + l.trim()));
+            }
         } finally {
             CollectorBench.delete(dir);
         }

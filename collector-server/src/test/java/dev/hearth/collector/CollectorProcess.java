@@ -25,10 +25,15 @@ public final class CollectorProcess implements AutoCloseable {
         this.http = new Http(port);
     }
 
-    /** Starts {@code dev.hearth.collector.Main --port 0 --data DIR} with this JVM's classpath; waits until it listens. */
+    /**
+     * Starts {@code dev.hearth.collector.Main --port 0 --data DIR} with this JVM's classpath (and the JVM options
+     * of the system property hearth.collector.jvm); waits until it listens.
+     */
     public static CollectorProcess start(Path data, String... extraArgs) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "dev.hearth.collector.Main", "--port", "0", "--host", "127.0.0.1",
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        String jvm = System.getProperty("hearth.collector.jvm", "").trim(); // JVM options, as the launcher's HEARTH_JAVA_OPTS
+        if (!jvm.isEmpty()) cmd.addAll(List.of(jvm.split("\\s+")));
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.hearth.collector.Main", "--port", "0", "--host", "127.0.0.1",
                 "--data", data.toString()));
         cmd.addAll(List.of(extraArgs));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();

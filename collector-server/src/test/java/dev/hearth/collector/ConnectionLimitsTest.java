@@ -65,7 +65,9 @@ class ConnectionLimitsTest {
     void oddTargetsMethodsAndHeaders() throws Exception {
         jsonError(400, rawAnswer("GET * HTTP/1.1\r\nHost: x\r\n\r\n"));
         jsonError(405, rawAnswer("OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n"));
-        jsonError(400, rawAnswer("GET http://elsewhere/api/v1/services HTTP/1.1\r\nHost: x\r\n\r\n"));
+        assertEquals(200, rawAnswer("GET http://elsewhere/api/v1/services HTTP/1.1\r\nHost: x\r\n\r\n").status(),
+                "the absolute form is a path too");
+        jsonError(400, rawAnswer("GET elsewhere:80 HTTP/1.1\r\nHost: x\r\n\r\n"));
         jsonError(405, rawAnswer("BREW /api/v1/services HTTP/1.1\r\nHost: x\r\n\r\n"));
         jsonError(405, rawAnswer("DELETE /api/v1/ingest HTTP/1.1\r\nHost: x\r\n\r\n"));
         jsonError(400, rawAnswer("GET /api/v1/services HTTP/1.1\r\nHost: x\r\nno colon here\r\n\r\n"));

@@ -45,6 +45,11 @@ public final class RawHttp implements AutoCloseable {
         return this;
     }
 
+    /** Ends what this side sends: the collector reads the end of the stream and stops waiting for more. */
+    public void endOutput() throws IOException {
+        socket.shutdownOutput();
+    }
+
     /** The next answer, or null if the server closed the connection first; throws if nothing came within timeoutMs. */
     public Answer read(int timeoutMs) throws IOException {
         socket.setSoTimeout(timeoutMs);

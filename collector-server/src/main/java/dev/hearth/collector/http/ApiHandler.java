@@ -27,6 +27,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.logging.Logger;
 
 /**
@@ -62,14 +64,15 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
             send(ctx, keepAlive, Response.error(405, "method " + method + " is not supported"));
             return;
         }
-        if (!req.uri().startsWith("/")) { // "*", "http://…": only origin-form paths are served
+        String target = originForm(req.uri());
+        if (target == null) { // "*" (OPTIONS only, and not served), "example.com:443" (CONNECT)
             send(ctx, keepAlive, Response.error(400, "the request target must be a path starting with '/'"));
             return;
         }
         String path;
         QueryParams params;
         try { // the decoder throws on a malformed %-escape: answer it here, on the event loop, not with silence
-            QueryStringDecoder uri = new QueryStringDecoder(req.uri());
+            QueryStringDecoder uri = new QueryStringDecoder(target);
             path = uri.path();
             params = new QueryParams(uri.parameters());
         } catch (IllegalArgumentException e) {
@@ -95,6 +98,17 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
             first.whenComplete((r, err) -> timer.cancel(false));
         }
         first.whenComplete((r, err) -> send(ctx, keepAlive, r));
+    }
+
+    private static final Pattern ABSOLUTE_FORM = Pattern.compile("(?i)https?://[^/?#]*([/?].*)?", Pattern.DOTALL);
+
+    /** The path and query of a request target; the absolute form ("http://host/path") as HTTP/1.1 requires; null for others. */
+    static String originForm(String uri) {
+        if (uri.startsWith("/")) return uri;
+        Matcher m = ABSOLUTE_FORM.matcher(uri);
+        if (!m.matches()) return null;
+        String rest = m.group(1);
+        return rest == null ? "/" : rest.startsWith("?") ? "/" + rest : rest;
     }
 
     static Response timedOut(Duration timeout) {
