@@ -64,10 +64,17 @@ public final class Main implements Callable<Integer> {
             description = "request bodies held at once across all connections; past it 503 with Retry-After (default ${DEFAULT-VALUE})")
     int maxBodiesInFlightMiB = (int) (CollectorLimits.DEFAULT_MAX_BODY_BYTES_IN_FLIGHT >> 20);
 
-    /** Durations as people write them: 30s, 500ms, 2m (a bare number is seconds). */
+    /** Durations as people write them: 30s, 500ms, 2m (a bare number is seconds); also ISO-8601 (PT30S), as defaults print. */
     static final class DurationFlag implements CommandLine.ITypeConverter<Duration> {
         @Override
         public Duration convert(String v) {
+            if (v.startsWith("PT")) {
+                try {
+                    return Duration.parse(v);
+                } catch (java.time.format.DateTimeParseException e) {
+                    throw new CommandLine.TypeConversionException("'" + v + "' is not a duration like 30s, 500ms or 2m");
+                }
+            }
             var m = java.util.regex.Pattern.compile("(\\d{1,9})(ms|s|m)?").matcher(v.trim());
             if (!m.matches()) throw new CommandLine.TypeConversionException("'" + v + "' is not a duration like 30s, 500ms or 2m");
             long n = Long.parseLong(m.group(1));
