@@ -61,14 +61,19 @@ public final class CollectorServer implements AutoCloseable {
             shutDownGroups();
             throw StartupException.cannotListen(config.host(), config.port(), e);
         }
+        Database opened = null;
+        StoreWriter writer;
         try {
-            this.db = Database.open(config.dataDir());
+            opened = Database.open(config.dataDir());
+            writer = new StoreWriter(opened); // reads the dictionaries back: a damaged file may fail only here
         } catch (Exception e) {
+            if (opened != null) opened.close();
             channel.close().sync();
             shutDownGroups();
             throw StartupException.cannotOpenDatabase(config.dataDir().resolve(Database.FILE), e);
         }
-        this.writes = new WriteQueue(new StoreWriter(db), config.queueCapacity());
+        this.db = opened;
+        this.writes = new WriteQueue(writer, config.queueCapacity());
         AtomicInteger n = new AtomicInteger();
         this.workers = new ThreadPoolExecutor(config.workers(), config.workers(), 0, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(config.queueCapacity()), r -> {

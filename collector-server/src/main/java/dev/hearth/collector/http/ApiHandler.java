@@ -27,13 +27,14 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.logging.Logger;
 
 /**
  * The HTTP front: every request's work is handed to the worker pool (and ingest then to the
- * writer), so the event loop only parses and writes. A full pool or queue answers 503 at once.
+ * writer), so the event loop only parses and writes. A full pool or queue answers 503 at once. A
+ * query has a deadline: when it passes, the answer is 503 and the query's statement is cancelled.
  */
 @ChannelHandler.Sharable
 public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
