@@ -4,9 +4,12 @@ import dev.hearth.collector.auth.Authenticator;
 import dev.hearth.collector.auth.Tokens;
 import dev.hearth.collector.http.ApiHandler;
 import dev.hearth.collector.http.AuthHandler;
+import dev.hearth.collector.http.BodyBudget;
+import dev.hearth.collector.http.ConnectionLimit;
 import dev.hearth.collector.http.Endpoints;
 import dev.hearth.collector.http.HttpsOnly;
 import dev.hearth.collector.http.LimitedAggregator;
+import dev.hearth.collector.http.RequestTimeouts;
 import dev.hearth.collector.http.StaticAssets;
 import dev.hearth.collector.http.TlsContext;
 import dev.hearth.collector.storage.Database;
@@ -16,6 +19,7 @@ import dev.hearth.collector.storage.WriteQueue;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -30,41 +34,63 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-/**
- * A running collector: DuckDB storage, the writer thread, the worker pool and the Netty HTTP
- * server, whose pipeline is: TLS (when configured), HTTP, authentication (from the request head,
- * before any body is held), body aggregation, the API.
- */
+/** A running collector: DuckDB storage, the writer thread, the worker pool and the Netty HTTP server. */
 public final class CollectorServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(CollectorServer.class.getName());
 
     private final CollectorConfig config;
     private final SecurityConfig security;
     private final Tokens tokens;
+    private final Authenticator auth;
+    private final SslContext tls;
+    private final EventLoopGroup boss, io;
+    private final Channel channel;
     private final Database db;
     private final WriteQueue writes;
     private final ThreadPoolExecutor workers;
     private final ScheduledExecutorService timer;
-    private final EventLoopGroup boss, io;
-    private final Channel channel;
+    private final ApiHandler handler;
+    private final ConnectionLimit connections;
+    private final AtomicLong bodiesInFlight = new AtomicLong();
 
+    /**
+     * The security files are read first and the port is taken next, not yet accepting, so a bad
+     * file or a busy port is reported before the database is opened or created; the database
+     * next; connections are accepted once everything is ready.
+     */
     private CollectorServer(CollectorConfig config, SecurityConfig security) throws Exception {
         this.config = config;
         this.security = security;
-        // the security files first: a mistake there stops the start before the database is touched
-        SslContext tls = security.tls() ? TlsContext.server(security.tlsCert(), security.tlsKey()) : null;
+        this.tls = security.tls() ? TlsContext.server(security.tlsCert(), security.tlsKey()) : null;
         this.tokens = security.tokens() != null ? Tokens.open(security.tokens()) : null;
-        Authenticator auth = new Authenticator(tokens);
+        this.auth = new Authenticator(tokens);
+        this.boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        this.io = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
         try {
-            this.db = Database.open(config.dataDir());
+            this.channel = bind();
         } catch (Exception e) {
+            shutDownGroups();
             if (tokens != null) tokens.close();
-            throw e;
+            throw StartupException.cannotListen(config.host(), config.port(), e);
         }
-        this.writes = new WriteQueue(new StoreWriter(db), config.queueCapacity());
+        Database opened = null;
+        StoreWriter writer;
+        try {
+            opened = Database.open(config.dataDir());
+            writer = new StoreWriter(opened); // reads the dictionaries back: a damaged file may fail only here
+        } catch (Exception e) {
+            if (opened != null) opened.close();
+            channel.close().sync();
+            shutDownGroups();
+            if (tokens != null) tokens.close();
+            throw StartupException.cannotOpenDatabase(config.dataDir().resolve(Database.FILE), e);
+        }
+        this.db = opened;
+        this.writes = new WriteQueue(writer, config.queueCapacity());
         AtomicInteger n = new AtomicInteger();
         this.workers = new ThreadPoolExecutor(config.workers(), config.workers(), 0, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(config.queueCapacity()), r -> {
@@ -72,25 +98,42 @@ public final class CollectorServer implements AutoCloseable {
                     t.setDaemon(true);
                     return t;
                 });
-        Endpoints endpoints = new Endpoints(new StoreReader(db), writes, config.maxDecompressedBytes());
-        ApiHandler handler = new ApiHandler(endpoints, new StaticAssets(StaticAssets.UI_FOLDER), workers);
-        this.boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        this.io = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
-        this.channel = new ServerBootstrap().group(boss, io).channel(NioServerSocketChannel.class)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        if (tls != null) ch.pipeline().addLast(new HttpsOnly(tls));
-                        ch.pipeline().addLast(new HttpServerCodec(), new AuthHandler(auth), new LimitedAggregator(config.maxBodyBytes()), handler);
-                    }
-                })
-                .bind(config.host(), config.port()).sync().channel();
+        CollectorLimits limits = config.limits();
+        Endpoints endpoints = new Endpoints(new StoreReader(db), writes, config.maxDecompressedBytes(), limits.maxStackDepth());
+        this.handler = new ApiHandler(endpoints, new StaticAssets(StaticAssets.UI_FOLDER), workers, limits.queryTimeout());
+        this.connections = new ConnectionLimit(limits.maxConnections());
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "hearth-retention");
             t.setDaemon(true);
             return t;
         });
         timer.scheduleWithFixedDelay(this::applyRetention, 1, 60, TimeUnit.MINUTES);
+        channel.config().setAutoRead(true);
+    }
+
+    /** The listening socket, bound but not accepting until the server is ready. */
+    private Channel bind() throws InterruptedException {
+        return new ServerBootstrap().group(boss, io).channel(NioServerSocketChannel.class)
+                .option(ChannelOption.AUTO_READ, false)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        CollectorLimits limits = config.limits();
+                        RequestTimeouts timeouts = new RequestTimeouts(limits.idleTimeout(), limits.headerTimeout(), limits.bodyTimeout());
+                        ch.pipeline().addLast(timeouts.firstBytes());
+                        if (tls != null) ch.pipeline().addLast(new HttpsOnly(tls));
+                        // refused before the body is read: an unauthenticated upload takes no body budget
+                        ch.pipeline().addLast(new HttpServerCodec(), connections, timeouts, new AuthHandler(auth),
+                                new BodyBudget(bodiesInFlight, limits.maxBodyBytesInFlight(), config.maxBodyBytes()));
+                        ch.pipeline().addLast(new LimitedAggregator(config.maxBodyBytes()), handler);
+                    }
+                })
+                .bind(config.host(), config.port()).sync().channel();
+    }
+
+    private void shutDownGroups() throws InterruptedException {
+        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).sync();
+        io.shutdownGracefully(0, 2, TimeUnit.SECONDS).sync();
     }
 
     /** A collector without tokens or TLS. */
@@ -137,8 +180,7 @@ public final class CollectorServer implements AutoCloseable {
     public void close() throws Exception {
         timer.shutdownNow();
         channel.close().sync();
-        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).sync();
-        io.shutdownGracefully(0, 2, TimeUnit.SECONDS).sync();
+        shutDownGroups();
         workers.shutdown();
         workers.awaitTermination(10, TimeUnit.SECONDS);
         writes.close();

@@ -48,6 +48,66 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM private key (PKCS#8) of --tls-cert")
     Path tlsKey;
 
+    // Limits on requests and connections (CollectorLimits; docs/security.md, "Collector: limits")
+    @Option(names = "--query-timeout", converter = DurationFlag.class,
+            description = "a query running longer is cancelled and answered 503, e.g. 30s, 500ms (default ${DEFAULT-VALUE})")
+    Duration queryTimeout = CollectorLimits.DEFAULT_QUERY_TIMEOUT;
+
+    @Option(names = "--max-stack-depth", description = "frames kept per stack at ingest; deeper stacks lose root-side frames"
+            + " to one [truncated] frame (default ${DEFAULT-VALUE})")
+    int maxStackDepth = CollectorLimits.DEFAULT_MAX_STACK_DEPTH;
+
+    @Option(names = "--idle-timeout", converter = DurationFlag.class,
+            description = "a kept-alive connection with no request is closed after this (default ${DEFAULT-VALUE})")
+    Duration idleTimeout = CollectorLimits.DEFAULT_IDLE_TIMEOUT;
+
+    @Option(names = "--header-timeout", converter = DurationFlag.class,
+            description = "time from a request's first byte to the end of its headers, then 408 (default ${DEFAULT-VALUE})")
+    Duration headerTimeout = CollectorLimits.DEFAULT_HEADER_TIMEOUT;
+
+    @Option(names = "--body-timeout", converter = DurationFlag.class,
+            description = "time from the end of a request's headers to the end of its body, then 408 (default ${DEFAULT-VALUE})")
+    Duration bodyTimeout = CollectorLimits.DEFAULT_BODY_TIMEOUT;
+
+    @Option(names = "--max-connections", description = "open connections; more are answered 503 and closed (default ${DEFAULT-VALUE})")
+    int maxConnections = CollectorLimits.DEFAULT_MAX_CONNECTIONS;
+
+    @Option(names = "--max-bodies-in-flight-mib",
+            description = "request bodies held at once across all connections; past it 503 with Retry-After (default ${DEFAULT-VALUE})")
+    int maxBodiesInFlightMiB = (int) (CollectorLimits.DEFAULT_MAX_BODY_BYTES_IN_FLIGHT >> 20);
+
+    /** Durations as people write them: 30s, 500ms, 2m (a bare number is seconds); also ISO-8601 (PT30S), as defaults print. */
+    static final class DurationFlag implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String v) {
+            if (v.startsWith("PT")) {
+                try {
+                    return Duration.parse(v);
+                } catch (java.time.format.DateTimeParseException e) {
+                    throw new CommandLine.TypeConversionException("'" + v + "' is not a duration like 30s, 500ms or 2m");
+                }
+            }
+            var m = java.util.regex.Pattern.compile("(\\d{1,9})(ms|s|m)?").matcher(v.trim());
+            if (!m.matches()) throw new CommandLine.TypeConversionException("'" + v + "' is not a duration like 30s, 500ms or 2m");
+            long n = Long.parseLong(m.group(1));
+            String unit = m.group(2) == null ? "s" : m.group(2);
+            return switch (unit) {
+                case "ms" -> Duration.ofMillis(n);
+                case "m" -> Duration.ofMinutes(n);
+                default -> Duration.ofSeconds(n);
+            };
+        }
+    }
+
+    CollectorLimits limits() {
+        try {
+            return new CollectorLimits(queryTimeout, maxStackDepth, idleTimeout, headerTimeout, bodyTimeout, maxConnections,
+                    (long) maxBodiesInFlightMiB << 20);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         if (retentionDays < 1 || maxBodyMiB < 1 || maxDecompressedMiB < 1 || queue < 1 || (workers != null && workers < 1)) {
@@ -60,7 +120,7 @@ public final class Main implements Callable<Integer> {
         String host = this.host != null ? this.host : security.defaultHost();
         CollectorConfig d = CollectorConfig.defaults(data);
         CollectorConfig config = new CollectorConfig(host, port, data, Duration.ofDays(retentionDays), maxBodyMiB << 20,
-                (long) maxDecompressedMiB << 20, workers != null ? workers : d.workers(), queue);
+                (long) maxDecompressedMiB << 20, workers != null ? workers : d.workers(), queue, limits());
         warnIfOpen(host, security);
         CollectorServer server;
         try {
@@ -68,6 +128,9 @@ public final class Main implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             System.err.println("hearth collector: " + e.getMessage());
             return 2;
+        } catch (StartupException e) {
+            System.err.println("hearth collector: " + e.getMessage());
+            return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -36,7 +36,8 @@ public final class CollectorProcess implements AutoCloseable {
     }
 
     /**
-     * Starts {@code dev.hearth.collector.Main --port 0 --data DIR} with this JVM's classpath; waits
+     * Starts {@code dev.hearth.collector.Main --port 0 --data DIR} with this JVM's classpath (and the JVM options
+     * of the system property hearth.collector.jvm); waits
      * until it listens. Unless the arguments give {@code --tokens}, it runs with a tokens file next
      * to DIR (DIR.tokens) holding one token that may ingest and query, which {@link #http} sends.
      */
@@ -88,8 +89,10 @@ public final class CollectorProcess implements AutoCloseable {
 
     /** The command line of a collector on a free loopback port, with these arguments, not started. */
     public static ProcessBuilder command(Path data, String... extraArgs) {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "dev.hearth.collector.Main", "--port", "0", "--host", "127.0.0.1",
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        String jvm = System.getProperty("hearth.collector.jvm", "").trim(); // JVM options, as the launcher's HEARTH_JAVA_OPTS
+        if (!jvm.isEmpty()) cmd.addAll(List.of(jvm.split("\\s+")));
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.hearth.collector.Main", "--port", "0", "--host", "127.0.0.1",
                 "--data", data.toString()));
         cmd.addAll(List.of(extraArgs));
         return new ProcessBuilder(cmd);

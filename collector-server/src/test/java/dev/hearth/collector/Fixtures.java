@@ -6,6 +6,7 @@ import dev.hearth.pprof.ProfileCodec;
 import dev.hearth.pprof.ProfileType;
 import dev.hearth.pprof.StackFrame;
 import dev.hearth.pprof.proto.Profile;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -49,5 +50,23 @@ final class Fixtures {
 
     static String ingest(String service, String type, long from, long until, String labels, String id) {
         return Http.query("/api/v1/ingest", "service", service, "type", type, "from", from, "until", until, "labels", labels, "id", id);
+    }
+
+    /** One stack of {@code depth} distinct frames, f0 the leaf. */
+    static Profile deep(int depth, long samples) {
+        List<StackFrame> stack = new ArrayList<>(depth);
+        for (int i = 0; i < depth; i++) stack.add(new StackFrame("f" + i, FrameKind.JIT, "Deep.java", i, "", ""));
+        return new ProfileBuilder(ProfileType.CPU).period(10_000_000L)
+                .add(stack, new long[] {samples, samples * 10_000_000L}, Map.of()).build();
+    }
+
+    /** {@code n} distinct two-frame stacks. */
+    static Profile wide(int n) {
+        ProfileBuilder b = new ProfileBuilder(ProfileType.CPU).period(10_000_000L);
+        for (int i = 0; i < n; i++) {
+            b.add(List.of(new StackFrame("leaf" + i, FrameKind.JIT, "W.java", i, "", ""), Fixtures.MAIN), new long[] {1, 10_000_000L},
+                    Map.of());
+        }
+        return b.build();
     }
 }

@@ -1,5 +1,6 @@
 package dev.hearth.collector.http;
 
+import dev.hearth.collector.storage.QueryDeadline;
 import dev.hearth.pprof.InvalidProfileException;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -17,17 +18,23 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The HTTP front: every request's work is handed to the worker pool (and ingest then to the
- * writer), so the event loop only parses and writes. A full pool or queue answers 503 at once.
+ * writer), so the event loop only parses and writes. A full pool or queue answers 503 at once. A
+ * query has a deadline: when it passes, the answer is 503 and the query's statement is cancelled.
  */
 @ChannelHandler.Sharable
 public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -36,11 +43,13 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
     private final Endpoints endpoints;
     private final StaticAssets assets;
     private final Executor workers;
+    private final Duration queryTimeout;
 
-    public ApiHandler(Endpoints endpoints, StaticAssets assets, Executor workers) {
+    public ApiHandler(Endpoints endpoints, StaticAssets assets, Executor workers, Duration queryTimeout) {
         this.endpoints = endpoints;
         this.assets = assets;
         this.workers = workers;
+        this.queryTimeout = queryTimeout;
     }
 
     @Override
@@ -50,8 +59,6 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
             send(ctx, false, Response.error(400, "malformed HTTP request"));
             return;
         }
-        QueryStringDecoder uri = new QueryStringDecoder(req.uri());
-        String path = uri.path();
         HttpMethod method = req.method();
         boolean post = method.equals(HttpMethod.POST);
         if (!post && !method.equals(HttpMethod.GET)) {
@@ -59,23 +66,63 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
             return;
         }
         String tenant = ctx.channel().attr(AuthHandler.TENANT).get();
+        String target = originForm(req.uri());
+        if (target == null) { // "*" (OPTIONS only, and not served), "example.com:443" (CONNECT)
+            send(ctx, keepAlive, Response.error(400, "the request target must be a path starting with '/'"));
+            return;
+        }
+        String path;
+        QueryParams params;
+        try { // the decoder throws on a malformed %-escape: answer it here, on the event loop, not with silence
+            QueryStringDecoder uri = new QueryStringDecoder(target);
+            path = uri.path();
+            params = new QueryParams(uri.parameters());
+        } catch (IllegalArgumentException e) {
+            send(ctx, keepAlive, Response.error(400, "malformed URL: " + e.getMessage()));
+            return;
+        }
         byte[] body = ByteBufUtil.getBytes(req.content());
-        QueryParams params = new QueryParams(uri.parameters());
+        QueryDeadline deadline = post ? QueryDeadline.NONE : QueryDeadline.after(queryTimeout);
         CompletableFuture<Response> answer;
         try {
-            answer = CompletableFuture.supplyAsync(() -> route(tenant, path, post, params, body), workers).thenCompose(f -> f);
+            answer = CompletableFuture.supplyAsync(() -> route(tenant, path, post, params, body, deadline), workers).thenCompose(f -> f);
         } catch (RejectedExecutionException e) {
             send(ctx, keepAlive, Response.busy("the collector is busy, retry later"));
             return;
         }
-        answer.whenComplete((r, err) -> send(ctx, keepAlive, err == null ? r : failure(err)));
+        CompletableFuture<Response> first = new CompletableFuture<>();
+        answer.whenComplete((r, err) -> first.complete(err == null ? r : failure(err)));
+        if (deadline != QueryDeadline.NONE) {
+            ScheduledFuture<?> timer = ctx.executor().schedule(() -> {
+                deadline.expire();
+                first.complete(timedOut(queryTimeout));
+            }, queryTimeout.toNanos(), TimeUnit.NANOSECONDS);
+            first.whenComplete((r, err) -> timer.cancel(false));
+        }
+        first.whenComplete((r, err) -> send(ctx, keepAlive, r));
     }
 
-    private CompletableFuture<Response> route(String tenant, String path, boolean post, QueryParams params, byte[] body) {
+    private static final Pattern ABSOLUTE_FORM = Pattern.compile("(?i)https?://[^/?#]*([/?].*)?", Pattern.DOTALL);
+
+    /** The path and query of a request target; the absolute form ("http://host/path") as HTTP/1.1 requires; null for others. */
+    static String originForm(String uri) {
+        if (uri.startsWith("/")) return uri;
+        Matcher m = ABSOLUTE_FORM.matcher(uri);
+        if (!m.matches()) return null;
+        String rest = m.group(1);
+        return rest == null ? "/" : rest.startsWith("?") ? "/" + rest : rest;
+    }
+
+    static Response timedOut(Duration timeout) {
+        return Response.busy("the query ran past its deadline of " + timeout.toMillis() + " ms and was cancelled;"
+                + " narrow the time range or the labels");
+    }
+
+    private CompletableFuture<Response> route(String tenant, String path, boolean post, QueryParams params, byte[] body, QueryDeadline deadline) {
         try {
             if (path.startsWith("/api/")) {
                 if (tenant == null) throw new ApiException(401, "not authenticated"); // AuthHandler sets it for every /api/ path
-                CompletableFuture<Response> r = endpoints.handle(tenant, path, post, params, body);
+                CompletableFuture<Response> r = endpoints.handle(tenant, path, post, params, body, deadline);
                 return r != null ? r : CompletableFuture.completedFuture(Response.error(404, "no endpoint " + path));
             }
             if (post) return CompletableFuture.completedFuture(Response.error(405, path + " takes GET"));
@@ -91,23 +138,25 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         if (e instanceof ApiException a) return Response.error(a.status(), a.getMessage());
         if (e instanceof InvalidProfileException) return Response.error(400, "invalid profile: " + e.getMessage());
         if (e instanceof RejectedExecutionException) return Response.busy(e.getMessage());
+        if (e instanceof QueryDeadline.Exceeded) return Response.busy(e.getMessage());
         LOG.log(Level.WARNING, "request failed", e);
         return Response.error(500, "internal error: " + e);
     }
 
     static void send(ChannelHandlerContext ctx, boolean keepAlive, Response r) {
+        FullHttpResponse res = httpResponse(r, keepAlive);
+        if (keepAlive) ctx.writeAndFlush(res);
+        else ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    static FullHttpResponse httpResponse(Response r, boolean keepAlive) {
         FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(r.status()),
                 Unpooled.wrappedBuffer(r.body()));
         res.headers().set(HttpHeaderNames.CONTENT_TYPE, r.contentType());
         res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, r.body().length);
         r.headers().forEach((k, v) -> res.headers().set(k, v));
-        if (keepAlive) {
-            res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-            ctx.writeAndFlush(res);
-        } else {
-            res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-            ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
-        }
+        res.headers().set(HttpHeaderNames.CONNECTION, keepAlive ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
+        return res;
     }
 
     @Override

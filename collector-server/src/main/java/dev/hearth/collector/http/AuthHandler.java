@@ -66,10 +66,13 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
 
     /** Null when the request may go on (its tenant then set), else the answer. */
     private Response decide(ChannelHandlerContext ctx, HttpRequest req) {
+        ctx.channel().attr(TENANT).set(null); // a grant holds for one request, never for the next on this connection
         if (!req.decoderResult().isSuccess()) return null; // answered 400 by ApiHandler, with no tenant
+        String target = ApiHandler.originForm(req.uri()); // the path as ApiHandler will route it
+        if (target == null) return null; // answered 400 by ApiHandler
         String path;
         try {
-            path = new QueryStringDecoder(req.uri()).path();
+            path = new QueryStringDecoder(target).path();
         } catch (IllegalArgumentException e) {
             return Response.error(400, "malformed request URI: " + e.getMessage());
         }

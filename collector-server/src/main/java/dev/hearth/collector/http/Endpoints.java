@@ -6,10 +6,12 @@ import dev.hearth.collector.query.FlameNode;
 import dev.hearth.collector.query.FlameTree;
 import dev.hearth.collector.query.Json;
 import dev.hearth.collector.query.PprofExport;
+import dev.hearth.collector.query.Sums;
 import dev.hearth.collector.query.Timeline;
 import dev.hearth.collector.query.TreePruner;
 import dev.hearth.collector.storage.ProfileConverter;
 import dev.hearth.collector.storage.ProfileRows;
+import dev.hearth.collector.storage.QueryDeadline;
 import dev.hearth.collector.storage.Selection;
 import dev.hearth.collector.storage.StoreReader;
 import dev.hearth.collector.storage.WriteOutcome;
@@ -40,21 +42,25 @@ import java.util.stream.IntStream;
 public final class Endpoints {
     public static final String INGEST_PATH = "/api/v1/ingest";
     public static final int DEFAULT_MAX_NODES = 8192;
+    public static final String SATURATED_HEADER = "X-Hearth-Saturated";
     private static final int MAX_MAX_NODES = 1_000_000;
     private static final Pattern PROFILE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
     private final StoreReader reader;
     private final WriteQueue writes;
     private final long maxDecompressedBytes;
+    private final int maxStackDepth;
 
-    public Endpoints(StoreReader reader, WriteQueue writes, long maxDecompressedBytes) {
+    public Endpoints(StoreReader reader, WriteQueue writes, long maxDecompressedBytes, int maxStackDepth) {
         this.reader = reader;
         this.writes = writes;
         this.maxDecompressedBytes = maxDecompressedBytes;
+        this.maxStackDepth = maxStackDepth;
     }
 
-    /** Dispatches an API path for a tenant (authenticated before); null when there is no such endpoint. */
-    public CompletableFuture<Response> handle(String tenant, String path, boolean post, QueryParams q, byte[] body) throws Exception {
+    /** Dispatches an API path for a tenant (authenticated before); null when there is no such endpoint. Queries stop at the deadline. */
+    public CompletableFuture<Response> handle(String tenant, String path, boolean post, QueryParams q, byte[] body, QueryDeadline deadline)
+            throws Exception {
         if (path.equals(INGEST_PATH)) {
             if (!post) throw new ApiException(405, "ingest takes POST");
             return ingest(tenant, q, body);
@@ -68,10 +74,10 @@ public final class Endpoints {
         Response r = switch (path) {
             case "/api/v1/services" -> services(tenant);
             case "/api/v1/labels" -> labels(tenant, q);
-            case "/api/v1/flamegraph" -> flamegraph(tenant, q, now);
-            case "/api/v1/diff" -> diff(tenant, q, now);
-            case "/api/v1/timeline" -> timeline(tenant, q, now);
-            case "/api/v1/pprof" -> pprof(tenant, q, now);
+            case "/api/v1/flamegraph" -> flamegraph(tenant, q, now, deadline);
+            case "/api/v1/diff" -> diff(tenant, q, now, deadline);
+            case "/api/v1/timeline" -> timeline(tenant, q, now, deadline);
+            case "/api/v1/pprof" -> pprof(tenant, q, now, deadline);
             default -> null;
         };
         return r == null ? null : CompletableFuture.completedFuture(r);
@@ -85,7 +91,7 @@ public final class Endpoints {
         Profile p = decode(q.optional("format"), body);
         String id = id(q);
         return store(tenant, q, type, p, id).thenApply(rows -> Response.json("{\"id\":" + Json.quote(id) + ",\"stored\":" + rows.stored()
-                + ",\"samples\":" + rows.samples() + "}"));
+                + ",\"samples\":" + rows.samples() + ",\"truncatedStacks\":" + rows.truncatedStacks() + "}"));
     }
 
     /**
@@ -119,14 +125,15 @@ public final class Endpoints {
                 Stored r = parts.get(i).join();
                 if (i > 0) sb.append(',');
                 sb.append("{\"type\":").append(Json.quote(types.get(i))).append(",\"id\":").append(Json.quote(id + "-" + types.get(i)))
-                        .append(",\"stored\":").append(r.stored()).append(",\"samples\":").append(r.samples()).append('}');
+                        .append(",\"stored\":").append(r.stored()).append(",\"samples\":").append(r.samples())
+                        .append(",\"truncatedStacks\":").append(r.truncatedStacks()).append('}');
             }
             sb.append("],\"damage\":").append(jfr.damage() == null ? "null" : Json.quote(jfr.damage()));
             return Response.json(sb.append('}').toString());
         });
     }
 
-    private record Stored(boolean stored, int samples) {}
+    private record Stored(boolean stored, int samples, int truncatedStacks) {}
 
     private static String id(QueryParams q) {
         String id = q.optional("id");
@@ -153,13 +160,13 @@ public final class Endpoints {
         long until = q.has("until") ? q.longParam("until", 0) : from + p.getDurationNanos() / 1_000_000L;
         if (!q.has("from") && p.getTimeNanos() == 0) throw ApiException.badRequest("missing parameter 'from' (and the profile has no time)");
         QueryParams.checkWindow("from", from, "until", until);
-        ProfileRows rows = ProfileConverter.convert(p, new ProfileConverter.Meta(tenant, id, service, type, from, until, labels));
+        ProfileRows rows = ProfileConverter.convert(p, new ProfileConverter.Meta(tenant, id, service, type, from, until, labels), maxStackDepth);
         return writes.write(rows).thenApply(outcome -> {
             if (outcome == WriteOutcome.CONFLICT) {
                 throw new ApiException(409, "profile id '" + id + "' of service '" + service + "' is already stored with other content;"
                         + " give each profile an id of its own");
             }
-            return new Stored(outcome == WriteOutcome.STORED, rows.sampleCount());
+            return new Stored(outcome == WriteOutcome.STORED, rows.sampleCount(), rows.truncatedStacks());
         });
     }
 
@@ -192,17 +199,19 @@ public final class Endpoints {
         return Response.json(sb.append('}').toString());
     }
 
-    Response flamegraph(String tenant, QueryParams q, long now) throws SQLException {
+    Response flamegraph(String tenant, QueryParams q, long now, QueryDeadline deadline) throws SQLException {
         Selection sel = q.selection(tenant, now);
         int value = q.valueIndex(sel.type());
         int maxNodes = maxNodes(q);
-        FlameNode root = FlameTree.build(sel.service(), reader.merge(sel, new int[] {value}));
+        FlameNode root = FlameTree.build(sel.service(), reader.merge(sel, new int[] {value}, deadline));
+        deadline.check();
         TreePruner.prune(root, maxNodes, n -> n.total);
+        deadline.check();
         ValueType vt = sel.type().valueTypes().get(value);
         return Response.json(FlameJson.flamegraph(root, vt.unit(), vt.type()));
     }
 
-    Response diff(String tenant, QueryParams q, long now) throws SQLException {
+    Response diff(String tenant, QueryParams q, long now, QueryDeadline deadline) throws SQLException {
         Selection compared = q.selection(tenant, now);
         long baseUntil = q.longParam("baseUntil", compared.untilMs());
         long baseFrom = q.longParam("baseFrom", compared.fromMs());
@@ -213,35 +222,43 @@ public final class Endpoints {
         int maxNodes = maxNodes(q);
         boolean absolute = q.flag("absolute");
         int[] column = {value};
-        FlameNode root = FlameTree.diff(compared.service(), reader.merge(compared, column), reader.merge(base, column));
+        FlameNode root = FlameTree.diff(compared.service(), reader.merge(compared, column, deadline), reader.merge(base, column, deadline));
+        deadline.check();
         double t = Math.max(1, root.total), b = Math.max(1, root.baseTotal);
         TreePruner.prune(root, maxNodes, n -> Math.max(n.total / t, n.baseTotal / b));
+        deadline.check();
         double scale = absolute || root.total == 0 || root.baseTotal == 0 ? 1 : (double) root.total / root.baseTotal;
         ValueType vt = compared.type().valueTypes().get(value);
         return Response.json(FlameJson.diff(root, vt.unit(), vt.type(), scale));
     }
 
-    Response timeline(String tenant, QueryParams q, long now) throws SQLException {
+    Response timeline(String tenant, QueryParams q, long now, QueryDeadline deadline) throws SQLException {
         Selection sel = q.selection(tenant, now);
         long span = sel.untilMs() - sel.fromMs();
         long step = q.longParam("step", Math.max(10_000, (span / 240 + 999) / 1000 * 1000));
-        if (step <= 0) throw ApiException.badRequest("step must be positive, got " + step);
+        if (step <= 0 || step > QueryParams.MAX_TIME_MS) {
+            throw ApiException.badRequest("step must be between 1 and " + QueryParams.MAX_TIME_MS + " ms, got " + step);
+        }
         try {
             Timeline.points(sel.fromMs(), sel.untilMs(), step);
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(e.getMessage());
         }
-        long[] buckets = Timeline.buckets(reader.totalsByStart(sel, q.valueIndex(sel.type())), sel.fromMs(), sel.untilMs(), step);
+        long[] buckets = Timeline.buckets(reader.totalsByStart(sel, q.valueIndex(sel.type()), deadline), sel.fromMs(), sel.untilMs(), step);
         return Response.json(Timeline.json(buckets, sel.fromMs(), step));
     }
 
-    Response pprof(String tenant, QueryParams q, long now) throws SQLException {
+    /** A merged pprof; the header {@code X-Hearth-Saturated: true} says a value stopped at Long.MAX_VALUE. */
+    Response pprof(String tenant, QueryParams q, long now, QueryDeadline deadline) throws SQLException {
         Selection sel = q.selection(tenant, now);
         int[] all = IntStream.range(0, sel.type().valueTypes().size()).toArray();
-        List<ResolvedSample> merged = reader.merge(sel, all);
+        List<ResolvedSample> merged = reader.merge(sel, all, deadline);
+        deadline.check();
         byte[] gz = PprofExport.gzip(sel.type(), sel.fromMs(), sel.untilMs(), merged);
         String file = sel.service().replaceAll("[^A-Za-z0-9._-]", "_") + "-" + sel.type().id() + ".pb.gz";
-        return new Response(200, "application/octet-stream", gz, Map.of("Content-Disposition", "attachment; filename=\"" + file + "\""));
+        boolean saturated = merged.stream().anyMatch(s -> java.util.Arrays.stream(s.values()).anyMatch(Sums::saturated));
+        return new Response(200, "application/octet-stream", gz, Map.of("Content-Disposition", "attachment; filename=\"" + file + "\"",
+                SATURATED_HEADER, String.valueOf(saturated)));
     }
 
     private static int maxNodes(QueryParams q) {

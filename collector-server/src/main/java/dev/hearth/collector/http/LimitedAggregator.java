@@ -1,6 +1,8 @@
 package dev.hearth.collector.http;
 
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpUtil;
@@ -16,6 +18,20 @@ public final class LimitedAggregator extends HttpObjectAggregator {
     public LimitedAggregator(int maxBytes) {
         super(maxBytes);
         this.maxBytes = maxBytes;
+    }
+
+    /** Netty answers a failed Expect (417, or 413 for an announced oversized body) with an empty body; ours say why in JSON. */
+    @Override
+    protected Object newContinueResponse(HttpMessage start, int maxContentLength, ChannelPipeline pipeline) {
+        Object r = super.newContinueResponse(start, maxContentLength, pipeline);
+        if (r instanceof FullHttpResponse f && f.status().code() >= 400) {
+            int status = f.status().code();
+            f.release();
+            String message = status == 413 ? "request body is larger than the limit of " + maxBytes + " bytes"
+                    : "unsupported Expect header: only 100-continue is understood";
+            return ApiHandler.httpResponse(Response.error(status, message), HttpUtil.isKeepAlive(start));
+        }
+        return r;
     }
 
     @Override

@@ -89,9 +89,23 @@ public final class QueryParams {
         return selection(tenant, "from", "until", "labels", until - HOUR_MS, until);
     }
 
+    /**
+     * Times are Unix milliseconds from 1970 up to the end of year 9999: any sum or difference of two
+     * of them, or of a step, stays far from overflow.
+     */
+    public static final long MAX_TIME_MS = 253_402_300_799_999L;
+
     public static void checkWindow(String fromName, long from, String untilName, long until) {
+        checkTime(fromName, from);
+        checkTime(untilName, until);
         if (from >= until) {
             throw ApiException.badRequest(fromName + " (" + from + ") must be before " + untilName + " (" + until + ")");
+        }
+    }
+
+    public static void checkTime(String name, long ms) {
+        if (ms < 0 || ms > MAX_TIME_MS) {
+            throw ApiException.badRequest(name + " (" + ms + ") must be Unix milliseconds between 0 and " + MAX_TIME_MS);
         }
     }
 

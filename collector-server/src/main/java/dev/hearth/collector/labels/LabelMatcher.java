@@ -1,12 +1,14 @@
 package dev.hearth.collector.labels;
 
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
 import java.util.Map;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * One label condition, as in Prometheus: {@code k=v}, {@code k!=v}, {@code k=~regex},
  * {@code k!~regex}. A regex must match the whole value; a missing label reads as the empty string.
+ * Regexes come from any client, so they run on RE2/J: time linear in the value whatever the
+ * pattern (no backtracking), with RE2's syntax as Prometheus and Pyroscope accept it.
  */
 public record LabelMatcher(String key, Op op, String value, Pattern regex) {
     public enum Op {

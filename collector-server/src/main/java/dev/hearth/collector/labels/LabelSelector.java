@@ -15,9 +15,13 @@ public record LabelSelector(List<LabelMatcher> matchers) {
     private static final Pattern HEAD = Pattern.compile("\\s*([A-Za-z_][A-Za-z0-9_.]*)\\s*(=~|!~|!=|=)(.*)", Pattern.DOTALL);
     private static final Pattern SPLIT = Pattern.compile(",(?=\\s*[A-Za-z_][A-Za-z0-9_.]*\\s*(?:=|!=|!~))");
 
+    /** Longest selector accepted: bounds the regexes compiled per request. */
+    public static final int MAX_LENGTH = 4096;
+
     /** Parses a selector; null or blank selects everything. */
     public static LabelSelector parse(String text) {
         if (text == null || text.isBlank()) return ALL;
+        if (text.length() > MAX_LENGTH) throw new IllegalArgumentException("selector is longer than " + MAX_LENGTH + " characters");
         List<LabelMatcher> out = new ArrayList<>();
         for (String part : SPLIT.split(text)) {
             Matcher m = HEAD.matcher(part);

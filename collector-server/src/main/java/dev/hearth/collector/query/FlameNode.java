@@ -1,5 +1,6 @@
 package dev.hearth.collector.query;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -52,10 +53,15 @@ public final class FlameNode {
         for (FlameNode n : kept) children.put(new Key(n.name, n.kind), n);
     }
 
-    /** Number of nodes in this subtree, this one included. */
+    /** Number of nodes in this subtree, this one included. A loop, not recursion: stored stacks may be any depth. */
     public int size() {
-        int n = 1;
-        for (FlameNode c : children.values()) n += c.size();
+        int n = 0;
+        ArrayDeque<FlameNode> todo = new ArrayDeque<>();
+        todo.push(this);
+        while (!todo.isEmpty()) {
+            n++;
+            for (FlameNode c : todo.pop().children.values()) todo.push(c);
+        }
         return n;
     }
 

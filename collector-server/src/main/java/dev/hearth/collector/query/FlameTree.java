@@ -35,13 +35,13 @@ public final class FlameTree {
                 node = node.child(f.name(), f.kind().id());
                 bump(node, v, base);
             }
-            if (base) node.baseSelf += v;
-            else node.self += v;
+            if (base) node.baseSelf = Sums.add(node.baseSelf, v);
+            else node.self = Sums.add(node.self, v);
         }
     }
 
     private static void bump(FlameNode n, long v, boolean base) {
-        if (base) n.baseTotal += v;
-        else n.total += v;
+        if (base) n.baseTotal = Sums.add(n.baseTotal, v);
+        else n.total = Sums.add(n.total, v);
     }
 }

@@ -6,7 +6,8 @@ import java.util.SortedMap;
 /**
  * Totals per step over [from, until): {@code {"points":[[ms,value],…]}}, one point per step starting
  * at {@code from}, zero where nothing was recorded. A profile counts in the step it started in (a
- * profile that started before {@code from} counts in the first).
+ * profile that started before {@code from} counts in the first). {@code "saturated": true} when a
+ * point's sum reached Long.MAX_VALUE and stopped there.
  */
 public final class Timeline {
     public static final int MAX_POINTS = 10_000;
@@ -18,13 +19,16 @@ public final class Timeline {
         long[] out = new long[n];
         for (Map.Entry<Long, Long> e : totalsByStart.entrySet()) {
             long i = Math.floorDiv(e.getKey() - from, step);
-            out[(int) Math.max(0, Math.min(n - 1, i))] += e.getValue();
+            int b = (int) Math.max(0, Math.min(n - 1, i));
+            out[b] = Sums.add(out[b], e.getValue());
         }
         return out;
     }
 
+    /** Points over [from, until) at step; the caller has checked from < until within the time range and step > 0. */
     public static int points(long from, long until, long step) {
-        long n = (until - from + step - 1) / step;
+        long span = until - from;
+        long n = span / step + (span % step == 0 ? 0 : 1);
         if (n > MAX_POINTS) {
             throw new IllegalArgumentException("step " + step + " ms gives " + n + " points, more than " + MAX_POINTS);
         }
@@ -33,10 +37,12 @@ public final class Timeline {
 
     public static String json(long[] buckets, long from, long step) {
         StringBuilder sb = new StringBuilder(32 + buckets.length * 24).append("{\"points\":[");
+        boolean saturated = false;
         for (int i = 0; i < buckets.length; i++) {
             if (i > 0) sb.append(',');
             sb.append('[').append(from + i * step).append(',').append(buckets[i]).append(']');
+            saturated |= Sums.saturated(buckets[i]);
         }
-        return sb.append("]}").toString();
+        return sb.append("],\"saturated\":").append(saturated).append('}').toString();
     }
 }

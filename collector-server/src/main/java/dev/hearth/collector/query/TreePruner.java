@@ -1,5 +1,6 @@
 package dev.hearth.collector.query;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -54,24 +55,30 @@ public final class TreePruner {
         fold(root, kept);
     }
 
-    private static void fold(FlameNode node, Map<FlameNode, Boolean> kept) {
-        List<FlameNode> keep = new ArrayList<>();
-        FlameNode other = null;
-        for (FlameNode c : node.children()) {
-            if (kept.containsKey(c)) {
-                keep.add(c);
-                fold(c, kept);
-            } else {
-                if (other == null) other = new FlameNode(FlameNode.OTHER, FlameNode.OTHER);
-                other.total += c.total;
-                other.self += c.total;
-                other.baseTotal += c.baseTotal;
-                other.baseSelf += c.baseTotal;
+    /** Folds the unkept children of every kept node; a loop over kept nodes, not recursion. */
+    private static void fold(FlameNode root, Map<FlameNode, Boolean> kept) {
+        ArrayDeque<FlameNode> todo = new ArrayDeque<>();
+        todo.push(root);
+        while (!todo.isEmpty()) {
+            FlameNode node = todo.pop();
+            List<FlameNode> keep = new ArrayList<>();
+            FlameNode other = null;
+            for (FlameNode c : node.children()) {
+                if (kept.containsKey(c)) {
+                    keep.add(c);
+                    todo.push(c);
+                } else {
+                    if (other == null) other = new FlameNode(FlameNode.OTHER, FlameNode.OTHER);
+                    other.total = Sums.add(other.total, c.total);
+                    other.self = Sums.add(other.self, c.total);
+                    other.baseTotal = Sums.add(other.baseTotal, c.baseTotal);
+                    other.baseSelf = Sums.add(other.baseSelf, c.baseTotal);
+                }
             }
-        }
-        if (other != null) {
-            keep.add(other);
-            node.replaceChildren(keep);
+            if (other != null) {
+                keep.add(other);
+                node.replaceChildren(keep);
+            }
         }
     }
 }

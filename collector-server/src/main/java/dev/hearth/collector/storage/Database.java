@@ -111,6 +111,28 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /** A query the deadline can cancel; past it, throws {@link QueryDeadline.Exceeded}. */
+    static void query(Connection c, String sql, QueryDeadline deadline, Row row) throws SQLException {
+        deadline.check();
+        try (Statement s = c.createStatement()) {
+            deadline.running(s);
+            deadline.check(); // expired between the first check and now: cancel() may have missed s
+            int seconds = deadline.remainingSeconds();
+            if (seconds > 0) s.setQueryTimeout(seconds); // DuckDB's own timer, a backstop to cancel()
+            try (ResultSet r = s.executeQuery(sql)) {
+                for (int n = 0; r.next(); n++) {
+                    if ((n & 1023) == 0) deadline.check();
+                    row.read(r);
+                }
+            } catch (SQLException e) {
+                deadline.check(); // a cancelled statement fails with DuckDB's "interrupted"
+                throw e;
+            } finally {
+                deadline.running(null);
+            }
+        }
+    }
+
     @Override
     public synchronized void close() throws SQLException {
         for (Connection c : opened) c.close();

@@ -26,7 +26,7 @@ final class FrameCache {
     private final Map<Long, StackFrame> locations = new ConcurrentHashMap<>();
 
     /** The stacks of these ids; ids no longer in the database are left out. */
-    Map<Long, Stack> stacks(Connection c, Collection<Long> ids) throws SQLException {
+    Map<Long, Stack> stacks(Connection c, Collection<Long> ids, QueryDeadline deadline) throws SQLException {
         Map<Long, Stack> out = new HashMap<>(ids.size() * 2);
         List<Long> missing = new ArrayList<>();
         for (Long id : ids) {
@@ -34,16 +34,16 @@ final class FrameCache {
             if (s != null) out.put(id, s);
             else missing.add(id);
         }
-        for (int i = 0; i < missing.size(); i += CHUNK) load(c, missing.subList(i, Math.min(missing.size(), i + CHUNK)), out);
+        for (int i = 0; i < missing.size(); i += CHUNK) load(c, missing.subList(i, Math.min(missing.size(), i + CHUNK)), out, deadline);
         return out;
     }
 
-    private void load(Connection c, List<Long> ids, Map<Long, Stack> out) throws SQLException {
+    private void load(Connection c, List<Long> ids, Map<Long, Stack> out, QueryDeadline deadline) throws SQLException {
         String in = inList(ids);
         Map<Long, String> labels = new HashMap<>();
-        Database.query(c, "SELECT id, labels FROM stacks WHERE id IN (" + in + ")", r -> labels.put(r.getLong(1), r.getString(2)));
+        Database.query(c, "SELECT id, labels FROM stacks WHERE id IN (" + in + ")", deadline, r -> labels.put(r.getLong(1), r.getString(2)));
         Map<Long, List<long[]>> frames = new HashMap<>();
-        Database.query(c, "SELECT stack, depth, location FROM stack_frames WHERE stack IN (" + in + ")",
+        Database.query(c, "SELECT stack, depth, location FROM stack_frames WHERE stack IN (" + in + ")", deadline,
                 r -> frames.computeIfAbsent(r.getLong(1), k -> new ArrayList<>()).add(new long[] {r.getInt(2), r.getLong(3)}));
         List<Long> unknown = new ArrayList<>();
         for (List<long[]> fs : frames.values()) {
@@ -51,7 +51,9 @@ final class FrameCache {
                 if (!locations.containsKey(f[1])) unknown.add(f[1]);
             }
         }
-        for (int i = 0; i < unknown.size(); i += CHUNK) loadLocations(c, unknown.subList(i, Math.min(unknown.size(), i + CHUNK)));
+        for (int i = 0; i < unknown.size(); i += CHUNK) {
+            loadLocations(c, unknown.subList(i, Math.min(unknown.size(), i + CHUNK)), deadline);
+        }
         if (stacks.size() > MAX_ENTRIES) stacks.clear();
         for (var e : labels.entrySet()) {
             List<long[]> fs = frames.getOrDefault(e.getKey(), List.of());
@@ -69,12 +71,12 @@ final class FrameCache {
         }
     }
 
-    private void loadLocations(Connection c, List<Long> ids) throws SQLException {
+    private void loadLocations(Connection c, List<Long> ids, QueryDeadline deadline) throws SQLException {
         if (locations.size() > MAX_ENTRIES) locations.clear();
         Database.query(c, "SELECT l.id, n.str, f.kind, fi.str, l.line, b.str, bi.str FROM locations l"
                 + " JOIN functions f ON f.id = l.function_id JOIN strings n ON n.id = f.name_id"
                 + " JOIN strings fi ON fi.id = f.file_id JOIN strings b ON b.id = l.binary_id"
-                + " JOIN strings bi ON bi.id = l.build_id WHERE l.id IN (" + inList(ids) + ")",
+                + " JOIN strings bi ON bi.id = l.build_id WHERE l.id IN (" + inList(ids) + ")", deadline,
                 r -> locations.put(r.getLong(1), new StackFrame(r.getString(2), FrameKind.ofId(r.getString(3)), r.getString(4),
                         r.getLong(5), r.getString(6), r.getString(7))));
     }

@@ -1,6 +1,7 @@
 package dev.hearth.collector.storage;
 
 import dev.hearth.collector.labels.Labels;
+import dev.hearth.collector.query.Sums;
 import dev.hearth.collector.storage.ProfileRows.FunctionRow;
 import dev.hearth.collector.storage.ProfileRows.LocationRow;
 import dev.hearth.collector.storage.ProfileRows.Series;
@@ -30,11 +31,18 @@ import java.util.SortedMap;
  * in arrays by pprof index, and each stack points at its location rows, which point at theirs, so
  * no map by hash is built; this is most of an ingest's cost after parsing. Frames read as
  * {@link ProfileReader} reads them: a location's lines leaf first, inner lines inlined.
+ *
+ * <p>Values are checked here: a negative value refuses the profile, and sums stop at
+ * Long.MAX_VALUE ({@link Sums}). A stack deeper than the limit keeps its leaf-side frames and gets
+ * one {@link #TRUNCATED} frame in place of the frames nearer the root.
  */
 public final class ProfileConverter {
     private static final long SEED_FUNCTION = 2, SEED_LOCATION = 3, SEED_STACK = 4, SEED_SERIES = 5, SEED_DIGEST = 6;
     private static final String[] KIND_IDS = java.util.Arrays.stream(FrameKind.values()).map(FrameKind::id).toArray(String[]::new);
     private static final String[] KIND_SUFFIXES = java.util.Arrays.stream(FrameKind.values()).map(k -> k.suffixed("")).toArray(String[]::new);
+
+    /** The name of the root-most frame of a stack cut to the depth limit. */
+    public static final String TRUNCATED = "[truncated]";
 
     /** What the ingest request says about the profile. */
     public record Meta(String tenant, String uid, String service, ProfileType type, long fromMs, long untilMs, SortedMap<String, String> labels) {}
@@ -47,13 +55,20 @@ public final class ProfileConverter {
     /** The stack hasher's state after each encoded label set, copied for every sample that has it. */
     private final Map<String, Hasher> stackSeeds = new HashMap<>();
 
-    private ProfileConverter(Profile p) {
+    private final int maxStackDepth;
+    private LocationRow truncated;
+    private int truncatedStacks;
+
+    private ProfileConverter(Profile p, int maxStackDepth) {
+        if (maxStackDepth < 2) throw new IllegalArgumentException("maxStackDepth must be at least 2");
         this.p = p;
+        this.maxStackDepth = maxStackDepth;
         strings = new StringRow[p.getStringTableCount()];
     }
 
-    public static ProfileRows convert(Profile p, Meta meta) throws InvalidProfileException {
-        return new ProfileConverter(p).run(meta);
+    /** Stacks deeper than {@code maxStackDepth} frames are cut on the root side. */
+    public static ProfileRows convert(Profile p, Meta meta, int maxStackDepth) throws InvalidProfileException {
+        return new ProfileConverter(p, maxStackDepth).run(meta);
     }
 
     public static Series series(String tenant, String service, ProfileType type, Map<String, String> labels) {
@@ -72,17 +87,22 @@ public final class ProfileConverter {
         Map<Long, Summed> samples = new LinkedHashMap<>(p.getSampleCount() * 2 + 16);
         long[] totals = new long[columns.length];
         long[] values = new long[columns.length];
-        for (Sample s : p.getSampleList()) {
+        for (int k = 0; k < p.getSampleCount(); k++) {
+            Sample s = p.getSample(k);
             boolean any = false;
             for (int i = 0; i < columns.length; i++) {
                 values[i] = s.getValue(columns[i]);
+                if (values[i] < 0) {
+                    throw new InvalidProfileException("sample " + k + " has a negative " + meta.type().valueTypes().get(i).type()
+                            + " value " + values[i]);
+                }
                 any |= values[i] != 0;
             }
             if (!any) continue;
             long[] sum = stack(s, locationRows, samples, columns.length);
             for (int i = 0; i < values.length; i++) {
-                sum[i] += values[i];
-                totals[i] += values[i];
+                sum[i] = Sums.add(sum[i], values[i]);
+                totals[i] = Sums.add(totals[i], values[i]);
             }
         }
 
@@ -103,7 +123,7 @@ public final class ProfileConverter {
         Series series = series(meta.tenant(), meta.service(), meta.type(), meta.labels());
         long digest = new Hasher(SEED_DIGEST).putLong(series.id()).putLong(meta.fromMs()).putLong(meta.untilMs()).putLong(content).hash();
         if (digest == Schema.UNKNOWN_DIGEST) digest = 1;
-        return new ProfileRows(meta.uid(), series, meta.fromMs(), meta.untilMs(), sampleStacks, sampleValues, totals, digest);
+        return new ProfileRows(meta.uid(), series, meta.fromMs(), meta.untilMs(), sampleStacks, sampleValues, totals, digest, truncatedStacks);
     }
 
     /** For each value type of the profile type, the index of the profile's sample type of that name. */
@@ -191,26 +211,44 @@ public final class ProfileConverter {
             seed = new Hasher(SEED_STACK).putString(encodedLabels);
             stackSeeds.put(encodedLabels, seed);
         }
-        Hasher h = seed.copy();
         int depth = 0;
-        for (int i = 0; i < s.getLocationIdCount(); i++) {
+        for (int i = 0; i < s.getLocationIdCount(); i++) depth += locationRows.get(s.getLocationId(i)).length;
+        boolean cut = depth > maxStackDepth;
+        int kept = cut ? maxStackDepth - 1 : depth;
+        if (cut) truncatedStacks++;
+        Hasher h = seed.copy();
+        int d = 0;
+        for (int i = 0; i < s.getLocationIdCount() && d < kept; i++) {
             for (LocationRow loc : locationRows.get(s.getLocationId(i))) {
+                if (d++ == kept) break;
                 h.putLong(loc.id());
-                depth++;
             }
         }
+        if (cut) h.putLong(truncated().id());
         long hash = h.hash();
         Summed summed = samples.get(hash);
         if (summed == null) {
-            LocationRow[] locs = new LocationRow[depth];
-            int d = 0;
-            for (int i = 0; i < s.getLocationIdCount(); i++) {
-                for (LocationRow loc : locationRows.get(s.getLocationId(i))) locs[d++] = loc;
+            LocationRow[] locs = new LocationRow[cut ? maxStackDepth : depth];
+            d = 0;
+            for (int i = 0; i < s.getLocationIdCount() && d < kept; i++) {
+                for (LocationRow loc : locationRows.get(s.getLocationId(i))) {
+                    if (d == kept) break;
+                    locs[d++] = loc;
+                }
             }
+            if (cut) locs[kept] = truncated();
             summed = new Summed(new StackRow(hash, locs, encodedLabels), new long[columns]);
             samples.put(hash, summed);
         }
         return summed.values();
+    }
+
+    /** The frame standing for what a cut stack lost on the root side. */
+    private LocationRow truncated() {
+        if (truncated == null) {
+            truncated = location(function(stringRow(TRUNCATED), FrameKind.UNKNOWN, string(0)), 0, string(0), string(0));
+        }
+        return truncated;
     }
 
     private String labels(Sample s) {

@@ -6,6 +6,7 @@ package dev.hearth.collector.storage;
  * by content hash; the store writes only those it has not stored yet. {@code digest} hashes what
  * the profile says (series, window, stacks and values), so a resent profile is told from another
  * one under the same id.
+ * {@code truncatedStacks}: samples whose stack was cut to the depth limit.
  */
 public record ProfileRows(
         String uid,
@@ -15,7 +16,8 @@ public record ProfileRows(
         StackRow[] sampleStacks,
         long[][] sampleValues,
         long[] totals,
-        long digest) {
+        long digest,
+        int truncatedStacks) {
 
     /** A tenant's service's profiles of one type with one label set; what label matchers select. */
     public record Series(long id, String tenant, String service, String type, String labels) {}

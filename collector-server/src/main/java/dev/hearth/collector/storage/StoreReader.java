@@ -68,21 +68,26 @@ public final class StoreReader {
      * {@code valueIndexes} (indexes into the type's value types) in that order.
      */
     public List<ResolvedSample> merge(Selection sel, int[] valueIndexes) throws SQLException {
+        return merge(sel, valueIndexes, QueryDeadline.NONE);
+    }
+
+    /** As above, cancelled when the deadline passes. Sums stop at Long.MAX_VALUE rather than wrap. */
+    public List<ResolvedSample> merge(Selection sel, int[] valueIndexes, QueryDeadline deadline) throws SQLException {
         Connection c = db.connection();
         Database.exec(c, "BEGIN TRANSACTION"); // one snapshot for the sums and the frames they name
         try {
-            String profiles = profileFilter(c, sel);
+            String profiles = profileFilter(c, sel, deadline);
             if (profiles == null) return List.of();
             StringBuilder sql = new StringBuilder("SELECT stack");
-            for (int i : valueIndexes) sql.append(", sum(").append(Schema.valueColumn(i)).append(')');
+            for (int i : valueIndexes) sql.append(", ").append(saturatingSum(Schema.valueColumn(i)));
             sql.append(" FROM samples WHERE profile IN (SELECT pkey FROM profiles WHERE ").append(profiles).append(") GROUP BY stack");
             Map<Long, long[]> sums = new HashMap<>();
-            Database.query(c, sql.toString(), r -> {
+            Database.query(c, sql.toString(), deadline, r -> {
                 long[] v = new long[valueIndexes.length];
                 for (int i = 0; i < v.length; i++) v[i] = r.getLong(i + 2);
                 sums.put(r.getLong(1), v);
             });
-            Map<Long, FrameCache.Stack> stacks = frames.stacks(c, sums.keySet());
+            Map<Long, FrameCache.Stack> stacks = frames.stacks(c, sums.keySet(), deadline);
             List<ResolvedSample> out = new ArrayList<>(sums.size());
             sums.forEach((id, v) -> {
                 FrameCache.Stack s = stacks.get(id);
@@ -95,18 +100,26 @@ public final class StoreReader {
     }
 
     /** Sum of one value per profile start time, for timelines. */
-    public SortedMap<Long, Long> totalsByStart(Selection sel, int valueIndex) throws SQLException {
+    public SortedMap<Long, Long> totalsByStart(Selection sel, int valueIndex, QueryDeadline deadline) throws SQLException {
         Connection c = db.connection();
         SortedMap<Long, Long> out = new TreeMap<>();
-        String profiles = profileFilter(c, sel);
+        String profiles = profileFilter(c, sel, deadline);
         if (profiles == null) return out;
-        Database.query(c, "SELECT start_ms, sum(" + Schema.totalColumn(valueIndex) + ") FROM profiles WHERE " + profiles
-                + " GROUP BY start_ms", r -> out.put(r.getLong(1), r.getLong(2)));
+        Database.query(c, "SELECT start_ms, " + saturatingSum(Schema.totalColumn(valueIndex)) + " FROM profiles WHERE " + profiles
+                + " GROUP BY start_ms", deadline, r -> out.put(r.getLong(1), r.getLong(2)));
         return out;
     }
 
+    /**
+     * sum() of a BIGINT column is a HUGEINT in DuckDB: exact, but past Long.MAX_VALUE it no longer
+     * reads as a long. Values are never negative, so capping the sum is the saturation Sums does.
+     */
+    private static String saturatingSum(String column) {
+        return "CAST(least(sum(" + column + "), " + Long.MAX_VALUE + ") AS BIGINT)";
+    }
+
     /** A WHERE condition on profiles for the selection, or null when no series matches. */
-    private static String profileFilter(Connection c, Selection sel) throws SQLException {
+    private static String profileFilter(Connection c, Selection sel, QueryDeadline deadline) throws SQLException {
         List<Long> series = new ArrayList<>();
         try (PreparedStatement s = c.prepareStatement("SELECT id, labels FROM series WHERE tenant = ? AND service = ? AND type = ?")) {
             s.setString(1, sel.tenant());
@@ -114,6 +127,7 @@ public final class StoreReader {
             s.setString(3, sel.type().id());
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
+                    deadline.check();
                     if (sel.labels().matches(Labels.parse(r.getString(2)))) series.add(r.getLong(1));
                 }
             }

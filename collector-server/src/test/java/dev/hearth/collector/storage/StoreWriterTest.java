@@ -43,14 +43,14 @@ class StoreWriterTest {
                 .add(List.of(main), new long[] {1, 10}, Map.of())
                 .build();
         return ProfileConverter.convert(p, new ProfileConverter.Meta(tenant, uid, service, ProfileType.CPU, T0, T0 + 10_000,
-                new TreeMap<>(Map.of("host", "a"))));
+                new TreeMap<>(Map.of("host", "a"))), dev.hearth.collector.CollectorLimits.DEFAULT_MAX_STACK_DEPTH);
     }
 
     /** Rows the database refuses at the append (a NULL type), after dictionary rows of its own. */
     static ProfileRows broken(String uid) throws Exception {
         ProfileRows r = rows(uid, "-broken");
         return new ProfileRows(r.uid(), new ProfileRows.Series(42, "t1", "shop", null, ""), r.startMs(), r.endMs(), r.sampleStacks(),
-                r.sampleValues(), r.totals(), r.digest());
+                r.sampleValues(), r.totals(), r.digest(), r.truncatedStacks());
     }
 
     static Map<String, Long> counts(Database db) throws SQLException {
