@@ -7,6 +7,7 @@ import dev.hearth.agent.jvm.JvmMode;
 import dev.hearth.agent.jvm.JvmModeSelector;
 import dev.hearth.agent.jvm.JvmProfileSources;
 import dev.hearth.agent.jvm.JvmTarget;
+import dev.hearth.agent.jvm.PerfMapRequests;
 import dev.hearth.agent.proc.ProcessScanner;
 import dev.hearth.agent.ship.Backoff;
 import dev.hearth.agent.ship.Delivery;
@@ -159,12 +160,12 @@ public final class AgentCommand implements Callable<Integer> {
     }
 
     /** The JVM-aware sources: async-profiler JFR recordings rotate with the agent's period. */
-    private ProfileSources jvmSources(Metrics metrics) throws IOException {
+    private ProfileSources jvmSources(Metrics metrics, PerfMapRequests perfMaps) throws IOException {
         AsyncProfilerOptions options = asyncProfilerOptions();
         AsyncProfilerLibrary library = AsyncProfilerLibrary.fromClasspath();
         JvmModeSelector selector = new JvmModeSelector(jvmMode,
                 pid -> AsyncProfilerSession.start(JvmTarget.of(pid), library, options));
-        return new JvmProfileSources(selector, Set.copyOf(pids), metrics);
+        return new JvmProfileSources(selector, Set.copyOf(pids), metrics, perfMaps);
     }
 
     @Override
@@ -188,7 +189,8 @@ public final class AgentCommand implements Callable<Integer> {
         Spool spool = new Spool(spoolDir, spoolMax);
         Delivery delivery = new Delivery(new Shipper(collector, timeout), spool, new Backoff(retryMin, retryMax), 1024);
         DeliveryMetrics.register(metrics, delivery, spool);
-        try (Symbolizer symbolizer = new Symbolizer(new SymbolizerOptions(jvmPerfMap, 256, Duration.ofSeconds(10)));
+        PerfMapRequests perfMaps = new PerfMapRequests();
+        try (Symbolizer symbolizer = new Symbolizer(new SymbolizerOptions(jvmPerfMap, 256, Duration.ofSeconds(10)), perfMaps);
              MetricsServer server = metricsPort < 0 ? null : new MetricsServer(metricsAddress, metricsPort, metrics);
              AutoCloseable stats = bpfStats ? BpfSampleSource.enableRunTimeStats() : null;
              SampleSource source = BpfSampleSource.start(bpf)) {
@@ -197,7 +199,7 @@ public final class AgentCommand implements Callable<Integer> {
             metrics.read("hearth_agent_bpf_run_nanoseconds_total", "kernel time in the BPF programs (with --bpf-stats)",
                     "counter", "", source::programRunNanos);
             metrics.read("hearth_agent_bpf_map_bytes", "memory of the BPF maps", "gauge", "", source::mapBytes);
-            ProfileSources sources = jvmSources(metrics);
+            ProfileSources sources = jvmSources(metrics, perfMaps);
             AgentLoop loop = new AgentLoop(settings, source, resolver, ProcessScanner.system(),
                     sources, delivery::submit, metrics);
             CountDownLatch finished = new CountDownLatch(1);

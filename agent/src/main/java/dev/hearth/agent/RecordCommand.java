@@ -1,5 +1,6 @@
 package dev.hearth.agent;
 
+import dev.hearth.agent.jvm.PerfMapRequests;
 import dev.hearth.bpf.ProfilerConfig;
 import dev.hearth.bpf.RawSample;
 import dev.hearth.bpf.UprobeSpec;
@@ -96,7 +97,8 @@ public final class RecordCommand implements Callable<Integer> {
             }
         }, "hearth-record-stop");
         Runtime.getRuntime().addShutdownHook(hook);
-        try (Symbolizer symbolizer = new Symbolizer(new SymbolizerOptions(!noPerfMap, 256, Duration.ofSeconds(1)))) {
+        try (PerfMapRequests perfMaps = new PerfMapRequests();
+             Symbolizer symbolizer = new Symbolizer(new SymbolizerOptions(!noPerfMap, 256, Duration.ofSeconds(1)), perfMaps)) {
             Map<Integer, String> names = new HashMap<>();
             SymbolizingResolver resolver = new SymbolizingResolver(symbolizer);
             ProfileAssembler assembler = ProfileAssembler.merged(resolver, hz, specs,

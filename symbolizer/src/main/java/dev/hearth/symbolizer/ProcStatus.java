@@ -17,12 +17,6 @@ final class ProcStatus {
         return Integer.parseInt(parts[parts.length - 1]);
     }
 
-    /** Bit mask of signals the process catches (SigCgt). */
-    static long caughtSignals(Path pidDir) throws IOException {
-        String v = field(pidDir, "SigCgt");
-        return v == null ? 0 : Long.parseUnsignedLong(v.trim(), 16);
-    }
-
     /**
      * When the process started, in Unix milliseconds (second precision: boot time is whole seconds).
      * Field 22 of /proc/PID/stat counts USER_HZ ticks (100 on Linux) since boot.

@@ -19,6 +19,7 @@ public final class Symbolizer implements AutoCloseable {
     private static final Path PROC = Path.of("/proc");
 
     private final SymbolizerOptions options;
+    private final PerfMapRequester perfMaps;
     private final Map<Integer, ProcessState> processes = new HashMap<>();
     private final BinaryCache binaries;
     private static final long KALLSYMS_REREAD_NANOS = 60_000_000_000L;
@@ -31,8 +32,15 @@ public final class Symbolizer implements AutoCloseable {
     private long resolved, unknown, jitMisses, perfMapReloads, perfMapRequests;
     private boolean closed;
 
+    /** A symbolizer that never asks JVMs for perf maps, reading only maps others left. */
     public Symbolizer(SymbolizerOptions options) {
+        this(options, PerfMapRequester.NONE);
+    }
+
+    /** {@code perfMaps} asks JVMs for their perf maps when {@link SymbolizerOptions#askJvmForPerfMap()} is on. */
+    public Symbolizer(SymbolizerOptions options, PerfMapRequester perfMaps) {
         this.options = options;
+        this.perfMaps = options.askJvmForPerfMap() ? Objects.requireNonNull(perfMaps, "perfMaps") : PerfMapRequester.NONE;
         this.binaries = new BinaryCache(options.maxCachedBinaries());
     }
 
@@ -127,7 +135,7 @@ public final class Symbolizer implements AutoCloseable {
     private Frame jitFrame(ProcessState state, long addr, long lookup) {
         if (state.jit == null) {
             state.jit = new JvmPerfMaps(PROC, state.maps.pid(), state.maps.current().isHotSpot(),
-                    options.askJvmForPerfMap(), options.perfMapRefreshMinInterval().toNanos());
+                    perfMaps, options.perfMapRefreshMinInterval().toNanos());
         }
         PerfMap map = state.jit.lookup(lookup);
         int i = map.find(lookup);

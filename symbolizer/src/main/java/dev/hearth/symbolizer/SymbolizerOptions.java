@@ -3,7 +3,7 @@ package dev.hearth.symbolizer;
 import java.time.Duration;
 
 /**
- * @param askJvmForPerfMap          ask HotSpot JVMs (JDK 17+) to write their perf map through the Attach API
+ * @param askJvmForPerfMap          ask HotSpot JVMs (JDK 17+) to write their perf map, through the symbolizer's {@link PerfMapRequester}
  * @param maxCachedBinaries         how many binaries' symbol tables stay cached (least recently used go first)
  * @param perfMapRefreshMinInterval shortest time between two re-reads (and re-requests) of one JVM's perf map
  */

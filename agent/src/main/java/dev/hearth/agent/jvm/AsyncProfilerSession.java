@@ -1,9 +1,5 @@
 package dev.hearth.agent.jvm;
 
-import com.sun.tools.attach.AgentInitializationException;
-import com.sun.tools.attach.AgentLoadException;
-import com.sun.tools.attach.AttachNotSupportedException;
-import com.sun.tools.attach.VirtualMachine;
 import dev.hearth.pprof.jfr.JfrProfiles;
 import dev.hearth.pprof.jfr.JfrToPprof;
 import java.io.IOException;
@@ -20,7 +16,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * async-profiler running inside one JVM: loaded once through the Attach API, recording JFR in a
+ * async-profiler running inside one JVM: loaded once through {@link HotSpotAttach}, recording JFR in a
  * loop that starts a new file ({@code 0.jfr}, {@code 1.jfr}, …) every rotation. {@link #collect()}
  * converts the files the profiler has finished and deletes them; {@link #close()} stops profiling
  * in the JVM and removes the session's folder.
@@ -32,6 +28,8 @@ public final class AsyncProfilerSession implements AutoCloseable {
     private static final long STOP_CHECK_MS = 200;
     /** async-profiler's loop timer wakes once a second; a restart it had begun shows by then. */
     private static final long TIMER_TICK_MS = 1100;
+    /** A load returns once async-profiler's command ran; starting it takes well under a second. */
+    private static final long ATTACH_TIMEOUT_MS = 10_000;
 
     private final JvmTarget target;
     private final String library;
@@ -69,32 +67,27 @@ public final class AsyncProfilerSession implements AutoCloseable {
         Files.setAttribute(hostDir, "unix:uid", target.uid());
         List<String> failures = new ArrayList<>();
         try {
-            VirtualMachine vm = attach(target.pid());
-            try {
-                boolean stoppedLeftover = false;
-                for (String event : options.cpuEvents()) {
-                    try {
-                        vm.loadAgentPath(library, options.startCommand(event, dir));
-                        return new AsyncProfilerSession(target, library, dir, event);
-                    } catch (AgentInitializationException | AgentLoadException e) {
-                        String why = profilerError(target, dir, e);
-                        if (why.contains("already started") && !stoppedLeftover) {
-                            // A profiler left running (an agent that died, or a stop racing a loop restart): stop it, retry.
-                            stoppedLeftover = true;
-                            LOG.log(Level.INFO, "JVM " + target.pid() + ": stopping a profiler left running");
-                            stopQuietly(vm, library);
-                            try {
-                                vm.loadAgentPath(library, options.startCommand(event, dir));
-                                return new AsyncProfilerSession(target, library, dir, event);
-                            } catch (AgentInitializationException | AgentLoadException again) {
-                                why = profilerError(target, dir, again);
-                            }
+            boolean stoppedLeftover = false;
+            for (String event : options.cpuEvents()) {
+                try {
+                    load(target, library, options.startCommand(event, dir));
+                    return new AsyncProfilerSession(target, library, dir, event);
+                } catch (HotSpotAttach.AgentRefusedException e) {
+                    String why = profilerError(target, dir, e);
+                    if (why.contains("already started") && !stoppedLeftover) {
+                        // A profiler left running (an agent that died, or a stop racing a loop restart): stop it, retry.
+                        stoppedLeftover = true;
+                        LOG.log(Level.INFO, "JVM " + target.pid() + ": stopping a profiler left running");
+                        stopQuietly(target, library);
+                        try {
+                            load(target, library, options.startCommand(event, dir));
+                            return new AsyncProfilerSession(target, library, dir, event);
+                        } catch (HotSpotAttach.AgentRefusedException again) {
+                            why = profilerError(target, dir, again);
                         }
-                        failures.add((event == null ? "start" : event) + ": " + why);
                     }
+                    failures.add((event == null ? "start" : event) + ": " + why);
                 }
-            } finally {
-                vm.detach();
             }
         } catch (IOException | RuntimeException e) {
             deleteTree(hostDir);
@@ -170,13 +163,8 @@ public final class AsyncProfilerSession implements AutoCloseable {
         stopped = true;
         for (int attempt = 1; attempt <= STOP_ATTEMPTS && target.alive(); attempt++) {
             try {
-                VirtualMachine vm = attach(target.pid());
-                try {
-                    stopQuietly(vm, library);
-                    if (!runningAfter(vm, STOP_CHECK_MS) && !runningAfter(vm, TIMER_TICK_MS)) return;
-                } finally {
-                    vm.detach();
-                }
+                stopQuietly(target, library);
+                if (!runningAfter(STOP_CHECK_MS) && !runningAfter(TIMER_TICK_MS)) return;
             } catch (IOException e) {
                 LOG.log(Level.WARNING, "JVM " + target.pid() + ": could not stop async-profiler: " + e.getMessage());
                 return;
@@ -186,19 +174,19 @@ public final class AsyncProfilerSession implements AutoCloseable {
                 + STOP_ATTEMPTS + " stops");
     }
 
-    private boolean runningAfter(VirtualMachine vm, long ms) throws IOException {
+    private boolean runningAfter(long ms) throws IOException {
         pause(ms);
-        return running(vm);
+        return running();
     }
 
     /** Asks the profiler for its status, which it writes to a log file we read back. */
-    private boolean running(VirtualMachine vm) throws IOException {
+    private boolean running() throws IOException {
         String log = AsyncProfilerLibrary.TARGET_DIR + "/" + target.pid() + ".status";
         Path hostLog = target.hostPath(log);
         try {
-            vm.loadAgentPath(library, "status,log=" + log);
+            load(target, library, "status,log=" + log);
             return Files.exists(hostLog) && Files.readString(hostLog).contains("is running");
-        } catch (AgentLoadException | AgentInitializationException e) {
+        } catch (HotSpotAttach.AgentRefusedException e) {
             throw new IOException("status refused: " + e.getMessage(), e);
         } finally {
             Files.deleteIfExists(hostLog);
@@ -238,18 +226,14 @@ public final class AsyncProfilerSession implements AutoCloseable {
         return m.matches() ? Long.parseLong(m.group(1)) : -1;
     }
 
-    private static VirtualMachine attach(int pid) throws IOException {
-        try {
-            return VirtualMachine.attach(Integer.toString(pid));
-        } catch (AttachNotSupportedException e) {
-            throw new IOException("cannot attach to JVM " + pid + ": " + e.getMessage(), e);
-        }
+    private static void load(JvmTarget target, String library, String options) throws IOException {
+        HotSpotAttach.load(target.pid(), library, options, ATTACH_TIMEOUT_MS);
     }
 
-    private static void stopQuietly(VirtualMachine vm, String library) throws IOException {
+    private static void stopQuietly(JvmTarget target, String library) throws IOException {
         try {
-            vm.loadAgentPath(library, AsyncProfilerOptions.stopCommand());
-        } catch (AgentLoadException | AgentInitializationException e) {
+            load(target, library, AsyncProfilerOptions.stopCommand());
+        } catch (HotSpotAttach.AgentRefusedException e) {
             LOG.log(Level.WARNING, "stopping async-profiler failed: " + e.getMessage());
         }
     }
