@@ -8,6 +8,7 @@ import dev.hearth.agent.jvm.JvmModeSelector;
 import dev.hearth.agent.jvm.JvmProfileSources;
 import dev.hearth.agent.jvm.JvmTarget;
 import dev.hearth.agent.jvm.PerfMapRequests;
+import dev.hearth.agent.jvm.ProfiledJvms;
 import dev.hearth.agent.proc.ProcessScanner;
 import dev.hearth.agent.ship.Backoff;
 import dev.hearth.agent.ship.Delivery;
@@ -86,6 +87,10 @@ public final class AgentCommand implements Callable<Integer> {
     @Option(names = "--host", paramLabel = "NAME", description = "the host label (default: this machine's host name)")
     String host;
 
+    @Option(names = "--run-dir", paramLabel = "DIR", defaultValue = "/run/hearth",
+            description = "the host-wide agent lock and the list of JVMs this agent profiles; one agent per run dir (default: ${DEFAULT-VALUE})")
+    Path runDir;
+
     @Option(names = "--spool-dir", paramLabel = "DIR", defaultValue = "/var/lib/hearth/agent-spool",
             description = "where profiles wait while the collector is unreachable (default: ${DEFAULT-VALUE})")
     Path spoolDir;
@@ -160,17 +165,25 @@ public final class AgentCommand implements Callable<Integer> {
     }
 
     /** The JVM-aware sources: async-profiler JFR recordings rotate with the agent's period. */
-    private ProfileSources jvmSources(Metrics metrics, PerfMapRequests perfMaps) throws IOException {
+    private ProfileSources jvmSources(Metrics metrics, PerfMapRequests perfMaps, ProfiledJvms profiled) throws IOException {
         AsyncProfilerOptions options = asyncProfilerOptions();
         AsyncProfilerLibrary library = AsyncProfilerLibrary.fromClasspath();
         JvmModeSelector selector = new JvmModeSelector(jvmMode,
-                pid -> AsyncProfilerSession.start(JvmTarget.of(pid), library, options));
+                pid -> AsyncProfilerSession.start(JvmTarget.of(pid), library, options, profiled));
         return new JvmProfileSources(selector, Set.copyOf(pids), metrics, perfMaps);
     }
 
     @Override
     public Integer call() throws Exception {
         if (collector == null) throw new IllegalArgumentException("no collector: give --collector URL or 'collector' in --config FILE");
+        // before anything else: a second agent must not touch what the first one runs
+        Path run = RunDir.prepare(runDir);
+        try (HostLock lock = HostLock.acquire(run)) {
+            return run(new ProfiledJvms(run, HostLock.Holder.self()));
+        }
+    }
+
+    private int run(ProfiledJvms profiled) throws Exception {
         LabelSet staticLabels = LabelSet.EMPTY;
         for (String l : labels) staticLabels = staticLabels.withPair(l);
         for (String reserved : AGENT_LABELS) {
@@ -199,7 +212,7 @@ public final class AgentCommand implements Callable<Integer> {
             metrics.read("hearth_agent_bpf_run_nanoseconds_total", "kernel time in the BPF programs (with --bpf-stats)",
                     "counter", "", source::programRunNanos);
             metrics.read("hearth_agent_bpf_map_bytes", "memory of the BPF maps", "gauge", "", source::mapBytes);
-            ProfileSources sources = jvmSources(metrics, perfMaps);
+            ProfileSources sources = jvmSources(metrics, perfMaps, profiled);
             AgentLoop loop = new AgentLoop(settings, source, resolver, ProcessScanner.system(),
                     sources, delivery::submit, metrics);
             CountDownLatch finished = new CountDownLatch(1);

@@ -1,5 +1,7 @@
 package dev.hearth.agent.jvm;
 
+import dev.hearth.agent.HostLock;
+import dev.hearth.agent.proc.ProcessStatus;
 import dev.hearth.pprof.jfr.JfrProfiles;
 import dev.hearth.pprof.jfr.JfrToPprof;
 import java.io.IOException;
@@ -10,6 +12,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -32,6 +35,7 @@ public final class AsyncProfilerSession implements AutoCloseable {
     private static final long ATTACH_TIMEOUT_MS = 10_000;
 
     private final JvmTarget target;
+    private final Claim claim;
     private final String library;
     private final String dir;
     private final String cpuEvent;
@@ -42,8 +46,16 @@ public final class AsyncProfilerSession implements AutoCloseable {
     /** What one {@link #collect()} produced, and how many files it had to skip or only partly read. */
     public record Collected(List<JfrProfiles> recordings, int skipped, int damaged) {}
 
-    private AsyncProfilerSession(JvmTarget target, String library, String dir, String cpuEvent) {
+    /** The JVM as listed in {@link ProfiledJvms}, or null without a list. */
+    private record Claim(ProfiledJvms list, ProcessStatus jvm) {
+        void release() {
+            if (list != null) list.release(jvm);
+        }
+    }
+
+    private AsyncProfilerSession(JvmTarget target, Claim claim, String library, String dir, String cpuEvent) {
         this.target = target;
+        this.claim = claim;
         this.library = library;
         this.dir = dir;
         this.cpuEvent = cpuEvent;
@@ -56,6 +68,35 @@ public final class AsyncProfilerSession implements AutoCloseable {
      */
     public static AsyncProfilerSession start(JvmTarget target, AsyncProfilerLibrary lib, AsyncProfilerOptions options)
             throws IOException {
+        return start(target, lib, options, null);
+    }
+
+    /**
+     * As {@link #start(JvmTarget, AsyncProfilerLibrary, AsyncProfilerOptions)}, the JVM listed in
+     * {@code profiled} while the profiler runs. A profiler found already running is stopped and
+     * replaced only when the list shows it was started by an agent that is gone; one a running agent
+     * started is not touched (IOException naming that agent), nor one no agent started (a user's own).
+     * Without a list ({@code null}) a profiler found running is never stopped.
+     */
+    public static AsyncProfilerSession start(JvmTarget target, AsyncProfilerLibrary lib, AsyncProfilerOptions options,
+                                             ProfiledJvms profiled) throws IOException {
+        ProcessStatus jvm = ProcessStatus.read(JvmTarget.PROC, target.pid());
+        Optional<HostLock.Holder> previous = profiled == null ? Optional.empty() : profiled.owner(jvm);
+        if (previous.isPresent() && !profiled.gone(previous.get())) {
+            throw new IOException("JVM " + target.pid() + " is profiled by the running agent (pid " + previous.get().pid() + ")");
+        }
+        Claim claim = new Claim(profiled, jvm);
+        if (profiled != null) profiled.claim(jvm);
+        try {
+            return start(target, lib, options, claim, previous.isPresent());
+        } catch (IOException | RuntimeException e) {
+            claim.release();
+            throw e;
+        }
+    }
+
+    private static AsyncProfilerSession start(JvmTarget target, AsyncProfilerLibrary lib, AsyncProfilerOptions options,
+                                              Claim claim, boolean leftByGoneAgent) throws IOException {
         String library = lib.placeFor(target);
         deleteEarlierSessions(target);
         String dir = AsyncProfilerLibrary.TARGET_DIR + "/" + target.pid() + "-"
@@ -71,17 +112,21 @@ public final class AsyncProfilerSession implements AutoCloseable {
             for (String event : options.cpuEvents()) {
                 try {
                     load(target, library, options.startCommand(event, dir));
-                    return new AsyncProfilerSession(target, library, dir, event);
+                    return new AsyncProfilerSession(target, claim, library, dir, event);
                 } catch (HotSpotAttach.AgentRefusedException e) {
                     String why = profilerError(target, dir, e);
+                    if (why.contains("already started") && !leftByGoneAgent) {
+                        throw new IOException("async-profiler already runs in JVM " + target.pid()
+                                + ", not started by a Hearth agent: left alone");
+                    }
                     if (why.contains("already started") && !stoppedLeftover) {
-                        // A profiler left running (an agent that died, or a stop racing a loop restart): stop it, retry.
+                        // Left running by an agent that is gone (its entry says so): stop it, retry.
                         stoppedLeftover = true;
-                        LOG.log(Level.INFO, "JVM " + target.pid() + ": stopping a profiler left running");
+                        LOG.log(Level.INFO, "JVM " + target.pid() + ": stopping a profiler left running by an agent that is gone");
                         stopQuietly(target, library);
                         try {
                             load(target, library, options.startCommand(event, dir));
-                            return new AsyncProfilerSession(target, library, dir, event);
+                            return new AsyncProfilerSession(target, claim, library, dir, event);
                         } catch (HotSpotAttach.AgentRefusedException again) {
                             why = profilerError(target, dir, again);
                         }
@@ -205,6 +250,7 @@ public final class AsyncProfilerSession implements AutoCloseable {
     @Override
     public synchronized void close() {
         stop();
+        claim.release();
         deleteTree(directory());
     }
 
