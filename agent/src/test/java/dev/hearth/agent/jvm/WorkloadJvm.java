@@ -19,7 +19,16 @@ final class WorkloadJvm implements AutoCloseable {
     private final Writer in;
 
     WorkloadJvm(String java, String... jvmFlags) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(java));
+        this(List.of(), java, jvmFlags);
+    }
+
+    /**
+     * Under {@code wrapper}, a command that ends by exec'ing the JVM in the same process (setpriv,
+     * unshare without --fork, sh -c 'exec …'), so the pid is the JVM's.
+     */
+    WorkloadJvm(List<String> wrapper, String java, String... jvmFlags) throws Exception {
+        List<String> cmd = new ArrayList<>(wrapper);
+        cmd.add(java);
         cmd.addAll(List.of(jvmFlags));
         cmd.addAll(List.of("-cp", Paths.get(JvmWorkload.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString(),
                 JvmWorkload.class.getName()));
