@@ -176,14 +176,6 @@ public final class AgentCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (collector == null) throw new IllegalArgumentException("no collector: give --collector URL or 'collector' in --config FILE");
-        // before anything else: a second agent must not touch what the first one runs
-        Path run = RunDir.prepare(runDir);
-        try (HostLock lock = HostLock.acquire(run)) {
-            return run(new ProfiledJvms(run, HostLock.Holder.self()));
-        }
-    }
-
-    private int run(ProfiledJvms profiled) throws Exception {
         LabelSet staticLabels = LabelSet.EMPTY;
         for (String l : labels) staticLabels = staticLabels.withPair(l);
         for (String reserved : AGENT_LABELS) {
@@ -198,6 +190,14 @@ public final class AgentCommand implements Callable<Integer> {
         ProfilerConfig bpf = ProfilerConfig.defaults().withHz(hz).withOnCpu(cpu).withOffCpu(offcpu)
                 .withMinBlockNs(minBlock.toNanos()).withUprobes(specs).withPids(Set.copyOf(pids)).withDrainPeriod(period);
 
+        // before any BPF or attach: a second agent must not touch what the first one runs
+        Path run = RunDir.prepare(runDir);
+        try (HostLock lock = HostLock.acquire(run)) {
+            return run(settings, bpf, new ProfiledJvms(run, HostLock.Holder.self()));
+        }
+    }
+
+    private int run(AgentLoop.Settings settings, ProfilerConfig bpf, ProfiledJvms profiled) throws Exception {
         Metrics metrics = new Metrics();
         Spool spool = new Spool(spoolDir, spoolMax);
         Delivery delivery = new Delivery(new Shipper(collector, timeout), spool, new Backoff(retryMin, retryMax), 1024);

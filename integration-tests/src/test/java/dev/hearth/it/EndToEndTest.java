@@ -48,7 +48,7 @@ class EndToEndTest {
             Process v2 = start(started, dir.resolve("v2.log"), workload(1, 1, stop), Map.of("HEARTH_SERVICE", SERVICE, "HEARTH_VERSION", "2"));
             Process agent = start(started, agentLog, javaCommand(List.of("dev.hearth.agent.Main", "agent",
                     "--collector", "http://127.0.0.1:" + collector.port, "--period", "2s", "--hz", "499", "--pid", v1.pid() + "," + v2.pid(),
-                    "--spool-dir", dir.resolve("spool").toString(), "--metrics-port", "-1")), Map.of());
+                    "--spool-dir", dir.resolve("spool").toString(), "--run-dir", dir.resolve("run").toString(), "--metrics-port", "-1")), Map.of());
             awaitLine(agent, agentLog, "profiling pids");
             long agentReady = System.currentTimeMillis();
 
