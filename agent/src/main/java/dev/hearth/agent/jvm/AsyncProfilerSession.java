@@ -117,7 +117,7 @@ public final class AsyncProfilerSession implements AutoCloseable {
                     String why = profilerError(target, dir, e);
                     if (why.contains("already started") && !leftByGoneAgent) {
                         throw new IOException("async-profiler already runs in JVM " + target.pid()
-                                + ", not started by a Hearth agent: left alone");
+                                + " and no agent that is gone is listed as having started it: left alone");
                     }
                     if (why.contains("already started") && !stoppedLeftover) {
                         // Left running by an agent that is gone (its entry says so): stop it, retry.

@@ -72,6 +72,10 @@ public final class PerfMapRequests implements PerfMapRequester, AutoCloseable {
             if (a == null) {
                 a = firstRequest(jvm);
                 asked.put(pid, a);
+            } else if (a.tmp != null && a.written == null && a.tmp.statEntry(a.name) != null) {
+                // our earlier requests failed and someone else had the map written meanwhile: not ours
+                a.tmp.close();
+                a.tmp = null;
             }
         }
         HotSpotAttach.jcmd(pid, COMMAND, TIMEOUT_MILLIS);
