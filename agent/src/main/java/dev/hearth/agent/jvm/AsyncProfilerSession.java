@@ -98,7 +98,6 @@ public final class AsyncProfilerSession implements AutoCloseable {
     private static AsyncProfilerSession start(JvmTarget target, AsyncProfilerLibrary lib, AsyncProfilerOptions options,
                                               Claim claim, boolean leftByGoneAgent) throws IOException {
         String library = lib.placeFor(target);
-        deleteEarlierSessions(target);
         String dir = AsyncProfilerLibrary.TARGET_DIR + "/" + target.pid() + "-"
                 + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffL);
         Path hostDir = target.hostPath(dir);
@@ -112,7 +111,7 @@ public final class AsyncProfilerSession implements AutoCloseable {
             for (String event : options.cpuEvents()) {
                 try {
                     load(target, library, options.startCommand(event, dir));
-                    return new AsyncProfilerSession(target, claim, library, dir, event);
+                    return started(target, claim, library, dir, event);
                 } catch (HotSpotAttach.AgentRefusedException e) {
                     String why = profilerError(target, dir, e);
                     if (why.contains("already started") && !leftByGoneAgent) {
@@ -126,7 +125,7 @@ public final class AsyncProfilerSession implements AutoCloseable {
                         stopQuietly(target, library);
                         try {
                             load(target, library, options.startCommand(event, dir));
-                            return new AsyncProfilerSession(target, claim, library, dir, event);
+                            return started(target, claim, library, dir, event);
                         } catch (HotSpotAttach.AgentRefusedException again) {
                             why = profilerError(target, dir, again);
                         }
@@ -285,11 +284,20 @@ public final class AsyncProfilerSession implements AutoCloseable {
     }
 
     /** Folders of this JVM's earlier sessions (an agent that died before cleaning up). */
-    private static void deleteEarlierSessions(JvmTarget target) throws IOException {
+    /**
+     * Ours runs, so no other profiler does in this JVM (one per JVM): earlier sessions' folders can go.
+     * Not before: a profiler found running that is left alone keeps writing into its folder.
+     */
+    private static AsyncProfilerSession started(JvmTarget target, Claim claim, String library, String dir, String event) throws IOException {
+        deleteEarlierSessions(target, target.hostPath(dir));
+        return new AsyncProfilerSession(target, claim, library, dir, event);
+    }
+
+    private static void deleteEarlierSessions(JvmTarget target, Path ours) throws IOException {
         Path parent = target.hostPath(AsyncProfilerLibrary.TARGET_DIR);
         if (!Files.isDirectory(parent)) return;
         try (Stream<Path> s = Files.list(parent)) {
-            s.filter(p -> p.getFileName().toString().startsWith(target.pid() + "-")).forEach(AsyncProfilerSession::deleteTree);
+            s.filter(p -> p.getFileName().toString().startsWith(target.pid() + "-") && !p.equals(ours)).forEach(AsyncProfilerSession::deleteTree);
         }
     }
 
