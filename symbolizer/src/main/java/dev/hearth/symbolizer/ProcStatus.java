@@ -17,6 +17,14 @@ final class ProcStatus {
         return Integer.parseInt(parts[parts.length - 1]);
     }
 
+    /** The uid the process creates files as (the fourth, file-system, field of "Uid:"). */
+    static int fsUid(Path pidDir) throws IOException {
+        String v = field(pidDir, "Uid");
+        if (v == null) throw new IOException("no Uid in " + pidDir.resolve("status"));
+        String[] parts = v.trim().split("\\s+");
+        return Integer.parseInt(parts[parts.length - 1]);
+    }
+
     /** Bit mask of signals the process catches (SigCgt). */
     static long caughtSignals(Path pidDir) throws IOException {
         String v = field(pidDir, "SigCgt");

@@ -29,6 +29,7 @@ public final class Symbolizer implements AutoCloseable {
     private long processStates;
     private BinarySymbols vdso;
     private long resolved, unknown, jitMisses, perfMapReloads, perfMapRequests;
+    private long perfMapLinesSkipped, perfMapsTruncated, perfMapsRefused;
     private boolean closed;
 
     public Symbolizer(SymbolizerOptions options) {
@@ -90,14 +91,19 @@ public final class Symbolizer implements AutoCloseable {
 
     public synchronized SymbolizerStats stats() {
         long reloads = perfMapReloads, requests = perfMapRequests;
+        long skipped = perfMapLinesSkipped, truncated = perfMapsTruncated, refused = perfMapsRefused;
         for (ProcessState st : processes.values()) {
             if (st.jit != null) {
                 reloads += st.jit.reloads;
                 requests += st.jit.requests;
+                skipped += st.jit.skippedLines;
+                truncated += st.jit.truncatedReads;
+                refused += st.jit.refused;
             }
         }
         return new SymbolizerStats(resolved, unknown, jitMisses, reloads, requests,
-                binaries.size(), binaries.bytes() + (kernel == null ? 0 : kernel.bytes()), binaries.loads());
+                binaries.size(), binaries.bytes() + (kernel == null ? 0 : kernel.bytes()), binaries.loads(),
+                skipped, truncated, refused + binaries.refused());
     }
 
     @Override
@@ -127,7 +133,7 @@ public final class Symbolizer implements AutoCloseable {
     private Frame jitFrame(ProcessState state, long addr, long lookup) {
         if (state.jit == null) {
             state.jit = new JvmPerfMaps(PROC, state.maps.pid(), state.maps.current().isHotSpot(),
-                    options.askJvmForPerfMap(), options.perfMapRefreshMinInterval().toNanos());
+                    options.askJvmForPerfMap(), options.perfMapRefreshMinInterval().toNanos(), options.perfMapLimits());
         }
         PerfMap map = state.jit.lookup(lookup);
         int i = map.find(lookup);
@@ -191,6 +197,9 @@ public final class Symbolizer implements AutoCloseable {
         if (st.jit != null) {
             perfMapReloads += st.jit.reloads;
             perfMapRequests += st.jit.requests;
+            perfMapLinesSkipped += st.jit.skippedLines;
+            perfMapsTruncated += st.jit.truncatedReads;
+            perfMapsRefused += st.jit.refused;
         }
     }
 
