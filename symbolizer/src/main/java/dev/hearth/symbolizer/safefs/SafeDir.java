@@ -128,10 +128,23 @@ public final class SafeDir implements AutoCloseable {
      */
     public SafeDir trustedDir(String relative, int... owners) throws IOException {
         requireTrusted(this, owners, !relative.isEmpty());
-        return walk(relative, owners);
+        return walk(relative, owners, false);
+    }
+
+    /**
+     * Like {@link #trustedDir}, but the last folder may be writable by others if it has the sticky
+     * bit (like /tmp): fit as the parent of a folder of our own, never for files directly.
+     */
+    public SafeDir stickyDir(String relative, int... owners) throws IOException {
+        requireTrusted(this, owners, true);
+        return walk(relative, owners, true);
     }
 
     private SafeDir walk(String relative, int[] owners) throws IOException {
+        return walk(relative, owners, false);
+    }
+
+    private SafeDir walk(String relative, int[] owners, boolean lastSticky) throws IOException {
         String[] parts = relative.isEmpty() ? new String[0] : relative.split("/", -1);
         SafeDir at = this;
         try {
@@ -139,7 +152,7 @@ public final class SafeDir implements AutoCloseable {
                 SafeDir next = at.openDir(parts[i]);
                 if (at != this) at.close();
                 at = next;
-                if (owners != null) requireTrusted(at, owners, i < parts.length - 1);
+                if (owners != null) requireTrusted(at, owners, lastSticky || i < parts.length - 1);
             }
             return at == this ? at.openDir(".") : at;
         } catch (IOException | RuntimeException e) {
