@@ -141,6 +141,11 @@ public final class AsyncProfilerLibrary {
                 && Arrays.equals(sha256(f.readAll(bytes.length)), sha256);
     }
 
+    /** The library's file name (it carries a hash of the content) and size. */
+    String fileName() { return fileName; }
+
+    int size() { return bytes.length; }
+
     static String lastName(SafeDir d) {
         return d.name().substring(d.name().lastIndexOf('/') + 1);
     }

@@ -136,6 +136,11 @@ public final class AsyncProfilerSession implements AutoCloseable {
         return target;
     }
 
+    /** The library's path as the JVM loaded it. */
+    String library() {
+        return library;
+    }
+
     /** The session's folder, as the agent reaches it. */
     Path directory() {
         return target.hostPath(dir);
