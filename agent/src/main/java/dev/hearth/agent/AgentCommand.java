@@ -17,6 +17,7 @@ import dev.hearth.agent.ship.Spool;
 import dev.hearth.bpf.ProfilerConfig;
 import dev.hearth.bpf.UprobeSpec;
 import dev.hearth.symbolizer.Symbolizer;
+import dev.hearth.symbolizer.PerfMapLimits;
 import dev.hearth.symbolizer.SymbolizerOptions;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -127,6 +128,18 @@ public final class AgentCommand implements Callable<Integer> {
             description = "ask JVMs to write their perf map, to name JIT-compiled Java frames (default: on)")
     boolean jvmPerfMap;
 
+    @Option(names = "--perf-map-max-size", paramLabel = "SIZE", defaultValue = "16MB", converter = Units.SizeConverter.class,
+            description = "bytes read from one process's perf map; reading stops there, counted (default: ${DEFAULT-VALUE})")
+    long perfMapMaxSize;
+
+    @Option(names = "--perf-map-max-line", paramLabel = "SIZE", defaultValue = "4KB", converter = Units.SizeConverter.class,
+            description = "longest perf map line read; longer lines are skipped, counted (default: ${DEFAULT-VALUE})")
+    long perfMapMaxLine;
+
+    @Option(names = "--perf-map-max-entries", paramLabel = "N", defaultValue = "250000",
+            description = "entries kept from one perf map; the rest are dropped, counted (default: ${DEFAULT-VALUE})")
+    int perfMapMaxEntries;
+
     @Option(names = "--jvm-mode", paramLabel = "MODE", defaultValue = "auto", converter = JvmModeConverter.class,
             description = "Java frames: auto (async-profiler inside each JVM where it can attach, else eBPF with the perf map), "
                     + "ebpf, or async-profiler (no fallback) (default: ${DEFAULT-VALUE})")
@@ -148,6 +161,10 @@ public final class AgentCommand implements Callable<Integer> {
             description = "async-profiler wall-clock sampling interval; 0 is off (default: off)")
     Duration apWall;
 
+    @Option(names = "--async-profiler-max-recording", paramLabel = "SIZE", defaultValue = "64MB", converter = Units.SizeConverter.class,
+            description = "largest async-profiler recording (JFR file) read; a larger one is skipped, counted (default: ${DEFAULT-VALUE})")
+    long apMaxRecording;
+
     static final class JvmModeConverter implements picocli.CommandLine.ITypeConverter<JvmMode> {
         @Override
         public JvmMode convert(String value) {
@@ -161,7 +178,7 @@ public final class AgentCommand implements Callable<Integer> {
 
     AsyncProfilerOptions asyncProfilerOptions() {
         return new AsyncProfilerOptions(apCpu, apAlloc, apLock, apWall,
-                Duration.ofSeconds(Math.max(1, Math.round(period.toMillis() / 1000.0))));
+                Duration.ofSeconds(Math.max(1, Math.round(period.toMillis() / 1000.0))), apMaxRecording);
     }
 
     /** The JVM-aware sources: async-profiler JFR recordings rotate with the agent's period. */
@@ -203,7 +220,8 @@ public final class AgentCommand implements Callable<Integer> {
         Delivery delivery = new Delivery(new Shipper(collector, timeout), spool, new Backoff(retryMin, retryMax), 1024);
         DeliveryMetrics.register(metrics, delivery, spool);
         PerfMapRequests perfMaps = new PerfMapRequests();
-        try (Symbolizer symbolizer = new Symbolizer(new SymbolizerOptions(jvmPerfMap, 256, Duration.ofSeconds(10)), perfMaps);
+        try (Symbolizer symbolizer = new Symbolizer(new SymbolizerOptions(jvmPerfMap, 256, Duration.ofSeconds(10),
+                new PerfMapLimits(perfMapMaxSize, (int) Math.min(perfMapMaxLine, Integer.MAX_VALUE), perfMapMaxEntries)), perfMaps);
              MetricsServer server = metricsPort < 0 ? null : new MetricsServer(metricsAddress, metricsPort, metrics);
              AutoCloseable stats = bpfStats ? BpfSampleSource.enableRunTimeStats() : null;
              SampleSource source = BpfSampleSource.start(bpf)) {

@@ -17,6 +17,14 @@ final class ProcStatus {
         return Integer.parseInt(parts[parts.length - 1]);
     }
 
+    /** The uid the process creates files as (the fourth, file-system, field of "Uid:"). */
+    static int fsUid(Path pidDir) throws IOException {
+        String v = field(pidDir, "Uid");
+        if (v == null) throw new IOException("no Uid in " + pidDir.resolve("status"));
+        String[] parts = v.trim().split("\\s+");
+        return Integer.parseInt(parts[parts.length - 1]);
+    }
+
     /**
      * When the process started, in Unix milliseconds (second precision: boot time is whole seconds).
      * Field 22 of /proc/PID/stat counts USER_HZ ticks (100 on Linux) since boot.

@@ -30,6 +30,7 @@ public final class Symbolizer implements AutoCloseable {
     private long processStates;
     private BinarySymbols vdso;
     private long resolved, unknown, jitMisses, perfMapReloads, perfMapRequests;
+    private long perfMapLinesSkipped, perfMapsTruncated, perfMapsRefused;
     private boolean closed;
 
     /** A symbolizer that never asks JVMs for perf maps, reading only maps others left. */
@@ -98,14 +99,19 @@ public final class Symbolizer implements AutoCloseable {
 
     public synchronized SymbolizerStats stats() {
         long reloads = perfMapReloads, requests = perfMapRequests;
+        long skipped = perfMapLinesSkipped, truncated = perfMapsTruncated, refused = perfMapsRefused;
         for (ProcessState st : processes.values()) {
             if (st.jit != null) {
                 reloads += st.jit.reloads;
                 requests += st.jit.requests;
+                skipped += st.jit.skippedLines;
+                truncated += st.jit.truncatedReads;
+                refused += st.jit.refused;
             }
         }
         return new SymbolizerStats(resolved, unknown, jitMisses, reloads, requests,
-                binaries.size(), binaries.bytes() + (kernel == null ? 0 : kernel.bytes()), binaries.loads());
+                binaries.size(), binaries.bytes() + (kernel == null ? 0 : kernel.bytes()), binaries.loads(),
+                skipped, truncated, refused + binaries.refused());
     }
 
     @Override
@@ -135,7 +141,7 @@ public final class Symbolizer implements AutoCloseable {
     private Frame jitFrame(ProcessState state, long addr, long lookup) {
         if (state.jit == null) {
             state.jit = new JvmPerfMaps(PROC, state.maps.pid(), state.maps.current().isHotSpot(),
-                    perfMaps, options.perfMapRefreshMinInterval().toNanos());
+                    perfMaps, options.perfMapRefreshMinInterval().toNanos(), options.perfMapLimits());
         }
         PerfMap map = state.jit.lookup(lookup);
         int i = map.find(lookup);
@@ -199,6 +205,9 @@ public final class Symbolizer implements AutoCloseable {
         if (st.jit != null) {
             perfMapReloads += st.jit.reloads;
             perfMapRequests += st.jit.requests;
+            perfMapLinesSkipped += st.jit.skippedLines;
+            perfMapsTruncated += st.jit.truncatedReads;
+            perfMapsRefused += st.jit.refused;
         }
     }
 

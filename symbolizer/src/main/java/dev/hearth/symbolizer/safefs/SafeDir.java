@@ -74,6 +74,25 @@ public final class SafeDir implements AutoCloseable {
         return new SafeDir(fd, p);
     }
 
+    /**
+     * A file at a trusted path (a kernel link such as /proc/PID/map_files/A-B, which names the very
+     * file a process mapped), with the same O_NONBLOCK open and regular-file check as {@link #openFile}.
+     */
+    public static SafeFile openTrustedFile(Path trusted) throws IOException {
+        String p = trusted.toString();
+        int fd = Libc.openat(Libc.AT_FDCWD, p, Libc.O_RDONLY | Libc.O_NONBLOCK | Libc.O_CLOEXEC, 0);
+        if (fd < 0) throw Libc.error("open", p, Libc.errno());
+        return regularOnly(new SafeFile(fd, p));
+    }
+
+    private static SafeFile regularOnly(SafeFile file) throws UnsafeFileException {
+        if (!file.stat().isRegularFile()) {
+            file.close();
+            throw new UnsafeFileException(file.name() + ": a " + file.stat().type() + ", not a regular file");
+        }
+        return file;
+    }
+
     /** The root directory of process {@code pid} as its mount namespace sees it. */
     public static SafeDir processRoot(int pid) throws IOException {
         return openTrusted(Path.of("/proc", Integer.toString(pid), "root"));
@@ -109,10 +128,23 @@ public final class SafeDir implements AutoCloseable {
      */
     public SafeDir trustedDir(String relative, int... owners) throws IOException {
         requireTrusted(this, owners, !relative.isEmpty());
-        return walk(relative, owners);
+        return walk(relative, owners, false);
+    }
+
+    /**
+     * Like {@link #trustedDir}, but the last folder may be writable by others if it has the sticky
+     * bit (like /tmp): fit as the parent of a folder of our own, never for files directly.
+     */
+    public SafeDir stickyDir(String relative, int... owners) throws IOException {
+        requireTrusted(this, owners, true);
+        return walk(relative, owners, true);
     }
 
     private SafeDir walk(String relative, int[] owners) throws IOException {
+        return walk(relative, owners, false);
+    }
+
+    private SafeDir walk(String relative, int[] owners, boolean lastSticky) throws IOException {
         String[] parts = relative.isEmpty() ? new String[0] : relative.split("/", -1);
         SafeDir at = this;
         try {
@@ -120,7 +152,7 @@ public final class SafeDir implements AutoCloseable {
                 SafeDir next = at.openDir(parts[i]);
                 if (at != this) at.close();
                 at = next;
-                if (owners != null) requireTrusted(at, owners, i < parts.length - 1);
+                if (owners != null) requireTrusted(at, owners, lastSticky || i < parts.length - 1);
             }
             return at == this ? at.openDir(".") : at;
         } catch (IOException | RuntimeException e) {
@@ -169,12 +201,7 @@ public final class SafeDir implements AutoCloseable {
         String full = this.name + "/" + name;
         int f = open(name, Libc.O_RDONLY | Libc.O_NOFOLLOW | Libc.O_NONBLOCK | Libc.O_CLOEXEC, 0, true);
         if (f < 0) throw Libc.error("open", full, Libc.errno());
-        SafeFile file = new SafeFile(f, full);
-        if (!file.stat().isRegularFile()) {
-            file.close();
-            throw new UnsafeFileException(full + ": a " + file.stat().type() + ", not a regular file");
-        }
-        return file;
+        return regularOnly(new SafeFile(f, full));
     }
 
     /** Creates file {@code name} here, which must not exist yet (not even as a dangling link), open for reading and writing. */
