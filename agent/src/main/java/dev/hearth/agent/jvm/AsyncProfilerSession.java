@@ -55,6 +55,8 @@ public final class AsyncProfilerSession implements AutoCloseable {
     private long skipped;
     private long damaged;
     private boolean stopped;
+    /** The profiler may still run after the stops: the JVM stays listed as ours, so only a later agent takes it over. */
+    private boolean mayStillRun = true;
 
     /** What one {@link #collect()} produced, and how many files it had to skip or only partly read. */
     public record Collected(List<JfrProfiles> recordings, int skipped, int damaged) {}
@@ -267,7 +269,10 @@ public final class AsyncProfilerSession implements AutoCloseable {
         for (int attempt = 1; attempt <= STOP_ATTEMPTS && target.alive(); attempt++) {
             try {
                 stopQuietly(target, library);
-                if (!runningAfter(STOP_CHECK_MS) && !runningAfter(TIMER_TICK_MS)) return;
+                if (!runningAfter(STOP_CHECK_MS) && !runningAfter(TIMER_TICK_MS)) {
+                    mayStillRun = false;
+                    return;
+                }
             } catch (IOException e) {
                 LOG.log(Level.WARNING, "JVM " + target.pid() + ": could not stop async-profiler: " + e.getMessage());
                 return;
@@ -307,7 +312,7 @@ public final class AsyncProfilerSession implements AutoCloseable {
     @Override
     public synchronized void close() {
         stop();
-        claim.release();
+        if (!mayStillRun || !target.alive()) claim.release();
         String name = AsyncProfilerLibrary.lastName(session);
         session.close();
         deleteTree(placement.folder(), name);
