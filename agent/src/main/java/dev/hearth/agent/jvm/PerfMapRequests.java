@@ -15,22 +15,23 @@ import java.util.Map;
 /**
  * Asks JVMs for their perf maps on the symbolizer's behalf ({@code Compiler.perfmap} through
  * {@link HotSpotAttach}) and removes the maps it caused to be written when their process exits or
- * this closes: a map that did not exist before the first request is ours (its identity is noted
- * after the JVM wrote it); one that existed already, whoever wrote it, is never touched. The JVM's
- * /tmp stays open as a directory fd while its map is ours, so the map can be removed after the
- * process (and a private /tmp with it) is gone; removal is an unlinkat of that one name, only while
- * it is still the same regular file of the JVM's user.
+ * this closes. A map is ours when it did not exist just before a request of ours that succeeded
+ * (its identity is noted after the JVM wrote it, and again after each later request); one that
+ * existed already, whoever wrote it, is never touched. The JVM's /tmp stays open as a directory fd
+ * while the JVM is followed, so its map can be removed after the process (and a private /tmp with
+ * it) is gone; removal is an unlinkat of that one name, only while it is still the same regular
+ * file of the JVM's user.
  */
 public final class PerfMapRequests implements PerfMapRequester, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(PerfMapRequests.class.getName());
     private static final long TIMEOUT_MILLIS = 3000;
     private static final String COMMAND = "Compiler.perfmap";
 
-    /** One JVM asked: {@code tmp} and {@code written} set only when its map is ours. */
+    /** One JVM asked; {@code written} is set while its map is ours. */
     private static final class Asked {
         final ProcessStatus jvm;
         final String name;
-        SafeDir tmp;
+        final SafeDir tmp;
         FileStat written;
 
         Asked(ProcessStatus jvm, String name, SafeDir tmp) {
@@ -61,6 +62,7 @@ public final class PerfMapRequests implements PerfMapRequester, AutoCloseable {
     @Override
     public void request(int pid) throws IOException {
         Asked a;
+        boolean existed;
         synchronized (this) {
             ProcessStatus jvm = ProcessStatus.read(proc, pid);
             a = asked.get(pid);
@@ -70,27 +72,17 @@ public final class PerfMapRequests implements PerfMapRequester, AutoCloseable {
                 a = null;
             }
             if (a == null) {
-                a = firstRequest(jvm);
+                try (SafeDir root = SafeDir.processRoot(pid)) {
+                    a = new Asked(jvm, "perf-" + jvm.nsPid() + ".map", root.dir("tmp"));
+                }
                 asked.put(pid, a);
-            } else if (a.tmp != null && a.written == null && a.tmp.statEntry(a.name) != null) {
-                // our earlier requests failed and someone else had the map written meanwhile: not ours
-                a.tmp.close();
-                a.tmp = null;
             }
+            existed = a.written == null && a.tmp.statEntry(a.name) != null;
         }
         HotSpotAttach.jcmd(pid, COMMAND, TIMEOUT_MILLIS);
         synchronized (this) {
-            if (a.tmp != null && a.written == null) a.written = a.tmp.statEntry(a.name);
-        }
-    }
-
-    private Asked firstRequest(ProcessStatus jvm) throws IOException {
-        String name = "perf-" + jvm.nsPid() + ".map";
-        try (SafeDir root = SafeDir.processRoot(jvm.pid())) {
-            SafeDir tmp = root.dir("tmp");
-            if (tmp.statEntry(name) == null) return new Asked(jvm, name, tmp);
-            tmp.close();
-            return new Asked(jvm, name, null);
+            // ours: made at our request, or ours already and just rewritten (a new file if someone removed it)
+            if (!existed && asked.get(pid) == a) a.written = a.tmp.statEntry(a.name);
         }
     }
 
@@ -116,7 +108,6 @@ public final class PerfMapRequests implements PerfMapRequester, AutoCloseable {
     }
 
     private void remove(Asked a) {
-        if (a.tmp == null) return;
         try (SafeDir tmp = a.tmp) {
             FileStat now = a.written == null ? null : tmp.statEntry(a.name);
             if (now != null && now.isRegularFile() && now.uid() == a.jvm.euid()
@@ -126,8 +117,6 @@ public final class PerfMapRequests implements PerfMapRequester, AutoCloseable {
             }
         } catch (IOException e) {
             LOG.log(Level.WARNING, "JVM " + a.jvm.pid() + ": cannot remove its perf map: " + e.getMessage());
-        } finally {
-            a.tmp = null;
         }
     }
 }
