@@ -25,6 +25,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The agent's own attach client against real JVMs: one with a private /tmp (systemd's PrivateTmp:
@@ -112,6 +114,31 @@ class HotSpotAttachTest {
             // with the plants gone the victim is attached as usual, and still runs
             assertTrue(HotSpotAttach.jcmd(victim.pid(), "VM.version", 5000).contains("JDK"));
             assertEquals(0, victim.run("cpu 1"));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"17", "25"})
+    void commandsLoadsAndRefusalsReadTheSameOnJdk17AndJdk25(String version) throws Exception {
+        try (WorkloadJvm jvm = version.equals("17") ? WorkloadJvm.jdk17() : new WorkloadJvm(WorkloadJvm.TEMURIN_25)) {
+            assertTrue(HotSpotAttach.jcmd(jvm.pid(), "VM.version", 5000).contains("JDK " + version), "jcmd's output");
+            IOException unknown = assertThrows(IOException.class, () -> HotSpotAttach.jcmd(jvm.pid(), "No.such.command", 5000));
+            assertTrue(unknown.getMessage().contains("refused 'No.such.command'"), unknown.getMessage());
+
+            // a library that is not there: the JVM says so (JDK 17 in the status, 21+ in the body)
+            IOException missing = assertThrows(IOException.class,
+                    () -> HotSpotAttach.load(jvm.pid(), "/nonexistent/libnothing.so", "", 5000));
+            assertFalse(missing instanceof HotSpotAttach.AgentRefusedException, missing.getMessage());
+            assertTrue(missing.getMessage().contains("libnothing.so"), missing.getMessage());
+
+            // a library whose Agent_OnAttach refuses: async-profiler asked to stop while it is not running
+            try (AsyncProfilerLibrary.Placement placement = AsyncProfilerLibrary.fromClasspath().placeFor(JvmTarget.of(jvm.pid()))) {
+                HotSpotAttach.AgentRefusedException refused = assertThrows(HotSpotAttach.AgentRefusedException.class,
+                        () -> HotSpotAttach.load(jvm.pid(), placement.library(), "stop,log=/dev/null", 5000));
+                assertNotEquals(0, refused.returnCode());
+                HotSpotAttach.load(jvm.pid(), placement.library(), "status,log=/dev/null", 5000);
+            }
+            assertEquals(0, jvm.run("cpu 1"), "the JVM runs on");
         }
     }
 
