@@ -25,17 +25,19 @@ public final class RunDir {
         if (abs.getParent() == null) throw new IOException("run dir cannot be /");
         int self = ProcessStatus.read(Path.of("/proc"), (int) ProcessHandle.current().pid()).euid();
         int[] owners = self == 0 ? new int[] {0} : new int[] {0, self};
-        try (SafeDir root = SafeDir.openTrusted(Path.of("/"));
-             SafeDir parent = root.trustedDir(relative(abs.getParent()), owners)) {
+        try (SafeDir root = SafeDir.openTrusted(Path.of("/"))) {
             String name = abs.getFileName().toString();
-            if (parent.statEntry(name) == null) {
-                try {
-                    parent.createDir(name, 0700).close();
-                } catch (FileAlreadyExistsException raced) {
-                    // another agent made it meanwhile: checked below like any other
+            try (SafeDir parent = root.dir(relative(abs.getParent()))) {
+                if (parent.statEntry(name) == null) {
+                    try {
+                        parent.createDir(name, 0700).close();
+                    } catch (FileAlreadyExistsException raced) {
+                        // another agent made it meanwhile: checked below like any other
+                    }
                 }
             }
-            parent.trustedDir(name, owners).close();
+            // every component, the run dir included: root's (or ours), writable by no one else (a sticky /tmp above is fine)
+            root.trustedDir(relative(abs), owners).close();
         }
         return abs;
     }
