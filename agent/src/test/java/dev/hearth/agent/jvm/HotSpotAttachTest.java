@@ -76,6 +76,26 @@ class HotSpotAttachTest {
     }
 
     @Test
+    void jvmInItsOwnPidAndMountNamespaceIsAttachedByItsNsPid() throws Exception {
+        List<String> container = List.of("unshare", "--pid", "--fork", "--mount", "--propagation", "private",
+                "sh", "-c", "mount -t tmpfs tmpfs /tmp && exec \"$0\" \"$@\"");
+        try (WorkloadJvm jvm = new WorkloadJvm(container, java17(), "-XX:+PreserveFramePointer");
+             PerfMapRequests perfMaps = new PerfMapRequests()) {
+            int pid = jvm.pid();
+            assertEquals(1, ProcessStatus.read(Path.of("/proc"), pid).nsPid(), "the JVM is pid 1 in its namespace");
+            jvm.run("cpu 300");
+            long heavy = compiledAddress(pid, "JvmWorkload.heavy");
+            try (Symbolizer s = new Symbolizer(new SymbolizerOptions(true, 16, Duration.ZERO), perfMaps)) {
+                assertEquals(HEAVY, s.user(pid, new long[] {heavy}).get(0).name());
+            }
+            Path map = Path.of("/proc/" + pid + "/root/tmp/perf-1.map");
+            assertTrue(Files.size(map) > 0);
+            perfMaps.close();
+            assertFalse(Files.exists(map), "the map the agent caused is removed from the container's /tmp");
+        }
+    }
+
+    @Test
     void attachSocketsPlantedByAnotherUserAreNeverSpokenTo() throws Exception {
         try (WorkloadJvm victim = WorkloadJvm.jdk17(); WorkloadJvm other = WorkloadJvm.jdk17()) {
             Path socket = Path.of("/tmp/.java_pid" + victim.pid());
