@@ -29,9 +29,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The agent's own attach client against real JVMs: one with a private /tmp (systemd's PrivateTmp:
- * its own mount namespace, the host's pid namespace), which the JDK 17 Attach API cannot reach, and
- * sockets planted by another user, which it must never talk to.
+ * The agent's own attach client against real JVMs: JDK 17 and Temurin 25 (whose replies to a load
+ * differ), one with a private /tmp (systemd's PrivateTmp: its own mount namespace, the host's pid
+ * namespace), which the JDK 17 Attach API cannot reach, one in a container of its own (pid 1 there),
+ * and sockets planted by another user, which it must never talk to.
  */
 class HotSpotAttachTest {
     static final List<String> NOBODY = List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups");
