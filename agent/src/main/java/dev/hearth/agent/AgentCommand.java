@@ -88,7 +88,7 @@ public final class AgentCommand implements Callable<Integer> {
     @Option(names = "--host", paramLabel = "NAME", description = "the host label (default: this machine's host name)")
     String host;
 
-    @Option(names = "--run-dir", paramLabel = "DIR", defaultValue = "/run/hearth",
+    @Option(names = "--run-dir", paramLabel = "DIR", defaultValue = RunDir.DEFAULT,
             description = "the host-wide agent lock and the list of JVMs this agent profiles; one agent per run dir (default: ${DEFAULT-VALUE})")
     Path runDir;
 

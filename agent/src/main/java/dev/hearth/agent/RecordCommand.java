@@ -71,7 +71,7 @@ public final class RecordCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "where to write (default: standard output)")
     Path output;
 
-    @Option(names = "--run-dir", paramLabel = "DIR", defaultValue = "/run/hearth",
+    @Option(names = "--run-dir", paramLabel = "DIR", defaultValue = RunDir.DEFAULT,
             description = "the agent's run dir, to tell the JVMs a running agent profiles (default: ${DEFAULT-VALUE})")
     Path runDir;
 

@@ -13,7 +13,8 @@ import java.nio.file.Path;
  * the agent) and writable by no one else, so nothing in it can be planted by a profiled process.
  */
 public final class RunDir {
-    public static final Path DEFAULT = Path.of("/run/hearth");
+    /** Where the agent keeps its lock and list unless told otherwise (--run-dir). */
+    public static final String DEFAULT = "/run/hearth";
     public static final String LOCK = "agent.lock";
     public static final String JVMS = "jvms";
 
