@@ -12,7 +12,8 @@ import java.nio.file.Path;
  * process apart from a later one with the same pid; {@code nsPid} is its pid in its own namespace.
  */
 public record ProcessStatus(int pid, long startTicks, int nsPid, int euid, long caughtSignals, long ignoredSignals) {
-    static final long SIGQUIT_MASK = 1L << (3 - 1);
+    /** SIGQUIT (3) in the signal masks of /proc/PID/status. */
+    public static final long SIGQUIT_MASK = 1L << (3 - 1);
 
     public static ProcessStatus read(Path proc, int pid) throws IOException {
         Path dir = proc.resolve(Integer.toString(pid));
