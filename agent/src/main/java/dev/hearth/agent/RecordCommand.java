@@ -192,8 +192,11 @@ public final class RecordCommand implements Callable<Integer> {
             out.write(bytes);
             out.flush();
         } else {
-            Path tmp = output.resolveSibling(output.getFileName() + ".tmp");
+            // a fresh, exclusive name: the output may well be in /tmp, where a fixed one could be a planted link
+            Path dir = output.toAbsolutePath().getParent();
+            Path tmp = Files.createTempFile(dir, "." + output.getFileName(), ".tmp");
             Files.write(tmp, bytes);
+            Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
             Files.move(tmp, output, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
     }

@@ -71,7 +71,13 @@ class PerfMapAttackTest {
     void aFifoDoesNotBlockAndSymbolizationGoesOn() throws Exception {
         asNobody("mkfifo " + map);
         try (Symbolizer s = symbolizer()) {
-            String first = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> name(s), "reading the FIFO blocked the agent");
+            String first;
+            try {
+                first = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> name(s), "reading the FIFO blocked the agent");
+            } finally {
+                // a reader stuck opening the FIFO would keep the symbolizer locked: give it a writer
+                new ProcessBuilder("timeout", "2", "sh", "-c", ": > " + map).start().waitFor();
+            }
             assertEquals("[jit]", first);
             assertEquals(1, s.stats().unsafeFilesRefused());
             asNobody("rm " + map + " && printf '" + goodLine(checkout, "void " + SHOP + ".checkout(long)") + "' > " + map);
