@@ -7,6 +7,8 @@ import dev.hearth.agent.jvm.JvmMode;
 import dev.hearth.agent.jvm.JvmModeSelector;
 import dev.hearth.agent.jvm.JvmProfileSources;
 import dev.hearth.agent.jvm.JvmTarget;
+import dev.hearth.agent.jvm.PerfMapRequests;
+import dev.hearth.agent.jvm.ProfiledJvms;
 import dev.hearth.agent.proc.ProcessScanner;
 import dev.hearth.agent.ship.Backoff;
 import dev.hearth.agent.ship.BearerToken;
@@ -16,6 +18,7 @@ import dev.hearth.agent.ship.Spool;
 import dev.hearth.bpf.ProfilerConfig;
 import dev.hearth.bpf.UprobeSpec;
 import dev.hearth.symbolizer.Symbolizer;
+import dev.hearth.symbolizer.PerfMapLimits;
 import dev.hearth.symbolizer.SymbolizerOptions;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -94,6 +97,10 @@ public final class AgentCommand implements Callable<Integer> {
     @Option(names = "--host", paramLabel = "NAME", description = "the host label (default: this machine's host name)")
     String host;
 
+    @Option(names = "--run-dir", paramLabel = "DIR", defaultValue = RunDir.DEFAULT,
+            description = "the host-wide agent lock and the list of JVMs this agent profiles; one agent per run dir (default: ${DEFAULT-VALUE})")
+    Path runDir;
+
     @Option(names = "--spool-dir", paramLabel = "DIR", defaultValue = "/var/lib/hearth/agent-spool",
             description = "where profiles wait while the collector is unreachable (default: ${DEFAULT-VALUE})")
     Path spoolDir;
@@ -130,6 +137,18 @@ public final class AgentCommand implements Callable<Integer> {
             description = "ask JVMs to write their perf map, to name JIT-compiled Java frames (default: on)")
     boolean jvmPerfMap;
 
+    @Option(names = "--perf-map-max-size", paramLabel = "SIZE", defaultValue = "16MB", converter = Units.SizeConverter.class,
+            description = "bytes read from one process's perf map; reading stops there, counted (default: ${DEFAULT-VALUE})")
+    long perfMapMaxSize;
+
+    @Option(names = "--perf-map-max-line", paramLabel = "SIZE", defaultValue = "4KB", converter = Units.SizeConverter.class,
+            description = "longest perf map line read; longer lines are skipped, counted (default: ${DEFAULT-VALUE})")
+    long perfMapMaxLine;
+
+    @Option(names = "--perf-map-max-entries", paramLabel = "N", defaultValue = "250000",
+            description = "entries kept from one perf map; the rest are dropped, counted (default: ${DEFAULT-VALUE})")
+    int perfMapMaxEntries;
+
     @Option(names = "--jvm-mode", paramLabel = "MODE", defaultValue = "auto", converter = JvmModeConverter.class,
             description = "Java frames: auto (async-profiler inside each JVM where it can attach, else eBPF with the perf map), "
                     + "ebpf, or async-profiler (no fallback) (default: ${DEFAULT-VALUE})")
@@ -151,6 +170,10 @@ public final class AgentCommand implements Callable<Integer> {
             description = "async-profiler wall-clock sampling interval; 0 is off (default: off)")
     Duration apWall;
 
+    @Option(names = "--async-profiler-max-recording", paramLabel = "SIZE", defaultValue = "64MB", converter = Units.SizeConverter.class,
+            description = "largest async-profiler recording (JFR file) read; a larger one is skipped, counted (default: ${DEFAULT-VALUE})")
+    long apMaxRecording;
+
     static final class JvmModeConverter implements picocli.CommandLine.ITypeConverter<JvmMode> {
         @Override
         public JvmMode convert(String value) {
@@ -164,16 +187,16 @@ public final class AgentCommand implements Callable<Integer> {
 
     AsyncProfilerOptions asyncProfilerOptions() {
         return new AsyncProfilerOptions(apCpu, apAlloc, apLock, apWall,
-                Duration.ofSeconds(Math.max(1, Math.round(period.toMillis() / 1000.0))));
+                Duration.ofSeconds(Math.max(1, Math.round(period.toMillis() / 1000.0))), apMaxRecording);
     }
 
     /** The JVM-aware sources: async-profiler JFR recordings rotate with the agent's period. */
-    private ProfileSources jvmSources(Metrics metrics) throws IOException {
+    private ProfileSources jvmSources(Metrics metrics, PerfMapRequests perfMaps, ProfiledJvms profiled) throws IOException {
         AsyncProfilerOptions options = asyncProfilerOptions();
         AsyncProfilerLibrary library = AsyncProfilerLibrary.fromClasspath();
         JvmModeSelector selector = new JvmModeSelector(jvmMode,
-                pid -> AsyncProfilerSession.start(JvmTarget.of(pid), library, options));
-        return new JvmProfileSources(selector, Set.copyOf(pids), metrics);
+                pid -> AsyncProfilerSession.start(JvmTarget.of(pid), library, options, profiled));
+        return new JvmProfileSources(selector, Set.copyOf(pids), metrics, perfMaps);
     }
 
     @Override
@@ -193,11 +216,21 @@ public final class AgentCommand implements Callable<Integer> {
         ProfilerConfig bpf = ProfilerConfig.defaults().withHz(hz).withOnCpu(cpu).withOffCpu(offcpu)
                 .withMinBlockNs(minBlock.toNanos()).withUprobes(specs).withPids(Set.copyOf(pids)).withDrainPeriod(period);
 
+        // before any BPF or attach: a second agent must not touch what the first one runs
+        Path run = RunDir.prepare(runDir);
+        try (HostLock lock = HostLock.acquire(run)) {
+            return run(settings, bpf, new ProfiledJvms(run, HostLock.Holder.self()));
+        }
+    }
+
+    private int run(AgentLoop.Settings settings, ProfilerConfig bpf, ProfiledJvms profiled) throws Exception {
         Metrics metrics = new Metrics();
         Spool spool = new Spool(spoolDir, spoolMax);
         Delivery delivery = new Delivery(new Shipper(collector, timeout, tokenFile == null ? null : BearerToken.read(tokenFile), caFile), spool, new Backoff(retryMin, retryMax), 1024);
         DeliveryMetrics.register(metrics, delivery, spool);
-        try (Symbolizer symbolizer = new Symbolizer(new SymbolizerOptions(jvmPerfMap, 256, Duration.ofSeconds(10)));
+        PerfMapRequests perfMaps = new PerfMapRequests();
+        try (Symbolizer symbolizer = new Symbolizer(new SymbolizerOptions(jvmPerfMap, 256, Duration.ofSeconds(10),
+                new PerfMapLimits(perfMapMaxSize, (int) Math.min(perfMapMaxLine, Integer.MAX_VALUE), perfMapMaxEntries)), perfMaps);
              MetricsServer server = metricsPort < 0 ? null : new MetricsServer(metricsAddress, metricsPort, metrics);
              AutoCloseable stats = bpfStats ? BpfSampleSource.enableRunTimeStats() : null;
              SampleSource source = BpfSampleSource.start(bpf)) {
@@ -206,7 +239,7 @@ public final class AgentCommand implements Callable<Integer> {
             metrics.read("hearth_agent_bpf_run_nanoseconds_total", "kernel time in the BPF programs (with --bpf-stats)",
                     "counter", "", source::programRunNanos);
             metrics.read("hearth_agent_bpf_map_bytes", "memory of the BPF maps", "gauge", "", source::mapBytes);
-            ProfileSources sources = jvmSources(metrics);
+            ProfileSources sources = jvmSources(metrics, perfMaps, profiled);
             AgentLoop loop = new AgentLoop(settings, source, resolver, ProcessScanner.system(),
                     sources, delivery::submit, metrics);
             CountDownLatch finished = new CountDownLatch(1);

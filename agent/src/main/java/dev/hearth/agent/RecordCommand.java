@@ -1,5 +1,7 @@
 package dev.hearth.agent;
 
+import dev.hearth.agent.jvm.PerfMapRequests;
+import dev.hearth.agent.jvm.ProfiledJvms;
 import dev.hearth.bpf.ProfilerConfig;
 import dev.hearth.bpf.RawSample;
 import dev.hearth.bpf.UprobeSpec;
@@ -26,6 +28,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -68,6 +71,10 @@ public final class RecordCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "where to write (default: standard output)")
     Path output;
 
+    @Option(names = "--run-dir", paramLabel = "DIR", defaultValue = RunDir.DEFAULT,
+            description = "the agent's run dir, to tell the JVMs a running agent profiles (default: ${DEFAULT-VALUE})")
+    Path runDir;
+
     @Option(names = "--no-jvm-perf-map", negatable = false,
             description = "do not ask JVMs to write their perf map for naming JIT frames")
     boolean noPerfMap;
@@ -84,6 +91,7 @@ public final class RecordCommand implements Callable<Integer> {
         ProfilerConfig config = ProfilerConfig.defaults().withHz(hz).withOnCpu(t == Type.cpu).withOffCpu(t == Type.offcpu)
                 .withMinBlockNs(minBlock.toNanos()).withUprobes(specs).withPids(Set.copyOf(pids)).withDrainPeriod(DRAIN_EVERY);
         ProfileType profileType = ProfileType.ofId(t.name());
+        sayWhichJvmsAnAgentProfiles();
 
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch written = new CountDownLatch(1);
@@ -96,7 +104,8 @@ public final class RecordCommand implements Callable<Integer> {
             }
         }, "hearth-record-stop");
         Runtime.getRuntime().addShutdownHook(hook);
-        try (Symbolizer symbolizer = new Symbolizer(new SymbolizerOptions(!noPerfMap, 256, Duration.ofSeconds(1)))) {
+        try (PerfMapRequests perfMaps = new PerfMapRequests();
+             Symbolizer symbolizer = new Symbolizer(new SymbolizerOptions(!noPerfMap, 256, Duration.ofSeconds(1)), perfMaps)) {
             Map<Integer, String> names = new HashMap<>();
             SymbolizingResolver resolver = new SymbolizingResolver(symbolizer);
             ProfileAssembler assembler = ProfileAssembler.merged(resolver, hz, specs,
@@ -143,6 +152,24 @@ public final class RecordCommand implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * record never touches async-profiler: a JVM a running agent profiles with it is recorded through
+     * eBPF like any process, and one line says so.
+     */
+    private void sayWhichJvmsAnAgentProfiles() {
+        try {
+            List<ProfiledJvms.Entry> busy = ProfiledJvms.profiledByLiveAgents(runDir).stream()
+                    .filter(e -> pids.isEmpty() || pids.contains(e.pid())).toList();
+            if (busy.isEmpty()) return;
+            String jvms = busy.stream().map(e -> Integer.toString(e.pid())).collect(Collectors.joining(", "));
+            String agents = busy.stream().map(e -> Integer.toString(e.agent().pid())).distinct().collect(Collectors.joining(", "));
+            System.err.println("hearth record: JVM " + jvms + (busy.size() == 1 ? " is" : " are") + " profiled by the running agent (pid "
+                    + agents + ") with async-profiler; recording through eBPF, the agent's profiler left alone");
+        } catch (IOException e) {
+            System.err.println("hearth record: cannot read " + runDir + ": " + e.getMessage());
+        }
+    }
+
     private static long add(List<RawSample> drained, ProfileAssembler assembler, Set<Integer> processes) {
         for (RawSample s : drained) {
             assembler.add(s);
@@ -165,8 +192,11 @@ public final class RecordCommand implements Callable<Integer> {
             out.write(bytes);
             out.flush();
         } else {
-            Path tmp = output.resolveSibling(output.getFileName() + ".tmp");
+            // a fresh, exclusive name: the output may well be in /tmp, where a fixed one could be a planted link
+            Path dir = output.toAbsolutePath().getParent();
+            Path tmp = Files.createTempFile(dir, "." + output.getFileName(), ".tmp");
             Files.write(tmp, bytes);
+            Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
             Files.move(tmp, output, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
     }

@@ -15,6 +15,12 @@ final class SymbolizerMetrics {
                 () -> s.stats().unknown() + r.unnamedCacheHits());
         m.read("hearth_agent_jit_misses_total", "JIT addresses a JVM's perf map did not name", "counter", "", () -> s.stats().jitMisses());
         m.read("hearth_agent_perf_map_reloads_total", "JVM perf maps (re)read", "counter", "", () -> s.stats().perfMapReloads());
+        m.read("hearth_agent_perf_map_lines_skipped_total", "perf map lines longer than --perf-map-max-line, skipped", "counter", "",
+                () -> s.stats().perfMapLinesSkipped());
+        m.read("hearth_agent_perf_maps_truncated_total", "perf map reads stopped at --perf-map-max-size or --perf-map-max-entries",
+                "counter", "", () -> s.stats().perfMapsTruncated());
+        m.read("hearth_agent_unsafe_files_refused_total", "perf maps and binaries not read: a link, a FIFO, the wrong owner or too large",
+                "counter", "", () -> s.stats().unsafeFilesRefused());
         m.read("hearth_agent_symbol_cache_bytes", "approximate heap held by cached symbol tables", "gauge", "", () -> s.stats().cachedBytes());
     }
 }

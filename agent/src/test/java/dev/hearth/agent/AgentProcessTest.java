@@ -40,7 +40,7 @@ class AgentProcessTest {
             agent = new ProcessBuilder(Workloads.javaBin(), "-cp", System.getProperty("java.class.path"), Main.class.getName(),
                     "agent", "--collector", "http://127.0.0.1:" + receiver.port(), "--period", "2s", "--hz", "499",
                     "--pid", jvm.pid() + "," + c.pid(), "--jvm-mode", "ebpf", "--label", "env=test", "--host", "test-host",
-                    "--spool-dir", tmp.resolve("spool").toString(), "--metrics-port", "0")
+                    "--spool-dir", tmp.resolve("spool").toString(), "--run-dir", tmp.resolve("run").toString(), "--metrics-port", "0")
                     .redirectErrorStream(true).redirectOutput(tmp.resolve("agent.log").toFile()).start();
             long deadline = System.currentTimeMillis() + 60_000;
             while (services(receiver).stream().filter(s -> s.equals("split")).count() < 3) {

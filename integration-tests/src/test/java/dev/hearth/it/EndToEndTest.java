@@ -50,7 +50,7 @@ class EndToEndTest {
             Path token = TestTokens.write(dir.resolve("agent.token"), collector.token);
             Process agent = start(started, agentLog, javaCommand(List.of("dev.hearth.agent.Main", "agent",
                     "--collector", "http://127.0.0.1:" + collector.port, "--token-file", token.toString(), "--period", "2s", "--hz", "499", "--pid", v1.pid() + "," + v2.pid(),
-                    "--spool-dir", dir.resolve("spool").toString(), "--metrics-port", "-1")), Map.of());
+                    "--spool-dir", dir.resolve("spool").toString(), "--run-dir", dir.resolve("run").toString(), "--metrics-port", "-1")), Map.of());
             awaitLine(agent, agentLog, "profiling pids");
             long agentReady = System.currentTimeMillis();
 

@@ -1,9 +1,10 @@
 package dev.hearth.symbolizer;
 
+import dev.hearth.symbolizer.safefs.SafeFile;
+import dev.hearth.symbolizer.safefs.UnsafeFileException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -18,6 +19,7 @@ final class BinaryCache {
     private final Map<String, String> keyOfFile;     // dev:inode -> table key
     private final Map<String, Long> unreadableSince; // dev:inode -> when opening last failed
     private long loads;
+    private long refused;
     private long generation;
 
     BinaryCache(int maxTables) {
@@ -50,24 +52,24 @@ final class BinaryCache {
         }
         Long failed = unreadableSince.get(fileKey);
         if (failed != null && System.nanoTime() - failed < RETRY_UNREADABLE_NANOS) return BinarySymbols.UNREADABLE;
-        List<Path> paths = ProcessFiles.candidates(proc, pid, m);
-        for (Path p : paths) {
-            try {
-                if (key == null) {
-                    String id = BinaryLoader.buildId(p);
-                    key = id != null ? "build-id:" + id : "file:" + fileKey;
-                    keyOfFile.put(fileKey, key);
-                    BinarySymbols t = tables.get(key);
-                    if (t != null) return t;
-                }
-                BinarySymbols t = BinaryLoader.load(p, m.path(), ProcessFiles.root(proc, pid));
-                loads++;
-                tables.put(key, t);
-                unreadableSince.remove(fileKey);
-                return t;
-            } catch (IOException | RuntimeException e) {
-                // gone, not ours to read, or not ELF: try the next way in
+        try (SafeFile file = ProcessFiles.open(proc, pid, m)) {
+            Path p = file.path();
+            if (key == null) {
+                String id = BinaryLoader.buildId(p);
+                key = id != null ? "build-id:" + id : "file:" + fileKey;
+                keyOfFile.put(fileKey, key);
+                BinarySymbols t = tables.get(key);
+                if (t != null) return t;
             }
+            BinarySymbols t = BinaryLoader.load(p, m.path(), ProcessFiles.root(proc, pid));
+            loads++;
+            tables.put(key, t);
+            unreadableSince.remove(fileKey);
+            return t;
+        } catch (UnsafeFileException e) {
+            refused++; // not a regular file, or too large: never read
+        } catch (IOException | RuntimeException e) {
+            // gone, not ours to read, or not ELF
         }
         unreadableSince.put(fileKey, System.nanoTime());
         return BinarySymbols.UNREADABLE;
@@ -79,6 +81,9 @@ final class BinaryCache {
     long generation() { return generation; }
 
     long loads() { return loads; }
+
+    /** Mapped files refused unread: not a regular file, or too large. */
+    long refused() { return refused; }
 
     long bytes() {
         long sum = 0;

@@ -1,5 +1,6 @@
 package dev.hearth.symbolizer;
 
+import dev.hearth.symbolizer.safefs.SafeFile;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -10,7 +11,7 @@ final class BinaryLoader {
     private BinaryLoader() {}
 
     /**
-     * @param opened     where the file can be read from here (through /proc/PID/root or map_files)
+     * @param opened     where the file can be read from here (an fd opened by {@link ProcessFiles})
      * @param binaryPath the path as the process sees it (for .gnu_debuglink lookups)
      * @param root       the process's root directory, or null
      */
@@ -20,10 +21,11 @@ final class BinaryLoader {
             SymbolTable.Builder b = new SymbolTable.Builder();
             String debugFile = null;
             if (!elf.has(ElfFile.SHT_SYMTAB)) {
-                Path debug = DebugFiles.find(root, opened, binaryPath, buildId, elf.debugLink(), elf.debugLinkCrc());
-                if (debug != null) {
-                    try (ElfFile dbg = ElfFile.open(debug)) {
-                        if (dbg.addFunctions(ElfFile.SHT_SYMTAB, b, 0) > 0) debugFile = debug.toString();
+                try (SafeFile debug = DebugFiles.find(root, opened, binaryPath, buildId, elf.debugLink(), elf.debugLinkCrc())) {
+                    if (debug != null) {
+                        try (ElfFile dbg = ElfFile.open(debug.path())) {
+                            if (dbg.addFunctions(ElfFile.SHT_SYMTAB, b, 0) > 0) debugFile = debug.name();
+                        }
                     }
                 }
             } else {

@@ -1,5 +1,6 @@
 package dev.hearth.symbolizer;
 
+import dev.hearth.symbolizer.safefs.SafeFile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -11,13 +12,22 @@ import java.util.zip.CRC32;
 /**
  * Finds the separate debug file of a stripped binary the way GDB does: by build-id under
  * /usr/lib/debug/.build-id/, then by .gnu_debuglink next to the binary, in its .debug/ folder and
- * under /usr/lib/debug/. Each candidate is looked for inside the process's root (containers) first.
+ * under /usr/lib/debug/. Each candidate is looked for inside the process's root (containers) first,
+ * then on the host; opened with no link followed (a debug file reached through a link is not used).
  */
 final class DebugFiles {
     private DebugFiles() {}
 
+    /** A candidate: a path as the process (or the host) sees it, under a trusted root. */
+    record Candidate(Path root, String path) {
+        @Override
+        public String toString() { return "/".equals(root.toString()) ? path : root + path; }
+    }
+
+    private static final Path HOST_ROOT = Path.of("/");
+
     /** Candidate paths in the order they are tried. */
-    static List<Path> candidates(Path root, String binaryPath, String buildId, String debugLink) {
+    static List<Candidate> candidates(Path root, String binaryPath, String buildId, String debugLink) {
         List<String> rel = new ArrayList<>();
         if (buildId != null && buildId.length() > 2) {
             rel.add("/usr/lib/debug/.build-id/" + buildId.substring(0, 2) + "/" + buildId.substring(2) + ".debug");
@@ -29,34 +39,39 @@ final class DebugFiles {
             rel.add(dir + "/.debug/" + debugLink);
             rel.add("/usr/lib/debug" + dir + "/" + debugLink);
         }
-        List<Path> out = new ArrayList<>();
+        List<Candidate> out = new ArrayList<>();
         for (String r : rel) {
-            if (root != null) out.add(Path.of(root + r));
-            out.add(Path.of(r));
+            if (root != null) out.add(new Candidate(root, r));
+            out.add(new Candidate(HOST_ROOT, r));
         }
         return out;
     }
 
     /**
      * The first candidate that belongs to the binary: same build-id when both have one, otherwise the
-     * CRC-32 named by the debug link. The binary itself is never its own debug file.
+     * CRC-32 named by the debug link. The binary itself is never its own debug file. The caller
+     * closes the file returned.
      */
-    static Path find(Path root, Path opened, String binaryPath, String buildId, String debugLink, long crc) {
-        for (Path p : candidates(root, binaryPath, buildId, debugLink)) {
-            if (!Files.isRegularFile(p)) continue;
+    static SafeFile find(Path root, Path opened, String binaryPath, String buildId, String debugLink, long crc) {
+        for (Candidate c : candidates(root, binaryPath, buildId, debugLink)) {
+            SafeFile f = null;
             try {
-                if (Files.isSameFile(p, opened)) continue;
-                try (ElfFile elf = ElfFile.open(p)) {
-                    String id = elf.buildId();
-                    if (buildId != null && id != null) {
-                        if (id.equals(buildId)) return p;
-                        continue;
+                f = ProcessFiles.openBeneath(c.root(), c.path());
+                Path p = f.path();
+                if (!Files.isSameFile(p, opened)) {
+                    try (ElfFile elf = ElfFile.open(p)) {
+                        String id = elf.buildId();
+                        if (buildId != null && id != null) {
+                            if (id.equals(buildId)) return f;
+                        } else if (crc >= 0 && crc32(p) == crc) {
+                            return f;
+                        }
                     }
                 }
-                if (crc >= 0 && crc32(p) == crc) return p;
             } catch (IOException | RuntimeException e) {
-                // unreadable or not ELF: try the next candidate
+                // missing, a link, unreadable or not ELF: try the next candidate
             }
+            if (f != null) f.close();
         }
         return null;
     }

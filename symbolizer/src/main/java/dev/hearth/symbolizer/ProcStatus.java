@@ -17,10 +17,12 @@ final class ProcStatus {
         return Integer.parseInt(parts[parts.length - 1]);
     }
 
-    /** Bit mask of signals the process catches (SigCgt). */
-    static long caughtSignals(Path pidDir) throws IOException {
-        String v = field(pidDir, "SigCgt");
-        return v == null ? 0 : Long.parseUnsignedLong(v.trim(), 16);
+    /** The uid the process creates files as (the fourth, file-system, field of "Uid:"). */
+    static int fsUid(Path pidDir) throws IOException {
+        String v = field(pidDir, "Uid");
+        if (v == null) throw new IOException("no Uid in " + pidDir.resolve("status"));
+        String[] parts = v.trim().split("\\s+");
+        return Integer.parseInt(parts[parts.length - 1]);
     }
 
     /**

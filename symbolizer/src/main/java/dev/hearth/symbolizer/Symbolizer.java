@@ -19,6 +19,7 @@ public final class Symbolizer implements AutoCloseable {
     private static final Path PROC = Path.of("/proc");
 
     private final SymbolizerOptions options;
+    private final PerfMapRequester perfMaps;
     private final Map<Integer, ProcessState> processes = new HashMap<>();
     private final BinaryCache binaries;
     private static final long KALLSYMS_REREAD_NANOS = 60_000_000_000L;
@@ -29,10 +30,18 @@ public final class Symbolizer implements AutoCloseable {
     private long processStates;
     private BinarySymbols vdso;
     private long resolved, unknown, jitMisses, perfMapReloads, perfMapRequests;
+    private long perfMapLinesSkipped, perfMapsTruncated, perfMapsRefused;
     private boolean closed;
 
+    /** A symbolizer that never asks JVMs for perf maps, reading only maps others left. */
     public Symbolizer(SymbolizerOptions options) {
+        this(options, PerfMapRequester.NONE);
+    }
+
+    /** {@code perfMaps} asks JVMs for their perf maps when {@link SymbolizerOptions#askJvmForPerfMap()} is on. */
+    public Symbolizer(SymbolizerOptions options, PerfMapRequester perfMaps) {
         this.options = options;
+        this.perfMaps = options.askJvmForPerfMap() ? Objects.requireNonNull(perfMaps, "perfMaps") : PerfMapRequester.NONE;
         this.binaries = new BinaryCache(options.maxCachedBinaries());
     }
 
@@ -90,14 +99,19 @@ public final class Symbolizer implements AutoCloseable {
 
     public synchronized SymbolizerStats stats() {
         long reloads = perfMapReloads, requests = perfMapRequests;
+        long skipped = perfMapLinesSkipped, truncated = perfMapsTruncated, refused = perfMapsRefused;
         for (ProcessState st : processes.values()) {
             if (st.jit != null) {
                 reloads += st.jit.reloads;
                 requests += st.jit.requests;
+                skipped += st.jit.skippedLines;
+                truncated += st.jit.truncatedReads;
+                refused += st.jit.refused;
             }
         }
         return new SymbolizerStats(resolved, unknown, jitMisses, reloads, requests,
-                binaries.size(), binaries.bytes() + (kernel == null ? 0 : kernel.bytes()), binaries.loads());
+                binaries.size(), binaries.bytes() + (kernel == null ? 0 : kernel.bytes()), binaries.loads(),
+                skipped, truncated, refused + binaries.refused());
     }
 
     @Override
@@ -127,7 +141,7 @@ public final class Symbolizer implements AutoCloseable {
     private Frame jitFrame(ProcessState state, long addr, long lookup) {
         if (state.jit == null) {
             state.jit = new JvmPerfMaps(PROC, state.maps.pid(), state.maps.current().isHotSpot(),
-                    options.askJvmForPerfMap(), options.perfMapRefreshMinInterval().toNanos());
+                    perfMaps, options.perfMapRefreshMinInterval().toNanos(), options.perfMapLimits());
         }
         PerfMap map = state.jit.lookup(lookup);
         int i = map.find(lookup);
@@ -191,6 +205,9 @@ public final class Symbolizer implements AutoCloseable {
         if (st.jit != null) {
             perfMapReloads += st.jit.reloads;
             perfMapRequests += st.jit.requests;
+            perfMapLinesSkipped += st.jit.skippedLines;
+            perfMapsTruncated += st.jit.truncatedReads;
+            perfMapsRefused += st.jit.refused;
         }
     }
 

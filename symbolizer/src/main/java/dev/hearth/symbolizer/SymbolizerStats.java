@@ -11,6 +11,10 @@ package dev.hearth.symbolizer;
  * @param cachedBinaries  symbol tables currently cached
  * @param cachedBytes     approximate heap bytes held by the cached symbol tables
  * @param binaryLoads     symbol tables loaded from disk (cache misses)
+ * @param perfMapLinesSkipped perf map lines skipped for being longer than the line bound
+ * @param perfMapsTruncated   perf map reads stopped at the size or entry bound
+ * @param unsafeFilesRefused  perf maps and binaries not read: a link, a FIFO or device, the wrong owner, too large
  */
 public record SymbolizerStats(long resolved, long unknown, long jitMisses, long perfMapReloads,
-                              long perfMapRequests, int cachedBinaries, long cachedBytes, long binaryLoads) {}
+                              long perfMapRequests, int cachedBinaries, long cachedBytes, long binaryLoads,
+                              long perfMapLinesSkipped, long perfMapsTruncated, long unsafeFilesRefused) {}

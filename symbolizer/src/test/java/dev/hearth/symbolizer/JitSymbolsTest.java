@@ -26,7 +26,7 @@ class JitSymbolsTest {
     @MethodSource("jdks")
     void jitFramesAreNamedAndAMethodCompiledAfterTheFirstMapIsToo(Path jdk) throws Exception {
         try (JvmTarget jvm = JvmTarget.start(jdk);
-             Symbolizer s = new Symbolizer(new SymbolizerOptions(true, 64, Duration.ZERO))) {
+             Symbolizer s = new Symbolizer(new SymbolizerOptions(true, 64, Duration.ZERO), new JcmdPerfMaps(jdk))) {
             long checkout = jvm.compiledAddress("Shop.checkout", 60_000);
             Frame f = s.user(jvm.pid, new long[] {checkout}).get(0);
             assertEquals(new Frame(SHOP + ".checkout", FrameKind.JIT, "[jit]", null, checkout), f);
@@ -51,7 +51,7 @@ class JitSymbolsTest {
     @Test
     void askingAgainIsRateLimited() throws Exception {
         try (JvmTarget jvm = JvmTarget.start(Path.of(System.getProperty("java.home")));
-             Symbolizer s = new Symbolizer(new SymbolizerOptions(true, 64, Duration.ofHours(1)))) {
+             Symbolizer s = new Symbolizer(new SymbolizerOptions(true, 64, Duration.ofHours(1)), new JcmdPerfMaps(jvm.javaHome))) {
             assertEquals(SHOP + ".checkout", s.user(jvm.pid, new long[] {jvm.compiledAddress("Shop.checkout", 60_000)}).get(0).name());
             jvm.send("refund");
             long refund = jvm.compiledAddress("Shop.refund", 60_000);
@@ -90,7 +90,7 @@ class JitSymbolsTest {
     @MethodSource("jdks")
     void attachDisabledFallsBackToJitFrames(Path jdk) throws Exception {
         try (JvmTarget jvm = JvmTarget.start(jdk, "-XX:+DisableAttachMechanism");
-             Symbolizer s = new Symbolizer(new SymbolizerOptions(true, 64, Duration.ZERO))) {
+             Symbolizer s = new Symbolizer(new SymbolizerOptions(true, 64, Duration.ZERO), new JcmdPerfMaps(jdk))) {
             long jit = anonymousExecutableAddress(jvm.pid);
             Files.deleteIfExists(Path.of("/tmp/perf-" + jvm.pid + ".map"));
             long t0 = System.nanoTime();
@@ -109,7 +109,7 @@ class JitSymbolsTest {
         List<String> container = List.of("unshare", "--pid", "--fork", "--mount", "--propagation", "private",
                 "sh", "-c", "mount -t tmpfs tmpfs /tmp && exec \"$0\" \"$@\"");
         try (JvmTarget jvm = JvmTarget.start(jdk, container);
-             Symbolizer s = new Symbolizer(new SymbolizerOptions(true, 64, Duration.ZERO))) {
+             Symbolizer s = new Symbolizer(new SymbolizerOptions(true, 64, Duration.ZERO), new JcmdPerfMaps(jdk))) {
             assertTrue(Files.readString(Path.of("/proc/" + jvm.pid + "/status")).matches("(?s).*NSpid:\\s+" + jvm.pid + "\\s+1\\n.*"),
                     "the JVM is pid 1 in its namespace");
             long checkout = jvm.compiledAddress("Shop.checkout", 60_000);

@@ -2,13 +2,15 @@ package dev.hearth.symbolizer;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import java.io.BufferedReader;
-import java.io.StringReader;
+import dev.hearth.symbolizer.safefs.BoundedLines;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class PerfMapTest {
     static PerfMap parse(String text) throws Exception {
-        return PerfMap.parse(new BufferedReader(new StringReader(text)));
+        return PerfMap.parse(new BoundedLines(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), 4096, 1 << 20,
+                StandardCharsets.UTF_8), 1000);
     }
 
     static String at(PerfMap m, long addr) {

@@ -30,7 +30,7 @@ class SampledJvmStacksTest {
         Privileges.assumeRootOrCi("BPF programs need root");
         // keep checkout and refund as frames of their own rather than inlined into the loop
         try (JvmTarget jvm = JvmTarget.start(jdk, "-XX:CompileCommand=quiet", "-XX:CompileCommand=dontinline," + SHOP + "::*");
-             Symbolizer s = new Symbolizer(new SymbolizerOptions(true, 64, Duration.ZERO));
+             Symbolizer s = new Symbolizer(new SymbolizerOptions(true, 64, Duration.ZERO), new JcmdPerfMaps(jdk));
              BpfProfiler bpf = BpfProfiler.start(ProfilerConfig.defaults().withHz(499).withPids(Set.of(jvm.pid))
                      .withDrainPeriod(Duration.ofSeconds(2)))) {
             jvm.compiledAddress("Shop.checkout", 60_000);

@@ -6,10 +6,16 @@ import java.util.List;
 /**
  * What async-profiler records in each JVM. A zero (or null) interval turns that event off; wall
  * clock is off unless set. {@code rotation} is how often the JFR output moves to a new file
- * (whole seconds, async-profiler's loop granularity).
+ * (whole seconds, async-profiler's loop granularity). {@code maxRecordingBytes} bounds one
+ * recording file the agent reads (the JVM's user writes it); a larger one is skipped and counted.
  */
 public record AsyncProfilerOptions(Duration cpuInterval, long allocBytes, Duration lockThreshold,
-                                   Duration wallInterval, Duration rotation) {
+                                   Duration wallInterval, Duration rotation, long maxRecordingBytes) {
+    /** 64 MB: ten seconds of CPU, allocation and lock events of a busy JVM take a few MB. */
+    public static final long DEFAULT_MAX_RECORDING_BYTES = 64L << 20;
+    /** async-profiler's log file in the session folder. */
+    static final String LOG_FILE = "profiler.log";
+
     /** Tried in order: perf events (cpu), then POSIX CPU timers, then setitimer, where the kernel refuses one. */
     static final List<String> CPU_EVENTS = List.of("cpu", "ctimer", "itimer");
 
@@ -17,7 +23,13 @@ public record AsyncProfilerOptions(Duration cpuInterval, long allocBytes, Durati
     public static final AsyncProfilerOptions DEFAULTS = new AsyncProfilerOptions(Duration.ofMillis(10), 0,
             null, null, Duration.ofSeconds(10));
 
+    /** With the default recording size bound. */
+    public AsyncProfilerOptions(Duration cpuInterval, long allocBytes, Duration lockThreshold, Duration wallInterval, Duration rotation) {
+        this(cpuInterval, allocBytes, lockThreshold, wallInterval, rotation, DEFAULT_MAX_RECORDING_BYTES);
+    }
+
     public AsyncProfilerOptions {
+        if (maxRecordingBytes < 1) throw new IllegalArgumentException("recording size bound must be positive, got " + maxRecordingBytes);
         if (allocBytes < 0) throw new IllegalArgumentException("alloc interval must not be negative");
         if (rotation == null || rotation.toSeconds() < 1) throw new IllegalArgumentException("rotation must be at least 1s, got " + rotation);
         if (!on(cpuInterval) && allocBytes == 0 && !on(lockThreshold) && !on(wallInterval)) {
@@ -52,7 +64,7 @@ public record AsyncProfilerOptions(Duration cpuInterval, long allocBytes, Durati
 
     /** async-profiler's own messages, read back when a command fails. */
     static String log(String dir) {
-        return dir + "/profiler.log";
+        return dir + "/" + LOG_FILE;
     }
 
     private static boolean on(Duration d) {

@@ -1,5 +1,6 @@
 package dev.hearth.agent.jvm;
 
+import dev.hearth.agent.proc.ProcessStatus;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,7 +22,6 @@ public final class JvmModeSelector {
         AsyncProfilerSession start(int pid) throws IOException;
     }
 
-    private static final long SIGQUIT_MASK = 1L << (3 - 1);
     private static final String DISABLE_ATTACH = "DisableAttachMechanism";
     /** Where HotSpot reads options besides the command line, in the order it applies them. */
     private static final List<String> OPTION_VARIABLES = List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "", "_JAVA_OPTIONS");
@@ -70,7 +70,7 @@ public final class JvmModeSelector {
                 return Optional.of("unsupported JVM (no HotSpot libjvm.so)");
             }
             if (attachDisabled(pidDir)) return Optional.of("attach disabled (-XX:+" + DISABLE_ATTACH + ")");
-            if ((caughtSignals(pidDir) & SIGQUIT_MASK) == 0) {
+            if ((caughtSignals(pidDir) & ProcessStatus.SIGQUIT_MASK) == 0) {
                 return Optional.of("attach impossible: the JVM does not handle SIGQUIT (-Xrs)");
             }
             return Optional.empty();

@@ -35,6 +35,7 @@ public final class JvmProfileSources implements ProfileSources {
     private record Tracked(ProcessInfo process, JvmChoice choice) {}
 
     private final JvmModeSelector selector;
+    private final PerfMapRequests perfMaps;
     private final Set<Integer> pids;
     private final long self = ProcessHandle.current().pid();
     private final Map<Integer, Tracked> jvms = new ConcurrentHashMap<>();
@@ -48,13 +49,19 @@ public final class JvmProfileSources implements ProfileSources {
     private final LongAdder skipped;
     private final LongAdder convertCpuNanos;
 
-    /** @param pids only these processes (all when empty), as the agent's --pid */
-    public JvmProfileSources(JvmModeSelector selector, Set<Integer> pids, Metrics metrics) {
+    /**
+     * @param pids     only these processes (all when empty), as the agent's --pid
+     * @param perfMaps the symbolizer's perf map requests, told of exits so the maps they caused go
+     */
+    public JvmProfileSources(JvmModeSelector selector, Set<Integer> pids, Metrics metrics, PerfMapRequests perfMaps) {
         this.selector = selector;
+        this.perfMaps = perfMaps;
         this.pids = Set.copyOf(pids);
         String name = "hearth_agent_jfr_recordings_total";
         String help = "async-profiler JFR recordings collected, by outcome";
         converted = metrics.counter(name, help, "result=\"converted\"");
+        metrics.read("hearth_agent_perf_maps_removed_total", "perf maps the agent had JVMs write, removed after their process", "counter",
+                "", perfMaps::removed);
         damaged = metrics.counter(name, help, "result=\"damaged\"");
         skipped = metrics.counter(name, help, "result=\"skipped\"");
         convertCpuNanos = metrics.counter("hearth_agent_jfr_convert_cpu_nanoseconds_total",
@@ -120,13 +127,14 @@ public final class JvmProfileSources implements ProfileSources {
 
     @Override
     public void exited(ProcessInfo process) {
+        perfMaps.exited(process.pid(), process.startTicks());
         Tracked t = jvms.get(process.pid());
         if (t == null || t.process().startTicks() != process.startTicks()) return;
         jvms.remove(process.pid());
         if (t.choice().session() != null) t.choice().session().close();
     }
 
-    /** Stops async-profiler in every JVM and removes its files. */
+    /** Stops async-profiler in every JVM and removes its files, and the perf maps the agent caused. */
     @Override
     public void close() {
         attacher.shutdownNow(); // JVMs still waiting for a choice are not attached any more
@@ -139,5 +147,6 @@ public final class JvmProfileSources implements ProfileSources {
         jvms.values().parallelStream().map(t -> t.choice().session()).filter(java.util.Objects::nonNull)
                 .forEach(AsyncProfilerSession::close);
         jvms.clear();
+        perfMaps.close();
     }
 }

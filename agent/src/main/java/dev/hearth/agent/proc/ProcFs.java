@@ -1,5 +1,7 @@
 package dev.hearth.agent.proc;
 
+import dev.hearth.symbolizer.safefs.SafeDir;
+import dev.hearth.symbolizer.safefs.SafeFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -8,7 +10,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.jar.JarFile;
 
 /**
  * Reads the parts of /proc/PID the agent needs. Everything is best effort: a process can exit
@@ -59,16 +60,22 @@ final class ProcFs {
     }
 
     /**
-     * Implementation-Version of a jar the process was started with. The path is resolved inside
-     * the process's own mount namespace (/proc/PID/root) or working directory.
+     * Implementation-Version of a jar the process was started with. The path is the process's
+     * choice: it is resolved inside the process's own mount namespace (/proc/PID/root) or working
+     * directory with no link followed, must be a regular file (a FIFO never blocks), and is read
+     * within {@link JarManifest}'s bounds.
      */
     String jarVersion(int pid, String jar) {
         Path base = proc.resolve(Integer.toString(pid));
-        Path file = jar.startsWith("/") ? base.resolve("root").resolve(jar.substring(1)) : base.resolve("cwd").resolve(jar);
-        try (JarFile jf = new JarFile(file.toFile(), false)) {
-            var manifest = jf.getManifest();
-            return manifest == null ? null : manifest.getMainAttributes().getValue("Implementation-Version");
-        } catch (IOException | SecurityException e) {
+        Path start = jar.startsWith("/") ? base.resolve("root") : base.resolve("cwd");
+        String rel = jar.startsWith("/") ? jar.substring(1) : jar;
+        int slash = rel.lastIndexOf('/');
+        try (SafeDir from = SafeDir.openTrusted(start);
+             SafeDir dir = from.dir(slash < 0 ? "" : rel.substring(0, slash));
+             SafeFile file = dir.openFile(rel.substring(slash + 1));
+             var in = file.input()) {
+            return JarManifest.implementationVersion(in);
+        } catch (IOException | RuntimeException e) {
             return null;
         }
     }

@@ -45,12 +45,13 @@ class JvmAgentLoopTest {
             AsyncProfilerOptions options = new AsyncProfilerOptions(Duration.ofMillis(10), 512 * 1024,
                     Duration.ofMillis(10), null, Duration.ofSeconds(1));
             AsyncProfilerLibrary library = AsyncProfilerLibrary.fromClasspath();
+            PerfMapRequests perfMaps = new PerfMapRequests();
             JvmProfileSources sources = new JvmProfileSources(new JvmModeSelector(JvmMode.AUTO,
-                    pid -> AsyncProfilerSession.start(JvmTarget.of(pid), library, options)), pids, metrics);
+                    pid -> AsyncProfilerSession.start(JvmTarget.of(pid), library, options)), pids, metrics, perfMaps);
             List<Upload> uploads = Collections.synchronizedList(new ArrayList<>());
             attachable.send("cpu 100000");
             disabled.send("cpu 100000");
-            try (Symbolizer symbolizer = new Symbolizer(new SymbolizerOptions(true, 64, Duration.ofSeconds(1)));
+            try (Symbolizer symbolizer = new Symbolizer(new SymbolizerOptions(true, 64, Duration.ofSeconds(1)), perfMaps);
                  BpfSampleSource bpf = BpfSampleSource.start(ProfilerConfig.defaults().withPids(pids).withDrainPeriod(PERIOD))) {
                 AgentLoop loop = new AgentLoop(new AgentLoop.Settings(PERIOD, 0, "test-host", LabelSet.EMPTY, 99, List.of()),
                         bpf, new SymbolizingResolver(symbolizer), ProcessScanner.system(), sources, uploads::add, metrics);

@@ -17,9 +17,19 @@ final class WorkloadJvm implements AutoCloseable {
     private final Process process;
     private final BufferedReader out;
     private final Writer in;
+    private final int pid;
 
     WorkloadJvm(String java, String... jvmFlags) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(java));
+        this(List.of(), java, jvmFlags);
+    }
+
+    /**
+     * The JVM started under {@code wrapper} (setpriv, unshare…). A wrapper that forks leaves the JVM a
+     * descendant: its pid is then the java process's found below it.
+     */
+    WorkloadJvm(List<String> wrapper, String java, String... jvmFlags) throws Exception {
+        List<String> cmd = new ArrayList<>(wrapper);
+        cmd.add(java);
         cmd.addAll(List.of(jvmFlags));
         cmd.addAll(List.of("-cp", Paths.get(JvmWorkload.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString(),
                 JvmWorkload.class.getName()));
@@ -27,6 +37,8 @@ final class WorkloadJvm implements AutoCloseable {
         out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         in = new java.io.OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
         expect("ready");
+        pid = process.descendants().filter(h -> h.info().command().map(c -> c.endsWith("/java")).orElse(false))
+                .findFirst().map(h -> (int) h.pid()).orElse((int) process.pid());
     }
 
     static WorkloadJvm jdk17(String... flags) throws Exception {
@@ -34,7 +46,7 @@ final class WorkloadJvm implements AutoCloseable {
     }
 
     int pid() {
-        return (int) process.pid();
+        return pid;
     }
 
     /** Starts a job without waiting for it. */

@@ -75,6 +75,53 @@ class ProcessScannerTest {
     }
 
     @Test
+    void aJarThatIsAFifoDoesNotBlockTheScanner() throws Exception {
+        dev.hearth.agent.Privileges.assumeRootOrCi("the attacker is nobody, the scanner root");
+        Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path own = Files.createDirectory(tmp.resolve("nobody"));
+        Files.setAttribute(own, "unix:uid", 65534);
+        Path fifo = own.resolve("evil.jar");
+        List<String> nobody = List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups");
+        Process mk = new ProcessBuilder(concat(nobody, List.of("mkfifo", fifo.toString()))).inheritIO().start();
+        assertEquals(0, mk.waitFor());
+        // the launcher itself blocks opening the FIFO: the process stays, named by its jar
+        Process p = new ProcessBuilder(concat(nobody, List.of("java", "-jar", fifo.toString()))).start();
+        try {
+            ProcessInfo info = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(30),
+                    () -> ProcessScanner.system().lookup((int) p.pid()), "the scanner blocked on the FIFO");
+            assertNotNull(info);
+            assertEquals("evil", info.service());
+            assertNull(info.version());
+        } finally {
+            p.destroyForcibly();
+            p.waitFor(5, TimeUnit.SECONDS);
+            // release a reader a regression left stuck in open()
+            new ProcessBuilder("timeout", "2", "sh", "-c", ": > " + fifo).start().waitFor();
+        }
+    }
+
+    @Test
+    void aJarManifestIsReadWithinBounds() throws Exception {
+        Manifest m = new Manifest();
+        m.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        m.getMainAttributes().put(Attributes.Name.IMPLEMENTATION_VERSION, "9.9.9");
+        for (int i = 0; i < 200_000; i++) m.getEntries().computeIfAbsent("entry-" + i, k -> new Attributes()).putValue("Digest", "x".repeat(40));
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (JarOutputStream out = new JarOutputStream(bytes, m)) {
+            out.putNextEntry(new java.util.jar.JarEntry("a.txt"));
+        }
+        assertEquals("9.9.9", JarManifest.implementationVersion(new java.io.ByteArrayInputStream(bytes.toByteArray())),
+                "a manifest far past the bound still gives its main section");
+        assertNull(JarManifest.implementationVersion(new java.io.ByteArrayInputStream("not a jar".getBytes())));
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> out = new java.util.ArrayList<>(a);
+        out.addAll(b);
+        return out;
+    }
+
+    @Test
     void aReusedPidIsANewProcess() throws Exception {
         Path proc = tmp.resolve("proc");
         writeProc(proc, 100, "alpha", 5000);
