@@ -83,8 +83,8 @@ public final class AsyncProfilerSession implements AutoCloseable {
         try {
             deleteEarlierSessions(placement.folder(), target);
             session = placement.folder().createFreshDir(target.pid() + "-", 0700);
-            session.chown(target.uid(), target.gid());
             sessionName = AsyncProfilerLibrary.lastName(session);
+            session.chown(target.uid(), target.gid());
             String dir = placement.targetDir() + "/" + sessionName;
             VirtualMachine vm = attach(target.pid());
             try {
