@@ -123,8 +123,8 @@ public final class AsyncProfilerSession implements AutoCloseable {
         List<String> failures = new ArrayList<>();
         try {
             session = placement.folder().createFreshDir(target.pid() + "-", 0700);
-            session.chown(target.uid(), target.gid());
             sessionName = AsyncProfilerLibrary.lastName(session);
+            session.chown(target.uid(), target.gid());
             String dir = placement.targetDir() + "/" + sessionName;
             boolean stoppedLeftover = false;
             for (String event : options.cpuEvents()) {

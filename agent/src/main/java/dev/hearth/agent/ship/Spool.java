@@ -1,5 +1,6 @@
 package dev.hearth.agent.ship;
 
+import dev.hearth.symbolizer.safefs.SafeDir;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +16,9 @@ import java.util.TreeMap;
  * a new upload that does not fit pushes out the oldest ones (counted as dropped). One file per
  * upload (header line = ingest query, then the body), written under a temporary name and renamed,
  * so a crash leaves whole files only; files left by an earlier run are picked up. Thread-safe.
+ * The folder is written and read by root by path, so it must be beyond every other user's reach:
+ * every component owned by root (or whoever runs the agent) and writable by no one else, a sticky
+ * folder such as /tmp excepted as a parent; anything else is refused at start.
  */
 public final class Spool {
     private static final String SUFFIX = ".upload";
@@ -34,6 +38,7 @@ public final class Spool {
         this.dir = dir;
         this.maxBytes = maxBytes;
         Files.createDirectories(dir);
+        requireOurs(dir);
         try (var files = Files.list(dir)) {
             for (Path f : (Iterable<Path>) files::iterator) {
                 String n = f.getFileName().toString();
@@ -52,6 +57,17 @@ public final class Spool {
         }
         nextSeq = entries.isEmpty() ? 1 : entries.lastKey() + 1;
         evictTo(maxBytes);
+    }
+
+    private static void requireOurs(Path dir) throws IOException {
+        Path abs = dir.toAbsolutePath().normalize();
+        int us = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+        try (SafeDir root = SafeDir.openTrusted(abs.getRoot());
+             SafeDir checked = root.trustedDir(abs.getRoot().relativize(abs).toString(), 0, us)) {
+            // every component passed
+        } catch (IOException e) {
+            throw new IOException("spool folder " + dir + " is not safe for root to use: " + e.getMessage(), e);
+        }
     }
 
     /** Stores an upload; the oldest ones go first when the budget is exceeded. */
