@@ -15,6 +15,14 @@ final class SymbolizerMetrics {
                 () -> s.stats().unknown() + r.unnamedCacheHits());
         m.read("hearth_agent_jit_misses_total", "JIT addresses a JVM's perf map did not name", "counter", "", () -> s.stats().jitMisses());
         m.read("hearth_agent_perf_map_reloads_total", "JVM perf maps (re)read", "counter", "", () -> s.stats().perfMapReloads());
+        m.read("hearth_agent_symbols_cut_total", "symbols named only in part: cut at a bound, or mangled past reading", "counter", "",
+                () -> s.stats().cutSymbols());
+        m.read("hearth_agent_bad_binaries_total", "binaries not readable as ELF, or read only in part (malformed, or past a bound)", "counter", "",
+                () -> s.stats().badBinaries());
+        m.read("hearth_agent_bad_proc_data_total", "/proc/PID/maps lines skipped and maps cut at their bound", "counter", "",
+                () -> s.stats().badProcData());
+        m.read("hearth_agent_frame_failures_total", "frames whose naming failed where no bound caught it (named unknown)", "counter", "",
+                () -> s.stats().frameFailures());
         m.read("hearth_agent_symbol_cache_bytes", "approximate heap held by cached symbol tables", "gauge", "", () -> s.stats().cachedBytes());
     }
 }

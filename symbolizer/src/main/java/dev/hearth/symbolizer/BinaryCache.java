@@ -1,6 +1,7 @@
 package dev.hearth.symbolizer;
 
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,6 +19,7 @@ final class BinaryCache {
     private final Map<String, String> keyOfFile;     // dev:inode -> table key
     private final Map<String, Long> unreadableSince; // dev:inode -> when opening last failed
     private long loads;
+    private long badBinaries;
     private long generation;
 
     BinaryCache(int maxTables) {
@@ -51,6 +53,7 @@ final class BinaryCache {
         Long failed = unreadableSince.get(fileKey);
         if (failed != null && System.nanoTime() - failed < RETRY_UNREADABLE_NANOS) return BinarySymbols.UNREADABLE;
         List<Path> paths = ProcessFiles.candidates(proc, pid, m);
+        boolean bad = false;
         for (Path p : paths) {
             try {
                 if (key == null) {
@@ -62,13 +65,20 @@ final class BinaryCache {
                 }
                 BinarySymbols t = BinaryLoader.load(p, m.path(), ProcessFiles.root(proc, pid));
                 loads++;
+                if (t.partial()) badBinaries++;
                 tables.put(key, t);
                 unreadableSince.remove(fileKey);
                 return t;
-            } catch (IOException | RuntimeException e) {
-                // gone, not ours to read, or not ELF: try the next way in
+            } catch (FileSystemException e) {
+                // gone, or not ours to read: try the next way in
+            } catch (IOException | RuntimeException | StackOverflowError | OutOfMemoryError e) {
+                // not ELF, malformed, or built to exhaust its reader (each allocation is bounded, so an
+                // OutOfMemoryError here is one bounded allocation that did not fit): counted once, and
+                // not tried again for a while
+                bad = true;
             }
         }
+        if (bad) badBinaries++;
         unreadableSince.put(fileKey, System.nanoTime());
         return BinarySymbols.UNREADABLE;
     }
@@ -79,6 +89,9 @@ final class BinaryCache {
     long generation() { return generation; }
 
     long loads() { return loads; }
+
+    /** Binaries that could not be read as ELF, or only in part (malformed, or past a bound). */
+    long badBinaries() { return badBinaries; }
 
     long bytes() {
         long sum = 0;

@@ -19,18 +19,21 @@ final class BinaryLoader {
             String buildId = elf.buildId();
             SymbolTable.Builder b = new SymbolTable.Builder();
             String debugFile = null;
+            int problems = 0;
             if (!elf.has(ElfFile.SHT_SYMTAB)) {
                 Path debug = DebugFiles.find(root, opened, binaryPath, buildId, elf.debugLink(), elf.debugLinkCrc());
                 if (debug != null) {
                     try (ElfFile dbg = ElfFile.open(debug)) {
                         if (dbg.addFunctions(ElfFile.SHT_SYMTAB, b, 0) > 0) debugFile = debug.toString();
+                        problems += dbg.problems();
                     }
                 }
             } else {
                 elf.addFunctions(ElfFile.SHT_SYMTAB, b, 0);
             }
             elf.addFunctions(ElfFile.SHT_DYNSYM, b, DYNSYM_RANK);
-            return BinarySymbols.of(buildId, b.build(), elf.segments(), debugFile);
+            problems += elf.problems();
+            return BinarySymbols.of(buildId, b.build(), elf.segments(), debugFile, problems > 0 || b.dropped() > 0);
         } catch (RuntimeException e) {
             throw new IOException("bad ELF file " + opened + ": " + e.getMessage(), e);
         }

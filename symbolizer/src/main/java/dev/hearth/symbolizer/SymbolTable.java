@@ -131,6 +131,13 @@ final class SymbolTable {
      * wins; a symbol without a size ends where the next one starts.
      */
     static final class Builder {
+        /**
+         * Symbols per table and bytes of their names: what a file (or a perf map) can make a table
+         * cost. Half a million symbols take 15 MB while being built; libjvm.so has 65,000, the kernel 120,000.
+         */
+        static final int MAX_SYMBOLS = 1 << 19;
+        static final int MAX_NAME_BYTES = 16 << 20;
+
         private long[] starts = new long[1024];
         private long[] sizes = new long[1024];
         private int[] ranks = new int[1024];
@@ -140,6 +147,14 @@ final class SymbolTable {
         private int n;
         private int poolLen;
 
+        private long dropped;
+
+        /** Whether a symbol with a name of {@code len} bytes would still be kept. */
+        boolean hasRoom(int len) { return n < MAX_SYMBOLS && poolLen + len <= MAX_NAME_BYTES; }
+
+        /** Symbols not kept because the table was full. */
+        long dropped() { return dropped; }
+
         Builder add(long start, long size, String name, int rank, int group) {
             byte[] b = name.getBytes(StandardCharsets.UTF_8);
             return add(start, size, b, 0, b.length, rank, group);
@@ -147,12 +162,14 @@ final class SymbolTable {
 
         /** Adds a name read straight from {@code src} (an ELF string table), without an intermediate copy. */
         Builder add(long start, long size, java.nio.ByteBuffer src, int off, int len, int rank, int group) {
+            if (!hasRoom(len)) { dropped++; return this; }
             reserve(len);
             src.get(off, pool, poolLen, len);
             return append(start, size, len, rank, group);
         }
 
         Builder add(long start, long size, byte[] name, int off, int len, int rank, int group) {
+            if (!hasRoom(len)) { dropped++; return this; }
             reserve(len);
             System.arraycopy(name, off, pool, poolLen, len);
             return append(start, size, len, rank, group);
@@ -160,14 +177,14 @@ final class SymbolTable {
 
         private void reserve(int len) {
             if (n == starts.length) {
-                int cap = n * 2;
+                int cap = Math.min(n * 2, MAX_SYMBOLS);
                 starts = Arrays.copyOf(starts, cap);
                 sizes = Arrays.copyOf(sizes, cap);
                 ranks = Arrays.copyOf(ranks, cap);
                 groups = Arrays.copyOf(groups, cap);
                 nameOffsets = Arrays.copyOf(nameOffsets, cap + 1);
             }
-            if (poolLen + len > pool.length) pool = Arrays.copyOf(pool, Math.max(pool.length * 2, poolLen + len));
+            if (poolLen + len > pool.length) pool = Arrays.copyOf(pool, Math.max(Math.min(pool.length * 2, MAX_NAME_BYTES), poolLen + len));
         }
 
         private Builder append(long start, long size, int len, int rank, int group) {

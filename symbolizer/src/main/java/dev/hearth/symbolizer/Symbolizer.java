@@ -28,7 +28,7 @@ public final class Symbolizer implements AutoCloseable {
     private long kernelReads;
     private long processStates;
     private BinarySymbols vdso;
-    private long resolved, unknown, jitMisses, perfMapReloads, perfMapRequests;
+    private long resolved, unknown, jitMisses, perfMapReloads, perfMapRequests, cutSymbols, frameFailures, mapsProblems;
     private boolean closed;
 
     public Symbolizer(SymbolizerOptions options) {
@@ -43,7 +43,7 @@ public final class Symbolizer implements AutoCloseable {
         if (pid <= 0) throw new IllegalArgumentException("pid must be positive, got " + pid);
         ProcessState state = processes.computeIfAbsent(pid, p -> new ProcessState(++processStates, ProcessMaps.read(PROC, p)));
         List<Frame> out = new ArrayList<>(addrs.length);
-        for (int i = 0; i < addrs.length; i++) out.add(count(userFrame(state, addrs[i], i > 0)));
+        for (int i = 0; i < addrs.length; i++) out.add(count(userFrameOrUnknown(state, addrs[i], i > 0)));
         return out;
     }
 
@@ -89,15 +89,17 @@ public final class Symbolizer implements AutoCloseable {
     }
 
     public synchronized SymbolizerStats stats() {
-        long reloads = perfMapReloads, requests = perfMapRequests;
+        long reloads = perfMapReloads, requests = perfMapRequests, procProblems = mapsProblems;
         for (ProcessState st : processes.values()) {
+            procProblems += st.maps.problems();
             if (st.jit != null) {
                 reloads += st.jit.reloads;
                 requests += st.jit.requests;
             }
         }
         return new SymbolizerStats(resolved, unknown, jitMisses, reloads, requests,
-                binaries.size(), binaries.bytes() + (kernel == null ? 0 : kernel.bytes()), binaries.loads());
+                binaries.size(), binaries.bytes() + (kernel == null ? 0 : kernel.bytes()), binaries.loads(),
+                cutSymbols, binaries.badBinaries(), procProblems, frameFailures);
     }
 
     @Override
@@ -107,6 +109,19 @@ public final class Symbolizer implements AutoCloseable {
         processes.clear();
         binaries.clear();
         kernel = null;
+    }
+
+    /**
+     * Whatever naming one frame throws ends there: the frame is unknown, the rest of the stack and the
+     * agent go on. The bounds below should leave nothing to catch; this counts what they missed.
+     */
+    private Frame userFrameOrUnknown(ProcessState state, long addr, boolean caller) {
+        try {
+            return userFrame(state, addr, caller);
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+            frameFailures++;
+            return Frames.unknown(null, null, addr);
+        }
     }
 
     /**
@@ -159,9 +174,16 @@ public final class Symbolizer implements AutoCloseable {
         long vaddr = b.vaddr(m.toFileOffset(lookup));
         int i = vaddr < 0 ? -1 : b.table().find(vaddr);
         if (i < 0) return Frames.unknown(m.path(), b.buildId(), fileOffset);
-        String name = b.table().displayName(i, Demangler::demangleOrSelf);
+        String name = b.table().displayName(i, this::symbolName);
         FrameKind kind = b.table().rawStartsWith(i, "_Z") && !name.startsWith("_Z") ? FrameKind.CPP : FrameKind.NATIVE;
         return new Frame(name, kind, m.path(), b.buildId(), fileOffset);
+    }
+
+    /** Once per symbol: a name cut at a bound, or mangled past reading, is counted. */
+    private String symbolName(String raw) {
+        Demangler.Named n = Demangler.name(raw);
+        if (!n.complete()) cutSymbols++;
+        return n.name();
     }
 
     private BinarySymbols vdso() {
@@ -188,6 +210,7 @@ public final class Symbolizer implements AutoCloseable {
     }
 
     private void retire(ProcessState st) {
+        mapsProblems += st.maps.problems();
         if (st.jit != null) {
             perfMapReloads += st.jit.reloads;
             perfMapRequests += st.jit.requests;

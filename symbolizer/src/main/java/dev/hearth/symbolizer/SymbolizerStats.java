@@ -11,6 +11,11 @@ package dev.hearth.symbolizer;
  * @param cachedBinaries  symbol tables currently cached
  * @param cachedBytes     approximate heap bytes held by the cached symbol tables
  * @param binaryLoads     symbol tables loaded from disk (cache misses)
+ * @param cutSymbols      symbols named only in part: cut at a length or work bound, or mangled past reading (kept raw)
+ * @param badBinaries     binaries not readable as ELF, or read only in part (malformed, or past a bound)
+ * @param badProcData     /proc/PID/maps lines skipped as unreadable or too long, and maps cut at their bound
+ * @param frameFailures   frames whose naming failed in a way no bound caught (each became an unknown frame)
  */
 public record SymbolizerStats(long resolved, long unknown, long jitMisses, long perfMapReloads,
-                              long perfMapRequests, int cachedBinaries, long cachedBytes, long binaryLoads) {}
+                              long perfMapRequests, int cachedBinaries, long cachedBytes, long binaryLoads,
+                              long cutSymbols, long badBinaries, long badProcData, long frameFailures) {}
