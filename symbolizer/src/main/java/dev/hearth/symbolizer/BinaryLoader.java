@@ -2,6 +2,7 @@ package dev.hearth.symbolizer;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.function.Function;
 
 /** Reads a binary's function symbols: .symtab (its own or its debug file's), then .dynsym. */
 final class BinaryLoader {
@@ -16,27 +17,41 @@ final class BinaryLoader {
      */
     static BinarySymbols load(Path opened, String binaryPath, Path root) throws IOException {
         try (ElfFile elf = ElfFile.open(opened)) {
-            String buildId = elf.buildId();
-            SymbolTable.Builder b = new SymbolTable.Builder();
-            String debugFile = null;
-            int problems = 0;
-            if (!elf.has(ElfFile.SHT_SYMTAB)) {
-                Path debug = DebugFiles.find(root, opened, binaryPath, buildId, elf.debugLink(), elf.debugLinkCrc());
-                if (debug != null) {
-                    try (ElfFile dbg = ElfFile.open(debug)) {
-                        if (dbg.addFunctions(ElfFile.SHT_SYMTAB, b, 0) > 0) debugFile = debug.toString();
-                        problems += dbg.problems();
-                    }
-                }
-            } else {
-                elf.addFunctions(ElfFile.SHT_SYMTAB, b, 0);
-            }
-            elf.addFunctions(ElfFile.SHT_DYNSYM, b, DYNSYM_RANK);
-            problems += elf.problems();
-            return BinarySymbols.of(buildId, b.build(), elf.segments(), debugFile, problems > 0 || b.dropped() > 0);
-        } catch (RuntimeException e) {
-            throw new IOException("bad ELF file " + opened + ": " + e.getMessage(), e);
+            return read(elf, buildId -> DebugFiles.find(root, opened, binaryPath, buildId, elf.debugLink(), elf.debugLinkCrc()));
         }
+    }
+
+    /**
+     * The symbols of an open file, from its .symtab or else from the debug file {@code debugFile} finds
+     * by build-id (null for none), then from its .dynsym.
+     */
+    static BinarySymbols read(ElfFile elf, Function<String, Path> debugFile) throws IOException {
+        try {
+            return readSymbols(elf, debugFile);
+        } catch (RuntimeException e) {
+            throw new IOException("bad ELF file: " + e.getMessage(), e);
+        }
+    }
+
+    private static BinarySymbols readSymbols(ElfFile elf, Function<String, Path> debugFile) throws IOException {
+        String buildId = elf.buildId();
+        SymbolTable.Builder b = new SymbolTable.Builder();
+        String debugPath = null;
+        int problems = 0;
+        if (!elf.has(ElfFile.SHT_SYMTAB)) {
+            Path debug = debugFile.apply(buildId);
+            if (debug != null) {
+                try (ElfFile dbg = ElfFile.open(debug)) {
+                    if (dbg.addFunctions(ElfFile.SHT_SYMTAB, b, 0) > 0) debugPath = debug.toString();
+                    problems += dbg.problems();
+                }
+            }
+        } else {
+            elf.addFunctions(ElfFile.SHT_SYMTAB, b, 0);
+        }
+        elf.addFunctions(ElfFile.SHT_DYNSYM, b, DYNSYM_RANK);
+        problems += elf.problems();
+        return BinarySymbols.of(buildId, b.build(), elf.segments(), debugPath, problems > 0 || b.dropped() > 0);
     }
 
     /** Only the build-id, cheaply: used to share one table between copies of a binary. */
