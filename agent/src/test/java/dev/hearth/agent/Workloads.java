@@ -23,6 +23,11 @@ final class Workloads {
         return ready(new ProcessBuilder(compile(dir, "split").toString(), Double.toString(seconds)));
     }
 
+    /** Compiles hostile.c (hot functions under mangled names built to break a demangler) into {@code dir} and starts it. */
+    static Process hostile(Path dir, double seconds) throws IOException, InterruptedException {
+        return ready(new ProcessBuilder(compile(dir, "hostile").toString(), Double.toString(seconds)));
+    }
+
     /** Compiles the test resource workload/NAME.c (frame pointers, position independent) into {@code dir}. */
     static Path compile(Path dir, String name) throws IOException, InterruptedException {
         Path src = dir.resolve(name + ".c");
