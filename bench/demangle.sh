@@ -17,21 +17,14 @@ java $AGENT_JAVA_OPTS -cp "symbolizer/target/classes:symbolizer/target/test-clas
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 gcc -O2 -o "$work/cxa" bench/demangle/cxa_demangle.c -lstdc++
-hostile() { # "nested N" | "doubling GROUPS"
-  python3 -c 'import sys
-kind, n = sys.argv[1], int(sys.argv[2])
-if kind == "nested": print("_Z1f" + "P" * n + "v")
-else:
-    s = "_Z1f1PI1AS0_E"
-    d = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-    for g in range(n):
-        k, t = g + 1, ""
-        while True:
-            t = d[k % 36] + t; k //= 36
-            if k == 0: break
-        s += "S_IS" + t + "_S" + t + "_E"
-    print(s)' "$1" "$2"
+hostile() { # "nested LEVELS" | "doubling GROUPS": the names of the symbolizer's HostileNames
+  local kind=$1 n=$2 s g
+  if [ "$kind" = nested ]; then printf '_Z1f%*sv\n' "$n" '' | tr ' ' P; return; fi
+  s=_Z1f1PI1AS0_E
+  for ((g = 1; g <= n; g++)); do s+="S_IS$(b36 "$g")_S$(b36 "$g")_E"; done
+  echo "$s"
 }
+b36() { local n=$1 d=0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ t=; while :; do t=${d:n%36:1}$t; n=$((n / 36)); [ "$n" -eq 0 ] && break; done; echo "$t"; }
 echo "__cxa_demangle on hostile names (status 0 = demangled, -2 = refused as invalid):"
 for h in "nested 5000" "doubling 21" "doubling 23" "doubling 25"; do
   name=$(hostile $h)
