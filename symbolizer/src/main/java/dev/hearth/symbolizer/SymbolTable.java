@@ -20,6 +20,12 @@ final class SymbolTable {
     private final byte[] pool;
     private final int[] groups;
     private volatile String[] display;
+    private long displayBytes;
+    /** Display names kept per table: libjvm.so's 65,000 demangled names take 6 MB. */
+    static final long MAX_DISPLAY_BYTES = 16 << 20;
+    private static final int STRING_BYTES = 48; // a String's own header and array header, roughly
+    @SuppressWarnings("StringOperationCanBeSimplified")
+    private static final String OVER_BUDGET = new String("over budget"); // told apart by identity
     /**
      * Page index: pageFirst[p] is the first symbol starting at or after page p (4 KiB from the first
      * symbol), so a lookup searches only the symbols near its page instead of the whole table. Null
@@ -106,7 +112,11 @@ final class SymbolTable {
         return new String(pool, nameOffsets[i], nameOffsets[i + 1] - nameOffsets[i], StandardCharsets.UTF_8);
     }
 
-    /** The name transformed by {@code transform}, computed once per symbol. */
+    /**
+     * The name transformed by {@code transform}, computed once per symbol; null once the display names
+     * kept for this table have reached {@link #MAX_DISPLAY_BYTES}. Each name is bounded, but a file
+     * could hold half a million long ones for a process to run through.
+     */
     String displayName(int i, UnaryOperator<String> transform) {
         String[] d = display;
         if (d == null) {
@@ -116,14 +126,20 @@ final class SymbolTable {
             }
         }
         String s = d[i];
-        if (s == null) d[i] = s = transform.apply(rawName(i));
-        return s;
+        if (s == null) {
+            s = transform.apply(rawName(i));
+            long cost = STRING_BYTES + s.length();
+            if (displayBytes + cost > MAX_DISPLAY_BYTES) s = OVER_BUDGET;
+            else displayBytes += cost;
+            d[i] = s;
+        }
+        return s == OVER_BUDGET ? null : s;
     }
 
     /** Approximate heap bytes held, not counting display names computed so far. */
     long bytes() {
         return 16L * 6 + 8L * starts.length * 2 + (pageFirst == null ? 0 : 4L * pageFirst.length) + 4L * nameOffsets.length + pool.length + 4L * groups.length
-                + (display == null ? 0 : 4L * display.length);
+                + (display == null ? 0 : 4L * display.length) + displayBytes;
     }
 
     /**

@@ -151,7 +151,9 @@ public final class Symbolizer implements AutoCloseable {
             return state.jit.isHotSpot() ? Frames.jit(addr) : Frames.unknown(Frames.ANON, null, addr);
         }
         if (!state.jit.isHotSpot()) return new Frame(map.rawName(i), FrameKind.JIT, Frames.JIT_BINARY, null, addr);
-        return new Frame(map.displayName(i), map.kind(i), Frames.JIT_BINARY, null, addr);
+        String name = map.displayName(i);
+        if (name == null) return Frames.jit(addr); // the map's display names are over their budget
+        return new Frame(name, map.kind(i), Frames.JIT_BINARY, null, addr);
     }
 
     private Frame nativeFrame(ProcessState state, Mapping m, long addr, long lookup) {
@@ -175,6 +177,10 @@ public final class Symbolizer implements AutoCloseable {
         int i = vaddr < 0 ? -1 : b.table().find(vaddr);
         if (i < 0) return Frames.unknown(m.path(), b.buildId(), fileOffset);
         String name = b.table().displayName(i, this::symbolName);
+        if (name == null) {
+            cutSymbols++; // the table's display names are over their budget
+            return Frames.unknown(m.path(), b.buildId(), fileOffset);
+        }
         FrameKind kind = b.table().rawStartsWith(i, "_Z") && !name.startsWith("_Z") ? FrameKind.CPP : FrameKind.NATIVE;
         return new Frame(name, kind, m.path(), b.buildId(), fileOffset);
     }
