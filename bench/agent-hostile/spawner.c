@@ -1,11 +1,13 @@
 /* Starts RATE short-lived processes a second (each execs the given program) for SECONDS, then
  * prints how many it started. Arguments: rate, seconds, program. */
 #include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+extern char **environ;
 
 int main(int argc, char **argv) {
     if (argc < 4) return 2;
@@ -21,11 +23,8 @@ int main(int argc, char **argv) {
         if (elapsed >= seconds) break;
         long due = (long)(elapsed * rate);
         for (; started < due; started++) {
-            pid_t p = fork();
-            if (p == 0) {
-                execv(argv[3], argv + 3);
-                _exit(127);
-            }
+            pid_t p; /* posix_spawn: a vfork, cheaper than fork at this rate */
+            if (posix_spawn(&p, argv[3], NULL, NULL, argv + 3, environ) != 0) { perror("posix_spawn"); return 1; }
         }
         struct timespec nap = {0, 1000000}; /* 1 ms */
         nanosleep(&nap, NULL);

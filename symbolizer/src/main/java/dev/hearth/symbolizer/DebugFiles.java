@@ -45,6 +45,7 @@ final class DebugFiles {
         for (Path p : candidates(root, binaryPath, buildId, debugLink)) {
             if (!Files.isRegularFile(p)) continue;
             try {
+                if (Files.size(p) > Integer.MAX_VALUE) continue; // unreadable as ELF here, and too long to checksum
                 if (Files.isSameFile(p, opened)) continue;
                 try (ElfFile elf = ElfFile.open(p)) {
                     String id = elf.buildId();

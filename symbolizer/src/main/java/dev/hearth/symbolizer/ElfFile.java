@@ -27,19 +27,23 @@ final class ElfFile implements AutoCloseable {
     static final long MAX_SYMBOL_ENTRIES = 2_000_000;
     /** Longest symbol name kept (LLVM's longest is 613 bytes); longer ones are cut. */
     static final int MAX_SYMBOL_NAME = 4096;
-    private static final int MAX_SECTION_NAME = 256;
+    private static final int MAX_DEBUGLINK = 256;
+    private static final byte[] DEBUGLINK = ".gnu_debuglink".getBytes(StandardCharsets.US_ASCII);
+    private static final int MAX_SEGMENTS = 64; // loadable ones; linkers write 2 to 4
     private static final int MAX_NOTES = 64; // notes read per note section or segment
     private static final int MAX_BUILD_ID = 64; // bytes; GNU ld writes 20 (SHA-1) or 16 (MD5)
 
     record Segment(long offset, long vaddr, long fileSize, long memSize, boolean executable) {}
 
-    record Section(String name, int type, long addr, long offset, long size, int link, long entSize) {}
+    /** @param nameAt where the name starts in the file, or -1 (names are compared in place: a file may have 65,535 sections) */
+    record Section(long nameAt, int type, long addr, long offset, long size, int link, long entSize) {}
 
     private final FileChannel channel;
     private final ByteBuffer buf;
     private final List<Segment> segments = new ArrayList<>();
     private final List<Section> sections = new ArrayList<>();
     private long entriesLeft = MAX_SYMBOL_ENTRIES;
+    private long namesEnd = -1; // end of the section names' string table
     private int problems;
 
     private ElfFile(FileChannel channel, ByteBuffer buf) throws IOException {
@@ -53,14 +57,15 @@ final class ElfFile implements AutoCloseable {
         if (phnum > 0 && phentsize < 56) throw new IOException("bad program header size " + phentsize);
         for (int i = 0; i < phnum; i++) {
             int p = checked(phoff + (long) i * phentsize, 56);
-            if (buf.getInt(p) == PT_LOAD) {
+            if (buf.getInt(p) == PT_LOAD && segments.size() == MAX_SEGMENTS) {
+                problems++; // every lookup walks them
+            } else if (buf.getInt(p) == PT_LOAD) {
                 segments.add(new Segment(buf.getLong(p + 8), buf.getLong(p + 16), buf.getLong(p + 32), buf.getLong(p + 40), (buf.getInt(p + 4) & 1) != 0));
             }
         }
         if (shoff != 0 && shnum > 0) {
             if (shentsize < 64) throw new IOException("bad section header size " + shentsize);
-            int names = -1;
-            long namesEnd = -1;
+            long names = -1;
             if (shstrndx < shnum) {
                 int h = checked(shoff + (long) shstrndx * shentsize, 64);
                 long off = buf.getLong(h + 24), size = buf.getLong(h + 32);
@@ -74,8 +79,7 @@ final class ElfFile implements AutoCloseable {
             for (int i = 0; i < shnum; i++) {
                 int s = checked(shoff + (long) i * shentsize, 64);
                 long nameAt = names + Integer.toUnsignedLong(buf.getInt(s));
-                String name = names >= 0 && nameAt < namesEnd ? cString(nameAt, namesEnd, MAX_SECTION_NAME) : "";
-                sections.add(new Section(name, buf.getInt(s + 4), buf.getLong(s + 16), buf.getLong(s + 24),
+                sections.add(new Section(names >= 0 && nameAt < namesEnd ? nameAt : -1, buf.getInt(s + 4), buf.getLong(s + 16), buf.getLong(s + 24),
                         buf.getLong(s + 32), buf.getInt(s + 40), buf.getLong(s + 56)));
             }
         }
@@ -162,7 +166,7 @@ final class ElfFile implements AutoCloseable {
     /** Name of the separate debug file from .gnu_debuglink, or null. */
     String debugLink() {
         Section s = debugLinkSection();
-        return s == null ? null : cString(s.offset(), s.offset() + s.size(), MAX_SECTION_NAME);
+        return s == null ? null : cString(s.offset(), s.offset() + s.size(), MAX_DEBUGLINK);
     }
 
     /** CRC-32 stored in .gnu_debuglink (after the NUL-padded name), or -1. */
@@ -178,7 +182,7 @@ final class ElfFile implements AutoCloseable {
 
     private Section debugLinkSection() {
         for (Section s : sections) {
-            if (s.name().equals(".gnu_debuglink") && s.size() > 4) {
+            if (nameIs(s, DEBUGLINK) && s.size() > 4) {
                 if (inFile(s.offset(), s.size())) return s;
                 problems++;
                 return null;
@@ -242,6 +246,13 @@ final class ElfFile implements AutoCloseable {
 
     /** Structures skipped as malformed or past a bound: the file was read only in part. */
     int problems() { return problems; }
+
+    private boolean nameIs(Section s, byte[] name) {
+        long at = s.nameAt();
+        if (at < 0 || at + name.length >= namesEnd) return false;
+        for (int k = 0; k < name.length; k++) if (buf.get((int) at + k) != name[k]) return false;
+        return buf.get((int) at + name.length) == 0;
+    }
 
     /** A NUL-terminated string at {@code at}, read no further than {@code end} nor {@code max} bytes. */
     private String cString(long at, long end, int max) {
