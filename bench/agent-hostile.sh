@@ -57,10 +57,13 @@ run_agent() {
     r=$(kb "$agent" VmRSS); [ "$r" -gt "$max" ] && max=$r
   done
   peak=$(kb "$agent" VmHWM); final=$(kb "$agent" VmRSS)
-  metrics=$(curl -fsS "http://127.0.0.1:$mport/metrics" || true)
-  kill -TERM "$agent"; wait "$agent" || true
+  metrics=$(curl -fsS -m 20 "http://127.0.0.1:$mport/metrics" || echo "no answer")
+  kill -TERM "$agent"
+  for _ in $(seq 1 30); do kill -0 "$agent" 2>/dev/null || break; sleep 1; done
+  kill -0 "$agent" 2>/dev/null && { echo "($name run: the agent did not stop within 30 s of SIGTERM; killed)"; kill -KILL "$agent"; }
+  wait "$agent" || true
 }
-metric() { awk -v m="$1" '$1 == m {printf "%d", $2}' <<<"$metrics"; }
+metric() { awk -v m="$1" '$1 == m {printf "%d", $2; found = 1} END {if (!found) printf "?"}' <<<"$metrics"; }
 
 echo "# $(date -u +%FT%TZ) $(uname -r), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg); ${SECONDS_PER_RUN}s per run;" \
   "agent: $AGENT_JAVA_OPTS; flags: --jvm-mode ebpf --no-jvm-perf-map ${AGENT_ARGS}"
@@ -80,13 +83,14 @@ pids+=($!)
 spawner=$!; pids+=($spawner)
 run_agent hostile
 wait "$spawner" || true
-fg=$(curl -fsS "http://127.0.0.1:$port/api/v1/flamegraph?service=hostile&type=cpu&from=0&until=$(date +%s%3N)" || true)
+fg=$(curl -fsS -m 30 "http://127.0.0.1:$port/api/v1/flamegraph?service=hostile&type=cpu&from=0&until=$(date +%s%3N)" || true)
 named() { grep -o "\"name\":\"$1[^\"]*\"" <<<"$fg" | awk '{n++; if (length($0) - 9 > m) m = length($0) - 9} END {printf "%d nodes, longest %d characters", n, m}'; }
 printf 'hostile host: agent RSS peak %4d MB, final %4d MB  (perf map %d MB; %s)\n' $((peak / 1024)) $((final / 1024)) \
   $((map >> 20)) "$(cat "$work/spawner.log")"
 echo "budget $BUDGET_MB MB: quiet peak $((base_peak / 1024)) MB, hostile peak $((peak / 1024)) MB ($((peak * 100 / base_peak - 100))% over quiet):" \
   "$([ $((peak / 1024)) -le $BUDGET_MB ] && echo within || echo OVER)"
 echo "the pathological program's profile: doubling names $(named 'f(P<A, A>'), nested name $(named _Z1fPPPP), main $(named main)"
+[ "$metrics" = "no answer" ] && echo "the agent's /metrics did not answer at the end of the hostile run"
 echo "hostile run's counters: symbols cut $(metric hearth_agent_symbols_cut_total), bad binaries $(metric hearth_agent_bad_binaries_total)," \
   "bad /proc data $(metric hearth_agent_bad_proc_data_total), frame failures $(metric hearth_agent_frame_failures_total)," \
   "perf map reloads $(metric hearth_agent_perf_map_reloads_total), frames left unknown $(metric hearth_agent_symbolization_misses_total)"

@@ -173,8 +173,8 @@ final class ElfFile implements AutoCloseable {
     long debugLinkCrc() {
         Section s = debugLinkSection();
         if (s == null) return -1;
-        long nameEnd = s.offset();
-        while (nameEnd < s.offset() + s.size() && buf.get((int) nameEnd) != 0) nameEnd++;
+        long nameEnd = s.offset(), stop = Math.min(s.offset() + s.size(), s.offset() + MAX_DEBUGLINK);
+        while (nameEnd < stop && buf.get((int) nameEnd) != 0) nameEnd++;
         long crcAt = s.offset() + align4(nameEnd - s.offset() + 1);
         if (crcAt + 4 > s.offset() + s.size()) return -1;
         return Integer.toUnsignedLong(buf.getInt((int) crcAt));
