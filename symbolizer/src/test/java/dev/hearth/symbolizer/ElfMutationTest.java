@@ -208,6 +208,34 @@ class ElfMutationTest {
     }
 
     @Test
+    void aRunningProgramWithAForgedSymbolTableIsNamedWhereItCanBeAndCounted() throws Exception {
+        // the loader reads program headers only: a forged .symtab size still runs
+        byte[] b = Files.readAllBytes(withSymtab);
+        ByteBuffer buf = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+        int shoff = (int) buf.getLong(40), shnum = buf.getShort(60) & 0xffff, forged = 0;
+        for (int i = 0; i < shnum; i++) {
+            int sh = shoff + i * 64;
+            if (buf.getInt(sh + 4) == ElfFile.SHT_SYMTAB) {
+                buf.putLong(sh + 32, Long.MAX_VALUE / 2);
+                forged++;
+            }
+        }
+        assertEquals(1, forged);
+        Path forgedBinary = dir.resolve("target-forged");
+        Files.write(forgedBinary, b);
+        assertTrue(forgedBinary.toFile().setExecutable(true));
+        try (TargetProcess t = TargetProcess.start(forgedBinary); Symbolizer s = new Symbolizer(SymbolizerOptions.defaults())) {
+            List<Frame> frames = s.user(t.pid, NativeSymbolsTest.stack(t));
+            assertEquals(4, frames.size());
+            assertEquals(FrameKind.UNKNOWN, frames.get(0).kind(), "its own table is unreadable: " + frames.get(0));
+            assertEquals(forgedBinary.toString(), frames.get(0).binary());
+            assertEquals("getpid", frames.get(3).name(), "libc is still named");
+            assertEquals(1, s.stats().badBinaries());
+            assertEquals(0, s.stats().frameFailures());
+        }
+    }
+
+    @Test
     void truncatedCopiesAreReadOrRefused() throws Exception {
         byte[] original = Files.readAllBytes(libc());
         Random random = new Random(SEED);
