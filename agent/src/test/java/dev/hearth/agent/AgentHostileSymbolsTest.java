@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The real agent, with the launcher's JVM options (its 512 KiB thread stacks, 128 MB heap), profiling a
- * program whose hot functions carry mangled names built to break a demangler, next to a victim.
+ * program (run as nobody) whose hot functions carry mangled names built to break a demangler, next to
+ * a victim.
  */
 class AgentHostileSymbolsTest {
     /** What the doubling names print as, up to where they are cut. */
@@ -62,6 +63,8 @@ class AgentHostileSymbolsTest {
                 Thread.sleep(200);
             }
             assertTrue(agent.isAlive(), "agent keeps running: " + Files.readString(log));
+            assertEquals("65534", Files.readAllLines(Path.of("/proc/" + hostile.pid() + "/status")).stream()
+                    .filter(l -> l.startsWith("Uid:")).findFirst().orElseThrow().split("\\s+")[1], "the hostile program runs as nobody");
             String metrics = metrics(Files.readString(log));
 
             List<String> folded = FoldedFormat.write(merged(receiver, "hostile"), 0, false);
