@@ -21,6 +21,14 @@ final class SymbolizerMetrics {
                 "counter", "", () -> s.stats().perfMapsTruncated());
         m.read("hearth_agent_unsafe_files_refused_total", "perf maps and binaries not read: a link, a FIFO, the wrong owner or too large",
                 "counter", "", () -> s.stats().unsafeFilesRefused());
+        m.read("hearth_agent_symbols_cut_total", "symbols named only in part: cut at a bound, or mangled past reading", "counter", "",
+                () -> s.stats().cutSymbols());
+        m.read("hearth_agent_bad_binaries_total", "binaries not readable as ELF, or read only in part (malformed, or past a bound)", "counter", "",
+                () -> s.stats().badBinaries());
+        m.read("hearth_agent_bad_proc_data_total", "/proc/PID/maps lines skipped and maps cut at their bound", "counter", "",
+                () -> s.stats().badProcData());
+        m.read("hearth_agent_frame_failures_total", "frames whose naming failed where no bound caught it (named unknown)", "counter", "",
+                () -> s.stats().frameFailures());
         m.read("hearth_agent_symbol_cache_bytes", "approximate heap held by cached symbol tables", "gauge", "", () -> s.stats().cachedBytes());
     }
 }

@@ -23,6 +23,17 @@ final class Workloads {
         return ready(new ProcessBuilder(compile(dir, "split").toString(), Double.toString(seconds)));
     }
 
+    /**
+     * Compiles hostile.c (hot functions under mangled names built to break a demangler) into {@code dir}
+     * and starts it as user nobody, as an attacker would run it.
+     */
+    static Process hostile(Path dir, double seconds) throws IOException, InterruptedException {
+        Path exe = compile(dir, "hostile");
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        return ready(new ProcessBuilder("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+                exe.toString(), Double.toString(seconds)));
+    }
+
     /** Compiles the test resource workload/NAME.c (frame pointers, position independent) into {@code dir}. */
     static Path compile(Path dir, String name) throws IOException, InterruptedException {
         Path src = dir.resolve(name + ".c");

@@ -3,6 +3,7 @@ package dev.hearth.symbolizer;
 import dev.hearth.symbolizer.safefs.SafeFile;
 import dev.hearth.symbolizer.safefs.UnsafeFileException;
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -20,6 +21,7 @@ final class BinaryCache {
     private final Map<String, Long> unreadableSince; // dev:inode -> when opening last failed
     private long loads;
     private long refused;
+    private long badBinaries;
     private long generation;
 
     BinaryCache(int maxTables) {
@@ -63,13 +65,19 @@ final class BinaryCache {
             }
             BinarySymbols t = BinaryLoader.load(p, m.path(), ProcessFiles.root(proc, pid));
             loads++;
+            if (t.partial()) badBinaries++;
             tables.put(key, t);
             unreadableSince.remove(fileKey);
             return t;
         } catch (UnsafeFileException e) {
             refused++; // not a regular file, or too large: never read
-        } catch (IOException | RuntimeException e) {
-            // gone, not ours to read, or not ELF
+        } catch (FileSystemException e) {
+            // gone, or not ours to read
+        } catch (IOException | RuntimeException | StackOverflowError | OutOfMemoryError e) {
+            // not ELF, malformed, or built to exhaust its reader (each allocation is bounded, so an
+            // OutOfMemoryError here is one bounded allocation that did not fit): counted once, and
+            // not tried again for a while
+            badBinaries++;
         }
         unreadableSince.put(fileKey, System.nanoTime());
         return BinarySymbols.UNREADABLE;
@@ -84,6 +92,9 @@ final class BinaryCache {
 
     /** Mapped files refused unread: not a regular file, or too large. */
     long refused() { return refused; }
+
+    /** Binaries that could not be read as ELF, or only in part (malformed, or past a bound). */
+    long badBinaries() { return badBinaries; }
 
     long bytes() {
         long sum = 0;

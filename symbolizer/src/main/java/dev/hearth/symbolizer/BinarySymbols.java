@@ -12,11 +12,13 @@ import java.util.List;
  * @param segVaddr  their virtual addresses
  * @param segSize   their sizes in the file
  * @param debugFile the separate debug file the symbols came from, or null
+ * @param partial   the file was malformed or past a bound in places, and read only in part
  */
-record BinarySymbols(String buildId, SymbolTable table, long[] segOffset, long[] segVaddr, long[] segSize, String debugFile) {
-    static final BinarySymbols UNREADABLE = new BinarySymbols(null, SymbolTable.EMPTY, new long[0], new long[0], new long[0], null);
+record BinarySymbols(String buildId, SymbolTable table, long[] segOffset, long[] segVaddr, long[] segSize, String debugFile,
+                     boolean partial) {
+    static final BinarySymbols UNREADABLE = new BinarySymbols(null, SymbolTable.EMPTY, new long[0], new long[0], new long[0], null, false);
 
-    static BinarySymbols of(String buildId, SymbolTable table, List<ElfFile.Segment> segments, String debugFile) {
+    static BinarySymbols of(String buildId, SymbolTable table, List<ElfFile.Segment> segments, String debugFile, boolean partial) {
         int n = segments.size();
         long[] off = new long[n], va = new long[n], size = new long[n];
         for (int i = 0; i < n; i++) {
@@ -24,7 +26,7 @@ record BinarySymbols(String buildId, SymbolTable table, long[] segOffset, long[]
             va[i] = segments.get(i).vaddr();
             size[i] = Math.max(segments.get(i).fileSize(), 1);
         }
-        return new BinarySymbols(buildId, table, off, va, size, debugFile);
+        return new BinarySymbols(buildId, table, off, va, size, debugFile, partial);
     }
 
     /** ELF virtual address of a file offset (what symbol values are), or -1 outside every segment. */

@@ -7,22 +7,46 @@ import java.util.List;
  * halves around a declarator, so a pointer to a function reads {@code void (*)(int)}.
  */
 abstract class DemangleNode {
-    abstract void left(StringBuilder out);
+    /** Deeper than any real name (libjvm's deepest is about 20), shallow enough for a 512 KiB thread stack. */
+    static final int MAX_DEPTH = 256;
 
-    void right(StringBuilder out) {}
+    abstract void left(DemangleOutput out);
+
+    void right(DemangleOutput out) {}
 
     /** Types such as functions and arrays put part of themselves after the declarator. */
     boolean hasRight() { return false; }
 
-    final String print() {
-        StringBuilder sb = new StringBuilder();
-        left(sb);
-        right(sb);
-        return sb.toString();
+    /** Nesting of this node: printing recurses this deep, so it is bounded when a node is made. */
+    final int depth;
+
+    DemangleNode(int depth) {
+        if (depth > MAX_DEPTH) throw new IllegalArgumentException("name nested too deeply");
+        this.depth = depth;
+    }
+
+    static int depth(DemangleNode... children) {
+        int d = 0;
+        for (DemangleNode c : children) if (c != null) d = Math.max(d, c.depth);
+        return d + 1;
+    }
+
+    static int depth(List<DemangleNode> children) {
+        int d = 0;
+        for (DemangleNode c : children) d = Math.max(d, c.depth);
+        return d + 1;
+    }
+
+    /** The whole text, drawing on {@code budget}. */
+    final String print(DemangleOutput.Budget budget) {
+        DemangleOutput out = new DemangleOutput(budget, Integer.MAX_VALUE);
+        left(out);
+        right(out);
+        return out.toString();
     }
 
     /** The unqualified name for a constructor or destructor of this class name. */
-    String baseName() { return print(); }
+    String baseName(DemangleOutput.Budget budget) { return print(budget); }
 
     static final class Name extends DemangleNode {
         final String text;
@@ -31,13 +55,14 @@ abstract class DemangleNode {
         Name(String text) { this(text, text); }
 
         Name(String text, String ctorName) {
+            super(1);
             this.text = text;
             this.ctorName = ctorName;
         }
 
-        @Override void left(StringBuilder out) { out.append(text); }
+        @Override void left(DemangleOutput out) { out.append(text); }
 
-        @Override String baseName() { return ctorName; }
+        @Override String baseName(DemangleOutput.Budget budget) { return ctorName; }
     }
 
     /** {@code prefix::name} */
@@ -45,18 +70,19 @@ abstract class DemangleNode {
         final DemangleNode prefix, name;
 
         Nested(DemangleNode prefix, DemangleNode name) {
+            super(depth(prefix, name));
             this.prefix = prefix;
             this.name = name;
         }
 
-        @Override void left(StringBuilder out) {
+        @Override void left(DemangleOutput out) {
             prefix.left(out);
             prefix.right(out);
             out.append("::");
             name.left(out);
         }
 
-        @Override String baseName() { return name.baseName(); }
+        @Override String baseName(DemangleOutput.Budget budget) { return name.baseName(budget); }
     }
 
     static final class Template extends DemangleNode {
@@ -64,29 +90,31 @@ abstract class DemangleNode {
         final List<DemangleNode> args;
 
         Template(DemangleNode name, List<DemangleNode> args) {
+            super(Math.max(depth(name), depth(args)));
             this.name = name;
             this.args = args;
         }
 
-        @Override void left(StringBuilder out) {
+        @Override void left(DemangleOutput out) {
             name.left(out);
-            if (out.length() > 0 && out.charAt(out.length() - 1) == '<') out.append(' ');
+            if (out.last() == '<') out.append(' ');
             printArgs(out, args);
         }
 
-        static void printArgs(StringBuilder out, List<DemangleNode> args) {
+        static void printArgs(DemangleOutput out, List<DemangleNode> args) {
             out.append('<');
             joinList(out, args);
-            if (out.charAt(out.length() - 1) == '>') out.append(' ');
+            if (out.last() == '>') out.append(' ');
             out.append('>');
         }
 
-        @Override String baseName() { return name.baseName(); }
+        @Override String baseName(DemangleOutput.Budget budget) { return name.baseName(budget); }
     }
 
-    static void joinList(StringBuilder out, List<DemangleNode> items) {
+    static void joinList(DemangleOutput out, List<DemangleNode> items) {
         boolean first = true;
         for (DemangleNode a : items) {
+            out.visit();
             if (a instanceof Pack p && p.items.isEmpty()) continue;
             if (!first) out.append(", ");
             first = false;
@@ -99,24 +127,30 @@ abstract class DemangleNode {
     static final class Pack extends DemangleNode {
         final List<DemangleNode> items;
 
-        Pack(List<DemangleNode> items) { this.items = items; }
+        Pack(List<DemangleNode> items) {
+            super(depth(items));
+            this.items = items;
+        }
 
-        @Override void left(StringBuilder out) { joinList(out, items); }
+        @Override void left(DemangleOutput out) { joinList(out, items); }
     }
 
     /** A template parameter resolved to its argument. */
     static final class Forward extends DemangleNode {
         final DemangleNode target;
 
-        Forward(DemangleNode target) { this.target = target; }
+        Forward(DemangleNode target) {
+            super(depth(target));
+            this.target = target;
+        }
 
-        @Override void left(StringBuilder out) { target.left(out); }
+        @Override void left(DemangleOutput out) { target.left(out); }
 
-        @Override void right(StringBuilder out) { target.right(out); }
+        @Override void right(DemangleOutput out) { target.right(out); }
 
         @Override boolean hasRight() { return target.hasRight(); }
 
-        @Override String baseName() { return target.baseName(); }
+        @Override String baseName(DemangleOutput.Budget budget) { return target.baseName(budget); }
     }
 
     /** A type with a suffix: const, volatile, restrict, or a vendor qualifier. */
@@ -125,16 +159,17 @@ abstract class DemangleNode {
         final String quals;
 
         Qualified(DemangleNode inner, String quals) {
+            super(depth(inner));
             this.inner = inner;
             this.quals = quals;
         }
 
-        @Override void left(StringBuilder out) {
+        @Override void left(DemangleOutput out) {
             inner.left(out);
             if (!inner.hasRight()) out.append(quals);
         }
 
-        @Override void right(StringBuilder out) {
+        @Override void right(DemangleOutput out) {
             inner.right(out);
             if (inner.hasRight()) out.append(quals);
         }
@@ -148,6 +183,7 @@ abstract class DemangleNode {
         final String op;
 
         Pointer(DemangleNode pointee, String op) {
+            super(depth(pointee));
             this.pointee = pointee;
             this.op = op;
         }
@@ -159,17 +195,17 @@ abstract class DemangleNode {
             return t instanceof FunctionType || t instanceof ArrayType;
         }
 
-        @Override void left(StringBuilder out) {
+        @Override void left(DemangleOutput out) {
             pointee.left(out);
             if (parenthesize()) {
-                char last = out.charAt(out.length() - 1);
+                char last = out.last();
                 if (last != '(' && last != ' ') out.append(' ');
                 out.append('(');
             }
             out.append(op);
         }
 
-        @Override void right(StringBuilder out) {
+        @Override void right(DemangleOutput out) {
             if (parenthesize()) out.append(')');
             pointee.right(out);
         }
@@ -182,11 +218,12 @@ abstract class DemangleNode {
         final DemangleNode cls, member;
 
         MemberPointer(DemangleNode cls, DemangleNode member) {
+            super(depth(cls, member));
             this.cls = cls;
             this.member = member;
         }
 
-        @Override void left(StringBuilder out) {
+        @Override void left(DemangleOutput out) {
             member.left(out);
             if (member.hasRight()) out.append('(');
             else out.append(' ');
@@ -195,7 +232,7 @@ abstract class DemangleNode {
             out.append("::*");
         }
 
-        @Override void right(StringBuilder out) {
+        @Override void right(DemangleOutput out) {
             if (member.hasRight()) {
                 out.append(')');
                 member.right(out);
@@ -211,18 +248,19 @@ abstract class DemangleNode {
         final String quals;
 
         FunctionType(DemangleNode ret, List<DemangleNode> params, String quals) {
+            super(Math.max(depth(ret), depth(params)));
             this.ret = ret;
             this.params = params;
             this.quals = quals;
         }
 
-        @Override void left(StringBuilder out) {
+        @Override void left(DemangleOutput out) {
             ret.left(out);
             ret.right(out);
             out.append(' ');
         }
 
-        @Override void right(StringBuilder out) {
+        @Override void right(DemangleOutput out) {
             out.append('(');
             joinList(out, params);
             out.append(')');
@@ -237,17 +275,18 @@ abstract class DemangleNode {
         final String dim;
 
         ArrayType(DemangleNode elem, String dim) {
+            super(depth(elem));
             this.elem = elem;
             this.dim = dim;
         }
 
-        @Override void left(StringBuilder out) {
+        @Override void left(DemangleOutput out) {
             elem.left(out);
             out.append(' ');
         }
 
-        @Override void right(StringBuilder out) {
-            if (out.charAt(out.length() - 1) == ')') out.append(' ');
+        @Override void right(DemangleOutput out) {
+            if (out.last() == ')') out.append(' ');
             out.append('[').append(dim).append(']');
             elem.right(out);
         }
@@ -262,13 +301,14 @@ abstract class DemangleNode {
         final String quals;
 
         Function(DemangleNode name, DemangleNode ret, List<DemangleNode> params, String quals) {
+            super(Math.max(depth(name, ret), depth(params)));
             this.name = name;
             this.ret = ret;
             this.params = params;
             this.quals = quals;
         }
 
-        @Override void left(StringBuilder out) {
+        @Override void left(DemangleOutput out) {
             if (ret != null) {
                 ret.left(out);
                 if (!ret.hasRight()) out.append(' ');
@@ -288,12 +328,13 @@ abstract class DemangleNode {
         final DemangleNode inner;
 
         Decorated(String before, DemangleNode inner, String after) {
+            super(depth(inner));
             this.before = before;
             this.inner = inner;
             this.after = after;
         }
 
-        @Override void left(StringBuilder out) {
+        @Override void left(DemangleOutput out) {
             out.append(before);
             if (inner != null) {
                 inner.left(out);
@@ -302,6 +343,6 @@ abstract class DemangleNode {
             out.append(after);
         }
 
-        @Override String baseName() { return inner != null && before.isEmpty() ? inner.baseName() : print(); }
+        @Override String baseName(DemangleOutput.Budget budget) { return inner != null && before.isEmpty() ? inner.baseName(budget) : print(budget); }
     }
 }

@@ -68,24 +68,39 @@ final class ItaniumParser {
 
     private final String s;
     private int p;
+    private int depth; // recursion of the productions below, bounded like the nodes they build
+    private final DemangleOutput.Budget budget;
     private final List<DemangleNode> subs = new ArrayList<>();
     private List<DemangleNode> templateArgs = List.of();
     private String nameQuals = "";
     private Kind lastKind = Kind.PLAIN;
     private boolean nameIsTemplate;
 
-    private ItaniumParser(String s) { this.s = s; }
+    private ItaniumParser(String s, DemangleOutput.Budget budget) {
+        this.s = s;
+        this.budget = budget;
+    }
 
-    /** The demangled text of {@code mangled} (which starts with _Z). */
-    static String parse(String mangled) {
-        ItaniumParser d = new ItaniumParser(mangled);
+    /**
+     * Prints the demangled text of {@code mangled} (which starts with _Z) to {@code out}, which shares
+     * {@code budget}; throws {@link DemangleOutput.Spent} when either runs out, with what fit printed.
+     */
+    static void parse(String mangled, DemangleOutput.Budget budget, DemangleOutput out) {
+        ItaniumParser d = new ItaniumParser(mangled, budget);
         if (!mangled.startsWith("_Z")) throw new IllegalArgumentException("not mangled");
         d.p = 2;
         DemangleNode n = d.encoding();
-        StringBuilder out = new StringBuilder(n.print());
-        d.cloneSuffixes(out);
+        StringBuilder suffixes = new StringBuilder();
+        d.cloneSuffixes(suffixes);
         if (d.p != mangled.length()) throw d.fail("trailing characters");
-        return out.toString();
+        n.left(out);
+        n.right(out);
+        out.append(suffixes.toString());
+    }
+
+    /** Every recursion of the grammar passes here: deeper than any node may be is no real name. */
+    private void enter() {
+        if (++depth > DemangleNode.MAX_DEPTH) throw fail("nested too deeply");
     }
 
     private IllegalArgumentException fail(String why) {
@@ -123,6 +138,15 @@ final class ItaniumParser {
     }
 
     private DemangleNode encoding() {
+        enter();
+        try {
+            return encodingOnce();
+        } finally {
+            depth--;
+        }
+    }
+
+    private DemangleNode encodingOnce() {
         char c = peek();
         if (c == 'T' || (c == 'G' && (peek(1) == 'V' || peek(1) == 'R' || peek(1) == 'T'))) return specialName();
         List<DemangleNode> saved = templateArgs;
@@ -163,7 +187,7 @@ final class ItaniumParser {
             number();
             expect('_');
             DemangleNode base = type();
-            return new Decorated("construction vtable for ", base, "-in-" + derived.print());
+            return new Decorated("construction vtable for ", base, "-in-" + derived.print(budget));
         }
         if (consume("GV")) return new Decorated("guard variable for ", name(), "");
         if (consume("GR")) {
@@ -185,6 +209,15 @@ final class ItaniumParser {
     }
 
     private DemangleNode name() {
+        enter();
+        try {
+            return nameOnce();
+        } finally {
+            depth--;
+        }
+    }
+
+    private DemangleNode nameOnce() {
         nameQuals = "";
         nameIsTemplate = false;
         char c = peek();
@@ -299,17 +332,17 @@ final class ItaniumParser {
             if (prefix == null) throw fail("constructor without a class");
             p++;
             if (peek() == 'I') { p += 2; type(); } else p++;
-            n = new Name(prefix.baseName());
+            n = new Name(prefix.baseName(budget));
             lastKind = Kind.CTOR_DTOR;
         } else if (c == 'D' && "01245".indexOf(peek(1)) >= 0) {
             if (prefix == null) throw fail("destructor without a class");
             p += 2;
-            n = new Name("~" + prefix.baseName());
+            n = new Name("~" + prefix.baseName(budget));
             lastKind = Kind.CTOR_DTOR;
         } else if (c == 'D' && peek(1) == 'C') {
             p += 2;
             List<String> names = new ArrayList<>();
-            while (peek() != 'E') names.add(sourceName().print());
+            while (peek() != 'E') names.add(sourceName().print(budget));
             p++;
             n = new Name("[" + String.join(", ", names) + "]");
         } else if (c == 'U' && peek(1) == 't') {
@@ -325,9 +358,9 @@ final class ItaniumParser {
             if (params.size() == 1 && params.get(0) == BUILTINS.get('v')) params.clear();
             int k = peek() == '_' ? 1 : (int) number() + 2;
             expect('_');
-            StringBuilder sb = new StringBuilder("{lambda(");
+            DemangleOutput sb = new DemangleOutput(budget, Integer.MAX_VALUE).append("{lambda(");
             DemangleNode.joinList(sb, params);
-            n = new Name(sb.append(")#").append(k).append('}').toString());
+            n = new Name(sb.append(")#").append(Integer.toString(k)).append('}').toString());
         } else if (Character.isLowerCase(c)) {
             n = operatorName();
         } else {
@@ -335,7 +368,7 @@ final class ItaniumParser {
         }
         while (peek() == 'B') {
             p++;
-            n = new Decorated("", n, "[abi:" + sourceName().print() + "]");
+            n = new Decorated("", n, "[abi:" + sourceName().print(budget) + "]");
         }
         return n;
     }
@@ -344,12 +377,12 @@ final class ItaniumParser {
         if (consume("cv")) {
             DemangleNode t = type();
             lastKind = Kind.CONVERSION;
-            return new Name("operator " + t.print());
+            return new Name("operator " + t.print(budget));
         }
-        if (consume("li")) return new Name("operator\"\" " + sourceName().print());
+        if (consume("li")) return new Name("operator\"\" " + sourceName().print(budget));
         if (peek() == 'v' && Character.isDigit(peek(1))) {
             p += 2;
-            return new Name("operator " + sourceName().print());
+            return new Name("operator " + sourceName().print(budget));
         }
         String[] o = OPERATORS.get(s.substring(p, Math.min(p + 2, s.length())));
         if (o == null) throw fail("unknown operator");
@@ -433,6 +466,15 @@ final class ItaniumParser {
     }
 
     private DemangleNode templateArg() {
+        enter();
+        try {
+            return templateArgOnce();
+        } finally {
+            depth--;
+        }
+    }
+
+    private DemangleNode templateArgOnce() {
         char c = peek();
         if (c == 'L') return exprPrimary();
         if (c == 'X') {
@@ -467,10 +509,12 @@ final class ItaniumParser {
     /** A type; template arguments met inside it do not change what T_ means outside it. */
     private DemangleNode type() {
         List<DemangleNode> saved = templateArgs;
+        enter();
         try {
             return typeInner();
         } finally {
             templateArgs = saved;
+            depth--;
         }
     }
 
@@ -561,7 +605,7 @@ final class ItaniumParser {
         String dim;
         if (Character.isDigit(peek())) dim = Long.toString(number());
         else if (peek() == '_') dim = "";
-        else dim = expression().print();
+        else dim = expression().print(budget);
         expect('_');
         return new ArrayType(type(), dim);
     }
@@ -594,10 +638,19 @@ final class ItaniumParser {
             if (t == BUILTINS.get(e.getKey())) return new Name(value + e.getValue());
         }
         if (t == D_BUILTINS.get('n')) return new Name("nullptr");
-        return new Name("(" + t.print() + ")" + value);
+        return new Name("(" + t.print(budget) + ")" + value);
     }
 
     private DemangleNode expression() {
+        enter();
+        try {
+            return expressionOnce();
+        } finally {
+            depth--;
+        }
+    }
+
+    private DemangleNode expressionOnce() {
         char c = peek();
         if (c == 'T') return templateParam();
         if (c == 'L') return exprPrimary();
@@ -630,14 +683,14 @@ final class ItaniumParser {
         if (consume("cv")) {
             DemangleNode t = type();
             DemangleNode e = expression();
-            return new Name("(" + t.print() + ")(" + e.print() + ")");
+            return new Name("(" + t.print(budget) + ")(" + e.print(budget) + ")");
         }
         if (consume("cl")) {
             DemangleNode fn = expression();
             List<DemangleNode> args = new ArrayList<>();
             while (peek() != 'E') args.add(expression());
             p++;
-            StringBuilder sb = new StringBuilder(fn.print()).append('(');
+            DemangleOutput sb = new DemangleOutput(budget, Integer.MAX_VALUE).append(fn.print(budget)).append('(');
             DemangleNode.joinList(sb, args);
             return new Name(sb.append(')').toString());
         }
@@ -647,14 +700,14 @@ final class ItaniumParser {
             int arity = Integer.parseInt(o[1]);
             if (arity == 1) {
                 DemangleNode a = expression();
-                return new Name(o[0] + "(" + a.print() + ")");
+                return new Name(o[0] + "(" + a.print(budget) + ")");
             }
             if (arity == 2) {
                 DemangleNode a = expression(), b = expression();
-                return new Name("(" + a.print() + ")" + o[0] + "(" + b.print() + ")");
+                return new Name("(" + a.print(budget) + ")" + o[0] + "(" + b.print(budget) + ")");
             }
             DemangleNode a = expression(), b = expression(), d = expression();
-            return new Name("(" + a.print() + ")?(" + b.print() + "):(" + d.print() + ")");
+            return new Name("(" + a.print(budget) + ")?(" + b.print(budget) + "):(" + d.print(budget) + ")");
         }
         if (Character.isDigit(c)) return sourceName();
         throw fail("unsupported expression");

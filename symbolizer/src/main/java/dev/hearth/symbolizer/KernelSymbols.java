@@ -62,7 +62,8 @@ final class KernelSymbols {
     /** The frame for {@code addr}, named by the symbol covering {@code lookup}; null when none does. */
     Frame frame(long addr, long lookup) {
         int i = table.find(lookup);
-        if (i < 0) return null;
-        return new Frame(table.displayName(i, n -> n), FrameKind.KERNEL, binaries[table.group(i)], null, addr);
+        String name = i < 0 ? null : table.displayName(i, n -> n);
+        if (name == null) return null;
+        return new Frame(name, FrameKind.KERNEL, binaries[table.group(i)], null, addr);
     }
 }

@@ -6,28 +6,40 @@ import java.util.List;
 /** Parses /proc/PID/maps text into mappings sorted by start address. */
 final class ProcMaps {
     private static final String DELETED = " (deleted)";
+    /** A line: addresses, fields and a path of at most PATH_MAX (4096) bytes, with its " (deleted)". */
+    static final int MAX_LINE = 4096 + 256;
 
     private final Mapping[] mappings;
     private final long[] starts;
+    private final int skipped;
 
-    private ProcMaps(Mapping[] mappings) {
+    private ProcMaps(Mapping[] mappings, int skipped) {
         this.mappings = mappings;
+        this.skipped = skipped;
         this.starts = new long[mappings.length];
         for (int i = 0; i < mappings.length; i++) starts[i] = mappings[i].start();
     }
 
     static ProcMaps parse(String text) {
         List<Mapping> out = new ArrayList<>();
-        for (String line : text.split("\n")) {
+        int skipped = 0;
+        for (int at = 0, end; at < text.length(); at = end + 1) {
+            end = text.indexOf('\n', at);
+            if (end < 0) end = text.length();
+            if (end - at > MAX_LINE) {
+                skipped++;
+                continue;
+            }
+            String line = text.substring(at, end);
             if (line.isBlank()) continue;
             try {
                 out.add(parseLine(line));
             } catch (RuntimeException e) {
-                // a line we cannot read costs only its own addresses
+                skipped++; // a line we cannot read costs only its own addresses
             }
         }
         out.sort((a, b) -> Long.compareUnsigned(a.start(), b.start()));
-        return new ProcMaps(out.toArray(Mapping[]::new));
+        return new ProcMaps(out.toArray(Mapping[]::new), skipped);
     }
 
     // 7f12a000-7f12b000 r-xp 00002000 fe:00 260131    /usr/lib/x.so (deleted)
@@ -54,6 +66,9 @@ final class ProcMaps {
         if (deleted) path = path.substring(0, path.length() - DELETED.length());
         return new Mapping(start, end, r, x, off, major, minor, inode, path, deleted);
     }
+
+    /** Lines that could not be read, or were too long to. */
+    int skipped() { return skipped; }
 
     /** The mapping containing {@code addr}, or null. */
     Mapping find(long addr) {

@@ -1,6 +1,7 @@
 package dev.hearth.symbolizer;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,6 +9,11 @@ import java.nio.file.Path;
 /** The memory maps of one process, read from /proc and re-read when an address falls outside them. */
 final class ProcessMaps {
     private static final long REREAD_MIN_NANOS = 200_000_000L;
+    /**
+     * Bytes of maps read: 65,530 mappings (the kernel's default vm.max_map_count) of ordinary paths
+     * fit; a process that maps files under 4 KiB paths to grow its maps loses only its own last mappings.
+     */
+    static final int MAX_MAPS_BYTES = 16 << 20;
 
     private final Path proc;
     private final int pid;
@@ -17,6 +23,7 @@ final class ProcessMaps {
     private int textHash;
     private int textLength = -1;
     private boolean gone;
+    private long problems;
 
     private ProcessMaps(Path proc, int pid) {
         this.proc = proc;
@@ -32,6 +39,9 @@ final class ProcessMaps {
     int pid() { return pid; }
 
     ProcMaps current() { return maps; }
+
+    /** Lines skipped as unreadable or too long, and reads cut at the bound. */
+    long problems() { return problems; }
 
     /** How often the maps were read and found changed: addresses may name other code since. */
     long changes() { return changes; }
@@ -49,15 +59,16 @@ final class ProcessMaps {
     private void reread() {
         readAt = System.nanoTime();
         try {
-            String text = Files.readString(proc.resolve(Integer.toString(pid)).resolve("maps"), StandardCharsets.ISO_8859_1);
+            String text = readBounded(proc.resolve(Integer.toString(pid)).resolve("maps"));
             // an address outside every mapping is often a bad unwind, not a new mapping: same text, same maps
             if (maps == null || text.length() != textLength || text.hashCode() != textHash) {
                 maps = ProcMaps.parse(text);
+                problems += maps.skipped();
                 textLength = text.length();
                 textHash = text.hashCode();
                 changes++;
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | OutOfMemoryError e) {
             // The process exited (or is not ours to read): keep what we had; its frames stay unknown.
             gone = true;
             if (maps == null) {
@@ -65,5 +76,20 @@ final class ProcessMaps {
                 changes++;
             }
         }
+    }
+
+    /** The file's text up to {@link #MAX_MAPS_BYTES}, cut after its last whole line when longer. */
+    private String readBounded(Path file) throws IOException {
+        byte[] b;
+        try (InputStream in = Files.newInputStream(file)) {
+            b = in.readNBytes(MAX_MAPS_BYTES + 1);
+        }
+        int len = b.length;
+        if (len > MAX_MAPS_BYTES) {
+            problems++;
+            len = MAX_MAPS_BYTES;
+            while (len > 0 && b[len - 1] != '\n') len--;
+        }
+        return new String(b, 0, len, StandardCharsets.ISO_8859_1);
     }
 }

@@ -20,6 +20,12 @@ final class SymbolTable {
     private final byte[] pool;
     private final int[] groups;
     private volatile String[] display;
+    private long displayBytes;
+    /** Display names kept per table: libjvm.so's 65,000 demangled names take 6 MB. */
+    static final long MAX_DISPLAY_BYTES = 16 << 20;
+    private static final int STRING_BYTES = 48; // a String's own header and array header, roughly
+    @SuppressWarnings("StringOperationCanBeSimplified")
+    private static final String OVER_BUDGET = new String("over budget"); // told apart by identity
     /**
      * Page index: pageFirst[p] is the first symbol starting at or after page p (4 KiB from the first
      * symbol), so a lookup searches only the symbols near its page instead of the whole table. Null
@@ -106,7 +112,11 @@ final class SymbolTable {
         return new String(pool, nameOffsets[i], nameOffsets[i + 1] - nameOffsets[i], StandardCharsets.UTF_8);
     }
 
-    /** The name transformed by {@code transform}, computed once per symbol. */
+    /**
+     * The name transformed by {@code transform}, computed once per symbol; null once the display names
+     * kept for this table have reached {@link #MAX_DISPLAY_BYTES}. Each name is bounded, but a file
+     * could hold half a million long ones for a process to run through.
+     */
     String displayName(int i, UnaryOperator<String> transform) {
         String[] d = display;
         if (d == null) {
@@ -116,14 +126,20 @@ final class SymbolTable {
             }
         }
         String s = d[i];
-        if (s == null) d[i] = s = transform.apply(rawName(i));
-        return s;
+        if (s == null) {
+            s = transform.apply(rawName(i));
+            long cost = STRING_BYTES + s.length();
+            if (displayBytes + cost > MAX_DISPLAY_BYTES) s = OVER_BUDGET;
+            else displayBytes += cost;
+            d[i] = s;
+        }
+        return s == OVER_BUDGET ? null : s;
     }
 
     /** Approximate heap bytes held, not counting display names computed so far. */
     long bytes() {
         return 16L * 6 + 8L * starts.length * 2 + (pageFirst == null ? 0 : 4L * pageFirst.length) + 4L * nameOffsets.length + pool.length + 4L * groups.length
-                + (display == null ? 0 : 4L * display.length);
+                + (display == null ? 0 : 4L * display.length) + displayBytes;
     }
 
     /**
@@ -131,6 +147,13 @@ final class SymbolTable {
      * wins; a symbol without a size ends where the next one starts.
      */
     static final class Builder {
+        /**
+         * Symbols per table and bytes of their names: what a file (or a perf map) can make a table
+         * cost. Half a million symbols take 15 MB while being built; libjvm.so has 65,000, the kernel 120,000.
+         */
+        static final int MAX_SYMBOLS = 1 << 19;
+        static final int MAX_NAME_BYTES = 16 << 20;
+
         private long[] starts = new long[1024];
         private long[] sizes = new long[1024];
         private int[] ranks = new int[1024];
@@ -140,6 +163,14 @@ final class SymbolTable {
         private int n;
         private int poolLen;
 
+        private long dropped;
+
+        /** Whether a symbol with a name of {@code len} bytes would still be kept. */
+        boolean hasRoom(int len) { return n < MAX_SYMBOLS && poolLen + len <= MAX_NAME_BYTES; }
+
+        /** Symbols not kept because the table was full. */
+        long dropped() { return dropped; }
+
         Builder add(long start, long size, String name, int rank, int group) {
             byte[] b = name.getBytes(StandardCharsets.UTF_8);
             return add(start, size, b, 0, b.length, rank, group);
@@ -147,12 +178,14 @@ final class SymbolTable {
 
         /** Adds a name read straight from {@code src} (an ELF string table), without an intermediate copy. */
         Builder add(long start, long size, java.nio.ByteBuffer src, int off, int len, int rank, int group) {
+            if (!hasRoom(len)) { dropped++; return this; }
             reserve(len);
             src.get(off, pool, poolLen, len);
             return append(start, size, len, rank, group);
         }
 
         Builder add(long start, long size, byte[] name, int off, int len, int rank, int group) {
+            if (!hasRoom(len)) { dropped++; return this; }
             reserve(len);
             System.arraycopy(name, off, pool, poolLen, len);
             return append(start, size, len, rank, group);
@@ -160,14 +193,14 @@ final class SymbolTable {
 
         private void reserve(int len) {
             if (n == starts.length) {
-                int cap = n * 2;
+                int cap = Math.min(n * 2, MAX_SYMBOLS);
                 starts = Arrays.copyOf(starts, cap);
                 sizes = Arrays.copyOf(sizes, cap);
                 ranks = Arrays.copyOf(ranks, cap);
                 groups = Arrays.copyOf(groups, cap);
                 nameOffsets = Arrays.copyOf(nameOffsets, cap + 1);
             }
-            if (poolLen + len > pool.length) pool = Arrays.copyOf(pool, Math.max(pool.length * 2, poolLen + len));
+            if (poolLen + len > pool.length) pool = Arrays.copyOf(pool, Math.max(Math.min(pool.length * 2, MAX_NAME_BYTES), poolLen + len));
         }
 
         private Builder append(long start, long size, int len, int rank, int group) {

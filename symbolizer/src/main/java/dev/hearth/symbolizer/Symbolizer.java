@@ -29,7 +29,7 @@ public final class Symbolizer implements AutoCloseable {
     private long kernelReads;
     private long processStates;
     private BinarySymbols vdso;
-    private long resolved, unknown, jitMisses, perfMapReloads, perfMapRequests;
+    private long resolved, unknown, jitMisses, perfMapReloads, perfMapRequests, cutSymbols, frameFailures, mapsProblems;
     private long perfMapLinesSkipped, perfMapsTruncated, perfMapsRefused;
     private boolean closed;
 
@@ -52,7 +52,7 @@ public final class Symbolizer implements AutoCloseable {
         if (pid <= 0) throw new IllegalArgumentException("pid must be positive, got " + pid);
         ProcessState state = processes.computeIfAbsent(pid, p -> new ProcessState(++processStates, ProcessMaps.read(PROC, p)));
         List<Frame> out = new ArrayList<>(addrs.length);
-        for (int i = 0; i < addrs.length; i++) out.add(count(userFrame(state, addrs[i], i > 0)));
+        for (int i = 0; i < addrs.length; i++) out.add(count(userFrameOrUnknown(state, addrs[i], i > 0)));
         return out;
     }
 
@@ -98,9 +98,10 @@ public final class Symbolizer implements AutoCloseable {
     }
 
     public synchronized SymbolizerStats stats() {
-        long reloads = perfMapReloads, requests = perfMapRequests;
+        long reloads = perfMapReloads, requests = perfMapRequests, procProblems = mapsProblems;
         long skipped = perfMapLinesSkipped, truncated = perfMapsTruncated, refused = perfMapsRefused;
         for (ProcessState st : processes.values()) {
+            procProblems += st.maps.problems();
             if (st.jit != null) {
                 reloads += st.jit.reloads;
                 requests += st.jit.requests;
@@ -111,7 +112,8 @@ public final class Symbolizer implements AutoCloseable {
         }
         return new SymbolizerStats(resolved, unknown, jitMisses, reloads, requests,
                 binaries.size(), binaries.bytes() + (kernel == null ? 0 : kernel.bytes()), binaries.loads(),
-                skipped, truncated, refused + binaries.refused());
+                skipped, truncated, refused + binaries.refused(),
+                cutSymbols, binaries.badBinaries(), procProblems, frameFailures);
     }
 
     @Override
@@ -121,6 +123,19 @@ public final class Symbolizer implements AutoCloseable {
         processes.clear();
         binaries.clear();
         kernel = null;
+    }
+
+    /**
+     * Whatever naming one frame throws ends there: the frame is unknown, the rest of the stack and the
+     * agent go on. The bounds below should leave nothing to catch; this counts what they missed.
+     */
+    private Frame userFrameOrUnknown(ProcessState state, long addr, boolean caller) {
+        try {
+            return userFrame(state, addr, caller);
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+            frameFailures++;
+            return Frames.unknown(null, null, addr);
+        }
     }
 
     /**
@@ -150,7 +165,9 @@ public final class Symbolizer implements AutoCloseable {
             return state.jit.isHotSpot() ? Frames.jit(addr) : Frames.unknown(Frames.ANON, null, addr);
         }
         if (!state.jit.isHotSpot()) return new Frame(map.rawName(i), FrameKind.JIT, Frames.JIT_BINARY, null, addr);
-        return new Frame(map.displayName(i), map.kind(i), Frames.JIT_BINARY, null, addr);
+        String name = map.displayName(i);
+        if (name == null) return Frames.jit(addr); // the map's display names are over their budget
+        return new Frame(name, map.kind(i), Frames.JIT_BINARY, null, addr);
     }
 
     private Frame nativeFrame(ProcessState state, Mapping m, long addr, long lookup) {
@@ -173,9 +190,20 @@ public final class Symbolizer implements AutoCloseable {
         long vaddr = b.vaddr(m.toFileOffset(lookup));
         int i = vaddr < 0 ? -1 : b.table().find(vaddr);
         if (i < 0) return Frames.unknown(m.path(), b.buildId(), fileOffset);
-        String name = b.table().displayName(i, Demangler::demangleOrSelf);
+        String name = b.table().displayName(i, this::symbolName);
+        if (name == null) {
+            cutSymbols++; // the table's display names are over their budget
+            return Frames.unknown(m.path(), b.buildId(), fileOffset);
+        }
         FrameKind kind = b.table().rawStartsWith(i, "_Z") && !name.startsWith("_Z") ? FrameKind.CPP : FrameKind.NATIVE;
         return new Frame(name, kind, m.path(), b.buildId(), fileOffset);
+    }
+
+    /** Once per symbol: a name cut at a bound, or mangled past reading, is counted. */
+    private String symbolName(String raw) {
+        Demangler.Named n = Demangler.name(raw);
+        if (!n.complete()) cutSymbols++;
+        return n.name();
     }
 
     private BinarySymbols vdso() {
@@ -202,6 +230,7 @@ public final class Symbolizer implements AutoCloseable {
     }
 
     private void retire(ProcessState st) {
+        mapsProblems += st.maps.problems();
         if (st.jit != null) {
             perfMapReloads += st.jit.reloads;
             perfMapRequests += st.jit.requests;

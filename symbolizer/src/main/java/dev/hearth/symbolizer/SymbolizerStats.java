@@ -14,7 +14,12 @@ package dev.hearth.symbolizer;
  * @param perfMapLinesSkipped perf map lines skipped for being longer than the line bound
  * @param perfMapsTruncated   perf map reads stopped at the size or entry bound
  * @param unsafeFilesRefused  perf maps and binaries not read: a link, a FIFO or device, the wrong owner, too large
+ * @param cutSymbols      symbols named only in part: cut at a length or work bound, or mangled past reading (kept raw)
+ * @param badBinaries     binaries not readable as ELF, or read only in part (malformed, or past a bound)
+ * @param badProcData     /proc/PID/maps lines skipped as unreadable or too long, and maps cut at their bound
+ * @param frameFailures   frames whose naming failed in a way no bound caught (each became an unknown frame)
  */
 public record SymbolizerStats(long resolved, long unknown, long jitMisses, long perfMapReloads,
                               long perfMapRequests, int cachedBinaries, long cachedBytes, long binaryLoads,
-                              long perfMapLinesSkipped, long perfMapsTruncated, long unsafeFilesRefused) {}
+                              long perfMapLinesSkipped, long perfMapsTruncated, long unsafeFilesRefused,
+                              long cutSymbols, long badBinaries, long badProcData, long frameFailures) {}

@@ -30,7 +30,7 @@ final class Vdso {
                 try (ElfFile elf = ElfFile.of(ByteBuffer.wrap(image))) {
                     SymbolTable.Builder b = new SymbolTable.Builder();
                     elf.addFunctions(ElfFile.SHT_DYNSYM, b, 0);
-                    return BinarySymbols.of(elf.buildId(), b.build(), elf.segments(), null);
+                    return BinarySymbols.of(elf.buildId(), b.build(), elf.segments(), null, false);
                 }
             }
         } catch (IOException | RuntimeException e) {

@@ -37,6 +37,67 @@ class DemanglerTest {
     }
 
     @Test
+    void deepNestingIsRefusedOnTheAgentsStackSize() throws Exception {
+        String deep = HostileNames.nested(5000);
+        Demangler.Named n = onAgentStack(() -> Demangler.name(deep));
+        assertEquals(new Demangler.Named(deep, false), n, "kept raw, and counted as not read");
+        String justDeepEnough = HostileNames.nested(DemangleNode.MAX_DEPTH - 8);
+        assertEquals(Tools.run(List.of("c++filt", justDeepEnough)).trim(), onAgentStack(() -> Demangler.demangle(justDeepEnough)));
+    }
+
+    @Test
+    void doublingSubstitutionsAreCutAtTheBoundAsAPrefixOfTheWholeName() throws Exception {
+        String small = HostileNames.doubling(4);
+        assertEquals(Tools.run(List.of("c++filt", small)).trim(), Demangler.demangle(small));
+        String huge = HostileNames.doubling(21);
+        assertEquals(223, huge.length());
+        String whole = Tools.run(List.of("c++filt", huge)).trim();
+        assertEquals(54_525_852, whole.length(), "c++filt prints it whole");
+        Demangler.Named n = onAgentStack(() -> Demangler.name(huge));
+        assertFalse(n.complete());
+        assertEquals(Demangler.MAX_NAME + Demangler.CUT.length(), n.name().length());
+        assertTrue(n.name().endsWith(Demangler.CUT));
+        assertEquals(whole.substring(0, Demangler.MAX_NAME), n.name().substring(0, Demangler.MAX_NAME));
+        for (int groups : new int[] {23, 40, 200}) {
+            String bigger = HostileNames.doubling(groups);
+            Demangler.Named b = onAgentStack(() -> Demangler.name(bigger));
+            assertFalse(b.complete(), bigger);
+            assertEquals(n.name(), b.name(), "the same start, the same cut, whatever the size it would print");
+        }
+    }
+
+    @Test
+    void aHostileNameCostsBoundedMemory() throws Exception {
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        for (String name : List.of(HostileNames.doubling(23), HostileNames.doubling(200), HostileNames.nested(100_000))) {
+            long allocated = onAgentStack(() -> {
+                long before = threads.getCurrentThreadAllocatedBytes();
+                Demangler.name(name);
+                return threads.getCurrentThreadAllocatedBytes() - before;
+            });
+            // the work bound in characters, a few times over for the builders' growth and the parse tree
+            assertTrue(allocated < 8L * Demangler.MAX_WORK, allocated + " bytes allocated for " + name.length() + " characters");
+        }
+    }
+
+    /** Runs {@code task} on a thread with the agent's stack size (-Xss512k in the launcher). */
+    static <T> T onAgentStack(java.util.concurrent.Callable<T> task) throws Exception {
+        var result = new java.util.concurrent.atomic.AtomicReference<T>();
+        var failure = new java.util.concurrent.atomic.AtomicReference<Throwable>();
+        Thread t = new Thread(null, () -> {
+            try {
+                result.set(task.call());
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+        }, "agent-stack", 512 * 1024);
+        t.start();
+        t.join();
+        if (failure.get() != null) throw new AssertionError("thrown on a 512 KiB stack", failure.get());
+        return result.get();
+    }
+
+    @Test
     void agreesWithCxxFiltOnLibstdcxx() throws Exception {
         Path lib = Path.of(Tools.run(List.of("gcc", "-print-file-name=libstdc++.so.6")).trim()).toRealPath();
         assertAgreement(symbols(lib, true), 1.0);
