@@ -49,7 +49,7 @@ final class BenchClients {
     /** How a run went: 503 answers retried, and the CPU time of the clients' thread. */
     record Result(long busy, long cpuNanos) {}
 
-    /** What the clients add for a collector with tokens and TLS: the token, and TLS trusting the collector's CA. */
+    /** What the clients add for a collector with tokens (and TLS, trusting the collector's CA, when {@code tls} is given). */
     record Secure(String token, SslContext tls) {}
 
     /** Sends requests 0 … total-1 over {@code n} connections. */
@@ -71,7 +71,7 @@ final class BenchClients {
                 Channel ch = b.handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel s) {
-                        if (secure != null) s.pipeline().addLast(secure.tls().newHandler(s.alloc(), "127.0.0.1", port));
+                        if (secure != null && secure.tls() != null) s.pipeline().addLast(secure.tls().newHandler(s.alloc(), "127.0.0.1", port));
                         s.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(1 << 20),
                                 new Connection(port, total, next, busy, requests, finished, secure == null ? null : secure.token()));
                     }

@@ -28,7 +28,7 @@ public final class CollectorHostileBench {
             System.out.printf("RSS at start: %d MiB%n", mib(pid));
 
             List<byte[]> bodies = CollectorBench.bodies(new Random(7));
-            BenchClients.run(c.port, 4, 2000, i -> CollectorBench.ingest(i, 100, bodies));
+            BenchClients.run(c.port, 4, 2000, i -> CollectorBench.ingest(i, 100, bodies), new BenchClients.Secure(c.token, null));
             for (int i = 0; i < 5; i++) {
                 c.http.get("/api/v1/flamegraph?service=bench&type=cpu&from=" + CollectorBench.HOUR_START + "&until="
                         + (CollectorBench.HOUR_START + 3_600_000));
