@@ -137,8 +137,10 @@ class OtlpIngestTest {
     @Test
     void aRetriedRequestIsStoredOnce() throws Exception {
         byte[] body = withResource(cpu, "retried").toByteArray();
+        long before = c.count("profiles");
         assertEquals(200, post(body).status());
         long profiles = c.count("profiles");
+        assertEquals(before + 1, profiles);
         Http.Reply again = post(body);
         assertEquals(200, again.status());
         assertEquals(profiles, c.count("profiles"), "the retry stored the profile again");
@@ -166,7 +168,7 @@ class OtlpIngestTest {
         Map<String, byte[]> cases = new java.util.LinkedHashMap<>();
         cases.put("not an OTLP", "\u0007garbage, not a message".getBytes());
         cases.put("stack index", withSample(base, Sample.newBuilder().setStackIndex(stacks + 1000).addValues(1)).toByteArray());
-        cases.put("stack index", withSample(base, Sample.newBuilder().setStackIndex(-1).addValues(1)).toByteArray());
+        cases.put("stack index -1", withSample(base, Sample.newBuilder().setStackIndex(-1).addValues(1)).toByteArray());
         ExportProfilesServiceRequest.Builder badLocation = base.toBuilder();
         badLocation.getDictionaryBuilder().addStackTable(Stack.newBuilder().addLocationIndices(1 << 30));
         cases.put("location index", withSample(badLocation.build(), Sample.newBuilder().setStackIndex(stacks).addValues(1)).toByteArray());
@@ -182,6 +184,18 @@ class OtlpIngestTest {
         ExportProfilesServiceRequest.Builder noTime = base.toBuilder();
         noTime.getResourceProfilesBuilder(0).getScopeProfilesBuilder(0).getProfilesBuilder(0).setTimeUnixNano(0);
         cases.put("time_unix_nano", noTime.build().toByteArray());
+        ExportProfilesServiceRequest.Builder expands = base.toBuilder(); // one deep stack, made distinct by 20000 attributes
+        Stack.Builder deep = Stack.newBuilder();
+        for (int i = 0; i < 5000; i++) deep.addLocationIndices(1);
+        expands.getDictionaryBuilder().addStackTable(deep);
+        Profile.Builder wide = expands.getResourceProfilesBuilder(0).getScopeProfilesBuilder(0).getProfilesBuilder(0);
+        for (int i = 0; i < 20_000; i++) {
+            expands.getDictionaryBuilder().addAttributeTable(io.opentelemetry.proto.profiles.v1development.KeyValueAndUnit.newBuilder()
+                    .setKeyStrindex(1).setValue(AnyValue.newBuilder().setIntValue(i)));
+            wide.addSamples(Sample.newBuilder().setStackIndex(stacks).addValues(1)
+                    .addAttributeIndices(expands.getDictionary().getAttributeTableCount() - 1));
+        }
+        cases.put("frames", expands.build().toByteArray());
         cases.put("decompressed body exceeds", JfrIngestTest.gzip(new byte[(int) (CollectorConfig.DEFAULT_MAX_DECOMPRESSED + 1024)]));
 
         long before = c.count("profiles");

@@ -56,7 +56,6 @@ public final class OtlpProfiles {
     private final Map<Integer, List<StackFrame>> stacks = new HashMap<>();
     private final Map<Integer, StackFrame[]> locations = new HashMap<>();
     private final Map<List<Integer>, Map<String, String>> sampleLabels = new HashMap<>();
-    private long frames;
 
     /** One converter per request: stacks, locations and label sets are made once for all its profiles. */
     public OtlpProfiles(ProfilesDictionary dict, int maxStackDepth) {
@@ -67,7 +66,6 @@ public final class OtlpProfiles {
     /** Converts a profile of a resource; {@code resource} and {@code scope} attributes become profile labels. */
     public Converted convert(io.opentelemetry.proto.profiles.v1development.Profile p, List<KeyValue> resource, List<KeyValue> scope)
             throws OtlpFormatException {
-        frames = 0;
         OtlpSampleType st = OtlpSampleType.of(string(p.getSampleType().getTypeStrindex()), string(p.getSampleType().getUnitStrindex()),
                 string(p.getPeriodType().getTypeStrindex()), string(p.getPeriodType().getUnitStrindex()), p.getPeriod());
 
@@ -114,16 +112,15 @@ public final class OtlpProfiles {
             for (int i = 0; i < values.length; i++) sum[i] = Sums.add(sum[i], values[i]);
         }
 
+        long frames = 0; // counted before any is built: a hostile profile costs one pass over its keys
+        for (SampleKey key : sums.keySet()) frames += stack(key.stack()).size();
+        if (frames > MAX_FRAMES) {
+            throw new OtlpFormatException("profile expands to " + frames + " frames (distinct stacks and attributes times their depth),"
+                    + " at most " + MAX_FRAMES);
+        }
         ProfileBuilder b = new ProfileBuilder(st.type()).timeNanos(p.getTimeUnixNano()).durationNanos(Math.max(0, p.getDurationNano()));
         if (st.period() > 0 && st.periodUnit().equals(st.type().periodType().unit())) b.period(st.period());
-        for (Map.Entry<SampleKey, long[]> e : sums.entrySet()) {
-            List<StackFrame> stack = stack(e.getKey().stack());
-            frames += stack.size();
-            if (frames > MAX_FRAMES) {
-                throw new OtlpFormatException("profile expands past " + MAX_FRAMES + " frames (distinct stacks times their depth)");
-            }
-            b.add(stack, e.getValue(), labels(e.getKey().attributes()));
-        }
+        for (Map.Entry<SampleKey, long[]> e : sums.entrySet()) b.add(stack(e.getKey().stack()), e.getValue(), labels(e.getKey().attributes()));
         return new Converted(st.type(), service, checked, fromMs, untilMs, b.build());
     }
 
