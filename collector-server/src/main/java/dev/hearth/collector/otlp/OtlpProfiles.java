@@ -30,8 +30,9 @@ import java.util.TreeMap;
  * service, labels and time window to store it under. Pure; every index is checked against its
  * table and every count against a bound, so a hostile message ends in {@link OtlpFormatException}.
  *
- * <p>Stacks are shared: many samples may point at one deep stack, so the work is bounded by frames
- * built (each distinct stack and label set once, cut past the depth limit), not by message size.
+ * <p>Stacks are shared: many samples, and many profiles, may point at one deep stack, so the work
+ * is bounded by frames built for the whole request (each distinct stack and label set of a profile
+ * once, cut past the depth limit), not by message size.
  */
 public final class OtlpProfiles {
     /** The resource attribute naming the service (OpenTelemetry semantic conventions). */
@@ -44,7 +45,7 @@ public final class OtlpProfiles {
     /** The location attribute naming the kind of frame (OpenTelemetry profiles semantic conventions). */
     static final String FRAME_TYPE = "profile.frame.type";
     static final int MAX_SAMPLE_ATTRIBUTES = 64;
-    /** Frames built for one profile (distinct stacks times their depth): past it the profile is refused. */
+    /** Frames built for one request (its profiles' distinct stacks times their depth): past it a profile is refused. */
     static final long MAX_FRAMES = 16L << 20;
     private static final int MAX_VALUE_LENGTH = 1024;
 
@@ -56,6 +57,7 @@ public final class OtlpProfiles {
     private final Map<Integer, List<StackFrame>> stacks = new HashMap<>();
     private final Map<Integer, StackFrame[]> locations = new HashMap<>();
     private final Map<List<Integer>, Map<String, String>> sampleLabels = new HashMap<>();
+    private long frames;
 
     /** One converter per request: stacks, locations and label sets are made once for all its profiles. */
     public OtlpProfiles(ProfilesDictionary dict, int maxStackDepth) {
@@ -112,12 +114,13 @@ public final class OtlpProfiles {
             for (int i = 0; i < values.length; i++) sum[i] = Sums.add(sum[i], values[i]);
         }
 
-        long frames = 0; // counted before any is built: a hostile profile costs one pass over its keys
-        for (SampleKey key : sums.keySet()) frames += stack(key.stack()).size();
-        if (frames > MAX_FRAMES) {
-            throw new OtlpFormatException("profile expands to " + frames + " frames (distinct stacks and attributes times their depth),"
-                    + " at most " + MAX_FRAMES);
+        long more = 0; // counted before any is built: a hostile profile costs one pass over its keys
+        for (SampleKey key : sums.keySet()) more += stack(key.stack()).size();
+        if (frames + more > MAX_FRAMES) {
+            throw new OtlpFormatException("profile expands to " + more + " frames (distinct stacks and attributes times their depth),"
+                    + " past the request's budget of " + MAX_FRAMES + " (" + frames + " used)");
         }
+        frames += more;
         ProfileBuilder b = new ProfileBuilder(st.type()).timeNanos(p.getTimeUnixNano()).durationNanos(Math.max(0, p.getDurationNano()));
         if (st.period() > 0 && st.periodUnit().equals(st.type().periodType().unit())) b.period(st.period());
         for (Map.Entry<SampleKey, long[]> e : sums.entrySet()) b.add(stack(e.getKey().stack()), e.getValue(), labels(e.getKey().attributes()));
