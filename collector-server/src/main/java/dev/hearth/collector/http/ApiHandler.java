@@ -120,7 +120,7 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
 
     private CompletableFuture<Response> route(String tenant, String path, boolean post, QueryParams params, byte[] body, QueryDeadline deadline) {
         try {
-            if (path.startsWith("/api/")) {
+            if (path.startsWith("/api/") || path.equals(OtlpIngest.PATH)) {
                 if (tenant == null) throw new ApiException(401, "not authenticated"); // AuthHandler sets it for every /api/ path
                 CompletableFuture<Response> r = endpoints.handle(tenant, path, post, params, body, deadline);
                 return r != null ? r : CompletableFuture.completedFuture(Response.error(404, "no endpoint " + path));

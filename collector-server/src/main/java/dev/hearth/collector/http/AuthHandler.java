@@ -26,7 +26,7 @@ import java.util.Set;
 public final class AuthHandler extends ChannelInboundHandlerAdapter {
     public static final AttributeKey<String> TENANT = AttributeKey.valueOf("hearth.tenant");
     /** Paths that store profiles; any other path under /api/ reads them, and so does /metrics. */
-    static final Set<String> INGEST_PATHS = Set.of(Endpoints.INGEST_PATH, "/ingest", "/v1development/profiles");
+    static final Set<String> INGEST_PATHS = Set.of(Endpoints.INGEST_PATH, "/ingest", OtlpIngest.PATH);
 
     private final Authenticator auth;
     private boolean discarding;

@@ -50,17 +50,21 @@ public final class Endpoints {
     private final WriteQueue writes;
     private final long maxDecompressedBytes;
     private final int maxStackDepth;
+    private final OtlpIngest otlp;
 
     public Endpoints(StoreReader reader, WriteQueue writes, long maxDecompressedBytes, int maxStackDepth) {
         this.reader = reader;
         this.writes = writes;
         this.maxDecompressedBytes = maxDecompressedBytes;
         this.maxStackDepth = maxStackDepth;
+        this.otlp = new OtlpIngest((tenant, id, c) -> store(tenant, id, c.service(), c.type(), c.labels(), c.fromMs(), c.untilMs(), c.profile()),
+                maxDecompressedBytes, maxStackDepth);
     }
 
     /** Dispatches an API path for a tenant (authenticated before); null when there is no such endpoint. Queries stop at the deadline. */
     public CompletableFuture<Response> handle(String tenant, String path, boolean post, QueryParams q, byte[] body, QueryDeadline deadline)
             throws Exception {
+        if (path.equals(OtlpIngest.PATH)) return otlp.ingest(tenant, post, body);
         if (path.equals(INGEST_PATH)) {
             if (!post) throw new ApiException(405, "ingest takes POST");
             return ingest(tenant, q, body);
@@ -133,7 +137,7 @@ public final class Endpoints {
         });
     }
 
-    private record Stored(boolean stored, int samples, int truncatedStacks) {}
+    record Stored(boolean stored, int samples, int truncatedStacks) {}
 
     private static String id(QueryParams q) {
         String id = q.optional("id");
@@ -160,6 +164,12 @@ public final class Endpoints {
         long until = q.has("until") ? q.longParam("until", 0) : from + p.getDurationNanos() / 1_000_000L;
         if (!q.has("from") && p.getTimeNanos() == 0) throw ApiException.badRequest("missing parameter 'from' (and the profile has no time)");
         QueryParams.checkWindow("from", from, "until", until);
+        return store(tenant, id, service, type, labels, from, until, p);
+    }
+
+    /** Stores one profile whose service, labels and window are known (checked by the caller). */
+    CompletableFuture<Stored> store(String tenant, String id, String service, ProfileType type, SortedMap<String, String> labels,
+            long from, long until, Profile p) throws InvalidProfileException {
         ProfileRows rows = ProfileConverter.convert(p, new ProfileConverter.Meta(tenant, id, service, type, from, until, labels), maxStackDepth);
         return writes.write(rows).thenApply(outcome -> {
             if (outcome == WriteOutcome.CONFLICT) {

@@ -36,6 +36,11 @@ public final class Labels {
         return Collections.unmodifiableSortedMap(out);
     }
 
+    /** Whether {@code key} may name a label. */
+    public static boolean isKey(String key) {
+        return KEY.matcher(key).matches();
+    }
+
     /** The canonical {@code k=v,k=v} form, keys sorted. */
     public static String encode(Map<String, String> labels) {
         StringJoiner j = new StringJoiner(",");
