@@ -49,10 +49,28 @@ public final class FlameFrames {
         return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
     }
 
-    private static FlameFrame freeze(Node n) {
-        List<FlameFrame> kids = new ArrayList<>(n.children.size());
-        for (Node c : n.children.values()) kids.add(freeze(c));
-        kids.sort((a, b) -> Long.compare(b.total(), a.total()));
-        return new FlameFrame(n.name, n.kind, n.self, n.total, kids);
+    /** Nodes in breadth-first order, then frames built from the last back, so children exist before their parent: no recursion. */
+    private static FlameFrame freeze(Node root) {
+        List<Node> order = new ArrayList<>();
+        List<Integer> parent = new ArrayList<>();
+        order.add(root);
+        parent.add(-1);
+        for (int i = 0; i < order.size(); i++) {
+            for (Node c : order.get(i).children.values()) {
+                order.add(c);
+                parent.add(i);
+            }
+        }
+        List<List<FlameFrame>> kids = new ArrayList<>(order.size());
+        for (int i = 0; i < order.size(); i++) kids.add(new ArrayList<>());
+        FlameFrame built = null;
+        for (int i = order.size() - 1; i >= 0; i--) {
+            Node n = order.get(i);
+            List<FlameFrame> k = kids.get(i);
+            k.sort((a, b) -> b.total() != a.total() ? Long.compare(b.total(), a.total()) : a.name().compareTo(b.name()));
+            built = new FlameFrame(n.name, n.kind, n.self, n.total, k);
+            if (parent.get(i) >= 0) kids.get(parent.get(i)).add(built);
+        }
+        return built;
     }
 }

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Iterator;
 
 /**
  * A flame graph as one self-contained HTML file, like async-profiler's: the page (CSS and script
@@ -28,17 +30,29 @@ public final class FlameGraphHtml {
         return TEMPLATE.substring(0, at) + json + TEMPLATE.substring(at + DATA.length());
     }
 
-    private static void frame(StringBuilder sb, FlameFrame f) {
+    /** Depth first with an explicit stack of open child lists, not recursion: stacks may be deeper than the Java stack allows. */
+    private static void frame(StringBuilder sb, FlameFrame root) {
+        ArrayDeque<Iterator<FlameFrame>> open = new ArrayDeque<>();
+        open(sb, root);
+        open.push(root.children().iterator());
+        while (!open.isEmpty()) {
+            Iterator<FlameFrame> it = open.peek();
+            if (it.hasNext()) {
+                if (sb.charAt(sb.length() - 1) != '[') sb.append(',');
+                FlameFrame c = it.next();
+                open(sb, c);
+                open.push(c.children().iterator());
+            } else {
+                open.pop();
+                sb.append("]]");
+            }
+        }
+    }
+
+    private static void open(StringBuilder sb, FlameFrame f) {
         sb.append('[');
         string(sb, f.name()).append(',');
         string(sb, f.kind()).append(',').append(f.self()).append(',').append(f.total()).append(",[");
-        boolean first = true;
-        for (FlameFrame c : f.children()) {
-            if (!first) sb.append(',');
-            first = false;
-            frame(sb, c);
-        }
-        sb.append("]]");
     }
 
     /** A JSON string in which {@code < > &} and line separators are escaped too: safe inside a script element. */
