@@ -175,6 +175,41 @@ class QueryCliTest {
         assertTrue(out.contains(says), out);
     }
 
+    /**
+     * Root writing -o into a shared folder where another user planted a link at that name: the
+     * link is replaced by the file, the file it pointed to is untouched.
+     */
+    @Test
+    void outputReplacesALinkPlantedByAnotherUser() throws Exception {
+        boolean root = "root".equals(System.getProperty("user.name"));
+        if (System.getenv("CI") == null) Assumptions.assumeTrue(root, "skipped: planting a link as nobody needs root");
+        Path shared = Files.createTempDirectory("hearth-query-shared-");
+        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Files.setAttribute(shared, "unix:mode", 01777); // sticky, like /tmp
+        Path victim = dir.resolve("victim");
+        Files.writeString(victim, "precious\n");
+        Path link = shared.resolve("flame.html");
+        try {
+            Process ln = new ProcessBuilder("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+                    "ln", "-s", victim.toAbsolutePath().toString(), link.toString()).redirectErrorStream(true).start();
+            assertEquals(0, ln.waitFor(), new String(ln.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+            assertTrue(Files.isSymbolicLink(link));
+            List<String> args = new ArrayList<>(List.of("query", "flamegraph"));
+            args.addAll(List.of(V2));
+            args.addAll(List.of("--format", "html", "--collector", "http://127.0.0.1:" + collector.port, "--token-file", tokenFile.toString(),
+                    "-o", link.toString()));
+            assertEquals(0, Main.run(args.toArray(String[]::new)));
+            assertEquals("precious\n", Files.readString(victim));
+            assertTrue(Files.isRegularFile(link, java.nio.file.LinkOption.NOFOLLOW_LINKS));
+            assertTrue(Files.readString(link).contains(ShopProfiles.TAX));
+        } finally {
+            try (var files = Files.list(shared)) {
+                for (Path f : files.toList()) Files.deleteIfExists(f);
+            }
+            Files.delete(shared);
+        }
+    }
+
     /** The HTML file opens offline in a real Chromium: frames drawn, names as text, search highlights, click zooms. */
     @Test
     void htmlFlameGraphWorksOffline() throws Exception {
