@@ -36,3 +36,20 @@ test('services come out as name, types and label keys, sorted', () => {
   assert.deepEqual(s, [{ name: 'a', types: [], labels: [] }, { name: 'z', types: ['cpu'], labels: ['host'] }]);
   assert.deepEqual(normalizeServices({}), []);
 });
+
+test('downloads ask for the pprof and for the HTML flame graph of the same selection', async () => {
+  const seen = [];
+  const api = createApi('http://h', async (url, init) => {
+    seen.push([url, init.headers.accept]);
+    return { ok: true, status: 200, blob: async () => 'BLOB' };
+  });
+  const p = queryParams('shop', 'cpu', { from: 1, until: 2 }, 'env=prod');
+  assert.equal(await api.flamegraphHtml(p), 'BLOB');
+  assert.equal(await api.pprof(p), 'BLOB');
+  assert.deepEqual(seen, [
+    ['http://h/api/v1/flamegraph?service=shop&type=cpu&from=1&until=2&labels=env%3Dprod&format=html', 'text/html'],
+    ['http://h/api/v1/pprof?service=shop&type=cpu&from=1&until=2&labels=env%3Dprod', 'application/octet-stream'],
+  ]);
+  const refused = createApi('', reply(503, { error: 'busy' }));
+  await assert.rejects(refused.flamegraphHtml(p), /answered 503: busy/);
+});

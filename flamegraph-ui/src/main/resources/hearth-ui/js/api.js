@@ -62,6 +62,15 @@ export function createApi(base = '', fetchFn = (...a) => fetch(...a), auth = nul
     if (body === null) throw new ApiError(`The collector sent an unreadable answer for ${path}`, res.status);
     return body;
   }
+  async function blob(path, params, accept) {
+    const res = await send(apiUrl(base, path, params), accept);
+    if (!res.ok) {
+      let why = `HTTP ${res.status}`;
+      try { why = (await res.json()).error || why; } catch { /* not JSON */ }
+      throw new ApiError(`The collector answered ${res.status}: ${why}`, res.status);
+    }
+    return res.blob();
+  }
   return {
     services: () => get('services'),
     labelValues: (service, key) => get('labels', { service, key }),
@@ -69,16 +78,10 @@ export function createApi(base = '', fetchFn = (...a) => fetch(...a), auth = nul
     diff: (p) => get('diff', p),
     timeline: (p, step) => get('timeline', { ...p, step }),
     pprofUrl: (p) => apiUrl(base, 'pprof', p),
-    // The merged pprof as a Blob: fetched with the token, which a plain link could not send.
-    async pprof(p) {
-      const res = await send(apiUrl(base, 'pprof', p), 'application/octet-stream');
-      if (!res.ok) {
-        let why = `HTTP ${res.status}`;
-        try { why = (await res.json()).error || why; } catch { /* not JSON */ }
-        throw new ApiError(`The collector answered ${res.status}: ${why}`, res.status);
-      }
-      return res.blob();
-    },
+    // Downloads as Blobs: fetched with the token, which a plain link could not send.
+    pprof: (p) => blob('pprof', p, 'application/octet-stream'),
+    // The flame graph as one self-contained HTML file (the collector renders it).
+    flamegraphHtml: (p) => blob('flamegraph', { ...p, format: 'html' }, 'text/html'),
   };
 }
 

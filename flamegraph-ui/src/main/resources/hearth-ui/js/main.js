@@ -303,21 +303,23 @@ function wireControls() {
     const before = previousPeriod(win);
     update({ baseFrom: String(before.from), baseUntil: String(before.until) });
   });
-  // The download goes through the API, so it carries the token a plain link could not.
-  $('download').addEventListener('click', async (e) => {
+  // Downloads go through the API, so they carry the token a plain link could not.
+  const save = (id, fetchBlob, suffix) => $(id).addEventListener('click', async (e) => {
     e.preventDefault();
     if (!pprofParams) return;
     try {
-      const url = URL.createObjectURL(await api.pprof(pprofParams));
+      const url = URL.createObjectURL(await fetchBlob(pprofParams));
       const a = document.createElement('a');
       a.href = url;
-      a.download = `${pprofParams.service}-${pprofParams.type}.pb.gz`;
+      a.download = `${pprofParams.service}-${pprofParams.type}${suffix}`;
       a.click();
       setTimeout(() => URL.revokeObjectURL(url), 60_000);
     } catch (err) {
       setStatus('error', err.message);
     }
   });
+  save('download', api.pprof, '.pb.gz');
+  save('download-html', api.flamegraphHtml, '.html');
   $('drag-target').addEventListener('change', (e) => { dragTarget = e.target.value; });
   $('palette').addEventListener('change', (e) => update({ palette: e.target.value }));
   let typing;

@@ -1,5 +1,6 @@
 package dev.hearth.agent;
 
+import dev.hearth.agent.query.QueryCommand;
 import dev.hearth.bpf.BpfException;
 import java.nio.file.Path;
 import picocli.CommandLine;
@@ -7,8 +8,8 @@ import picocli.CommandLine.Command;
 
 /** {@code hearth record|agent …}: the command line of the agent module. */
 @Command(name = "hearth", mixinStandardHelpOptions = true, version = "hearth 0.1.0",
-        description = "JVM-aware profiler for Linux: one-off recording or the per-host agent.",
-        subcommands = {RecordCommand.class, AgentCommand.class, CommandLine.HelpCommand.class})
+        description = "JVM-aware profiler for Linux: one-off recording, the per-host agent, or queries to a collector.",
+        subcommands = {RecordCommand.class, AgentCommand.class, QueryCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     static {
         // one line per log record: time, level, logger, message
@@ -46,7 +47,7 @@ public final class Main {
         cmd.setExecutionExceptionHandler((e, c, parsed) -> {
             // expected failures (no BPF, bad setting, unreachable file) get one clear line
             if (e instanceof BpfException || e instanceof IllegalArgumentException || e instanceof java.io.IOException) {
-                c.getErr().println("hearth " + c.getCommandName() + ": " + e.getMessage());
+                c.getErr().println(c.getCommandSpec().qualifiedName() + ": " + e.getMessage());
                 return 1;
             }
             throw e;

@@ -8,12 +8,15 @@ import dev.hearth.bpf.UprobeSpec;
 import dev.hearth.pprof.FoldedFormat;
 import dev.hearth.pprof.ProfileBuilder;
 import dev.hearth.pprof.ProfileCodec;
+import dev.hearth.pprof.ProfileReader;
 import dev.hearth.pprof.ProfileType;
+import dev.hearth.pprof.ValueType;
+import dev.hearth.pprof.flame.FlameFrames;
+import dev.hearth.pprof.flame.FlameGraphHtml;
 import dev.hearth.pprof.proto.Profile;
 import dev.hearth.symbolizer.Symbolizer;
 import dev.hearth.symbolizer.SymbolizerOptions;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -39,7 +42,7 @@ import picocli.CommandLine.Option;
 public final class RecordCommand implements Callable<Integer> {
     private static final Duration DRAIN_EVERY = Duration.ofSeconds(1);
 
-    enum Format { folded, pprof }
+    enum Format { folded, pprof, html }
 
     enum Type { cpu, offcpu, uprobe }
 
@@ -179,26 +182,22 @@ public final class RecordCommand implements Callable<Integer> {
     }
 
     private void write(Profile profile) throws IOException {
-        byte[] bytes;
-        if (format == Format.pprof) {
-            bytes = ProfileCodec.encodeGzip(profile);
-        } else {
-            StringBuilder b = new StringBuilder();
-            for (String line : FoldedFormat.write(profile, 0, false)) b.append(line).append('\n');
-            bytes = b.toString().getBytes(StandardCharsets.UTF_8);
-        }
-        if (output == null) {
-            OutputStream out = System.out;
-            out.write(bytes);
-            out.flush();
-        } else {
-            // a fresh, exclusive name: the output may well be in /tmp, where a fixed one could be a planted link
-            Path dir = output.toAbsolutePath().getParent();
-            Path tmp = Files.createTempFile(dir, "." + output.getFileName(), ".tmp");
-            Files.write(tmp, bytes);
-            Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-            Files.move(tmp, output, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        }
+        byte[] bytes = switch (format) {
+            case pprof -> ProfileCodec.encodeGzip(profile);
+            case html -> FlameGraphHtml.render("hearth record " + (pids.isEmpty() ? "(all processes)" : "pid " + pids), unit(profile),
+                    FlameFrames.of("all", ProfileReader.samples(profile), 0)).getBytes(StandardCharsets.UTF_8);
+            case folded -> {
+                StringBuilder b = new StringBuilder();
+                for (String line : FoldedFormat.write(profile, 0, false)) b.append(line).append('\n');
+                yield b.toString().getBytes(StandardCharsets.UTF_8);
+            }
+        };
+        OutputFile.write(output, bytes);
+    }
+
+    private static String unit(Profile p) {
+        List<ValueType> types = ProfileReader.valueTypes(p);
+        return types.isEmpty() ? "" : types.get(0).type() + " (" + types.get(0).unit() + ")";
     }
 
     private static String comm(int pid) {

@@ -9,13 +9,13 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
 /** Human units on the command line: durations like {@code 10s}, sizes like {@code 100MB}. */
-final class Units {
+public final class Units {
     private static final Pattern AMOUNT = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([a-zA-Z]*)");
 
     private Units() {}
 
     /** {@code 500ms}, {@code 10s}, {@code 2m}, {@code 1h}, a bare number of seconds, or ISO-8601 ({@code PT10S}). */
-    static Duration duration(String text) {
+    public static Duration duration(String text) {
         String t = text.trim();
         if (t.toUpperCase(Locale.ROOT).startsWith("P")) {
             try {
@@ -34,7 +34,8 @@ final class Units {
             case "", "s" -> 1_000_000_000L;
             case "m", "min" -> 60_000_000_000L;
             case "h" -> 3_600_000_000_000L;
-            default -> throw new IllegalArgumentException("unknown time unit in '" + text + "' (ns, us, ms, s, m, h)");
+            case "d" -> 86_400_000_000_000L;
+            default -> throw new IllegalArgumentException("unknown time unit in '" + text + "' (ns, us, ms, s, m, h, d)");
         };
         return Duration.ofNanos(Math.round(n * nanosPerUnit));
     }

@@ -69,6 +69,23 @@ class RecordTest {
         }
     }
 
+    /** The HTML page holds the recorded tree: the process under the root, its hot function as a frame with its samples. */
+    @Test
+    void writesAnHtmlFlameGraph() throws Exception {
+        Process w = Workloads.c(tmp, 30);
+        try {
+            Path out = tmp.resolve("cpu.html");
+            assertEquals(0, Main.run(new String[] {"record", "--pid", Long.toString(w.pid()), "--duration", "2s",
+                    "--format", "html", "-o", out.toString()}));
+            String html = Files.readString(out);
+            assertTrue(html.startsWith("<!DOCTYPE html>"));
+            assertTrue(html.matches("(?s).*\\[\"all\",\"root\",0,[1-9][0-9]*,\\[\\[\"split\",\"[a-z]+\",[0-9]+,[1-9][0-9]*,.*"), "root, then the process");
+            assertTrue(html.matches("(?s).*\\[\"hot_seventy\",\"native\",[1-9][0-9]*,.*"), "the hot function has samples");
+        } finally {
+            w.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
     @Test
     void ctrlCEndsEarlyAndStillWritesTheProfile() throws Exception {
         Process w = Workloads.c(tmp, 60);

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The agent's own shipping code against a collector process serving HTTPS with tokens: with the CA
  * file and its token it delivers; without trusting the CA, over plain HTTP, or with an unknown
- * token nothing is stored, and each failure says why.
+ * token nothing is stored, and each failure says why. The query command reads it back the same way.
  */
 class AgentTlsShippingTest {
     static final long T0 = 1_700_000_000_000L;
@@ -85,6 +85,16 @@ class AgentTlsShippingTest {
             assertEquals(13, Http.num(fg.json(), "total"));
             String services = h.get("/api/v1/services").text();
             for (String refused : List.of("tls-untrusted", "tls-plain", "tls-wrong-token")) assertTrue(!services.contains(refused), services);
+
+            // the query command connects as the agent ships: the same token file and CA file
+            Path out = dir.resolve("services.txt");
+            String[] query = {"query", "services", "--collector", https.toString(), "--token-file", tokenFile.toString(), "-o", out.toString()};
+            assertEquals(1, dev.hearth.agent.Main.run(query), "the collector's certificate is not trusted without --ca-file");
+            String[] trusting = java.util.Arrays.copyOf(query, query.length + 2);
+            trusting[query.length] = "--ca-file";
+            trusting[query.length + 1] = certs.ca().toString();
+            assertEquals(0, dev.hearth.agent.Main.run(trusting));
+            assertTrue(java.nio.file.Files.readString(out).lines().anyMatch(l -> l.startsWith("tls-agent ")), java.nio.file.Files.readString(out));
         }
     }
 }

@@ -240,6 +240,23 @@ class FlameGraphPageTest {
         assertTrue(p.getStringTableList().contains(TAX), "the merged profile names " + TAX);
     }
 
+    /** Download HTML saves the collector's self-contained page of the same selection. */
+    @Test
+    @Order(9)
+    void theHtmlDownloadIsTheFlameGraphPage() throws Exception {
+        open("");
+        // catch the file the page saves instead of letting the browser write it
+        browser.js("window.saved = null; URL.createObjectURL = (b) => { window.saved = b; return 'about:blank'; };"
+                + " HTMLAnchorElement.prototype.click = function () { window.savedAs = this.download; };");
+        find("#download-html").click();
+        browser.await("saved", d -> browser.js("return window.saved !== null && window.savedAs !== undefined") == Boolean.TRUE ? true : null);
+        assertEquals(SERVICE + "-cpu.html", browser.js("return window.savedAs"));
+        String html = (String) ((org.openqa.selenium.JavascriptExecutor) browser.driver)
+                .executeAsyncScript("const done = arguments[0]; window.saved.text().then(done);");
+        assertTrue(html.startsWith("<!DOCTYPE html>"), html.substring(0, Math.min(80, html.length())));
+        assertTrue(html.contains("[\"" + TAX + "\",\"jit\","), "the page holds the frames");
+    }
+
     @Test
     @Order(10)
     void anEmptyWindowIsSaidInWords() throws Exception {

@@ -1,58 +1,20 @@
 package dev.hearth.agent.ship;
 
-import io.netty.bootstrap.Bootstrap;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
+import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import javax.net.ssl.SSLException;
+import java.util.Map;
 
-/**
- * Ships uploads to the collector's ingest endpoint over one kept-alive HTTP/1.1 connection,
- * reconnecting when the collector closed it. One request at a time: the caller's thread waits.
- * An https:// collector is verified (certificate chain and host name) against the system's trust
- * store or the given CA file; a token goes in {@code Authorization: Bearer}.
- */
+/** Ships uploads to the collector's ingest endpoint through one {@link CollectorHttp} connection. */
 public final class Shipper implements Transport {
     public static final String INGEST_PATH = "/api/v1/ingest";
     private static final int MAX_RESPONSE = 1 << 20;
 
-    private final URI collector;
-    private final String host;
-    private final int port, defaultPort;
-    private final Duration timeout;
-    private final BearerToken token;
-    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-    private final Bootstrap bootstrap;
-    private Channel channel;
-    private volatile CompletableFuture<FullHttpResponse> pending;
+    private final CollectorHttp http;
 
     public Shipper(URI collector, Duration timeout) {
         this(collector, timeout, null, null);
@@ -63,124 +25,22 @@ public final class Shipper implements Transport {
      * @param caFile PEM certificates to trust for an https:// collector instead of the system's, or null
      */
     public Shipper(URI collector, Duration timeout, BearerToken token, Path caFile) {
-        boolean https = "https".equals(collector.getScheme());
-        if (!(https || "http".equals(collector.getScheme())) || collector.getHost() == null) {
-            throw new IllegalArgumentException("collector must be an http(s)://HOST[:PORT] address, got " + collector);
-        }
-        if (caFile != null && !https) throw new IllegalArgumentException("a CA file is for an https:// collector, got " + collector);
-        this.collector = collector;
-        this.host = collector.getHost();
-        this.defaultPort = https ? 443 : 80;
-        this.port = collector.getPort() > 0 ? collector.getPort() : defaultPort;
-        this.timeout = timeout;
-        this.token = token;
-        SslContext tls = https ? clientTls(caFile) : null;
-        this.bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()))
-                .option(ChannelOption.TCP_NODELAY, true)
-                .handler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        if (tls != null) ch.pipeline().addLast(tls.newHandler(ch.alloc(), host, port));
-                        ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(MAX_RESPONSE),
-                                new ResponseHandler());
-                    }
-                });
+        this.http = new CollectorHttp(collector, timeout, token, caFile, MAX_RESPONSE);
     }
 
     @Override
-    public synchronized Outcome send(Upload u) {
-        String path = (collector.getRawPath() == null ? "" : collector.getRawPath().replaceAll("/+$", ""))
-                + INGEST_PATH + "?" + u.query();
-        FullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, path,
-                Unpooled.wrappedBuffer(u.body()));
-        if (token != null) req.headers().set(HttpHeaderNames.AUTHORIZATION, "Bearer " + token.current());
-        req.headers().set(HttpHeaderNames.HOST, port == defaultPort ? host : host + ":" + port)
-                .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_OCTET_STREAM)
-                .set(HttpHeaderNames.CONTENT_LENGTH, u.body().length)
-                .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-        CompletableFuture<FullHttpResponse> response = new CompletableFuture<>();
+    public Outcome send(Upload u) {
         try {
-            Channel ch = connect();
-            pending = response;
-            ch.writeAndFlush(req).addListener(f -> {
-                if (!f.isSuccess()) response.completeExceptionally(f.cause());
-            });
-            FullHttpResponse r = response.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            try {
-                if (!HttpUtil.isKeepAlive(r)) dropConnection();
-                return Outcome.ofStatus(r.status().code(), r.content().toString(StandardCharsets.UTF_8));
-            } finally {
-                r.release();
-            }
-        } catch (TimeoutException e) {
-            dropConnection();
-            return Outcome.unreachable("no answer within " + timeout.toMillis() + " ms");
-        } catch (ExecutionException e) {
-            dropConnection();
-            return Outcome.unreachable(describe(e.getCause()));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            dropConnection();
-            return Outcome.unreachable("interrupted");
-        } catch (RuntimeException e) {
-            dropConnection();
-            return Outcome.unreachable(describe(e));
+            CollectorHttp.Reply r = http.exchange(HttpMethod.POST, INGEST_PATH + "?" + u.query(), u.body(),
+                    HttpHeaderValues.APPLICATION_OCTET_STREAM.toString(), Map.of());
+            return Outcome.ofStatus(r.status(), new String(r.body(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            return Outcome.unreachable(e.getMessage());
         }
-    }
-
-    private static SslContext clientTls(Path caFile) {
-        try {
-            SslContextBuilder b = SslContextBuilder.forClient().endpointIdentificationAlgorithm("HTTPS");
-            if (caFile != null) b.trustManager(caFile.toFile());
-            return b.build();
-        } catch (SSLException | IllegalArgumentException e) {
-            throw new IllegalArgumentException("cannot use CA file " + caFile + " (PEM certificates): " + e.getMessage(), e);
-        }
-    }
-
-    private Channel connect() throws InterruptedException, ExecutionException {
-        if (channel != null && channel.isActive()) return channel;
-        var f = bootstrap.connect(host, port).await();
-        if (!f.isSuccess()) throw new ExecutionException(f.cause());
-        channel = f.channel();
-        return channel;
-    }
-
-    private void dropConnection() {
-        if (channel != null) channel.close();
-        channel = null;
-    }
-
-    private static String describe(Throwable t) {
-        String m = t.getMessage();
-        return t.getClass().getSimpleName() + (m == null ? "" : ": " + m);
     }
 
     @Override
-    public synchronized void close() {
-        dropConnection();
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-    }
-
-    private final class ResponseHandler extends SimpleChannelInboundHandler<FullHttpResponse> {
-        @Override
-        protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse msg) {
-            CompletableFuture<FullHttpResponse> p = pending;
-            if (p != null && !p.complete(msg.retain())) msg.release();
-        }
-
-        @Override
-        public void channelInactive(ChannelHandlerContext ctx) {
-            CompletableFuture<FullHttpResponse> p = pending;
-            if (p != null) p.completeExceptionally(new IllegalStateException("connection closed before the response"));
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            CompletableFuture<FullHttpResponse> p = pending;
-            if (p != null) p.completeExceptionally(cause);
-            ctx.close();
-        }
+    public void close() {
+        http.close();
     }
 }

@@ -1,6 +1,7 @@
 package dev.hearth.collector.http;
 
 import dev.hearth.collector.labels.Labels;
+import dev.hearth.collector.query.FlameHtml;
 import dev.hearth.collector.query.FlameJson;
 import dev.hearth.collector.query.FlameNode;
 import dev.hearth.collector.query.FlameTree;
@@ -218,7 +219,18 @@ public final class Endpoints {
         TreePruner.prune(root, maxNodes, n -> n.total);
         deadline.check();
         ValueType vt = sel.type().valueTypes().get(value);
-        return Response.json(FlameJson.flamegraph(root, vt.unit(), vt.type()));
+        String format = q.optional("format");
+        if (format == null || format.equals("json")) return Response.json(FlameJson.flamegraph(root, vt.unit(), vt.type()));
+        if (!format.equals("html")) throw ApiException.badRequest("format must be json or html, got '" + format + "'");
+        String title = sel.service() + " " + sel.type().id() + ", " + java.time.Instant.ofEpochMilli(sel.fromMs()) + " to "
+                + java.time.Instant.ofEpochMilli(sel.untilMs()) + (q.has("labels") ? " {" + q.optional("labels") + "}" : "");
+        String file = sel.service().replaceAll("[^A-Za-z0-9._-]", "_") + "-" + sel.type().id() + ".html";
+        // a download, and sandboxed should it be opened from here: its script never runs with the UI's origin (and token)
+        return new Response(200, "text/html; charset=utf-8",
+                FlameHtml.render(title, vt.type() + " (" + vt.unit() + ")", root).getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                Map.of("Content-Disposition", "attachment; filename=\"" + file + "\"", "Content-Security-Policy",
+                        "sandbox allow-scripts; default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'",
+                        "X-Content-Type-Options", "nosniff"));
     }
 
     Response diff(String tenant, QueryParams q, long now, QueryDeadline deadline) throws SQLException {
