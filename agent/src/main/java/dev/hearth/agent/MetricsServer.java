@@ -1,5 +1,6 @@
 package dev.hearth.agent;
 
+import com.sun.net.httpserver.HttpExchange;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import java.io.IOException;
 
@@ -12,7 +13,15 @@ public final class MetricsServer implements AutoCloseable {
     private final HTTPServer server;
 
     public MetricsServer(String address, int port, Metrics metrics) throws IOException {
-        server = HTTPServer.builder().hostname(address).port(port).registry(metrics.registry()).buildAndStart();
+        server = HTTPServer.builder().hostname(address).port(port).registry(metrics.registry())
+                .defaultHandler(MetricsServer::notFound) // not the client's HTML page: only /metrics and /-/healthy are served
+                .buildAndStart();
+    }
+
+    private static void notFound(HttpExchange ex) throws IOException {
+        try (ex) {
+            ex.sendResponseHeaders(404, -1);
+        }
     }
 
     public int port() {

@@ -222,6 +222,10 @@ class AgentShippingTest {
             assertTrue(text.contains("hearth_agent_bpf_drops_total{reason=\"missing_user_stack\"} 3.0\n"), text);
             assertTrue(text.contains("hearth_agent_stack_entries_total{type=\"on_cpu\"}"), text);
             assertTrue(text.contains("hearth_agent_spool_bytes 0.0\n"), text);
+            assertTrue(text.contains("# TYPE hearth_agent_cycle_seconds histogram\n"), text);
+            HttpResponse<String> other = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(404, other.statusCode(), "only /metrics is served");
         }
     }
 

@@ -170,6 +170,10 @@ public final class CollectorServer implements AutoCloseable {
         return security;
     }
 
+    public CollectorMetrics metrics() {
+        return metrics;
+    }
+
     /** Deletes what is older than the retention, on the writer thread. Returns profiles deleted. */
     public long applyRetention(long nowMs) throws Exception {
         long cutoff = nowMs - config.retention().toMillis();
