@@ -46,7 +46,7 @@ public final class Metrics {
     /** One series of a counter labelled {@code label}; the family is created on first use. */
     public synchronized CounterDataPoint counter(String name, String help, String label, String value) {
         Object f = families.computeIfAbsent(name, n -> {
-            Counter.Builder b = Counter.builder().name(n).help(help);
+            Counter.Builder b = Counter.builder().name(n).help(help).withoutExemplars(); // no traces to link to
             if (label != null) b.labelNames(label);
             return b.register(registry);
         });
@@ -57,7 +57,7 @@ public final class Metrics {
     /** A histogram in seconds (or the unit its name says), with these bucket bounds. */
     public synchronized Histogram histogram(String name, String help, double... upperBounds) {
         Object f = families.computeIfAbsent(name,
-                n -> Histogram.builder().name(n).help(help).classicOnly().classicUpperBounds(upperBounds).register(registry));
+                n -> Histogram.builder().name(n).help(help).withoutExemplars().classicOnly().classicUpperBounds(upperBounds).register(registry));
         if (!(f instanceof Histogram h)) throw new IllegalArgumentException(name + " is not a histogram");
         return h;
     }

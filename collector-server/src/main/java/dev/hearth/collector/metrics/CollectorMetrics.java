@@ -37,26 +37,26 @@ public final class CollectorMetrics {
     private static final ExpositionFormats FORMATS = ExpositionFormats.init();
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
-    private final Counter ingests = Counter.builder().name("hearth_collector_ingest_requests_total")
+    private final Counter ingests = Counter.builder().withoutExemplars().name("hearth_collector_ingest_requests_total")
             .help("ingest requests answered, by body format and result (stored, rejected, busy, failed)")
             .labelNames("format", "result").register(registry);
-    private final Counter ingestBytes = Counter.builder().name("hearth_collector_ingest_bytes_total")
+    private final Counter ingestBytes = Counter.builder().withoutExemplars().name("hearth_collector_ingest_bytes_total")
             .help("request body bytes received by the ingest paths, as sent (compressed or not), by format and result")
             .labelNames("format", "result").register(registry);
-    private final Counter rejects = Counter.builder().name("hearth_collector_rejected_requests_total")
+    private final Counter rejects = Counter.builder().withoutExemplars().name("hearth_collector_rejected_requests_total")
             .help("requests answered 4xx or 5xx, by status and reason").labelNames("status", "reason").register(registry);
-    private final Counter limits = Counter.builder().name("hearth_collector_limit_hits_total")
+    private final Counter limits = Counter.builder().withoutExemplars().name("hearth_collector_limit_hits_total")
             .help("times a request ran into a limit: connections and body budget refused, bodies over the size limit, query"
                     + " deadlines passed, stacks cut to the depth limit (one per sample), query answers with a saturated sum")
             .labelNames("limit").register(registry);
-    private final Histogram queries = Histogram.builder().name("hearth_collector_query_seconds")
+    private final Histogram queries = Histogram.builder().withoutExemplars().name("hearth_collector_query_seconds")
             .help("time from a query's request to its answer, by endpoint").labelNames("endpoint").classicOnly()
             .classicUpperBounds(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60).register(registry);
-    private final Counter retentionRuns = Counter.builder().name("hearth_collector_retention_runs_total")
+    private final Counter retentionRuns = Counter.builder().withoutExemplars().name("hearth_collector_retention_runs_total")
             .help("retention passes, by result").labelNames("result").register(registry);
-    private final Counter retentionDeleted = Counter.builder().name("hearth_collector_retention_deleted_profiles_total")
+    private final Counter retentionDeleted = Counter.builder().withoutExemplars().name("hearth_collector_retention_deleted_profiles_total")
             .help("profiles deleted by retention").register(registry);
-    private final Counter downsamplingRuns = Counter.builder().name("hearth_collector_downsampling_runs_total")
+    private final Counter downsamplingRuns = Counter.builder().withoutExemplars().name("hearth_collector_downsampling_runs_total")
             .help("downsampling passes, by result (the collector does not downsample yet: stays 0)").labelNames("result")
             .register(registry);
 
