@@ -237,8 +237,8 @@ public final class AgentCommand implements Callable<Integer> {
             SymbolizingResolver resolver = new SymbolizingResolver(symbolizer);
             SymbolizerMetrics.register(metrics, symbolizer, resolver);
             metrics.read("hearth_agent_bpf_run_nanoseconds_total", "kernel time in the BPF programs (with --bpf-stats)",
-                    "counter", "", source::programRunNanos);
-            metrics.read("hearth_agent_bpf_map_bytes", "memory of the BPF maps", "gauge", "", source::mapBytes);
+                    Metrics.Kind.COUNTER, source::programRunNanos);
+            metrics.read("hearth_agent_bpf_map_bytes", "memory of the BPF maps", Metrics.Kind.GAUGE, source::mapBytes);
             ProfileSources sources = jvmSources(metrics, perfMaps, profiled);
             AgentLoop loop = new AgentLoop(settings, source, resolver, ProcessScanner.system(),
                     sources, delivery::submit, metrics);

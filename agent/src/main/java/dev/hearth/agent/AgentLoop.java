@@ -10,6 +10,8 @@ import dev.hearth.bpf.UprobeSpec;
 import dev.hearth.pprof.ProfileCodec;
 import dev.hearth.pprof.ProfileType;
 import dev.hearth.pprof.proto.Profile;
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.metrics.Histogram;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -20,7 +22,6 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
 /**
@@ -51,14 +52,15 @@ public final class AgentLoop implements Runnable {
     private final Consumer<Upload> ship;
     private final ProfileAssembler assembler;
     private final Map<Integer, ProcessInfo> periodProcesses = new HashMap<>();
-    private final Map<SampleType, LongAdder> entries = new EnumMap<>(SampleType.class);
-    private final LongAdder cpuSamples;
-    private final LongAdder profilesBuilt;
-    private final LongAdder periods;
-    private final LongAdder drainNanos;
-    private final LongAdder foldNanos;
-    private final LongAdder buildNanos;
-    private final LongAdder scanNanos;
+    private final Map<SampleType, CounterDataPoint> entries = new EnumMap<>(SampleType.class);
+    private final CounterDataPoint cpuSamples;
+    private final CounterDataPoint profilesBuilt;
+    private final CounterDataPoint periods;
+    private final CounterDataPoint drainNanos;
+    private final CounterDataPoint foldNanos;
+    private final CounterDataPoint buildNanos;
+    private final CounterDataPoint scanNanos;
+    private final Histogram cycleSeconds;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private volatile DropCounters drops = DropCounters.NONE;
 
@@ -74,19 +76,22 @@ public final class AgentLoop implements Runnable {
         for (SampleType t : SampleType.values()) {
             entries.put(t, metrics.counter("hearth_agent_stack_entries_total",
                     "folded (process, thread, stack) entries drained from the kernel, by sample type",
-                    "type=\"" + t.name().toLowerCase(Locale.ROOT) + "\""));
+                    "type", t.name().toLowerCase(Locale.ROOT)));
         }
-        cpuSamples = metrics.counter("hearth_agent_cpu_samples_total", "on-CPU samples drained from the kernel", "");
-        profilesBuilt = metrics.counter("hearth_agent_profiles_built_total", "pprof profiles built for shipping", "");
-        periods = metrics.counter("hearth_agent_periods_total", "profiling periods completed", "");
+        cpuSamples = metrics.counter("hearth_agent_cpu_samples_total", "on-CPU samples drained from the kernel");
+        profilesBuilt = metrics.counter("hearth_agent_profiles_built_total", "pprof profiles built for shipping");
+        periods = metrics.counter("hearth_agent_periods_total", "profiling periods completed");
         String phase = "hearth_agent_phase_nanoseconds_total";
         String phaseHelp = "wall time spent per phase of a period";
-        drainNanos = metrics.counter(phase, phaseHelp, "phase=\"drain\"");
-        foldNanos = metrics.counter(phase, phaseHelp, "phase=\"symbolize_fold\"");
-        scanNanos = metrics.counter(phase, phaseHelp, "phase=\"proc_scan\"");
-        buildNanos = metrics.counter(phase, phaseHelp, "phase=\"build_encode\"");
+        drainNanos = metrics.counter(phase, phaseHelp, "phase", "drain");
+        foldNanos = metrics.counter(phase, phaseHelp, "phase", "symbolize_fold");
+        scanNanos = metrics.counter(phase, phaseHelp, "phase", "proc_scan");
+        buildNanos = metrics.counter(phase, phaseHelp, "phase", "build_encode");
+        cycleSeconds = metrics.histogram("hearth_agent_cycle_seconds",
+                "wall time of a period's end: the last drain, the /proc scan, building and handing over its profiles",
+                0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10);
         DropReasons.register(metrics, () -> drops);
-        metrics.read("hearth_agent_processes", "processes followed", "gauge", "", scanner::size);
+        metrics.read("hearth_agent_processes", "processes followed", Metrics.Kind.GAUGE, scanner::size);
     }
 
     /** Runs periods until {@link #stop()}, then drains and ships the last one. */
@@ -132,25 +137,27 @@ public final class AgentLoop implements Runnable {
 
     /** One period: the final drain, the /proc scan, building and handing over the profiles. */
     void cycle(long fromMs, long untilMs) {
+        long start = System.nanoTime();
         drain();
         long t0 = System.nanoTime();
         ProcessScanner.Changes changes = scanner.scan();
         for (ProcessInfo p : changes.started()) sources.started(p);
         long t1 = System.nanoTime();
-        scanNanos.add(t1 - t0);
+        scanNanos.inc(t1 - t0);
         Map<ProfileAssembler.Key, Profile> profiles = assembler.finish(fromMs * 1_000_000, untilMs * 1_000_000);
         profiles.forEach((key, profile) -> submit(process(key.pid(), null), key.type(), profile, fromMs, untilMs));
         for (ProfileSources.SourcedProfile sp : sources.collect(fromMs, untilMs)) {
             submit(sp.process(), sp.type(), sp.profile(), fromMs, untilMs);
         }
-        buildNanos.add(System.nanoTime() - t1);
+        buildNanos.inc(System.nanoTime() - t1);
         for (ProcessInfo p : changes.exited()) {
             sources.exited(p);
             resolver.forget(p.pid());
         }
         periodProcesses.clear();
         resolver.endPeriod();
-        periods.increment();
+        periods.inc();
+        cycleSeconds.observe((System.nanoTime() - start) / 1e9);
     }
 
     private void drain() {
@@ -158,14 +165,14 @@ public final class AgentLoop implements Runnable {
         List<RawSample> samples = source.drain();
         drops = source.drops();
         long t1 = System.nanoTime();
-        drainNanos.add(t1 - t0);
+        drainNanos.inc(t1 - t0);
         for (RawSample s : samples) {
-            entries.get(s.type()).increment();
-            if (s.type() == SampleType.ON_CPU) cpuSamples.add(s.value());
+            entries.get(s.type()).inc();
+            if (s.type() == SampleType.ON_CPU) cpuSamples.inc(s.value());
             ProcessInfo p = process(s.tgid(), s.comm());
             if (sources.ebpfReports(p, ProfileAssembler.profileType(s))) assembler.add(s);
         }
-        foldNanos.add(System.nanoTime() - t1);
+        foldNanos.inc(System.nanoTime() - t1);
     }
 
     private ProcessInfo process(int pid, String sampleComm) {
@@ -176,7 +183,7 @@ public final class AgentLoop implements Runnable {
     }
 
     private void submit(ProcessInfo p, ProfileType type, Profile profile, long fromMs, long untilMs) {
-        profilesBuilt.increment();
+        profilesBuilt.inc();
         ship.accept(Upload.of(p.service(), type.id(), fromMs, untilMs, labels(p), ProfileCodec.encodeGzip(profile)));
     }
 

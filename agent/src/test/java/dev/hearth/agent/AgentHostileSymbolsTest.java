@@ -54,7 +54,7 @@ class AgentHostileSymbolsTest {
             cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(),
                     "agent", "--collector", "http://127.0.0.1:" + receiver.port(), "--period", "2s", "--hz", "499",
                     "--pid", hostile.pid() + "," + victim.pid(), "--jvm-mode", "ebpf",
-                    "--spool-dir", tmp.resolve("spool").toString(), "--metrics-port", "0"));
+                    "--spool-dir", tmp.resolve("spool").toString(), "--run-dir", tmp.resolve("run").toString(), "--metrics-port", "0"));
             agent = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
             long deadline = System.currentTimeMillis() + 60_000;
             while (count(receiver, "hostile") < 3 || count(receiver, "split") < 3) {

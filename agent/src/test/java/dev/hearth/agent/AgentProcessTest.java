@@ -10,11 +10,23 @@ import dev.hearth.pprof.ProfileCodec;
 import dev.hearth.pprof.ProfileMerger;
 import dev.hearth.pprof.ProfileReader;
 import dev.hearth.pprof.proto.Profile;
+import io.prometheus.metrics.expositionformats.generated.com_google_protobuf_4_36_2.Metrics.MetricFamily;
+import io.prometheus.metrics.expositionformats.generated.com_google_protobuf_4_36_2.Metrics.MetricType;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,6 +61,13 @@ class AgentProcessTest {
                 Thread.sleep(200);
             }
             int before = receiver.stored().size();
+            Map<String, MetricFamily> metrics = scrape(Files.readString(tmp.resolve("agent.log")));
+            double shipped = metrics.get("hearth_agent_profiles_shipped_total").getMetric(0).getCounter().getValue();
+            int storedSince = receiver.stored().size(); // the agent counts a profile once the receiver has answered it
+            assertTrue(shipped >= 1 && shipped <= storedSince, "shipped " + shipped + ", the receiver stored " + storedSince);
+            assertTrue(metrics.get("hearth_agent_cpu_samples_total").getMetric(0).getCounter().getValue() > 0);
+            assertTrue(metrics.get("hearth_agent_cycle_seconds").getMetric(0).getHistogram().getSampleCount() >= 1);
+            assertEquals(MetricType.HISTOGRAM, metrics.get("hearth_agent_cycle_seconds").getType());
             long termAt = System.currentTimeMillis();
             new ProcessBuilder("kill", "-TERM", Long.toString(agent.pid())).start().waitFor();
             assertTrue(agent.waitFor(30, TimeUnit.SECONDS), "agent stops on SIGTERM");
@@ -99,6 +118,23 @@ class AgentProcessTest {
             jvm.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
             c.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
         }
+    }
+
+    /**
+     * The agent's /metrics as Prometheus reads it: its protobuf exposition, parsed with the
+     * Prometheus client's own model (the Java client has no text-format parser).
+     */
+    private static Map<String, MetricFamily> scrape(String log) throws Exception {
+        Matcher m = Pattern.compile("metrics on (http://\\S+/metrics)").matcher(log);
+        assertTrue(m.find(), "metrics address in the log: " + log);
+        HttpResponse<byte[]> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(m.group(1)))
+                .header("Accept", "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited").build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, r.statusCode());
+        Map<String, MetricFamily> families = new HashMap<>();
+        InputStream in = new ByteArrayInputStream(r.body());
+        for (MetricFamily f; (f = MetricFamily.parseDelimitedFrom(in)) != null; ) families.put(f.getName(), f);
+        return families;
     }
 
     private static List<String> services(IngestReceiver r) {

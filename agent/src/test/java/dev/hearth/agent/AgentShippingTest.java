@@ -188,7 +188,7 @@ class AgentShippingTest {
         receiver.stop();
         waitFor(() -> spool.size() >= 3, 10_000);
         assertTrue(spool.bytes() > 0);
-        assertTrue(metrics.render().matches("(?s).*\\nhearth_agent_spool_bytes [1-9]\\d*\\n.*"), "spool bytes are published");
+        assertTrue(metrics.render().matches("(?s).*\\nhearth_agent_spool_bytes [1-9][\\d.E]*\\n.*"), "spool bytes are published");
         receiver.start(port);
         waitFor(() -> spool.isEmpty() && delivery.stored() >= 5, 15_000);
         loop.stop();
@@ -218,10 +218,14 @@ class AgentShippingTest {
             assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
             String text = r.body();
             assertTrue(text.contains("# TYPE hearth_agent_cpu_samples_total counter"), text);
-            assertTrue(text.matches("(?s).*\\nhearth_agent_profiles_shipped_total [1-9]\\d*\\n.*"), text);
-            assertTrue(text.contains("hearth_agent_bpf_drops_total{reason=\"missing_user_stack\"} 3"), text);
+            assertTrue(text.matches("(?s).*\\nhearth_agent_profiles_shipped_total [1-9][\\d.E]*\\n.*"), text);
+            assertTrue(text.contains("hearth_agent_bpf_drops_total{reason=\"missing_user_stack\"} 3.0\n"), text);
             assertTrue(text.contains("hearth_agent_stack_entries_total{type=\"on_cpu\"}"), text);
-            assertTrue(text.contains("hearth_agent_spool_bytes 0"), text);
+            assertTrue(text.contains("hearth_agent_spool_bytes 0.0\n"), text);
+            assertTrue(text.contains("# TYPE hearth_agent_cycle_seconds histogram\n"), text);
+            HttpResponse<String> other = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(404, other.statusCode(), "only /metrics is served");
         }
     }
 

@@ -7,13 +7,16 @@ import dev.hearth.collector.http.AuthHandler;
 import dev.hearth.collector.http.BodyBudget;
 import dev.hearth.collector.http.ConnectionLimit;
 import dev.hearth.collector.http.Endpoints;
+import dev.hearth.collector.http.HttpMetrics;
 import dev.hearth.collector.http.HttpsOnly;
 import dev.hearth.collector.http.LimitedAggregator;
 import dev.hearth.collector.http.RequestTimeouts;
 import dev.hearth.collector.http.StaticAssets;
 import dev.hearth.collector.http.TlsContext;
 import dev.hearth.collector.storage.Database;
+import dev.hearth.collector.metrics.CollectorMetrics;
 import dev.hearth.collector.storage.StoreReader;
+import dev.hearth.collector.storage.StoreStats;
 import dev.hearth.collector.storage.StoreWriter;
 import dev.hearth.collector.storage.WriteQueue;
 import io.netty.bootstrap.ServerBootstrap;
@@ -28,6 +31,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -41,6 +45,8 @@ import java.util.logging.Logger;
 /** A running collector: DuckDB storage, the writer thread, the worker pool and the Netty HTTP server. */
 public final class CollectorServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(CollectorServer.class.getName());
+    /** How stale the store's size on /metrics may be: reading it on every scrape gains nothing. */
+    private static final Duration STORE_STATS_MAX_AGE = Duration.ofSeconds(15);
 
     private final CollectorConfig config;
     private final SecurityConfig security;
@@ -56,6 +62,7 @@ public final class CollectorServer implements AutoCloseable {
     private final ApiHandler handler;
     private final ConnectionLimit connections;
     private final AtomicLong bodiesInFlight = new AtomicLong();
+    private final CollectorMetrics metrics = new CollectorMetrics();
 
     /**
      * The security files are read first and the port is taken next, not yet accepting, so a bad
@@ -99,8 +106,10 @@ public final class CollectorServer implements AutoCloseable {
                     return t;
                 });
         CollectorLimits limits = config.limits();
-        Endpoints endpoints = new Endpoints(new StoreReader(db), writes, config.maxDecompressedBytes(), limits.maxStackDepth());
-        this.handler = new ApiHandler(endpoints, new StaticAssets(StaticAssets.UI_FOLDER), workers, limits.queryTimeout());
+        metrics.queues(writes::depth, () -> workers.getQueue().size());
+        metrics.store(new StoreStats(db, STORE_STATS_MAX_AGE)::get);
+        Endpoints endpoints = new Endpoints(new StoreReader(db), writes, config.maxDecompressedBytes(), limits.maxStackDepth(), metrics);
+        this.handler = new ApiHandler(endpoints, new StaticAssets(StaticAssets.UI_FOLDER), workers, limits.queryTimeout(), metrics);
         this.connections = new ConnectionLimit(limits.maxConnections());
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "hearth-retention");
@@ -123,7 +132,7 @@ public final class CollectorServer implements AutoCloseable {
                         ch.pipeline().addLast(timeouts.firstBytes());
                         if (tls != null) ch.pipeline().addLast(new HttpsOnly(tls));
                         // refused before the body is read: an unauthenticated upload takes no body budget
-                        ch.pipeline().addLast(new HttpServerCodec(), connections, timeouts, new AuthHandler(auth),
+                        ch.pipeline().addLast(new HttpServerCodec(), new HttpMetrics(metrics), connections, timeouts, new AuthHandler(auth),
                                 new BodyBudget(bodiesInFlight, limits.maxBodyBytesInFlight(), config.maxBodyBytes()));
                         ch.pipeline().addLast(new LimitedAggregator(config.maxBodyBytes()), handler);
                     }
@@ -161,10 +170,21 @@ public final class CollectorServer implements AutoCloseable {
         return security;
     }
 
+    public CollectorMetrics metrics() {
+        return metrics;
+    }
+
     /** Deletes what is older than the retention, on the writer thread. Returns profiles deleted. */
     public long applyRetention(long nowMs) throws Exception {
         long cutoff = nowMs - config.retention().toMillis();
-        return writes.deleteBefore(cutoff).get();
+        try {
+            long deleted = writes.deleteBefore(cutoff).get();
+            metrics.retentionRun(true, deleted);
+            return deleted;
+        } catch (Exception e) {
+            metrics.retentionRun(false, 0);
+            throw e;
+        }
     }
 
     private void applyRetention() {

@@ -183,6 +183,8 @@ class BoundedQueriesTest {
         // small sums say they are exact
         assertEquals(200, ingest(c, "small", "", "s1", Fixtures.shop(1, 1, 1)).status());
         assertEquals(Boolean.FALSE, c.http.get(flamegraph("small")).json().get("saturated"));
+        assertTrue(PrometheusScrape.of(c.http).value("hearth_collector_limit_hits_total", "limit", "sum_saturated") >= 4,
+                "two flame graphs, a timeline and a pprof export saturated");
     }
 
     @Test
@@ -194,6 +196,10 @@ class BoundedQueriesTest {
             assertEquals(503, r.status(), r.text());
             assertTrue(((String) r.json().get("error")).contains("deadline"), r.text());
             assertTrue(r.raw().headers().firstValue("Retry-After").isPresent());
+            // read in-process: a scrape over HTTP would run against the same 1 ms deadline
+            String text = new String(slow.server.metrics().scrape("text/plain").body(), java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(text.contains("\nhearth_collector_limit_hits_total{limit=\"query_deadline\"} 1.0\n"), text);
+            assertTrue(text.contains("\nhearth_collector_rejected_requests_total{reason=\"query_deadline\",status=\"503\"} 1.0\n"), text);
             // the single worker is free again: ingest (which has no deadline) is served
             assertEquals(200, ingest(slow, "wide", "", "w2", Fixtures.shop(1, 1, 1)).status());
         }

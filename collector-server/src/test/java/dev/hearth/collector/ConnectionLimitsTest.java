@@ -157,6 +157,9 @@ class ConnectionLimitsTest {
             if (status != 200) Thread.sleep(50);
         }
         assertEquals(200, status);
+        PrometheusScrape m = PrometheusScrape.of(c.http);
+        assertTrue(m.value("hearth_collector_limit_hits_total", "limit", "connections") >= 1);
+        assertTrue(m.value("hearth_collector_rejected_requests_total", "status", "503", "reason", "connections") >= 1);
     }
 
     @Test
@@ -176,5 +179,6 @@ class ConnectionLimitsTest {
         Http.Reply ok = c.http.post(Fixtures.ingest("s", "cpu", 1_700_000_000_000L, 1_700_000_010_000L, "", "fits"),
                 Fixtures.gz(Fixtures.shop(1, 1, 1)));
         assertEquals(200, ok.status(), ok.text());
+        assertTrue(PrometheusScrape.of(c.http).value("hearth_collector_limit_hits_total", "limit", "body_budget") >= 1);
     }
 }

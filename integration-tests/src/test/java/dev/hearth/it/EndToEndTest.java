@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.hearth.collector.CollectorProcess;
 import dev.hearth.collector.Http;
+import dev.hearth.collector.PrometheusScrape;
 import dev.hearth.collector.TestTokens;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +16,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,8 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
  * with a known split between two hot methods, labelled version=1 (alpha 3 : beta 1) and version=2
  * (alpha 1 : beta 1). The flame graph shows the split within 30 s of the agent starting, the
  * deploy diff names beta as the largest increase, and the timeline has data only while the
- * workloads ran. The agent samples at 499 Hz so that a machine busy with other work still yields
- * enough samples in that time.
+ * workloads ran, and both processes' /metrics count the profiles shipped and the queries made.
+ * The agent samples at 499 Hz so that a machine busy with other work still yields enough samples
+ * in that time.
  */
 class EndToEndTest {
     static final String SERVICE = "e2e-shop";
@@ -50,7 +54,7 @@ class EndToEndTest {
             Path token = TestTokens.write(dir.resolve("agent.token"), collector.token);
             Process agent = start(started, agentLog, javaCommand(List.of("dev.hearth.agent.Main", "agent",
                     "--collector", "http://127.0.0.1:" + collector.port, "--token-file", token.toString(), "--period", "2s", "--hz", "499", "--pid", v1.pid() + "," + v2.pid(),
-                    "--spool-dir", dir.resolve("spool").toString(), "--run-dir", dir.resolve("run").toString(), "--metrics-port", "-1")), Map.of());
+                    "--spool-dir", dir.resolve("spool").toString(), "--run-dir", dir.resolve("run").toString(), "--metrics-port", "0")), Map.of());
             awaitLine(agent, agentLog, "profiling pids");
             long agentReady = System.currentTimeMillis();
 
@@ -104,6 +108,22 @@ class EndToEndTest {
                 }
             }
             assertTrue(withData >= 3, "timeline has data in only " + withData + " steps: " + points);
+
+            // 5. both /metrics, read as Prometheus reads them, count what just happened
+            Matcher url = Pattern.compile("metrics on (http://\\S+)/metrics").matcher(Files.readString(agentLog));
+            assertTrue(url.find(), "the agent's metrics address in its log");
+            PrometheusScrape agentMetrics = PrometheusScrape.of(new Http(url.group(1)));
+            double shipped = agentMetrics.value("hearth_agent_profiles_shipped_total");
+            assertTrue(shipped >= 2, "profiles shipped: " + shipped);
+            assertTrue(agentMetrics.value("hearth_agent_cpu_samples_total") >= 2 * MIN_SAMPLES);
+            assertTrue(agentMetrics.observations("hearth_agent_cycle_seconds") >= 2, "a period's end is timed");
+            assertEquals(0, agentMetrics.value("hearth_agent_profiles_lost_total", "reason", "spool_full"));
+            PrometheusScrape collectorMetrics = PrometheusScrape.of(collector.http);
+            assertTrue(collectorMetrics.value("hearth_collector_ingest_requests_total", "format", "pprof", "result", "stored") >= shipped,
+                    "every profile the agent saw stored, the collector counted");
+            assertTrue(collectorMetrics.observations("hearth_collector_query_seconds", "endpoint", "flamegraph") >= 2);
+            assertEquals(1, collectorMetrics.observations("hearth_collector_query_seconds", "endpoint", "diff"));
+            assertEquals(1, collectorMetrics.observations("hearth_collector_query_seconds", "endpoint", "timeline"));
         } finally {
             for (Process p : started) p.destroy();
             for (Process p : started) {

@@ -8,6 +8,7 @@ import dev.hearth.pprof.ProfileMerger;
 import dev.hearth.pprof.ProfileType;
 import dev.hearth.pprof.jfr.JfrProfiles;
 import dev.hearth.pprof.proto.Profile;
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import java.lang.System.Logger.Level;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -20,7 +21,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The agent's JVM awareness: each JVM it discovers gets async-profiler or eBPF (see
@@ -44,10 +44,10 @@ public final class JvmProfileSources implements ProfileSources {
         t.setDaemon(true);
         return t;
     });
-    private final LongAdder converted;
-    private final LongAdder damaged;
-    private final LongAdder skipped;
-    private final LongAdder convertCpuNanos;
+    private final CounterDataPoint converted;
+    private final CounterDataPoint damaged;
+    private final CounterDataPoint skipped;
+    private final CounterDataPoint convertCpuNanos;
 
     /**
      * @param pids     only these processes (all when empty), as the agent's --pid
@@ -59,16 +59,16 @@ public final class JvmProfileSources implements ProfileSources {
         this.pids = Set.copyOf(pids);
         String name = "hearth_agent_jfr_recordings_total";
         String help = "async-profiler JFR recordings collected, by outcome";
-        converted = metrics.counter(name, help, "result=\"converted\"");
-        metrics.read("hearth_agent_perf_maps_removed_total", "perf maps the agent had JVMs write, removed after their process", "counter",
-                "", perfMaps::removed);
-        damaged = metrics.counter(name, help, "result=\"damaged\"");
-        skipped = metrics.counter(name, help, "result=\"skipped\"");
+        converted = metrics.counter(name, help, "result", "converted");
+        metrics.read("hearth_agent_perf_maps_removed_total", "perf maps the agent had JVMs write, removed after their process",
+                Metrics.Kind.COUNTER, perfMaps::removed);
+        damaged = metrics.counter(name, help, "result", "damaged");
+        skipped = metrics.counter(name, help, "result", "skipped");
         convertCpuNanos = metrics.counter("hearth_agent_jfr_convert_cpu_nanoseconds_total",
-                "CPU time the agent spent reading and converting JFR recordings", "");
+                "CPU time the agent spent reading and converting JFR recordings");
         for (JvmChoice.Profiler p : JvmChoice.Profiler.values()) {
-            metrics.read("hearth_agent_jvms", "JVMs followed, by where their profiles come from", "gauge",
-                    "profiler=\"" + p.id() + "\"", () -> jvms.values().stream().filter(t -> t.choice().profiler() == p).count());
+            metrics.read("hearth_agent_jvms", "JVMs followed, by where their profiles come from", Metrics.Kind.GAUGE,
+                    "profiler", p.id(), () -> jvms.values().stream().filter(t -> t.choice().profiler() == p).count());
         }
     }
 
@@ -116,10 +116,10 @@ public final class JvmProfileSources implements ProfileSources {
             }
             byType.forEach((type, list) -> out.add(new SourcedProfile(t.process(), type,
                     list.size() == 1 ? list.get(0) : ProfileMerger.merge(list))));
-            convertCpuNanos.add(THREADS.getCurrentThreadCpuTime() - cpu);
-            converted.add(c.recordings().size() - c.damaged());
-            damaged.add(c.damaged());
-            skipped.add(c.skipped());
+            convertCpuNanos.inc(Math.max(0, THREADS.getCurrentThreadCpuTime() - cpu)); // -1 where CPU time is not measured
+            converted.inc(c.recordings().size() - c.damaged());
+            damaged.inc(c.damaged());
+            skipped.inc(c.skipped());
             if (!session.target().alive() && jvms.remove(t.process().pid(), t)) session.close();
         }
         return out;

@@ -1,5 +1,6 @@
 package dev.hearth.collector.http;
 
+import dev.hearth.collector.metrics.CollectorMetrics;
 import dev.hearth.collector.storage.QueryDeadline;
 import dev.hearth.pprof.InvalidProfileException;
 import io.netty.buffer.ByteBufUtil;
@@ -19,6 +20,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -39,17 +41,22 @@ import java.util.regex.Pattern;
 @ChannelHandler.Sharable
 public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger LOG = Logger.getLogger(ApiHandler.class.getName());
+    public static final String METRICS_PATH = "/metrics";
+    /** Reject reason: the worker pool or the storage queue is full. */
+    private static final String BUSY = "busy";
 
     private final Endpoints endpoints;
     private final StaticAssets assets;
     private final Executor workers;
     private final Duration queryTimeout;
+    private final CollectorMetrics metrics;
 
-    public ApiHandler(Endpoints endpoints, StaticAssets assets, Executor workers, Duration queryTimeout) {
+    public ApiHandler(Endpoints endpoints, StaticAssets assets, Executor workers, Duration queryTimeout, CollectorMetrics metrics) {
         this.endpoints = endpoints;
         this.assets = assets;
         this.workers = workers;
         this.queryTimeout = queryTimeout;
+        this.metrics = metrics;
     }
 
     @Override
@@ -82,19 +89,25 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
             return;
         }
         byte[] body = ByteBufUtil.getBytes(req.content());
+        String accept = req.headers().get(HttpHeaderNames.ACCEPT);
         QueryDeadline deadline = post ? QueryDeadline.NONE : QueryDeadline.after(queryTimeout);
         CompletableFuture<Response> answer;
         try {
-            answer = CompletableFuture.supplyAsync(() -> route(tenant, path, post, params, body, deadline), workers).thenCompose(f -> f);
+            answer = CompletableFuture.supplyAsync(() -> route(tenant, path, post, params, body, deadline, accept), workers).thenCompose(f -> f);
         } catch (RejectedExecutionException e) {
+            HttpMetrics.reason(ctx, BUSY);
             send(ctx, keepAlive, Response.busy("the collector is busy, retry later"));
             return;
         }
         CompletableFuture<Response> first = new CompletableFuture<>();
-        answer.whenComplete((r, err) -> first.complete(err == null ? r : failure(err)));
+        answer.whenComplete((r, err) -> {
+            if (err != null && !first.isDone()) HttpMetrics.reason(ctx, reason(err));
+            first.complete(err == null ? r : failure(err));
+        });
         if (deadline != QueryDeadline.NONE) {
             ScheduledFuture<?> timer = ctx.executor().schedule(() -> {
                 deadline.expire();
+                if (!first.isDone()) HttpMetrics.reason(ctx, CollectorMetrics.Limit.QUERY_DEADLINE.label);
                 first.complete(timedOut(queryTimeout));
             }, queryTimeout.toNanos(), TimeUnit.NANOSECONDS);
             first.whenComplete((r, err) -> timer.cancel(false));
@@ -118,8 +131,14 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
                 + " narrow the time range or the labels");
     }
 
-    private CompletableFuture<Response> route(String tenant, String path, boolean post, QueryParams params, byte[] body, QueryDeadline deadline) {
+    private CompletableFuture<Response> route(String tenant, String path, boolean post, QueryParams params, byte[] body, QueryDeadline deadline,
+                                              String accept) {
         try {
+            if (path.equals(METRICS_PATH)) { // AuthHandler asked for the query scope; the figures are the whole collector's
+                if (post) throw new ApiException(405, METRICS_PATH + " takes GET");
+                CollectorMetrics.Scrape s = metrics.scrape(accept);
+                return CompletableFuture.completedFuture(new Response(200, s.contentType(), s.body(), Map.of()));
+            }
             if (path.startsWith("/api/") || path.equals(OtlpIngest.PATH)) {
                 if (tenant == null) throw new ApiException(401, "not authenticated"); // AuthHandler sets it for every /api/ path
                 CompletableFuture<Response> r = endpoints.handle(tenant, path, post, params, body, deadline);
@@ -132,9 +151,22 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         }
     }
 
-    static Response failure(Throwable err) {
+    /** The reject reason of a failure where its status alone does not say it; null where it does. */
+    private static String reason(Throwable err) {
+        Throwable e = cause(err);
+        if (e instanceof QueryDeadline.Exceeded) return CollectorMetrics.Limit.QUERY_DEADLINE.label;
+        if (e instanceof RejectedExecutionException) return BUSY;
+        return null;
+    }
+
+    private static Throwable cause(Throwable err) {
         Throwable e = err;
         while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) e = e.getCause();
+        return e;
+    }
+
+    static Response failure(Throwable err) {
+        Throwable e = cause(err);
         if (e instanceof ApiException a) return Response.error(a.status(), a.getMessage());
         if (e instanceof InvalidProfileException) return Response.error(400, "invalid profile: " + e.getMessage());
         if (e instanceof RejectedExecutionException) return Response.busy(e.getMessage());

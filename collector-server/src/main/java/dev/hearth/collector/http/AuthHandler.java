@@ -38,7 +38,7 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
     /** What a path needs; null for the static UI, which holds no data. */
     static Scope requiredScope(String path) {
         if (INGEST_PATHS.contains(path)) return Scope.INGEST;
-        if (path.startsWith("/api/") || path.equals("/metrics")) return Scope.QUERY;
+        if (path.startsWith("/api/") || path.equals(ApiHandler.METRICS_PATH)) return Scope.QUERY;
         return null;
     }
 

@@ -1,5 +1,6 @@
 package dev.hearth.collector.http;
 
+import dev.hearth.collector.metrics.CollectorMetrics;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
@@ -50,6 +51,7 @@ public final class BodyBudget extends ChannelDuplexHandler {
             refused = true;
             ReferenceCountUtil.release(msg);
             ctx.channel().config().setAutoRead(false);
+            HttpMetrics.reason(ctx, CollectorMetrics.Limit.BODY_BUDGET.label);
             Responses.sendAndClose(ctx, Response.busy("request bodies in flight are at the collector's limit of " + max
                     + " bytes; retry later"));
             return;

@@ -1,5 +1,6 @@
 package dev.hearth.collector.http;
 
+import dev.hearth.collector.metrics.CollectorMetrics;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -19,6 +20,7 @@ public final class ConnectionLimit extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext ctx) {
         if (open.incrementAndGet() > max) {
             ctx.channel().config().setAutoRead(false); // nothing it sends is read
+            HttpMetrics.reason(ctx, CollectorMetrics.Limit.CONNECTIONS.label);
             Responses.sendAndClose(ctx, Response.busy("the collector has " + max + " open connections, its limit; retry later"));
             return;
         }

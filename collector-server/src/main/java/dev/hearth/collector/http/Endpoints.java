@@ -2,6 +2,8 @@ package dev.hearth.collector.http;
 
 import dev.hearth.collector.labels.Labels;
 import dev.hearth.collector.query.FlameHtml;
+import dev.hearth.collector.metrics.CollectorMetrics;
+import dev.hearth.collector.metrics.CollectorMetrics.Limit;
 import dev.hearth.collector.query.FlameJson;
 import dev.hearth.collector.query.FlameNode;
 import dev.hearth.collector.query.FlameTree;
@@ -52,14 +54,16 @@ public final class Endpoints {
     private final long maxDecompressedBytes;
     private final int maxStackDepth;
     private final OtlpIngest otlp;
+    private final CollectorMetrics metrics;
 
-    public Endpoints(StoreReader reader, WriteQueue writes, long maxDecompressedBytes, int maxStackDepth) {
+    public Endpoints(StoreReader reader, WriteQueue writes, long maxDecompressedBytes, int maxStackDepth, CollectorMetrics metrics) {
         this.reader = reader;
         this.writes = writes;
         this.maxDecompressedBytes = maxDecompressedBytes;
         this.maxStackDepth = maxStackDepth;
         this.otlp = new OtlpIngest((tenant, id, c) -> store(tenant, id, c.service(), c.type(), c.labels(), c.fromMs(), c.untilMs(), c.profile()),
                 maxDecompressedBytes, maxStackDepth);
+        this.metrics = metrics;
     }
 
     /** Dispatches an API path for a tenant (authenticated before); null when there is no such endpoint. Queries stop at the deadline. */
@@ -177,6 +181,7 @@ public final class Endpoints {
                 throw new ApiException(409, "profile id '" + id + "' of service '" + service + "' is already stored with other content;"
                         + " give each profile an id of its own");
             }
+            if (outcome == WriteOutcome.STORED) metrics.limitHit(Limit.STACK_DEPTH, rows.truncatedStacks());
             return new Stored(outcome == WriteOutcome.STORED, rows.sampleCount(), rows.truncatedStacks());
         });
     }
@@ -219,6 +224,7 @@ public final class Endpoints {
         TreePruner.prune(root, maxNodes, n -> n.total);
         deadline.check();
         ValueType vt = sel.type().valueTypes().get(value);
+        saturated(Sums.saturated(root.total));
         String format = q.optional("format");
         if (format == null || format.equals("json")) return Response.json(FlameJson.flamegraph(root, vt.unit(), vt.type()));
         if (!format.equals("html")) throw ApiException.badRequest("format must be json or html, got '" + format + "'");
@@ -251,6 +257,7 @@ public final class Endpoints {
         deadline.check();
         double scale = absolute || root.total == 0 || root.baseTotal == 0 ? 1 : (double) root.total / root.baseTotal;
         ValueType vt = compared.type().valueTypes().get(value);
+        saturated(Sums.saturated(root.total) || Sums.saturated(root.baseTotal));
         return Response.json(FlameJson.diff(root, vt.unit(), vt.type(), scale));
     }
 
@@ -267,6 +274,7 @@ public final class Endpoints {
             throw ApiException.badRequest(e.getMessage());
         }
         long[] buckets = Timeline.buckets(reader.totalsByStart(sel, q.valueIndex(sel.type()), deadline), sel.fromMs(), sel.untilMs(), step);
+        saturated(java.util.Arrays.stream(buckets).anyMatch(Sums::saturated));
         return Response.json(Timeline.json(buckets, sel.fromMs(), step));
     }
 
@@ -279,8 +287,14 @@ public final class Endpoints {
         byte[] gz = PprofExport.gzip(sel.type(), sel.fromMs(), sel.untilMs(), merged);
         String file = sel.service().replaceAll("[^A-Za-z0-9._-]", "_") + "-" + sel.type().id() + ".pb.gz";
         boolean saturated = merged.stream().anyMatch(s -> java.util.Arrays.stream(s.values()).anyMatch(Sums::saturated));
+        saturated(saturated);
         return new Response(200, "application/octet-stream", gz, Map.of("Content-Disposition", "attachment; filename=\"" + file + "\"",
                 SATURATED_HEADER, String.valueOf(saturated)));
+    }
+
+    /** Counts a query whose answer holds a sum stopped at Long.MAX_VALUE. */
+    private void saturated(boolean saturated) {
+        if (saturated) metrics.limitHit(Limit.SUM_SATURATED, 1);
     }
 
     private static int maxNodes(QueryParams q) {

@@ -120,6 +120,11 @@ public final class WriteQueue implements AutoCloseable {
         }
     }
 
+    /** Jobs waiting for the writer thread. */
+    public int depth() {
+        return queue.size();
+    }
+
     /** Finishes what is queued, then stops the thread. */
     @Override
     public void close() throws InterruptedException {
