@@ -200,6 +200,47 @@ class DistTarballTest {
     }
 
     @Test
+    void anAgentAsRootWithOnlyTheUnitsCapabilitiesAttachesToAnotherUsersJvm() throws Exception {
+        assumeRootOrCi("loads BPF programs and attaches to JVMs");
+        String service = "unit-caps-" + TestTokens.newToken().substring(0, 8);
+        String caps = "-all" + DeployManifestsTest.unitCapabilities().stream().map(c -> ",+" + c.toLowerCase()).reduce("", String::concat);
+        long from = System.currentTimeMillis();
+        // a JVM of another user, on the one folder of classes nobody can read
+        Path classes = Path.of(Workload.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        ProcessBuilder jvm = new ProcessBuilder("/usr/bin/setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+PreserveFramePointer", "-cp", classes.toString(),
+                Workload.class.getName(), "1", "1", "2", dir.resolve("never").toString()).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        jvm.environment().put("HEARTH_SERVICE", service);
+        Process workload = jvm.start();
+        Path log = dir.resolve("root-agent.log");
+        Path state = Files.createDirectories(dir.resolve("root-agent"));
+        Process agent = withoutMaven(new ProcessBuilder("/usr/bin/setpriv", "--bounding-set=" + caps, "--inh-caps=-all",
+                install.resolve("hearth").toString(), "agent", "--collector", "http://127.0.0.1:" + port,
+                "--token-file", TestTokens.write(state.resolve("token"), token).toString(),
+                "--pid", Long.toString(workload.pid()), "--period", "2s", "--hz", "499", "--host", "unit-caps-host",
+                "--run-dir", state.resolve("run").toString(), "--spool-dir", state.resolve("spool").toString(), "--metrics-port", "-1"))
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            long deadline = System.currentTimeMillis() + 90_000;
+            for (;;) {
+                assertTrue(agent.isAlive(), "agent exited: " + Files.readString(log));
+                Http.Reply r = http.get(Http.query("/api/v1/flamegraph", "service", service, "type", "cpu", "value", "samples",
+                        "from", from - 60_000, "until", System.currentTimeMillis() + 60_000));
+                // Java frames have names only through an attach: async-profiler inside the JVM, or its perf map
+                if (r.status() == 200 && frames(r.json()).stream().anyMatch(f -> EndToEndTest.ALPHA.equals(f.get("name")))) break;
+                if (System.currentTimeMillis() > deadline) fail("no " + EndToEndTest.ALPHA + " in " + service + ": " + r.text() + "\n" + Files.readString(log));
+                Thread.sleep(1000);
+            }
+            new ProcessBuilder("kill", "-TERM", Long.toString(agent.pid())).start().waitFor();
+            assertTrue(agent.waitFor(60, TimeUnit.SECONDS), "agent stops on SIGTERM");
+            assertTrue(Files.readString(log).contains("stopped"), Files.readString(log));
+        } finally {
+            agent.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            workload.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void theSystemdUnitsVerifyAgainstTheInstall() throws Exception {
         Path units = Files.createDirectories(dir.resolve("units"));
         List<String> names = List.of("hearth-agent.service", "hearth-collector.service");
