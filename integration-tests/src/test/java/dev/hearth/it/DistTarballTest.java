@@ -224,9 +224,10 @@ class DistTarballTest {
             long deadline = System.currentTimeMillis() + 90_000;
             for (;;) {
                 assertTrue(agent.isAlive(), "agent exited: " + Files.readString(log));
+                // async-profiler inside nobody's JVM: SIGQUIT (CAP_KILL), its attach socket (CAP_DAC_OVERRIDE), the
+                // session folder handed to its user (CAP_CHOWN) and read back (CAP_DAC_READ_SEARCH)
                 Http.Reply r = http.get(Http.query("/api/v1/flamegraph", "service", service, "type", "cpu", "value", "samples",
-                        "from", from - 60_000, "until", System.currentTimeMillis() + 60_000));
-                // Java frames have names only through an attach: async-profiler inside the JVM, or its perf map
+                        "from", from - 60_000, "until", System.currentTimeMillis() + 60_000, "labels", "jvm_profiler=async-profiler"));
                 if (r.status() == 200 && frames(r.json()).stream().anyMatch(f -> EndToEndTest.ALPHA.equals(f.get("name")))) break;
                 if (System.currentTimeMillis() > deadline) fail("no " + EndToEndTest.ALPHA + " in " + service + ": " + r.text() + "\n" + Files.readString(log));
                 Thread.sleep(1000);
