@@ -214,8 +214,9 @@ class DistTarballTest {
         Process workload = jvm.start();
         Path log = dir.resolve("root-agent.log");
         Path state = Files.createDirectories(dir.resolve("root-agent"));
+        // and the unit's UMask=0077: what others must read (async-profiler's library and folder) gets its mode explicitly
         Process agent = withoutMaven(new ProcessBuilder("/usr/bin/setpriv", "--bounding-set=" + caps, "--inh-caps=-all",
-                install.resolve("hearth").toString(), "agent", "--collector", "http://127.0.0.1:" + port,
+                bin.resolve("bash").toString(), "-c", "umask 0077 && exec \"$0\" \"$@\"", install.resolve("hearth").toString(), "agent", "--collector", "http://127.0.0.1:" + port,
                 "--token-file", TestTokens.write(state.resolve("token"), token).toString(),
                 "--pid", Long.toString(workload.pid()), "--period", "2s", "--hz", "499", "--host", "unit-caps-host",
                 "--run-dir", state.resolve("run").toString(), "--spool-dir", state.resolve("spool").toString(), "--metrics-port", "-1"))
