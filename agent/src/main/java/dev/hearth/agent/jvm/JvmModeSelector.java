@@ -26,6 +26,9 @@ public final class JvmModeSelector {
     /** Where HotSpot reads options besides the command line, in the order it applies them. */
     private static final List<String> OPTION_VARIABLES = List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "", "_JAVA_OPTIONS");
 
+    /** The agent's effective uid: not root, it can attach only to JVMs of its own user. */
+    private static final int AGENT_EUID = agentEuid();
+
     private final JvmMode mode;
     private final Starter starter;
     private final Path proc;
@@ -65,6 +68,10 @@ public final class JvmModeSelector {
 
     /** Why async-profiler cannot be attached to the process at {@code pidDir}, if something tells. */
     static Optional<String> obstacle(Path pidDir) {
+        return obstacle(pidDir, AGENT_EUID);
+    }
+
+    static Optional<String> obstacle(Path pidDir, int agentEuid) {
         try {
             if (!Files.readString(pidDir.resolve("maps")).contains("/libjvm.so")) {
                 return Optional.of("unsupported JVM (no HotSpot libjvm.so)");
@@ -72,6 +79,12 @@ public final class JvmModeSelector {
             if (attachDisabled(pidDir)) return Optional.of("attach disabled (-XX:+" + DISABLE_ATTACH + ")");
             if ((caughtSignals(pidDir) & ProcessStatus.SIGQUIT_MASK) == 0) {
                 return Optional.of("attach impossible: the JVM does not handle SIGQUIT (-Xrs)");
+            }
+            int jvmEuid = effectiveUid(pidDir);
+            if (agentEuid != 0 && jvmEuid != agentEuid) {
+                // HotSpot's own check of the peer (SO_PEERCRED): no capability of ours gets past it
+                return Optional.of("attach impossible: HotSpot takes attach requests only from root or its own user (uid "
+                        + jvmEuid + "), and the agent runs as uid " + agentEuid);
             }
             return Optional.empty();
         } catch (IOException | RuntimeException e) {
@@ -107,6 +120,22 @@ public final class JvmModeSelector {
             if (!s.isEmpty()) out.add(s);
         }
         return out;
+    }
+
+    /** The effective uid in /proc/PID/status ("Uid:" real, effective, saved, fs); -1 when not given. */
+    private static int effectiveUid(Path pidDir) throws IOException {
+        for (String line : Files.readAllLines(pidDir.resolve("status"))) {
+            if (line.startsWith("Uid:")) return Integer.parseInt(line.substring(4).trim().split("\\s+")[1]);
+        }
+        return -1;
+    }
+
+    private static int agentEuid() {
+        try {
+            return ProcessStatus.read(JvmTarget.PROC, (int) ProcessHandle.current().pid()).euid();
+        } catch (IOException e) {
+            return 0; // unknown: the attach itself will tell
+        }
     }
 
     private static long caughtSignals(Path pidDir) throws IOException {

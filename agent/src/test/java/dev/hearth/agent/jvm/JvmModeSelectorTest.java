@@ -101,6 +101,16 @@ class JvmModeSelectorTest {
     }
 
     @Test
+    void anAgentThatIsNotRootAttachesOnlyToJvmsOfItsOwnUser(@TempDir Path dir) throws Exception {
+        Path jvm = fakeJvm(dir, "", "java\0Main");
+        Files.writeString(jvm.resolve("status"), "Name:\tjava\nUid:\t1001\t1001\t1001\t1001\nSigCgt:\t0000000181005ccf\n");
+        assertEquals(Optional.empty(), JvmModeSelector.obstacle(jvm, 0), "root attaches to anyone's JVM");
+        assertEquals(Optional.empty(), JvmModeSelector.obstacle(jvm, 1001), "the JVM's own user attaches");
+        String why = JvmModeSelector.obstacle(jvm, 65534).orElseThrow();
+        assertTrue(why.contains("uid 1001") && why.contains("uid 65534"), why);
+    }
+
+    @Test
     void modeNamesParse() {
         assertEquals(JvmMode.ASYNC_PROFILER, JvmMode.parse("async-profiler"));
         assertEquals(JvmMode.AUTO, JvmMode.parse("auto"));
