@@ -44,12 +44,14 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
     private final StaticAssets assets;
     private final Executor workers;
     private final Duration queryTimeout;
+    private final PyroscopeIngest pyroscope;
 
     public ApiHandler(Endpoints endpoints, StaticAssets assets, Executor workers, Duration queryTimeout) {
         this.endpoints = endpoints;
         this.assets = assets;
         this.workers = workers;
         this.queryTimeout = queryTimeout;
+        this.pyroscope = new PyroscopeIngest(endpoints);
     }
 
     @Override
@@ -82,10 +84,11 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
             return;
         }
         byte[] body = ByteBufUtil.getBytes(req.content());
+        String contentType = req.headers().get(HttpHeaderNames.CONTENT_TYPE);
         QueryDeadline deadline = post ? QueryDeadline.NONE : QueryDeadline.after(queryTimeout);
         CompletableFuture<Response> answer;
         try {
-            answer = CompletableFuture.supplyAsync(() -> route(tenant, path, post, params, body, deadline), workers).thenCompose(f -> f);
+            answer = CompletableFuture.supplyAsync(() -> route(tenant, path, post, params, contentType, body, deadline), workers).thenCompose(f -> f);
         } catch (RejectedExecutionException e) {
             send(ctx, keepAlive, Response.busy("the collector is busy, retry later"));
             return;
@@ -118,8 +121,14 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
                 + " narrow the time range or the labels");
     }
 
-    private CompletableFuture<Response> route(String tenant, String path, boolean post, QueryParams params, byte[] body, QueryDeadline deadline) {
+    private CompletableFuture<Response> route(String tenant, String path, boolean post, QueryParams params, String contentType, byte[] body,
+            QueryDeadline deadline) {
         try {
+            if (path.equals(PyroscopeIngest.PATH)) {
+                if (tenant == null) throw new ApiException(401, "not authenticated"); // AuthHandler sets it for /ingest
+                if (!post) throw new ApiException(405, PyroscopeIngest.PATH + " takes POST");
+                return pyroscope.ingest(tenant, params, contentType, body, System.currentTimeMillis());
+            }
             if (path.startsWith("/api/")) {
                 if (tenant == null) throw new ApiException(401, "not authenticated"); // AuthHandler sets it for every /api/ path
                 CompletableFuture<Response> r = endpoints.handle(tenant, path, post, params, body, deadline);
