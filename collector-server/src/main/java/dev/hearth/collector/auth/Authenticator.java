@@ -10,6 +10,7 @@ public final class Authenticator {
     /** The value of {@code WWW-Authenticate} on a 401. */
     public static final String CHALLENGE = "Bearer realm=\"hearth\"";
     private static final String BEARER = "Bearer ";
+    private static final String BASIC_FORM = "malformed Basic credentials: send base64(TENANT:TOKEN), the token as password";
 
     public sealed interface Decision permits Allowed, Denied {}
 
@@ -44,10 +45,10 @@ public final class Authenticator {
             try {
                 basic = BasicCredentials.parse(authorization);
             } catch (IllegalArgumentException e) {
-                return new Denied(401, "malformed Basic credentials: " + e.getMessage());
+                return new Denied(401, BASIC_FORM + ": " + e.getMessage());
             }
             String user = basic.user().isEmpty() ? null : basic.user();
-            if (user != null && !Tenant.isValid(user)) return new Denied(400, "the Basic user names the tenant: " + Tenant.RULE);
+            if (user != null && !Tenant.isValid(user)) return new Denied(401, BASIC_FORM + "; the user is a tenant id: " + Tenant.RULE);
             if (user != null && tenantHeader != null && !user.equals(tenantHeader)) {
                 return new Denied(400, "the Basic user and header " + Tenant.HEADER + " name different tenants");
             }
