@@ -68,6 +68,52 @@ class PyroscopeAgentTest {
         }
     }
 
+    @Test
+    void dynamicLabelsFromTheLabelsPartSplitTheProfile() throws Exception {
+        Path agentJar = Path.of(Class.forName("io.pyroscope.javaagent.PyroscopeAgent", false, getClass().getClassLoader())
+                .getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path stop = dir.resolve("stop");
+        Path log = dir.resolve("labelled.log");
+        try (CollectorProcess collector = CollectorProcess.start(dir.resolve("data"))) {
+            ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-javaagent:" + agentJar, "-XX:CompileCommand=quiet", "-XX:CompileCommand=dontinline,dev/hearth/it/Workload.*",
+                    "-cp", System.getProperty("java.class.path"), LabelledWorkload.class.getName(), stop.toString())
+                    .redirectErrorStream(true).redirectOutput(log.toFile());
+            pb.environment().putAll(Map.of(
+                    "PYROSCOPE_APPLICATION_NAME", SERVICE,
+                    "PYROSCOPE_SERVER_ADDRESS", "http://127.0.0.1:" + collector.port,
+                    "PYROSCOPE_AUTH_TOKEN", collector.token,
+                    "PYROSCOPE_UPLOAD_INTERVAL", "2s",
+                    "PYROSCOPE_PROFILER_EVENT", "itimer"));
+            long start = System.currentTimeMillis();
+            Process workload = pb.start();
+            try {
+                Map<String, Double> alpha = Map.of(), beta = Map.of();
+                long deadline = start + 90_000;
+                while (System.currentTimeMillis() < deadline) {
+                    Thread.sleep(1000);
+                    assertTrue(workload.isAlive(), "workload died: " + Files.readString(log));
+                    alpha = byPhase(collector, "alpha", start);
+                    beta = byPhase(collector, "beta", start);
+                    if (alpha.getOrDefault(EndToEndTest.ALPHA, 0.0) >= 100 && beta.getOrDefault(EndToEndTest.BETA, 0.0) >= 100) break;
+                }
+                assertTrue(alpha.getOrDefault(EndToEndTest.ALPHA, 0.0) >= 100 && beta.getOrDefault(EndToEndTest.BETA, 0.0) >= 100,
+                        "phase=alpha " + alpha + "\nphase=beta " + beta + "\n" + Files.readString(log));
+                assertEquals(0.0, alpha.getOrDefault(EndToEndTest.BETA, 0.0), "beta under phase=alpha: " + alpha);
+                assertEquals(0.0, beta.getOrDefault(EndToEndTest.ALPHA, 0.0), "alpha under phase=beta: " + beta);
+            } finally {
+                Files.writeString(stop, "");
+                if (!workload.waitFor(20, TimeUnit.SECONDS)) workload.destroyForcibly().waitFor();
+            }
+        }
+    }
+
+    private static Map<String, Double> byPhase(CollectorProcess collector, String phase, long start) throws Exception {
+        Http.Reply r = collector.http.get(Http.query("/api/v1/flamegraph", "service", SERVICE, "type", "cpu", "value", "samples",
+                "from", start - 60_000, "until", System.currentTimeMillis() + 60_000, "labels", "phase=" + phase));
+        return r.status() == 200 ? EndToEndTest.totalsByName(r.json(), "total") : Map.of();
+    }
+
     /** Polls the flame graph until alpha and beta have enough samples; their totals by frame name. */
     private static Map<String, Double> awaitSamples(CollectorProcess collector, Process workload, Path log, long start, long deadline)
             throws Exception {

@@ -1,5 +1,7 @@
 package dev.hearth.collector.http;
 
+import dev.hearth.collector.labels.Labels;
+import dev.hearth.collector.pyroscope.PyroscopeLabels;
 import dev.hearth.collector.pyroscope.PyroscopeMultipart;
 import dev.hearth.collector.pyroscope.PyroscopeName;
 import dev.hearth.collector.pyroscope.PyroscopeTime;
@@ -68,7 +70,7 @@ final class PyroscopeIngest {
         if (body.length == 0) throw ApiException.badRequest("empty body: expected a profile");
 
         String format = q.optional("format");
-        Map<ProfileType, Profile> profiles = new EnumMap<>(ProfileType.class);
+        List<Item> items = new ArrayList<>();
         boolean multipart = PyroscopeMultipart.isMultipart(contentType);
         byte[] payload = body;
         Map<String, byte[]> parts = Map.of();
@@ -82,14 +84,28 @@ final class PyroscopeIngest {
         }
         switch (format == null ? (multipart ? "pprof" : "groups") : format) {
             case "jfr" -> {
-                if (multipart) payload = part(parts, "jfr");
-                // The "labels" part carries the agent's dynamic labels by JFR context id; they are not applied yet.
-                profiles.putAll(endpoints.convertJfr(payload).profiles());
+                Map<Long, SortedMap<String, String>> contexts = Map.of();
+                if (multipart) {
+                    payload = part(parts, "jfr");
+                    byte[] snapshot = parts.get("labels");
+                    if (snapshot != null && snapshot.length > 0) {
+                        contexts = contexts(ProfileCodec.isGzip(snapshot) ? ProfileCodec.gunzip(snapshot, endpointsLimit()) : snapshot);
+                    }
+                }
+                for (Map.Entry<ProfileType, Profile> e : new EnumMap<>(endpoints.convertJfr(payload).profiles()).entrySet()) {
+                    Map<SortedMap<String, String>, Profile> byLabels;
+                    try {
+                        byLabels = PyroscopeLabels.split(e.getValue(), contexts);
+                    } catch (IllegalArgumentException x) {
+                        throw ApiException.badRequest(x.getMessage());
+                    }
+                    byLabels.forEach((dynamic, p) -> items.add(new Item(e.getKey(), merged(labels, dynamic), p)));
+                }
             }
             case "pprof" -> {
                 if (multipart) payload = part(parts, "profile");
                 Profile p = endpoints.decodePprof(payload);
-                profiles.put(name.suffix() != null ? target(name.suffix()).type() : typeOf(p), p);
+                items.add(new Item(name.suffix() != null ? target(name.suffix()).type() : typeOf(p), labels, p));
             }
             case "groups", "folded", "lines" -> {
                 PyroscopeTypes.Target t = target(name.suffix());
@@ -99,25 +115,43 @@ final class PyroscopeIngest {
                 } catch (IllegalArgumentException e) {
                     throw ApiException.badRequest("sampleRate: " + e.getMessage());
                 }
-                profiles.put(t.type(), endpoints.readFolded(payload, t.type(), weights, !"lines".equals(format)));
+                items.add(new Item(t.type(), labels, endpoints.readFolded(payload, t.type(), weights, !"lines".equals(format))));
             }
             default -> throw ApiException.badRequest("format '" + format + "' is not accepted; send pprof, jfr, folded (groups) or lines");
         }
-        List<ProfileType> types = new ArrayList<>(profiles.keySet());
         List<CompletableFuture<Endpoints.Stored>> stored = new ArrayList<>();
-        for (ProfileType type : types) {
-            stored.add(endpoints.store(tenant, name.service(), labels, type, profiles.get(type), UUID.randomUUID().toString(), from, until));
-        }
+        for (Item i : items) stored.add(endpoints.store(tenant, name.service(), i.labels(), i.type(), i.profile(), UUID.randomUUID().toString(), from, until));
         return CompletableFuture.allOf(stored.toArray(CompletableFuture[]::new)).thenApply(done -> {
             StringBuilder sb = new StringBuilder("{\"service\":").append(Json.quote(name.service())).append(",\"profiles\":[");
-            for (int i = 0; i < types.size(); i++) {
+            for (int i = 0; i < items.size(); i++) {
                 Endpoints.Stored s = stored.get(i).join();
                 if (i > 0) sb.append(',');
-                sb.append("{\"type\":").append(Json.quote(types.get(i).id())).append(",\"samples\":").append(s.samples())
+                sb.append("{\"type\":").append(Json.quote(items.get(i).type().id())).append(",\"samples\":").append(s.samples())
                         .append(",\"truncatedStacks\":").append(s.truncatedStacks()).append('}');
             }
             return Response.json(sb.append("]}").toString());
         });
+    }
+
+    /** One profile to store: its type and labels. */
+    private record Item(ProfileType type, SortedMap<String, String> labels, Profile profile) {}
+
+    private static Map<Long, SortedMap<String, String>> contexts(byte[] snapshot) {
+        try {
+            return PyroscopeLabels.parse(snapshot);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+    }
+
+    /** The name's labels with a sample context's; the name's service and spy labels stay. */
+    private static SortedMap<String, String> merged(SortedMap<String, String> fromName, SortedMap<String, String> dynamic) {
+        if (dynamic.isEmpty()) return fromName;
+        SortedMap<String, String> out = new TreeMap<>(dynamic);
+        out.keySet().removeAll(List.of("service", "service_name", SPY_LABEL));
+        out.putAll(fromName);
+        if (out.size() > Labels.MAX_PAIRS) throw ApiException.badRequest("over " + Labels.MAX_PAIRS + " labels with the dynamic ones");
+        return out;
     }
 
     private long endpointsLimit() {
