@@ -7,7 +7,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * An HTTP client doing what an unprivileged user on the network can: two backtracking-regex
- * queries at once, then a plain query, a malformed escape, and headers that never end, with a
+ * queries at once, then a plain query, a malformed escape, a Pyroscope upload of thousands of
+ * multipart parts, and headers that never end, with a
  * query token of its own tenant (a hostile tenant, not an anonymous one). Prints one
  * line per answer ("what STATUS"). Uses the JDK and {@link RawHttp} only, so it runs as nobody
  * from a copy of the test classes.
@@ -23,7 +24,17 @@ public final class HostileClient {
         for (CompletableFuture<Integer> f : regex) System.out.println("regex " + f.get(90, TimeUnit.SECONDS));
         System.out.println("services " + status(port, "GET /api/v1/services HTTP/1.1\r\n" + h + "\r\n", 30_000));
         System.out.println("escape " + status(port, "GET /api/v1/services?service=a%ZZ HTTP/1.1\r\n" + h + "\r\n", 30_000));
+        System.out.println("pyroscope-parts " + status(port, manyParts(h, 2000), 30_000));
         System.out.println("endless-headers " + status(port, "GET /api/v1/services HTTP/1.1\r\n" + h, 30_000));
+    }
+
+    /** A Pyroscope multipart upload of {@code n} tiny parts: the collector's part limit refuses it. */
+    static String manyParts(String h, int n) {
+        StringBuilder body = new StringBuilder();
+        for (int i = 0; i < n; i++) body.append("--b\r\nContent-Disposition: form-data; name=\"p").append(i).append("\"\r\n\r\nx\r\n");
+        body.append("--b--\r\n");
+        return "POST /ingest?name=hostile&format=pprof HTTP/1.1\r\n" + h + "Content-Type: multipart/form-data; boundary=b\r\n"
+                + "Content-Length: " + body.length() + "\r\n\r\n" + body;
     }
 
     /** The answer's status; 0 when the collector closed without one, -1 when nothing came in time. */

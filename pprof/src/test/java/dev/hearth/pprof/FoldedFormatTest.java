@@ -33,4 +33,24 @@ class FoldedFormatTest {
                 () -> FoldedFormat.read(new StringReader("a;b 3\na;b;c\n"), ProfileType.CPU, 0));
         assertEquals("folded line 2 does not end with a count: a;b;c", e.getMessage());
     }
+
+    @Test
+    void weightsFillTheTimeOfCpuAndWallSamples() throws Exception {
+        long[] cpu = FoldedFormat.weights(ProfileType.CPU, 0, 100);
+        assertEquals(List.of(1L, 10_000_000L), List.of(cpu[0], cpu[1]));
+        long[] alloc = FoldedFormat.weights(ProfileType.ALLOC, 1, 100);
+        assertEquals(List.of(0L, 1L), List.of(alloc[0], alloc[1]));
+        Profile p = FoldedFormat.read(new StringReader("a;b 3\n"), ProfileType.CPU, cpu);
+        assertEquals(30_000_000L, ProfileReader.samples(p).get(0).values()[1]);
+        assertThrows(IllegalArgumentException.class, () -> FoldedFormat.weights(ProfileType.CPU, 0, 0));
+        var e = assertThrows(InvalidProfileException.class,
+                () -> FoldedFormat.read(new StringReader("a " + Long.MAX_VALUE / 2 + "\n"), ProfileType.CPU, cpu));
+        assertEquals("folded line 1: count " + Long.MAX_VALUE / 2 + " overflows its value", e.getMessage());
+    }
+
+    @Test
+    void linesAreOneSampleEach() throws Exception {
+        Profile p = FoldedFormat.readLines(new StringReader("a;b 3\na;b 3\n\nc\n"), ProfileType.WALL, FoldedFormat.weights(ProfileType.WALL, 0, 100));
+        assertEquals(List.of("a;b 3 2", "c 1"), FoldedFormat.write(p, 0, false));
+    }
 }

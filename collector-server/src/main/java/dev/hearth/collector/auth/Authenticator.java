@@ -10,6 +10,7 @@ public final class Authenticator {
     /** The value of {@code WWW-Authenticate} on a 401. */
     public static final String CHALLENGE = "Bearer realm=\"hearth\"";
     private static final String BEARER = "Bearer ";
+    private static final String BASIC_FORM = "malformed Basic credentials: send base64(TENANT:TOKEN), the token as password";
 
     public sealed interface Decision permits Allowed, Denied {}
 
@@ -39,11 +40,32 @@ public final class Authenticator {
         if (tenantHeader != null && !Tenant.isValid(tenantHeader)) {
             return new Denied(400, "header " + Tenant.HEADER + ": " + Tenant.RULE);
         }
+        if (BasicCredentials.isBasic(authorization)) { // user = tenant (like the header), password = token
+            BasicCredentials basic;
+            try {
+                basic = BasicCredentials.parse(authorization);
+            } catch (IllegalArgumentException e) {
+                return new Denied(401, BASIC_FORM + ": " + e.getMessage());
+            }
+            String user = basic.user().isEmpty() ? null : basic.user();
+            if (user != null && !Tenant.isValid(user)) return new Denied(401, BASIC_FORM + "; the user is a tenant id: " + Tenant.RULE);
+            if (user != null && tenantHeader != null && !user.equals(tenantHeader)) {
+                return new Denied(400, "the Basic user and header " + Tenant.HEADER + " name different tenants");
+            }
+            String claimed = tenantHeader != null ? tenantHeader : user;
+            if (tokens == null) return new Allowed(claimed != null ? claimed : Tenant.ANONYMOUS);
+            return byToken(scope, basic.password(), claimed);
+        }
         if (tokens == null) return new Allowed(tenantHeader != null ? tenantHeader : Tenant.ANONYMOUS);
         if (authorization == null || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            return new Denied(401, "this collector needs a token: send 'Authorization: Bearer TOKEN'");
+            return new Denied(401, "this collector needs a token: send 'Authorization: Bearer TOKEN' (or Basic with the token as password)");
         }
-        Grant g = tokens.find(authorization.substring(BEARER.length()).strip());
+        return byToken(scope, authorization.substring(BEARER.length()).strip(), tenantHeader);
+    }
+
+    /** With tokens: the grant of the token, checked against the scope and the tenant the request names (or null). */
+    private Decision byToken(Scope scope, String token, String tenantHeader) {
+        Grant g = tokens.find(token);
         if (g == null) return new Denied(401, "unknown token");
         if (!g.scopes().contains(scope)) return new Denied(403, "this token may not " + scope.id() + " (its scopes: "
                 + g.scopes().stream().map(Scope::id).sorted().toList() + ")");

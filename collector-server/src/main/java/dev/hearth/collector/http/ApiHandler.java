@@ -50,6 +50,7 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
     private final Executor workers;
     private final Duration queryTimeout;
     private final CollectorMetrics metrics;
+    private final PyroscopeIngest pyroscope;
 
     public ApiHandler(Endpoints endpoints, StaticAssets assets, Executor workers, Duration queryTimeout, CollectorMetrics metrics) {
         this.endpoints = endpoints;
@@ -57,6 +58,7 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         this.workers = workers;
         this.queryTimeout = queryTimeout;
         this.metrics = metrics;
+        this.pyroscope = new PyroscopeIngest(endpoints);
     }
 
     @Override
@@ -90,10 +92,12 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         }
         byte[] body = ByteBufUtil.getBytes(req.content());
         String accept = req.headers().get(HttpHeaderNames.ACCEPT);
+        String contentType = req.headers().get(HttpHeaderNames.CONTENT_TYPE);
         QueryDeadline deadline = post ? QueryDeadline.NONE : QueryDeadline.after(queryTimeout);
         CompletableFuture<Response> answer;
         try {
-            answer = CompletableFuture.supplyAsync(() -> route(tenant, path, post, params, body, deadline, accept), workers).thenCompose(f -> f);
+            answer = CompletableFuture.supplyAsync(() -> route(tenant, path, post, params, contentType, body, deadline, accept), workers)
+                    .thenCompose(f -> f);
         } catch (RejectedExecutionException e) {
             HttpMetrics.reason(ctx, BUSY);
             send(ctx, keepAlive, Response.busy("the collector is busy, retry later"));
@@ -131,13 +135,18 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
                 + " narrow the time range or the labels");
     }
 
-    private CompletableFuture<Response> route(String tenant, String path, boolean post, QueryParams params, byte[] body, QueryDeadline deadline,
-                                              String accept) {
+    private CompletableFuture<Response> route(String tenant, String path, boolean post, QueryParams params, String contentType, byte[] body,
+                                              QueryDeadline deadline, String accept) {
         try {
             if (path.equals(METRICS_PATH)) { // AuthHandler asked for the query scope; the figures are the whole collector's
                 if (post) throw new ApiException(405, METRICS_PATH + " takes GET");
                 CollectorMetrics.Scrape s = metrics.scrape(accept);
                 return CompletableFuture.completedFuture(new Response(200, s.contentType(), s.body(), Map.of()));
+            }
+            if (path.equals(PyroscopeIngest.PATH)) {
+                if (tenant == null) throw new ApiException(401, "not authenticated"); // AuthHandler sets it for /ingest
+                if (!post) throw new ApiException(405, PyroscopeIngest.PATH + " takes POST");
+                return pyroscope.ingest(tenant, params, contentType, body, System.currentTimeMillis());
             }
             if (path.startsWith("/api/") || path.equals(OtlpIngest.PATH)) {
                 if (tenant == null) throw new ApiException(401, "not authenticated"); // AuthHandler sets it for every /api/ path

@@ -19,6 +19,7 @@ import dev.hearth.collector.storage.Selection;
 import dev.hearth.collector.storage.StoreReader;
 import dev.hearth.collector.storage.WriteOutcome;
 import dev.hearth.collector.storage.WriteQueue;
+import dev.hearth.pprof.FoldedFormat;
 import dev.hearth.pprof.InvalidProfileException;
 import dev.hearth.pprof.ProfileCodec;
 import dev.hearth.pprof.ProfileType;
@@ -28,7 +29,12 @@ import dev.hearth.pprof.jfr.JfrFormatException;
 import dev.hearth.pprof.jfr.JfrProfiles;
 import dev.hearth.pprof.jfr.JfrToPprof;
 import dev.hearth.pprof.proto.Profile;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -61,7 +67,7 @@ public final class Endpoints {
         this.writes = writes;
         this.maxDecompressedBytes = maxDecompressedBytes;
         this.maxStackDepth = maxStackDepth;
-        this.otlp = new OtlpIngest((tenant, id, c) -> store(tenant, id, c.service(), c.type(), c.labels(), c.fromMs(), c.untilMs(), c.profile()),
+        this.otlp = new OtlpIngest((tenant, id, c) -> store(tenant, c.service(), c.labels(), c.type(), c.profile(), id, c.fromMs(), c.untilMs()),
                 maxDecompressedBytes, maxStackDepth);
         this.metrics = metrics;
     }
@@ -96,8 +102,8 @@ public final class Endpoints {
         if ("jfr".equals(q.optional("format"))) return ingestJfr(tenant, q, body);
         q.service(); // parameters first: a bad request is refused before its body is decoded
         ProfileType type = q.type();
-        if (body.length == 0) throw ApiException.badRequest("empty body: expected a pprof profile");
-        Profile p = decode(q.optional("format"), body);
+        if (body.length == 0) throw ApiException.badRequest("empty body: expected a profile");
+        Profile p = decode(q, type, body);
         String id = id(q);
         return store(tenant, q, type, p, id).thenApply(rows -> Response.json("{\"id\":" + Json.quote(id) + ",\"stored\":" + rows.stored()
                 + ",\"samples\":" + rows.samples() + ",\"truncatedStacks\":" + rows.truncatedStacks() + "}"));
@@ -110,14 +116,7 @@ public final class Endpoints {
      */
     private CompletableFuture<Response> ingestJfr(String tenant, QueryParams q, byte[] body) throws InvalidProfileException {
         if (body.length == 0) throw ApiException.badRequest("empty body: expected a JFR recording");
-        JfrProfiles jfr;
-        try {
-            jfr = JfrToPprof.convert(body, maxDecompressedBytes);
-        } catch (JfrFormatException e) {
-            throw ApiException.badRequest(e.getMessage());
-        } catch (IOException e) {
-            throw new ApiException(500, "cannot convert the JFR recording: " + e.getMessage());
-        }
+        JfrProfiles jfr = convertJfr(body);
         Map<ProfileType, Profile> profiles = new EnumMap<>(ProfileType.class);
         profiles.putAll(jfr.profiles());
         if (q.has("type")) profiles.keySet().retainAll(List.of(q.type()));
@@ -168,13 +167,13 @@ public final class Endpoints {
         long from = q.has("from") ? q.longParam("from", 0) : p.getTimeNanos() / 1_000_000L;
         long until = q.has("until") ? q.longParam("until", 0) : from + p.getDurationNanos() / 1_000_000L;
         if (!q.has("from") && p.getTimeNanos() == 0) throw ApiException.badRequest("missing parameter 'from' (and the profile has no time)");
-        QueryParams.checkWindow("from", from, "until", until);
-        return store(tenant, id, service, type, labels, from, until, p);
+        return store(tenant, service, labels, type, p, id, from, until);
     }
 
-    /** Stores one profile whose service, labels and window are known (checked by the caller). */
-    CompletableFuture<Stored> store(String tenant, String id, String service, ProfileType type, SortedMap<String, String> labels,
-            long from, long until, Profile p) throws InvalidProfileException {
+    /** Stores one profile: the one path every ingest format ends in (tenants, limits, 409 rules, stack depth). */
+    CompletableFuture<Stored> store(String tenant, String service, SortedMap<String, String> labels, ProfileType type, Profile p, String id,
+            long from, long until) throws InvalidProfileException {
+        QueryParams.checkIngestWindow("from", from, "until", until);
         ProfileRows rows = ProfileConverter.convert(p, new ProfileConverter.Meta(tenant, id, service, type, from, until, labels), maxStackDepth);
         return writes.write(rows).thenApply(outcome -> {
             if (outcome == WriteOutcome.CONFLICT) {
@@ -186,13 +185,57 @@ public final class Endpoints {
         });
     }
 
-    /** The body as a profile, by format. New formats (e.g. JFR) convert to pprof here. */
-    private Profile decode(String format, byte[] body) throws InvalidProfileException {
-        String f = format == null ? "pprof" : format;
+    /** The body as a profile, by format: pprof, or folded text (what {@code record} writes; counts go to value {@code value}, else the first). */
+    private Profile decode(QueryParams q, ProfileType type, byte[] body) throws InvalidProfileException {
+        String f = q.optional("format") == null ? "pprof" : q.optional("format");
         return switch (f) {
             case "pprof" -> ProfileCodec.decode(body, maxDecompressedBytes);
-            default -> throw ApiException.badRequest("unknown format '" + f + "', expected pprof or jfr");
+            case "folded" -> {
+                int value = q.has("value") ? q.valueIndex(type) : 0;
+                long[] weights;
+                try {
+                    weights = FoldedFormat.weights(type, value, q.longParam("hz", RECORD_HZ));
+                } catch (IllegalArgumentException e) {
+                    throw ApiException.badRequest("parameter 'hz': " + e.getMessage());
+                }
+                yield readFolded(body, type, weights, true);
+            }
+            default -> throw ApiException.badRequest("unknown format '" + f + "', expected pprof, folded or jfr");
         };
+    }
+
+    /** {@code record}'s default sampling rate: what a folded cpu count stands for when no {@code hz} is given. */
+    static final long RECORD_HZ = 99;
+
+    /** Folded text (counted) or one stack per line, gzipped or not, as a profile. */
+    Profile readFolded(byte[] body, ProfileType type, long[] weights, boolean counted) throws InvalidProfileException {
+        byte[] raw = ProfileCodec.isGzip(body) ? ProfileCodec.gunzip(body, maxDecompressedBytes) : body;
+        if (raw.length > maxDecompressedBytes) throw ApiException.badRequest("body is over the limit of " + maxDecompressedBytes + " bytes");
+        try (Reader r = new InputStreamReader(new ByteArrayInputStream(raw), StandardCharsets.UTF_8)) {
+            return counted ? FoldedFormat.read(r, type, weights) : FoldedFormat.readLines(r, type, weights);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    long maxDecompressedBytes() {
+        return maxDecompressedBytes;
+    }
+
+    /** A pprof body (gzipped or not), validated. */
+    Profile decodePprof(byte[] body) throws InvalidProfileException {
+        return ProfileCodec.decode(body, maxDecompressedBytes);
+    }
+
+    /** A JFR recording (gzipped or not) as profiles by type. */
+    JfrProfiles convertJfr(byte[] body) {
+        try {
+            return JfrToPprof.convert(body, maxDecompressedBytes);
+        } catch (JfrFormatException e) {
+            throw ApiException.badRequest(e.getMessage());
+        } catch (IOException e) {
+            throw new ApiException(500, "cannot convert the JFR recording: " + e.getMessage());
+        }
     }
 
     Response services(String tenant) throws SQLException {

@@ -109,6 +109,29 @@ public final class QueryParams {
         }
     }
 
+    /** 2000-01-01 in Unix ms: a stored profile's time before it is evidently seconds, not milliseconds. */
+    public static final long MIN_INGEST_MS = 946_684_800_000L;
+
+    /**
+     * A stored profile's window: {@link #checkWindow}, and times that are evidently not milliseconds
+     * (before 2000: seconds; after 9999: micro- or nanoseconds) are refused, naming the mistake.
+     */
+    public static void checkIngestWindow(String fromName, long from, String untilName, long until) {
+        checkIngestTime(fromName, from);
+        checkIngestTime(untilName, until);
+        checkWindow(fromName, from, untilName, until);
+    }
+
+    private static void checkIngestTime(String name, long ms) {
+        if (ms >= 0 && ms < MIN_INGEST_MS) {
+            throw ApiException.badRequest(name + " (" + ms + ") is before 2000 as Unix milliseconds: it looks like seconds; send milliseconds");
+        }
+        if (ms > MAX_TIME_MS) {
+            throw ApiException.badRequest(name + " (" + ms + ") is after 9999 as Unix milliseconds: it looks like micro- or nanoseconds;"
+                    + " send milliseconds");
+        }
+    }
+
     /** Index of the value type to show: {@code value=NAME}, or the type's default (its last). */
     public int valueIndex(ProfileType type) {
         String name = optional("value");

@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  */
 public final class Labels {
     static final Pattern KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_.]*");
-    private static final int MAX_PAIRS = 64;
+    public static final int MAX_PAIRS = 64;
     private static final int MAX_LENGTH = 4096;
 
     private Labels() {}

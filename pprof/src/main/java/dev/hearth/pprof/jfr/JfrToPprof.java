@@ -33,6 +33,11 @@ import jdk.jfr.consumer.RecordingFile;
  */
 public final class JfrToPprof {
     public static final String THREAD_LABEL = "thread";
+    /**
+     * The sample label holding an event's {@code contextId}, when the profiler wrote one (the
+     * Pyroscope Java agent's async-profiler does: the id of the labels set around the code).
+     */
+    public static final String CONTEXT_LABEL = "jfr_context";
 
     private final JfrStacks stacks = new JfrStacks();
     private final JfrSettings settings = new JfrSettings();
@@ -42,7 +47,7 @@ public final class JfrToPprof {
     private long firstNanos = Long.MAX_VALUE;
     private long lastNanos = Long.MIN_VALUE;
 
-    private record SampleKey(List<StackFrame> stack, String thread) {}
+    private record SampleKey(List<StackFrame> stack, String thread, long context) {}
 
     private JfrToPprof() {}
 
@@ -154,15 +159,19 @@ public final class JfrToPprof {
     /** The allocated or locked class as the leaf frame, as async-profiler shows it. */
     private SampleKey withClassLeaf(RecordedEvent e, RecordedClass cls) {
         List<StackFrame> stack = stacks.frames(e.getStackTrace());
-        if (cls == null) return new SampleKey(stack, threadName(e.getThread("eventThread")));
+        if (cls == null) return new SampleKey(stack, threadName(e.getThread("eventThread")), context(e));
         List<StackFrame> withClass = new ArrayList<>(stack.size() + 1);
         withClass.add(StackFrame.of(JfrStacks.className(cls), FrameKind.UNKNOWN));
         withClass.addAll(stack);
-        return new SampleKey(List.copyOf(withClass), threadName(e.getThread("eventThread")));
+        return new SampleKey(List.copyOf(withClass), threadName(e.getThread("eventThread")), context(e));
     }
 
     private void add(ProfileType type, RecordedEvent e, RecordedThread thread, long count, long value) {
-        put(type, new SampleKey(stacks.frames(e.getStackTrace()), threadName(thread)), e, count, value);
+        put(type, new SampleKey(stacks.frames(e.getStackTrace()), threadName(thread), context(e)), e, count, value);
+    }
+
+    private static long context(RecordedEvent e) {
+        return e.hasField("contextId") ? e.getLong("contextId") : 0;
     }
 
     private void put(ProfileType type, SampleKey key, RecordedEvent e, long count, long value) {
@@ -199,6 +208,7 @@ public final class JfrToPprof {
                 long value = interval > 0 ? v[0] * interval : v[1];
                 labels.clear();
                 if (!key.thread().isEmpty()) labels.put(THREAD_LABEL, key.thread());
+                if (key.context() != 0) labels.put(CONTEXT_LABEL, Long.toString(key.context()));
                 b.add(key.stack(), new long[] {v[0], value}, labels);
             });
             out.put(type, b.build());
