@@ -87,6 +87,7 @@ class ProcessScannerTest {
         // the launcher itself blocks opening the FIFO: the process stays, named by its jar
         Process p = new ProcessBuilder(concat(nobody, List.of("java", "-jar", fifo.toString()))).start();
         try {
+            awaitExec(p, "java"); // until then the process is setpriv, named by itself
             ProcessInfo info = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(30),
                     () -> ProcessScanner.system().lookup((int) p.pid()), "the scanner blocked on the FIFO");
             assertNotNull(info);
@@ -159,5 +160,15 @@ class ProcessScannerTest {
 
     private static ProcessInfo find(List<ProcessInfo> list, int pid) {
         return list.stream().filter(p -> p.pid() == pid).findFirst().orElse(null);
+    }
+
+    /** Waits until {@code p} runs {@code program} (a process started through setpriv is setpriv until it execs). */
+    private static void awaitExec(Process p, String program) throws Exception {
+        Path cmdline = Path.of("/proc", Long.toString(p.pid()), "cmdline");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!new String(Files.readAllBytes(cmdline), java.nio.charset.StandardCharsets.ISO_8859_1).startsWith(program + "\0")) {
+            if (System.nanoTime() > deadline) throw new AssertionError(p.pid() + " never ran " + program);
+            Thread.sleep(10);
+        }
     }
 }
