@@ -3,9 +3,12 @@ package dev.hearth.pprof.flame;
 import dev.hearth.pprof.ResolvedSample;
 import dev.hearth.pprof.StackFrame;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /** Builds a flame graph tree from samples: one path per stack, root first, values summed (saturating). */
 public final class FlameFrames {
@@ -49,14 +52,26 @@ public final class FlameFrames {
         return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
     }
 
-    /** Nodes in breadth-first order, then frames built from the last back, so children exist before their parent: no recursion. */
     private static FlameFrame freeze(Node root) {
-        List<Node> order = new ArrayList<>();
+        return freeze(root, n -> {
+            List<Node> kids = new ArrayList<>(n.children.values());
+            kids.sort((a, b) -> b.total != a.total ? Long.compare(b.total, a.total) : a.name.compareTo(b.name));
+            return kids;
+        }, (n, kids) -> new FlameFrame(n.name, n.kind, n.self, n.total, kids));
+    }
+
+    /**
+     * An immutable tree from a mutable one, without recursion (a stack may be thousands of frames
+     * deep): nodes in breadth-first order, then frames built from the last back, so children exist
+     * before their parent. Children keep the order {@code children} gives them.
+     */
+    public static <N> FlameFrame freeze(N root, Function<N, List<N>> children, BiFunction<N, List<FlameFrame>, FlameFrame> frame) {
+        List<N> order = new ArrayList<>();
         List<Integer> parent = new ArrayList<>();
         order.add(root);
         parent.add(-1);
         for (int i = 0; i < order.size(); i++) {
-            for (Node c : order.get(i).children.values()) {
+            for (N c : children.apply(order.get(i))) {
                 order.add(c);
                 parent.add(i);
             }
@@ -65,10 +80,9 @@ public final class FlameFrames {
         for (int i = 0; i < order.size(); i++) kids.add(new ArrayList<>());
         FlameFrame built = null;
         for (int i = order.size() - 1; i >= 0; i--) {
-            Node n = order.get(i);
             List<FlameFrame> k = kids.get(i);
-            k.sort((a, b) -> b.total() != a.total() ? Long.compare(b.total(), a.total()) : a.name().compareTo(b.name()));
-            built = new FlameFrame(n.name, n.kind, n.self, n.total, k);
+            Collections.reverse(k); // built last child first
+            built = frame.apply(order.get(i), k);
             if (parent.get(i) >= 0) kids.get(parent.get(i)).add(built);
         }
         return built;
