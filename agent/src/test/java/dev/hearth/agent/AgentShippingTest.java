@@ -1,6 +1,7 @@
 package dev.hearth.agent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hearth.agent.proc.ProcessScanner;
@@ -139,7 +140,8 @@ class AgentShippingTest {
         AgentLoop loop = loop(new ScriptedSource(List::of));
         Thread t = run(loop);
         Thread.sleep(PERIOD.toMillis() * 2);
-        assertTrue(stacks.forgotten.isEmpty());
+        // other processes of the machine may come and go meanwhile: only the workload matters here
+        assertFalse(stacks.forgotten.contains(pid()), "forgotten while it runs");
         workload.destroy();
         workload.waitFor(5, TimeUnit.SECONDS);
         waitFor(() -> stacks.forgotten.contains(pid()), 5_000);

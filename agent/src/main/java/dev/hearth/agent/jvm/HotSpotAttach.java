@@ -86,7 +86,19 @@ public final class HotSpotAttach {
         String socket = ".java_pid" + jvm.nsPid();
         try (SafeDir root = SafeDir.processRoot(pid); SafeDir tmp = root.dir("tmp")) {
             FileStat s = tmp.statEntry(socket);
-            if (s == null) s = startListener(jvm, tmp, socket, deadline);
+            boolean rootsOrJvms = s != null && (s.uid() == 0 || s.uid() == jvm.euid()); // never so much as connect to anyone else's
+            if (rootsOrJvms && (s.mode() & S_IFMT) == S_IFSOCK && nobodyListens(tmp.path().resolve(socket))) {
+                // left by a JVM that died with this pid (pids wrap): root's own leftover only root can have
+                // put there, so it goes; one of the JVM's user HotSpot replaces itself, so wait for a new one
+                if (s.uid() == 0) {
+                    tmp.delete(socket);
+                    s = startListener(jvm, tmp, socket, deadline, null);
+                } else if (s.uid() == jvm.euid()) {
+                    s = startListener(jvm, tmp, socket, deadline, s);
+                }
+            } else if (s == null) {
+                s = startListener(jvm, tmp, socket, deadline, null);
+            }
             checkSocket(jvm, s);
             Path path = tmp.path().resolve(socket);
             try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
@@ -118,7 +130,20 @@ public final class HotSpotAttach {
         }
     }
 
-    private static FileStat startListener(ProcessStatus jvm, SafeDir tmp, String socket, long deadline) throws IOException {
+    /** A socket file whose listener is gone: connecting is refused. */
+    private static boolean nobodyListens(Path socket) {
+        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            ch.connect(UnixDomainSocketAddress.of(socket));
+            return false;
+        } catch (java.net.ConnectException e) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Signals the JVM to start its listener and waits for its socket (another than {@code stale}, when given). */
+    private static FileStat startListener(ProcessStatus jvm, SafeDir tmp, String socket, long deadline, FileStat stale) throws IOException {
         if (!jvm.catchesSigquit()) {
             throw new IOException("process " + jvm.pid() + " does not catch SIGQUIT (attach disabled with -Xrs, or not a HotSpot JVM)");
         }
@@ -135,7 +160,7 @@ public final class HotSpotAttach {
             boolean resent = false;
             for (;;) {
                 FileStat s = tmp.statEntry(socket);
-                if (s != null) return s;
+                if (s != null && (stale == null || s.device() != stale.device() || s.inode() != stale.inode())) return s;
                 long now = System.nanoTime();
                 if (now > deadline) throw new IOException("JVM " + jvm.pid() + " did not start its attach listener (attach disabled?)");
                 if (!resent && now > half) {

@@ -96,6 +96,29 @@ class HotSpotAttachTest {
         }
     }
 
+    /**
+     * Pids wrap (32,768 by default), and a JVM killed with SIGKILL leaves its socket: a JVM may find a
+     * dead socket under its own name. Root's leftover is removed (only root can have put it in a
+     * sticky /tmp); one of the JVM's own user is replaced by HotSpot itself. Either way it attaches.
+     */
+    @Test
+    void aDeadSocketLeftUnderTheJvmsPidIsReplaced() throws Exception {
+        List<String> nobodyPrivateTmp = new ArrayList<>(PRIVATE_TMP);
+        nobodyPrivateTmp.addAll(NOBODY);
+        for (int owner : new int[] {0, 65534}) {
+            try (WorkloadJvm jvm = new WorkloadJvm(nobodyPrivateTmp, java17())) {
+                Path socket = Path.of("/proc/" + jvm.pid() + "/root/tmp/.java_pid" + jvm.pid());
+                try (java.nio.channels.ServerSocketChannel dead = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+                    dead.bind(java.net.UnixDomainSocketAddress.of(socket)); // closing leaves the file, as a killed JVM does
+                }
+                Files.setAttribute(socket, "unix:uid", owner);
+                Files.setPosixFilePermissions(socket, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+                assertTrue(HotSpotAttach.jcmd(jvm.pid(), "VM.version", 10_000).contains("JDK 17"), "attached past a dead socket of uid " + owner);
+                assertEquals(65534, Files.getAttribute(socket, "unix:uid", java.nio.file.LinkOption.NOFOLLOW_LINKS), "the JVM's own socket now");
+            }
+        }
+    }
+
     @Test
     void attachSocketsPlantedByAnotherUserAreNeverSpokenTo() throws Exception {
         try (WorkloadJvm victim = WorkloadJvm.jdk17(); WorkloadJvm other = WorkloadJvm.jdk17()) {
