@@ -42,6 +42,14 @@ final class SymbolTable {
         this.groups = groups;
     }
 
+    /**
+     * A table over arrays already in order of start, owned by the table from now on: for a caller that
+     * built them at their final size (a perf map), so nothing is copied again. No groups: null.
+     */
+    static SymbolTable ofSorted(long[] starts, long[] ends, int[] nameOffsets, byte[] pool, int[] groups) {
+        return new SymbolTable(starts, ends, nameOffsets, pool, groups);
+    }
+
     int size() { return starts.length; }
 
     private static final int PAGE_SHIFT = 12;
@@ -98,7 +106,7 @@ final class SymbolTable {
     }
 
     /** The caller's grouping of a symbol, such as the kernel module it belongs to. */
-    int group(int i) { return groups[i]; }
+    int group(int i) { return groups == null ? 0 : groups[i]; }
 
     /** Whether the raw name starts with {@code prefix} (ASCII), without decoding it. */
     boolean rawStartsWith(int i, String prefix) {
@@ -138,7 +146,7 @@ final class SymbolTable {
 
     /** Approximate heap bytes held, not counting display names computed so far. */
     long bytes() {
-        return 16L * 6 + 8L * starts.length * 2 + (pageFirst == null ? 0 : 4L * pageFirst.length) + 4L * nameOffsets.length + pool.length + 4L * groups.length
+        return 16L * 6 + 8L * starts.length * 2 + (pageFirst == null ? 0 : 4L * pageFirst.length) + 4L * nameOffsets.length + pool.length + (groups == null ? 0 : 4L * groups.length)
                 + (display == null ? 0 : 4L * display.length) + displayBytes;
     }
 

@@ -51,6 +51,27 @@ class PerfMapTest {
     }
 
     @Test
+    void aLargeMapCostsAFewTimesItsSizeToRead() throws Exception {
+        // 200,000 JIT methods, 12 MB: a String per line, a doubled names array and a second copy of
+        // every name cost over 100 MB of allocation before; primitives and one exact pool, about 3×
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < 200_000; i++) {
+            text.append(Long.toHexString(0x7f0000000000L + 128L * i)).append(" 40 void com.example.Gen").append(i)
+                    .append(".method(java.lang.String)\n");
+        }
+        byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+        PerfMap m = PerfMap.parse(new BoundedLines(new ByteArrayInputStream(bytes), 4096, 64 << 20, StandardCharsets.UTF_8), 250_000);
+        long cost = threads.getCurrentThreadAllocatedBytes() - before;
+        assertEquals(200_000, m.size());
+        assertEquals("void com.example.Gen123456.method(java.lang.String)", at(m, 0x7f0000000000L + 128L * 123456 + 0x3f));
+        assertNull(at(m, 0x7f0000000000L + 128L * 123456 + 0x40));
+        assertEquals(FrameKind.JIT, m.kind(m.find(0x7f0000000000L)));
+        assertTrue(cost < 4L * bytes.length, "reading a " + bytes.length + "-byte map allocated " + cost + " bytes");
+    }
+
+    @Test
     void javaNamesAreReadable() {
         assertEquals("com.example.Shop.checkout", JavaNames.readable("void com.example.Shop.checkout(java.lang.String)"));
         assertEquals("com.example.Shop.<init>", JavaNames.readable("void com.example.Shop.<init>()"));

@@ -30,18 +30,27 @@ public final class BoundedLines {
 
     /** The next line without its line end, or null at the end of the input or at the byte bound. */
     public String next() throws IOException {
+        int len = nextLine();
+        return len < 0 ? null : new String(line, 0, len, charset);
+    }
+
+    /**
+     * The length of the next line, held in {@link #lineBytes()} until the next call, or -1 at the end
+     * of the input or at the byte bound: for readers that parse bytes without a String per line.
+     */
+    public int nextLine() throws IOException {
         while (true) {
             int len = 0;
             boolean tooLong = false;
             while (true) {
                 int b = nextByte();
                 if (b < 0) {
-                    if (truncated || (len == 0 && !tooLong)) return null;
+                    if (truncated || (len == 0 && !tooLong)) return -1;
                     if (tooLong) {
                         skippedLines++;
-                        return null;
+                        return -1;
                     }
-                    return new String(line, 0, len, charset);
+                    return len;
                 }
                 if (b == '\n') break;
                 if (tooLong) continue;
@@ -52,13 +61,13 @@ public final class BoundedLines {
                 if (len == line.length) line = java.util.Arrays.copyOf(line, Math.min(maxLineBytes, line.length * 2));
                 line[len++] = (byte) b;
             }
-            if (!tooLong) {
-                int end = len > 0 && line[len - 1] == '\r' ? len - 1 : len;
-                return new String(line, 0, end, charset);
-            }
+            if (!tooLong) return len > 0 && line[len - 1] == '\r' ? len - 1 : len;
             skippedLines++;
         }
     }
+
+    /** The bytes of the line {@link #nextLine()} returned last, from index 0. */
+    public byte[] lineBytes() { return line; }
 
     private int nextByte() throws IOException {
         if (pos == limit) {
@@ -81,6 +90,9 @@ public final class BoundedLines {
         }
         return buf[pos++] & 0xff;
     }
+
+    /** The longest line returned. */
+    public int maxLineBytes() { return maxLineBytes; }
 
     /** Lines skipped for being longer than the line bound. */
     public long skippedLines() { return skippedLines; }
