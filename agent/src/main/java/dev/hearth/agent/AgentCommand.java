@@ -11,7 +11,7 @@ import dev.hearth.agent.jvm.PerfMapRequests;
 import dev.hearth.agent.jvm.ProfiledJvms;
 import dev.hearth.agent.proc.ProcessScanner;
 import dev.hearth.agent.ship.Backoff;
-import dev.hearth.agent.ship.BearerToken;
+import dev.hearth.agent.ship.CollectorCredentials;
 import dev.hearth.agent.ship.Delivery;
 import dev.hearth.agent.ship.Shipper;
 import dev.hearth.agent.ship.Spool;
@@ -33,6 +33,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code hearth agent}: the per-host daemon. Every flag can also be set in {@code --config FILE}. */
@@ -47,13 +48,8 @@ public final class AgentCommand implements Callable<Integer> {
     @Option(names = "--collector", paramLabel = "URL", description = "the collector, e.g. http://collector:4040 or https://collector:4040 (required)")
     URI collector;
 
-    @Option(names = "--token-file", paramLabel = "FILE",
-            description = "a private file (mode 600) whose first line is the collector token; re-read when it changes")
-    Path tokenFile;
-
-    @Option(names = "--ca-file", paramLabel = "FILE",
-            description = "PEM certificates to trust for an https:// collector (default: the system's trust store)")
-    Path caFile;
+    @Mixin
+    CollectorCredentials credentials;
 
     @Option(names = ConfigFile.OPTION, paramLabel = "FILE",
             description = "a properties file of settings, e.g. 'collector = http://c:4040' and 'label = env=prod'")
@@ -226,7 +222,7 @@ public final class AgentCommand implements Callable<Integer> {
     private int run(AgentLoop.Settings settings, ProfilerConfig bpf, ProfiledJvms profiled) throws Exception {
         Metrics metrics = new Metrics();
         Spool spool = new Spool(spoolDir, spoolMax);
-        Delivery delivery = new Delivery(new Shipper(collector, timeout, tokenFile == null ? null : BearerToken.read(tokenFile), caFile), spool, new Backoff(retryMin, retryMax), 1024);
+        Delivery delivery = new Delivery(new Shipper(collector, timeout, credentials.token(), credentials.caFile()), spool, new Backoff(retryMin, retryMax), 1024);
         DeliveryMetrics.register(metrics, delivery, spool);
         PerfMapRequests perfMaps = new PerfMapRequests();
         try (Symbolizer symbolizer = new Symbolizer(new SymbolizerOptions(jvmPerfMap, 256, Duration.ofSeconds(10),

@@ -2,17 +2,17 @@ package dev.hearth.agent.query;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hearth.agent.Units;
-import dev.hearth.agent.ship.BearerToken;
+import dev.hearth.agent.ship.CollectorCredentials;
 import dev.hearth.agent.ship.CollectorHttp;
 import io.netty.handler.codec.http.HttpMethod;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.StringJoiner;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** How the query command reaches the collector: the same address, token file and CA file as the agent's. */
@@ -24,13 +24,8 @@ public final class CollectorOptions {
             description = "the collector, e.g. http://collector:4040 or https://collector:4040")
     URI collector;
 
-    @Option(names = "--token-file", paramLabel = "FILE",
-            description = "a private file (mode 600) whose first line is a token with query scope")
-    Path tokenFile;
-
-    @Option(names = "--ca-file", paramLabel = "FILE",
-            description = "PEM certificates to trust for an https:// collector (default: the system's trust store)")
-    Path caFile;
+    @Mixin
+    CollectorCredentials credentials;
 
     @Option(names = "--tenant", paramLabel = "ID",
             description = "the tenant (X-Scope-OrgID) of a collector without tokens; with tokens the token decides")
@@ -48,7 +43,7 @@ public final class CollectorOptions {
         });
         String target = query.length() == 0 ? path : path + "?" + query;
         Duration wait = Units.duration(timeout);
-        try (CollectorHttp http = new CollectorHttp(collector, wait, tokenFile == null ? null : BearerToken.read(tokenFile), caFile,
+        try (CollectorHttp http = new CollectorHttp(collector, wait, credentials.token(), credentials.caFile(),
                 MAX_ANSWER)) {
             CollectorHttp.Reply r;
             try {
