@@ -45,25 +45,13 @@ import java.util.List;
  * {@link SafeFile#path()}: {@code /proc/self/fd/N}, which the kernel resolves to the very file
  * already opened, whatever happens to its name meanwhile.
  */
-public final class SafeDir implements AutoCloseable {
+public final class SafeDir extends OpenFd {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int DIR_FLAGS = Libc.O_RDONLY | Libc.O_DIRECTORY | Libc.O_NOFOLLOW | Libc.O_CLOEXEC;
     private static final int MAX_DELETE_DEPTH = 8;
 
-    private final int fd;
-    private final String name;
-    private final FileStat stat;
-    private boolean closed;
-
     private SafeDir(int fd, String name) throws IOException {
-        this.fd = fd;
-        this.name = name;
-        try {
-            this.stat = FileStat.of(fd, name);
-        } catch (IOException e) {
-            Libc.close(fd);
-            throw e;
-        }
+        super(fd, name);
     }
 
     /** A trusted starting point, such as "/" or "/proc/PID/root": the only path whose links are followed. */
@@ -97,21 +85,6 @@ public final class SafeDir implements AutoCloseable {
     public static SafeDir processRoot(int pid) throws IOException {
         return openTrusted(Path.of("/proc", Integer.toString(pid), "root"));
     }
-
-    /** What this directory is, from fstat at the time it was opened. */
-    public FileStat stat() { return stat; }
-
-    /** fstat now (after a chmod or chown). */
-    public FileStat restat() throws IOException {
-        ensureOpen();
-        return FileStat.of(fd, name);
-    }
-
-    /** The name it was reached by, for messages. */
-    public String name() { return name; }
-
-    /** A path the kernel resolves to this very directory (for APIs that only take paths). */
-    public Path path() { return Path.of("/proc/self/fd/" + fd); }
 
     /**
      * The directory at {@code relative} ("a/b/c"), every component opened with no link followed.
@@ -331,34 +304,10 @@ public final class SafeDir implements AutoCloseable {
         if (Libc.renameat(fd, from, fd, to) != 0) throw Libc.error("rename to " + to, this.name + "/" + from, Libc.errno());
     }
 
-    /** chmod of this directory through its fd. */
-    public void chmod(int mode) throws IOException {
-        ensureOpen();
-        if (Libc.fchmod(fd, mode) != 0) throw Libc.error("chmod", name, Libc.errno());
-    }
-
-    /** chown of this directory through its fd. */
-    public void chown(int uid, int gid) throws IOException {
-        ensureOpen();
-        if (Libc.fchown(fd, uid, gid) != 0) throw Libc.error("chown", name, Libc.errno());
-    }
-
     /** A single path component: not empty, no "/", no NUL, not "." or "..". */
     static void checkName(String n) throws UnsafeFileException {
         if (n.isEmpty() || n.equals(".") || n.equals("..") || n.indexOf('/') >= 0 || n.indexOf('\0') >= 0) {
             throw new UnsafeFileException("not a single file name: \"" + n + "\"");
-        }
-    }
-
-    private void ensureOpen() {
-        if (closed) throw new IllegalStateException(name + ": closed");
-    }
-
-    @Override
-    public void close() {
-        if (!closed) {
-            closed = true;
-            Libc.close(fd);
         }
     }
 }

@@ -4,7 +4,6 @@ import com.sun.jna.Memory;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
@@ -12,39 +11,12 @@ import java.util.Arrays;
  * and mode changes all go through the fd, so they concern the file that was opened, whatever
  * becomes of its name.
  */
-public final class SafeFile implements AutoCloseable {
+public final class SafeFile extends OpenFd {
     private static final int CHUNK = 64 * 1024;
 
-    private final int fd;
-    private final String name;
-    private final FileStat stat;
-    private boolean closed;
-
     SafeFile(int fd, String name) throws IOException {
-        this.fd = fd;
-        this.name = name;
-        try {
-            this.stat = FileStat.of(fd, name);
-        } catch (IOException e) {
-            Libc.close(fd);
-            throw e;
-        }
+        super(fd, name);
     }
-
-    /** fstat at the time it was opened. */
-    public FileStat stat() { return stat; }
-
-    /** fstat now (size and mode change as the file is written). */
-    public FileStat restat() throws IOException {
-        ensureOpen();
-        return FileStat.of(fd, name);
-    }
-
-    /** The name it was reached by, for messages. */
-    public String name() { return name; }
-
-    /** A path the kernel resolves to this very file (for APIs that only take paths); valid while open. */
-    public Path path() { return Path.of("/proc/self/fd/" + fd); }
 
     /** Refused unless owned by one of {@code uids}. */
     public SafeFile requireOwner(int... uids) throws UnsafeFileException {
@@ -144,29 +116,5 @@ public final class SafeFile implements AutoCloseable {
     public void sync() throws IOException {
         ensureOpen();
         if (Libc.fsync(fd) != 0) throw Libc.error("fsync", name, Libc.errno());
-    }
-
-    /** chmod through the fd. */
-    public void chmod(int mode) throws IOException {
-        ensureOpen();
-        if (Libc.fchmod(fd, mode) != 0) throw Libc.error("chmod", name, Libc.errno());
-    }
-
-    /** chown through the fd. */
-    public void chown(int uid, int gid) throws IOException {
-        ensureOpen();
-        if (Libc.fchown(fd, uid, gid) != 0) throw Libc.error("chown", name, Libc.errno());
-    }
-
-    private void ensureOpen() {
-        if (closed) throw new IllegalStateException(name + ": closed");
-    }
-
-    @Override
-    public void close() {
-        if (!closed) {
-            closed = true;
-            Libc.close(fd);
-        }
     }
 }
