@@ -17,60 +17,13 @@
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
 #include "kernel_types.h"
+#include "profile_abi.h"
 
-#define MAX_STACK_DEPTH 127
 /* scratch buffers per CPU (see grab_scratch): a perf interrupt may nest in sched_switch, a uprobe
  * program may be preempted */
 #define SCRATCH_SLOTS 4
 
-enum kind { ON_CPU = 0, OFF_CPU = 1, UPROBE_CALLS = 2, UPROBE_LATENCY = 3 };
-
-enum drop_reason {
-	DROP_USER_STACK = 0,
-	DROP_KERNEL_STACK = 1,
-	DROP_COLLISION = 2, /* unused in the kernel: user space detects hash collisions */
-	DROP_STACK_MAP_FULL = 3,
-	DROP_COUNTS_FULL = 4,
-	DROP_START_FULL = 5,
-	DROP_UNENDED = 6, /* an interval began again before its end was seen: the first one is lost */
-	DROP_REASONS = 8,
-};
-
 #define STATE_PREEMPTED 0x40000000u
-
-struct count_key {
-	__u32 tgid;
-	__u16 probe;
-	__u8 kind;
-	__u8 pad;
-	char comm[16];
-	__u64 user_stack;   /* stack hashes; 0: no stack */
-	__u64 kernel_stack;
-	/* uprobes: the return address at function entry. The frame-pointer walk misses the direct
-	 * caller there (the callee has not pushed its frame yet), so user space splices it in. */
-	__u64 caller;
-};
-
-struct start {
-	__u64 ts;
-	__u64 user_stack;
-	__u64 kernel_stack;
-	__u64 caller;
-	__u32 tgid;
-	char comm[16];
-	__u32 pad;
-};
-
-struct probe_key {
-	__u32 tid;
-	__u32 probe;
-};
-
-/* the value of a stacks map entry: frame count, then the frames, leaf first */
-struct stack {
-	__u64 len;
-	__u64 ip[MAX_STACK_DEPTH];
-};
 
 struct scratch {
 	__u32 busy;
@@ -145,20 +98,9 @@ struct {
 	__uint(max_entries, DROP_REASONS);
 } drops SEC(".maps");
 
-/* fixed before load */
-const volatile struct {
-	__u64 min_block_ns;
-	__u64 max_block_ns;
-	__u32 state_mask;
-} settings = { 1000, ~0ULL, 3 };
+const volatile struct settings settings = { 1000, ~0ULL, 3 };
 
-/* written by user space at run time (mmap'ed .bss) */
-struct {
-	__u32 gen;
-	__u32 filter_pids;
-	__u64 inserts[2];       /* new counts keys per set, for the fill threshold */
-	__u64 stack_inserts[2]; /* new stacks per set */
-} control;
+struct control control;
 
 char LICENSE[] SEC("license") = "GPL";
 

@@ -16,8 +16,6 @@ import java.util.Set;
  */
 public final class BpfProfiler implements AutoCloseable {
     private static final int BPF_STATS_RUN_TIME = 0;
-    /** index in the kernel's drop counters after the six DropCounters reasons */
-    private static final int DROP_UNENDED = 6;
 
     private final ProfilerConfig config;
     private final MapSizing sizing;
@@ -36,8 +34,8 @@ public final class BpfProfiler implements AutoCloseable {
         this.config = config;
         this.sizing = sizing;
         this.object = object;
-        this.control = new Control(object.control());
-        this.drainer = new Drainer(control,
+        this.control = new Control(object.control(), object.abi.control());
+        this.drainer = new Drainer(control, object.abi,
                 new int[] {object.mapFd("counts0"), object.mapFd("counts1")},
                 new int[] {object.mapFd("stacks0"), object.mapFd("stacks1")},
                 object.mapFd("known_stacks"), startMaps(config, object));
@@ -51,10 +49,11 @@ public final class BpfProfiler implements AutoCloseable {
     private static List<StartMap> startMaps(ProfilerConfig config, ProfileObject object) {
         List<StartMap> maps = new ArrayList<>();
         if (config.offCpu()) {
-            maps.add(new StartMap(object.mapFd("offcpu_starts"), 4));
+            maps.add(new StartMap(object.mapFd("offcpu_starts"), 4, 0, object.abi.start()));
         }
         if (config.uprobes().stream().anyMatch(UprobeSpec::latency)) {
-            maps.add(new StartMap(object.mapFd("call_starts"), 8));
+            KernelAbi.ProbeKey key = object.abi.probeKey();
+            maps.add(new StartMap(object.mapFd("call_starts"), key.size(), key.tid(), object.abi.start()));
         }
         return maps;
     }
@@ -122,11 +121,9 @@ public final class BpfProfiler implements AutoCloseable {
     /** Cumulative drop counts per reason. */
     public synchronized DropCounters drops() {
         requireOpen();
-        long[] r = new long[6];
-        for (int reason = 0; reason < r.length; reason++) {
-            r[reason] = perCpuSum(reason);
-        }
-        return new DropCounters(r[0], r[1], drainer.stackCollisions(), r[3], r[4], r[5]);
+        KernelAbi.Drops d = object.abi.drops();
+        return new DropCounters(perCpuSum(d.userStack()), perCpuSum(d.kernelStack()), drainer.stackCollisions(),
+                perCpuSum(d.stackMapFull()), perCpuSum(d.countsFull()), perCpuSum(d.startFull()));
     }
 
     private long perCpuSum(int reason) {
@@ -150,7 +147,7 @@ public final class BpfProfiler implements AutoCloseable {
      */
     public synchronized long unendedIntervals() {
         requireOpen();
-        return perCpuSum(DROP_UNENDED) + drainer.sweptStarts();
+        return perCpuSum(object.abi.drops().unended()) + drainer.sweptStarts();
     }
 
     /**

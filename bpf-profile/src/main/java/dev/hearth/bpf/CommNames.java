@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
  * same few threads in thousands of counts. A small direct-mapped cache keyed by the 16 bytes.
  */
 final class CommNames {
-    private static final int SIZE = 16;
+    static final int SIZE = 16;
     private static final int SLOTS = 256;
 
     private final long[] low = new long[SLOTS];

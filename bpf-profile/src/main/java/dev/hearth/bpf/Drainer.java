@@ -41,15 +41,15 @@ import java.util.List;
  * A stack missing from every map (its map was full) resolves to an empty stack and is counted.
  */
 final class Drainer implements AutoCloseable {
-    static final int KEY_SIZE = 48;
-    static final int STACK_SIZE = 8 + StackCache.MAX_DEPTH * 8;
     /** drains a published stack stays known without being needed */
     static final int KEEP_DRAINS = 6;
     /** stacks published per drain: publishing costs about a microsecond each */
     static final int PUBLISH_PER_DRAIN = 2048;
-    private static final SampleType[] TYPES = SampleType.values();
 
     private final Control control;
+    private final KernelAbi.CountKey key;
+    private final KernelAbi.Stack stack;
+    private final SampleType[] kinds;
     private final HashMapReader[] counts;
     private final HashMapReader[] stacks;
     private final StartMap[] starts;
@@ -65,20 +65,23 @@ final class Drainer implements AutoCloseable {
     }
 
     /** {@code startMaps}: those of off-CPU and timed calls in use (none: no interval spans a drain) */
-    Drainer(Control control, int[] countsFd, int[] stacksFd, int knownFd, List<StartMap> startMaps) {
+    Drainer(Control control, KernelAbi abi, int[] countsFd, int[] stacksFd, int knownFd, List<StartMap> startMaps) {
         this.control = control;
+        this.key = abi.countKey();
+        this.stack = abi.stack();
+        this.kinds = abi.kinds();
         this.known = new KnownStacks(knownFd);
         this.counts = new HashMapReader[] {counts(countsFd[0]), counts(countsFd[1])};
         this.stacks = new HashMapReader[] {stacks(stacksFd[0]), stacks(stacksFd[1])};
         this.starts = startMaps.toArray(StartMap[]::new);
     }
 
-    private static HashMapReader counts(int fd) {
-        return new HashMapReader(fd, KEY_SIZE, 8, 4096);
+    private HashMapReader counts(int fd) {
+        return new HashMapReader(fd, key.size(), 8, 4096);
     }
 
-    private static HashMapReader stacks(int fd) {
-        return new HashMapReader(fd, 8, STACK_SIZE, 1024);
+    private HashMapReader stacks(int fd) {
+        return new HashMapReader(fd, 8, stack.size(), 1024);
     }
 
     List<RawSample> drain() {
@@ -110,21 +113,22 @@ final class Drainer implements AutoCloseable {
     private List<RawSample> readCounts(int old, long drain) {
         List<RawSample> out = new ArrayList<>();
         counts[old].forEach(true, (k, ka, v, va) -> {
-            int probe = Short.toUnsignedInt(k.getShort(ka + 4));
-            SampleType type = TYPES[k.get(ka + 6)];
-            long[] user = withCaller(cache.frames(k.getLong(ka + 24), drain), k.getLong(ka + 40));
-            long[] kernel = cache.frames(k.getLong(ka + 32), drain);
-            out.add(new RawSample(k.getInt(ka), comms.at(k, ka + 8), type, probe, user, kernel, v.getLong(va)));
+            int probe = Short.toUnsignedInt(k.getShort(ka + key.probe()));
+            SampleType type = kinds[Byte.toUnsignedInt(k.get(ka + key.kind()))];
+            long[] user = withCaller(cache.frames(k.getLong(ka + key.userStack()), drain), k.getLong(ka + key.caller()));
+            long[] kernel = cache.frames(k.getLong(ka + key.kernelStack()), drain);
+            out.add(new RawSample(k.getInt(ka + key.tgid()), comms.at(k, ka + key.comm()), type, probe, user, kernel,
+                    v.getLong(va)));
         });
         return out;
     }
 
-    /** a stacks map value at {@code at}: { u64 len; u64 ip[127]; }, only the used frames copied */
-    private static long[] frames(ByteBuffer v, int at) {
-        int n = (int) Math.min(v.getLong(at), StackCache.MAX_DEPTH);
+    /** a stacks map value at {@code at} (struct stack), only the used frames copied */
+    private long[] frames(ByteBuffer v, int at) {
+        int n = (int) Math.min(v.getLong(at + stack.len()), stack.depth());
         long[] out = new long[n];
         for (int i = 0; i < n; i++) {
-            out[i] = v.getLong(at + 8 + 8 * i);
+            out[i] = v.getLong(at + stack.ip() + 8 * i);
         }
         return out;
     }

@@ -42,6 +42,11 @@ final class LibBpf {
 
     static native Pointer bpf_object__find_program_by_name(Pointer obj, String name);
 
+    static native Pointer bpf_object__btf(Pointer obj);
+
+    /** the BTF in its raw form; {@code sizeOut} is a u32 */
+    static native Pointer btf__raw_data(Pointer btf, Pointer sizeOut);
+
     static native int bpf_map__set_max_entries(Pointer map, int maxEntries);
 
     static native int bpf_map__fd(Pointer map);

@@ -32,11 +32,18 @@ final class ProfileObject implements AutoCloseable {
     private Pointer controlMem;
     private final Memory image; // libbpf may refer to the buffer until close
     final String offCpuProgram;
+    final KernelAbi abi;
 
     private ProfileObject(Pointer obj, Memory image, String offCpuProgram) {
         this.obj = obj;
         this.image = image;
         this.offCpuProgram = offCpuProgram;
+        this.abi = KernelAbi.of(btf(obj));
+    }
+
+    /** Opens the object without loading it: its types, for checking them against this build. */
+    static ProfileObject open() {
+        return open(readResource(), null, LibbpfLog.mark());
     }
 
     /** Opens, sizes and loads; tp_btf is tried first for off-CPU, raw_tp if the kernel refuses it. */
@@ -61,6 +68,22 @@ final class ProfileObject implements AutoCloseable {
 
     private static ProfileObject loadOnce(byte[] elf, ProfilerConfig config, MapSizing sizing, String offCpu) {
         long mark = LibbpfLog.mark();
+        ProfileObject po = open(elf, offCpu, mark);
+        try {
+            po.configure(config, sizing);
+            int err = LibBpf.bpf_object__load(po.obj);
+            if (err < 0) {
+                throw loadError(-err, mark);
+            }
+            lastProgramIds = po.programStats().stream().map(ProgramStats::id).toList();
+            return po;
+        } catch (RuntimeException e) {
+            po.close();
+            throw e;
+        }
+    }
+
+    private static ProfileObject open(byte[] elf, String offCpu, long mark) {
         Memory image = new Memory(elf.length);
         image.write(0, elf, 0, elf.length);
         Memory name = new Memory(16);
@@ -73,18 +96,28 @@ final class ProfileObject implements AutoCloseable {
             throw new BpfException("libbpf could not open the BPF object: " + LibC.errorName(Native.getLastError())
                     + " — is libbpf1 >= 1.0 installed?" + LibbpfLog.tail(mark, 5));
         }
-        ProfileObject po = new ProfileObject(obj, image, offCpu);
         try {
-            po.configure(config, sizing);
-            int err = LibBpf.bpf_object__load(obj);
-            if (err < 0) {
-                throw loadError(-err, mark);
-            }
-            lastProgramIds = po.programStats().stream().map(ProgramStats::id).toList();
-            return po;
+            return new ProfileObject(obj, image, offCpu);
         } catch (RuntimeException e) {
-            po.close();
+            LibBpf.bpf_object__close(obj);
+            image.close();
             throw e;
+        }
+    }
+
+    /** the object's BTF as libbpf holds it once opened (data section offsets filled in from the ELF) */
+    private static Btf btf(Pointer obj) {
+        Pointer btf = LibBpf.bpf_object__btf(obj);
+        if (btf == null) {
+            throw new BpfException("the BPF object has no BTF: build it with clang -g");
+        }
+        try (Memory size = new Memory(4)) {
+            Pointer raw = LibBpf.btf__raw_data(btf, size);
+            if (raw == null) {
+                throw new BpfException("libbpf could not write out the object's BTF: "
+                        + LibC.errorName(Native.getLastError()));
+            }
+            return Btf.parse(raw.getByteBuffer(0, Integer.toUnsignedLong(size.getInt(0))));
         }
     }
 
@@ -97,11 +130,10 @@ final class ProfileObject implements AutoCloseable {
         setMaxEntries("offcpu_starts", sizing.offCpuStarts());
         setMaxEntries("call_starts", sizing.callStarts());
         setMaxEntries("target_pids", sizing.targetPids());
-        // .rodata holds only `settings`: { u64 min_block_ns; u64 max_block_ns; u32 state_mask; }
         Pointer rodata = initialValue(".rodata");
-        rodata.setLong(0, config.minBlockNs());
-        rodata.setLong(8, config.maxBlockNs());
-        rodata.setInt(16, config.taskStateMask());
+        rodata.setLong(abi.settings().minBlockNs(), config.minBlockNs());
+        rodata.setLong(abi.settings().maxBlockNs(), config.maxBlockNs());
+        rodata.setInt(abi.settings().stateMask(), config.taskStateMask());
         boolean uprobes = !config.uprobes().isEmpty();
         autoload("on_cpu", config.onCpu());
         autoload(OFF_CPU_BTF, OFF_CPU_BTF.equals(offCpuProgram));

@@ -15,7 +15,6 @@ import java.util.Arrays;
  * never stores it.
  */
 final class StackCache {
-    static final int MAX_DEPTH = 127;
     static final long[] NONE = new long[0];
     private static final int INITIAL_CAPACITY = 1 << 12;
     // a slot's longs: hash, last drain that needed it, last drain that read it, the drain that read

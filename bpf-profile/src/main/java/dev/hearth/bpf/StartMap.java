@@ -16,34 +16,37 @@ import java.util.Set;
  * and the delete would lose that new thread's interval; ids are reused only after wrapping.)
  */
 final class StartMap implements AutoCloseable {
-    static final int VALUE_SIZE = 56;
-
     interface Stacks {
         void accept(long userHash, long kernelHash);
     }
 
     private final int fd;
     private final int keySize;
+    private final int tidAt;
+    private final KernelAbi.Start value;
     private final HashMapReader reader;
     private Set<Long> seenBefore = Set.of();
 
-    StartMap(int fd, int keySize) {
+    /** {@code keySize}: 4 or 8 bytes, the thread id at {@code tidAt}; values are {@code struct start} */
+    StartMap(int fd, int keySize, int tidAt, KernelAbi.Start value) {
         this.fd = fd;
         this.keySize = keySize;
-        this.reader = new HashMapReader(fd, keySize, VALUE_SIZE, 4096);
+        this.tidAt = tidAt;
+        this.value = value;
+        this.reader = new HashMapReader(fd, keySize, value.size(), 4096);
     }
 
     /** Visits the stack hashes of every entry; returns how many entries of exited threads it removed. */
     int scan(Stacks visitor) {
         Set<Long> seen = new HashSet<>();
         reader.forEach(false, (k, ka, v, va) -> {
-            visitor.accept(v.getLong(va + 8), v.getLong(va + 16));
+            visitor.accept(v.getLong(va + value.userStack()), v.getLong(va + value.kernelStack()));
             seen.add(keySize == 8 ? k.getLong(ka) : Integer.toUnsignedLong(k.getInt(ka)));
         });
         int removed = 0;
         try (Memory key = new Memory(8)) {
             for (long k : seen) {
-                int tid = (int) k;
+                int tid = (int) (k >>> (8 * tidAt)); // the key as read: little-endian
                 if (seenBefore.contains(k) && !Files.exists(Path.of("/proc", Integer.toUnsignedString(tid)))) {
                     key.setLong(0, k);
                     if (LibBpf.bpf_map_delete_elem(fd, key) == 0) {
