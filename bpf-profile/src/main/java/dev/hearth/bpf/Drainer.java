@@ -5,40 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Switches the programs to the other map set and reads the old one, losing nothing:
- * <ol>
- * <li>increment gen: new samples go to the other set;</li>
- * <li>wait for an RCU grace period: every program that saw the old gen has finished;</li>
- * <li>read and delete the old set's stacks into the {@link StackCache}, then its counts, resolving
- *     their stack hashes there;</li>
- * <li>mark the stacks that pending off-CPU blocks and timed calls name, and remove those of
- *     threads that exited (see {@link StartMap});</li>
- * <li>withdraw stale stacks from the kernel's known set, forget unpublished ones no longer
- *     needed, and publish the stacks read now and in an earlier drain, so the programs stop
- *     storing the ones that recur.</li>
- * </ol>
- * In a steady state the recurring stacks are known and a drain reads little more than the counts
- * and the stacks seen for the first time (a JVM's leaf addresses make many of those).
- *
- * <p>Why a stack is in the cache when a count needs it. Drain D reads set D (the set of gen D).
- * An entry's mark is the last drain that read it, resolved a count with it, or found it named by
- * a start entry. At the end of drain D: a published entry marked before D-{@value #KEEP_DRAINS}
- * is removed from the known set and marked D; an unpublished entry marked before D-1 is
- * forgotten. So a published entry stays, and an entry withdrawn or last needed in drain D stays
- * through the reading of drain D+2. A count names a stack a program found known, or stored in the
- * set it chose, either in the same run or when an interval started:
- * <ul>
- * <li>stored, same run: in the set of the count, or, if gen moved between the two reads of it, one
- *     gen earlier; drain D or D-1 read and marked it.</li>
- * <li>found known, same run: the program ran before the withdrawal (at drain W, after the switch to
- *     gen W+1), so its count is in set W+2 at the latest, read while the entry stays.</li>
- * <li>an interval that started in gen g: the stack was stored (drain g marked it) or known at that
- *     time (and stays at least through drain g+1, as above). Let k be the last drain whose start
- *     scan still saw the start entry, each such scan marking the stack. The scan of k follows the
- *     switch to gen k+1, and the scan of k+1 did not see the entry, so it ended in gen k+1 or k+2
- *     and its count is read by drain k+1 or k+2, while the mark k keeps it.</li>
- * </ul>
- * A stack missing from every map (its map was full) resolves to an empty stack and is counted.
+ * Switches the programs to the other map set and reads the old one, losing nothing. The algorithm,
+ * and why a stack is in the cache whenever a count names it, is told once in docs/bpf-profile.md
+ * ("Draining without loss"); the steps below are numbered as there.
  */
 final class Drainer implements AutoCloseable {
     /** drains a published stack stays known without being needed */
@@ -89,17 +58,20 @@ final class Drainer implements AutoCloseable {
         long t0 = System.nanoTime();
         int gen = control.gen();
         int old = gen & 1;
-        control.gen(gen + 1);
-        Grace.waitForPrograms();
+        control.gen(gen + 1); // 1
+        Grace.waitForPrograms(); // 2
         long grace = System.nanoTime() - t0;
+        // 3
         int read = stacks[old].forEach(true, (k, ka, v, va) -> cache.put(k.getLong(ka), frames(v, va), drain));
         List<RawSample> samples = readCounts(old, drain);
+        // 4
         for (StartMap s : starts) {
             swept += s.scan((user, kernel) -> {
                 cache.keep(user, drain);
                 cache.keep(kernel, drain);
             });
         }
+        // 5
         StackCache.Changes changes = cache.settle(drain, drain - KEEP_DRAINS, PUBLISH_PER_DRAIN);
         long[] stale = changes.withdraw();
         cache.published(stale, known.remove(stale), stale.length, true); // any the kernel kept stay known

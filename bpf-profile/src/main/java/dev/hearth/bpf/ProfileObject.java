@@ -25,9 +25,6 @@ final class ProfileObject implements AutoCloseable {
     private static final int PROT_WRITE = 2;
     private static final int MAP_SHARED = 1;
 
-    /** ids of the programs of the most recent load, so a test can check they are gone after a failed start */
-    static volatile List<Integer> lastProgramIds = List.of();
-
     private final Pointer obj;
     private Pointer controlMem;
     private final Memory image; // libbpf may refer to the buffer until close
@@ -75,7 +72,6 @@ final class ProfileObject implements AutoCloseable {
             if (err < 0) {
                 throw loadError(-err, mark);
             }
-            lastProgramIds = po.programStats().stream().map(ProgramStats::id).toList();
             return po;
         } catch (RuntimeException e) {
             po.close();

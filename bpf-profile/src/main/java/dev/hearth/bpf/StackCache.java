@@ -6,7 +6,7 @@ import java.util.Arrays;
  * The frames of drained stacks by their 64-bit content hash (computed in the kernel). Each entry
  * carries the last drain that needed it (read it from a stacks map, or found it named by a count
  * or a start entry) and whether it is published in the kernel's known set; {@link Drainer} says
- * how long an entry must stay.
+ * how long an entry must stay (docs/bpf-profile.md tells why).
  *
  * <p>An open-addressing table (linear probing, backward-shift deletion) whose slot keeps the hash
  * and its drain marks side by side: a drain of new stacks looks up tens of thousands of hashes in

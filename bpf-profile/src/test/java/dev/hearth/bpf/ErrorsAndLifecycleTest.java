@@ -11,9 +11,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,11 +29,13 @@ class ErrorsAndLifecycleTest {
     @Test
     void uprobeOnAMissingSymbolNamesTheSymbolAndTheFix() throws Exception {
         String bin = Workload.binary().toString();
+        Set<String> before = bpfFds();
         BpfException e = assertThrows(BpfException.class, () -> BpfProfiler.start(ProfilerConfig.defaults()
                 .withUprobes(List.of(new UprobeSpec(bin, "no_such_fn", false)))));
         assertTrue(e.getMessage().contains("no function 'no_such_fn' in " + bin), e.getMessage());
         assertTrue(e.getMessage().contains("nm"), e.getMessage());
-        assertUnloaded(ProfileObject.lastProgramIds);
+        // the symbol is looked up when attaching, after the load: what the load made must be gone
+        assertEquals(before, bpfFds(), "programs, maps, links and perf events of the failed start are closed");
     }
 
     @Test
@@ -124,6 +128,24 @@ class ErrorsAndLifecycleTest {
         for (int id : ids) {
             assertFalse(progShown(id), "program " + id + " still loaded after close");
         }
+    }
+
+    /** this process's descriptors of BPF objects and perf events: (fd, what it refers to) */
+    private static Set<String> bpfFds() throws IOException {
+        Set<String> out = new HashSet<>();
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path fd : (Iterable<Path>) fds::iterator) {
+                try {
+                    String target = Files.readSymbolicLink(fd).toString();
+                    if (target.startsWith("anon_inode:bpf") || target.equals("anon_inode:[perf_event]")) {
+                        out.add(fd.getFileName() + " " + target);
+                    }
+                } catch (IOException closedMeanwhile) {
+                    // the listing's own descriptor, or one closed since
+                }
+            }
+        }
+        return out;
     }
 
     private static boolean progShown(int id) throws IOException, InterruptedException {
