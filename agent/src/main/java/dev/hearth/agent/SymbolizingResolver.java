@@ -1,8 +1,6 @@
 package dev.hearth.agent;
 
-import dev.hearth.pprof.FrameKind;
 import dev.hearth.pprof.StackFrame;
-import dev.hearth.symbolizer.Frame;
 import dev.hearth.symbolizer.Symbolizer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -41,7 +39,7 @@ public final class SymbolizingResolver implements StackResolver {
 
     private void resolveKernel(long[] addrs, List<StackFrame> out) {
         if (kernel.addCached(addrs, out, hits)) return;
-        List<Frame> frames = symbolizer.kernel(addrs);
+        List<StackFrame> frames = symbolizer.kernel(addrs);
         long g = symbolizer.kernelGeneration();
         if (g != kernelGeneration) {
             kernel.clear();
@@ -66,7 +64,7 @@ public final class SymbolizingResolver implements StackResolver {
         }
         p.checked = true;
         if (p.frames.addCached(addrs, out, hits)) return;
-        List<Frame> frames = symbolizer.user(pid, addrs);
+        List<StackFrame> frames = symbolizer.user(pid, addrs);
         long g = symbolizer.generation(pid);
         if (g != p.generation || p.frames.size() > MAX_FRAMES_PER_PROCESS) {
             p.frames.clear();
@@ -106,15 +104,6 @@ public final class SymbolizingResolver implements StackResolver {
         long n = kernel.size();
         for (ProcessFrames p : processes.values()) n += p.frames.size();
         return n;
-    }
-
-    static StackFrame toStackFrame(Frame f) {
-        return new StackFrame(f.name(), kind(f.kind()), "", 0, f.binary(), f.buildId());
-    }
-
-    /** The two modules' kinds share names; pprof has one more (C1), never produced here. */
-    static FrameKind kind(dev.hearth.symbolizer.FrameKind k) {
-        return k == null ? FrameKind.UNKNOWN : FrameKind.valueOf(k.name());
     }
 
     private static final class ProcessFrames {
@@ -159,13 +148,12 @@ public final class SymbolizingResolver implements StackResolver {
             return true;
         }
 
-        void addAndKeep(long[] addrs, List<Frame> frames, List<StackFrame> out) {
+        void addAndKeep(long[] addrs, List<StackFrame> frames, List<StackFrame> out) {
             for (int i = 0; i < addrs.length; i++) {
-                Frame f = frames.get(i);
-                StackFrame sf = toStackFrame(f);
-                if (f.named()) (i == 0 ? leaves : callers).put(addrs[i], sf);
-                else (i == 0 ? unnamedLeaves : unnamedCallers).put(addrs[i], sf);
-                out.add(sf);
+                StackFrame f = frames.get(i);
+                if (Symbolizer.named(f)) (i == 0 ? leaves : callers).put(addrs[i], f);
+                else (i == 0 ? unnamedLeaves : unnamedCallers).put(addrs[i], f);
+                out.add(f);
             }
         }
 

@@ -1,7 +1,8 @@
 package dev.hearth.pprof;
 
 /**
- * What kind of code a frame is. It travels in pprof as a suffix {@code _[tag]} on the function's
+ * What kind of code a frame is; {@code CPP} is a native frame whose name was demangled from C++,
+ * {@code C1} a method compiled by the JVM's first tier (async-profiler tells it). It travels in pprof as a suffix {@code _[tag]} on the function's
  * system_name, which go tool pprof does not display, so our collector can read it back while
  * other pprof readers see plain names. Tags follow async-profiler's collapsed format where it has one.
  */

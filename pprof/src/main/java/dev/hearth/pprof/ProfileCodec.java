@@ -6,6 +6,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPInputStream;
@@ -60,8 +61,14 @@ public final class ProfileCodec {
 
     /** Decompresses, refusing to expand past {@code max} bytes (gzip bombs). */
     public static byte[] gunzip(byte[] body, long max) throws InvalidProfileException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(body.length * 4, 1 << 20));
+        gunzip(body, max, out);
+        return out.toByteArray();
+    }
+
+    /** Decompresses into {@code out}, refusing to expand past {@code max} bytes (gzip bombs). */
+    public static void gunzip(byte[] body, long max, OutputStream out) throws InvalidProfileException {
         try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(body))) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(body.length * 4, 1 << 20));
             byte[] buf = new byte[64 << 10];
             long total = 0;
             for (int n; (n = in.read(buf)) > 0; ) {
@@ -69,7 +76,6 @@ public final class ProfileCodec {
                 if (total > max) throw new InvalidProfileException("decompressed body exceeds the limit of " + max + " bytes");
                 out.write(buf, 0, n);
             }
-            return out.toByteArray();
         } catch (IOException e) {
             throw new InvalidProfileException("corrupt gzip body: " + e.getMessage(), e);
         }

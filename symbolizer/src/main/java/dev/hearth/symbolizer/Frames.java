@@ -1,5 +1,8 @@
 package dev.hearth.symbolizer;
 
+import dev.hearth.pprof.FrameKind;
+import dev.hearth.pprof.StackFrame;
+
 /** Frames for addresses that could not be named: never dropped, tied to their binary where known. */
 final class Frames {
     static final String UNKNOWN = "[unknown]";
@@ -11,19 +14,15 @@ final class Frames {
     private Frames() {}
 
     /** JIT code of a JVM that its perf map does not name (yet): kept, as {@code [jit]}. */
-    static Frame jit(long addr) {
-        return new Frame(JIT, FrameKind.JIT, JIT_BINARY, null, addr);
-    }
-
-    static boolean isUnnamedJit(Frame f) {
-        return f.kind() == FrameKind.JIT && f.name().equals(JIT);
+    static StackFrame jit(long addr) {
+        return StackFrame.ofAddress(JIT, FrameKind.JIT, JIT_BINARY, null, addr);
     }
 
     /** {@code libfoo.so+0x1a2b}, or {@code [unknown]} when the address is in no mapping. */
-    static Frame unknown(String binary, String buildId, long offset) {
-        if (binary == null) return new Frame(UNKNOWN, FrameKind.UNKNOWN, null, null, offset);
+    static StackFrame unknown(String binary, String buildId, long offset) {
+        if (binary == null) return StackFrame.ofAddress(UNKNOWN, FrameKind.UNKNOWN, null, null, offset);
         int slash = binary.lastIndexOf('/');
         String base = slash < 0 ? binary : binary.substring(slash + 1);
-        return new Frame(base + "+0x" + Long.toHexString(offset), FrameKind.UNKNOWN, binary, buildId, offset);
+        return StackFrame.ofAddress(base + "+0x" + Long.toHexString(offset), FrameKind.UNKNOWN, binary, buildId, offset);
     }
 }

@@ -1,5 +1,8 @@
 package dev.hearth.symbolizer;
 
+import dev.hearth.pprof.FrameKind;
+import dev.hearth.pprof.StackFrame;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -60,10 +63,10 @@ final class KernelSymbols {
     long bytes() { return table.bytes(); }
 
     /** The frame for {@code addr}, named by the symbol covering {@code lookup}; null when none does. */
-    Frame frame(long addr, long lookup) {
+    StackFrame frame(long addr, long lookup) {
         int i = table.find(lookup);
         String name = i < 0 ? null : table.displayName(i, n -> n);
         if (name == null) return null;
-        return new Frame(name, FrameKind.KERNEL, binaries[table.group(i)], null, addr);
+        return StackFrame.ofAddress(name, FrameKind.KERNEL, binaries[table.group(i)], null, addr);
     }
 }

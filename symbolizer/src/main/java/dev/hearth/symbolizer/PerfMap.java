@@ -1,5 +1,6 @@
 package dev.hearth.symbolizer;
 
+import dev.hearth.pprof.FrameKind;
 import dev.hearth.symbolizer.safefs.BoundedLines;
 import java.io.IOException;
 import java.util.Arrays;

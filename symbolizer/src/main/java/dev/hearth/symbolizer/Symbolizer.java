@@ -1,5 +1,8 @@
 package dev.hearth.symbolizer;
 
+import dev.hearth.pprof.FrameKind;
+import dev.hearth.pprof.StackFrame;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -45,26 +48,31 @@ public final class Symbolizer implements AutoCloseable {
         this.binaries = new BinaryCache(options.maxCachedBinaries());
     }
 
+    /** A real name, not a placeholder for an address that could not be named (yet). */
+    public static boolean named(StackFrame f) {
+        return f.kind() != FrameKind.UNKNOWN && !(f.kind() == FrameKind.JIT && f.name().equals(Frames.JIT));
+    }
+
     /** Frames for a user stack of process {@code pid}, leaf first in and out, one per address. */
-    public synchronized List<Frame> user(int pid, long[] addrs) {
+    public synchronized List<StackFrame> user(int pid, long[] addrs) {
         ensureOpen();
         Objects.requireNonNull(addrs, "addrs");
         if (pid <= 0) throw new IllegalArgumentException("pid must be positive, got " + pid);
         ProcessState state = processes.computeIfAbsent(pid, p -> new ProcessState(++processStates, ProcessMaps.read(PROC, p)));
-        List<Frame> out = new ArrayList<>(addrs.length);
+        List<StackFrame> out = new ArrayList<>(addrs.length);
         for (int i = 0; i < addrs.length; i++) out.add(count(userFrameOrUnknown(state, addrs[i], i > 0)));
         return out;
     }
 
     /** Frames for a kernel stack, leaf first in and out, one per address. */
-    public synchronized List<Frame> kernel(long[] addrs) {
+    public synchronized List<StackFrame> kernel(long[] addrs) {
         ensureOpen();
         Objects.requireNonNull(addrs, "addrs");
         KernelSymbols k = kernelSymbols();
-        List<Frame> out = new ArrayList<>(addrs.length);
+        List<StackFrame> out = new ArrayList<>(addrs.length);
         for (int i = 0; i < addrs.length; i++) {
             long addr = addrs[i], lookup = i > 0 ? addr - 1 : addr;
-            Frame f = k.frame(addr, lookup);
+            StackFrame f = k.frame(addr, lookup);
             if (f == null && System.nanoTime() - kernelReadAt > KALLSYMS_REREAD_NANOS) {
                 kernel = null; // a module loaded since: read kallsyms again, at most once a minute
                 k = kernelSymbols();
@@ -129,7 +137,7 @@ public final class Symbolizer implements AutoCloseable {
      * Whatever naming one frame throws ends there: the frame is unknown, the rest of the stack and the
      * agent go on. The bounds below should leave nothing to catch; this counts what they missed.
      */
-    private Frame userFrameOrUnknown(ProcessState state, long addr, boolean caller) {
+    private StackFrame userFrameOrUnknown(ProcessState state, long addr, boolean caller) {
         try {
             return userFrame(state, addr, caller);
         } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
@@ -142,7 +150,7 @@ public final class Symbolizer implements AutoCloseable {
      * A caller frame holds a return address, which can lie just past the end of its function (a call
      * that never returns is often the last instruction), so callers are looked up one byte earlier.
      */
-    private Frame userFrame(ProcessState state, long addr, boolean caller) {
+    private StackFrame userFrame(ProcessState state, long addr, boolean caller) {
         long lookup = caller ? addr - 1 : addr;
         Mapping m = state.maps.find(addr);
         if (m == null) return Frames.unknown(null, null, addr);
@@ -153,7 +161,7 @@ public final class Symbolizer implements AutoCloseable {
     }
 
     /** Code in anonymous executable memory: JIT-compiled, named by the process's perf map. */
-    private Frame jitFrame(ProcessState state, long addr, long lookup) {
+    private StackFrame jitFrame(ProcessState state, long addr, long lookup) {
         if (state.jit == null) {
             state.jit = new JvmPerfMaps(PROC, state.maps.pid(), state.maps.current().isHotSpot(),
                     perfMaps, options.perfMapRefreshMinInterval().toNanos(), options.perfMapLimits());
@@ -164,13 +172,13 @@ public final class Symbolizer implements AutoCloseable {
             jitMisses++;
             return state.jit.isHotSpot() ? Frames.jit(addr) : Frames.unknown(Frames.ANON, null, addr);
         }
-        if (!state.jit.isHotSpot()) return new Frame(map.rawName(i), FrameKind.JIT, Frames.JIT_BINARY, null, addr);
+        if (!state.jit.isHotSpot()) return StackFrame.ofAddress(map.rawName(i), FrameKind.JIT, Frames.JIT_BINARY, null, addr);
         String name = map.displayName(i);
         if (name == null) return Frames.jit(addr); // the map's display names are over their budget
-        return new Frame(name, map.kind(i), Frames.JIT_BINARY, null, addr);
+        return StackFrame.ofAddress(name, map.kind(i), Frames.JIT_BINARY, null, addr);
     }
 
-    private Frame nativeFrame(ProcessState state, Mapping m, long addr, long lookup) {
+    private StackFrame nativeFrame(ProcessState state, Mapping m, long addr, long lookup) {
         // consecutive frames mostly fall in one binary: remember the last one per process
         BinarySymbols b;
         if (state.lastMapping == m && state.lastGeneration == binaries.generation()) {
@@ -185,7 +193,7 @@ public final class Symbolizer implements AutoCloseable {
         return symbolFrame(b, m, addr, lookup);
     }
 
-    private Frame symbolFrame(BinarySymbols b, Mapping m, long addr, long lookup) {
+    private StackFrame symbolFrame(BinarySymbols b, Mapping m, long addr, long lookup) {
         long fileOffset = m.toFileOffset(addr);
         long vaddr = b.vaddr(m.toFileOffset(lookup));
         int i = vaddr < 0 ? -1 : b.table().find(vaddr);
@@ -196,7 +204,7 @@ public final class Symbolizer implements AutoCloseable {
             return Frames.unknown(m.path(), b.buildId(), fileOffset);
         }
         FrameKind kind = b.table().rawStartsWith(i, "_Z") && !name.startsWith("_Z") ? FrameKind.CPP : FrameKind.NATIVE;
-        return new Frame(name, kind, m.path(), b.buildId(), fileOffset);
+        return StackFrame.ofAddress(name, kind, m.path(), b.buildId(), fileOffset);
     }
 
     /** Once per symbol: a name cut at a bound, or mangled past reading, is counted. */
@@ -224,8 +232,8 @@ public final class Symbolizer implements AutoCloseable {
         return kernel;
     }
 
-    private Frame count(Frame f) {
-        if (f.named()) resolved++; else unknown++;
+    private StackFrame count(StackFrame f) {
+        if (named(f)) resolved++; else unknown++;
         return f;
     }
 

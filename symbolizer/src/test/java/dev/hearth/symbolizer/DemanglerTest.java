@@ -1,5 +1,8 @@
 package dev.hearth.symbolizer;
 
+import dev.hearth.pprof.FrameKind;
+import dev.hearth.pprof.StackFrame;
+
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.nio.file.Files;
@@ -152,7 +155,7 @@ class DemanglerTest {
         Mapping base = maps.all().stream().filter(m -> m.path().equals(libjvm) && m.fileOffset() == 0)
                 .findFirst().orElseThrow(() -> new AssertionError("libjvm.so not mapped here"));
         try (Symbolizer s = new Symbolizer(SymbolizerOptions.defaults())) {
-            Frame f = s.user(pid, new long[] {base.start() + vaddr + 2}).get(0);
+            StackFrame f = s.user(pid, new long[] {base.start() + vaddr + 2}).get(0);
             assertEquals(expectedName(mangled), f.name());
             assertEquals(FrameKind.CPP, f.kind());
             assertEquals(JDK17_JVM.toRealPath().toString(), f.binary());

@@ -1,5 +1,8 @@
 package dev.hearth.symbolizer;
 
+import dev.hearth.pprof.FrameKind;
+import dev.hearth.pprof.StackFrame;
+
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.sun.management.ThreadMXBean;
@@ -225,7 +228,7 @@ class ElfMutationTest {
         Files.write(forgedBinary, b);
         assertTrue(forgedBinary.toFile().setExecutable(true));
         try (TargetProcess t = TargetProcess.start(forgedBinary); Symbolizer s = new Symbolizer(SymbolizerOptions.defaults())) {
-            List<Frame> frames = s.user(t.pid, NativeSymbolsTest.stack(t));
+            List<StackFrame> frames = s.user(t.pid, NativeSymbolsTest.stack(t));
             assertEquals(4, frames.size());
             assertEquals(FrameKind.UNKNOWN, frames.get(0).kind(), "its own table is unreadable: " + frames.get(0));
             assertEquals(forgedBinary.toString(), frames.get(0).binary());

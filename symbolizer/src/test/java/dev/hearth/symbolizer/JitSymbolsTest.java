@@ -1,5 +1,8 @@
 package dev.hearth.symbolizer;
 
+import dev.hearth.pprof.FrameKind;
+import dev.hearth.pprof.StackFrame;
+
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.nio.file.Files;
@@ -28,8 +31,8 @@ class JitSymbolsTest {
         try (JvmTarget jvm = JvmTarget.start(jdk);
              Symbolizer s = new Symbolizer(new SymbolizerOptions(true, 64, Duration.ZERO), new JcmdPerfMaps(jdk))) {
             long checkout = jvm.compiledAddress("Shop.checkout", 60_000);
-            Frame f = s.user(jvm.pid, new long[] {checkout}).get(0);
-            assertEquals(new Frame(SHOP + ".checkout", FrameKind.JIT, "[jit]", null, checkout), f);
+            StackFrame f = s.user(jvm.pid, new long[] {checkout}).get(0);
+            assertEquals(StackFrame.ofAddress(SHOP + ".checkout", FrameKind.JIT, "[jit]", null, checkout), f);
             assertEquals(1, s.stats().perfMapRequests());
 
             jvm.send("refund");
@@ -40,9 +43,9 @@ class JitSymbolsTest {
             assertEquals(0, s.stats().jitMisses());
 
             long interpreter = entryStart(jvm.pid, "Interpreter") + 8;
-            assertEquals(new Frame("[interpreter]", FrameKind.INTERPRETED, "[jit]", null, interpreter),
+            assertEquals(StackFrame.ofAddress("[interpreter]", FrameKind.INTERPRETED, "[jit]", null, interpreter),
                     s.user(jvm.pid, new long[] {interpreter}).get(0));
-            Frame stub = s.user(jvm.pid, new long[] {entryStart(jvm.pid, "I2C/C2I adapters") + 4}).get(0);
+            StackFrame stub = s.user(jvm.pid, new long[] {entryStart(jvm.pid, "I2C/C2I adapters") + 4}).get(0);
             assertEquals(FrameKind.STUB, stub.kind());
             assertEquals("I2C/C2I adapters", stub.name());
         }
@@ -68,8 +71,8 @@ class JitSymbolsTest {
              Symbolizer noAsk = new Symbolizer(new SymbolizerOptions(false, 64, Duration.ZERO))) {
             long checkout = jvm.compiledAddress("Shop.checkout", 60_000);
             Files.deleteIfExists(Path.of("/tmp/perf-" + jvm.pid + ".map"));
-            Frame unnamed = noAsk.user(jvm.pid, new long[] {checkout}).get(0);
-            assertEquals(new Frame("[jit]", FrameKind.JIT, "[jit]", null, checkout), unnamed, "never dropped");
+            StackFrame unnamed = noAsk.user(jvm.pid, new long[] {checkout}).get(0);
+            assertEquals(StackFrame.ofAddress("[jit]", FrameKind.JIT, "[jit]", null, checkout), unnamed, "never dropped");
             assertEquals(1, noAsk.stats().jitMisses());
             assertEquals(1, noAsk.stats().unknown());
             assertEquals(0, noAsk.stats().perfMapRequests());
@@ -94,7 +97,7 @@ class JitSymbolsTest {
             long jit = anonymousExecutableAddress(jvm.pid);
             Files.deleteIfExists(Path.of("/tmp/perf-" + jvm.pid + ".map"));
             long t0 = System.nanoTime();
-            Frame f = s.user(jvm.pid, new long[] {jit}).get(0);
+            StackFrame f = s.user(jvm.pid, new long[] {jit}).get(0);
             assertEquals("[jit]", f.name());
             assertEquals(0, s.stats().perfMapRequests(), "a JVM that disabled attach is not signalled");
             assertTrue(System.nanoTime() - t0 < 2_000_000_000L, "no waiting for an attach that cannot happen");

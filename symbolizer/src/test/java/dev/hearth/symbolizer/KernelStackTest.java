@@ -1,5 +1,8 @@
 package dev.hearth.symbolizer;
 
+import dev.hearth.pprof.FrameKind;
+import dev.hearth.pprof.StackFrame;
+
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.nio.file.Path;
@@ -45,10 +48,10 @@ class KernelStackTest {
         try (Symbolizer s = new Symbolizer(SymbolizerOptions.defaults())) {
             for (int i = 0; i < samples.size(); i++) {
                 long[] addrs = samples.get(i).stream().mapToLong(a -> a[0]).toArray();
-                List<Frame> ours = s.kernel(addrs);
+                List<StackFrame> ours = s.kernel(addrs);
                 assertEquals(addrs.length, ours.size());
                 for (int k = 0; k < ours.size(); k++) {
-                    Frame f = ours.get(k);
+                    StackFrame f = ours.get(k);
                     assertEquals(FrameKind.KERNEL, f.kind(), f.toString());
                     assertEquals("[kernel.kallsyms]", f.binary());
                     assertEquals(addrs[k], f.offset());

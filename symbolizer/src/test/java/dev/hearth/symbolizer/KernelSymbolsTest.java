@@ -1,5 +1,8 @@
 package dev.hearth.symbolizer;
 
+import dev.hearth.pprof.FrameKind;
+import dev.hearth.pprof.StackFrame;
+
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.nio.file.Files;
@@ -21,10 +24,10 @@ class KernelSymbolsTest {
                 "ffffffffc0201000 t nft_do_chain\t[nf_tables]",
                 "0000000000000000 T hidden", ""));
         KernelSymbols k = KernelSymbols.load(f);
-        assertEquals(new Frame("global_alias", FrameKind.KERNEL, "[kernel.kallsyms]", null, 0xffffffff81001010L), k.frame(0xffffffff81001010L, 0xffffffff81001010L));
+        assertEquals(StackFrame.ofAddress("global_alias", FrameKind.KERNEL, "[kernel.kallsyms]", null, 0xffffffff81001010L), k.frame(0xffffffff81001010L, 0xffffffff81001010L));
         assertEquals("global_alias", k.frame(0xffffffff81002010L, 0xffffffff81002010L).name(), "data symbols are not frames");
         assertEquals("do_sys_openat2", k.frame(0xffffffff81003abcL, 0xffffffff81003abcL).name());
-        Frame mod = k.frame(0xffffffffc0201044L, 0xffffffffc0201044L);
+        StackFrame mod = k.frame(0xffffffffc0201044L, 0xffffffffc0201044L);
         assertEquals("nft_do_chain", mod.name());
         assertEquals("[nf_tables]", mod.binary());
         assertNull(k.frame(0xffffffff80000000L, 0xffffffff80000000L));
@@ -40,7 +43,7 @@ class KernelSymbolsTest {
         }
         assertNotEquals(0, addr, "do_sys_openat2 in /proc/kallsyms");
         try (Symbolizer s = new Symbolizer(SymbolizerOptions.defaults())) {
-            List<Frame> frames = s.kernel(new long[] {addr + 4, 1});
+            List<StackFrame> frames = s.kernel(new long[] {addr + 4, 1});
             assertEquals("do_sys_openat2", frames.get(0).name());
             assertEquals(FrameKind.KERNEL, frames.get(0).kind());
             assertEquals(FrameKind.UNKNOWN, frames.get(1).kind(), "address 1 is below every kernel symbol");

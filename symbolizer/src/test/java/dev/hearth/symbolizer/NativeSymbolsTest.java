@@ -1,5 +1,8 @@
 package dev.hearth.symbolizer;
 
+import dev.hearth.pprof.FrameKind;
+import dev.hearth.pprof.StackFrame;
+
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.nio.file.Files;
@@ -38,9 +41,9 @@ class NativeSymbolsTest {
     @Test
     void pieExecutableResolvesWithFileOffsetsAndBuildId() throws Exception {
         try (TargetProcess t = TargetProcess.start(pie); Symbolizer s = new Symbolizer(SymbolizerOptions.defaults())) {
-            List<Frame> frames = s.user(t.pid, stack(t));
+            List<StackFrame> frames = s.user(t.pid, stack(t));
             assertEquals(List.of("hearth_alpha", "hearth_beta", "hearth_local", "getpid"), names(frames));
-            Frame alpha = frames.get(0);
+            StackFrame alpha = frames.get(0);
             assertEquals(FrameKind.NATIVE, alpha.kind());
             assertEquals(pie.toString(), alpha.binary());
             assertEquals(Tools.buildId(pie), alpha.buildId());
@@ -58,7 +61,7 @@ class NativeSymbolsTest {
     void vdsoFramesAreNamedFromTheKernelsImage() throws Exception {
         try (TargetProcess t = TargetProcess.start(pie); Symbolizer s = new Symbolizer(SymbolizerOptions.defaults())) {
             assertNotEquals(0, t.vdsoClock, "the target found __vdso_clock_gettime");
-            Frame f = s.user(t.pid, new long[] {t.vdsoClock + 3}).get(0);
+            StackFrame f = s.user(t.pid, new long[] {t.vdsoClock + 3}).get(0);
             assertEquals("[vdso]", f.binary());
             assertEquals(FrameKind.NATIVE, f.kind());
             // the vDSO exports clock_gettime as a weak alias of __vdso_clock_gettime: the public name wins
@@ -71,12 +74,12 @@ class NativeSymbolsTest {
         try (TargetProcess t = TargetProcess.start(pie); Symbolizer s = new Symbolizer(new SymbolizerOptions(true, 8, java.time.Duration.ZERO))) {
             Path map = Path.of("/tmp/perf-" + t.pid + ".map");
             try {
-                Frame none = s.user(t.pid, new long[] {t.jitPage + 8}).get(0);
-                assertEquals(new Frame("[anon]+0x" + Long.toHexString(t.jitPage + 8), FrameKind.UNKNOWN, "[anon]", null, t.jitPage + 8), none,
+                StackFrame none = s.user(t.pid, new long[] {t.jitPage + 8}).get(0);
+                assertEquals(StackFrame.ofAddress("[anon]+0x" + Long.toHexString(t.jitPage + 8), FrameKind.UNKNOWN, "[anon]", null, t.jitPage + 8), none,
                         "no perf map: an unknown frame, not a JVM's [jit]");
                 Files.writeString(map, Long.toHexString(t.jitPage) + " 40 LazyCompile:*handle server.js:12\n");
-                Frame named = s.user(t.pid, new long[] {t.jitPage + 8}).get(0);
-                assertEquals(new Frame("LazyCompile:*handle server.js:12", FrameKind.JIT, "[jit]", null, t.jitPage + 8), named);
+                StackFrame named = s.user(t.pid, new long[] {t.jitPage + 8}).get(0);
+                assertEquals(StackFrame.ofAddress("LazyCompile:*handle server.js:12", FrameKind.JIT, "[jit]", null, t.jitPage + 8), named);
                 assertEquals(0, s.stats().perfMapRequests(), "only JVMs are asked");
             } finally {
                 Files.deleteIfExists(map);
@@ -87,7 +90,7 @@ class NativeSymbolsTest {
     @Test
     void nonPieExecutableResolves() throws Exception {
         try (TargetProcess t = TargetProcess.start(noPie); Symbolizer s = new Symbolizer(SymbolizerOptions.defaults())) {
-            List<Frame> frames = s.user(t.pid, new long[] {t.alpha, t.beta + 1, t.local + 1});
+            List<StackFrame> frames = s.user(t.pid, new long[] {t.alpha, t.beta + 1, t.local + 1});
             assertEquals(List.of("hearth_alpha", "hearth_beta", "hearth_local"), names(frames));
             long segmentBase = 0x400000; // ld's default for non-PIE x86-64: vaddr = 0x400000 + file offset
             assertEquals(Tools.nmValue(noPie, "hearth_alpha") - segmentBase, frames.get(0).offset());
@@ -98,7 +101,7 @@ class NativeSymbolsTest {
     void strippedBinaryIsNamedThroughItsDebugLink() throws Exception {
         assertThrows(AssertionError.class, () -> Tools.nmValue(stripped, "hearth_local"), "the copy really is stripped");
         try (TargetProcess t = TargetProcess.start(stripped); Symbolizer s = new Symbolizer(SymbolizerOptions.defaults())) {
-            List<Frame> frames = s.user(t.pid, stack(t));
+            List<StackFrame> frames = s.user(t.pid, stack(t));
             assertEquals(List.of("hearth_alpha", "hearth_beta", "hearth_local", "getpid"), names(frames));
             assertEquals(stripped.toString(), frames.get(0).binary());
             assertEquals(Tools.buildId(pie), frames.get(0).buildId(), "the stripped copy keeps the build-id");
@@ -108,9 +111,9 @@ class NativeSymbolsTest {
     @Test
     void binaryWithoutSymbolsGivesUnknownFramesTiedToIt() throws Exception {
         try (TargetProcess t = TargetProcess.start(bare); Symbolizer s = new Symbolizer(SymbolizerOptions.defaults())) {
-            List<Frame> frames = s.user(t.pid, stack(t));
+            List<StackFrame> frames = s.user(t.pid, stack(t));
             assertEquals(4, frames.size());
-            Frame f = frames.get(0);
+            StackFrame f = frames.get(0);
             assertEquals(FrameKind.UNKNOWN, f.kind());
             assertEquals(bare.toString(), f.binary());
             assertEquals("target-bare+0x" + Long.toHexString(f.offset()), f.name());
@@ -124,9 +127,9 @@ class NativeSymbolsTest {
     @Test
     void addressesOutsideEveryMappingAreUnknownNotDropped() throws Exception {
         try (TargetProcess t = TargetProcess.start(pie); Symbolizer s = new Symbolizer(SymbolizerOptions.defaults())) {
-            List<Frame> frames = s.user(t.pid, new long[] {16, t.alpha + 1, 0xffff_ffff_ffff_0000L});
+            List<StackFrame> frames = s.user(t.pid, new long[] {16, t.alpha + 1, 0xffff_ffff_ffff_0000L});
             assertEquals(3, frames.size());
-            assertEquals(new Frame("[unknown]", FrameKind.UNKNOWN, null, null, 16), frames.get(0));
+            assertEquals(StackFrame.ofAddress("[unknown]", FrameKind.UNKNOWN, null, null, 16), frames.get(0));
             assertEquals("hearth_alpha", frames.get(1).name());
             assertEquals(FrameKind.UNKNOWN, frames.get(2).kind());
         }
@@ -173,7 +176,7 @@ class NativeSymbolsTest {
             t.stop();
             assertFalse(Files.exists(Path.of("/proc/" + t.pid)), "target has exited");
             assertEquals("hearth_beta", seen.user(t.pid, new long[] {t.beta}).get(0).name(), "maps read before the exit still serve");
-            List<Frame> frames = fresh.user(t.pid, stack(t));
+            List<StackFrame> frames = fresh.user(t.pid, stack(t));
             assertEquals(4, frames.size());
             assertTrue(frames.stream().allMatch(f -> f.kind() == FrameKind.UNKNOWN), frames.toString());
             assertEquals(4, fresh.stats().unknown());
@@ -189,7 +192,7 @@ class NativeSymbolsTest {
         Files.copy(pie, copy);
         try (TargetProcess t = TargetProcess.start(copy); Symbolizer s = new Symbolizer(SymbolizerOptions.defaults())) {
             Files.delete(copy);
-            List<Frame> frames = s.user(t.pid, stack(t));
+            List<StackFrame> frames = s.user(t.pid, stack(t));
             assertEquals(List.of("hearth_alpha", "hearth_beta", "hearth_local", "getpid"), names(frames));
             assertEquals(copy.toString(), frames.get(0).binary());
         }
@@ -207,7 +210,7 @@ class NativeSymbolsTest {
                 "mkdir -p " + inside + " && mount --bind " + hidden + " " + inside + " && exec " + inside + "/target");
         try (TargetProcess t = TargetProcess.start(cmd); Symbolizer s = new Symbolizer(SymbolizerOptions.defaults())) {
             assertFalse(Files.exists(Path.of(inside + "/target")), "not visible on the host");
-            List<Frame> frames = s.user(t.pid, stack(t));
+            List<StackFrame> frames = s.user(t.pid, stack(t));
             assertEquals(List.of("hearth_alpha", "hearth_beta", "hearth_local", "getpid"), names(frames));
             assertEquals(inside + "/target", frames.get(0).binary());
         }
@@ -225,7 +228,7 @@ class NativeSymbolsTest {
         List<String> cmd = List.of("unshare", "--mount", "--propagation", "private", "sh", "-c", script);
         try (TargetProcess t = TargetProcess.start(cmd); Symbolizer s = new Symbolizer(SymbolizerOptions.defaults())) {
             assertFalse(Files.exists(Path.of(dirInside, id.substring(2) + ".debug")), "not on the host");
-            List<Frame> frames = s.user(t.pid, stack(t));
+            List<StackFrame> frames = s.user(t.pid, stack(t));
             assertEquals(List.of("hearth_alpha", "hearth_beta", "hearth_local", "getpid"), names(frames));
             assertEquals(bare.toString(), frames.get(0).binary());
         }
@@ -255,9 +258,9 @@ class NativeSymbolsTest {
         }
     }
 
-    static List<String> names(List<Frame> frames) {
+    static List<String> names(List<StackFrame> frames) {
         List<String> out = new ArrayList<>();
-        for (Frame f : frames) out.add(f.name());
+        for (StackFrame f : frames) out.add(f.name());
         return out;
     }
 }

@@ -1,5 +1,7 @@
 package dev.hearth.symbolizer;
 
+import dev.hearth.pprof.FrameKind;
+
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.hearth.symbolizer.safefs.BoundedLines;

@@ -1,5 +1,8 @@
 package dev.hearth.symbolizer;
 
+import dev.hearth.pprof.FrameKind;
+import dev.hearth.pprof.StackFrame;
+
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.hearth.bpf.BpfProfiler;
@@ -56,9 +59,9 @@ class SampledJvmStacksTest {
         long worker = 0, complete = 0;
         for (RawSample r : samples) {
             if (r.tgid() != pid || r.type() != SampleType.ON_CPU) continue;
-            List<Frame> user = s.user(pid, r.userStack());
+            List<StackFrame> user = s.user(pid, r.userStack());
             assertEquals(r.userStack().length, user.size(), "one frame per address");
-            for (Frame k : s.kernel(r.kernelStack())) assertEquals(FrameKind.KERNEL, k.kind());
+            for (StackFrame k : s.kernel(r.kernelStack())) assertEquals(FrameKind.KERNEL, k.kind());
             if (!r.comm().equals("shop-worker")) continue;
             // the whole thread is named: Java, interpreter, stubs, libjvm's C++ and libc down to start_thread
             // (a sample in a method's prologue, before its frame is set up, yields a broken walk instead)

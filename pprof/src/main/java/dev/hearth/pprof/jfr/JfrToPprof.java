@@ -1,13 +1,13 @@
 package dev.hearth.pprof.jfr;
 
 import dev.hearth.pprof.FrameKind;
+import dev.hearth.pprof.InvalidProfileException;
 import dev.hearth.pprof.ProfileBuilder;
+import dev.hearth.pprof.ProfileCodec;
 import dev.hearth.pprof.ProfileType;
 import dev.hearth.pprof.StackFrame;
 import dev.hearth.pprof.proto.Profile;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -20,7 +20,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.GZIPInputStream;
 import jdk.jfr.consumer.RecordedClass;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedThread;
@@ -92,7 +91,7 @@ public final class JfrToPprof {
     public static JfrProfiles convert(byte[] recording, long maxBytes) throws IOException {
         Path tmp = Files.createTempFile("hearth-", ".jfr");
         try {
-            if (recording.length >= 2 && (recording[0] & 0xff) == 0x1f && (recording[1] & 0xff) == 0x8b) {
+            if (ProfileCodec.isGzip(recording)) {
                 gunzip(recording, tmp, maxBytes);
             } else {
                 Files.write(tmp, recording);
@@ -104,19 +103,10 @@ public final class JfrToPprof {
     }
 
     private static void gunzip(byte[] body, Path to, long maxBytes) throws IOException {
-        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(body));
-             OutputStream out = Files.newOutputStream(to)) {
-            byte[] buf = new byte[64 * 1024];
-            long total = 0;
-            for (int n; (n = in.read(buf)) > 0; ) {
-                total += n;
-                if (total > maxBytes) throw new JfrFormatException("gzipped JFR recording expands beyond " + maxBytes + " bytes");
-                out.write(buf, 0, n);
-            }
-        } catch (JfrFormatException e) {
-            throw e;
-        } catch (IOException e) {
-            throw new JfrFormatException("bad gzip body: " + e.getMessage(), e);
+        try (OutputStream out = Files.newOutputStream(to)) {
+            ProfileCodec.gunzip(body, maxBytes, out);
+        } catch (InvalidProfileException e) {
+            throw new JfrFormatException("gzipped JFR recording: " + e.getMessage(), e);
         }
     }
 

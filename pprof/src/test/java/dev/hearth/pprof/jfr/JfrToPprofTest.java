@@ -150,7 +150,7 @@ class JfrToPprofTest {
         assertThrows(JfrFormatException.class, () -> JfrToPprof.convert(new byte[] {0x1f, (byte) 0x8b, 1, 2}, 1 << 20));
         byte[] gz = gzip(Files.readAllBytes(recording));
         JfrFormatException big = assertThrows(JfrFormatException.class, () -> JfrToPprof.convert(gz, 1000));
-        assertTrue(big.getMessage().contains("expands beyond"), big.getMessage());
+        assertTrue(big.getMessage().contains("exceeds the limit of 1000 bytes"), big.getMessage());
     }
 
     @Test
