@@ -1,5 +1,6 @@
 package dev.hearth.agent.query;
 
+import dev.hearth.pprof.ingest.IngestApi;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.LinkedHashMap;
@@ -40,12 +41,12 @@ public final class SelectionOptions {
     /** The API parameters of this selection, times read against {@code now}. */
     Map<String, String> params(Instant now) {
         Map<String, String> p = new LinkedHashMap<>();
-        p.put("service", service);
-        p.put("type", type);
+        p.put(IngestApi.SERVICE, service);
+        p.put(IngestApi.TYPE, type);
         p.put("value", value);
-        p.put("from", Long.toString(fromMs(now)));
-        p.put("until", Long.toString(untilMs(now)));
-        p.put("labels", labels);
+        p.put(IngestApi.FROM, Long.toString(fromMs(now)));
+        p.put(IngestApi.UNTIL, Long.toString(untilMs(now)));
+        p.put(IngestApi.LABELS, labels);
         return p;
     }
 }

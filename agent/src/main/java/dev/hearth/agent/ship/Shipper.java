@@ -1,5 +1,6 @@
 package dev.hearth.agent.ship;
 
+import dev.hearth.pprof.ingest.IngestApi;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import java.io.IOException;
@@ -11,7 +12,7 @@ import java.util.Map;
 
 /** Ships uploads to the collector's ingest endpoint through one {@link CollectorHttp} connection. */
 public final class Shipper implements Transport {
-    public static final String INGEST_PATH = "/api/v1/ingest";
+    public static final String INGEST_PATH = IngestApi.PATH;
     private static final int MAX_RESPONSE = 1 << 20;
 
     private final CollectorHttp http;

@@ -1,10 +1,17 @@
 package dev.hearth.agent.ship;
 
+import static dev.hearth.pprof.ingest.IngestApi.FROM;
+import static dev.hearth.pprof.ingest.IngestApi.ID;
+import static dev.hearth.pprof.ingest.IngestApi.LABELS;
+import static dev.hearth.pprof.ingest.IngestApi.SERVICE;
+import static dev.hearth.pprof.ingest.IngestApi.TYPE;
+import static dev.hearth.pprof.ingest.IngestApi.UNTIL;
+
 import dev.hearth.agent.LabelSet;
-import java.net.URLDecoder;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -21,22 +28,24 @@ public record Upload(UUID id, String service, String type, long fromMs, long unt
 
     /** The ingest query string (without '?'); also the header of a spooled upload. */
     public String query() {
-        return "service=" + enc(service) + "&type=" + enc(type) + "&from=" + fromMs + "&until=" + untilMs
-                + "&labels=" + enc(labels.encode()) + "&id=" + id;
+        return SERVICE + "=" + enc(service) + "&" + TYPE + "=" + enc(type) + "&" + FROM + "=" + fromMs + "&" + UNTIL + "="
+                + untilMs + "&" + LABELS + "=" + enc(labels.encode()) + "&" + ID + "=" + id;
     }
 
     /** Reads {@link #query()} back. */
     public static Upload fromQuery(String query, byte[] body) {
-        Map<String, String> p = new HashMap<>();
-        for (String kv : query.split("&")) {
-            int eq = kv.indexOf('=');
-            if (eq > 0) p.put(kv.substring(0, eq), URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8));
+        Map<String, List<String>> p = new QueryStringDecoder(query, StandardCharsets.UTF_8, false).parameters();
+        return new Upload(UUID.fromString(param(p, ID, query)), param(p, SERVICE, query), param(p, TYPE, query),
+                Long.parseLong(param(p, FROM, query)), Long.parseLong(param(p, UNTIL, query)),
+                LabelSet.parse(param(p, LABELS, query)), body);
+    }
+
+    private static String param(Map<String, List<String>> params, String name, String query) {
+        List<String> values = params.get(name);
+        if (values == null || values.isEmpty()) {
+            throw new IllegalArgumentException("upload header lacks '" + name + "': " + query);
         }
-        for (String k : new String[] {"service", "type", "from", "until", "labels", "id"}) {
-            if (!p.containsKey(k)) throw new IllegalArgumentException("upload header lacks '" + k + "': " + query);
-        }
-        return new Upload(UUID.fromString(p.get("id")), p.get("service"), p.get("type"),
-                Long.parseLong(p.get("from")), Long.parseLong(p.get("until")), LabelSet.parse(p.get("labels")), body);
+        return values.get(values.size() - 1);
     }
 
     private static String enc(String s) {

@@ -25,6 +25,7 @@ import dev.hearth.pprof.ProfileCodec;
 import dev.hearth.pprof.ProfileType;
 import dev.hearth.pprof.ResolvedSample;
 import dev.hearth.pprof.ValueType;
+import dev.hearth.pprof.ingest.IngestApi;
 import dev.hearth.pprof.jfr.JfrFormatException;
 import dev.hearth.pprof.jfr.JfrProfiles;
 import dev.hearth.pprof.jfr.JfrToPprof;
@@ -49,7 +50,7 @@ import java.util.stream.IntStream;
 
 /** The API's endpoints: parameters in, JSON or pprof out. Runs on worker threads, never on the event loop. */
 public final class Endpoints {
-    public static final String INGEST_PATH = "/api/v1/ingest";
+    public static final String INGEST_PATH = IngestApi.PATH;
     public static final int DEFAULT_MAX_NODES = 8192;
     public static final String SATURATED_HEADER = "X-Hearth-Saturated";
     private static final int MAX_MAX_NODES = 1_000_000;
@@ -99,7 +100,7 @@ public final class Endpoints {
     }
 
     CompletableFuture<Response> ingest(String tenant, QueryParams q, byte[] body) throws InvalidProfileException {
-        if ("jfr".equals(q.optional("format"))) return ingestJfr(tenant, q, body);
+        if ("jfr".equals(q.optional(IngestApi.FORMAT))) return ingestJfr(tenant, q, body);
         q.service(); // parameters first: a bad request is refused before its body is decoded
         ProfileType type = q.type();
         if (body.length == 0) throw ApiException.badRequest("empty body: expected a profile");
@@ -119,9 +120,9 @@ public final class Endpoints {
         JfrProfiles jfr = convertJfr(body);
         Map<ProfileType, Profile> profiles = new EnumMap<>(ProfileType.class);
         profiles.putAll(jfr.profiles());
-        if (q.has("type")) profiles.keySet().retainAll(List.of(q.type()));
+        if (q.has(IngestApi.TYPE)) profiles.keySet().retainAll(List.of(q.type()));
         if (profiles.isEmpty()) {
-            throw ApiException.badRequest("no " + (q.has("type") ? q.type().id() + " " : "") + "profiling events in the JFR recording");
+            throw ApiException.badRequest("no " + (q.has(IngestApi.TYPE) ? q.type().id() + " " : "") + "profiling events in the JFR recording");
         }
         String id = id(q);
         List<String> types = profiles.keySet().stream().map(ProfileType::id).toList();
@@ -144,7 +145,7 @@ public final class Endpoints {
     record Stored(boolean stored, int samples, int truncatedStacks) {}
 
     private static String id(QueryParams q) {
-        String id = q.optional("id");
+        String id = q.optional(IngestApi.ID);
         if (id == null) return UUID.randomUUID().toString();
         if (!PROFILE_ID.matcher(id).matches()) throw ApiException.badRequest("id must be 1–128 of [A-Za-z0-9._:-], got '" + id + "'");
         return id;
@@ -159,21 +160,23 @@ public final class Endpoints {
         String service = q.service();
         SortedMap<String, String> labels;
         try {
-            labels = new TreeMap<>(Labels.parse(q.optional("labels")));
+            labels = new TreeMap<>(Labels.parse(q.optional(IngestApi.LABELS)));
         } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("parameter 'labels': " + e.getMessage());
+            throw ApiException.badRequest("parameter '" + IngestApi.LABELS + "': " + e.getMessage());
         }
-        labels.remove("service"); // the service parameter says it
-        long from = q.has("from") ? q.longParam("from", 0) : p.getTimeNanos() / 1_000_000L;
-        long until = q.has("until") ? q.longParam("until", 0) : from + p.getDurationNanos() / 1_000_000L;
-        if (!q.has("from") && p.getTimeNanos() == 0) throw ApiException.badRequest("missing parameter 'from' (and the profile has no time)");
+        labels.remove(IngestApi.SERVICE); // the service parameter says it
+        long from = q.has(IngestApi.FROM) ? q.longParam(IngestApi.FROM, 0) : p.getTimeNanos() / 1_000_000L;
+        long until = q.has(IngestApi.UNTIL) ? q.longParam(IngestApi.UNTIL, 0) : from + p.getDurationNanos() / 1_000_000L;
+        if (!q.has(IngestApi.FROM) && p.getTimeNanos() == 0) {
+            throw ApiException.badRequest("missing parameter '" + IngestApi.FROM + "' (and the profile has no time)");
+        }
         return store(tenant, service, labels, type, p, id, from, until);
     }
 
     /** Stores one profile: the one path every ingest format ends in (tenants, limits, 409 rules, stack depth). */
     CompletableFuture<Stored> store(String tenant, String service, SortedMap<String, String> labels, ProfileType type, Profile p, String id,
             long from, long until) throws InvalidProfileException {
-        QueryParams.checkIngestWindow("from", from, "until", until);
+        QueryParams.checkIngestWindow(IngestApi.FROM, from, IngestApi.UNTIL, until);
         ProfileRows rows = ProfileConverter.convert(p, new ProfileConverter.Meta(tenant, id, service, type, from, until, labels), maxStackDepth);
         return writes.write(rows).thenApply(outcome -> {
             if (outcome == WriteOutcome.CONFLICT) {
@@ -272,7 +275,7 @@ public final class Endpoints {
         if (format == null || format.equals("json")) return Response.json(FlameJson.flamegraph(root, vt.unit(), vt.type()));
         if (!format.equals("html")) throw ApiException.badRequest("format must be json or html, got '" + format + "'");
         String title = sel.service() + " " + sel.type().id() + ", " + java.time.Instant.ofEpochMilli(sel.fromMs()) + " to "
-                + java.time.Instant.ofEpochMilli(sel.untilMs()) + (q.has("labels") ? " {" + q.optional("labels") + "}" : "");
+                + java.time.Instant.ofEpochMilli(sel.untilMs()) + (q.has(IngestApi.LABELS) ? " {" + q.optional(IngestApi.LABELS) + "}" : "");
         String file = sel.service().replaceAll("[^A-Za-z0-9._-]", "_") + "-" + sel.type().id() + ".html";
         // a download, and sandboxed should it be opened from here: its script never runs with the UI's origin (and token)
         return new Response(200, "text/html; charset=utf-8",

@@ -6,6 +6,7 @@ import dev.hearth.collector.otlp.OtlpFormatException;
 import dev.hearth.collector.otlp.OtlpProfiles;
 import dev.hearth.pprof.InvalidProfileException;
 import dev.hearth.pprof.ProfileCodec;
+import dev.hearth.pprof.ingest.IngestApi;
 import io.opentelemetry.proto.collector.profiles.v1development.ExportProfilesPartialSuccess;
 import io.opentelemetry.proto.collector.profiles.v1development.ExportProfilesServiceRequest;
 import io.opentelemetry.proto.collector.profiles.v1development.ExportProfilesServiceResponse;
@@ -97,7 +98,7 @@ final class OtlpIngest {
                         try {
                             OtlpProfiles.Converted c = converter.convert(p, rp.getResource().getAttributesList(), sp.getScope().getAttributesList());
                             QueryParams.checkWindow("time_unix_nano", c.fromMs(), "time_unix_nano + duration_nano", c.untilMs());
-                            new QueryParams(Map.of("service", List.of(c.service()))).service(); // the service name rules of every ingest
+                            new QueryParams(Map.of(IngestApi.SERVICE, List.of(c.service()))).service(); // the service name rules of every ingest
                             String id = p.getProfileId().isEmpty() || p.getProfileId().equals(ZERO_ID)
                                     ? "otlp-" + requestId + "-" + r + "." + s + "." + i
                                     : "otlp-" + HexFormat.of().formatHex(p.getProfileId().toByteArray());

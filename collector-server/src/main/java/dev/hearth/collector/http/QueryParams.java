@@ -3,6 +3,7 @@ package dev.hearth.collector.http;
 import dev.hearth.collector.labels.LabelSelector;
 import dev.hearth.collector.storage.Selection;
 import dev.hearth.pprof.ProfileType;
+import dev.hearth.pprof.ingest.IngestApi;
 import java.util.List;
 import java.util.Map;
 
@@ -53,7 +54,7 @@ public final class QueryParams {
     }
 
     public String service() {
-        String s = required("service").trim();
+        String s = required(IngestApi.SERVICE).trim();
         if (s.length() > MAX_SERVICE_LENGTH || s.chars().anyMatch(Character::isISOControl)) {
             throw ApiException.badRequest("service must be at most " + MAX_SERVICE_LENGTH + " printable characters");
         }
@@ -62,7 +63,7 @@ public final class QueryParams {
 
     public ProfileType type() {
         try {
-            return ProfileType.ofId(required("type").trim());
+            return ProfileType.ofId(required(IngestApi.TYPE).trim());
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(e.getMessage());
         }
@@ -85,8 +86,8 @@ public final class QueryParams {
     }
 
     public Selection selection(String tenant, long now) {
-        long until = longParam("until", now);
-        return selection(tenant, "from", "until", "labels", until - HOUR_MS, until);
+        long until = longParam(IngestApi.UNTIL, now);
+        return selection(tenant, IngestApi.FROM, IngestApi.UNTIL, IngestApi.LABELS, until - HOUR_MS, until);
     }
 
     /**

@@ -22,7 +22,7 @@ public record LabelMatcher(String key, Op op, String value, Pattern regex) {
     }
 
     public static LabelMatcher of(String key, Op op, String value) {
-        if (!Labels.KEY.matcher(key).matches()) throw new IllegalArgumentException("bad label key '" + key + "'");
+        if (!Labels.isKey(key)) throw new IllegalArgumentException("bad label key '" + key + "'");
         Pattern regex = null;
         if (op == Op.RE || op == Op.NRE) {
             try {
