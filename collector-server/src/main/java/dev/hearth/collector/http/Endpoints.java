@@ -190,7 +190,7 @@ public final class Endpoints {
 
     /** The body as a profile, by format: pprof, or folded text (what {@code record} writes; counts go to value {@code value}, else the first). */
     private Profile decode(QueryParams q, ProfileType type, byte[] body) throws InvalidProfileException {
-        String f = q.optional("format") == null ? "pprof" : q.optional("format");
+        String f = q.optional(IngestApi.FORMAT) == null ? "pprof" : q.optional(IngestApi.FORMAT);
         return switch (f) {
             case "pprof" -> ProfileCodec.decode(body, maxDecompressedBytes);
             case "folded" -> {

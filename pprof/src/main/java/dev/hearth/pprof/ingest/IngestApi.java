@@ -17,7 +17,7 @@ public final class IngestApi {
     public static final String LABELS = "labels";
     /** fixed per profile by its sender: a retry of a profile already stored is acknowledged, not stored again */
     public static final String ID = "id";
-    /** {@code pprof} when absent; {@code jfr}: a JFR recording, one profile per type it holds */
+    /** the body's format: {@code pprof} when absent, {@code folded} or {@code jfr} */
     public static final String FORMAT = "format";
 
     private IngestApi() {}
