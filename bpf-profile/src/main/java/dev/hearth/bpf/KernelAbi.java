@@ -37,10 +37,14 @@ record KernelAbi(CountKey countKey, Start start, ProbeKey probeKey, Stack stack,
         }
     }
 
-    /** struct probe_key, the key of call_starts (offcpu_starts is keyed by a bare u32 tid) */
+    /** struct probe_key, the key of call_starts (offcpu_starts is keyed by a bare u32 tid); StartMap holds it as a u64 */
     record ProbeKey(int size, int tid) {
         static ProbeKey of(Btf btf) {
             Btf.Struct s = btf.struct("probe_key");
+            if (s.size() != 8) {
+                throw new BpfException("the BPF object and this build disagree: probe_key is " + s.size()
+                        + " bytes, user space reads 8");
+            }
             return new ProbeKey(s.size(), s.at("tid", 4));
         }
     }
