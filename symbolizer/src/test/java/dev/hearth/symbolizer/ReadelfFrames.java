@@ -33,7 +33,7 @@ record ReadelfFrames(List<Fde> fdes, Map<Long, String> cieAugmentations) {
         String[] columns = new String[0];
         long cie = -1, begin = 0, end = 0;
         boolean isFde = false;
-        for (String line : (output + "\n\n").split("\n")) {
+        for (String line : output.split("\n")) {
             if (line.startsWith("Contents of the ")) {
                 if (rows != null) flush(fdes, cieRows, isFde, cie, begin, end, rows);
                 rows = null;
@@ -74,6 +74,7 @@ record ReadelfFrames(List<Fde> fdes, Map<Long, String> cieAugmentations) {
                 rows.add(new Row(Long.parseUnsignedLong(r.group(1), 16), cells.get(1), rbp, ra));
             }
         }
+        if (rows != null && inSection) flush(fdes, cieRows, isFde, cie, begin, end, rows);
         return new ReadelfFrames(fdes, augmentations);
     }
 
