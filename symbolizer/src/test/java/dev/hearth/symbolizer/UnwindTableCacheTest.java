@@ -47,6 +47,15 @@ class UnwindTableCacheTest {
             assertEquals("build-id:" + Tools.buildId(target), own.key());
             MappedTable libc = containing(first, a.getpid);
             assertInstanceOf(UnwindTable.class, libc.table(), "libc's table");
+            assertNotEquals(0, a.vdsoClock, "the target found the vDSO's clock_gettime");
+            {
+                MappedTable vdso = containing(first, a.vdsoClock);
+                assertEquals("vdso", vdso.key());
+                UnwindTable v = assertInstanceOf(UnwindTable.class, vdso.table(), "the vDSO's table");
+                int at = v.find(a.vdsoClock - vdso.loadBias());
+                assertEquals(UnwindTable.RSP, v.rule(at), "__vdso_clock_gettime's first instruction");
+                assertEquals(8, v.cfaOffset(at));
+            }
             long builds = cache.builds();
             assertTrue(builds >= 2, "the target, libc and the loader were built: " + builds);
 
