@@ -102,8 +102,8 @@ public final class UnwindTableCache {
                 }
                 if (e == null) e = put(key, load(p, m.path(), ProcessFiles.root(PROC, pid)));
                 unreadableSince.remove(fileKey);
-            } catch (IOException | RuntimeException ex) {
-                // gone, not ours to read, not a regular file or too large: tried again later
+            } catch (IOException | RuntimeException | InternalError ex) {
+                // gone, not ours to read, not a regular file, too large, or cut short while read: tried again later
                 unreadable++;
                 unreadableSince.put(fileKey, System.nanoTime());
                 return new MappedTable(m.start(), m.end(), 0, key != null ? key : "file:" + fileKey, new NoUnwindTable("unreadable: " + ex.getMessage()));

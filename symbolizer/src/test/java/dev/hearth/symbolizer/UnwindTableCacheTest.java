@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Tables of running processes: a pc minus its mapping's load bias is the file address the table
- * (and nm) use; a binary mapped by two processes is built once; a process of nobody whose binary
+ * (and nm) use, for the program and for the vDSO; a binary mapped by two processes is built once; a process of nobody whose binary
  * has forged frame sections, and is swapped for a FIFO on disk, costs a clean "no table".
  */
 class UnwindTableCacheTest {
@@ -48,14 +48,12 @@ class UnwindTableCacheTest {
             MappedTable libc = containing(first, a.getpid);
             assertInstanceOf(UnwindTable.class, libc.table(), "libc's table");
             assertNotEquals(0, a.vdsoClock, "the target found the vDSO's clock_gettime");
-            {
-                MappedTable vdso = containing(first, a.vdsoClock);
-                assertEquals("vdso", vdso.key());
-                UnwindTable v = assertInstanceOf(UnwindTable.class, vdso.table(), "the vDSO's table");
-                int at = v.find(a.vdsoClock - vdso.loadBias());
-                assertEquals(UnwindTable.RSP, v.rule(at), "__vdso_clock_gettime's first instruction");
-                assertEquals(8, v.cfaOffset(at));
-            }
+            MappedTable vdso = containing(first, a.vdsoClock);
+            assertEquals("vdso", vdso.key());
+            UnwindTable v = assertInstanceOf(UnwindTable.class, vdso.table(), "the vDSO's table");
+            int at = v.find(a.vdsoClock - vdso.loadBias());
+            assertEquals(UnwindTable.RSP, v.rule(at), "__vdso_clock_gettime's first instruction");
+            assertEquals(8, v.cfaOffset(at));
             long builds = cache.builds();
             assertTrue(builds >= 2, "the target, libc and the loader were built: " + builds);
 
