@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Tables of running processes: a pc minus its mapping's load bias is the file address the table
- * (and nm) use, for the program and for the vDSO; a binary mapped by two processes is built once; a process of nobody whose binary
+ * (and nm) use, for the program and for the vDSO; a binary mapped by two processes is built once;
+ * tables past the byte budget leave the cache, counted; a process of nobody whose binary
  * has forged frame sections, and is swapped for a FIFO on disk, costs a clean "no table".
  */
 class UnwindTableCacheTest {
@@ -61,6 +62,23 @@ class UnwindTableCacheTest {
             assertEquals(builds, cache.builds(), "the second process's binaries were all built already");
             assertSame(libc.table(), containing(second, b.getpid).table(), "one libc table for both");
             assertSame(own.table(), containing(second, b.alpha).table(), "one target table for both");
+        }
+    }
+
+    @Test
+    void tablesPastTheByteBudgetLeaveAndAreCounted() throws Exception {
+        try (TargetProcess a = TargetProcess.start(target)) {
+            UnwindTableCache all = new UnwindTableCache(64 << 20);
+            all.tables(a.pid);
+            assertTrue(all.size() >= 3, "the target, libc and the loader: " + all.size());
+            assertEquals(0, all.evicted());
+            long libcBytes = ((UnwindTable) containing(all.tables(a.pid), a.getpid).table()).bytes();
+
+            UnwindTableCache small = new UnwindTableCache(libcBytes); // room for libc's table, not for it and another
+            small.tables(a.pid);
+            assertTrue(small.bytes() <= libcBytes || small.size() == 1, "within the budget, or one table alone: " + small.bytes());
+            assertEquals(all.size() - small.size(), small.evicted(), "what left was counted");
+            assertTrue(small.evicted() >= 2, "evicted: " + small.evicted());
         }
     }
 

@@ -12,6 +12,11 @@ public final class UnwindTables {
     /** Rows per table (17 bytes each here): libjvm.so needs 151,000, libLLVM-15.so 892,000. A larger table is refused whole. */
     public static final int MAX_ROWS = 1 << 20;
     /**
+     * Bytes of a frame section read (libLLVM-15.so's .eh_frame has 5.2 MB): what bounds the work of
+     * one build, as every entry and every instruction takes at least one byte.
+     */
+    public static final int MAX_SECTION_BYTES = 64 << 20;
+    /**
      * Space between two FDEs shorter than this is the padding that aligns functions (never run): it
      * keeps the rule before it when that is CFA = rsp + 8 (a function's end), rather than cost a gap
      * row; a fifth of libjvm.so's rows.
@@ -23,6 +28,10 @@ public final class UnwindTables {
     /** The table of one binary, or why it has none. Never throws. */
     public static UnwindResult build(FrameSections sections) {
         try {
+            FrameSections.Section main = sections.ehFrame() != null ? sections.ehFrame() : sections.debugFrame();
+            if (main != null && main.data().limit() > MAX_SECTION_BYTES) {
+                return new NoUnwindTable("frame section of " + main.data().limit() + " bytes, more than " + MAX_SECTION_BYTES);
+            }
             if (sections.ehFrame() != null) return build(new FrameEntries(sections.ehFrame(), true), sections.ehFrameHdr());
             if (sections.debugFrame() != null) return build(new FrameEntries(sections.debugFrame(), false), null);
             return new NoUnwindTable("no .eh_frame or .debug_frame");
