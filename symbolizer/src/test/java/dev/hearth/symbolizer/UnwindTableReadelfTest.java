@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Unwind tables agree with binutils: every row {@code readelf --debug-dump=frames-interp} prints,
  * for real binaries of this machine and for programs compiled here, gives the same CFA rule and
- * offset, the same saved-rbp place and the same return-address rule at its address; code outside
+ * offset, the same saved-rbp place and the same return-address rule at its first and last address; code outside
  * every FDE is a gap, but for the padding between functions. The PLT's rule is checked against the PLT's own instructions.
  */
 class UnwindTableReadelfTest {
@@ -153,12 +153,16 @@ class UnwindTableReadelfTest {
         int checked = 0;
         for (ReadelfFrames.Fde f : frames.fdes()) {
             if (f.end() <= f.begin()) continue;
-            for (ReadelfFrames.Row r : f.rows()) {
+            for (int k = 0; k < f.rows().size(); k++) {
+                ReadelfFrames.Row r = f.rows().get(k);
                 if (r.loc() < f.begin() || r.loc() >= f.end()) continue;
-                checked++;
-                String want = expected(r), got = describe(t, t.find(r.loc()));
-                boolean ok = want.equals("EXPR") ? got.startsWith("PLT") || got.startsWith("SIGNAL") || got.equals("STOP") : want.equals(got);
-                if (!ok && mismatches.size() < 10) mismatches.add(String.format("0x%x: readelf %s/%s/%s -> %s, table %s", r.loc(), r.cfa(), r.rbp(), r.ra(), want, got));
+                long until = k + 1 < f.rows().size() ? Math.min(f.rows().get(k + 1).loc(), f.end()) : f.end();
+                for (long at : new long[] {r.loc(), until - 1}) { // a row holds from its address to the next row's
+                    checked++;
+                    String want = expected(r), got = describe(t, t.find(at));
+                    boolean ok = want.equals("EXPR") ? got.startsWith("PLT") || got.startsWith("SIGNAL") || got.equals("STOP") : want.equals(got);
+                    if (!ok && mismatches.size() < 10) mismatches.add(String.format("0x%x: readelf %s/%s/%s -> %s, table %s", at, r.cfa(), r.rbp(), r.ra(), want, got));
+                }
             }
             if (!begins.contains(f.end())) {
                 // padding before the next function keeps a function end's rule; any other space is a gap
