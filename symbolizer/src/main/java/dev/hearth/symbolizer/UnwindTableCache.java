@@ -9,7 +9,6 @@ import dev.hearth.symbolizer.unwind.UnwindTable;
 import dev.hearth.symbolizer.unwind.UnwindTables;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -57,9 +56,9 @@ public final class UnwindTableCache {
     }
 
     /**
-     * The executable file mappings of process {@code pid}, each with its binary's table (built now
-     * if new) and the load bias that turns its pcs into table addresses. Empty when the process is
-     * gone or its maps cannot be read.
+     * The executable mappings of process {@code pid} (files and the vDSO), each with its binary's
+     * table (built now if new) and the load bias that turns its pcs into table addresses. Empty when
+     * the process is gone or its maps cannot be read.
      */
     public synchronized List<MappedTable> tables(int pid) {
         List<MappedTable> out = new ArrayList<>();

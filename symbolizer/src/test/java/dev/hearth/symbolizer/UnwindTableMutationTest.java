@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class UnwindTableMutationTest {
     private static final long SEED = Long.getLong("hearth.mutation.seed", 17);
-    private static final int MUTATIONS = Integer.getInteger("hearth.mutations", 400);
+    private static final int MUTATIONS = Integer.getInteger("hearth.mutations", 300);
     /** Far above a bounded build of libc's table (tens of ms), far below a loop over a forged count. */
     private static final long MAX_NANOS = 3_000_000_000L;
     /** What a table at its row bound costs while built, with room: a forged file cannot make it cost more. */
