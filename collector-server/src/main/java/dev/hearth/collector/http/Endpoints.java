@@ -61,6 +61,8 @@ public final class Endpoints {
     private final int maxStackDepth;
     private final OtlpIngest otlp;
     private final CollectorMetrics metrics;
+    private final FunctionEndpoints functions;
+    private final ServiceSummary summary;
 
     public Endpoints(StoreReader reader, WriteQueue writes, long maxDecompressedBytes, int maxStackDepth, CollectorMetrics metrics) {
         this.reader = reader;
@@ -70,6 +72,8 @@ public final class Endpoints {
         this.otlp = new OtlpIngest((tenant, id, c) -> store(tenant, c.service(), c.labels(), c.type(), c.profile(), id, c.fromMs(), c.untilMs()),
                 maxDecompressedBytes, maxStackDepth);
         this.metrics = metrics;
+        this.functions = new FunctionEndpoints(reader);
+        this.summary = new ServiceSummary(reader);
     }
 
     /** Dispatches an API path for a tenant (authenticated before); null when there is no such endpoint. Queries stop at the deadline. */
@@ -82,12 +86,14 @@ public final class Endpoints {
         }
         if (post) {
             if (!List.of("/api/v1/services", "/api/v1/labels", "/api/v1/flamegraph", "/api/v1/diff", "/api/v1/timeline",
-                    "/api/v1/pprof").contains(path)) return null;
+                    "/api/v1/pprof", FunctionEndpoints.FUNCTIONS, FunctionEndpoints.SANDWICH).contains(path)) return null;
             throw new ApiException(405, path + " takes GET");
         }
         long now = System.currentTimeMillis();
         Response r = switch (path) {
-            case "/api/v1/services" -> services(tenant);
+            case "/api/v1/services" -> q.has("from") || q.has("until") ? summary.services(tenant, q, now, deadline) : services(tenant);
+            case FunctionEndpoints.FUNCTIONS -> functions.functions(tenant, q, now, deadline);
+            case FunctionEndpoints.SANDWICH -> functions.sandwich(tenant, q, now, deadline);
             case "/api/v1/labels" -> labels(tenant, q);
             case "/api/v1/flamegraph" -> flamegraph(tenant, q, now, deadline);
             case "/api/v1/diff" -> diff(tenant, q, now, deadline);
