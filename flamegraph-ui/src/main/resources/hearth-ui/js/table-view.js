@@ -50,6 +50,7 @@ function changeCell(row, palette) {
   if (row.change !== undefined) {
     td.textContent = formatChange(row.change);
     td.style.background = diffColor(row.change, palette);
+    td.style.color = '#111'; // on a light diff colour, in either theme
   }
   return td;
 }

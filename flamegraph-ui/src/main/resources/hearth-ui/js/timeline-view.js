@@ -63,8 +63,9 @@ export class TimelineView {
     ctx.clearRect(0, 0, width, HEIGHT + AXIS);
     this.axis(ctx);
     if (this.base) {
-      this.shade(ctx, this.base, 'rgba(33,102,172,0.22)', 'baseline');
-      this.shade(ctx, this.win, 'rgba(255,157,59,0.22)', 'window');
+      const same = this.base.from === this.win.from && this.base.until === this.win.until;
+      this.shade(ctx, this.base, 'rgba(33,102,172,0.22)', same ? 'baseline = window' : 'baseline', 2);
+      if (!same) this.shade(ctx, this.win, 'rgba(255,157,59,0.22)', 'window', 16);
     }
     const max = this.points.reduce((m, p) => Math.max(m, p[1]), 0);
     ctx.fillStyle = '#d9534f';
@@ -100,13 +101,13 @@ export class TimelineView {
     }
   }
 
-  shade(ctx, w, color, label) {
+  shade(ctx, w, color, label, y) {
     const a = Math.max(0, this.xOf(w.from)), b = Math.min(this.width, this.xOf(w.until));
     if (b <= a) return;
     ctx.fillStyle = color;
     ctx.fillRect(a, 0, b - a, HEIGHT);
     ctx.fillStyle = getComputedStyle(this.canvas).getPropertyValue('--fg').trim() || '#222';
     ctx.textBaseline = 'top';
-    ctx.fillText(label, a + 3, 2);
+    ctx.fillText(label, a + 3, y);
   }
 }
