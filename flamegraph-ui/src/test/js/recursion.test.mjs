@@ -34,3 +34,12 @@ test('deep recursion does not overflow the call stack', () => {
   const c = collapseRecursion(tree([line]));
   assert.equal(child(child(c, 'main'), 'r').self, 1);
 });
+
+test('a sandwich tree, rooted at the function, folds its own recursive calls', () => {
+  const callees = tree(['fib;add 4', 'fib;fib;add 5']).children[0];
+  const c = collapseRecursion(callees, true);
+  assert.equal(c.name, 'fib');
+  assert.deepEqual(c.children.map((k) => k.name), ['add']);
+  assert.equal(c.children[0].total, 9);
+  assert.equal(child(collapseRecursion(tree(['total;x 1'])), 'total').total, 1, 'a service root is not a frame');
+});

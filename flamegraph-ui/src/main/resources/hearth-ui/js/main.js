@@ -283,7 +283,7 @@ function drawSandwich() {
     data.sw = { key, callers: null, callees: null };
     api.sandwich(data.p, state.fn).then((body) => {
       if (data !== mine || mine.sw.key !== key) return;
-      const prep = (tree) => flatten(state.rec ? collapseRecursion(tree.root) : tree.root);
+      const prep = (tree) => flatten(state.rec ? collapseRecursion(tree.root, true) : tree.root);
       Object.assign(mine.sw, { callers: prep(body.callers), callees: prep(body.callees) });
       draw();
     }, (e) => { if (data === mine) setStatus('error', e.message); });

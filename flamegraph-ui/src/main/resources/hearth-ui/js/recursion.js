@@ -9,7 +9,8 @@ function copy(n) {
   return c;
 }
 
-export function collapseRecursion(root) {
+// rootIsFrame: the root is a function (a sandwich's trees), not the service, and folds too.
+export function collapseRecursion(root, rootIsFrame = false) {
   const out = copy(root);
   // [source node, target node whose children receive its children]
   const todo = [[root, out]];
@@ -17,7 +18,7 @@ export function collapseRecursion(root) {
     const [src, dst] = todo.pop();
     const byName = new Map(dst.children.map((c) => [c.name, c]));
     for (const child of src.children || []) {
-      if (child.name === dst.name && src !== root) {
+      if (child.name === dst.name && (rootIsFrame || src !== root)) {
         // the recursive call: its time is already in dst's total; only self and callees move up
         dst.self += +child.self || 0;
         if (dst.baseSelf !== undefined) dst.baseSelf += +child.baseSelf || 0;

@@ -457,7 +457,7 @@ class FlameGraphPageTest {
             String t = find("#top tr[data-name='" + ShopProfiles.LONG_NAME + "'] td.name").getText();
             return t.length() > before.length() ? t : null;
         });
-        assertTrue(after.endsWith(".OrderRepositoryAdapterImplementation.findAllPendingOrders"), "the class and method read whole: " + after);
+        assertTrue(after.endsWith("OrderRepositoryAdapterImplementation.findAllPendingOrders"), "the class and method read whole: " + after);
         browser.screenshot("16-7-split-and-names");
         browser.js("localStorage.removeItem('hearth.tableWidth')");
     }
@@ -489,6 +489,7 @@ class FlameGraphPageTest {
         find("#show-sandwich").click();
         browser.await("callers", d -> !frames("java", "callers").isEmpty() ? true : null);
         assertFalse(frames("com.example.Fib.add", "callees").isEmpty());
+        assertEquals(1, frames(ShopProfiles.FIB, "callees").size(), "its recursive calls folded there too");
         assertTrue(frames("java", "callees").isEmpty());
         double callersBottom = ((Number) browser.js("return document.getElementById('callers').getBoundingClientRect().bottom")).doubleValue();
         assertTrue(callersBottom <= ((Number) browser.js("return document.getElementById('callees').getBoundingClientRect().top")).doubleValue());
