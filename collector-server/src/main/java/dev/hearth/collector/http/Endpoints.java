@@ -290,11 +290,7 @@ public final class Endpoints {
 
     Response diff(String tenant, QueryParams q, long now, QueryDeadline deadline) throws SQLException {
         Selection compared = q.selection(tenant, now);
-        long baseUntil = q.longParam("baseUntil", compared.untilMs());
-        long baseFrom = q.longParam("baseFrom", compared.fromMs());
-        QueryParams.checkWindow("baseFrom", baseFrom, "baseUntil", baseUntil);
-        Selection base = new Selection(compared.tenant(), compared.service(), compared.type(), baseFrom, baseUntil,
-                q.has("baseLabels") ? q.selector("baseLabels") : compared.labels());
+        Selection base = FunctionEndpoints.baseline(q, compared);
         int value = q.valueIndex(compared.type());
         int maxNodes = maxNodes(q);
         boolean absolute = q.flag("absolute");
@@ -346,7 +342,7 @@ public final class Endpoints {
         if (saturated) metrics.limitHit(Limit.SUM_SATURATED, 1);
     }
 
-    private static int maxNodes(QueryParams q) {
+    static int maxNodes(QueryParams q) {
         long n = q.longParam("maxNodes", DEFAULT_MAX_NODES);
         if (n < 2 || n > MAX_MAX_NODES) throw ApiException.badRequest("maxNodes must be between 2 and " + MAX_MAX_NODES + ", got " + n);
         return (int) n;

@@ -83,12 +83,11 @@ final class FunctionEndpoints {
         Selection sel = q.selection(tenant, now);
         String function = q.required("function");
         int[] column = {q.valueIndex(sel.type())};
-        long maxNodes = q.longParam("maxNodes", Endpoints.DEFAULT_MAX_NODES);
-        if (maxNodes < 2 || maxNodes > 1_000_000) throw ApiException.badRequest("maxNodes must be between 2 and 1000000, got " + maxNodes);
+        int maxNodes = Endpoints.maxNodes(q);
         Sandwich.Trees trees = Sandwich.of(reader.merge(sel, column, deadline), function);
         deadline.check();
-        TreePruner.prune(trees.callers(), (int) maxNodes, n -> n.total);
-        TreePruner.prune(trees.callees(), (int) maxNodes, n -> n.total);
+        TreePruner.prune(trees.callers(), maxNodes, n -> n.total);
+        TreePruner.prune(trees.callees(), maxNodes, n -> n.total);
         deadline.check();
         ValueType vt = sel.type().valueTypes().get(column[0]);
         return Response.json("{\"callers\":" + FlameJson.flamegraph(trees.callers(), vt.unit(), vt.type()) + ",\"callees\":"
