@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { apiUrl, createApi, queryParams, diffParams, normalizeServices, busiest, filterServices, ApiError } from '../../main/resources/hearth-ui/js/api.js';
+import { apiUrl, createApi, queryParams, diffParams, normalizeServices, busiest, filterServices, typeFor, ApiError } from '../../main/resources/hearth-ui/js/api.js';
 
 test('URLs carry the parameters, encoded, and leave out empty ones', () => {
   const p = queryParams('shop', 'cpu', { from: 1, until: 2 }, 'version=1.5,host=a b');
@@ -90,4 +90,11 @@ test('downloads ask for the pprof and for the HTML flame graph of the same selec
   ]);
   const refused = createApi('', reply(503, { error: 'busy' }));
   await assert.rejects(refused.flamegraphHtml(p), /answered 503: busy/);
+});
+
+test('a service opens on the type asked for, else the first with data', () => {
+  const [s] = normalizeServices({ services: [{ name: 's', types: ['alloc', 'cpu', 'offcpu'], volume: { alloc: { total: 0 }, cpu: { total: 5 } } }] });
+  assert.equal(typeFor(s, 'offcpu'), 'offcpu');
+  assert.equal(typeFor(s, 'wall'), 'cpu');
+  assert.equal(typeFor({ types: ['lock'], volume: {} }, ''), 'lock');
 });

@@ -119,6 +119,13 @@ export function busiest(services) {
   return best;
 }
 
+// The type to show for a service: the current one if it has it, else the first with data in
+// the window, else its first.
+export function typeFor(service, current) {
+  if (service.types.includes(current)) return current;
+  return service.types.find((t) => service.volume[t] && service.volume[t].total > 0) || service.types[0] || '';
+}
+
 // Services whose name holds the text (case-insensitive), the picked one kept so the select can show it.
 export function filterServices(services, text, keep) {
   const needle = String(text || '').trim().toLowerCase();

@@ -1,7 +1,7 @@
 // The page: wires controls, the URL state, the collector API and the views together.
 // Logic lives in the pure modules; this file only moves data between them and the DOM.
 
-import { createApi, queryParams, diffParams, normalizeServices, busiest, filterServices } from './api.js';
+import { createApi, queryParams, diffParams, normalizeServices, busiest, filterServices, typeFor } from './api.js';
 import { sessionAuth } from './auth.js';
 import { parseState, stateToQuery } from './state-url.js';
 import { PRESETS, resolveWindow, previousPeriod, stepFor, formatTime, spanOf, displayTime, readTime, timeZoneText } from './time-range.js';
@@ -107,8 +107,7 @@ async function loadServices() {
     return false;
   }
   const svc = services.find((s) => s.name === state.service) || busiest(services);
-  const withData = svc.types.find((t) => svc.volume[t] && svc.volume[t].total > 0);
-  const type = svc.types.includes(state.type) ? state.type : withData || svc.types[0] || '';
+  const type = typeFor(svc, state.type);
   if (svc.name !== state.service || type !== state.type) {
     state = { ...state, service: svc.name, type };
     history.replaceState(null, '', location.pathname + stateToQuery(state));
@@ -369,9 +368,8 @@ function wireControls() {
   const pickService = (name) => {
     const svc = services.find((s) => s.name === name);
     if (!svc) return;
-    const withData = svc.types.find((t) => svc.volume[t] && svc.volume[t].total > 0);
     loadedKey = null; // also after an unknown service, when the name did not change the data key
-    update({ service: svc.name, type: svc.types.includes(state.type) ? state.type : withData || svc.types[0] || '', labels: '', zoom: [], fn: '' });
+    update({ service: svc.name, type: typeFor(svc, state.type), labels: '', zoom: [], fn: '' });
   };
   $('service').addEventListener('change', (e) => pickService(e.target.value));
   // typing narrows the list; Enter opens the first service left
