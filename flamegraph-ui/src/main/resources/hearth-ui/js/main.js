@@ -42,6 +42,7 @@ const api = createApi('', undefined, sessionAuth(sessionStorage, askToken));
 let pprofParams = null;
 let state = parseState(location.search);
 let services = [];
+let servicesFor = ''; // the from|until the services' volumes were asked for
 let data = null; // {root, t, weight, unit, win, base, rows, match, sw, reasons}
 let loadedKey = null;
 let seq = 0;
@@ -93,6 +94,7 @@ async function loadServices() {
   const win = resolveWindow(state.from, state.until, Date.now());
   try {
     services = normalizeServices(await api.services(win.error ? null : win));
+    servicesFor = `${state.from}|${state.until}`;
   } catch (e) {
     setStatus('error', e.message);
     return false;
@@ -143,8 +145,12 @@ async function load() {
     $('download').href = api.pprofUrl(p);
     pprofParams = p;
     draw();
-    // volumes in the new window, for the picker; the page works without them
-    api.services(win).then((body) => { if (my === seq) { services = normalizeServices(body); syncControls(); } }, () => {});
+    // volumes in a new window, for the picker; the page works without them
+    const key = `${state.from}|${state.until}`;
+    if (key !== servicesFor) {
+      servicesFor = key;
+      api.services(win).then((body) => { if (my === seq) { services = normalizeServices(body); syncControls(); } }, () => {});
+    }
   } catch (e) {
     if (my !== seq) return;
     data = null;
