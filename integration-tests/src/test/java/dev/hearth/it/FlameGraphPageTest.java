@@ -347,6 +347,7 @@ class FlameGraphPageTest {
         browser.driver.get(collector.url + "/");
         awaitStatus("ready");
         assertEquals(ShopProfiles.WIDE_SERVICE, state().get("service"), "the busiest, not '" + ShopProfiles.TINY_SERVICE + "', first by name");
+        browser.screenshot("16-1-landing-busiest");
         assertEquals(ShopProfiles.TINY_SERVICE + " · cpu 10.1 ms", find("#service option[value='" + ShopProfiles.TINY_SERVICE + "']").getText());
         assertTrue(find("#service option[value='" + SERVICE + "']").getText().startsWith(SERVICE + " · cpu "),
                 find("#service option[value='" + SERVICE + "']").getText());
@@ -394,12 +395,14 @@ class FlameGraphPageTest {
         assertTrue(find("#time-zone").getText().matches(".+, UTC[+-]\\d\\d:\\d\\d"), find("#time-zone").getText());
         WebElement timeline = find("#timeline");
         int w = timeline.getSize().getWidth();
-        new Actions(browser.driver).moveToElement(timeline, -w / 4, 0).clickAndHold().moveByOffset(w / 4, 0).release().perform();
+        // from half an hour ago to a quarter of an hour ago: the profile of twenty minutes ago
+        new Actions(browser.driver).moveToElement(timeline, 0, 0).clickAndHold().moveByOffset(w / 4, 0).release().perform();
         browser.await("window chosen", d -> state().get("from").toString().matches("\\d+"));
         String shown = find("#from").getDomProperty("value");
         assertTrue(shown.matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d"), "a local date-time, not milliseconds: " + shown);
         assertEquals(Long.parseLong(state().get("from").toString()),
                 ((Number) browser.js("return new Date(arguments[0].replace(' ', 'T')).getTime()", shown)).longValue());
+        awaitStatus("ready");
         browser.screenshot("16-3-local-times");
         clear(find("#from"));
         find("#from").sendKeys("now-15m", org.openqa.selenium.Keys.ENTER);
