@@ -98,3 +98,16 @@ test('a service opens on the type asked for, else the first with data', () => {
   assert.equal(typeFor(s, 'wall'), 'cpu');
   assert.equal(typeFor({ types: ['lock'], volume: {} }, ''), 'lock');
 });
+
+test('a collector too busy for volumes still lists its services', async () => {
+  const seen = [];
+  const api = createApi('', async (url) => {
+    seen.push(url);
+    return url.includes('from=')
+      ? { ok: false, status: 503, json: async () => ({ error: 'the query ran past its deadline' }) }
+      : { ok: true, status: 200, json: async () => ({ services: [{ name: 'a' }] }) };
+  });
+  assert.deepEqual(await api.services({ from: 1, until: 2 }), { services: [{ name: 'a' }] });
+  assert.deepEqual(seen, ['/api/v1/services?from=1&until=2', '/api/v1/services']);
+  await assert.rejects(createApi('', reply(400, { error: 'from (-5) must be' })).services({ from: -5, until: 2 }), /answered 400/);
+});

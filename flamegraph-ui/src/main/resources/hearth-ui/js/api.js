@@ -72,8 +72,18 @@ export function createApi(base = '', fetchFn = (...a) => fetch(...a), auth = nul
     return res.blob();
   }
   return {
-    // with a window, each service carries how much data it holds there (see busiest())
-    services: (win) => get('services', win ? { from: win.from, until: win.until } : {}),
+    // With a window, each service carries how much data it holds there (see busiest()). Volumes
+    // cost the collector a query per service and type: should it be busy or time out, the plain
+    // list will do.
+    services: async (win) => {
+      if (!win) return get('services');
+      try {
+        return await get('services', { from: win.from, until: win.until });
+      } catch (e) {
+        if (e.status >= 500) return get('services');
+        throw e;
+      }
+    },
     labelValues: (service, key) => get('labels', { service, key }),
     flamegraph: (p) => get('flamegraph', p),
     diff: (p) => get('diff', p),
