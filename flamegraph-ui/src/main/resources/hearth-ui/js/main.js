@@ -5,7 +5,7 @@ import { createApi, queryParams, diffParams, normalizeServices, busiest, filterS
 import { sessionAuth } from './auth.js';
 import { parseState, stateToQuery } from './state-url.js';
 import { PRESETS, resolveWindow, previousPeriod, stepFor, formatTime, spanOf, displayTime, readTime, timeZoneText } from './time-range.js';
-import { flatten, pathOf, findPath, foldedTotal } from './tree.js';
+import { flatten, pathOf, findPath, foldedTotal, OTHER } from './tree.js';
 import { matcher, mark, exactPattern } from './search.js';
 import { diffWeights } from './diff.js';
 import { functionRows } from './top.js';
@@ -311,7 +311,9 @@ function pickFunction(name) {
 
 function frameClicked(view, i) {
   if (i < 0) return;
-  if (view === main || view === baseView || view === compView) update({ zoom: pathOf(view.t, i), fn: i > 0 ? view.t.name[i] : state.fn });
+  // a folded "other" frame zooms but is no function to select
+  const fn = i > 0 && view.t.kind[i] !== OTHER ? view.t.name[i] : state.fn;
+  if (view === main || view === baseView || view === compView) update({ zoom: pathOf(view.t, i), fn });
   else update({ fn: view.t.name[i] });
 }
 
