@@ -9,7 +9,7 @@ import { shortenName } from './names.js';
 
 export const ROW = 18;
 const FONT = '12px ui-monospace, "DejaVu Sans Mono", monospace';
-const CHAR_W = 7.3; // advance of the monospace font above, to truncate without measureText
+export const CHAR_W = 7.3; // advance of the monospace font above (the table uses it too), to shorten without measureText
 const MAX_ROWS = 1500; // keeps the canvas under browsers' height limits
 const MIN_WIDTH = 1; // px; narrower frames (and their subtrees) are not drawn
 

@@ -14,7 +14,7 @@ import { unnamedShare, unnamedHint, REASON_LABEL } from './unnamed.js';
 import { fillServices, fillTypes } from './picker.js';
 import { frameInfo } from './frame-info.js';
 import { formatPercent, formatValue } from './format.js';
-import { FlameView } from './flame-view.js';
+import { FlameView, CHAR_W } from './flame-view.js';
 import { TimelineView } from './timeline-view.js';
 import { renderTable } from './table-view.js';
 import { renderLegend } from './legend.js';
@@ -241,7 +241,7 @@ function draw() {
     const nameCol = $('top').tHead.rows[0].cells[3];
     renderTable($('top').tBodies[0], data.rows, {
       sort: state.sort, asc: state.asc, unit, total: data.fnTotal, selected: state.fn, palette: state.palette,
-      matches: m && !m.error ? m : null, onPick: pickFunction, chars: Math.max(8, Math.floor((nameCol.clientWidth - 30) / 7.3)),
+      matches: m && !m.error ? m : null, onPick: pickFunction, chars: Math.max(8, Math.floor((nameCol.clientWidth - 34) / CHAR_W)),
     });
     for (const th of $('top').tHead.rows[0].cells) {
       th.classList.toggle('sorted', th.dataset.sort === state.sort);

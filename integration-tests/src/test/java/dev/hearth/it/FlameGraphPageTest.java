@@ -380,6 +380,8 @@ class FlameGraphPageTest {
         assertFalse(frames("other").isEmpty(), "the graph folds");
         assertTrue(browser.driver.findElements(By.cssSelector("#top tr[data-name='other']")).isEmpty(), "the table does not");
         assertEquals(400L, browser.js("return document.querySelectorAll('#top tbody tr').length"), "plugin rows fill the table");
+        assertEquals(0L, browser.js("return [...document.querySelectorAll('#top td.name')].filter(td => td.scrollWidth > td.clientWidth).length"),
+                "names are shortened to fit, never cut off at the right");
         WebElement note = find("#folded-note");
         assertTrue(note.isDisplayed() && note.getText().contains("into the striped “other” frames"), note.getText());
         find("#search").sendKeys("plugin.P");
