@@ -2,6 +2,7 @@ package dev.hearth.collector.http;
 
 import dev.hearth.collector.labels.LabelSelector;
 import dev.hearth.collector.query.Json;
+import dev.hearth.collector.query.Sums;
 import dev.hearth.collector.storage.QueryDeadline;
 import dev.hearth.collector.storage.Selection;
 import dev.hearth.collector.storage.StoreReader;
@@ -58,7 +59,7 @@ final class ServiceSummary {
                 int value = type.defaultValueIndex();
                 long sum = 0;
                 for (long v : reader.totalsByStart(new Selection(tenant, s.name(), type, from, until, LabelSelector.ALL), value, deadline).values()) {
-                    sum = dev.hearth.collector.query.Sums.add(sum, v);
+                    sum = Sums.add(sum, v);
                 }
                 ValueType vt = type.valueTypes().get(value);
                 if (!firstVolume) sb.append(',');
