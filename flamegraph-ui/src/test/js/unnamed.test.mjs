@@ -17,6 +17,7 @@ test('the hint says why and what to do', () => {
   assert.match(hint, /-XX:\+PreserveFramePointer/);
   assert.match(hint, /let Hearth attach/);
   assert.match(unnamedHint(0.4, ['attach-disabled'], formatPercent), /The agent says: the JVM runs with -XX:\+DisableAttachMechanism/);
+  assert.match(unnamedHint(0.4, ['no-frame-pointers', 'attach-impossible'], formatPercent), /without -XX:\+PreserveFramePointer.*; Hearth cannot attach/);
   assert.match(unnamedHint(0, ['perf map unreadable'], formatPercent), /The agent says: perf map unreadable\./, 'an unknown reason is shown as given');
   assert.equal(unnamedHint(0.001, [], formatPercent), '', 'a trace is not worth a sentence');
 });

@@ -1,18 +1,18 @@
 // Frames the profiler could not name, and what a person can do about them. Java frames stay
 // unnamed when the JVM runs without -XX:+PreserveFramePointer (eBPF stacks stop at the first JIT
 // frame: "[unknown]") or when Hearth could not attach to it (no symbol map: "[jit]",
-// "[interpreter]"). The agent says why in the series label REASON_LABEL; the page shows it.
+// "[interpreter]"). The agent says why in the series label REASON_LABEL (its values are the
+// agent's FrameAdvice reasons, see docs/jvm.md); the page shows it.
 
 export const UNNAMED = new Set(['[unknown]', '[jit]', '[interpreter]']);
 
 // The series label whose values are the agent's reasons (a short code, or a sentence).
-export const REASON_LABEL = 'unnamed_frames';
+export const REASON_LABEL = 'hearth_frames_unnamed';
 
 const REASONS = {
-  'no-frame-pointers': 'the JVM runs without -XX:+PreserveFramePointer, so its stacks cannot be walked past JIT code',
-  'attach-disabled': 'the JVM runs with -XX:+DisableAttachMechanism, so Hearth could not attach to name its frames',
-  'attach-failed': 'Hearth could not attach to the JVM to name its frames',
-  'no-perf-map': 'the JVM gave no symbol map for its JIT code',
+  'no-frame-pointers': 'the JVM runs without -XX:+PreserveFramePointer, so its stacks stop at the first Java frame',
+  'attach-disabled': 'the JVM runs with -XX:+DisableAttachMechanism, so Hearth can neither ask it for its symbol map nor start async-profiler in it',
+  'attach-impossible': 'Hearth cannot attach to the JVM (-Xrs, another user, or no HotSpot; the agent\'s log names which), so it can neither ask it for its symbol map nor start async-profiler in it',
 };
 
 export function reasonText(code) {

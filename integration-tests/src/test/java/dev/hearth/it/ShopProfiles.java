@@ -91,8 +91,8 @@ final class ShopProfiles {
     static final String FIB = "com.example.Fib.fib";
     static final String LONG_NAME = "com.example.enterprise.platform.integration.adapters.persistence.OrderRepositoryAdapterImplementation.findAllPendingOrders";
     static final long SORT_SELF = 10 + 30 + 60 + 50, TIERS_TOTAL = SORT_SELF + 40 + 20;
-    /** The series label through which the agent says why frames are unnamed (read by the page). */
-    static final String UNNAMED_LABEL = "unnamed_frames=no-frame-pointers";
+    /** The series label through which the agent says why frames are unnamed (read by the page; see docs/jvm.md). */
+    static final String UNNAMED_LABEL = "hearth_frames_unnamed=no-frame-pointers";
 
     static byte[] tiersProfile() {
         ProfileBuilder b = new ProfileBuilder(ProfileType.CPU);
