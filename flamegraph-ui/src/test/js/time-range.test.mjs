@@ -46,3 +46,20 @@ test('timeline ticks fall on round local times inside the window', () => {
   assert.ok(week.length <= 6 && week.every((x) => /^\d\d-\d\d$/.test(x.label)), JSON.stringify(week));
   assert.equal(new Date(week[0].ms).getHours(), 0, 'days start at local midnight');
 });
+
+test('fields show local date-times, never milliseconds, and read them back', async () => {
+  const { displayTime, readTime, timeZoneText, spanOf } = await import('../../main/resources/hearth-ui/js/time-range.js');
+  const ms = new Date(2026, 10, 30, 14, 5, 9).getTime();
+  assert.equal(displayTime(String(ms)), '2026-11-30 14:05:09');
+  assert.equal(displayTime('now-15m'), 'now-15m');
+  assert.equal(readTime('2026-11-30 14:05:09', 'now-1h', now), String(ms));
+  assert.equal(readTime('2026-11-30 14:05', 'now-1h', now), String(ms - 9000), 'seconds optional');
+  assert.equal(readTime('2026-11-30T14:05:09', 'now-1h', now), String(ms));
+  assert.equal(readTime(' now-15m ', 'now-1h', now), 'now-15m');
+  assert.equal(readTime(displayTime(String(ms + 123)), String(ms + 123), now), String(ms + 123), 'an untouched field keeps its exact value');
+  assert.equal(readTime('2026-02-30 10:00', 'now-1h', now), '2026-02-30 10:00', 'no such day: kept, and the window says why');
+  assert.match(resolveWindow('2026-02-30 10:00', 'now', now).error, /cannot read the start time/);
+  assert.match(timeZoneText(), /, UTC[+-]\d\d:\d\d$/);
+  assert.deepEqual(spanOf({ from: 10, until: 20 }, { from: 0, until: 5 }), { from: 0, until: 20 });
+  assert.deepEqual(spanOf({ from: 10, until: 20 }, null), { from: 10, until: 20 });
+});

@@ -41,3 +41,10 @@ test('a deep stack does not overflow the call stack', () => {
   assert.equal(d.maxDepth, 20000);
   assert.equal(d.end[0], 20001);
 });
+
+test('the graph says how much the collector folded into "other"', async () => {
+  const { foldedTotal } = await import('../../main/resources/hearth-ui/js/tree.js');
+  const t = flatten(tree(['main;hot 70', 'main;other 20', 'main;a;other 10']));
+  assert.equal(foldedTotal(t), 30);
+  assert.equal(foldedTotal(flatten(tree(['main;hot 1']))), 0);
+});

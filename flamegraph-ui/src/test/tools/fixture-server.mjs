@@ -39,6 +39,25 @@ function versionOf(labels) {
   return m ? m[1] : '1.5';
 }
 
+// /api/v1/functions from folded stacks: self at the leaf, total once per stack.
+function functions(lines, search) {
+  const rows = new Map();
+  let total = 0, matched = 0;
+  for (const line of lines) {
+    const cut = line.lastIndexOf(' ');
+    const v = Number(line.slice(cut + 1)), names = line.slice(0, cut).split(';');
+    total += v;
+    if (search && names.some((n) => n.toLowerCase().includes(search.toLowerCase()))) matched += v;
+    names.forEach((name, i) => {
+      const row = rows.get(name) || { name, kind: KINDS[name] || 'jit', kinds: [KINDS[name] || 'jit'], self: 0, total: 0 };
+      rows.set(name, row);
+      if (i === names.length - 1) row.self += v;
+      if (names.indexOf(name) === i) row.total += v;
+    });
+  }
+  return { unit: 'samples', total, count: rows.size, matched, functions: [...rows.values()] };
+}
+
 function json(res, status, body) {
   res.writeHead(status, { 'content-type': 'application/json' });
   res.end(JSON.stringify(body));
@@ -51,8 +70,8 @@ function api(url, res) {
   switch (url.pathname) {
     case '/api/v1/services':
       return json(res, 200, { services: [
-        { name: 'shop', types: ['cpu', 'offcpu'], labels: ['host', 'version'] },
-        { name: 'idle', types: ['cpu'], labels: [] },
+        { name: 'shop', types: ['cpu', 'offcpu'], labels: ['host', 'version'], volume: { cpu: { total: 900, unit: 'samples' }, offcpu: { total: 0, unit: 'nanoseconds' } } },
+        { name: 'idle', types: ['cpu'], labels: [], volume: { cpu: { total: 0, unit: 'samples' } } },
       ] });
     case '/api/v1/labels':
       return json(res, 200, { values: q.get('key') === 'version' ? ['1.4', '1.5'] : ['host-a', 'host-b'] });
@@ -62,6 +81,19 @@ function api(url, res) {
     }
     case '/api/v1/diff':
       return json(res, 200, { unit: 'samples', root: empty ? treeOf([]) : diffTree(STACKS[versionOf(q.get('baseLabels'))], STACKS[versionOf(q.get('labels'))], KINDS) });
+    case '/api/v1/functions':
+      return json(res, 200, functions(empty ? [] : STACKS[versionOf(q.get('labels'))], q.get('search')));
+    case '/api/v1/sandwich': {
+      // the stacks through the function, cut there: callees below it, callers above it (reversed)
+      const fn = q.get('function');
+      const lines = (empty ? [] : STACKS[versionOf(q.get('labels'))]).filter((l) => l.slice(0, l.lastIndexOf(' ')).split(';').includes(fn));
+      const part = (l, callers) => {
+        const cut = l.lastIndexOf(' '), names = l.slice(0, cut).split(';'), at = names.indexOf(fn);
+        return (callers ? names.slice(0, at + 1).reverse() : names.slice(at)).join(';') + l.slice(cut);
+      };
+      const wrap = (lines2) => { const root = treeOf(lines2).children[0] || treeOf([]); return { unit: 'samples', total: root.total, root }; };
+      return json(res, 200, { callers: wrap(lines.map((l) => part(l, true))), callees: wrap(lines.map((l) => part(l, false))) });
+    }
     case '/api/v1/timeline': {
       const from = +q.get('from'), until = +q.get('until'), step = +q.get('step');
       const points = [];

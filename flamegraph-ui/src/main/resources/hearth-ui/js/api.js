@@ -72,11 +72,25 @@ export function createApi(base = '', fetchFn = (...a) => fetch(...a), auth = nul
     return res.blob();
   }
   return {
-    services: () => get('services'),
+    // With a window, each service carries how much data it holds there (see busiest()). Volumes
+    // cost the collector a query per service and type: should it be busy or time out, the plain
+    // list will do.
+    services: async (win) => {
+      if (!win) return get('services');
+      try {
+        return await get('services', { from: win.from, until: win.until });
+      } catch (e) {
+        if (e.status >= 500) return get('services');
+        throw e;
+      }
+    },
     labelValues: (service, key) => get('labels', { service, key }),
     flamegraph: (p) => get('flamegraph', p),
     diff: (p) => get('diff', p),
     timeline: (p, step) => get('timeline', { ...p, step }),
+    // from the full merge, never the pruned tree: the table, a search's share, one function's callers and callees
+    functions: (p, search, regex) => get('functions', { ...p, search, regex: search && regex ? true : undefined }),
+    sandwich: (p, fn) => get('sandwich', { ...p, function: fn }),
     pprofUrl: (p) => apiUrl(base, 'pprof', p),
     // Downloads as Blobs: fetched with the token, which a plain link could not send.
     pprof: (p) => blob('pprof', p, 'application/octet-stream'),
@@ -85,11 +99,46 @@ export function createApi(base = '', fetchFn = (...a) => fetch(...a), auth = nul
   };
 }
 
-// /api/v1/services → [{name, types: [..], labels: [..]}], sorted by name.
+// /api/v1/services → [{name, types: [..], labels: [..], volume: {type: {total, unit}}}], sorted by name.
 export function normalizeServices(body) {
   const list = Array.isArray(body) ? body : (body && body.services) || [];
   return list
     .map((s) => (typeof s === 'string' ? { name: s } : s))
-    .map((s) => ({ name: String(s.name), types: (s.types || []).map(String), labels: (s.labels || []).map(String) }))
+    .map((s) => ({
+      name: String(s.name), types: (s.types || []).map(String), labels: (s.labels || []).map(String),
+      volume: Object.fromEntries(Object.entries(s.volume || {}).map(([k, v]) => [k, { total: +v.total || 0, unit: String(v.unit || '') }])),
+    }))
     .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+// CPU time first: it is what "busy" means to most people; then any type's data, then the name.
+function busyness(s) {
+  const cpu = s.volume.cpu ? s.volume.cpu.total : 0;
+  const any = Object.values(s.volume).filter((v) => v.total > 0).length;
+  return [cpu, any];
+}
+
+// The service with the most data in the window: the landing page opens it, not the first by name.
+export function busiest(services) {
+  let best = null;
+  for (const s of services) {
+    if (!best) { best = s; continue; }
+    const [a, b] = [busyness(s), busyness(best)];
+    if (a[0] > b[0] || (a[0] === b[0] && a[1] > b[1])) best = s;
+  }
+  return best;
+}
+
+// The type to show for a service: the current one if it has it, else the first with data in
+// the window, else its first.
+export function typeFor(service, current) {
+  if (service.types.includes(current)) return current;
+  return service.types.find((t) => service.volume[t] && service.volume[t].total > 0) || service.types[0] || '';
+}
+
+// Services whose name holds the text (case-insensitive), the picked one kept so the select can show it.
+export function filterServices(services, text, keep) {
+  const needle = String(text || '').trim().toLowerCase();
+  if (!needle) return services;
+  return services.filter((s) => s.name === keep || s.name.toLowerCase().includes(needle));
 }

@@ -5,10 +5,11 @@ import { layout, hit } from './layout.js';
 import { KINDS, OTHER } from './tree.js';
 import { kindColor, shadeOf, diffColor, MATCH_COLOR } from './colors.js';
 import { changes } from './diff.js';
+import { shortenName } from './names.js';
 
 export const ROW = 18;
 const FONT = '12px ui-monospace, "DejaVu Sans Mono", monospace';
-const CHAR_W = 7.3; // advance of the monospace font above, to truncate without measureText
+export const CHAR_W = 7.3; // advance of the monospace font above (the table uses it too), to shorten without measureText
 const MAX_ROWS = 1500; // keeps the canvas under browsers' height limits
 const MIN_WIDTH = 1; // px; narrower frames (and their subtrees) are not drawn
 
@@ -97,7 +98,7 @@ export class FlameView {
     ctx.fillStyle = '#111';
     for (const r of labelled) {
       const i = rects.node[r];
-      ctx.fillText(fit(t.name[i], Math.floor((rects.w[r] - 6) / CHAR_W)), rects.x[r] + 3, this.yOf(t.depth[i]) + ROW / 2);
+      ctx.fillText(shortenName(t.name[i], Math.floor((rects.w[r] - 6) / CHAR_W)), rects.x[r] + 3, this.yOf(t.depth[i]) + ROW / 2);
     }
   }
 
@@ -110,7 +111,7 @@ export class FlameView {
     ctx.fillRect(rects.x[r], y, rects.w[r] - 0.5, ROW - 1);
     ctx.globalAlpha = 1;
     ctx.fillStyle = '#111';
-    ctx.fillText(fit(this.t.name[i], Math.floor((rects.w[r] - 6) / CHAR_W)), rects.x[r] + 3, y + ROW / 2);
+    ctx.fillText(shortenName(this.t.name[i], Math.floor((rects.w[r] - 6) / CHAR_W)), rects.x[r] + 3, y + ROW / 2);
   }
 
   // Pruned "other" frames get diagonal stripes, so they never read as a real function.
@@ -144,9 +145,4 @@ export class FlameView {
     }
     return null;
   }
-}
-
-function fit(name, chars) {
-  if (name.length <= chars) return name;
-  return chars > 1 ? name.slice(0, chars - 1) + '…' : '';
 }

@@ -7,7 +7,7 @@ export const DEFAULTS = Object.freeze({
   from: 'now-1h',
   until: 'now',
   labels: '',
-  view: 'both', // both | graph | table | sandwich
+  view: 'both', // both | graph | table | sandwich | side (side by side, diffs)
   orient: 'icicle', // icicle (root on top) | flame (root at the bottom)
   q: '',
   re: false,
@@ -20,9 +20,10 @@ export const DEFAULTS = Object.freeze({
   baseUntil: '',
   baseLabels: '',
   palette: 'rg', // rg | cb (colour-blind)
+  rec: false, // collapse recursion
 });
 
-const BOOLEANS = ['re', 'asc', 'diff'];
+const BOOLEANS = ['re', 'asc', 'diff', 'rec'];
 
 export function parseState(search) {
   const params = new URLSearchParams(search);

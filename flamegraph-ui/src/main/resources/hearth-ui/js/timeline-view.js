@@ -1,5 +1,6 @@
 // The timeline: a bar per step of the service's totals over the window; dragging across it
-// picks a narrower window (an incident), reported through onSelect(fromMs, untilMs).
+// picks a narrower window (an incident), reported through onSelect(fromMs, untilMs). In a diff
+// it spans both the window and the baseline, each marked, so the baseline is never off-screen.
 
 import { ticks } from './time-range.js';
 
@@ -32,18 +33,19 @@ export class TimelineView {
     });
   }
 
-  // points: [[ms, value], …] with step; win: {from, until}; base: baseline window or null.
-  set(points, step, win, base) {
-    Object.assign(this, { points, step, win, base });
+  // points: [[ms, value], …] with step over range {from, until}; win: the window; base: the
+  // baseline window or null.
+  set(points, step, range, win, base) {
+    Object.assign(this, { points, step, range, win, base });
     this.draw();
   }
 
   timeAt(x) {
-    return this.win.from + (x / this.width) * (this.win.until - this.win.from);
+    return this.range.from + (x / this.width) * (this.range.until - this.range.from);
   }
 
   xOf(ms) {
-    return ((ms - this.win.from) / (this.win.until - this.win.from)) * this.width;
+    return ((ms - this.range.from) / (this.range.until - this.range.from)) * this.width;
   }
 
   draw() {
@@ -60,11 +62,15 @@ export class TimelineView {
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, width, HEIGHT + AXIS);
     this.axis(ctx);
-    if (this.base) this.shade(ctx, this.base, 'rgba(33,102,172,0.18)');
+    if (this.base) {
+      const same = this.base.from === this.win.from && this.base.until === this.win.until;
+      this.shade(ctx, this.base, 'rgba(33,102,172,0.22)', same ? 'baseline = window' : 'baseline', 2);
+      if (!same) this.shade(ctx, this.win, 'rgba(255,157,59,0.22)', 'window', 16);
+    }
     const max = this.points.reduce((m, p) => Math.max(m, p[1]), 0);
     ctx.fillStyle = '#d9534f';
     if (max > 0) {
-      const bw = Math.max(1, this.xOf(this.win.from + this.step) - 1);
+      const bw = Math.max(1, this.xOf(this.range.from + this.step) - 1);
       for (const [ms, v] of this.points) {
         const h = (v / max) * (HEIGHT - 4);
         ctx.fillRect(this.xOf(ms), HEIGHT - h, bw, h);
@@ -77,26 +83,31 @@ export class TimelineView {
     }
     canvas.dataset.points = String(this.points.length);
     canvas.dataset.max = String(max);
+    canvas.dataset.base = this.base ? `${Math.round(this.xOf(this.base.from))},${Math.round(this.xOf(this.base.until))}` : '';
   }
 
   axis(ctx) {
-    ctx.fillStyle = '#f4f4f4';
+    const style = getComputedStyle(this.canvas);
+    ctx.fillStyle = style.getPropertyValue('--panel').trim() || '#f4f4f4';
     ctx.fillRect(0, 0, this.width, HEIGHT);
     ctx.font = '11px system-ui, sans-serif';
     ctx.textBaseline = 'top';
-    for (const { ms, label } of ticks(this.win.from, this.win.until)) {
+    for (const { ms, label } of ticks(this.range.from, this.range.until)) {
       const x = this.xOf(ms);
-      ctx.fillStyle = '#ddd';
+      ctx.fillStyle = style.getPropertyValue('--rule').trim() || '#ddd';
       ctx.fillRect(x, 0, 1, HEIGHT);
-      ctx.fillStyle = '#555';
+      ctx.fillStyle = style.getPropertyValue('--muted').trim() || '#555';
       ctx.fillText(label, Math.min(x + 2, this.width - 32), HEIGHT + 1);
     }
   }
 
-  shade(ctx, w, color) {
+  shade(ctx, w, color, label, y) {
     const a = Math.max(0, this.xOf(w.from)), b = Math.min(this.width, this.xOf(w.until));
     if (b <= a) return;
     ctx.fillStyle = color;
     ctx.fillRect(a, 0, b - a, HEIGHT);
+    ctx.fillStyle = getComputedStyle(this.canvas).getPropertyValue('--fg').trim() || '#222';
+    ctx.textBaseline = 'top';
+    ctx.fillText(label, a + 3, y);
   }
 }

@@ -1,37 +1,22 @@
-// The top table: self and total per function over the whole tree. A function's total counts
-// only its outermost occurrences on each stack, so recursion is not counted twice.
+// The top table's rows, as the collector computes them from the full merge (/api/v1/functions):
+// one row per function whatever JIT tier its frames were in, nothing folded into "other".
 // In a diff, rows also carry the baseline's values and the relative change of the total share.
 
 import { relativeChange } from './diff.js';
 
-export function topFunctions(t) {
-  const rows = new Map();
-  const onPath = new Map(); // name -> occurrences on the current root path
-  const path = [];
-  for (let i = 1; i < t.n; i++) {
-    while (path.length && t.end[path[path.length - 1]] <= i) {
-      const name = t.name[path.pop()];
-      onPath.set(name, onPath.get(name) - 1);
+export function functionRows(body) {
+  const total = +body.total || 0;
+  const diff = body.baseTotal !== undefined;
+  const baseTotal = diff ? +body.baseTotal || 0 : 0;
+  return (body.functions || []).map((f) => {
+    const row = { name: String(f.name), kind: String(f.kind), kinds: (f.kinds || [f.kind]).map(String), self: +f.self || 0, total: +f.total || 0 };
+    if (diff) {
+      row.baseSelf = +f.baseSelf || 0;
+      row.baseTotal = +f.baseTotal || 0;
+      row.change = relativeChange(row.total, total, row.baseTotal, baseTotal);
     }
-    const name = t.name[i];
-    let row = rows.get(name);
-    if (!row) {
-      row = { name, kind: t.kind[i], self: 0, total: 0 };
-      if (t.diff) Object.assign(row, { baseSelf: 0, baseTotal: 0 });
-      rows.set(name, row);
-    }
-    row.self += t.self[i];
-    if (t.diff) row.baseSelf += t.baseSelf[i];
-    if (!onPath.get(name)) {
-      row.total += t.total[i];
-      if (t.diff) row.baseTotal += t.baseTotal[i];
-    }
-    onPath.set(name, (onPath.get(name) || 0) + 1);
-    path.push(i);
-  }
-  const all = [...rows.values()];
-  if (t.diff) for (const row of all) row.change = relativeChange(row.total, t.total[0], row.baseTotal, t.baseTotal[0]);
-  return all;
+    return row;
+  });
 }
 
 // Sort by "self", "total", "change" (diffs) or "name"; desc puts the largest first.

@@ -106,3 +106,11 @@ export function findPath(t, names) {
   }
   return node;
 }
+
+// Sum of what the collector folded into "other" frames (they are leaves): how much of the graph
+// is not drawn frame by frame.
+export function foldedTotal(t) {
+  let sum = 0;
+  for (let i = 1; i < t.n; i++) if (t.kind[i] === OTHER) sum += t.total[i];
+  return sum;
+}

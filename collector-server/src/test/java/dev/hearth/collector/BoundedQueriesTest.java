@@ -135,7 +135,9 @@ class BoundedQueriesTest {
                     flamegraph("deep"), flamegraph("deep", "maxNodes", 500),
                     Http.query("/api/v1/diff", "service", "deep", "type", "cpu", "from", T0, "until", T0 + 60_000, "baseFrom", T0 - 1,
                             "baseUntil", T0 + 1),
-                    Http.query("/api/v1/pprof", "service", "deep", "type", "cpu", "from", T0, "until", T0 + 60_000)}) {
+                    Http.query("/api/v1/pprof", "service", "deep", "type", "cpu", "from", T0, "until", T0 + 60_000),
+                    Http.query("/api/v1/functions", "service", "deep", "type", "cpu", "from", T0, "until", T0 + 60_000, "search", "f1"),
+                    Http.query("/api/v1/sandwich", "service", "deep", "type", "cpu", "from", T0, "until", T0 + 60_000, "function", "f10000")}) {
                 Http.Reply r = deepOk.http.get(uri);
                 assertEquals(200, r.status(), uri + ": " + r.text().substring(0, Math.min(300, r.text().length())));
             }

@@ -7,7 +7,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * An HTTP client doing what an unprivileged user on the network can: two backtracking-regex
- * queries at once, then a plain query, a malformed escape, a Pyroscope upload of thousands of
+ * queries at once, then a plain query, a backtracking function search, a malformed escape, a Pyroscope upload of thousands of
  * multipart parts, and headers that never end, with a
  * query token of its own tenant (a hostile tenant, not an anonymous one). Prints one
  * line per answer ("what STATUS"). Uses the JDK and {@link RawHttp} only, so it runs as nobody
@@ -23,6 +23,8 @@ public final class HostileClient {
         for (int i = 0; i < 2; i++) regex.add(CompletableFuture.supplyAsync(() -> status(port, evil, 60_000)));
         for (CompletableFuture<Integer> f : regex) System.out.println("regex " + f.get(90, TimeUnit.SECONDS));
         System.out.println("services " + status(port, "GET /api/v1/services HTTP/1.1\r\n" + h + "\r\n", 30_000));
+        System.out.println("search-regex " + status(port, "GET /api/v1/functions?service=re&type=cpu&from=1600000000000&until=1800000000000"
+                + "&search=((a%2B)%2B)%2Bx&regex=true&limit=1 HTTP/1.1\r\n" + h + "\r\n", 30_000));
         System.out.println("escape " + status(port, "GET /api/v1/services?service=a%ZZ HTTP/1.1\r\n" + h + "\r\n", 30_000));
         System.out.println("pyroscope-parts " + status(port, manyParts(h, 2000), 30_000));
         System.out.println("endless-headers " + status(port, "GET /api/v1/services HTTP/1.1\r\n" + h, 30_000));

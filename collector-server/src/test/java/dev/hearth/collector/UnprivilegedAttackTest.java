@@ -47,7 +47,7 @@ class UnprivilegedAttackTest {
                     HostileClient.class.getName(), String.valueOf(c.server.port()), c.token).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             p.waitFor(120, TimeUnit.SECONDS);
-            assertEquals(List.of("regex 200", "regex 200", "services 200", "escape 400", "pyroscope-parts 400", "endless-headers 408"), out.lines().toList(), out);
+            assertEquals(List.of("regex 200", "regex 200", "services 200", "search-regex 200", "escape 400", "pyroscope-parts 400", "endless-headers 408"), out.lines().toList(), out);
             assertEquals(200, c.http.get("/api/v1/services").status());
         }
     }

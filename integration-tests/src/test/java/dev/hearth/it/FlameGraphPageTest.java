@@ -65,6 +65,9 @@ class FlameGraphPageTest {
         ShopProfiles.ingest(collector.url, "1", ShopProfiles.TAX_V1, now - 20 * 60_000, now - 19 * 60_000);
         ShopProfiles.ingest(collector.url, "2", ShopProfiles.TAX_V2, now - 10 * 60_000, now - 9 * 60_000);
         ShopProfiles.post(collector.url, ShopProfiles.WIDE_SERVICE, "host=it-host", ShopProfiles.wideProfile(), now - 5 * 60_000, now - 4 * 60_000);
+        ShopProfiles.post(collector.url, ShopProfiles.TINY_SERVICE, "host=it-host", ShopProfiles.tinyProfile(), now - 5 * 60_000, now - 4 * 60_000);
+        ShopProfiles.post(collector.url, ShopProfiles.TIERS_SERVICE, "host=it-host," + ShopProfiles.UNNAMED_LABEL, ShopProfiles.tiersProfile(),
+                now - 5 * 60_000, now - 4 * 60_000);
         browser = new Browser(target.resolve("screenshots"));
     }
 
@@ -81,8 +84,8 @@ class FlameGraphPageTest {
     void pickingTheServiceShowsItsKnownMethod() throws Exception {
         browser.driver.get(collector.url + "/");
         browser.await("page settled", d -> List.of("ready", "empty").contains(attr("body", "data-status")));
-        new Select(find("#service")).selectByVisibleText(SERVICE);
-        new Select(find("#type")).selectByVisibleText("cpu");
+        new Select(find("#service")).selectByValue(SERVICE);
+        new Select(find("#type")).selectByValue("cpu");
         awaitStatus("ready");
 
         Map<?, ?> tax = frame(TAX);
@@ -188,7 +191,8 @@ class FlameGraphPageTest {
         open("");
         assertEquals(0L, browser.js("return document.querySelectorAll('img').length"));
         WebElement cell = find("#top tr[data-name='" + HOSTILE.replace("'", "\\'") + "'] td.name");
-        assertEquals(HOSTILE, cell.getText());
+        assertEquals(HOSTILE, cell.getDomAttribute("title"));
+        assertTrue(HOSTILE.endsWith(cell.getText().replaceFirst("^…", "")), "as text, shortened to the column: " + cell.getText());
         hover(frame(HOSTILE));
         browser.await("tooltip of the hostile name", d -> HOSTILE.equals(find("#tooltip .tt-name").getText()));
         assertEquals(0L, browser.js("return document.querySelectorAll('img').length"));
@@ -305,6 +309,8 @@ class FlameGraphPageTest {
         open("&zoom=" + URLEncoder.encode("java;com.example.shop.Server.handle", StandardCharsets.UTF_8));
         assertEquals("com.example.shop.Server.handle", attr("#flame", "data-focus"));
         new Actions(browser.driver).sendKeys(org.openqa.selenium.Keys.ESCAPE).perform();
+        browser.await("one level out", d -> List.of("java").equals(((Map<?, ?>) browser.js("return window.hearth.state()")).get("zoom")));
+        new Actions(browser.driver).sendKeys("0").perform();
         browser.await("zoom reset", d -> ((List<?>) ((Map<?, ?>) browser.js("return window.hearth.state()")).get("zoom")).isEmpty());
         assertEquals(num(frame("java"), "w"), num(frame("com.example.shop.Server.handle"), "w") + num(frame("GCTaskThread::run()"), "w"), 2.0,
                 "back to the whole graph");
@@ -320,6 +326,198 @@ class FlameGraphPageTest {
         browser.await("baseline moved", d -> row(frame(TAX), "change").startsWith("new "));
         Map<?, ?> state = (Map<?, ?>) browser.js("return window.hearth.state()");
         assertEquals(Long.parseLong(state.get("baseUntil").toString()) - Long.parseLong(state.get("baseFrom").toString()), 3_600_000L);
+        // ... which the page says, rather than showing everything red
+        WebElement warning = browser.await("warning", d -> find("#warning").isDisplayed() ? find("#warning") : null);
+        assertTrue(warning.getText().contains("has no data: every frame shows as new"), warning.getText());
+        // the baseline is marked on the timeline, which now spans it: the left half
+        String[] base = attr("#timeline", "data-base").split(",");
+        double w = find("#timeline").getSize().getWidth();
+        assertEquals(0, Double.parseDouble(base[0]), 2);
+        assertEquals(w / 2, Double.parseDouble(base[1]), 2);
+        // the fields show local date-times, never milliseconds
+        assertTrue(find("#base-from").getDomProperty("value").matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d"), find("#base-from").getDomProperty("value"));
+        browser.screenshot("14-empty-baseline");
+    }
+
+    // ---- what a newcomer trips on (issue 16) ----
+
+    @Test
+    @Order(20)
+    void theLandingPageOpensTheBusiestServiceAndThePickerShowsVolumes() throws Exception {
+        browser.driver.get(collector.url + "/");
+        awaitStatus("ready");
+        assertEquals(ShopProfiles.WIDE_SERVICE, state().get("service"), "the busiest, not '" + ShopProfiles.TINY_SERVICE + "', first by name");
+        browser.screenshot("16-1-landing-busiest");
+        assertEquals(ShopProfiles.TINY_SERVICE + " · cpu 10.1 ms", find("#service option[value='" + ShopProfiles.TINY_SERVICE + "']").getText());
+        assertTrue(find("#service option[value='" + SERVICE + "']").getText().startsWith(SERVICE + " · cpu "),
+                find("#service option[value='" + SERVICE + "']").getText());
+        find("#service-filter").sendKeys("tier");
+        browser.await("filtered", d -> browser.js("return [...document.querySelectorAll('#service option')].map(o => o.value).join()")
+                .equals(ShopProfiles.WIDE_SERVICE + "," + ShopProfiles.TIERS_SERVICE) ? true : null);
+        browser.screenshot("16-1-picker-filtered");
+        find("#service-filter").sendKeys(org.openqa.selenium.Keys.ENTER);
+        browser.await("picked by Enter", d -> ShopProfiles.TIERS_SERVICE.equals(state().get("service")));
+        awaitStatus("ready");
+    }
+
+    @Test
+    @Order(21)
+    void anUnknownServiceInALinkIsAnErrorNotAnotherService() throws Exception {
+        browser.driver.get(collector.url + "/?service=nope&type=cpu");
+        awaitStatus("error");
+        assertTrue(find("#message").getText().contains("no service \"nope\""), find("#message").getText());
+        assertEquals("nope", state().get("service"));
+        browser.screenshot("16-8-unknown-service");
+        new Select(find("#service")).selectByValue(SERVICE);
+        awaitStatus("ready");
+    }
+
+    @Test
+    @Order(22)
+    void theTableAndSearchComeFromTheFullMergeAndTheGraphSaysWhatItFolded() throws Exception {
+        browser.driver.get(collector.url + "/?service=" + ShopProfiles.WIDE_SERVICE + "&type=cpu");
+        awaitStatus("ready");
+        assertFalse(frames("other").isEmpty(), "the graph folds");
+        assertTrue(browser.driver.findElements(By.cssSelector("#top tr[data-name='other']")).isEmpty(), "the table does not");
+        assertEquals(400L, browser.js("return document.querySelectorAll('#top tbody tr').length"), "plugin rows fill the table");
+        assertEquals(0L, browser.js("return [...document.querySelectorAll('#top td.name')].filter(td => td.scrollWidth > td.clientWidth).length"),
+                "names are shortened to fit, never cut off at the right");
+        WebElement note = find("#folded-note");
+        assertTrue(note.isDisplayed() && note.getText().contains("into the striped “other” frames"), note.getText());
+        find("#search").sendKeys("plugin.P");
+        String share = browser.await("match share", d -> attr("#flame", "data-match-share").isEmpty() ? null : attr("#flame", "data-match-share"));
+        assertEquals((double) ShopProfiles.PLUGINS / (50_000 + ShopProfiles.PLUGINS), Double.parseDouble(share), 1e-9, "every plugin, folded or not");
+        browser.screenshot("16-2-full-merge-table");
+    }
+
+    @Test
+    @Order(23)
+    void timesAreLocalDateTimesAndRelativeForms() throws Exception {
+        open("");
+        assertTrue(find("#time-zone").getText().matches(".+, UTC[+-]\\d\\d:\\d\\d"), find("#time-zone").getText());
+        WebElement timeline = find("#timeline");
+        int w = timeline.getSize().getWidth();
+        // from half an hour ago to a quarter of an hour ago: the profile of twenty minutes ago
+        new Actions(browser.driver).moveToElement(timeline, 0, 0).clickAndHold().moveByOffset(w / 4, 0).release().perform();
+        browser.await("window chosen", d -> state().get("from").toString().matches("\\d+"));
+        String shown = find("#from").getDomProperty("value");
+        assertTrue(shown.matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d"), "a local date-time, not milliseconds: " + shown);
+        assertEquals(Long.parseLong(state().get("from").toString()),
+                ((Number) browser.js("return new Date(arguments[0].replace(' ', 'T')).getTime()", shown)).longValue());
+        awaitStatus("ready");
+        browser.screenshot("16-3-local-times");
+        clear(find("#from"));
+        find("#from").sendKeys("now-15m", org.openqa.selenium.Keys.ENTER);
+        browser.await("relative form", d -> "now-15m".equals(state().get("from")));
+        clear(find("#from"));
+        find("#from").sendKeys(shown.substring(0, 16), org.openqa.selenium.Keys.ENTER); // minutes only
+        browser.await("typed local time", d -> state().get("from").toString().matches("\\d+"));
+        assertEquals(((Number) browser.js("return new Date(arguments[0].replace(' ', 'T')).getTime()", shown.substring(0, 16))).longValue(),
+                Long.parseLong(state().get("from").toString()));
+    }
+
+    @Test
+    @Order(24)
+    void aFunctionIsOneRowWhateverItsJitTier() throws Exception {
+        browser.driver.get(collector.url + "/?service=" + ShopProfiles.TIERS_SERVICE + "&type=cpu");
+        awaitStatus("ready");
+        List<WebElement> rows = browser.driver.findElements(By.cssSelector("#top tr[data-name='" + ShopProfiles.SORT + "']"));
+        assertEquals(1, rows.size());
+        assertTrue(rows.get(0).findElement(By.cssSelector("td.num")).getText().startsWith("1.52 s"), "150 samples: " + rows.get(0).getText());
+        assertEquals(ShopProfiles.SORT + "\n(frames as JIT Java, C1 Java, interpreted Java)", rows.get(0).findElement(By.cssSelector("td.name")).getDomAttribute("title"));
+        assertTrue(frames(ShopProfiles.SORT).size() >= 3, "the graph keeps the tiers apart by colour");
+        browser.screenshot("16-4-one-row-per-function");
+    }
+
+    @Test
+    @Order(25)
+    void unnamedFramesSayWhyAndHowToFixIt() throws Exception {
+        browser.driver.get(collector.url + "/?service=" + ShopProfiles.TIERS_SERVICE + "&type=cpu");
+        awaitStatus("ready");
+        WebElement note = browser.await("note", d -> find("#unnamed-note").isDisplayed() ? find("#unnamed-note") : null);
+        String text = note.getText();
+        assertTrue(text.startsWith(percent(50.0 / ShopProfiles.TIERS_TOTAL) + " of the time is in frames without a name"), text);
+        assertTrue(text.contains("The agent says: the JVM runs without -XX:+PreserveFramePointer"), text);
+        assertTrue(text.contains("let Hearth attach"), text);
+        open("");
+        assertFalse(find("#unnamed-note").isDisplayed(), "nothing to say for a named profile");
+        browser.driver.get(collector.url + "/?service=" + ShopProfiles.TIERS_SERVICE + "&type=cpu");
+        awaitStatus("ready");
+        browser.screenshot("16-5-unnamed-frames");
+    }
+
+    @Test
+    @Order(26)
+    void theSplitDragsAndLongNamesShortenFromTheLeft() throws Exception {
+        browser.driver.get(collector.url + "/?service=" + ShopProfiles.TIERS_SERVICE + "&type=cpu");
+        awaitStatus("ready");
+        WebElement cell = find("#top tr[data-name='" + ShopProfiles.LONG_NAME + "'] td.name");
+        String before = cell.getText();
+        assertTrue(before.length() < ShopProfiles.LONG_NAME.length() && ShopProfiles.LONG_NAME.endsWith(before.replaceFirst("^…", "")), before);
+        assertEquals(ShopProfiles.LONG_NAME, cell.getDomAttribute("title"));
+        double table = find("#table-panel").getSize().getWidth();
+        new Actions(browser.driver).dragAndDropBy(find("#splitter"), 300, 0).perform();
+        browser.await("wider table", d -> find("#table-panel").getSize().getWidth() > table + 250 ? true : null);
+        String after = browser.await("longer name", d -> {
+            String t = find("#top tr[data-name='" + ShopProfiles.LONG_NAME + "'] td.name").getText();
+            return t.length() > before.length() ? t : null;
+        });
+        assertTrue(after.endsWith("OrderRepositoryAdapterImplementation.findAllPendingOrders"), "the class and method read whole: " + after);
+        browser.screenshot("16-7-split-and-names");
+        browser.js("localStorage.removeItem('hearth.tableWidth')");
+    }
+
+    @Test
+    @Order(27)
+    void sideBySideShowsBaselineAndComparisonAlignedByFrame() throws Exception {
+        open("&labels=version%3D2&diff=1&baseLabels=version%3D1&view=side");
+        browser.await("both sides", d -> !frames(TAX, "base").isEmpty() && !frames(TAX, "comp").isEmpty());
+        double side = ((Number) browser.js("return document.getElementById('side-base').getBoundingClientRect().width")).doubleValue();
+        assertEquals((double) ShopProfiles.TAX_V1 / ShopProfiles.TOTAL_V1, num(frame(TAX, "base"), "w") / side, 0.01);
+        assertEquals((double) ShopProfiles.TAX_V2 / ShopProfiles.TOTAL_V2, num(frame(TAX, "comp"), "w") / side, 0.01);
+        hover(frame(TAX, "base"));
+        browser.await("the same frame marked in the comparison", d -> pixelIn(frame(TAX, "comp"), "comp").subList(0, 3).equals(MATCH_RGB) ? true : null);
+        browser.screenshot("16-8-side-by-side");
+    }
+
+    @Test
+    @Order(28)
+    void recursionCollapsesAndFocusShowsCallersAboveCalleesBelow() throws Exception {
+        browser.driver.get(collector.url + "/?service=" + ShopProfiles.TIERS_SERVICE + "&type=cpu");
+        awaitStatus("ready");
+        assertEquals(3, frames(ShopProfiles.FIB).size());
+        find("#rec").click();
+        browser.await("collapsed", d -> frames(ShopProfiles.FIB).size() == 1 ? true : null);
+        assertEquals(40.0 * ShopProfiles.NANOS_PER_SAMPLE, num(frame(ShopProfiles.FIB), "total"));
+        browser.screenshot("16-11-collapsed-recursion");
+        find("#top tr[data-name='" + ShopProfiles.FIB + "']").click();
+        find("#show-sandwich").click();
+        browser.await("callers", d -> !frames("java", "callers").isEmpty() ? true : null);
+        assertFalse(frames("com.example.Fib.add", "callees").isEmpty());
+        assertEquals(1, frames(ShopProfiles.FIB, "callees").size(), "its recursive calls folded there too");
+        assertTrue(frames("java", "callees").isEmpty());
+        double callersBottom = ((Number) browser.js("return document.getElementById('callers').getBoundingClientRect().bottom")).doubleValue();
+        assertTrue(callersBottom <= ((Number) browser.js("return document.getElementById('callees').getBoundingClientRect().top")).doubleValue());
+        browser.screenshot("16-11-focus-on-function");
+    }
+
+    @Test
+    @Order(29)
+    void slashSearchesAndTheThemeFollowsTheSystem() throws Exception {
+        open("");
+        new Actions(browser.driver).sendKeys("/").perform();
+        assertEquals("search", browser.js("return document.activeElement.id"));
+        assertEquals("", find("#search").getDomProperty("value"), "the slash is not typed");
+        browser.driver.executeCdpCommand("Emulation.setEmulatedMedia",
+                Map.of("features", List.of(Map.of("name", "prefers-color-scheme", "value", "dark"))));
+        try {
+            browser.await("dark", d -> "rgb(23, 24, 26)".equals(browser.js("return getComputedStyle(document.body).backgroundColor")) ? true : null);
+            open("&diff=1&baseLabels=version%3D1&labels=version%3D2");
+            browser.screenshot("16-11-dark-theme");
+        } finally {
+            browser.driver.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features", List.of()));
+        }
+        assertEquals("rgb(255, 255, 255)", browser.js("return getComputedStyle(document.body).backgroundColor"));
     }
 
     @Test
@@ -364,6 +562,22 @@ class FlameGraphPageTest {
 
     private static List<?> frames(String name) {
         return frames(name, "main");
+    }
+
+    private static Map<?, ?> state() {
+        return (Map<?, ?>) browser.js("return window.hearth.state()");
+    }
+
+    private static Map<?, ?> frame(String name, String view) {
+        List<?> all = frames(name, view);
+        assertFalse(all.isEmpty(), name + " is drawn in " + view);
+        return (Map<?, ?>) all.get(0);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Long> pixelIn(Map<?, ?> frame, String view) {
+        return (List<Long>) browser.js("return window.hearth.pixel(arguments[0], arguments[1], arguments[2])",
+                num(frame, "x") + 1.5, num(frame, "y") + 1.5, view);
     }
 
     private static List<?> frames(String name, String view) {

@@ -76,6 +76,36 @@ final class ShopProfiles {
         return ProfileCodec.encodeGzip(b.build());
     }
 
+    /** A short-lived process with almost nothing: first by name, never the page's first choice. */
+    static final String TINY_SERVICE = "awk";
+
+    static byte[] tinyProfile() {
+        ProfileBuilder b = new ProfileBuilder(ProfileType.CPU);
+        b.add(List.of(StackFrame.of("[unknown]", FrameKind.UNKNOWN), StackFrame.of("awk", FrameKind.NATIVE)), new long[] {1, NANOS_PER_SAMPLE}, Map.of());
+        return ProfileCodec.encodeGzip(b.build());
+    }
+
+    /** A JVM seen by eBPF without frame pointers and through several JIT tiers, with a recursive method and a long name. */
+    static final String TIERS_SERVICE = "tiers-ui";
+    static final String SORT = "com.example.Busy.sortStuff";
+    static final String FIB = "com.example.Fib.fib";
+    static final String LONG_NAME = "com.example.enterprise.platform.integration.adapters.persistence.OrderRepositoryAdapterImplementation.findAllPendingOrders";
+    static final long SORT_SELF = 10 + 30 + 60 + 50, TIERS_TOTAL = SORT_SELF + 40 + 20;
+    /** The series label through which the agent says why frames are unnamed (read by the page; see docs/jvm.md). */
+    static final String UNNAMED_LABEL = "hearth_frames_unnamed=no-frame-pointers";
+
+    static byte[] tiersProfile() {
+        ProfileBuilder b = new ProfileBuilder(ProfileType.CPU);
+        StackFrame java = StackFrame.of("java", FrameKind.NATIVE), run = StackFrame.of("com.example.Busy.run", FrameKind.JIT);
+        Map<FrameKind, Long> tiers = Map.of(FrameKind.INTERPRETED, 10L, FrameKind.C1, 30L, FrameKind.JIT, 60L);
+        tiers.forEach((kind, n) -> b.add(List.of(StackFrame.of(SORT, kind), run, java), new long[] {n, n * NANOS_PER_SAMPLE}, Map.of()));
+        b.add(List.of(StackFrame.of(SORT, FrameKind.JIT), StackFrame.of("[unknown]", FrameKind.UNKNOWN), java), new long[] {50, 50 * NANOS_PER_SAMPLE}, Map.of());
+        StackFrame fib = StackFrame.of(FIB, FrameKind.JIT);
+        b.add(List.of(StackFrame.of("com.example.Fib.add", FrameKind.INLINED), fib, fib, fib, java), new long[] {40, 40 * NANOS_PER_SAMPLE}, Map.of());
+        b.add(List.of(StackFrame.of(LONG_NAME, FrameKind.JIT), java), new long[] {20, 20 * NANOS_PER_SAMPLE}, Map.of());
+        return ProfileCodec.encodeGzip(b.build());
+    }
+
     static void ingest(String collector, String version, long tax, long fromMs, long untilMs)
             throws IOException, InterruptedException {
         post(collector, SERVICE, "version=" + version + ",host=it-host", profile(tax), fromMs, untilMs);

@@ -62,6 +62,8 @@ public final class Endpoints {
     private final int maxStackDepth;
     private final OtlpIngest otlp;
     private final CollectorMetrics metrics;
+    private final FunctionEndpoints functions;
+    private final ServiceSummary summary;
 
     public Endpoints(StoreReader reader, WriteQueue writes, long maxDecompressedBytes, int maxStackDepth, CollectorMetrics metrics) {
         this.reader = reader;
@@ -71,6 +73,8 @@ public final class Endpoints {
         this.otlp = new OtlpIngest((tenant, id, c) -> store(tenant, c.service(), c.labels(), c.type(), c.profile(), id, c.fromMs(), c.untilMs()),
                 maxDecompressedBytes, maxStackDepth);
         this.metrics = metrics;
+        this.functions = new FunctionEndpoints(reader);
+        this.summary = new ServiceSummary(reader);
     }
 
     /** Dispatches an API path for a tenant (authenticated before); null when there is no such endpoint. Queries stop at the deadline. */
@@ -83,12 +87,14 @@ public final class Endpoints {
         }
         if (post) {
             if (!List.of("/api/v1/services", "/api/v1/labels", "/api/v1/flamegraph", "/api/v1/diff", "/api/v1/timeline",
-                    "/api/v1/pprof").contains(path)) return null;
+                    "/api/v1/pprof", FunctionEndpoints.FUNCTIONS, FunctionEndpoints.SANDWICH).contains(path)) return null;
             throw new ApiException(405, path + " takes GET");
         }
         long now = System.currentTimeMillis();
         Response r = switch (path) {
-            case "/api/v1/services" -> services(tenant);
+            case "/api/v1/services" -> q.has("from") || q.has("until") ? summary.services(tenant, q, now, deadline) : services(tenant);
+            case FunctionEndpoints.FUNCTIONS -> functions.functions(tenant, q, now, deadline);
+            case FunctionEndpoints.SANDWICH -> functions.sandwich(tenant, q, now, deadline);
             case "/api/v1/labels" -> labels(tenant, q);
             case "/api/v1/flamegraph" -> flamegraph(tenant, q, now, deadline);
             case "/api/v1/diff" -> diff(tenant, q, now, deadline);
@@ -287,11 +293,7 @@ public final class Endpoints {
 
     Response diff(String tenant, QueryParams q, long now, QueryDeadline deadline) throws SQLException {
         Selection compared = q.selection(tenant, now);
-        long baseUntil = q.longParam("baseUntil", compared.untilMs());
-        long baseFrom = q.longParam("baseFrom", compared.fromMs());
-        QueryParams.checkWindow("baseFrom", baseFrom, "baseUntil", baseUntil);
-        Selection base = new Selection(compared.tenant(), compared.service(), compared.type(), baseFrom, baseUntil,
-                q.has("baseLabels") ? q.selector("baseLabels") : compared.labels());
+        Selection base = FunctionEndpoints.baseline(q, compared);
         int value = q.valueIndex(compared.type());
         int maxNodes = maxNodes(q);
         boolean absolute = q.flag("absolute");
@@ -343,7 +345,7 @@ public final class Endpoints {
         if (saturated) metrics.limitHit(Limit.SUM_SATURATED, 1);
     }
 
-    private static int maxNodes(QueryParams q) {
+    static int maxNodes(QueryParams q) {
         long n = q.longParam("maxNodes", DEFAULT_MAX_NODES);
         if (n < 2 || n > MAX_MAX_NODES) throw ApiException.badRequest("maxNodes must be between 2 and " + MAX_MAX_NODES + ", got " + n);
         return (int) n;

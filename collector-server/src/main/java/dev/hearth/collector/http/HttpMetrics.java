@@ -25,7 +25,7 @@ import java.util.Set;
  */
 public final class HttpMetrics extends ChannelDuplexHandler {
     private static final AttributeKey<String> REASON = AttributeKey.valueOf("hearth.rejectReason");
-    private static final Set<String> QUERY_ENDPOINTS = Set.of("services", "labels", "flamegraph", "diff", "timeline", "pprof");
+    private static final Set<String> QUERY_ENDPOINTS = Set.of("services", "labels", "flamegraph", "diff", "timeline", "pprof", "functions", "sandwich");
     private static final Set<String> FORMATS = Set.of("pprof", "jfr", "folded", "lines", "otlp");
     /** The format of an ingest path's body when the request names none. */
     private static final Map<String, String> DEFAULT_FORMAT = Map.of(Endpoints.INGEST_PATH, "pprof", "/ingest", "folded",
