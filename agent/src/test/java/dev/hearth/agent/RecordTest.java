@@ -107,6 +107,22 @@ class RecordTest {
         }
     }
 
+    /** Off-CPU stacks end where the thread blocked ({@code schedule}), not in the profiler's BPF program that took them. */
+    @Test
+    void offCpuStacksEndWhereTheThreadBlocked() throws Exception {
+        Process sleeper = new ProcessBuilder("bash", "-c", "while :; do sleep 0.01; done").start();
+        try {
+            List<String> folded = record(sleeper.pid(), "--type", "offcpu", "--duration", "2s");
+            assertFalse(folded.isEmpty(), "the shell blocked waiting for its children");
+            for (String line : folded) {
+                assertFalse(line.contains("bpf_prog_") || line.contains("bpf_trace_run"), "no profiler frame: " + line);
+            }
+            assertTrue(folded.stream().anyMatch(l -> l.matches(".*;(__)?schedule \\d+")), "stacks end in the scheduler: " + folded);
+        } finally {
+            sleeper.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
     /** The 70% function is named, under the process's name, with its share within 5 points. */
     private static void assertSplit(String what, List<String> folded, String process, String seventy, String thirty) {
         String simple = seventy.substring(seventy.lastIndexOf('.') + 1);
