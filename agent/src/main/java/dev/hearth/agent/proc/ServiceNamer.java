@@ -77,8 +77,15 @@ public final class ServiceNamer {
         return path.substring(path.lastIndexOf('/') + 1);
     }
 
+    /** A file name is anyone's choice: cut to length, control characters (a newline, an escape) made visible as '?'. */
     private static String bounded(String name) {
-        return name.length() > MAX_EXECUTABLE_NAME ? name.substring(0, MAX_EXECUTABLE_NAME) : name;
+        String cut = name.length() > MAX_EXECUTABLE_NAME ? name.substring(0, MAX_EXECUTABLE_NAME) : name;
+        StringBuilder b = new StringBuilder(cut.length());
+        for (int i = 0; i < cut.length(); i++) {
+            char c = cut.charAt(i);
+            b.append(Character.isISOControl(c) ? '?' : c);
+        }
+        return b.toString();
     }
 
     static boolean isJava(List<String> cmdline, String comm) {

@@ -87,6 +87,30 @@ class ServiceNamingProcessTest {
         }
     }
 
+    /** An executable named by an attacker (nobody): control characters and a 255-byte name become a bounded, printable service. */
+    @Test
+    void aHostileExecutableNameIsBoundedAndPrintable() throws Exception {
+        dev.hearth.agent.Privileges.assumeRootOrCi("the attacker is nobody");
+        Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        String evil = "x\n\u001b[31mred\t" + "a".repeat(240);
+        Path exe = Files.copy(Path.of("/bin/sleep"), tmp.resolve(evil));
+        Process p = new ProcessBuilder("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", exe.toString(), "60").start();
+        try {
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            ProcessInfo info = ProcessScanner.system().lookup((int) p.pid());
+            while (info != null && !info.service().startsWith("x") && System.nanoTime() < deadline) { // until setpriv has exec'd
+                Thread.sleep(20);
+                info = ProcessScanner.system().lookup((int) p.pid());
+            }
+            assertNotNull(info);
+            assertEquals(ServiceNamer.MAX_EXECUTABLE_NAME, info.service().length(), info.service());
+            assertTrue(info.service().startsWith("x??[31mred?aaa"), info.service());
+            assertTrue(info.service().chars().noneMatch(Character::isISOControl));
+        } finally {
+            p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
     private Path compile(String name) throws Exception {
         Path src = tmp.resolve(name + ".c");
         try (var in = ServiceNamingProcessTest.class.getResourceAsStream("/workload/" + name + ".c")) {
