@@ -1,5 +1,6 @@
 package dev.hearth.agent;
 
+import dev.hearth.agent.proc.PeriodProcesses;
 import dev.hearth.agent.proc.ProcessInfo;
 import dev.hearth.agent.proc.ProcessScanner;
 import dev.hearth.agent.ship.Upload;
@@ -15,7 +16,6 @@ import io.prometheus.metrics.core.metrics.Histogram;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -51,7 +51,7 @@ public final class AgentLoop implements Runnable {
     private final ProfileSources sources;
     private final Consumer<Upload> ship;
     private final ProfileAssembler assembler;
-    private final Map<Integer, ProcessInfo> periodProcesses = new HashMap<>();
+    private final PeriodProcesses periodProcesses;
     private final Map<SampleType, CounterDataPoint> entries = new EnumMap<>(SampleType.class);
     private final CounterDataPoint cpuSamples;
     private final CounterDataPoint profilesBuilt;
@@ -70,6 +70,7 @@ public final class AgentLoop implements Runnable {
         this.source = source;
         this.resolver = resolver;
         this.scanner = scanner;
+        this.periodProcesses = new PeriodProcesses(scanner);
         this.sources = sources;
         this.ship = ship;
         this.assembler = ProfileAssembler.perProcess(resolver, settings.hz(), settings.uprobes());
@@ -145,7 +146,7 @@ public final class AgentLoop implements Runnable {
         long t1 = System.nanoTime();
         scanNanos.inc(t1 - t0);
         Map<ProfileAssembler.Key, Profile> profiles = assembler.finish(fromMs * 1_000_000, untilMs * 1_000_000);
-        profiles.forEach((key, profile) -> submit(process(key.pid(), null), key.type(), profile, fromMs, untilMs));
+        profiles.forEach((key, profile) -> submit(periodProcesses.settled(key.pid()), key.type(), profile, fromMs, untilMs));
         for (ProfileSources.SourcedProfile sp : sources.collect(fromMs, untilMs)) {
             submit(sp.process(), sp.type(), sp.profile(), fromMs, untilMs);
         }
@@ -169,17 +170,10 @@ public final class AgentLoop implements Runnable {
         for (RawSample s : samples) {
             entries.get(s.type()).inc();
             if (s.type() == SampleType.ON_CPU) cpuSamples.inc(s.value());
-            ProcessInfo p = process(s.tgid(), s.comm());
+            ProcessInfo p = periodProcesses.get(s.tgid(), s.comm());
             if (sources.ebpfReports(p, ProfileAssembler.profileType(s))) assembler.add(s);
         }
         foldNanos.inc(System.nanoTime() - t1);
-    }
-
-    private ProcessInfo process(int pid, String sampleComm) {
-        return periodProcesses.computeIfAbsent(pid, id -> {
-            ProcessInfo p = scanner.lookup(id);
-            return p != null ? p : ProcessInfo.vanished(id, sampleComm != null ? sampleComm : "pid-" + id);
-        });
     }
 
     private void submit(ProcessInfo p, ProfileType type, Profile profile, long fromMs, long untilMs) {

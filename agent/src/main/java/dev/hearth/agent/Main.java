@@ -7,7 +7,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code hearth record|agent …}: the command line of the agent module. */
-@Command(name = "hearth", mixinStandardHelpOptions = true, version = "hearth 0.1.0",
+@Command(name = "hearth", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "JVM-aware profiler for Linux: one-off recording, the per-host agent, or queries to a collector.",
         subcommands = {RecordCommand.class, AgentCommand.class, QueryCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
@@ -39,6 +39,7 @@ public final class Main {
     /** The command line for {@code args}; an agent's {@code --config FILE} becomes its defaults. */
     static CommandLine commandLine(String[] args) {
         CommandLine cmd = new CommandLine(new Main());
+        Version.applyTo(cmd);
         Path config = ConfigFile.find(args);
         if (config != null && args.length > 0 && args[0].equals("agent")) {
             CommandLine agent = cmd.getSubcommands().get("agent");

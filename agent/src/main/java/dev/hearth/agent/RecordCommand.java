@@ -1,5 +1,6 @@
 package dev.hearth.agent;
 
+import dev.hearth.agent.jvm.FrameAdvice;
 import dev.hearth.agent.jvm.PerfMapRequests;
 import dev.hearth.agent.jvm.ProfiledJvms;
 import dev.hearth.bpf.ProfilerConfig;
@@ -144,6 +145,7 @@ public final class RecordCommand implements Callable<Integer> {
             PrintStream err = System.err;
             err.printf("hearth record: %d %s entries from %d processes in %.1f s%s%n", samples, t, processes.size(),
                     (endNanos - startNanos) / 1e9, output != null ? " written to " + output : "");
+            for (int pid : processes) FrameAdvice.forRecorded(pid).ifPresent(a -> err.println("hearth record: JVM " + pid + ": " + a.explanation()));
         } finally {
             written.countDown();
             try {

@@ -2,6 +2,7 @@ package dev.hearth.agent;
 
 import dev.hearth.pprof.StackFrame;
 import dev.hearth.symbolizer.Symbolizer;
+import dev.hearth.symbolizer.TracingFrames;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -32,7 +33,10 @@ public final class SymbolizingResolver implements StackResolver {
     @Override
     public synchronized List<StackFrame> resolve(int pid, long[] userStack, long[] kernelStack) {
         List<StackFrame> out = new ArrayList<>(userStack.length + kernelStack.length);
-        if (kernelStack.length > 0) resolveKernel(kernelStack, out);
+        if (kernelStack.length > 0) {
+            resolveKernel(kernelStack, out);
+            out.subList(0, TracingFrames.leafCount(out, StackFrame::name)).clear(); // the profiler's own frames
+        }
         if (userStack.length > 0) resolveUser(pid, userStack, out);
         return out;
     }

@@ -107,6 +107,41 @@ class RecordTest {
         }
     }
 
+    /** A JVM without frame pointers: record says why its stacks stop at [unknown] and what to do. */
+    @Test
+    void saysWhyAJvmWithoutFramePointersHasUnknownFrames() throws Exception {
+        Process w = Workloads.jvm(30, "-XX:-PreserveFramePointer");
+        try {
+            Process rec = new ProcessBuilder(Workloads.javaBin(), "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                    "record", "--pid", Long.toString(w.pid()), "--duration", "2s", "-o", tmp.resolve("jvm.folded").toString())
+                    .redirectErrorStream(true).start();
+            String out = new String(rec.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(rec.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(0, rec.exitValue(), out);
+            assertTrue(out.contains("hearth record: JVM " + w.pid() + ": stacks stop at the first Java frame ([unknown]): the JVM runs without"
+                    + " -XX:+PreserveFramePointer"), out);
+            assertTrue(out.contains("Run it with -XX:+PreserveFramePointer, or let the agent profile it with async-profiler"), out);
+        } finally {
+            w.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Off-CPU stacks end where the thread blocked ({@code schedule}), not in the profiler's BPF program that took them. */
+    @Test
+    void offCpuStacksEndWhereTheThreadBlocked() throws Exception {
+        Process sleeper = new ProcessBuilder("bash", "-c", "while :; do sleep 0.01; done").start();
+        try {
+            List<String> folded = record(sleeper.pid(), "--type", "offcpu", "--duration", "2s");
+            assertFalse(folded.isEmpty(), "the shell blocked waiting for its children");
+            for (String line : folded) {
+                assertFalse(line.contains("bpf_prog_") || line.contains("bpf_trace_run"), "no profiler frame: " + line);
+            }
+            assertTrue(folded.stream().anyMatch(l -> l.matches(".*;(__)?schedule \\d+")), "stacks end in the scheduler: " + folded);
+        } finally {
+            sleeper.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
     /** The 70% function is named, under the process's name, with its share within 5 points. */
     private static void assertSplit(String what, List<String> folded, String process, String seventy, String thirty) {
         String simple = seventy.substring(seventy.lastIndexOf('.') + 1);

@@ -13,7 +13,12 @@ final class Workloads {
     private Workloads() {}
 
     static Process jvm(double seconds) throws IOException {
-        return ready(new ProcessBuilder(javaBin(), "-XX:+PreserveFramePointer", "-Xmx64m",
+        return jvm(seconds, "-XX:+PreserveFramePointer");
+    }
+
+    /** The split workload in a JVM with {@code framePointers} (-XX:+PreserveFramePointer or -XX:-PreserveFramePointer). */
+    static Process jvm(double seconds, String framePointers) throws IOException {
+        return ready(new ProcessBuilder(javaBin(), framePointers, "-Xmx64m",
                 "-XX:CompileCommand=quiet", "-XX:CompileCommand=dontinline,dev.hearth.agent.workload.SplitWorkload::hot*",
                 "-cp", System.getProperty("java.class.path"), "dev.hearth.agent.workload.SplitWorkload", Double.toString(seconds)));
     }

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code hearth collector}: runs the server until it is stopped. */
-@Command(name = "collector", mixinStandardHelpOptions = true,
+@Command(name = "collector", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Stores profiles from agents and serves flame graphs, diffs, timelines and the UI.")
 public final class Main implements Callable<Integer> {
     @Option(names = "--port", description = "HTTP port (0 picks a free one; default ${DEFAULT-VALUE})")
@@ -142,8 +142,10 @@ public final class Main implements Callable<Integer> {
                 stopped.countDown();
             }
         }));
-        System.out.println("hearth collector listening on " + (security.tls() ? "https" : "http") + "://" + host + ":" + server.port() + "/ (data in "
+        String scheme = security.tls() ? "https" : "http";
+        System.out.println("hearth collector listening on " + scheme + "://" + host + ":" + server.port() + "/ (data in "
                 + data.toAbsolutePath() + ")");
+        System.out.println("hearth collector: the UI is at " + UiAddress.of(scheme, host, server.port()));
         System.out.flush();
         stopped.await();
         return 0;

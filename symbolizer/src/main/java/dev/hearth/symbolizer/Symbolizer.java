@@ -209,7 +209,7 @@ public final class Symbolizer implements AutoCloseable {
 
     /** Once per symbol: a name cut at a bound, or mangled past reading, is counted. */
     private String symbolName(String raw) {
-        Demangler.Named n = Demangler.name(raw);
+        Demangler.Named n = Demangler.name(SymbolVersions.strip(raw));
         if (!n.complete()) cutSymbols++;
         return n.name();
     }

@@ -2,11 +2,8 @@ package dev.hearth.agent.jvm;
 
 import dev.hearth.agent.proc.ProcessStatus;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -22,9 +19,7 @@ public final class JvmModeSelector {
         AsyncProfilerSession start(int pid) throws IOException;
     }
 
-    private static final String DISABLE_ATTACH = "DisableAttachMechanism";
-    /** Where HotSpot reads options besides the command line, in the order it applies them. */
-    private static final List<String> OPTION_VARIABLES = List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "", "_JAVA_OPTIONS");
+    static final String DISABLE_ATTACH = "DisableAttachMechanism";
 
     /** The agent's effective uid: not root, it can attach only to JVMs of its own user. */
     private static final int AGENT_EUID = agentEuid();
@@ -76,7 +71,7 @@ public final class JvmModeSelector {
             if (!Files.readString(pidDir.resolve("maps")).contains("/libjvm.so")) {
                 return Optional.of("unsupported JVM (no HotSpot libjvm.so)");
             }
-            if (attachDisabled(pidDir)) return Optional.of("attach disabled (-XX:+" + DISABLE_ATTACH + ")");
+            if (JvmFlags.bool(pidDir, DISABLE_ATTACH).orElse(false)) return Optional.of("attach disabled (-XX:+" + DISABLE_ATTACH + ")");
             if ((caughtSignals(pidDir) & ProcessStatus.SIGQUIT_MASK) == 0) {
                 return Optional.of("attach impossible: the JVM does not handle SIGQUIT (-Xrs)");
             }
@@ -90,36 +85,6 @@ public final class JvmModeSelector {
         } catch (IOException | RuntimeException e) {
             return Optional.of("cannot inspect the process: " + e.getMessage());
         }
-    }
-
-    /** The last -XX:[+-]DisableAttachMechanism HotSpot would see wins. */
-    private static boolean attachDisabled(Path pidDir) throws IOException {
-        List<String> environ = nulSeparated(pidDir.resolve("environ"));
-        List<String> cmdline = nulSeparated(pidDir.resolve("cmdline"));
-        boolean disabled = false;
-        for (String variable : OPTION_VARIABLES) {
-            List<String> words = variable.isEmpty() ? cmdline : variableWords(environ, variable);
-            for (String w : words) {
-                if (w.equals("-XX:+" + DISABLE_ATTACH)) disabled = true;
-                if (w.equals("-XX:-" + DISABLE_ATTACH)) disabled = false;
-            }
-        }
-        return disabled;
-    }
-
-    private static List<String> variableWords(List<String> environ, String name) {
-        for (String e : environ) {
-            if (e.startsWith(name + "=")) return List.of(e.substring(name.length() + 1).trim().split("\\s+"));
-        }
-        return List.of();
-    }
-
-    private static List<String> nulSeparated(Path p) throws IOException {
-        List<String> out = new ArrayList<>();
-        for (String s : new String(Files.readAllBytes(p), StandardCharsets.UTF_8).split("\0")) {
-            if (!s.isEmpty()) out.add(s);
-        }
-        return out;
     }
 
     /** The effective uid in /proc/PID/status ("Uid:" real, effective, saved, fs); -1 when not given. */

@@ -21,18 +21,27 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The agent's JVM awareness: each JVM it discovers gets async-profiler or eBPF (see
  * {@link JvmModeSelector}), chosen once on a background thread so slow attaches never stall a
  * period. While async-profiler runs in a JVM, eBPF on-CPU samples of that JVM are not reported,
- * so its CPU time is counted once. Every profile of a JVM carries the label {@value JvmChoice#LABEL}.
+ * so its CPU time is counted once; the switch happens at a period's end, so each period's CPU
+ * comes from one source, never eBPF stacks and async-profiler's side by side under two roots. Every
+ * profile of a JVM carries the label {@value JvmChoice#LABEL}; one whose Java frames eBPF cannot
+ * name or walk also {@value FrameAdvice#LABEL} (see {@link FrameAdvice}), said once in the log.
  */
 public final class JvmProfileSources implements ProfileSources {
     private static final System.Logger LOG = System.getLogger(JvmProfileSources.class.getName());
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
-    private record Tracked(ProcessInfo process, JvmChoice choice) {}
+    /**
+     * @param advice  why eBPF leaves Java frames unnamed, or null
+     * @param settled async-profiler's CPU profiles are shipped: set at the end of the period in which
+     *                it attached, which eBPF reported whole
+     */
+    private record Tracked(ProcessInfo process, JvmChoice choice, FrameAdvice advice, AtomicBoolean settled) {}
 
     private final JvmModeSelector selector;
     private final PerfMapRequests perfMaps;
@@ -82,7 +91,10 @@ public final class JvmProfileSources implements ProfileSources {
         JvmChoice choice = selector.choose(process.pid());
         Level level = choice.profiler() == JvmChoice.Profiler.ASYNC_PROFILER ? Level.INFO : Level.WARNING;
         LOG.log(level, "JVM " + process.pid() + " (" + process.service() + "): " + choice.label() + ": " + choice.reason());
-        jvms.put(process.pid(), new Tracked(process, choice));
+        FrameAdvice advice = choice.profiler() == JvmChoice.Profiler.EBPF
+                ? FrameAdvice.forEbpf(JvmTarget.PROC.resolve(Integer.toString(process.pid()))).orElse(null) : null;
+        if (advice != null) LOG.log(Level.WARNING, "JVM " + process.pid() + " (" + process.service() + "): " + advice.explanation());
+        jvms.put(process.pid(), new Tracked(process, choice, advice, new AtomicBoolean()));
     }
 
     @Override
@@ -92,14 +104,16 @@ public final class JvmProfileSources implements ProfileSources {
         return switch (t.choice().profiler()) {
             case EBPF -> true;
             case NONE -> false;
-            case ASYNC_PROFILER -> t.choice().session().cpuEvent() == null;
+            case ASYNC_PROFILER -> t.choice().session().cpuEvent() == null || !t.settled().get();
         };
     }
 
     @Override
     public LabelSet labels(ProcessInfo process) {
         Tracked t = jvms.get(process.pid());
-        return t == null ? LabelSet.EMPTY : LabelSet.EMPTY.with(JvmChoice.LABEL, t.choice().label());
+        if (t == null) return LabelSet.EMPTY;
+        LabelSet labels = LabelSet.EMPTY.with(JvmChoice.LABEL, t.choice().label());
+        return t.advice() == null ? labels : labels.with(FrameAdvice.LABEL, t.advice().reason());
     }
 
     @Override
@@ -114,6 +128,8 @@ public final class JvmProfileSources implements ProfileSources {
             for (JfrProfiles r : c.recordings()) {
                 r.profiles().forEach((type, p) -> byType.computeIfAbsent(type, k -> new ArrayList<>()).add(p));
             }
+            // the period async-profiler started in was eBPF's whole: its part of that period's CPU is not shipped
+            if (!t.settled().getAndSet(true) && session.cpuEvent() != null) byType.remove(ProfileType.CPU);
             byType.forEach((type, list) -> out.add(new SourcedProfile(t.process(), type,
                     list.size() == 1 ? list.get(0) : ProfileMerger.merge(list))));
             convertCpuNanos.inc(Math.max(0, THREADS.getCurrentThreadCpuTime() - cpu)); // -1 where CPU time is not measured

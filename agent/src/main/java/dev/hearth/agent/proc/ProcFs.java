@@ -46,6 +46,15 @@ final class ProcFs {
         return s == null ? "" : s.strip();
     }
 
+    /** The target of /proc/PID/exe (the link is read, never followed); null when unreadable. */
+    String exe(int pid) {
+        try {
+            return Files.readSymbolicLink(proc.resolve(Integer.toString(pid)).resolve("exe")).toString();
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            return null;
+        }
+    }
+
     List<String> cmdline(int pid) {
         return nulSeparated(read(pid, "cmdline"));
     }

@@ -10,12 +10,24 @@ package dev.hearth.agent.proc;
  * @param version      the deploy version, or null when none is known
  * @param jvm          the process is a Java virtual machine
  * @param kernelThread a kernel thread (no user space)
+ * @param byExecutable the service is only its executable's name (see {@link ServiceNamer.Naming})
  */
 public record ProcessInfo(int pid, long startTicks, String comm, String service, String version,
-                          boolean jvm, boolean kernelThread) {
+                          boolean jvm, boolean kernelThread, boolean byExecutable) {
 
-    /** Stand-in for a process that exited before it could be read: named by a sampled thread. */
+    public ProcessInfo(int pid, long startTicks, String comm, String service, String version, boolean jvm, boolean kernelThread) {
+        this(pid, startTicks, comm, service, version, jvm, kernelThread, false);
+    }
+
+    /**
+     * Stand-in for a process that exited before it could be read: short-lived by definition. The
+     * sampled thread's name is only its comm, never its service.
+     */
     public static ProcessInfo vanished(int pid, String comm) {
-        return new ProcessInfo(pid, -1, comm, comm, null, false, false);
+        return new ProcessInfo(pid, -1, comm, ServiceNamer.SHORT_LIVED_SERVICE, null, false, false, true);
+    }
+
+    public ProcessInfo withService(String s) {
+        return new ProcessInfo(pid, startTicks, comm, s, version, jvm, kernelThread, byExecutable);
     }
 }

@@ -60,6 +60,12 @@ public final class ProcessScanner {
         return stat == null ? null : read(pid, stat);
     }
 
+    /** Whether the last scan saw {@code p} (the same pid and start time) alive. */
+    public boolean follows(ProcessInfo p) {
+        ProcessInfo k = known.get(p.pid());
+        return k != null && k.startTicks() == p.startTicks();
+    }
+
     public int size() {
         return known.size();
     }
@@ -68,9 +74,9 @@ public final class ProcessScanner {
         String comm = fs.comm(pid);
         boolean kthread = ProcFs.kernelThread(stat);
         ServiceNamer.Naming n = ServiceNamer.name(kthread ? Map.of() : fs.environ(pid),
-                kthread ? List.of() : fs.cmdline(pid), comm, kthread);
+                kthread ? List.of() : fs.cmdline(pid), comm, kthread ? null : fs.exe(pid), kthread);
         String version = n.version();
         if (version == null && n.jar() != null) version = fs.jarVersion(pid, n.jar());
-        return new ProcessInfo(pid, ProcFs.startTicks(stat), comm, n.service(), version, n.jvm(), kthread);
+        return new ProcessInfo(pid, ProcFs.startTicks(stat), comm, n.service(), version, n.jvm(), kthread, n.byExecutable());
     }
 }

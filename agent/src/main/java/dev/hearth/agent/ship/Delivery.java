@@ -12,7 +12,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * queue; an upload that failed, and everything that arrives while the collector is unreachable,
  * goes to the {@link Spool}, which is sent oldest first once the collector answers again. Waits
  * between failed attempts follow a {@link Backoff}. A refused upload (4xx) is logged with the
- * collector's message and not retried.
+ * collector's message and not retried. An outage is logged once when it starts, then summed up
+ * at intervals ({@link OutageLog}), and once when it ends.
  */
 public final class Delivery implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Delivery.class.getName());
@@ -23,6 +24,7 @@ public final class Delivery implements AutoCloseable {
     private final int memoryQueue;
     private final ArrayDeque<Upload> queue = new ArrayDeque<>();
     private final Thread thread;
+    private final OutageLog outage;
     private final AtomicLong stored = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
@@ -32,6 +34,12 @@ public final class Delivery implements AutoCloseable {
     private long closeDeadline;
 
     public Delivery(Transport transport, Spool spool, Backoff backoff, int memoryQueue) {
+        this(transport, spool, backoff, memoryQueue, Duration.ofMinutes(1));
+    }
+
+    /** @param summaryEvery how often an outage is summed up in the log */
+    public Delivery(Transport transport, Spool spool, Backoff backoff, int memoryQueue, Duration summaryEvery) {
+        this.outage = new OutageLog(summaryEvery);
         this.transport = transport;
         this.spool = spool;
         this.backoff = backoff;
@@ -146,14 +154,14 @@ public final class Delivery implements AutoCloseable {
                 }
                 case RETRY -> {
                     failures.incrementAndGet();
-                    boolean first;
                     synchronized (this) {
-                        first = !down;
                         down = true;
                     }
-                    LOG.log(first ? Level.WARNING : Level.DEBUG, "cannot ship {0} ({1}); spooling until the collector answers",
-                            u, o.status() > 0 ? "HTTP " + o.status() + ": " + o.message() : o.message());
+                    String error = o.status() > 0 ? "HTTP " + o.status() + ": " + o.message() : o.message();
+                    LOG.log(Level.DEBUG, "cannot ship {0} ({1})", u, error);
                     if (entry == null) toSpool(u);
+                    String line = outage.failed(System.nanoTime(), error, spool.size(), spool.bytes());
+                    if (line != null) LOG.log(Level.WARNING, line);
                     spoolQueued();
                     long wait = backoff.nextDelayMs();
                     synchronized (this) {
@@ -166,7 +174,8 @@ public final class Delivery implements AutoCloseable {
 
     private void recovered() {
         synchronized (this) {
-            if (down) LOG.log(Level.INFO, "collector answers again; {0} spooled profiles to send", spool.size());
+            String line = outage.answered(System.nanoTime(), spool.size());
+            if (line != null) LOG.log(Level.INFO, line);
             down = false;
         }
         backoff.reset();

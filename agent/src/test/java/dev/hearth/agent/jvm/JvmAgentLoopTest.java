@@ -75,8 +75,12 @@ class JvmAgentLoopTest {
                 assertFalse(viaEbpf.isEmpty(), "no cpu profile of the JVM with attach disabled");
                 assertTrue(viaAsync.stream().allMatch(u -> "async-profiler".equals(u.labels().get(JvmChoice.LABEL))));
                 assertTrue(viaEbpf.stream().allMatch(u -> "ebpf".equals(u.labels().get(JvmChoice.LABEL))));
-                assertEquals(viaAsync.size(), viaAsync.stream().map(Upload::fromMs).collect(Collectors.toSet()).size(),
-                        "two cpu profiles of one JVM in one period");
+                List<Upload> allOfAttachable = cpuAfter(uploads, attachable.pid(), 0);
+                assertEquals(allOfAttachable.size(), allOfAttachable.stream().map(Upload::fromMs).collect(Collectors.toSet()).size(),
+                        "two cpu profiles of one JVM in one period, the one async-profiler started in too");
+                assertTrue(allOfAttachable.stream().noneMatch(u -> u.labels().get(FrameAdvice.LABEL) != null), "its frames are named");
+                assertTrue(viaEbpf.stream().allMatch(u -> FrameAdvice.ATTACH_DISABLED.equals(u.labels().get(FrameAdvice.LABEL))),
+                        "the JVM that cannot be attached says why its Java frames are [jit]");
                 assertTrue(viaAsync.stream().anyMatch(u -> names(u).contains(JvmWorkload.class.getName() + ".heavy")));
                 assertTrue(metrics.render().contains("hearth_agent_jfr_recordings_total{result=\"converted\"}"));
             }

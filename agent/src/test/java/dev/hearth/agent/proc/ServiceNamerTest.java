@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 class ServiceNamerTest {
     static ServiceNamer.Naming name(Map<String, String> env, String... cmdline) {
-        return ServiceNamer.name(env, List.of(cmdline), cmdline.length > 0 ? cmdline[0].substring(cmdline[0].lastIndexOf('/') + 1) : "x", false);
+        return ServiceNamer.name(env, List.of(cmdline), cmdline.length > 0 ? cmdline[0].substring(cmdline[0].lastIndexOf('/') + 1) : "x", null, false);
     }
 
     @Test
@@ -48,15 +48,39 @@ class ServiceNamerTest {
     }
 
     @Test
-    void otherProcessesAreNamedByComm() {
-        ServiceNamer.Naming n = ServiceNamer.name(Map.of(), List.of("/usr/sbin/nginx", "-g", "daemon off;"), "nginx", false);
+    void otherProcessesAreNamedByTheirExecutableNotTheirComm() {
+        ServiceNamer.Naming n = ServiceNamer.name(Map.of(), List.of("/usr/sbin/nginx", "-g", "daemon off;"), "nginx: worker", "/usr/sbin/nginx", false);
         assertEquals("nginx", n.service());
+        assertTrue(n.byExecutable());
         assertFalse(n.jvm());
-        assertEquals("java", ServiceNamer.name(Map.of(), List.of(), "java", false).service(), "a JVM without cmdline falls back to comm");
+        assertEquals("chromium", ServiceNamer.name(Map.of(), List.of("/usr/lib/chromium/chromium", "--type=renderer"),
+                "ThreadPoolForeg", "/usr/lib/chromium/chromium", false).service(), "a thread's name never names the service");
+        assertEquals("python3.11", ServiceNamer.name(Map.of(), List.of("python3", "x.py"), "python3", "/usr/bin/python3.11", false).service());
+        assertEquals("java", ServiceNamer.name(Map.of(), List.of(), "java", null, false).service(), "nothing readable: comm");
+        assertEquals("app", ServiceNamer.name(Map.of(), List.of(), "x", "/opt/app (deleted)", false).service(), "a replaced binary");
+    }
+
+    @Test
+    void aMemfdProgramIsNamedByItsArgv0ElseTheMemfdWithoutItsCounter() {
+        assertEquals("runc", ServiceNamer.name(Map.of(), List.of("runc", "init"), "runc:[2:INIT]", "/memfd:runc_cloned:/proc/self/exe (deleted)", false).service());
+        assertEquals("memfd:sealed", ServiceNamer.name(Map.of(), List.of(), "memfd:sealed-9", "/memfd:sealed-91 (deleted)", false).service());
+        assertEquals("memfd:sealed", ServiceNamer.name(Map.of(), List.of("/memfd:sealed-17"), "x", "/memfd:sealed-17 (deleted)", false).service());
+    }
+
+    @Test
+    void anExecutableNameIsBounded() {
+        String longName = "/" + "a".repeat(4000);
+        assertEquals(ServiceNamer.MAX_EXECUTABLE_NAME, ServiceNamer.name(Map.of(), List.of(), "a", longName, false).service().length());
+    }
+
+    @Test
+    void namesChosenByTheOwnerAreNotByExecutable() {
+        assertFalse(name(Map.of("HEARTH_SERVICE", "x"), "/bin/sleep", "1").byExecutable());
+        assertFalse(name(Map.of(), "java", "-jar", "app.jar").byExecutable());
     }
 
     @Test
     void kernelThreadsShareOneService() {
-        assertEquals(ServiceNamer.KERNEL_SERVICE, ServiceNamer.name(Map.of(), List.of(), "kworker/0:1", true).service());
+        assertEquals(ServiceNamer.KERNEL_SERVICE, ServiceNamer.name(Map.of(), List.of(), "kworker/0:1", null, true).service());
     }
 }
