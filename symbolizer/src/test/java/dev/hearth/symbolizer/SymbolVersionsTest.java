@@ -2,6 +2,7 @@ package dev.hearth.symbolizer;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.hearth.pprof.StackFrame;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -55,8 +56,8 @@ class SymbolVersionsTest {
             String[] f = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)).readLine().split(" ");
             int pid = Integer.parseInt(f[0]);
             long current = Long.parseUnsignedLong(f[1].substring(2), 16), old = Long.parseUnsignedLong(f[2].substring(2), 16);
-            List<Frame> frames = s.user(pid, new long[] {current + 2, old + 2});
-            assertEquals(List.of("spin", "spin"), frames.stream().map(Frame::name).toList());
+            List<StackFrame> frames = s.user(pid, new long[] {current + 2, old + 2});
+            assertEquals(List.of("spin", "spin"), frames.stream().map(StackFrame::name).toList());
             assertEquals(lib.toString(), frames.get(0).binary());
         } finally {
             p.destroyForcibly().waitFor();
