@@ -14,6 +14,8 @@ import dev.hearth.collector.http.RequestTimeouts;
 import dev.hearth.collector.http.StaticAssets;
 import dev.hearth.collector.http.TlsContext;
 import dev.hearth.collector.storage.Database;
+import dev.hearth.collector.storage.DownsampleResult;
+import dev.hearth.collector.storage.Downsampling;
 import dev.hearth.collector.metrics.CollectorMetrics;
 import dev.hearth.collector.storage.StoreReader;
 import dev.hearth.collector.storage.StoreStats;
@@ -47,6 +49,8 @@ public final class CollectorServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(CollectorServer.class.getName());
     /** How stale the store's size on /metrics may be: reading it on every scrape gains nothing. */
     private static final Duration STORE_STATS_MAX_AGE = Duration.ofSeconds(15);
+    /** Downsampling passes per wake-up (every 10 minutes): catching up on a large store is spread out. */
+    private static final int MAX_DOWNSAMPLE_PASSES = 100;
 
     private final CollectorConfig config;
     private final SecurityConfig security;
@@ -117,6 +121,7 @@ public final class CollectorServer implements AutoCloseable {
             return t;
         });
         timer.scheduleWithFixedDelay(this::applyRetention, 1, 60, TimeUnit.MINUTES);
+        if (config.downsampling().enabled()) timer.scheduleWithFixedDelay(this::downsample, 2, 10, TimeUnit.MINUTES);
         channel.config().setAutoRead(true);
     }
 
@@ -193,6 +198,35 @@ public final class CollectorServer implements AutoCloseable {
             if (deleted > 0) LOG.info("retention deleted " + deleted + " profiles");
         } catch (Exception e) {
             LOG.log(Level.WARNING, "retention failed", e);
+        }
+    }
+
+    /** One downsampling pass on the writer thread (see {@link Downsampling}); what it did. */
+    public DownsampleResult downsample(long nowMs) throws Exception {
+        long t0 = System.nanoTime();
+        try {
+            DownsampleResult r = writes.downsample(config.downsampling(), nowMs).get();
+            metrics.downsamplingRun(true, r.merged(), r.rowsSaved(), System.nanoTime() - t0);
+            return r;
+        } catch (Exception e) {
+            metrics.downsamplingRun(false, 0, 0, System.nanoTime() - t0);
+            throw e;
+        }
+    }
+
+    /** Passes until nothing is due (a bounded number per wake-up); writes queued meanwhile go between them. */
+    private void downsample() {
+        try {
+            long merged = 0, saved = 0;
+            for (int pass = 0; pass < MAX_DOWNSAMPLE_PASSES; pass++) {
+                DownsampleResult r = downsample(System.currentTimeMillis());
+                if (r.merged() == 0) break;
+                merged += r.merged();
+                saved += r.rowsSaved();
+            }
+            if (merged > 0) LOG.info("downsampling merged " + merged + " profiles, " + saved + " rows fewer");
+        } catch (Exception e) {
+            LOG.log(Level.WARNING, "downsampling failed", e);
         }
     }
 

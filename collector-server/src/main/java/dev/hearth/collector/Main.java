@@ -1,5 +1,6 @@
 package dev.hearth.collector;
 
+import dev.hearth.collector.storage.Downsampling;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -25,6 +26,15 @@ public final class Main implements Callable<Integer> {
 
     @Option(names = "--retention-days", description = "profiles older than this are deleted (default ${DEFAULT-VALUE})")
     int retentionDays = 30;
+
+    @Option(names = "--downsample-after", converter = DurationFlag.class,
+            description = "profiles older than this are merged into one per series per --downsample-step, e.g. 7d; 0: never"
+                    + " (default ${DEFAULT-VALUE})")
+    Duration downsampleAfter = Downsampling.DEFAULT_AFTER;
+
+    @Option(names = "--downsample-step", converter = DurationFlag.class,
+            description = "the step old profiles are merged into, e.g. 1h (default ${DEFAULT-VALUE})")
+    Duration downsampleStep = Downsampling.DEFAULT_STEP;
 
     @Option(names = "--max-body-mib", description = "largest accepted request body (default ${DEFAULT-VALUE})")
     int maxBodyMiB = CollectorConfig.DEFAULT_MAX_BODY >> 20;
@@ -76,24 +86,26 @@ public final class Main implements Callable<Integer> {
             description = "request bodies held at once across all connections; past it 503 with Retry-After (default ${DEFAULT-VALUE})")
     int maxBodiesInFlightMiB = (int) (CollectorLimits.DEFAULT_MAX_BODY_BYTES_IN_FLIGHT >> 20);
 
-    /** Durations as people write them: 30s, 500ms, 2m (a bare number is seconds); also ISO-8601 (PT30S), as defaults print. */
+    /** Durations as people write them: 30s, 500ms, 2m, 1h, 7d (a bare number is seconds); also ISO-8601 (PT30S), as defaults print. */
     static final class DurationFlag implements CommandLine.ITypeConverter<Duration> {
         @Override
         public Duration convert(String v) {
-            if (v.startsWith("PT")) {
+            if (v.startsWith("P")) {
                 try {
                     return Duration.parse(v);
                 } catch (java.time.format.DateTimeParseException e) {
                     throw new CommandLine.TypeConversionException("'" + v + "' is not a duration like 30s, 500ms or 2m");
                 }
             }
-            var m = java.util.regex.Pattern.compile("(\\d{1,9})(ms|s|m)?").matcher(v.trim());
+            var m = java.util.regex.Pattern.compile("(\\d{1,9})(ms|s|m|h|d)?").matcher(v.trim());
             if (!m.matches()) throw new CommandLine.TypeConversionException("'" + v + "' is not a duration like 30s, 500ms or 2m");
             long n = Long.parseLong(m.group(1));
             String unit = m.group(2) == null ? "s" : m.group(2);
             return switch (unit) {
                 case "ms" -> Duration.ofMillis(n);
                 case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                case "d" -> Duration.ofDays(n);
                 default -> Duration.ofSeconds(n);
             };
         }
@@ -103,6 +115,14 @@ public final class Main implements Callable<Integer> {
         try {
             return new CollectorLimits(queryTimeout, maxStackDepth, idleTimeout, headerTimeout, bodyTimeout, maxConnections,
                     (long) maxBodiesInFlightMiB << 20);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+        }
+    }
+
+    Downsampling downsampling() {
+        try {
+            return new Downsampling(downsampleAfter, downsampleStep, Downsampling.DEFAULT_MAX_PROFILES_PER_PASS);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
         }
@@ -120,7 +140,7 @@ public final class Main implements Callable<Integer> {
         String host = this.host != null ? this.host : security.defaultHost();
         CollectorConfig d = CollectorConfig.defaults(data);
         CollectorConfig config = new CollectorConfig(host, port, data, Duration.ofDays(retentionDays), maxBodyMiB << 20,
-                (long) maxDecompressedMiB << 20, workers != null ? workers : d.workers(), queue, limits());
+                (long) maxDecompressedMiB << 20, workers != null ? workers : d.workers(), queue, limits(), downsampling());
         warnIfOpen(host, security);
         CollectorServer server;
         try {

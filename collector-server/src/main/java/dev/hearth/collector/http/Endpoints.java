@@ -316,9 +316,9 @@ public final class Endpoints {
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(e.getMessage());
         }
-        long[] buckets = Timeline.buckets(reader.totalsByStart(sel, q.valueIndex(sel.type()), deadline), sel.fromMs(), sel.untilMs(), step);
-        saturated(java.util.Arrays.stream(buckets).anyMatch(Sums::saturated));
-        return Response.json(Timeline.json(buckets, sel.fromMs(), step));
+        List<Timeline.Point> points = Timeline.points(reader.totalsByStart(sel, q.valueIndex(sel.type()), deadline), sel.fromMs(), sel.untilMs(), step);
+        saturated(Timeline.saturated(points));
+        return Response.json(Timeline.json(points));
     }
 
     /** A merged pprof; the header {@code X-Hearth-Saturated: true} says a value stopped at Long.MAX_VALUE. */
