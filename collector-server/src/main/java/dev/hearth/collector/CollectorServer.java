@@ -217,14 +217,13 @@ public final class CollectorServer implements AutoCloseable {
     /** Passes until nothing is due (a bounded number per wake-up); writes queued meanwhile go between them. */
     private void downsample() {
         try {
-            long merged = 0, saved = 0;
+            DownsampleResult all = DownsampleResult.NOTHING;
             for (int pass = 0; pass < MAX_DOWNSAMPLE_PASSES; pass++) {
                 DownsampleResult r = downsample(System.currentTimeMillis());
                 if (r.merged() == 0) break;
-                merged += r.merged();
-                saved += r.rowsSaved();
+                all = all.plus(r);
             }
-            if (merged > 0) LOG.info("downsampling merged " + merged + " profiles, " + saved + " rows fewer");
+            if (all.merged() > 0) LOG.info("downsampling merged " + all.merged() + " profiles, " + all.rowsSaved() + " rows fewer");
         } catch (Exception e) {
             LOG.log(Level.WARNING, "downsampling failed", e);
         }

@@ -72,11 +72,11 @@ final class DuckDbDownsampling implements DownsampleStore {
             long samplesAfter = update(c, "INSERT INTO samples (profile, stack, v0, v1) SELECT m.target, s.stack, "
                     + StoreReader.saturatingSum("s.v0") + ", " + StoreReader.saturatingSum("s.v1")
                     + " FROM samples s JOIN downsample_members m ON s.profile = m.member GROUP BY m.target, s.stack");
-            update(c, "INSERT INTO merged_uids (series, uid, digest, end_ms) SELECT p.series, p.uid, p.digest, p.end_ms"
+            long merged = update(c, "INSERT INTO merged_uids (series, uid, digest, end_ms) SELECT p.series, p.uid, p.digest, p.end_ms"
                     + " FROM profiles p JOIN downsample_members m ON p.pkey = m.member WHERE p.step_ms = 0");
             long samplesBefore = update(c, "DELETE FROM samples WHERE profile IN (SELECT member FROM downsample_members)");
-            long merged = update(c, "DELETE FROM profiles WHERE pkey IN (SELECT member FROM downsample_members)");
-            return new DownsampleResult(merged, written, samplesBefore, samplesAfter);
+            long removed = update(c, "DELETE FROM profiles WHERE pkey IN (SELECT member FROM downsample_members)");
+            return new DownsampleResult(merged, removed, written, samplesBefore, samplesAfter);
         });
     }
 
