@@ -11,12 +11,14 @@ import dev.hearth.pprof.ProfileBuilder;
 import dev.hearth.pprof.ProfileType;
 import dev.hearth.pprof.StackFrame;
 import dev.hearth.pprof.proto.Profile;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,17 +36,34 @@ class DownsamplingTest {
     static final String[] HOSTS = {"a", "b"};
 
     @TempDir
+    static Path template;
+    @TempDir
     Path dir;
-    long now, base;
+    static long now, base;
 
-    @BeforeEach
-    void times() {
+    /** The profiles are ingested once; each test starts from a copy of the data directory. */
+    @BeforeAll
+    static void ingestOnce() throws Exception {
         now = System.currentTimeMillis();
         base = (now - Duration.ofDays(10).toMillis()) / H * H; // an hour boundary ten days ago
+        try (TestCollector c = collector(template)) {
+            ingest(c);
+        }
+    }
+
+    @BeforeEach
+    void copy() throws Exception {
+        try (var files = Files.list(template)) {
+            for (Path f : (Iterable<Path>) files::iterator) Files.copy(f, dir.resolve(f.getFileName()));
+        }
+    }
+
+    TestCollector collector() throws Exception {
+        return collector(dir);
     }
 
     /** At most 100 profiles a pass: the 360 go in several passes, and listings are cut short. */
-    TestCollector collector() throws Exception {
+    static TestCollector collector(Path dir) throws Exception {
         return new TestCollector(CollectorConfig.defaults(dir).withDownsampling(new Downsampling(Duration.ofDays(7), Duration.ofHours(1), 100)));
     }
 
@@ -63,16 +82,30 @@ class DownsamplingTest {
     }
 
     /** Minutes 17 to 196 after {@code base} (three hours, the first and the last partial), and five recent minutes. */
-    void ingest(TestCollector c) throws Exception {
+    static void ingest(TestCollector c) throws Exception {
+        List<java.util.concurrent.Callable<Void>> posts = new ArrayList<>();
         for (String host : HOSTS) {
-            for (int k = 0; k < MINUTES; k++) post(c, host, base + (17 + k) * M, host + "-" + k, minute(host, k));
-            for (int k = 0; k < 5; k++) post(c, host, now - (30 - k) * M, host + "-recent-" + k, minute(host, 1000 + k));
+            for (int k = 0; k < MINUTES; k++) {
+                int m = k;
+                posts.add(() -> post(c, host, base + (17 + m) * M, host + "-" + m, minute(host, m)));
+            }
+            for (int k = 0; k < 5; k++) {
+                int m = k;
+                posts.add(() -> post(c, host, now - (30 - m) * M, host + "-recent-" + m, minute(host, 1000 + m)));
+            }
+        }
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(8); // concurrent ingests share the writer's commits
+        try {
+            for (var f : pool.invokeAll(posts)) f.get();
+        } finally {
+            pool.shutdown();
         }
     }
 
-    static void post(TestCollector c, String host, long from, String id, Profile p) throws Exception {
+    static Void post(TestCollector c, String host, long from, String id, Profile p) throws Exception {
         Http.Reply r = c.http.post(Fixtures.ingest("shop", "cpu", from, from + M, "host=" + host, id), Fixtures.gz(p));
         assertEquals(200, r.status(), r.text());
+        return null;
     }
 
     static String get(TestCollector c, String path, Object... params) throws Exception {
@@ -113,7 +146,6 @@ class DownsamplingTest {
     @SuppressWarnings("unchecked")
     void mergesDiffsAndTimelinesAnswerAsBefore() throws Exception {
         try (TestCollector c = collector()) {
-            ingest(c);
             List<String> before = answers(c);
             String minutesBefore = get(c, "/api/v1/timeline", "from", base, "until", base + 4 * H, "step", M);
             long samples = c.count("samples");
@@ -152,9 +184,6 @@ class DownsamplingTest {
     @Test
     void aResentProfileIsStillKnownAndALateOneJoinsItsHour() throws Exception {
         try (TestCollector c = collector()) {
-            ingest(c);
-        }
-        try (TestCollector c = collector()) {
             downsampleAll(c, now);
         }
         try (TestCollector c = collector()) { // what downsampling kept survives a restart
@@ -184,7 +213,6 @@ class DownsamplingTest {
     @Test
     void retentionTakesDownsampledHoursWithTheIdsTheyKept() throws Exception {
         try (TestCollector c = collector()) {
-            ingest(c);
             downsampleAll(c, now);
             String lastTwoHours = get(c, "/api/v1/flamegraph", "from", base + 2 * H, "until", base + 4 * H);
             long retention = c.server.config().retention().toMillis();
