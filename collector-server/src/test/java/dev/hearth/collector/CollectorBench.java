@@ -1,6 +1,8 @@
 package dev.hearth.collector;
 
 import dev.hearth.collector.auth.Tenant;
+import dev.hearth.collector.storage.Database;
+import dev.hearth.collector.storage.DownsampleResult;
 import dev.hearth.collector.storage.Selection;
 import dev.hearth.collector.storage.StoreReader;
 import dev.hearth.collector.labels.LabelSelector;
@@ -8,6 +10,7 @@ import dev.hearth.pprof.FrameKind;
 import dev.hearth.pprof.ProfileBuilder;
 import dev.hearth.pprof.ProfileCodec;
 import dev.hearth.pprof.ProfileType;
+import dev.hearth.pprof.ResolvedSample;
 import dev.hearth.pprof.StackFrame;
 import dev.hearth.pprof.proto.Profile;
 import java.lang.management.ManagementFactory;
@@ -27,7 +30,7 @@ import java.util.stream.Collectors;
  * Collector benchmark: ingest throughput of realistic pprof bodies from concurrent clients over
  * loopback, against the floor of gunzip + protobuf parse of the same bodies in one thread; the
  * merge of 36,000 stored profiles of one service (100 hosts × 1 hour at 10 s); bytes on disk per
- * stored sample; ingest with tokens and TLS against without, in the same run. Args: [hosts]
+ * stored sample; the hour downsampled (rows before and after); ingest with tokens and TLS against without, in the same run. Args: [hosts]
  * [profilesPerHost] [clients].
  */
 public final class CollectorBench {
@@ -122,10 +125,54 @@ public final class CollectorBench {
                     + " (dictionary: %d stacks, %d locations, %d strings)%n",
                     bytes / 1048576.0, rows, bytes / (double) rows, server.database().count("stacks"),
                     server.database().count("locations"), server.database().count("strings"));
+            downsampling(server, all);
         } finally {
             delete(dir);
         }
         secureVersusOpen(hosts, clients, Math.min(total, 6000), bodies);
+    }
+
+    /**
+     * The hour downsampled as if a week had passed (one profile per host): rows before and after,
+     * the time the passes took, the same totals per stack, and the merge of the hour again.
+     */
+    static void downsampling(CollectorServer server, Selection all) throws Exception {
+        Database db = server.database();
+        StoreReader reader = new StoreReader(db);
+        Map<String, Long> before = perStack(reader.merge(all, new int[] {0, 1}));
+        long profiles = db.count("profiles"), samples = db.count("samples");
+        long later = HOUR_START + 3_600_000 + server.config().downsampling().after().toMillis();
+        DownsampleResult done = DownsampleResult.NOTHING;
+        int passes = 0;
+        long t0 = System.nanoTime();
+        for (DownsampleResult r; (r = server.downsample(later)).merged() > 0; passes++) done = done.plus(r);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        long profilesAfter = db.count("profiles"), samplesAfter = db.count("samples");
+        boolean same = before.equals(perStack(reader.merge(all, new int[] {0, 1})));
+        List<Double> merge = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            long s = System.nanoTime();
+            reader.merge(all, new int[] {1});
+            merge.add((System.nanoTime() - s) / 1e6);
+        }
+        db.checkpoint();
+        System.out.printf("downsampling to %s: %d profiles and %d sample rows became %d and %d (%.1f x fewer rows; %d ids kept in"
+                        + " merged_uids) in %d passes, %.1f s (%.0f us per profile merged); totals per stack the same: %s;"
+                        + " merge of the hour after: median %.0f ms; %.1f MiB on disk (DuckDB reuses the freed blocks)%n",
+                server.config().downsampling().step(), profiles, samples, profilesAfter, samplesAfter,
+                (profiles + samples) / (double) (profilesAfter + samplesAfter), db.count("merged_uids"), passes, seconds,
+                seconds * 1e6 / Math.max(1, done.merged()), same ? "yes" : "NO", median(merge), db.bytesOnDisk() / 1048576.0);
+        if (!same) throw new IllegalStateException("downsampling changed the totals per stack");
+    }
+
+    /** Stack (frame names) → values, to compare merges. */
+    static Map<String, Long> perStack(List<ResolvedSample> merged) {
+        Map<String, Long> out = new java.util.HashMap<>();
+        for (ResolvedSample s : merged) {
+            String key = s.stack().stream().map(StackFrame::name).collect(Collectors.joining(";")) + " " + new java.util.TreeMap<>(s.labels());
+            out.merge(key, s.values()[0] * 1_000_003L + s.values()[1], Long::sum);
+        }
+        return out;
     }
 
     /**
