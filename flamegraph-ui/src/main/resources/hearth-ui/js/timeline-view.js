@@ -32,7 +32,7 @@ export class TimelineView {
     });
   }
 
-  // points: [[ms, value], …] with step; win: {from, until}; base: baseline window or null.
+  // points: [[ms, value], …], step apart except where downsampled; win: {from, until}; base: baseline window or null.
   set(points, step, win, base) {
     Object.assign(this, { points, step, win, base });
     this.draw();
@@ -64,11 +64,12 @@ export class TimelineView {
     const max = this.points.reduce((m, p) => Math.max(m, p[1]), 0);
     ctx.fillStyle = '#d9534f';
     if (max > 0) {
-      const bw = Math.max(1, this.xOf(this.win.from + this.step) - 1);
-      for (const [ms, v] of this.points) {
+      // a point lasts until the next one: downsampled parts of the window come at a coarser step
+      this.points.forEach(([ms, v], i) => {
+        const end = i + 1 < this.points.length ? this.points[i + 1][0] : Math.min(ms + this.step, this.win.until);
         const h = (v / max) * (HEIGHT - 4);
-        ctx.fillRect(this.xOf(ms), HEIGHT - h, bw, h);
-      }
+        ctx.fillRect(this.xOf(ms), HEIGHT - h, Math.max(1, this.xOf(end) - this.xOf(ms) - 1), h);
+      });
     }
     if (this.drag) {
       const [a, b] = [Math.min(this.drag.a, this.drag.b), Math.max(this.drag.a, this.drag.b)];
