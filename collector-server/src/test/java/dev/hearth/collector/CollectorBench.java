@@ -2,7 +2,8 @@ package dev.hearth.collector;
 
 import dev.hearth.collector.auth.Tenant;
 import dev.hearth.collector.storage.Selection;
-import dev.hearth.collector.storage.StoreReader;
+import dev.hearth.collector.storage.ProfileStore;
+import dev.hearth.collector.storage.QueryDeadline;
 import dev.hearth.collector.labels.LabelSelector;
 import dev.hearth.pprof.FrameKind;
 import dev.hearth.pprof.ProfileBuilder;
@@ -98,30 +99,29 @@ public final class CollectorBench {
                 if (r.statusCode() != 200) throw new IllegalStateException(r.body());
                 if (i == 0) System.out.printf("merge answer: %d bytes of JSON%n", r.body().length());
             }
-            StoreReader reader = new StoreReader(server.database());
+            ProfileStore reader = server.store();
             Selection all = new Selection(Tenant.ANONYMOUS, "bench", ProfileType.CPU, HOUR_START, HOUR_START + 3_600_000, LabelSelector.ALL);
             List<Double> sql = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
                 long s = System.nanoTime();
-                reader.merge(all, new int[] {1});
+                reader.merge(all, new int[] {1}, QueryDeadline.NONE);
                 sql.add((System.nanoTime() - s) / 1e6);
             }
             Selection tenHosts = new Selection(Tenant.ANONYMOUS, "bench", ProfileType.CPU, HOUR_START, HOUR_START + 3_600_000,
                     LabelSelector.parse("host=~host-[0-9]"));
             long s = System.nanoTime();
-            reader.merge(tenHosts, new int[] {1});
+            reader.merge(tenHosts, new int[] {1}, QueryDeadline.NONE);
             double filtered = (System.nanoTime() - s) / 1e6;
             System.out.printf("merge of %d profiles (%d hosts x %d): API first %.0f ms, median %.0f ms; storage merge median %.0f ms;"
                     + " 10 hosts by regex %.0f ms%n", total, hosts, perHost, api.get(0), median(api), median(sql), filtered);
 
             // bytes per stored sample
-            server.database().checkpoint();
-            long bytes = server.database().bytesOnDisk();
-            long rows = server.database().count("samples");
+            long bytes = server.store().bytesOnDisk();
+            long rows = server.store().count("samples");
             System.out.printf("storage: %.1f MiB on disk, %d sample rows: %.1f bytes per stored sample"
                     + " (dictionary: %d stacks, %d locations, %d strings)%n",
-                    bytes / 1048576.0, rows, bytes / (double) rows, server.database().count("stacks"),
-                    server.database().count("locations"), server.database().count("strings"));
+                    bytes / 1048576.0, rows, bytes / (double) rows, server.store().count("stacks"),
+                    server.store().count("locations"), server.store().count("strings"));
         } finally {
             delete(dir);
         }

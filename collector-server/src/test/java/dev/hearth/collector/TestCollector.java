@@ -25,7 +25,7 @@ final class TestCollector implements AutoCloseable {
     }
 
     long count(String table) throws Exception {
-        return server.database().count(table);
+        return server.store().count(table);
     }
 
     @Override
