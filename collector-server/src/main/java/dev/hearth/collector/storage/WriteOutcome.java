@@ -10,7 +10,7 @@ public enum WriteOutcome {
     /** its id was stored before with the same content (a client's retry): nothing to do */
     ALREADY_STORED,
     /** its id was stored before with other content: refused, nothing stored */
-    CONFLICT
+    CONFLICT;
 
     /**
      * What becomes of each profile of a batch, given the digests already stored under their ids
