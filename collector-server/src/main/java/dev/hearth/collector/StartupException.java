@@ -17,7 +17,8 @@ public final class StartupException extends Exception {
 
     static StartupException cannotOpenStore(StoreLocation store, Throwable e) {
         if (store instanceof StoreLocation.DuckDb d) return cannotOpenDatabase(DuckDbStore.file(d.dir()), e);
-        return new StartupException("cannot open the store, " + store + " (" + reason(e) + ")", e);
+        return new StartupException("cannot open the store, " + store + " (" + reason(e) + "): check that the servers run and answer"
+                + " on those URLs, the cluster and its shards in their remote_servers, and the user (--store-credentials)", e);
     }
 
     static StartupException cannotOpenDatabase(Path file, Throwable e) {
