@@ -180,25 +180,24 @@ final class ClickHouseWriter implements BatchWriter {
     }
 
     /**
-     * Drops the day partitions of samples and profiles that started on days before the cutoff's
-     * day, on every shard: old data goes without rewriting what stays. Returns the profile
-     * partitions dropped (dictionary rows stay: they are shared, and small).
+     * Drops, on every shard, the day partitions of profiles and samples whose every profile ended at
+     * or before the cutoff: old data goes without rewriting what stays, and a day whose last profile
+     * is younger stays whole until it ages out. Dictionary rows stay: they are shared, and small.
+     * Returns the profiles dropped (as stored, a resent one counted twice).
      */
     @Override
     public long deleteBefore(long cutoffMs) throws SQLException {
-        String before = day(cutoffMs).replace("-", "");
         long dropped = 0;
         for (URI shard : shards) {
-            for (Table t : ClickHouseSchema.BY_DAY) {
-                String local = ClickHouseSchema.local(t, cluster);
-                List<String[]> parts = http.query(shard, "SELECT DISTINCT partition_id FROM system.parts WHERE active AND database = "
-                        + Tsv.literal(database) + " AND table = " + Tsv.literal(local) + " AND partition_id < " + Tsv.literal(before)
-                        + " FORMAT TabSeparated", QueryDeadline.NONE);
-                for (String[] part : parts) {
-                    if (!part[0].matches("[0-9]{8}")) continue;
-                    http.execute(shard, "ALTER TABLE " + database + "." + local + " DROP PARTITION ID '" + part[0] + "'");
-                    if (t == ClickHouseSchema.PROFILES) dropped++;
+            String profiles = database + "." + ClickHouseSchema.local(ClickHouseSchema.PROFILES, cluster);
+            List<String[]> days = http.query(shard, "SELECT toYYYYMMDD(day), max(end_ms), count() FROM " + profiles + " WHERE day <= '"
+                    + day(cutoffMs) + "' GROUP BY day FORMAT TabSeparated", QueryDeadline.NONE);
+            for (String[] d : days) {
+                if (Long.parseLong(d[1]) > cutoffMs || !d[0].matches("[0-9]{8}")) continue;
+                for (Table t : ClickHouseSchema.BY_DAY) {
+                    http.execute(shard, "ALTER TABLE " + database + "." + ClickHouseSchema.local(t, cluster) + " DROP PARTITION ID '" + d[0] + "'");
                 }
+                dropped += Long.parseLong(d[2]);
             }
         }
         return dropped;
