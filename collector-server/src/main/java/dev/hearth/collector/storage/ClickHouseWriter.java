@@ -60,6 +60,15 @@ final class ClickHouseWriter implements BatchWriter {
     @Override
     public WriteOutcome[] write(List<ProfileRows> batch) throws SQLException {
         WriteOutcome[] outcomes = WriteOutcome.decide(batch, storedDigests(batch));
+        insert(batch, outcomes);
+        return outcomes;
+    }
+
+    /**
+     * Inserts the profiles whose outcome is STORED, as one new batch. Two collectors given the same
+     * id at once may both get here; the reads count it once.
+     */
+    void insert(List<ProfileRows> batch, WriteOutcome[] outcomes) throws SQLException {
         long batchId = random.nextLong();
         Rows rows = new Rows();
         for (int i = 0; i < batch.size(); i++) {
@@ -74,7 +83,6 @@ final class ClickHouseWriter implements BatchWriter {
             if (known.size() > MAX_REMEMBERED) known.clear();
             ids.forEach(known::add);
         });
-        return outcomes;
     }
 
     /** The digests already stored under the batch's ids, by {@link WriteOutcome#uidKey}. */
