@@ -1,6 +1,8 @@
 package dev.hearth.collector;
 
+import dev.hearth.collector.storage.ClickHouseCredentials;
 import dev.hearth.collector.storage.Downsampling;
+import dev.hearth.collector.storage.StoreLocation;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -21,8 +23,18 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--host", description = "address to listen on (default: 127.0.0.1; any other address is open to whoever reaches it unless --tokens is given)")
     String host;
 
-    @Option(names = "--data", description = "data directory for the DuckDB file (default ${DEFAULT-VALUE})")
+    @Option(names = "--data", description = "data directory for the DuckDB file, short for --store duckdb:DIR (default ${DEFAULT-VALUE})")
     Path data = Path.of("data");
+
+    @Option(names = "--store", paramLabel = "duckdb:DIR|clickhouse:URLS",
+            description = "where profiles are kept: duckdb:DIR (the default, in --data), or"
+                    + " clickhouse:http://HOST:PORT[,http://HOST:PORT...][?cluster=NAME&database=DB] (one URL per shard of the cluster NAME)")
+    String store;
+
+    @Option(names = "--store-credentials", paramLabel = "FILE",
+            description = "ClickHouse user and password, 'user=NAME' and 'password=SECRET' lines, in a file only its owner may read"
+                    + " (else $" + ClickHouseCredentials.USER_ENV + " and $" + ClickHouseCredentials.PASSWORD_ENV + ")")
+    Path storeCredentials;
 
     @Option(names = "--retention-days", description = "profiles older than this are deleted (default ${DEFAULT-VALUE})")
     int retentionDays = 30;
@@ -136,6 +148,13 @@ public final class Main implements Callable<Integer> {
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--tls-cert and --tls-key go together");
         }
+        StoreLocation location;
+        try {
+            location = storeLocation();
+        } catch (IllegalArgumentException e) {
+            System.err.println("hearth collector: " + e.getMessage());
+            return 2;
+        }
         SecurityConfig security = new SecurityConfig(tokens, tlsCert, tlsKey);
         String host = this.host != null ? this.host : security.defaultHost();
         CollectorConfig d = CollectorConfig.defaults(data);
@@ -144,7 +163,7 @@ public final class Main implements Callable<Integer> {
         warnIfOpen(host, security);
         CollectorServer server;
         try {
-            server = CollectorServer.start(config, security);
+            server = CollectorServer.start(config, security, location);
         } catch (IllegalArgumentException e) {
             System.err.println("hearth collector: " + e.getMessage());
             return 2;
@@ -162,11 +181,24 @@ public final class Main implements Callable<Integer> {
                 stopped.countDown();
             }
         }));
-        System.out.println("hearth collector listening on " + (security.tls() ? "https" : "http") + "://" + host + ":" + server.port() + "/ (data in "
-                + data.toAbsolutePath() + ")");
+        System.out.println("hearth collector listening on " + (security.tls() ? "https" : "http") + "://" + host + ":" + server.port() + "/ ("
+                + (location instanceof StoreLocation.DuckDb duck ? "data in " + duck.dir().toAbsolutePath() : location) + ")");
         System.out.flush();
         stopped.await();
         return 0;
+    }
+
+    /** --store, or DuckDB in --data; ClickHouse credentials from --store-credentials or the environment. */
+    private StoreLocation storeLocation() {
+        if (store == null) {
+            if (storeCredentials != null) throw new IllegalArgumentException("--store-credentials goes with --store clickhouse:...");
+            return new StoreLocation.DuckDb(data);
+        }
+        ClickHouseCredentials credentials = store.startsWith("clickhouse:")
+                ? (storeCredentials != null ? ClickHouseCredentials.read(storeCredentials) : ClickHouseCredentials.fromEnvironment(System.getenv()))
+                : null;
+        if (credentials == null && storeCredentials != null) throw new IllegalArgumentException("--store-credentials goes with --store clickhouse:...");
+        return StoreLocation.parse(store, credentials);
     }
 
     /** Says so when anyone who reaches the collector may use it, or would send tokens in clear text. */

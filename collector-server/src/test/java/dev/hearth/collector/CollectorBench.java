@@ -1,10 +1,10 @@
 package dev.hearth.collector;
 
 import dev.hearth.collector.auth.Tenant;
-import dev.hearth.collector.storage.Database;
 import dev.hearth.collector.storage.DownsampleResult;
 import dev.hearth.collector.storage.Selection;
-import dev.hearth.collector.storage.StoreReader;
+import dev.hearth.collector.storage.ProfileStore;
+import dev.hearth.collector.storage.QueryDeadline;
 import dev.hearth.collector.labels.LabelSelector;
 import dev.hearth.pprof.FrameKind;
 import dev.hearth.pprof.ProfileBuilder;
@@ -101,30 +101,29 @@ public final class CollectorBench {
                 if (r.statusCode() != 200) throw new IllegalStateException(r.body());
                 if (i == 0) System.out.printf("merge answer: %d bytes of JSON%n", r.body().length());
             }
-            StoreReader reader = new StoreReader(server.database());
+            ProfileStore reader = server.store();
             Selection all = new Selection(Tenant.ANONYMOUS, "bench", ProfileType.CPU, HOUR_START, HOUR_START + 3_600_000, LabelSelector.ALL);
             List<Double> sql = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
                 long s = System.nanoTime();
-                reader.merge(all, new int[] {1});
+                reader.merge(all, new int[] {1}, QueryDeadline.NONE);
                 sql.add((System.nanoTime() - s) / 1e6);
             }
             Selection tenHosts = new Selection(Tenant.ANONYMOUS, "bench", ProfileType.CPU, HOUR_START, HOUR_START + 3_600_000,
                     LabelSelector.parse("host=~host-[0-9]"));
             long s = System.nanoTime();
-            reader.merge(tenHosts, new int[] {1});
+            reader.merge(tenHosts, new int[] {1}, QueryDeadline.NONE);
             double filtered = (System.nanoTime() - s) / 1e6;
             System.out.printf("merge of %d profiles (%d hosts x %d): API first %.0f ms, median %.0f ms; storage merge median %.0f ms;"
                     + " 10 hosts by regex %.0f ms%n", total, hosts, perHost, api.get(0), median(api), median(sql), filtered);
 
             // bytes per stored sample
-            server.database().checkpoint();
-            long bytes = server.database().bytesOnDisk();
-            long rows = server.database().count("samples");
+            long bytes = server.store().bytesOnDisk();
+            long rows = server.store().count("samples");
             System.out.printf("storage: %.1f MiB on disk, %d sample rows: %.1f bytes per stored sample"
                     + " (dictionary: %d stacks, %d locations, %d strings)%n",
-                    bytes / 1048576.0, rows, bytes / (double) rows, server.database().count("stacks"),
-                    server.database().count("locations"), server.database().count("strings"));
+                    bytes / 1048576.0, rows, bytes / (double) rows, server.store().count("stacks"),
+                    server.store().count("locations"), server.store().count("strings"));
             downsampling(server, all);
         } finally {
             delete(dir);
@@ -137,31 +136,29 @@ public final class CollectorBench {
      * the time the passes took, the same totals per stack, and the merge of the hour again.
      */
     static void downsampling(CollectorServer server, Selection all) throws Exception {
-        Database db = server.database();
-        StoreReader reader = new StoreReader(db);
-        Map<String, Long> before = perStack(reader.merge(all, new int[] {0, 1}));
-        long profiles = db.count("profiles"), samples = db.count("samples");
+        ProfileStore store = server.store();
+        Map<String, Long> before = perStack(store.merge(all, new int[] {0, 1}, QueryDeadline.NONE));
+        long profiles = store.count("profiles"), samples = store.count("samples");
         long later = HOUR_START + 3_600_000 + server.config().downsampling().after().toMillis();
         DownsampleResult done = DownsampleResult.NOTHING;
         int passes = 0;
         long t0 = System.nanoTime();
         for (DownsampleResult r; (r = server.downsample(later)).merged() > 0; passes++) done = done.plus(r);
         double seconds = (System.nanoTime() - t0) / 1e9;
-        long profilesAfter = db.count("profiles"), samplesAfter = db.count("samples");
-        boolean same = before.equals(perStack(reader.merge(all, new int[] {0, 1})));
+        long profilesAfter = store.count("profiles"), samplesAfter = store.count("samples");
+        boolean same = before.equals(perStack(store.merge(all, new int[] {0, 1}, QueryDeadline.NONE)));
         List<Double> merge = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             long s = System.nanoTime();
-            reader.merge(all, new int[] {1});
+            store.merge(all, new int[] {1}, QueryDeadline.NONE);
             merge.add((System.nanoTime() - s) / 1e6);
         }
-        db.checkpoint();
-        System.out.printf("downsampling to %s: %d profiles and %d sample rows became %d and %d (%.1f x fewer rows; %d ids kept in"
-                        + " merged_uids) in %d passes, %.1f s (%.0f us per profile merged); totals per stack the same: %s;"
-                        + " merge of the hour after: median %.0f ms; %.1f MiB on disk (DuckDB reuses the freed blocks)%n",
+        System.out.printf("downsampling to %s: %d profiles and %d sample rows became %d and %d (%.1f x fewer rows) in %d passes,"
+                        + " %.1f s (%.0f us per profile merged); totals per stack the same: %s; merge of the hour after: median %.0f ms;"
+                        + " %.1f MiB on disk%n",
                 server.config().downsampling().step(), profiles, samples, profilesAfter, samplesAfter,
-                (profiles + samples) / (double) (profilesAfter + samplesAfter), db.count("merged_uids"), passes, seconds,
-                seconds * 1e6 / Math.max(1, done.merged()), same ? "yes" : "NO", median(merge), db.bytesOnDisk() / 1048576.0);
+                (profiles + samples) / (double) (profilesAfter + samplesAfter), passes, seconds,
+                seconds * 1e6 / Math.max(1, done.merged()), same ? "yes" : "NO", median(merge), store.bytesOnDisk() / 1048576.0);
         if (!same) throw new IllegalStateException("downsampling changed the totals per stack");
     }
 

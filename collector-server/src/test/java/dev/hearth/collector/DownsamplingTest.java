@@ -11,60 +11,65 @@ import dev.hearth.pprof.ProfileBuilder;
 import dev.hearth.pprof.ProfileType;
 import dev.hearth.pprof.StackFrame;
 import dev.hearth.pprof.proto.Profile;
-import java.nio.file.Files;
+import dev.hearth.collector.storage.StoreLocation;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Downsampling through the API: two hosts' profiles every minute for three hours, ten days ago,
- * merged into one profile per host per hour. Merges, diffs and timelines over hour-aligned windows
- * answer exactly as before; a minute timeline shows one point per hour there; recent profiles stay
- * as they are; a resent profile is still known; a late one joins its hour; retention takes
- * downsampled hours whole.
+ * Downsampling through the API, on every store: two hosts' profiles every minute for three hours,
+ * ten days ago, merged into one profile per host per hour. Merges, diffs and timelines over
+ * hour-aligned windows answer exactly as before; a minute timeline shows one point per hour there;
+ * recent profiles stay as they are; a resent profile is still known (after a restart too); a late
+ * one joins its hour; retention takes the downsampled days and the ids they kept. The tests run in
+ * order on one store per class run.
  */
+@ParameterizedClass
+@EnumSource(TestStore.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DownsamplingTest {
+    @Parameter
+    TestStore store;
+
     static final long H = 3_600_000L, M = 60_000L, NS = 10_000_000L;
     static final int MINUTES = 180;
     static final String[] HOSTS = {"a", "b"};
 
     @TempDir
-    static Path template;
-    @TempDir
-    Path dir;
+    static Path dir;
     static long now, base;
-
-    /** The profiles are ingested once; each test starts from a copy of the data directory. */
-    @BeforeAll
-    static void ingestOnce() throws Exception {
-        now = System.currentTimeMillis();
-        base = (now - Duration.ofDays(10).toMillis()) / H * H; // an hour boundary ten days ago
-        try (TestCollector c = collector(template)) {
-            ingest(c);
-        }
-    }
-
-    @BeforeEach
-    void copy() throws Exception {
-        try (var files = Files.list(template)) {
-            for (Path f : (Iterable<Path>) files::iterator) Files.copy(f, dir.resolve(f.getFileName()));
-        }
-    }
-
-    TestCollector collector() throws Exception {
-        return collector(dir);
-    }
+    static StoreLocation location;
+    static CollectorConfig config;
+    static TestCollector c;
 
     /** At most 100 profiles a pass: the 360 go in several passes, and listings are cut short. */
-    static TestCollector collector(Path dir) throws Exception {
-        return new TestCollector(CollectorConfig.defaults(dir).withDownsampling(new Downsampling(Duration.ofDays(7), Duration.ofHours(1), 100)));
+    @BeforeParameterizedClassInvocation
+    static void ingestOnce(TestStore store) throws Exception {
+        now = System.currentTimeMillis();
+        base = (now - Duration.ofDays(10).toMillis()) / H * H; // an hour boundary ten days ago
+        config = CollectorConfig.defaults(dir.resolve(store.name()))
+                .withDownsampling(new Downsampling(Duration.ofDays(7), Duration.ofHours(1), 100));
+        location = store.fresh(config.dataDir());
+        c = new TestCollector(config, location);
+        ingest(c);
+    }
+
+    @AfterParameterizedClassInvocation
+    static void stop() throws Exception {
+        c.close();
     }
 
     /** Minute {@code k}'s profile of a host: a few of 24 stacks, with seeded counts. */
@@ -136,6 +141,11 @@ class DownsamplingTest {
         return out;
     }
 
+    /** A cluster's shards downsample their own profiles: a step may have a profile on each. */
+    int shards() {
+        return store == TestStore.CLICKHOUSE_CLUSTER ? 2 : 1;
+    }
+
     static DownsampleResult downsampleAll(TestCollector c, long nowMs) throws Exception {
         DownsampleResult all = DownsampleResult.NOTHING;
         for (DownsampleResult r; (r = c.server.downsample(nowMs)).merged() > 0; ) all = all.plus(r);
@@ -143,90 +153,88 @@ class DownsamplingTest {
     }
 
     @Test
+    @Order(1)
     @SuppressWarnings("unchecked")
     void mergesDiffsAndTimelinesAnswerAsBefore() throws Exception {
-        try (TestCollector c = collector()) {
-            List<String> before = answers(c);
-            String minutesBefore = get(c, "/api/v1/timeline", "from", base, "until", base + 4 * H, "step", M);
-            long samples = c.count("samples");
+        List<String> before = answers(c);
+        String minutesBefore = get(c, "/api/v1/timeline", "from", base, "until", base + 4 * H, "step", M);
+        long samples = c.count("samples");
 
-            DownsampleResult r = downsampleAll(c, now);
+        DownsampleResult r = downsampleAll(c, now);
 
-            assertEquals(2 * MINUTES, r.merged());
-            assertEquals(2 * MINUTES + r.written() - 2 * 4, r.removed(), "a profile written by one pass and joined in a later one is removed again");
-            assertTrue(r.written() > 2 * 4, "passes of at most 100 profiles cut the 120 of hour 1: " + r);
-            assertEquals(2 * 4 + 2 * 5, c.count("profiles"), "one profile per host per hour: hours 0 (from minute 17) to 3 (to minute 16); recent ones as they were");
-            assertEquals(2 * MINUTES, c.count("merged_uids"));
-            assertEquals(samples - r.samplesBefore() + r.samplesAfter(), c.count("samples"));
-            assertTrue(r.samplesAfter() * 4 < r.samplesBefore(), r.toString());
-            assertEquals(before, answers(c));
-            assertEquals(DownsampleResult.NOTHING, c.server.downsample(now), "nothing is left to do");
+        assertEquals(2 * MINUTES, r.merged());
+        assertEquals(2 * MINUTES + r.written() - 2 * 4, r.removed(), "a profile written by one pass and joined in a later one is removed again");
+        assertTrue(r.written() > 2 * 4, "passes of at most 100 profiles cut the 120 of hour 1: " + r);
+        assertEquals(shards() * 2 * 4 + 2 * 5, c.count("profiles"),
+                "one profile per host per hour (per shard: each merges its own): hours 0 (from minute 17) to 3 (to minute 16); recent ones as they were");
+        assertEquals(2 * MINUTES, c.count("merged_uids"));
+        assertEquals(samples - r.samplesBefore() + r.samplesAfter(), c.count("samples"));
+        assertTrue(r.samplesAfter() * 4 < r.samplesBefore(), r.toString());
+        assertEquals(before, answers(c));
+        assertEquals(DownsampleResult.NOTHING, c.server.downsample(now), "nothing is left to do");
 
-            // a minute timeline over the downsampled hours: one point per hour, holding the hour's 60 minutes
-            List<List<Number>> fine = (List<List<Number>>) JsonParser.object(minutesBefore).get("points");
-            List<List<Number>> coarse = (List<List<Number>>) JsonParser.object(get(c, "/api/v1/timeline", "from", base, "until",
-                    base + 4 * H, "step", M)).get("points");
-            assertEquals(240, fine.size());
-            assertEquals(4, coarse.size());
-            for (int h = 0; h < 4; h++) {
-                double sum = 0;
-                for (int m = 0; m < 60; m++) sum += fine.get(h * 60 + m).get(1).doubleValue();
-                assertEquals(List.of((double) base + h * H, sum), coarse.get(h));
-            }
-
-            var metrics = PrometheusScrape.of(c.http);
-            assertEquals(2 * MINUTES, metrics.series("hearth_collector_downsampled_profiles_total").orElseThrow().getCounter().getValue());
-            assertEquals(r.rowsSaved(), metrics.series("hearth_collector_downsampling_rows_saved_total").orElseThrow().getCounter().getValue());
-            assertTrue(metrics.series("hearth_collector_downsampling_runs_total", "result", "ok").orElseThrow().getCounter().getValue() >= 4);
+        // a minute timeline over the downsampled hours: one point per hour, holding the hour's 60 minutes
+        List<List<Number>> fine = (List<List<Number>>) JsonParser.object(minutesBefore).get("points");
+        List<List<Number>> coarse = (List<List<Number>>) JsonParser.object(get(c, "/api/v1/timeline", "from", base, "until",
+                base + 4 * H, "step", M)).get("points");
+        assertEquals(240, fine.size());
+        assertEquals(4, coarse.size());
+        for (int h = 0; h < 4; h++) {
+            double sum = 0;
+            for (int m = 0; m < 60; m++) sum += fine.get(h * 60 + m).get(1).doubleValue();
+            assertEquals(List.of((double) base + h * H, sum), coarse.get(h));
         }
+
+        var metrics = PrometheusScrape.of(c.http);
+        assertEquals(2 * MINUTES, metrics.series("hearth_collector_downsampled_profiles_total").orElseThrow().getCounter().getValue());
+        assertEquals(r.rowsSaved(), metrics.series("hearth_collector_downsampling_rows_saved_total").orElseThrow().getCounter().getValue());
+        assertTrue(metrics.series("hearth_collector_downsampling_runs_total", "result", "ok").orElseThrow().getCounter().getValue() >= 4);
     }
 
     @Test
+    @Order(2)
     void aResentProfileIsStillKnownAndALateOneJoinsItsHour() throws Exception {
-        try (TestCollector c = collector()) {
-            downsampleAll(c, now);
-        }
-        try (TestCollector c = collector()) { // what downsampling kept survives a restart
-            String hourBefore = get(c, "/api/v1/flamegraph", "from", base + H, "until", base + 2 * H);
-            double total = num(JsonParser.object(hourBefore), "total");
+        c.close();
+        c = new TestCollector(config, location); // what downsampling kept survives a restart
+        String hourBefore = get(c, "/api/v1/flamegraph", "from", base + H, "until", base + 2 * H);
+        double total = num(JsonParser.object(hourBefore), "total");
 
-            Http.Reply resent = c.http.post(Fixtures.ingest("shop", "cpu", base + 77 * M, base + 78 * M, "host=a", "a-60"),
-                    Fixtures.gz(minute("a", 60)));
-            assertEquals(200, resent.status(), resent.text());
-            assertEquals(false, resent.json().get("stored"), "the minute is in its hour's profile already");
-            Http.Reply reused = c.http.post(Fixtures.ingest("shop", "cpu", base + 77 * M, base + 78 * M, "host=a", "a-60"),
-                    Fixtures.gz(minute("a", 61)));
-            assertEquals(409, reused.status(), reused.text());
-            assertEquals(hourBefore, get(c, "/api/v1/flamegraph", "from", base + H, "until", base + 2 * H));
+        Http.Reply resent = c.http.post(Fixtures.ingest("shop", "cpu", base + 77 * M, base + 78 * M, "host=a", "a-60"),
+                Fixtures.gz(minute("a", 60)));
+        assertEquals(200, resent.status(), resent.text());
+        assertEquals(false, resent.json().get("stored"), "the minute is in its hour's profile already");
+        Http.Reply reused = c.http.post(Fixtures.ingest("shop", "cpu", base + 77 * M, base + 78 * M, "host=a", "a-60"),
+                Fixtures.gz(minute("a", 61)));
+        assertEquals(409, reused.status(), reused.text());
+        assertEquals(hourBefore, get(c, "/api/v1/flamegraph", "from", base + H, "until", base + 2 * H));
 
-            post(c, "a", base + H + 30 * M + 5_000, "late", Fixtures.shop(3, 2, 1));
-            double withLate = total + 6 * NS;
-            assertEquals(withLate, num(JsonParser.object(get(c, "/api/v1/flamegraph", "from", base + H, "until", base + 2 * H)), "total"));
-            String answer = get(c, "/api/v1/flamegraph", "from", base + H, "until", base + 2 * H);
-            DownsampleResult r = c.server.downsample(now);
-            assertEquals(new DownsampleResult(1, 2, 1, r.samplesBefore(), r.samplesAfter()), r, "the late one joins the hour's profile");
-            assertEquals(answer, get(c, "/api/v1/flamegraph", "from", base + H, "until", base + 2 * H));
-            assertEquals(2 * 4 + 2 * 5, c.count("profiles"));
-        }
+        post(c, "a", base + H + 30 * M + 5_000, "late", Fixtures.shop(3, 2, 1));
+        double withLate = total + 6 * NS;
+        assertEquals(withLate, num(JsonParser.object(get(c, "/api/v1/flamegraph", "from", base + H, "until", base + 2 * H)), "total"));
+        String answer = get(c, "/api/v1/flamegraph", "from", base + H, "until", base + 2 * H);
+        DownsampleResult r = c.server.downsample(now);
+        assertEquals(1, r.merged(), r.toString());
+        assertEquals(1, r.written(), r.toString());
+        if (shards() == 1) assertEquals(2, r.removed(), "the late one joins the hour's profile");
+        assertEquals(answer, get(c, "/api/v1/flamegraph", "from", base + H, "until", base + 2 * H));
+        assertEquals(shards() * 2 * 4 + 2 * 5 + (r.removed() == 1 ? 1 : 0), c.count("profiles"));
     }
 
     @Test
-    void retentionTakesDownsampledHoursWithTheIdsTheyKept() throws Exception {
-        try (TestCollector c = collector()) {
-            downsampleAll(c, now);
-            String lastTwoHours = get(c, "/api/v1/flamegraph", "from", base + 2 * H, "until", base + 4 * H);
-            long retention = c.server.config().retention().toMillis();
+    @Order(3)
+    void retentionTakesTheDownsampledDaysWithTheIdsTheyKept() throws Exception {
+        String recent = get(c, "/api/v1/flamegraph", "from", now - H, "until", now + 1);
+        // a cutoff two days after the old profiles (whole days: ClickHouse drops day partitions) and long before the recent ones
+        long cutoff = base + 48 * H;
+        assertTrue(c.server.applyRetention(cutoff + c.server.config().retention().toMillis()) >= 8);
 
-            // hours 0 and 1 ended by base + 2h: both hosts' profiles of them go, and the ids they kept
-            assertEquals(4, c.server.applyRetention(base + 2 * H + retention));
-
-            assertEquals(2 * 2 + 2 * 5, c.count("profiles"));
-            assertEquals(2 * (MINUTES - 43 - 60), c.count("merged_uids"), "minutes 17–59 and hour 1 went");
-            assertEquals(lastTwoHours, get(c, "/api/v1/flamegraph", "from", base, "until", base + 4 * H));
-            // an id of a minute that retention took is new again, as any profile older than retention would be
-            Http.Reply again = c.http.post(Fixtures.ingest("shop", "cpu", base + 17 * M, base + 18 * M, "host=a", "a-0"),
-                    Fixtures.gz(minute("a", 0)));
-            assertEquals(true, again.json().get("stored"), again.text());
-        }
+        assertEquals(2 * 5, c.count("profiles"));
+        assertEquals(0, c.count("merged_uids"));
+        assertEquals(0, num(JsonParser.object(get(c, "/api/v1/flamegraph", "from", base, "until", base + 4 * H)), "total"));
+        assertEquals(recent, get(c, "/api/v1/flamegraph", "from", now - H, "until", now + 1));
+        // an id of a minute that retention took is new again, as any profile older than retention would be
+        Http.Reply again = c.http.post(Fixtures.ingest("shop", "cpu", base + 17 * M, base + 18 * M, "host=a", "a-0"),
+                Fixtures.gz(minute("a", 0)));
+        assertEquals(true, again.json().get("stored"), again.text());
     }
 }

@@ -1,6 +1,7 @@
 package dev.hearth.collector.storage;
 
 import dev.hearth.collector.labels.Labels;
+import dev.hearth.collector.storage.ProfileStore.Service;
 import dev.hearth.pprof.ResolvedSample;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -27,8 +28,6 @@ public final class StoreReader {
     public StoreReader(Database db) {
         this.db = db;
     }
-
-    public record Service(String name, SortedSet<String> types, SortedSet<String> labelKeys) {}
 
     /** The tenant's services. */
     public List<Service> services(String tenant) throws SQLException {

@@ -25,7 +25,7 @@ import org.duckdb.DuckDBConnection;
  * statements are made once and reused, and profile ids are checked against hashes in memory,
  * asking the database only when a hash is already known.
  */
-public final class StoreWriter {
+public final class StoreWriter implements BatchWriter {
     private final DuckDBConnection c;
     private final PreparedStatement begin, commit, rollback;
     private final Map<String, LongSet> stored = new HashMap<>();
@@ -67,6 +67,7 @@ public final class StoreWriter {
      *
      * @return for each profile, what became of it
      */
+    @Override
     public WriteOutcome[] write(List<ProfileRows> batch) throws SQLException {
         WriteOutcome[] outcomes = outcomes(batch);
         Pending pending = new Pending();
@@ -117,7 +118,7 @@ public final class StoreWriter {
     }
 
     private static String uidKey(String tenant, String service, String uid) {
-        return tenant + '\n' + service + '\n' + uid;
+        return WriteOutcome.uidKey(tenant, service, uid);
     }
 
     /**
@@ -149,15 +150,7 @@ public final class StoreWriter {
                 }
             }
         }
-        WriteOutcome[] out = new WriteOutcome[batch.size()];
-        for (int i = 0; i < out.length; i++) {
-            ProfileRows p = batch.get(i);
-            Long before = digests.putIfAbsent(uidKey(p.series().tenant(), p.series().service(), p.uid()), p.digest());
-            if (before == null) out[i] = WriteOutcome.STORED;
-            else if (before == p.digest() || before == Schema.UNKNOWN_DIGEST) out[i] = WriteOutcome.ALREADY_STORED;
-            else out[i] = WriteOutcome.CONFLICT;
-        }
-        return out;
+        return WriteOutcome.decide(batch, digests);
     }
 
     /** Hashes appended in the open transaction, per dictionary table. */
@@ -290,6 +283,7 @@ public final class StoreWriter {
      *
      * @return the number of profiles deleted
      */
+    @Override
     public long deleteBefore(long cutoffMs) throws SQLException {
         long[] doomed = {0};
         Database.query(c, "SELECT count(*) FROM profiles WHERE end_ms <= " + cutoffMs, r -> doomed[0] = r.getLong(1));

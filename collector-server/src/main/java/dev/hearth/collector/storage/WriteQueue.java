@@ -23,15 +23,13 @@ public final class WriteQueue implements AutoCloseable {
 
     private record Task(Callable<?> work, CompletableFuture<Object> done) implements Job {}
 
-    private final StoreWriter writer;
-    private final DownsampleStore downsampling;
+    private final BatchWriter writer;
     private final BlockingQueue<Job> queue;
     private final Thread thread;
     private volatile boolean closing;
 
-    public WriteQueue(StoreWriter writer, int capacity) {
+    public WriteQueue(BatchWriter writer, int capacity) {
         this.writer = writer;
-        this.downsampling = new DuckDbDownsampling(writer);
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.thread = new Thread(this::run, "hearth-writer");
         thread.start();
@@ -48,14 +46,9 @@ public final class WriteQueue implements AutoCloseable {
         return done;
     }
 
-    /** Retention on the writer thread, between batches: see {@link StoreWriter#deleteBefore}. */
+    /** Retention on the writer thread, between batches: see {@link BatchWriter#deleteBefore}. */
     public CompletableFuture<Long> deleteBefore(long cutoffMs) {
         return run(() -> writer.deleteBefore(cutoffMs));
-    }
-
-    /** One downsampling pass on the writer thread, between batches: see {@link Downsampling#pass}. */
-    public CompletableFuture<DownsampleResult> downsample(Downsampling settings, long nowMs) {
-        return run(() -> settings.pass(downsampling, nowMs));
     }
 
     /** Runs work on the writer thread between batches. */
