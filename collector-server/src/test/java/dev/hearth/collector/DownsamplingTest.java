@@ -163,8 +163,8 @@ class DownsamplingTest {
         DownsampleResult r = downsampleAll(c, now);
 
         assertEquals(2 * MINUTES, r.merged());
-        assertEquals(2 * MINUTES + r.written() - 2 * 4, r.removed(), "a profile written by one pass and joined in a later one is removed again");
-        assertTrue(r.written() > 2 * 4, "passes of at most 100 profiles cut the 120 of hour 1: " + r);
+        assertEquals(2 * MINUTES + r.written() - shards() * 2 * 4, r.removed(), "a profile written by one pass and joined in a later one is removed again");
+        if (shards() == 1) assertTrue(r.written() > 2 * 4, "passes of at most 100 profiles cut the 120 of hour 1: " + r);
         assertEquals(shards() * 2 * 4 + 2 * 5, c.count("profiles"),
                 "one profile per host per hour (per shard: each merges its own): hours 0 (from minute 17) to 3 (to minute 16); recent ones as they were");
         assertEquals(2 * MINUTES, c.count("merged_uids"));
