@@ -117,8 +117,8 @@ final class ClickHouseDownsampling implements DownsampleStore {
                     + target + ", " + batch + ", stack, toInt64(" + sum("v0") + "), toInt64(" + sum("v1") + ") FROM " + samples
                     + " WHERE (pkey, batch) IN (SELECT pkey, any(batch) FROM " + profiles + " WHERE pkey IN (" + in + ") GROUP BY pkey)"
                     + " GROUP BY series, stack");
-            http.execute(shard, "INSERT INTO " + mergedUids + " (day, tenant, service, uid, pkey, digest) SELECT any(day), tenant, service, uid,"
-                    + " pkey, any(digest) FROM " + profiles + " WHERE pkey IN (" + in + ") AND step_ms = 0 GROUP BY tenant, service, uid, pkey");
+            http.execute(shard, "INSERT INTO " + mergedUids + " (day, tenant, service, uid, pkey, digest, end_ms) SELECT any(day), tenant, service,"
+                    + " uid, pkey, any(digest), any(end_ms) FROM " + profiles + " WHERE pkey IN (" + in + ") AND step_ms = 0 GROUP BY tenant, service, uid, pkey");
             http.execute(shard, "INSERT INTO " + profiles + " (day, pkey, batch, tenant, service, uid, series, start_ms, end_ms, total0, total1,"
                     + " digest, step_ms, members) VALUES ('" + day + "', " + target + ", " + batch + ", " + Tsv.literal(owner[0]) + ", "
                     + Tsv.literal(owner[1]) + ", " + Tsv.literal(uid) + ", " + m.series() + ", " + a[2] + ", " + a[3] + ", " + a[4] + ", " + a[5]

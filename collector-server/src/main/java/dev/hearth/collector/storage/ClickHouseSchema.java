@@ -38,15 +38,19 @@ final class ClickHouseSchema {
     static final Table SAMPLES = new Table("samples", "day Date, series Int64, pkey Int64, batch Int64, stack Int64, v0 Int64, v1 Int64",
             "MergeTree() PARTITION BY day ORDER BY (series, pkey, stack)", "pkey");
 
-    /** The ids of profiles downsampling merged into another, so a resent one is still known; day: of the profile's start. */
-    static final Table MERGED_UIDS = new Table("merged_uids", "day Date, tenant String, service String, uid String, pkey Int64, digest Int64",
+    /**
+     * The ids of profiles downsampling merged into another, so a resent one is still known; day: of the profile's start, the
+     * partition, dropped once every profile of it ended before the retention cutoff (the profile they went into ends no earlier).
+     */
+    static final Table MERGED_UIDS = new Table("merged_uids",
+            "day Date, tenant String, service String, uid String, pkey Int64, digest Int64, end_ms Int64",
             "ReplacingMergeTree() PARTITION BY day ORDER BY (tenant, service, uid)", "pkey");
 
     /** In the order a batch is inserted: what a profile row refers to before it. */
     static final List<Table> TABLES = List.of(STRINGS, FUNCTIONS, LOCATIONS, STACKS, SERIES, SAMPLES, PROFILES, MERGED_UIDS);
 
-    /** The tables partitioned by day. */
-    static final List<Table> BY_DAY = List.of(SAMPLES, PROFILES, MERGED_UIDS);
+    /** The tables partitioned by day whose partitions go when the day's profiles all ended (merged_uids: by its own ends). */
+    static final List<Table> BY_DAY = List.of(SAMPLES, PROFILES);
 
     private ClickHouseSchema() {}
 

@@ -193,6 +193,7 @@ final class ClickHouseWriter implements BatchWriter {
      * Drops, on every shard, the day partitions of profiles and samples whose every profile ended at
      * or before the cutoff: old data goes without rewriting what stays, and a day whose last profile
      * is younger stays whole until it ages out. Dictionary rows stay: they are shared, and small.
+     * The ids downsampling kept go the same way, by the ends of the profiles they name.
      * Returns the profiles dropped (as stored, a resent one counted twice).
      */
     @Override
@@ -208,6 +209,14 @@ final class ClickHouseWriter implements BatchWriter {
                     http.execute(shard, "ALTER TABLE " + database + "." + ClickHouseSchema.local(t, cluster) + " DROP PARTITION ID '" + d[0] + "'");
                 }
                 dropped += Long.parseLong(d[2]);
+            }
+        }
+        for (URI shard : shards) {
+            String merged = database + "." + ClickHouseSchema.local(ClickHouseSchema.MERGED_UIDS, cluster);
+            for (String[] d : http.query(shard, "SELECT toYYYYMMDD(day), max(end_ms) FROM " + merged + " WHERE day <= '" + day(cutoffMs)
+                    + "' GROUP BY day FORMAT TabSeparated", QueryDeadline.NONE)) {
+                if (Long.parseLong(d[1]) > cutoffMs || !d[0].matches("[0-9]{8}")) continue;
+                http.execute(shard, "ALTER TABLE " + merged + " DROP PARTITION ID '" + d[0] + "'");
             }
         }
         return dropped;
