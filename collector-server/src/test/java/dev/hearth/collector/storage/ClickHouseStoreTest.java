@@ -44,7 +44,7 @@ class ClickHouseStoreTest {
             Selection all = new Selection("t1", "shop", ProfileType.CPU, T0, T0 + 60_000, LabelSelector.ALL);
             long total = store.merge(all, new int[] {1}, QueryDeadline.NONE).stream().mapToLong(s -> s.values()[0]).sum();
             assertEquals(40, total);
-            assertEquals(Map.of(T0, 40L), store.totalsByStart(all, 1, QueryDeadline.NONE));
+            assertEquals(List.of(new StartTotal(T0, 0, 40)), store.totalsByStart(all, 1, QueryDeadline.NONE));
             assertEquals(WriteOutcome.ALREADY_STORED, store.write(rows).get());
         }
     }

@@ -45,13 +45,21 @@ class DuckDbDownsamplingTest {
                 new TreeMap<>(Map.of("host", "a"))), CollectorLimits.DEFAULT_MAX_STACK_DEPTH);
     }
 
-    static Map<String, Long> merged(StoreReader reader) throws SQLException {
+    interface Merge {
+        List<ResolvedSample> merge(Selection sel, int[] valueIndexes, QueryDeadline deadline) throws SQLException;
+    }
+
+    /** Leaf → samples and value of a merge of the hour. */
+    static Map<String, Long> merged(Merge store, Selection sel) throws SQLException {
         Map<String, Long> out = new TreeMap<>();
-        Selection all = new Selection("t1", "shop", ProfileType.CPU, T, T + H, LabelSelector.ALL);
-        for (ResolvedSample s : reader.merge(all, new int[] {0, 1})) {
+        for (ResolvedSample s : store.merge(sel, new int[] {0, 1}, QueryDeadline.NONE)) {
             out.put(s.stack().get(0).name(), s.values()[0] * 1_000_000 + s.values()[1]);
         }
         return out;
+    }
+
+    static Map<String, Long> merged(StoreReader reader) throws SQLException {
+        return merged(reader::merge, new Selection("t1", "shop", ProfileType.CPU, T, T + H, LabelSelector.ALL));
     }
 
     @Test
