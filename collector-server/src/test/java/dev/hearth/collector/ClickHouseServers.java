@@ -25,6 +25,9 @@ import java.util.stream.Stream;
  */
 public final class ClickHouseServers {
     public static final String CLUSTER = "hearth_test";
+    /** A user with a password on every test server, besides ClickHouse's passwordless {@code default}. */
+    public static final String USER = "hearth_test";
+    public static final String PASSWORD = TestTokens.newToken();
     private static final Path BINARY = Path.of("/usr/sbin/clickhouse-server");
     private static List<URI> single, cluster;
     private static final List<Process> started = new ArrayList<>();
@@ -106,7 +109,9 @@ public final class ClickHouseServers {
                 + "  <path>" + dir.resolve("data") + "/</path>\n  <tmp_path>" + dir.resolve("tmp") + "/</tmp_path>\n"
                 + "  <mark_cache_size>67108864</mark_cache_size>\n"
                 + "  <users><default><password></password><networks><ip>127.0.0.1</ip></networks><profile>default</profile>"
-                + "<quota>default</quota></default></users>\n"
+                + "<quota>default</quota></default>"
+                + "<" + USER + "><password>" + PASSWORD + "</password><networks><ip>127.0.0.1</ip></networks><profile>default</profile>"
+                + "<quota>default</quota></" + USER + "></users>\n"
                 + "  <profiles><default></default></profiles>\n  <quotas><default></default></quotas>\n"
                 + "  " + extra + "\n</yandex>\n";
     }
