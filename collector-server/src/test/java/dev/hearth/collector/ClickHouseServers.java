@@ -65,6 +65,13 @@ public final class ClickHouseServers {
         return cluster;
     }
 
+    /** CPU time the servers started so far have used, for benchmarks. */
+    public static synchronized long cpuNanos() {
+        long n = 0;
+        for (Process p : started) n += p.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+        return n;
+    }
+
     /** Free ports, asked of the kernel together so they differ. */
     private static int[] ports(int n) throws IOException {
         ServerSocket[] sockets = new ServerSocket[n];
