@@ -67,7 +67,7 @@ public final class CollectorBench {
             measure(store, hosts, perHost, clients, bodies, before);
         }
         System.out.printf("load average after: %s%n", loadAverage());
-        secureVersusOpen(hosts, clients, Math.min(total, 6000), bodies);
+        if (stores(args).contains(TestStore.DUCKDB)) secureVersusOpen(hosts, clients, Math.min(total, 6000), bodies);
     }
 
     /** The stores to measure: the names given after the three numbers, else all of them. */
