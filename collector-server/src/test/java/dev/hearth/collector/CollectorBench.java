@@ -31,13 +31,19 @@ import java.util.stream.Collectors;
  * loopback, against the floor of gunzip + protobuf parse of the same bodies in one thread; the
  * merge of 36,000 stored profiles of one service (100 hosts × 1 hour at 10 s); bytes on disk per
  * stored sample; the hour downsampled (rows before and after); ingest with tokens and TLS against without, in the same run. Args: [hosts]
- * [profilesPerHost] [clients].
+ * [profilesPerHost] [clients] [store...] (duckdb, clickhouse, clickhouse_cluster; default all three).
  */
 public final class CollectorBench {
     /** The hour the profiles cover: the last whole hour, so retention keeps them. */
     static final long HOUR_START = (System.currentTimeMillis() / 3_600_000L - 1) * 3_600_000L;
     static final int BODIES = 200;
     static final int WARMUP = 6000;
+    /**
+     * Clients sending at once to a collector on ClickHouse. An ingest is answered once its rows are
+     * in ClickHouse, so one collector's rate is (requests in flight) / (insert round trips of a
+     * batch): a fleet's thousands of agents keep many in flight, and 8 would measure the latency.
+     */
+    static final int CLICKHOUSE_CLIENTS = 64;
 
     public static void main(String[] args) throws Exception {
         int hosts = args.length > 0 ? Integer.parseInt(args[0]) : 100;
@@ -63,10 +69,32 @@ public final class CollectorBench {
         }
         System.out.printf("warm-up: %d profiles into a throwaway collector in this JVM, not measured%n", WARMUP);
 
+        System.out.printf("load average before: %s%n", loadAverage());
+        for (TestStore store : stores(args)) {
+            System.out.printf("%n== store: %s ==%n", store);
+            measure(store, hosts, perHost, store == TestStore.DUCKDB ? clients : Math.max(clients, CLICKHOUSE_CLIENTS), bodies, before);
+        }
+        System.out.printf("load average after: %s%n", loadAverage());
+        if (stores(args).contains(TestStore.DUCKDB)) secureVersusOpen(hosts, clients, Math.min(total, 6000), bodies);
+    }
+
+    /** The stores to measure: the names given after the three numbers, else all of them. */
+    static List<TestStore> stores(String[] args) {
+        if (args.length <= 3) return List.of(TestStore.values());
+        return java.util.Arrays.stream(args, 3, args.length).map(a -> TestStore.valueOf(a.toUpperCase(java.util.Locale.ROOT))).toList();
+    }
+
+    static String loadAverage() throws java.io.IOException {
+        return Files.readString(Path.of("/proc/loadavg")).strip();
+    }
+
+    /** Ingest, merge of the hour and bytes per sample on one store; {@code before}: the parse floor measured first. */
+    static void measure(TestStore store, int hosts, int perHost, int clients, List<byte[]> bodies, Floor before) throws Exception {
+        int total = hosts * perHost;
         Path dir = Files.createTempDirectory("hearth-bench");
-        try (CollectorServer server = CollectorServer.start(CollectorConfig.defaults(dir).withPort(0))) {
+        try (CollectorServer server = CollectorServer.start(CollectorConfig.defaults(dir).withPort(0), SecurityConfig.OPEN, store.fresh(dir))) {
             // ingest: every host sends one profile per 10 s of the hour
-            long cpu0 = processCpuNanos();
+            long cpu0 = processCpuNanos(), serverCpu0 = ClickHouseServers.cpuNanos();
             ThreadCpu threads0 = ThreadCpu.now();
             long t0 = System.nanoTime();
             BenchClients.Result sent = BenchClients.run(server.port(), clients, total, i -> ingest(i, hosts, bodies));
@@ -83,6 +111,10 @@ public final class CollectorBench {
                     after.cpuUs(), after.wallUs());
             System.out.printf("ingest: %d profiles from %d clients in %.1f s = %.0f profiles/s (%d answered 503 and were retried)%n",
                     total, clients, seconds, rate, sent.busy());
+            if (store != TestStore.DUCKDB) {
+                System.out.printf("ClickHouse servers' CPU during the ingest: %.1f s (%.0f us per profile)%n",
+                        (ClickHouseServers.cpuNanos() - serverCpu0) / 1e9, (ClickHouseServers.cpuNanos() - serverCpu0) / 1e3 / total);
+            }
             System.out.printf("ingest cost vs floor: CPU %.1f x (%.0f us of process CPU per profile, the clients' thread left out);"
                     + " wall %.1f x (%.0f us per profile with every core vs the floor's wall in one thread)%n",
                     cpuUs / fl.cpuUs(), cpuUs, (1e6 / rate) / fl.wallUs(), 1e6 / rate);
@@ -128,7 +160,6 @@ public final class CollectorBench {
         } finally {
             delete(dir);
         }
-        secureVersusOpen(hosts, clients, Math.min(total, 6000), bodies);
     }
 
     /**

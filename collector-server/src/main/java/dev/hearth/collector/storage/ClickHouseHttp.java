@@ -23,6 +23,8 @@ final class ClickHouseHttp {
     /** Writes and DDL have no query deadline; this bounds a hung server. */
     private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(60);
 
+    private static final int MAX_QUERY_BYTES = 16 << 20;
+
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).version(HttpClient.Version.HTTP_1_1).build();
     private final String authorization;
     private final String database;
@@ -36,7 +38,9 @@ final class ClickHouseHttp {
     List<String[]> query(URI server, String sql, QueryDeadline deadline) throws SQLException {
         deadline.check();
         Duration timeout = deadline == QueryDeadline.NONE ? WRITE_TIMEOUT : Duration.ofSeconds(deadline.remainingSeconds());
-        String body = send(server, "database=" + database + "&max_execution_time=" + timeout.toSeconds(), sql.getBytes(StandardCharsets.UTF_8),
+        // max_query_size: a selection's series and a stack chunk's ids go into the SQL text as IN lists
+        String body = send(server, "database=" + database + "&max_execution_time=" + timeout.toSeconds() + "&max_query_size=" + MAX_QUERY_BYTES,
+                sql.getBytes(StandardCharsets.UTF_8),
                 timeout, deadline);
         List<String[]> rows = new ArrayList<>();
         int start = 0;

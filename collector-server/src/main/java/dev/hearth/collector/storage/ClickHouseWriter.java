@@ -87,15 +87,15 @@ final class ClickHouseWriter implements BatchWriter {
 
     /** The digests already stored under the batch's ids (as profiles, or merged into downsampled ones), by {@link WriteOutcome#uidKey}. */
     private Map<String, Long> storedDigests(List<ProfileRows> batch) throws SQLException {
-        Set<String> tenants = new LinkedHashSet<>(), services = new LinkedHashSet<>();
-        Set<Long> keys = new LinkedHashSet<>();
+        Set<String> tenants = new LinkedHashSet<>(), services = new LinkedHashSet<>(), uids = new LinkedHashSet<>();
         for (ProfileRows p : batch) {
             tenants.add(p.series().tenant());
             services.add(p.series().service());
-            keys.add(pkey(p.series().tenant(), p.series().service(), p.uid()));
+            uids.add(p.uid());
         }
-        String where = " WHERE tenant IN (" + literals(tenants) + ") AND service IN (" + literals(services) + ") AND pkey IN ("
-                + FrameCache.inList(keys) + ") GROUP BY tenant, service, uid";
+        // the columns of the primary key (merged_uids has the same): a lookup, however many profiles are stored
+        String where = " WHERE tenant IN (" + literals(tenants) + ") AND service IN (" + literals(services) + ") AND uid IN (" + literals(uids)
+                + ") GROUP BY tenant, service, uid";
         String sql = "SELECT tenant, service, uid, any(digest) FROM " + ClickHouseSchema.name(ClickHouseSchema.PROFILES) + where
                 + " UNION ALL SELECT tenant, service, uid, any(digest) FROM " + ClickHouseSchema.name(ClickHouseSchema.MERGED_UIDS) + where
                 + " FORMAT TabSeparated";
