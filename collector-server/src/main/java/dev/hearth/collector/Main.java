@@ -106,11 +106,11 @@ public final class Main implements Callable<Integer> {
                 try {
                     return Duration.parse(v);
                 } catch (java.time.format.DateTimeParseException e) {
-                    throw new CommandLine.TypeConversionException("'" + v + "' is not a duration like 30s, 500ms or 2m");
+                    throw new CommandLine.TypeConversionException("'" + v + "' is not a duration like 30s, 500ms, 2m, 1h or 7d");
                 }
             }
             var m = java.util.regex.Pattern.compile("(\\d{1,9})(ms|s|m|h|d)?").matcher(v.trim());
-            if (!m.matches()) throw new CommandLine.TypeConversionException("'" + v + "' is not a duration like 30s, 500ms or 2m");
+            if (!m.matches()) throw new CommandLine.TypeConversionException("'" + v + "' is not a duration like 30s, 500ms, 2m, 1h or 7d");
             long n = Long.parseLong(m.group(1));
             String unit = m.group(2) == null ? "s" : m.group(2);
             return switch (unit) {
