@@ -234,12 +234,17 @@ public final class CollectorBench {
         }
     }
 
-    /** Request i: host i % hosts sends its profile of slot i / hosts, one per 10 s of the hour. */
+    /**
+     * Request i: host i % hosts sends its profile of slot i / hosts, one per 10 s of the hour. Each
+     * host goes through all the bodies in an order of its own: were a host to send the same few
+     * bodies again and again, a columnar store would compress its repeats beyond what real
+     * profiles allow.
+     */
     static BenchClients.Request ingest(int i, int hosts, List<byte[]> bodies) {
         int host = i % hosts, slot = i / hosts;
         long from = HOUR_START + slot * 10_000L;
         return new BenchClients.Request("/api/v1/ingest?service=bench&type=cpu&from=" + from + "&until=" + (from + 10_000)
-                + "&labels=host%3Dhost-" + host + "%2Cversion%3D1.4&id=bench-" + i, bodies.get(i % BODIES));
+                + "&labels=host%3Dhost-" + host + "%2Cversion%3D1.4&id=bench-" + i, bodies.get((int) ((slot + host * 37L) % BODIES)));
     }
 
     static void delete(Path dir) throws java.io.IOException {
