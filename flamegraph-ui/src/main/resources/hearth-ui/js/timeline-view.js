@@ -33,7 +33,7 @@ export class TimelineView {
     });
   }
 
-  // points: [[ms, value], …] with step over range {from, until}; win: the window; base: the
+  // points: [[ms, value], …], step apart except where downsampled, over range {from, until}; win: the window; base: the
   // baseline window or null.
   set(points, step, range, win, base) {
     Object.assign(this, { points, step, range, win, base });
@@ -70,11 +70,12 @@ export class TimelineView {
     const max = this.points.reduce((m, p) => Math.max(m, p[1]), 0);
     ctx.fillStyle = '#d9534f';
     if (max > 0) {
-      const bw = Math.max(1, this.xOf(this.range.from + this.step) - 1);
-      for (const [ms, v] of this.points) {
+      // a point lasts until the next one: downsampled parts of the window come at a coarser step
+      this.points.forEach(([ms, v], i) => {
+        const end = i + 1 < this.points.length ? this.points[i + 1][0] : Math.min(ms + this.step, this.range.until);
         const h = (v / max) * (HEIGHT - 4);
-        ctx.fillRect(this.xOf(ms), HEIGHT - h, bw, h);
-      }
+        ctx.fillRect(this.xOf(ms), HEIGHT - h, Math.max(1, this.xOf(end) - this.xOf(ms) - 1), h);
+      });
     }
     if (this.drag) {
       const [a, b] = [Math.min(this.drag.a, this.drag.b), Math.max(this.drag.a, this.drag.b)];

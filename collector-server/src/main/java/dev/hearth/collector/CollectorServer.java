@@ -13,12 +13,11 @@ import dev.hearth.collector.http.LimitedAggregator;
 import dev.hearth.collector.http.RequestTimeouts;
 import dev.hearth.collector.http.StaticAssets;
 import dev.hearth.collector.http.TlsContext;
-import dev.hearth.collector.storage.Database;
+import dev.hearth.collector.storage.DownsampleResult;
+import dev.hearth.collector.storage.Downsampling;
 import dev.hearth.collector.metrics.CollectorMetrics;
-import dev.hearth.collector.storage.StoreReader;
-import dev.hearth.collector.storage.StoreStats;
-import dev.hearth.collector.storage.StoreWriter;
-import dev.hearth.collector.storage.WriteQueue;
+import dev.hearth.collector.storage.ProfileStore;
+import dev.hearth.collector.storage.StoreLocation;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -31,7 +30,6 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -42,11 +40,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-/** A running collector: DuckDB storage, the writer thread, the worker pool and the Netty HTTP server. */
+/** A running collector: its store (DuckDB or ClickHouse), the worker pool and the Netty HTTP server. */
 public final class CollectorServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(CollectorServer.class.getName());
-    /** How stale the store's size on /metrics may be: reading it on every scrape gains nothing. */
-    private static final Duration STORE_STATS_MAX_AGE = Duration.ofSeconds(15);
+    /** Downsampling passes per wake-up (every 10 minutes): catching up on a large store is spread out. */
+    private static final int MAX_DOWNSAMPLE_PASSES = 100;
 
     private final CollectorConfig config;
     private final SecurityConfig security;
@@ -55,8 +53,7 @@ public final class CollectorServer implements AutoCloseable {
     private final SslContext tls;
     private final EventLoopGroup boss, io;
     private final Channel channel;
-    private final Database db;
-    private final WriteQueue writes;
+    private final ProfileStore store;
     private final ThreadPoolExecutor workers;
     private final ScheduledExecutorService timer;
     private final ApiHandler handler;
@@ -69,7 +66,7 @@ public final class CollectorServer implements AutoCloseable {
      * file or a busy port is reported before the database is opened or created; the database
      * next; connections are accepted once everything is ready.
      */
-    private CollectorServer(CollectorConfig config, SecurityConfig security) throws Exception {
+    private CollectorServer(CollectorConfig config, SecurityConfig security, StoreLocation location) throws Exception {
         this.config = config;
         this.security = security;
         this.tls = security.tls() ? TlsContext.server(security.tlsCert(), security.tlsKey()) : null;
@@ -84,20 +81,14 @@ public final class CollectorServer implements AutoCloseable {
             if (tokens != null) tokens.close();
             throw StartupException.cannotListen(config.host(), config.port(), e);
         }
-        Database opened = null;
-        StoreWriter writer;
         try {
-            opened = Database.open(config.dataDir());
-            writer = new StoreWriter(opened); // reads the dictionaries back: a damaged file may fail only here
+            this.store = location.open(config.queueCapacity());
         } catch (Exception e) {
-            if (opened != null) opened.close();
             channel.close().sync();
             shutDownGroups();
             if (tokens != null) tokens.close();
-            throw StartupException.cannotOpenDatabase(config.dataDir().resolve(Database.FILE), e);
+            throw StartupException.cannotOpenStore(location, e);
         }
-        this.db = opened;
-        this.writes = new WriteQueue(writer, config.queueCapacity());
         AtomicInteger n = new AtomicInteger();
         this.workers = new ThreadPoolExecutor(config.workers(), config.workers(), 0, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(config.queueCapacity()), r -> {
@@ -106,9 +97,9 @@ public final class CollectorServer implements AutoCloseable {
                     return t;
                 });
         CollectorLimits limits = config.limits();
-        metrics.queues(writes::depth, () -> workers.getQueue().size());
-        metrics.store(new StoreStats(db, STORE_STATS_MAX_AGE)::get);
-        Endpoints endpoints = new Endpoints(new StoreReader(db), writes, config.maxDecompressedBytes(), limits.maxStackDepth(), metrics);
+        metrics.queues(store::queueDepth, () -> workers.getQueue().size());
+        metrics.store(store::size);
+        Endpoints endpoints = new Endpoints(store, config.maxDecompressedBytes(), limits.maxStackDepth(), metrics);
         this.handler = new ApiHandler(endpoints, new StaticAssets(StaticAssets.UI_FOLDER), workers, limits.queryTimeout(), metrics);
         this.connections = new ConnectionLimit(limits.maxConnections());
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -117,6 +108,7 @@ public final class CollectorServer implements AutoCloseable {
             return t;
         });
         timer.scheduleWithFixedDelay(this::applyRetention, 1, 60, TimeUnit.MINUTES);
+        if (config.downsampling().enabled()) timer.scheduleWithFixedDelay(this::downsample, 2, 10, TimeUnit.MINUTES);
         channel.config().setAutoRead(true);
     }
 
@@ -150,16 +142,21 @@ public final class CollectorServer implements AutoCloseable {
         return start(config, SecurityConfig.OPEN);
     }
 
+    /** A collector on DuckDB in the config's data directory. */
     public static CollectorServer start(CollectorConfig config, SecurityConfig security) throws Exception {
-        return new CollectorServer(config, security);
+        return start(config, security, new StoreLocation.DuckDb(config.dataDir()));
+    }
+
+    public static CollectorServer start(CollectorConfig config, SecurityConfig security, StoreLocation store) throws Exception {
+        return new CollectorServer(config, security, store);
     }
 
     public int port() {
         return ((InetSocketAddress) channel.localAddress()).getPort();
     }
 
-    public Database database() {
-        return db;
+    public ProfileStore store() {
+        return store;
     }
 
     public CollectorConfig config() {
@@ -178,7 +175,7 @@ public final class CollectorServer implements AutoCloseable {
     public long applyRetention(long nowMs) throws Exception {
         long cutoff = nowMs - config.retention().toMillis();
         try {
-            long deleted = writes.deleteBefore(cutoff).get();
+            long deleted = store.deleteBefore(cutoff).get();
             metrics.retentionRun(true, deleted);
             return deleted;
         } catch (Exception e) {
@@ -196,6 +193,34 @@ public final class CollectorServer implements AutoCloseable {
         }
     }
 
+    /** One downsampling pass on the writer thread (see {@link Downsampling}); what it did. */
+    public DownsampleResult downsample(long nowMs) throws Exception {
+        long t0 = System.nanoTime();
+        try {
+            DownsampleResult r = store.downsample(config.downsampling(), nowMs).get();
+            metrics.downsamplingRun(true, r.merged(), r.rowsSaved(), System.nanoTime() - t0);
+            return r;
+        } catch (Exception e) {
+            metrics.downsamplingRun(false, 0, 0, System.nanoTime() - t0);
+            throw e;
+        }
+    }
+
+    /** Passes until nothing is due (a bounded number per wake-up); writes queued meanwhile go between them. */
+    private void downsample() {
+        try {
+            DownsampleResult all = DownsampleResult.NOTHING;
+            for (int pass = 0; pass < MAX_DOWNSAMPLE_PASSES; pass++) {
+                DownsampleResult r = downsample(System.currentTimeMillis());
+                if (r.merged() == 0) break;
+                all = all.plus(r);
+            }
+            if (all.merged() > 0) LOG.info("downsampling merged " + all.merged() + " profiles, " + all.rowsSaved() + " rows fewer");
+        } catch (Exception e) {
+            LOG.log(Level.WARNING, "downsampling failed", e);
+        }
+    }
+
     @Override
     public void close() throws Exception {
         timer.shutdownNow();
@@ -203,8 +228,7 @@ public final class CollectorServer implements AutoCloseable {
         shutDownGroups();
         workers.shutdown();
         workers.awaitTermination(10, TimeUnit.SECONDS);
-        writes.close();
-        db.close();
+        store.close();
         if (tokens != null) tokens.close();
     }
 }

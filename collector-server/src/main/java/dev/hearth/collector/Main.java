@@ -1,5 +1,8 @@
 package dev.hearth.collector;
 
+import dev.hearth.collector.storage.ClickHouseCredentials;
+import dev.hearth.collector.storage.Downsampling;
+import dev.hearth.collector.storage.StoreLocation;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -20,11 +23,30 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--host", description = "address to listen on (default: 127.0.0.1; any other address is open to whoever reaches it unless --tokens is given)")
     String host;
 
-    @Option(names = "--data", description = "data directory for the DuckDB file (default ${DEFAULT-VALUE})")
+    @Option(names = "--data", description = "data directory for the DuckDB file, short for --store duckdb:DIR (default ${DEFAULT-VALUE})")
     Path data = Path.of("data");
+
+    @Option(names = "--store", paramLabel = "duckdb:DIR|clickhouse:URLS",
+            description = "where profiles are kept: duckdb:DIR (the default, in --data), or"
+                    + " clickhouse:http://HOST:PORT[,http://HOST:PORT...][?cluster=NAME&database=DB] (one URL per shard of the cluster NAME)")
+    String store;
+
+    @Option(names = "--store-credentials", paramLabel = "FILE",
+            description = "ClickHouse user and password, 'user=NAME' and 'password=SECRET' lines, in a file only its owner may read"
+                    + " (else $" + ClickHouseCredentials.USER_ENV + " and $" + ClickHouseCredentials.PASSWORD_ENV + ")")
+    Path storeCredentials;
 
     @Option(names = "--retention-days", description = "profiles older than this are deleted (default ${DEFAULT-VALUE})")
     int retentionDays = 30;
+
+    @Option(names = "--downsample-after", converter = DurationFlag.class,
+            description = "profiles older than this are merged into one per series per --downsample-step, e.g. 7d; 0: never"
+                    + " (default ${DEFAULT-VALUE})")
+    Duration downsampleAfter = Downsampling.DEFAULT_AFTER;
+
+    @Option(names = "--downsample-step", converter = DurationFlag.class,
+            description = "the step old profiles are merged into, e.g. 1h (default ${DEFAULT-VALUE})")
+    Duration downsampleStep = Downsampling.DEFAULT_STEP;
 
     @Option(names = "--max-body-mib", description = "largest accepted request body (default ${DEFAULT-VALUE})")
     int maxBodyMiB = CollectorConfig.DEFAULT_MAX_BODY >> 20;
@@ -76,24 +98,26 @@ public final class Main implements Callable<Integer> {
             description = "request bodies held at once across all connections; past it 503 with Retry-After (default ${DEFAULT-VALUE})")
     int maxBodiesInFlightMiB = (int) (CollectorLimits.DEFAULT_MAX_BODY_BYTES_IN_FLIGHT >> 20);
 
-    /** Durations as people write them: 30s, 500ms, 2m (a bare number is seconds); also ISO-8601 (PT30S), as defaults print. */
+    /** Durations as people write them: 30s, 500ms, 2m, 1h, 7d (a bare number is seconds); also ISO-8601 (PT30S), as defaults print. */
     static final class DurationFlag implements CommandLine.ITypeConverter<Duration> {
         @Override
         public Duration convert(String v) {
-            if (v.startsWith("PT")) {
+            if (v.startsWith("P")) {
                 try {
                     return Duration.parse(v);
                 } catch (java.time.format.DateTimeParseException e) {
-                    throw new CommandLine.TypeConversionException("'" + v + "' is not a duration like 30s, 500ms or 2m");
+                    throw new CommandLine.TypeConversionException("'" + v + "' is not a duration like 30s, 500ms, 2m, 1h or 7d");
                 }
             }
-            var m = java.util.regex.Pattern.compile("(\\d{1,9})(ms|s|m)?").matcher(v.trim());
-            if (!m.matches()) throw new CommandLine.TypeConversionException("'" + v + "' is not a duration like 30s, 500ms or 2m");
+            var m = java.util.regex.Pattern.compile("(\\d{1,9})(ms|s|m|h|d)?").matcher(v.trim());
+            if (!m.matches()) throw new CommandLine.TypeConversionException("'" + v + "' is not a duration like 30s, 500ms, 2m, 1h or 7d");
             long n = Long.parseLong(m.group(1));
             String unit = m.group(2) == null ? "s" : m.group(2);
             return switch (unit) {
                 case "ms" -> Duration.ofMillis(n);
                 case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                case "d" -> Duration.ofDays(n);
                 default -> Duration.ofSeconds(n);
             };
         }
@@ -108,6 +132,14 @@ public final class Main implements Callable<Integer> {
         }
     }
 
+    Downsampling downsampling() {
+        try {
+            return new Downsampling(downsampleAfter, downsampleStep, Downsampling.DEFAULT_MAX_PROFILES_PER_PASS);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         if (retentionDays < 1 || maxBodyMiB < 1 || maxDecompressedMiB < 1 || queue < 1 || (workers != null && workers < 1)) {
@@ -116,15 +148,22 @@ public final class Main implements Callable<Integer> {
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--tls-cert and --tls-key go together");
         }
+        StoreLocation location;
+        try {
+            location = storeLocation();
+        } catch (IllegalArgumentException e) {
+            System.err.println("hearth collector: " + e.getMessage());
+            return 2;
+        }
         SecurityConfig security = new SecurityConfig(tokens, tlsCert, tlsKey);
         String host = this.host != null ? this.host : security.defaultHost();
         CollectorConfig d = CollectorConfig.defaults(data);
         CollectorConfig config = new CollectorConfig(host, port, data, Duration.ofDays(retentionDays), maxBodyMiB << 20,
-                (long) maxDecompressedMiB << 20, workers != null ? workers : d.workers(), queue, limits());
+                (long) maxDecompressedMiB << 20, workers != null ? workers : d.workers(), queue, limits(), downsampling());
         warnIfOpen(host, security);
         CollectorServer server;
         try {
-            server = CollectorServer.start(config, security);
+            server = CollectorServer.start(config, security, location);
         } catch (IllegalArgumentException e) {
             System.err.println("hearth collector: " + e.getMessage());
             return 2;
@@ -143,12 +182,25 @@ public final class Main implements Callable<Integer> {
             }
         }));
         String scheme = security.tls() ? "https" : "http";
-        System.out.println("hearth collector listening on " + scheme + "://" + host + ":" + server.port() + "/ (data in "
-                + data.toAbsolutePath() + ")");
+        System.out.println("hearth collector listening on " + scheme + "://" + host + ":" + server.port() + "/ ("
+                + (location instanceof StoreLocation.DuckDb duck ? "data in " + duck.dir().toAbsolutePath() : location) + ")");
         System.out.println("hearth collector: the UI is at " + UiAddress.of(scheme, host, server.port()));
         System.out.flush();
         stopped.await();
         return 0;
+    }
+
+    /** --store, or DuckDB in --data; ClickHouse credentials from --store-credentials or the environment. */
+    private StoreLocation storeLocation() {
+        if (store == null) {
+            if (storeCredentials != null) throw new IllegalArgumentException("--store-credentials goes with --store clickhouse:...");
+            return new StoreLocation.DuckDb(data);
+        }
+        ClickHouseCredentials credentials = store.startsWith("clickhouse:")
+                ? (storeCredentials != null ? ClickHouseCredentials.read(storeCredentials) : ClickHouseCredentials.fromEnvironment(System.getenv()))
+                : null;
+        if (credentials == null && storeCredentials != null) throw new IllegalArgumentException("--store-credentials goes with --store clickhouse:...");
+        return StoreLocation.parse(store, credentials);
     }
 
     /** Says so when anyone who reaches the collector may use it, or would send tokens in clear text. */

@@ -1,5 +1,7 @@
 package dev.hearth.collector;
 
+import dev.hearth.collector.storage.DuckDbStore;
+import dev.hearth.collector.storage.StoreLocation;
 import java.nio.file.Path;
 
 /** Why the collector cannot start, as one line naming the port or file and what to do. */
@@ -11,6 +13,12 @@ public final class StartupException extends Exception {
     static StartupException cannotListen(String host, int port, Throwable e) {
         return new StartupException("cannot listen on " + host + ":" + port + " (" + reason(e) + "): stop what uses the port,"
                 + " or choose another with --port (and --host)", e);
+    }
+
+    static StartupException cannotOpenStore(StoreLocation store, Throwable e) {
+        if (store instanceof StoreLocation.DuckDb d) return cannotOpenDatabase(DuckDbStore.file(d.dir()), e);
+        return new StartupException("cannot open the store, " + store + " (" + reason(e) + "): check that the servers run and answer"
+                + " on those URLs, the cluster and its shards in their remote_servers, and the user (--store-credentials)", e);
     }
 
     static StartupException cannotOpenDatabase(Path file, Throwable e) {

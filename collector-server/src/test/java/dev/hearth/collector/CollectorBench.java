@@ -1,13 +1,16 @@
 package dev.hearth.collector;
 
 import dev.hearth.collector.auth.Tenant;
+import dev.hearth.collector.storage.DownsampleResult;
 import dev.hearth.collector.storage.Selection;
-import dev.hearth.collector.storage.StoreReader;
+import dev.hearth.collector.storage.ProfileStore;
+import dev.hearth.collector.storage.QueryDeadline;
 import dev.hearth.collector.labels.LabelSelector;
 import dev.hearth.pprof.FrameKind;
 import dev.hearth.pprof.ProfileBuilder;
 import dev.hearth.pprof.ProfileCodec;
 import dev.hearth.pprof.ProfileType;
+import dev.hearth.pprof.ResolvedSample;
 import dev.hearth.pprof.StackFrame;
 import dev.hearth.pprof.proto.Profile;
 import java.lang.management.ManagementFactory;
@@ -27,14 +30,20 @@ import java.util.stream.Collectors;
  * Collector benchmark: ingest throughput of realistic pprof bodies from concurrent clients over
  * loopback, against the floor of gunzip + protobuf parse of the same bodies in one thread; the
  * merge of 36,000 stored profiles of one service (100 hosts × 1 hour at 10 s); bytes on disk per
- * stored sample; ingest with tokens and TLS against without, in the same run. Args: [hosts]
- * [profilesPerHost] [clients].
+ * stored sample; the hour downsampled (rows before and after); ingest with tokens and TLS against without, in the same run. Args: [hosts]
+ * [profilesPerHost] [clients] [store...] (duckdb, clickhouse, clickhouse_cluster; default all three).
  */
 public final class CollectorBench {
     /** The hour the profiles cover: the last whole hour, so retention keeps them. */
     static final long HOUR_START = (System.currentTimeMillis() / 3_600_000L - 1) * 3_600_000L;
     static final int BODIES = 200;
     static final int WARMUP = 6000;
+    /**
+     * Clients sending at once to a collector on ClickHouse. An ingest is answered once its rows are
+     * in ClickHouse, so one collector's rate is (requests in flight) / (insert round trips of a
+     * batch): a fleet's thousands of agents keep many in flight, and 8 would measure the latency.
+     */
+    static final int CLICKHOUSE_CLIENTS = 64;
 
     public static void main(String[] args) throws Exception {
         int hosts = args.length > 0 ? Integer.parseInt(args[0]) : 100;
@@ -60,10 +69,32 @@ public final class CollectorBench {
         }
         System.out.printf("warm-up: %d profiles into a throwaway collector in this JVM, not measured%n", WARMUP);
 
+        System.out.printf("load average before: %s%n", loadAverage());
+        for (TestStore store : stores(args)) {
+            System.out.printf("%n== store: %s ==%n", store);
+            measure(store, hosts, perHost, store == TestStore.DUCKDB ? clients : Math.max(clients, CLICKHOUSE_CLIENTS), bodies, before);
+        }
+        System.out.printf("load average after: %s%n", loadAverage());
+        if (stores(args).contains(TestStore.DUCKDB)) secureVersusOpen(hosts, clients, Math.min(total, 6000), bodies);
+    }
+
+    /** The stores to measure: the names given after the three numbers, else all of them. */
+    static List<TestStore> stores(String[] args) {
+        if (args.length <= 3) return List.of(TestStore.values());
+        return java.util.Arrays.stream(args, 3, args.length).map(a -> TestStore.valueOf(a.toUpperCase(java.util.Locale.ROOT))).toList();
+    }
+
+    static String loadAverage() throws java.io.IOException {
+        return Files.readString(Path.of("/proc/loadavg")).strip();
+    }
+
+    /** Ingest, merge of the hour and bytes per sample on one store; {@code before}: the parse floor measured first. */
+    static void measure(TestStore store, int hosts, int perHost, int clients, List<byte[]> bodies, Floor before) throws Exception {
+        int total = hosts * perHost;
         Path dir = Files.createTempDirectory("hearth-bench");
-        try (CollectorServer server = CollectorServer.start(CollectorConfig.defaults(dir).withPort(0))) {
+        try (CollectorServer server = CollectorServer.start(CollectorConfig.defaults(dir).withPort(0), SecurityConfig.OPEN, store.fresh(dir))) {
             // ingest: every host sends one profile per 10 s of the hour
-            long cpu0 = processCpuNanos();
+            long cpu0 = processCpuNanos(), serverCpu0 = ClickHouseServers.cpuNanos();
             ThreadCpu threads0 = ThreadCpu.now();
             long t0 = System.nanoTime();
             BenchClients.Result sent = BenchClients.run(server.port(), clients, total, i -> ingest(i, hosts, bodies));
@@ -80,6 +111,10 @@ public final class CollectorBench {
                     after.cpuUs(), after.wallUs());
             System.out.printf("ingest: %d profiles from %d clients in %.1f s = %.0f profiles/s (%d answered 503 and were retried)%n",
                     total, clients, seconds, rate, sent.busy());
+            if (store != TestStore.DUCKDB) {
+                System.out.printf("ClickHouse servers' CPU during the ingest: %.1f s (%.0f us per profile)%n",
+                        (ClickHouseServers.cpuNanos() - serverCpu0) / 1e9, (ClickHouseServers.cpuNanos() - serverCpu0) / 1e3 / total);
+            }
             System.out.printf("ingest cost vs floor: CPU %.1f x (%.0f us of process CPU per profile, the clients' thread left out);"
                     + " wall %.1f x (%.0f us per profile with every core vs the floor's wall in one thread)%n",
                     cpuUs / fl.cpuUs(), cpuUs, (1e6 / rate) / fl.wallUs(), 1e6 / rate);
@@ -98,34 +133,74 @@ public final class CollectorBench {
                 if (r.statusCode() != 200) throw new IllegalStateException(r.body());
                 if (i == 0) System.out.printf("merge answer: %d bytes of JSON%n", r.body().length());
             }
-            StoreReader reader = new StoreReader(server.database());
+            ProfileStore reader = server.store();
             Selection all = new Selection(Tenant.ANONYMOUS, "bench", ProfileType.CPU, HOUR_START, HOUR_START + 3_600_000, LabelSelector.ALL);
             List<Double> sql = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
                 long s = System.nanoTime();
-                reader.merge(all, new int[] {1});
+                reader.merge(all, new int[] {1}, QueryDeadline.NONE);
                 sql.add((System.nanoTime() - s) / 1e6);
             }
             Selection tenHosts = new Selection(Tenant.ANONYMOUS, "bench", ProfileType.CPU, HOUR_START, HOUR_START + 3_600_000,
                     LabelSelector.parse("host=~host-[0-9]"));
             long s = System.nanoTime();
-            reader.merge(tenHosts, new int[] {1});
+            reader.merge(tenHosts, new int[] {1}, QueryDeadline.NONE);
             double filtered = (System.nanoTime() - s) / 1e6;
             System.out.printf("merge of %d profiles (%d hosts x %d): API first %.0f ms, median %.0f ms; storage merge median %.0f ms;"
                     + " 10 hosts by regex %.0f ms%n", total, hosts, perHost, api.get(0), median(api), median(sql), filtered);
 
             // bytes per stored sample
-            server.database().checkpoint();
-            long bytes = server.database().bytesOnDisk();
-            long rows = server.database().count("samples");
+            long bytes = server.store().bytesOnDisk();
+            long rows = server.store().count("samples");
             System.out.printf("storage: %.1f MiB on disk, %d sample rows: %.1f bytes per stored sample"
                     + " (dictionary: %d stacks, %d locations, %d strings)%n",
-                    bytes / 1048576.0, rows, bytes / (double) rows, server.database().count("stacks"),
-                    server.database().count("locations"), server.database().count("strings"));
+                    bytes / 1048576.0, rows, bytes / (double) rows, server.store().count("stacks"),
+                    server.store().count("locations"), server.store().count("strings"));
+            downsampling(server, all);
         } finally {
             delete(dir);
         }
-        secureVersusOpen(hosts, clients, Math.min(total, 6000), bodies);
+    }
+
+    /**
+     * The hour downsampled as if a week had passed (one profile per host): rows before and after,
+     * the time the passes took, the same totals per stack, and the merge of the hour again.
+     */
+    static void downsampling(CollectorServer server, Selection all) throws Exception {
+        ProfileStore store = server.store();
+        Map<String, Long> before = perStack(store.merge(all, new int[] {0, 1}, QueryDeadline.NONE));
+        long profiles = store.count("profiles"), samples = store.count("samples");
+        long later = HOUR_START + 3_600_000 + server.config().downsampling().after().toMillis();
+        DownsampleResult done = DownsampleResult.NOTHING;
+        int passes = 0;
+        long t0 = System.nanoTime();
+        for (DownsampleResult r; (r = server.downsample(later)).merged() > 0; passes++) done = done.plus(r);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        long profilesAfter = store.count("profiles"), samplesAfter = store.count("samples");
+        boolean same = before.equals(perStack(store.merge(all, new int[] {0, 1}, QueryDeadline.NONE)));
+        List<Double> merge = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            long s = System.nanoTime();
+            store.merge(all, new int[] {1}, QueryDeadline.NONE);
+            merge.add((System.nanoTime() - s) / 1e6);
+        }
+        System.out.printf("downsampling to %s: %d profiles and %d sample rows became %d and %d (%.1f x fewer rows) in %d passes,"
+                        + " %.1f s (%.0f us per profile merged); totals per stack the same: %s; merge of the hour after: median %.0f ms;"
+                        + " %.1f MiB on disk%n",
+                server.config().downsampling().step(), profiles, samples, profilesAfter, samplesAfter,
+                (profiles + samples) / (double) (profilesAfter + samplesAfter), passes, seconds,
+                seconds * 1e6 / Math.max(1, done.merged()), same ? "yes" : "NO", median(merge), store.bytesOnDisk() / 1048576.0);
+        if (!same) throw new IllegalStateException("downsampling changed the totals per stack");
+    }
+
+    /** Stack (frame names) → values, to compare merges. */
+    static Map<String, Long> perStack(List<ResolvedSample> merged) {
+        Map<String, Long> out = new java.util.HashMap<>();
+        for (ResolvedSample s : merged) {
+            String key = s.stack().stream().map(StackFrame::name).collect(Collectors.joining(";")) + " " + new java.util.TreeMap<>(s.labels());
+            out.merge(key, s.values()[0] * 1_000_003L + s.values()[1], Long::sum);
+        }
+        return out;
     }
 
     /**
@@ -159,12 +234,17 @@ public final class CollectorBench {
         }
     }
 
-    /** Request i: host i % hosts sends its profile of slot i / hosts, one per 10 s of the hour. */
+    /**
+     * Request i: host i % hosts sends its profile of slot i / hosts, one per 10 s of the hour. Each
+     * host goes through all the bodies in an order of its own: were a host to send the same few
+     * bodies again and again, a columnar store would compress its repeats beyond what real
+     * profiles allow.
+     */
     static BenchClients.Request ingest(int i, int hosts, List<byte[]> bodies) {
         int host = i % hosts, slot = i / hosts;
         long from = HOUR_START + slot * 10_000L;
         return new BenchClients.Request("/api/v1/ingest?service=bench&type=cpu&from=" + from + "&until=" + (from + 10_000)
-                + "&labels=host%3Dhost-" + host + "%2Cversion%3D1.4&id=bench-" + i, bodies.get(i % BODIES));
+                + "&labels=host%3Dhost-" + host + "%2Cversion%3D1.4&id=bench-" + i, bodies.get((int) ((slot + host * 37L) % BODIES)));
     }
 
     static void delete(Path dir) throws java.io.IOException {

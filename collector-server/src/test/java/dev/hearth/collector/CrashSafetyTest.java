@@ -10,10 +10,18 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
-/** SIGKILL during a stream of ingests loses no acknowledged profile and leaves no partial one. */
+/** SIGKILL during a stream of ingests loses no acknowledged profile and leaves no partial one. On every store. */
+@ParameterizedClass
+@EnumSource(TestStore.class)
 class CrashSafetyTest {
+    @Parameter
+    TestStore store;
+
     static final long T0 = 1_700_000_000_000L;
     // per profile 1 + 100 + 10000 samples: any part of a profile is not a multiple of the whole
     static final long PER_PROFILE = 10_101;
@@ -27,8 +35,9 @@ class CrashSafetyTest {
         ConcurrentLinkedQueue<String> acknowledged = new ConcurrentLinkedQueue<>();
         AtomicBoolean stop = new AtomicBoolean();
         CountDownLatch someAcked = new CountDownLatch(50);
+        String[] storeArgs = TestStore.args(store.fresh(dir)).toArray(String[]::new);
         Thread[] clients = new Thread[6];
-        try (CollectorProcess first = CollectorProcess.start(dir)) {
+        try (CollectorProcess first = CollectorProcess.start(dir, storeArgs)) {
             for (int t = 0; t < clients.length; t++) {
                 int client = t;
                 clients[t] = new Thread(() -> {
@@ -55,7 +64,7 @@ class CrashSafetyTest {
         }
         assertTrue(acknowledged.size() >= 50);
 
-        try (CollectorProcess second = CollectorProcess.start(dir)) {
+        try (CollectorProcess second = CollectorProcess.start(dir, storeArgs)) {
             Http.Reply fg = second.http.get(Http.query("/api/v1/flamegraph", "service", "crash", "type", "cpu", "value", "samples",
                     "from", T0, "until", T0 + 10_000));
             assertEquals(200, fg.status(), fg.text());

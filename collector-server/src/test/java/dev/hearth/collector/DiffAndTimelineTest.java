@@ -9,22 +9,31 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Deploy diffs (two label sets), window diffs, and the timeline. */
+/** Deploy diffs (two label sets), window diffs, and the timeline. On every store. */
+@ParameterizedClass
+@EnumSource(TestStore.class)
 class DiffAndTimelineTest {
+    /** The store of this run of the class. */
+    @Parameter
+    TestStore store;
+
     static final long T0 = 1_700_000_000_000L;
     static final long NS = 10_000_000L;
     @TempDir
     static Path dir;
     static TestCollector c;
 
-    @BeforeAll
-    static void start() throws Exception {
-        c = new TestCollector(dir);
+    @BeforeParameterizedClassInvocation
+    static void start(TestStore store) throws Exception {
+        c = new TestCollector(dir.resolve(store.name()), store);
         // version 1: 100 samples, all hash; two profiles in the first minute
         post(T0, "version=1", "a", Fixtures.shopWithPrice(50, 0));
         post(T0 + 10_000, "version=1", "b", Fixtures.shopWithPrice(50, 0));
@@ -37,7 +46,7 @@ class DiffAndTimelineTest {
         assertEquals(200, r.status(), r.text());
     }
 
-    @AfterAll
+    @AfterParameterizedClassInvocation
     static void stop() throws Exception {
         c.close();
     }

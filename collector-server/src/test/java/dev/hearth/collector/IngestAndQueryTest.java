@@ -10,29 +10,38 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Profiles go in over HTTP and come back merged, filtered and windowed. */
+/** Profiles go in over HTTP and come back merged, filtered and windowed. On every store. */
+@ParameterizedClass
+@EnumSource(TestStore.class)
 class IngestAndQueryTest {
+    /** The store of this run of the class. */
+    @Parameter
+    TestStore store;
+
     static final long T0 = 1_700_000_000_000L;
     static final long NS = 10_000_000L;
     @TempDir
     static Path dir;
     static TestCollector c;
 
-    @BeforeAll
-    static void start() throws Exception {
-        c = new TestCollector(dir);
+    @BeforeParameterizedClassInvocation
+    static void start(TestStore store) throws Exception {
+        c = new TestCollector(dir.resolve(store.name()), store);
         // two hosts, version 1; ten seconds each, the second host's profile ten seconds later
         ingestOk("shop", T0, T0 + 10_000, "host=a,version=1,pid=7", "p1", Fixtures.shop(30, 10, 5));
         ingestOk("shop", T0 + 10_000, T0 + 20_000, "host=b,version=1", "p2", Fixtures.shop(3, 1, 1));
         ingestOk("cart", T0, T0 + 10_000, "host=a", "p3", Fixtures.shop(1, 1, 1));
     }
 
-    @AfterAll
+    @AfterParameterizedClassInvocation
     static void stop() throws Exception {
         c.close();
     }

@@ -12,10 +12,17 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The merged pprof export is read by the real go tool pprof, with the merge's totals. */
+/** The merged pprof export is read by the real go tool pprof, with the merge's totals. On every store. */
+@ParameterizedClass
+@EnumSource(TestStore.class)
 class PprofExportTest {
+    @Parameter
+    TestStore store;
     static final long T0 = 1_700_000_000_000L;
     @TempDir
     Path dir;
@@ -25,7 +32,7 @@ class PprofExportTest {
         if (System.getenv("CI") == null) {
             assumeTrue(Files.isExecutable(Path.of("/usr/bin/go")), "skipped: go (Debian golang-go) is not installed; ./hearth test installs it");
         }
-        try (TestCollector c = new TestCollector(dir.resolve("data"))) {
+        try (TestCollector c = new TestCollector(dir.resolve("data"), store)) {
             for (int i = 0; i < 3; i++) {
                 Http.Reply r = c.http.post(Fixtures.ingest("shop", "cpu", T0 + i * 10_000L, T0 + (i + 1) * 10_000L, "host=h" + i, "id" + i),
                         Fixtures.gz(Fixtures.shop(30, 10, 5)));

@@ -1,5 +1,6 @@
 package dev.hearth.collector;
 
+import dev.hearth.collector.storage.StoreLocation;
 import java.nio.file.Path;
 
 /**
@@ -18,14 +19,24 @@ final class TestCollector implements AutoCloseable {
     }
 
     TestCollector(CollectorConfig config) throws Exception {
+        this(config, new StoreLocation.DuckDb(config.dataDir()));
+    }
+
+    /** On a fresh store of the kind given (DuckDB in {@code dir}). */
+    TestCollector(Path dir, TestStore store) throws Exception {
+        this(CollectorConfig.defaults(dir), store.fresh(dir));
+    }
+
+    TestCollector(CollectorConfig config, StoreLocation store) throws Exception {
+        java.nio.file.Files.createDirectories(config.dataDir());
         tokens = config.dataDir().resolve("tokens");
         token = TestTokens.writeFullAccess(tokens);
-        server = CollectorServer.start(config.withPort(0), new SecurityConfig(tokens, null, null));
+        server = CollectorServer.start(config.withPort(0), new SecurityConfig(tokens, null, null), store);
         http = new Http(server.port()).withToken(token);
     }
 
     long count(String table) throws Exception {
-        return server.database().count(table);
+        return server.store().count(table);
     }
 
     @Override

@@ -15,10 +15,9 @@ import dev.hearth.collector.query.TreePruner;
 import dev.hearth.collector.storage.ProfileConverter;
 import dev.hearth.collector.storage.ProfileRows;
 import dev.hearth.collector.storage.QueryDeadline;
+import dev.hearth.collector.storage.ProfileStore;
 import dev.hearth.collector.storage.Selection;
-import dev.hearth.collector.storage.StoreReader;
 import dev.hearth.collector.storage.WriteOutcome;
-import dev.hearth.collector.storage.WriteQueue;
 import dev.hearth.pprof.FoldedFormat;
 import dev.hearth.pprof.InvalidProfileException;
 import dev.hearth.pprof.ProfileCodec;
@@ -56,8 +55,7 @@ public final class Endpoints {
     private static final int MAX_MAX_NODES = 1_000_000;
     private static final Pattern PROFILE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
-    private final StoreReader reader;
-    private final WriteQueue writes;
+    private final ProfileStore store;
     private final long maxDecompressedBytes;
     private final int maxStackDepth;
     private final OtlpIngest otlp;
@@ -65,9 +63,8 @@ public final class Endpoints {
     private final FunctionEndpoints functions;
     private final ServiceSummary summary;
 
-    public Endpoints(StoreReader reader, WriteQueue writes, long maxDecompressedBytes, int maxStackDepth, CollectorMetrics metrics) {
-        this.reader = reader;
-        this.writes = writes;
+    public Endpoints(ProfileStore store, long maxDecompressedBytes, int maxStackDepth, CollectorMetrics metrics) {
+        this.store = store;
         this.maxDecompressedBytes = maxDecompressedBytes;
         this.maxStackDepth = maxStackDepth;
         this.otlp = new OtlpIngest((tenant, id, c) -> store(tenant, c.service(), c.labels(), c.type(), c.profile(), id, c.fromMs(), c.untilMs()),
@@ -184,7 +181,7 @@ public final class Endpoints {
             long from, long until) throws InvalidProfileException {
         QueryParams.checkIngestWindow(IngestApi.FROM, from, IngestApi.UNTIL, until);
         ProfileRows rows = ProfileConverter.convert(p, new ProfileConverter.Meta(tenant, id, service, type, from, until, labels), maxStackDepth);
-        return writes.write(rows).thenApply(outcome -> {
+        return store.write(rows).thenApply(outcome -> {
             if (outcome == WriteOutcome.CONFLICT) {
                 throw new ApiException(409, "profile id '" + id + "' of service '" + service + "' is already stored with other content;"
                         + " give each profile an id of its own");
@@ -250,7 +247,7 @@ public final class Endpoints {
     Response services(String tenant) throws SQLException {
         StringBuilder sb = new StringBuilder("{\"services\":[");
         boolean first = true;
-        for (StoreReader.Service s : reader.services(tenant)) {
+        for (ProfileStore.Service s : store.services(tenant)) {
             if (!first) sb.append(',');
             first = false;
             sb.append("{\"name\":");
@@ -263,7 +260,7 @@ public final class Endpoints {
 
     Response labels(String tenant, QueryParams q) throws SQLException {
         StringBuilder sb = new StringBuilder("{\"values\":");
-        strings(sb, reader.labelValues(tenant, q.service(), q.required("key")));
+        strings(sb, store.labelValues(tenant, q.service(), q.required("key")));
         return Response.json(sb.append('}').toString());
     }
 
@@ -271,7 +268,7 @@ public final class Endpoints {
         Selection sel = q.selection(tenant, now);
         int value = q.valueIndex(sel.type());
         int maxNodes = maxNodes(q);
-        FlameNode root = FlameTree.build(sel.service(), reader.merge(sel, new int[] {value}, deadline));
+        FlameNode root = FlameTree.build(sel.service(), store.merge(sel, new int[] {value}, deadline));
         deadline.check();
         TreePruner.prune(root, maxNodes, n -> n.total);
         deadline.check();
@@ -298,7 +295,7 @@ public final class Endpoints {
         int maxNodes = maxNodes(q);
         boolean absolute = q.flag("absolute");
         int[] column = {value};
-        FlameNode root = FlameTree.diff(compared.service(), reader.merge(compared, column, deadline), reader.merge(base, column, deadline));
+        FlameNode root = FlameTree.diff(compared.service(), store.merge(compared, column, deadline), store.merge(base, column, deadline));
         deadline.check();
         double t = Math.max(1, root.total), b = Math.max(1, root.baseTotal);
         TreePruner.prune(root, maxNodes, n -> Math.max(n.total / t, n.baseTotal / b));
@@ -321,16 +318,16 @@ public final class Endpoints {
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(e.getMessage());
         }
-        long[] buckets = Timeline.buckets(reader.totalsByStart(sel, q.valueIndex(sel.type()), deadline), sel.fromMs(), sel.untilMs(), step);
-        saturated(java.util.Arrays.stream(buckets).anyMatch(Sums::saturated));
-        return Response.json(Timeline.json(buckets, sel.fromMs(), step));
+        List<Timeline.Point> points = Timeline.points(store.totalsByStart(sel, q.valueIndex(sel.type()), deadline), sel.fromMs(), sel.untilMs(), step);
+        saturated(Timeline.saturated(points));
+        return Response.json(Timeline.json(points));
     }
 
     /** A merged pprof; the header {@code X-Hearth-Saturated: true} says a value stopped at Long.MAX_VALUE. */
     Response pprof(String tenant, QueryParams q, long now, QueryDeadline deadline) throws SQLException {
         Selection sel = q.selection(tenant, now);
         int[] all = IntStream.range(0, sel.type().valueTypes().size()).toArray();
-        List<ResolvedSample> merged = reader.merge(sel, all, deadline);
+        List<ResolvedSample> merged = store.merge(sel, all, deadline);
         deadline.check();
         byte[] gz = PprofExport.gzip(sel.type(), sel.fromMs(), sel.untilMs(), merged);
         String file = sel.service().replaceAll("[^A-Za-z0-9._-]", "_") + "-" + sel.type().id() + ".pb.gz";

@@ -1,6 +1,7 @@
 package dev.hearth.collector.storage;
 
 import dev.hearth.collector.labels.Labels;
+import dev.hearth.collector.storage.ProfileStore.Service;
 import dev.hearth.pprof.ResolvedSample;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -10,7 +11,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -28,8 +28,6 @@ public final class StoreReader {
     public StoreReader(Database db) {
         this.db = db;
     }
-
-    public record Service(String name, SortedSet<String> types, SortedSet<String> labelKeys) {}
 
     /** The tenant's services. */
     public List<Service> services(String tenant) throws SQLException {
@@ -99,14 +97,14 @@ public final class StoreReader {
         }
     }
 
-    /** Sum of one value per profile start time, for timelines. */
-    public SortedMap<Long, Long> totalsByStart(Selection sel, int valueIndex, QueryDeadline deadline) throws SQLException {
+    /** Sum of one value per profile start time and downsampling step, for timelines. */
+    public List<StartTotal> totalsByStart(Selection sel, int valueIndex, QueryDeadline deadline) throws SQLException {
         Connection c = db.connection();
-        SortedMap<Long, Long> out = new TreeMap<>();
+        List<StartTotal> out = new ArrayList<>();
         String profiles = profileFilter(c, sel, deadline);
         if (profiles == null) return out;
-        Database.query(c, "SELECT start_ms, " + saturatingSum(Schema.totalColumn(valueIndex)) + " FROM profiles WHERE " + profiles
-                + " GROUP BY start_ms", deadline, r -> out.put(r.getLong(1), r.getLong(2)));
+        Database.query(c, "SELECT start_ms, step_ms, " + saturatingSum(Schema.totalColumn(valueIndex)) + " FROM profiles WHERE " + profiles
+                + " GROUP BY start_ms, step_ms ORDER BY start_ms", deadline, r -> out.add(new StartTotal(r.getLong(1), r.getLong(2), r.getLong(3))));
         return out;
     }
 
@@ -114,7 +112,7 @@ public final class StoreReader {
      * sum() of a BIGINT column is a HUGEINT in DuckDB: exact, but past Long.MAX_VALUE it no longer
      * reads as a long. Values are never negative, so capping the sum is the saturation Sums does.
      */
-    private static String saturatingSum(String column) {
+    static String saturatingSum(String column) {
         return "CAST(least(sum(" + column + "), " + Long.MAX_VALUE + ") AS BIGINT)";
     }
 

@@ -14,7 +14,7 @@ import java.util.TreeMap;
  * once per {@code maxAge} however often Prometheus scrapes.
  */
 public final class StoreStats {
-    private static final String TABLES = "'profiles', 'samples', 'series', 'stacks', 'locations', 'functions', 'strings'";
+    private static final String TABLES = "'profiles', 'samples', 'series', 'stacks', 'locations', 'functions', 'strings', 'merged_uids'";
 
     private final Database db;
     private final long maxAgeNanos;

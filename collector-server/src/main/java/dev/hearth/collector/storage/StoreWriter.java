@@ -4,6 +4,7 @@ import dev.hearth.collector.storage.ProfileRows.FunctionRow;
 import dev.hearth.collector.storage.ProfileRows.LocationRow;
 import dev.hearth.collector.storage.ProfileRows.StackRow;
 import dev.hearth.collector.storage.ProfileRows.StringRow;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -24,7 +25,7 @@ import org.duckdb.DuckDBConnection;
  * statements are made once and reused, and profile ids are checked against hashes in memory,
  * asking the database only when a hash is already known.
  */
-public final class StoreWriter {
+public final class StoreWriter implements BatchWriter {
     private final DuckDBConnection c;
     private final PreparedStatement begin, commit, rollback;
     private final Map<String, LongSet> stored = new HashMap<>();
@@ -51,7 +52,8 @@ public final class StoreWriter {
             stored.put(table, ids);
         }
         uids.clear();
-        Database.query(c, "SELECT s.tenant, s.service, p.uid FROM profiles p JOIN series s ON s.id = p.series",
+        Database.query(c, "SELECT s.tenant, s.service, p.uid FROM profiles p JOIN series s ON s.id = p.series"
+                + " UNION ALL SELECT s.tenant, s.service, m.uid FROM merged_uids m JOIN series s ON s.id = m.series",
                 r -> uids.add(uidHash(r.getString(1), r.getString(2), r.getString(3))));
         long[] max = {0};
         Database.query(c, "SELECT max(pkey) FROM profiles", r -> max[0] = r.getLong(1));
@@ -65,6 +67,7 @@ public final class StoreWriter {
      *
      * @return for each profile, what became of it
      */
+    @Override
     public WriteOutcome[] write(List<ProfileRows> batch) throws SQLException {
         WriteOutcome[] outcomes = outcomes(batch);
         Pending pending = new Pending();
@@ -115,13 +118,14 @@ public final class StoreWriter {
     }
 
     private static String uidKey(String tenant, String service, String uid) {
-        return tenant + '\n' + service + '\n' + uid;
+        return WriteOutcome.uidKey(tenant, service, uid);
     }
 
     /**
      * Which profiles are new: their id not stored for their tenant and service, in the database
-     * or earlier in the batch. A known id with the same content (or stored before contents were
-     * hashed) is a retry; with other content, a conflict.
+     * (as a profile, or as one downsampling merged into another) or earlier in the batch. A known
+     * id with the same content (or stored before contents were hashed) is a retry; with other
+     * content, a conflict.
      */
     private WriteOutcome[] outcomes(List<ProfileRows> batch) throws SQLException {
         List<String> known = new ArrayList<>();
@@ -130,25 +134,23 @@ public final class StoreWriter {
         }
         Map<String, Long> digests = new HashMap<>();
         if (!known.isEmpty()) {
-            StringBuilder sql = new StringBuilder("SELECT s.tenant, s.service, p.uid, p.digest FROM profiles p JOIN series s"
-                    + " ON s.id = p.series WHERE p.uid IN (");
-            for (int i = 0; i < known.size(); i++) sql.append(i == 0 ? "?" : ", ?");
-            try (PreparedStatement s = c.prepareStatement(sql.append(')').toString())) {
-                for (int i = 0; i < known.size(); i++) s.setString(i + 1, known.get(i));
+            StringBuilder in = new StringBuilder("(");
+            for (int i = 0; i < known.size(); i++) in.append(i == 0 ? "?" : ", ?");
+            in.append(')');
+            String sql = "SELECT s.tenant, s.service, p.uid, p.digest FROM profiles p JOIN series s ON s.id = p.series WHERE p.uid IN " + in
+                    + " UNION ALL SELECT s.tenant, s.service, m.uid, m.digest FROM merged_uids m JOIN series s ON s.id = m.series"
+                    + " WHERE m.uid IN " + in;
+            try (PreparedStatement s = c.prepareStatement(sql)) {
+                for (int i = 0; i < known.size(); i++) {
+                    s.setString(i + 1, known.get(i));
+                    s.setString(known.size() + i + 1, known.get(i));
+                }
                 try (ResultSet r = s.executeQuery()) {
                     while (r.next()) digests.put(uidKey(r.getString(1), r.getString(2), r.getString(3)), r.getLong(4));
                 }
             }
         }
-        WriteOutcome[] out = new WriteOutcome[batch.size()];
-        for (int i = 0; i < out.length; i++) {
-            ProfileRows p = batch.get(i);
-            Long before = digests.putIfAbsent(uidKey(p.series().tenant(), p.series().service(), p.uid()), p.digest());
-            if (before == null) out[i] = WriteOutcome.STORED;
-            else if (before == p.digest() || before == Schema.UNKNOWN_DIGEST) out[i] = WriteOutcome.ALREADY_STORED;
-            else out[i] = WriteOutcome.CONFLICT;
-        }
-        return out;
+        return WriteOutcome.decide(batch, digests);
     }
 
     /** Hashes appended in the open transaction, per dictionary table. */
@@ -204,7 +206,7 @@ public final class StoreWriter {
         }
         long[] totals = p.totals();
         a.profiles.beginRow().append(key).append(p.uid()).append(series.id()).append(p.startMs()).append(p.endMs())
-                .append(totals[0]).append(totals.length > 1 ? totals[1] : 0L).append(p.digest()).endRow();
+                .append(totals[0]).append(totals.length > 1 ? totals[1] : 0L).append(p.digest()).append(0L).endRow();
         long[][] values = p.sampleValues();
         for (int i = 0; i < sampleStacks.length; i++) {
             a.samples.beginRow().append(key).append(sampleStacks[i].id()).append(values[0][i])
@@ -276,21 +278,22 @@ public final class StoreWriter {
 
     /**
      * Deletes profiles that ended at or before {@code cutoffMs}, their samples, and every dictionary
-     * row nothing refers to any more, in one transaction.
+     * row nothing refers to any more, in one transaction. A downsampled profile ends when the last
+     * profile it merged ended, so it goes with the ids it keeps in {@code merged_uids}.
      *
      * @return the number of profiles deleted
      */
+    @Override
     public long deleteBefore(long cutoffMs) throws SQLException {
         long[] doomed = {0};
         Database.query(c, "SELECT count(*) FROM profiles WHERE end_ms <= " + cutoffMs, r -> doomed[0] = r.getLong(1));
         if (doomed[0] == 0) return 0;
-        Database.exec(c, "PRAGMA enable_optimizer");
-        begin.execute();
-        try {
+        transaction(() -> {
             for (String sql : List.of(
                     "DELETE FROM samples WHERE profile IN (SELECT pkey FROM profiles WHERE end_ms <= " + cutoffMs + ")",
                     "DELETE FROM profiles WHERE end_ms <= " + cutoffMs,
-                    "DELETE FROM series WHERE id NOT IN (SELECT series FROM profiles)",
+                    "DELETE FROM merged_uids WHERE end_ms <= " + cutoffMs,
+                    "DELETE FROM series WHERE id NOT IN (SELECT series FROM profiles UNION ALL SELECT series FROM merged_uids)",
                     "DELETE FROM stacks WHERE id NOT IN (SELECT stack FROM samples)",
                     "DELETE FROM stack_frames WHERE stack NOT IN (SELECT id FROM stacks)",
                     "DELETE FROM locations WHERE id NOT IN (SELECT location FROM stack_frames)",
@@ -299,14 +302,48 @@ public final class StoreWriter {
                             + " UNION ALL SELECT binary_id FROM locations UNION ALL SELECT build_id FROM locations)")) {
                 Database.exec(c, sql);
             }
+            return null;
+        });
+        load();
+        return doomed[0];
+    }
+
+    interface Work<T> {
+        T run() throws SQLException;
+    }
+
+    /**
+     * Runs maintenance statements (retention, downsampling) in one transaction on the writer's
+     * connection, with the optimizer on: their joins and {@code GROUP BY}s need it, unlike appends.
+     */
+    <T> T transaction(Work<T> work) throws SQLException {
+        Database.exec(c, "PRAGMA enable_optimizer");
+        begin.execute();
+        try {
+            T out = work.run();
             commit.execute();
+            return out;
         } catch (SQLException | RuntimeException e) {
-            rollback.execute();
+            try {
+                rollback.execute();
+            } catch (SQLException rollbackFailed) {
+                e.addSuppressed(rollbackFailed);
+            }
             throw e;
         } finally {
             Database.exec(c, "PRAGMA disable_optimizer");
         }
-        load();
-        return doomed[0];
+    }
+
+    /** The writer's connection, for maintenance inside {@link #transaction}. */
+    Connection connection() {
+        return c;
+    }
+
+    /** {@code n} profile keys no profile has, the first returned; unused ones are harmless gaps. */
+    long takeKeys(int n) {
+        long first = nextKey;
+        nextKey += n;
+        return first;
     }
 }

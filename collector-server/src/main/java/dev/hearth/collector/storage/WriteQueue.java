@@ -23,12 +23,12 @@ public final class WriteQueue implements AutoCloseable {
 
     private record Task(Callable<?> work, CompletableFuture<Object> done) implements Job {}
 
-    private final StoreWriter writer;
+    private final BatchWriter writer;
     private final BlockingQueue<Job> queue;
     private final Thread thread;
     private volatile boolean closing;
 
-    public WriteQueue(StoreWriter writer, int capacity) {
+    public WriteQueue(BatchWriter writer, int capacity) {
         this.writer = writer;
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.thread = new Thread(this::run, "hearth-writer");
@@ -46,7 +46,7 @@ public final class WriteQueue implements AutoCloseable {
         return done;
     }
 
-    /** Retention on the writer thread, between batches: see {@link StoreWriter#deleteBefore}. */
+    /** Retention on the writer thread, between batches: see {@link BatchWriter#deleteBefore}. */
     public CompletableFuture<Long> deleteBefore(long cutoffMs) {
         return run(() -> writer.deleteBefore(cutoffMs));
     }

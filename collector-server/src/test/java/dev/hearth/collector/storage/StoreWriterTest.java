@@ -125,7 +125,7 @@ class StoreWriterTest {
         }
         try (Database db = Database.open(dir)) {
             StoreReader r = new StoreReader(db);
-            assertEquals(List.of("shop"), r.services(dev.hearth.collector.auth.Tenant.ANONYMOUS).stream().map(StoreReader.Service::name).toList());
+            assertEquals(List.of("shop"), r.services(dev.hearth.collector.auth.Tenant.ANONYMOUS).stream().map(ProfileStore.Service::name).toList());
             assertEquals(List.of(), r.services("t1"));
             StoreWriter w = new StoreWriter(db);
             // its id resent by the anonymous tenant is the same profile (its content was never hashed); new ones are stored
