@@ -70,8 +70,8 @@ public final class Endpoints {
         this.otlp = new OtlpIngest((tenant, id, c) -> store(tenant, c.service(), c.labels(), c.type(), c.profile(), id, c.fromMs(), c.untilMs()),
                 maxDecompressedBytes, maxStackDepth);
         this.metrics = metrics;
-        this.functions = new FunctionEndpoints(reader);
-        this.summary = new ServiceSummary(reader);
+        this.functions = new FunctionEndpoints(store);
+        this.summary = new ServiceSummary(store);
     }
 
     /** Dispatches an API path for a tenant (authenticated before); null when there is no such endpoint. Queries stop at the deadline. */

@@ -9,7 +9,7 @@ import dev.hearth.collector.query.Sandwich;
 import dev.hearth.collector.query.TreePruner;
 import dev.hearth.collector.storage.QueryDeadline;
 import dev.hearth.collector.storage.Selection;
-import dev.hearth.collector.storage.StoreReader;
+import dev.hearth.collector.storage.ProfileStore;
 import dev.hearth.pprof.FrameKind;
 import dev.hearth.pprof.ResolvedSample;
 import dev.hearth.pprof.ValueType;
@@ -31,9 +31,9 @@ final class FunctionEndpoints {
     private static final int MAX_LIMIT = 100_000;
     private static final int MAX_SEARCH = 1024;
 
-    private final StoreReader reader;
+    private final ProfileStore reader;
 
-    FunctionEndpoints(StoreReader reader) {
+    FunctionEndpoints(ProfileStore reader) {
         this.reader = reader;
     }
 

@@ -5,7 +5,8 @@ import dev.hearth.collector.query.Json;
 import dev.hearth.collector.query.Sums;
 import dev.hearth.collector.storage.QueryDeadline;
 import dev.hearth.collector.storage.Selection;
-import dev.hearth.collector.storage.StoreReader;
+import dev.hearth.collector.storage.StartTotal;
+import dev.hearth.collector.storage.ProfileStore;
 import dev.hearth.pprof.ProfileType;
 import dev.hearth.pprof.ValueType;
 import java.sql.SQLException;
@@ -16,9 +17,9 @@ import java.sql.SQLException;
  * which services are busy and a page can open the busiest one.
  */
 final class ServiceSummary {
-    private final StoreReader reader;
+    private final ProfileStore reader;
 
-    ServiceSummary(StoreReader reader) {
+    ServiceSummary(ProfileStore reader) {
         this.reader = reader;
     }
 
@@ -28,7 +29,7 @@ final class ServiceSummary {
         QueryParams.checkWindow("from", from, "until", until);
         StringBuilder sb = new StringBuilder("{\"from\":").append(from).append(",\"until\":").append(until).append(",\"services\":[");
         boolean first = true;
-        for (StoreReader.Service s : reader.services(tenant)) {
+        for (ProfileStore.Service s : reader.services(tenant)) {
             if (!first) sb.append(',');
             first = false;
             sb.append("{\"name\":");
@@ -58,8 +59,8 @@ final class ServiceSummary {
                 deadline.check();
                 int value = type.defaultValueIndex();
                 long sum = 0;
-                for (long v : reader.totalsByStart(new Selection(tenant, s.name(), type, from, until, LabelSelector.ALL), value, deadline).values()) {
-                    sum = Sums.add(sum, v);
+                for (StartTotal t : reader.totalsByStart(new Selection(tenant, s.name(), type, from, until, LabelSelector.ALL), value, deadline)) {
+                    sum = Sums.add(sum, t.total());
                 }
                 ValueType vt = type.valueTypes().get(value);
                 if (!firstVolume) sb.append(',');
