@@ -2,7 +2,6 @@ package dev.hearth.collector;
 
 import dev.hearth.collector.storage.ClickHouseCredentials;
 import dev.hearth.collector.storage.StoreLocation;
-import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -42,9 +41,5 @@ public enum TestStore {
                     + "database=" + ch.database());
         }
         return List.of("--store", "duckdb:" + ((StoreLocation.DuckDb) location).dir());
-    }
-
-    static List<URI> urls(StoreLocation location) {
-        return ((StoreLocation.ClickHouse) location).shards();
     }
 }

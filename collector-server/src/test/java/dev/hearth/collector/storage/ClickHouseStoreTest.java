@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * What several collectors leave in a shared ClickHouse cluster: a profile id that two of them
  * stored at once (both checked before either inserted) is in the tables twice and in every read
- * once; names with the characters TabSeparated escapes come back as written.
+ * once; names with the characters TabSeparated and SQL literals escape come back as written.
  */
 class ClickHouseStoreTest {
     static final long T0 = 1_700_000_000_000L;
@@ -49,24 +49,27 @@ class ClickHouseStoreTest {
         }
     }
 
+    /** A service name that would end a string literal and run a statement of its own, were it pasted into SQL. */
+    static final String SERVICE = "svc\t1'); DROP TABLE samples; --\\";
+
     @Test
     void namesWithTabsNewlinesAndBackslashesComeBackAsWritten() throws Exception {
         var location = (StoreLocation.ClickHouse) TestStore.CLICKHOUSE.fresh(dir);
         String odd = "a\tb\nc\\d'e\r\0f";
         StackFrame frame = new StackFrame(odd, FrameKind.NATIVE, "x\\y.c", 3, "/bin/\ttab", "id\n");
         var p = new ProfileBuilder(ProfileType.CPU).period(10).add(List.of(frame), new long[] {2, 20}, Map.of("thread", odd)).build();
-        ProfileRows rows = ProfileConverter.convert(p, new ProfileConverter.Meta("t1", "p1", "svc\t1", ProfileType.CPU, T0, T0 + 10_000,
+        ProfileRows rows = ProfileConverter.convert(p, new ProfileConverter.Meta("t1", "p1", SERVICE, ProfileType.CPU, T0, T0 + 10_000,
                 new TreeMap<>(Map.of("host", "a\\b"))), 64);
         try (ClickHouseStore store = (ClickHouseStore) location.open(16)) {
             assertEquals(WriteOutcome.STORED, store.write(rows).get());
-            List<ResolvedSample> merged = store.merge(new Selection("t1", "svc\t1", ProfileType.CPU, T0, T0 + 10_000, LabelSelector.ALL),
+            List<ResolvedSample> merged = store.merge(new Selection("t1", SERVICE, ProfileType.CPU, T0, T0 + 10_000, LabelSelector.ALL),
                     new int[] {0, 1}, QueryDeadline.NONE);
             assertEquals(1, merged.size());
             assertEquals(List.of(frame), merged.get(0).stack());
             assertEquals(Map.of("thread", odd), merged.get(0).labels());
             assertArrayEquals(new long[] {2, 20}, merged.get(0).values());
-            assertEquals(List.of("svc\t1"), store.services("t1").stream().map(ProfileStore.Service::name).toList());
-            assertEquals(List.of("a\\b"), List.copyOf(store.labelValues("t1", "svc\t1", "host")));
+            assertEquals(List.of(SERVICE), store.services("t1").stream().map(ProfileStore.Service::name).toList());
+            assertEquals(List.of("a\\b"), List.copyOf(store.labelValues("t1", SERVICE, "host")));
         }
     }
 }
