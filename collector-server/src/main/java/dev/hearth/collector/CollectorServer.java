@@ -11,6 +11,7 @@ import dev.hearth.collector.http.HttpMetrics;
 import dev.hearth.collector.http.HttpsOnly;
 import dev.hearth.collector.http.LimitedAggregator;
 import dev.hearth.collector.http.RequestTimeouts;
+import dev.hearth.collector.http.ResponseCompressor;
 import dev.hearth.collector.http.StaticAssets;
 import dev.hearth.collector.http.TlsContext;
 import dev.hearth.collector.storage.Database;
@@ -134,7 +135,7 @@ public final class CollectorServer implements AutoCloseable {
                         // refused before the body is read: an unauthenticated upload takes no body budget
                         ch.pipeline().addLast(new HttpServerCodec(), new HttpMetrics(metrics), connections, timeouts, new AuthHandler(auth),
                                 new BodyBudget(bodiesInFlight, limits.maxBodyBytesInFlight(), config.maxBodyBytes()));
-                        ch.pipeline().addLast(new LimitedAggregator(config.maxBodyBytes()), handler);
+                        ch.pipeline().addLast(new LimitedAggregator(config.maxBodyBytes()), new ResponseCompressor(), handler);
                     }
                 })
                 .bind(config.host(), config.port()).sync().channel();

@@ -163,4 +163,29 @@ class IngestAndQueryTest {
         assertEquals(404, c.http.get("/api/v1/nothing").status());
         assertNull(c.http.get("/api/v1/services").raw().headers().firstValue("Retry-After").orElse(null));
     }
+
+    /** JSON is gzipped for a client that accepts it and reads back the same; a pprof export, gzipped already, is not gzipped twice. */
+    @Test
+    void gzipsJsonAnswersWhenAccepted() throws Exception {
+        String timeline = Http.query("/api/v1/timeline", "service", "shop", "type", "cpu", "from", T0, "until", T0 + 60_000, "step", 100);
+        Http.Reply plain = c.http.get(timeline);
+        Http.Reply gzipped = c.http.withHeader("Accept-Encoding", "gzip").get(timeline);
+        assertEquals(200, gzipped.status());
+        assertTrue(plain.body().length > 1024, "an answer worth compressing: " + plain.body().length + " bytes");
+        assertNull(plain.raw().headers().firstValue("Content-Encoding").orElse(null));
+        assertEquals("gzip", gzipped.raw().headers().firstValue("Content-Encoding").orElse(null));
+        byte[] unzipped;
+        try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gzipped.body()))) {
+            unzipped = in.readAllBytes();
+        }
+        assertTrue(gzipped.body().length < plain.body().length / 4, gzipped.body().length + " of " + plain.body().length + " bytes");
+        assertEquals(plain.text(), new String(unzipped, java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(600, ((List<?>) Http.json(plain.text()).get("points")).size());
+
+        Http.Reply pprof = c.http.withHeader("Accept-Encoding", "gzip")
+                .get(Http.query("/api/v1/pprof", "service", "shop", "type", "cpu", "from", T0, "until", T0 + 60_000));
+        assertEquals(200, pprof.status());
+        assertNull(pprof.raw().headers().firstValue("Content-Encoding").orElse(null), "a gzipped pprof is sent as it is");
+        assertTrue(dev.hearth.pprof.ProfileCodec.isGzip(pprof.body()));
+    }
 }

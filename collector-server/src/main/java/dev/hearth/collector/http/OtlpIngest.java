@@ -60,8 +60,7 @@ final class OtlpIngest {
     }
 
     /** Never fails: every outcome is an OTLP answer. */
-    CompletableFuture<Response> ingest(String tenant, boolean post, byte[] body) {
-        if (!post) return done(status(405, INVALID_ARGUMENT, PATH + " takes POST"));
+    CompletableFuture<Response> ingest(String tenant, byte[] body) {
         ExportProfilesServiceRequest req;
         byte[] raw;
         try {

@@ -35,14 +35,21 @@ public final class Timeline {
         return (int) n;
     }
 
-    public static String json(long[] buckets, long from, long step) {
-        StringBuilder sb = new StringBuilder(32 + buckets.length * 24).append("{\"points\":[");
-        boolean saturated = false;
-        for (int i = 0; i < buckets.length; i++) {
-            if (i > 0) sb.append(',');
-            sb.append('[').append(from + i * step).append(',').append(buckets[i]).append(']');
-            saturated |= Sums.saturated(buckets[i]);
-        }
-        return sb.append("],\"saturated\":").append(saturated).append('}').toString();
+    public static byte[] json(long[] buckets, long from, long step) {
+        return Json.stream(32 + buckets.length * 24, g -> {
+            g.writeStartObject();
+            g.writeArrayFieldStart("points");
+            boolean saturated = false;
+            for (int i = 0; i < buckets.length; i++) {
+                g.writeStartArray();
+                g.writeNumber(from + i * step);
+                g.writeNumber(buckets[i]);
+                g.writeEndArray();
+                saturated |= Sums.saturated(buckets[i]);
+            }
+            g.writeEndArray();
+            g.writeBooleanField("saturated", saturated);
+            g.writeEndObject();
+        });
     }
 }
