@@ -16,8 +16,6 @@ public final class Main {
         if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
             System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tLZ %4$s %3$s: %5$s%6$s%n");
         }
-        // one small request at a time: Netty's pooled arenas (MiBs of direct memory each) buy nothing here
-        if (System.getProperty("io.netty.allocator.type") == null) System.setProperty("io.netty.allocator.type", "unpooled");
     }
 
     public static void main(String[] args) {
