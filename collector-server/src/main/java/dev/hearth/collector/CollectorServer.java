@@ -31,6 +31,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
+import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -40,12 +41,10 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /** A running collector: DuckDB storage, the writer thread, the worker pool and the Netty HTTP server. */
 public final class CollectorServer implements AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(CollectorServer.class.getName());
+    private static final System.Logger LOG = System.getLogger(CollectorServer.class.getName());
     /** How stale the store's size on /metrics may be: reading it on every scrape gains nothing. */
     private static final Duration STORE_STATS_MAX_AGE = Duration.ofSeconds(15);
 
@@ -191,7 +190,7 @@ public final class CollectorServer implements AutoCloseable {
     private void applyRetention() {
         try {
             long deleted = applyRetention(System.currentTimeMillis());
-            if (deleted > 0) LOG.info("retention deleted " + deleted + " profiles");
+            if (deleted > 0) LOG.log(Level.INFO, "retention deleted " + deleted + " profiles");
         } catch (Exception e) {
             LOG.log(Level.WARNING, "retention failed", e);
         }
