@@ -188,4 +188,22 @@ class IngestAndQueryTest {
         assertNull(pprof.raw().headers().firstValue("Content-Encoding").orElse(null), "a gzipped pprof is sent as it is");
         assertTrue(dev.hearth.pprof.ProfileCodec.isGzip(pprof.body()));
     }
+
+    /** Names are the profiled process's choice: quotes, backslashes, control characters, markup and any script come back exactly. */
+    @Test
+    void framesNamedAnyWayComeBackExactly() throws Exception {
+        List<String> names = List.of("say \"hi\"", "back\\slash", "tab\there", "bell\u0007", "</script><b>", "日本語🔥");
+        String folded = "odd;" + String.join(";", names) + " 5\n";
+        Http.Reply r = c.http.post(Fixtures.ingest("odd", "cpu", T0, T0 + 10_000, "", "odd-1") + "&format=folded",
+                folded.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(200, r.status(), r.text());
+        Map<String, Object> node = root(c.http.get(Http.query("/api/v1/flamegraph", "service", "odd", "type", "cpu", "from", T0,
+                "until", T0 + 60_000)).json());
+        node = child(node, "odd");
+        for (String name : names) {
+            node = child(node, name);
+            assertNotNull(node, name + " is not where it was sent");
+        }
+        assertEquals(5 * 1_000_000_000L / 99, (long) num(node, "total"));
+    }
 }
