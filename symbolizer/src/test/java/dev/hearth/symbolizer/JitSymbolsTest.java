@@ -2,6 +2,8 @@ package dev.hearth.symbolizer;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.hearth.testsupport.Jdks;
+import dev.hearth.testsupport.Privileges;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -18,8 +20,7 @@ class JitSymbolsTest {
     static final String SHOP = "dev.hearth.symbolizer.jvmapp.Shop";
 
     static Stream<Path> jdks() {
-        Path temurin = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64");
-        return Stream.of(Path.of(System.getProperty("java.home")), temurin).filter(Files::isDirectory);
+        return Stream.concat(Stream.of(Path.of(System.getProperty("java.home"))), Jdks.find(25).stream());
     }
 
     @ParameterizedTest

@@ -2,6 +2,7 @@ package dev.hearth.symbolizer;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.hearth.testsupport.Privileges;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.security.auth.module.UnixSystem;
+import dev.hearth.testsupport.Privileges;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,8 +41,7 @@ class PidStatTest {
      */
     @Test
     void aCommandNameThatLooksLikeFieldsDoesNotShiftThem(@TempDir Path dir) throws Exception {
-        assumeTrue(new UnixSystem().getUid() == 0 || System.getenv("CI") != null,
-                "skipped: needs root to run the process as nobody; run as root or with CI=true");
+        Privileges.assumeRootOrCi("runs the process as nobody");
         Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         Path fake = Files.createSymbolicLink(dir.resolve(") R 1 1 1 0 -1"), Path.of("/bin/sleep"));
         Process p = new ProcessBuilder("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", fake.toString(), "30").start();
