@@ -51,6 +51,9 @@ public final class AgentCommand implements Callable<Integer> {
     @Mixin
     CollectorCredentials credentials;
 
+    @Mixin
+    SamplingOptions sampling;
+
     @Option(names = ConfigFile.OPTION, paramLabel = "FILE",
             description = "a properties file of settings, e.g. 'collector = http://c:4040' and 'label = env=prod'")
     Path config;
@@ -63,9 +66,6 @@ public final class AgentCommand implements Callable<Integer> {
             description = "each period varies randomly by up to this fraction, so agents do not upload in step (default: ${DEFAULT-VALUE})")
     double jitter;
 
-    @Option(names = "--hz", defaultValue = "99", description = "on-CPU samples per second per CPU (default: ${DEFAULT-VALUE})")
-    int hz;
-
     @Option(names = "--cpu", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "on-CPU profiles (default: on; --no-cpu turns them off)")
     boolean cpu;
@@ -74,28 +74,12 @@ public final class AgentCommand implements Callable<Integer> {
             description = "off-CPU (blocked time) profiles (default: off)")
     boolean offcpu;
 
-    @Option(names = "--offcpu-min-block", paramLabel = "TIME", defaultValue = "1us", converter = Units.DurationConverter.class,
-            description = "shorter blocks are not counted off-CPU (default: ${DEFAULT-VALUE})")
-    Duration minBlock;
-
-    @Option(names = "--uprobe", paramLabel = "BINARY:SYMBOL[:latency]", split = ",",
-            description = "count calls of a function (repeatable); with :latency its time too")
-    List<String> uprobes = new ArrayList<>();
-
-    @Option(names = "--pid", paramLabel = "PID", split = ",",
-            description = "profile only these processes (repeatable); every process when none is given")
-    List<Integer> pids = new ArrayList<>();
-
     @Option(names = "--label", paramLabel = "KEY=VALUE", split = ",",
             description = "a static label added to every profile (repeatable), e.g. env=prod")
     List<String> labels = new ArrayList<>();
 
     @Option(names = "--host", paramLabel = "NAME", description = "the host label (default: this machine's host name)")
     String host;
-
-    @Option(names = "--run-dir", paramLabel = "DIR", defaultValue = RunDir.DEFAULT,
-            description = "the host-wide agent lock and the list of JVMs this agent profiles; one agent per run dir (default: ${DEFAULT-VALUE})")
-    Path runDir;
 
     @Option(names = "--spool-dir", paramLabel = "DIR", defaultValue = "/var/lib/hearth/agent-spool",
             description = "where profiles wait while the collector is unreachable (default: ${DEFAULT-VALUE})")
@@ -128,10 +112,6 @@ public final class AgentCommand implements Callable<Integer> {
     @Option(names = "--bpf-stats", description = "have the kernel count the BPF programs' run time, published as "
             + "hearth_agent_bpf_run_nanoseconds_total (costs a little per sample; for measuring the agent)")
     boolean bpfStats;
-
-    @Option(names = "--jvm-perf-map", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "ask JVMs to write their perf map, to name JIT-compiled Java frames (default: on)")
-    boolean jvmPerfMap;
 
     @Option(names = "--perf-map-max-size", paramLabel = "SIZE", defaultValue = "16MB", converter = Units.SizeConverter.class,
             description = "bytes read from one process's perf map; reading stops there, counted (default: ${DEFAULT-VALUE})")
@@ -192,7 +172,7 @@ public final class AgentCommand implements Callable<Integer> {
         AsyncProfilerLibrary library = AsyncProfilerLibrary.fromClasspath();
         JvmModeSelector selector = new JvmModeSelector(jvmMode,
                 pid -> AsyncProfilerSession.start(JvmTarget.of(pid), library, options, profiled));
-        return new JvmProfileSources(selector, Set.copyOf(pids), metrics, perfMaps);
+        return new JvmProfileSources(selector, Set.copyOf(sampling.pids), metrics, perfMaps);
     }
 
     @Override
@@ -205,15 +185,15 @@ public final class AgentCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("label '" + reserved + "' is set by the agent; use --host for the host name");
             }
         }
-        List<UprobeSpec> specs = uprobes.stream().map(UprobeSpec::parse).toList();
+        List<UprobeSpec> specs = sampling.uprobeSpecs();
         if (!cpu && !offcpu && specs.isEmpty()) throw new IllegalArgumentException("nothing to profile: --no-cpu without --offcpu or --uprobe");
         String hostName = host != null ? host : InetAddress.getLocalHost().getHostName();
-        AgentLoop.Settings settings = new AgentLoop.Settings(period, jitter, hostName, staticLabels, hz, specs);
-        ProfilerConfig bpf = ProfilerConfig.defaults().withHz(hz).withOnCpu(cpu).withOffCpu(offcpu)
-                .withMinBlockNs(minBlock.toNanos()).withUprobes(specs).withPids(Set.copyOf(pids)).withDrainPeriod(period);
+        AgentLoop.Settings settings = new AgentLoop.Settings(period, jitter, hostName, staticLabels, sampling.hz, specs);
+        ProfilerConfig bpf = ProfilerConfig.defaults().withHz(sampling.hz).withOnCpu(cpu).withOffCpu(offcpu)
+                .withMinBlockNs(sampling.minBlock.toNanos()).withUprobes(specs).withPids(Set.copyOf(sampling.pids)).withDrainPeriod(period);
 
         // before any BPF or attach: a second agent must not touch what the first one runs
-        Path run = RunDir.prepare(runDir);
+        Path run = RunDir.prepare(sampling.runDir);
         try (HostLock lock = HostLock.acquire(run)) {
             return run(settings, bpf, new ProfiledJvms(run, HostLock.Holder.self()));
         }
@@ -225,7 +205,7 @@ public final class AgentCommand implements Callable<Integer> {
         Delivery delivery = new Delivery(new Shipper(collector, timeout, credentials.token(), credentials.caFile()), spool, new Backoff(retryMin, retryMax), 1024);
         DeliveryMetrics.register(metrics, delivery, spool);
         PerfMapRequests perfMaps = new PerfMapRequests();
-        try (Symbolizer symbolizer = new Symbolizer(new SymbolizerOptions(jvmPerfMap, 256, Duration.ofSeconds(10),
+        try (Symbolizer symbolizer = new Symbolizer(new SymbolizerOptions(sampling.jvmPerfMap, 256, Duration.ofSeconds(10),
                 new PerfMapLimits(perfMapMaxSize, (int) Math.min(perfMapMaxLine, Integer.MAX_VALUE), perfMapMaxEntries)), perfMaps);
              MetricsServer server = metricsPort < 0 ? null : new MetricsServer(metricsAddress, metricsPort, metrics);
              AutoCloseable stats = bpfStats ? BpfSampleSource.enableRunTimeStats() : null;
@@ -248,7 +228,7 @@ public final class AgentCommand implements Callable<Integer> {
                 }
             }, "hearth-agent-stop");
             Runtime.getRuntime().addShutdownHook(hook);
-            LOG.log(Level.INFO, "profiling {0} every {1} s to {2}{3}", pids.isEmpty() ? "all processes" : "pids " + pids,
+            LOG.log(Level.INFO, "profiling {0} every {1} s to {2}{3}", sampling.pids.isEmpty() ? "all processes" : "pids " + sampling.pids,
                     period.toMillis() / 1000.0, collector, server != null ? "; metrics on http://" + metricsAddress + ":" + server.port() + "/metrics" : "");
             try {
                 loop.run();

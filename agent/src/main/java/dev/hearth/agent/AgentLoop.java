@@ -21,7 +21,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -33,7 +32,6 @@ import java.util.function.Consumer;
  */
 public final class AgentLoop implements Runnable {
     private static final System.Logger LOG = System.getLogger(AgentLoop.class.getName());
-    private static final long POLL_MS = 250;
 
     public record Settings(Duration period, double jitter, String host, LabelSet staticLabels, int hz,
                            List<UprobeSpec> uprobes) {
@@ -104,12 +102,7 @@ public final class AgentLoop implements Runnable {
         long next = System.nanoTime() + (long) (periodNanos * ThreadLocalRandom.current().nextDouble(0.1, 1.0));
         boolean stopping = false;
         while (!stopping) {
-            long left = next - System.nanoTime();
-            if (left > 0) {
-                stopping = await(Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, POLL_MS));
-                if (!stopping && source.drainDue()) drain();
-                if (!stopping && next - System.nanoTime() > 0) continue;
-            }
+            stopping = DrainWait.until(next, stopRequested, source, this::drain);
             long untilMs = System.currentTimeMillis();
             try {
                 cycle(fromMs, untilMs);
@@ -125,15 +118,6 @@ public final class AgentLoop implements Runnable {
     /** Ends the current period early; {@link #run()} ships it and returns. */
     public void stop() {
         stopRequested.countDown();
-    }
-
-    private boolean await(long ms) {
-        try {
-            return stopRequested.await(ms, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return true;
-        }
     }
 
     /** One period: the final drain, the /proc scan, building and handing over the profiles. */

@@ -1,7 +1,7 @@
 package dev.hearth.agent;
 
+import dev.hearth.symbolizer.procfs.PidStat;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -13,21 +13,18 @@ record ExecStamp(long startCode, long endCode, long startStack) {
     static final ExecStamp NONE = new ExecStamp(0, 0, 0);
 
     static ExecStamp read(int pid) {
-        return read(Path.of("/proc", Integer.toString(pid), "stat"));
+        return read(Path.of("/proc", Integer.toString(pid)));
     }
 
-    static ExecStamp read(Path stat) {
+    static ExecStamp read(Path pidDir) {
         try {
-            return parse(Files.readString(stat));
+            return of(PidStat.read(pidDir));
         } catch (IOException | RuntimeException e) {
             return NONE;
         }
     }
 
-    /** Parses a /proc/PID/stat line; the command name may hold spaces and parentheses. */
-    static ExecStamp parse(String stat) {
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        // f[0] is field 3 (state), so field n is f[n - 3]
-        return new ExecStamp(Long.parseUnsignedLong(f[23]), Long.parseUnsignedLong(f[24]), Long.parseUnsignedLong(f[25]));
+    static ExecStamp of(PidStat stat) {
+        return new ExecStamp(stat.startCode(), stat.endCode(), stat.startStack());
     }
 }

@@ -12,12 +12,12 @@ import picocli.CommandLine.Command;
         subcommands = {RecordCommand.class, AgentCommand.class, QueryCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     static {
-        // one line per log record: time, level, logger, message
+        // Every class logs through System.Logger, the JDK's own facade (no dependency, and a library
+        // such as ours should not pick the backend); here its backend is java.util.logging, one line
+        // per record: time, level, logger, message
         if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
             System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tLZ %4$s %3$s: %5$s%6$s%n");
         }
-        // one small request at a time: Netty's pooled arenas (MiBs of direct memory each) buy nothing here
-        if (System.getProperty("io.netty.allocator.type") == null) System.setProperty("io.netty.allocator.type", "unpooled");
     }
 
     public static void main(String[] args) {

@@ -7,7 +7,8 @@ import java.io.IOException;
 /**
  * Serves {@code GET /metrics} on a local port, for Prometheus to scrape the agent's health: the
  * Prometheus client's own server, which answers in the format the scraper asks for (text,
- * OpenMetrics or protobuf).
+ * OpenMetrics or protobuf). The agent's one inbound HTTP endpoint; outbound, to the collector, is
+ * Netty ({@link dev.hearth.agent.ship.CollectorHttp}). docs/agent.md tells why each.
  */
 public final class MetricsServer implements AutoCloseable {
     private final HTTPServer server;

@@ -23,7 +23,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -34,6 +33,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code hearth record}: profile locally for a while and write one profile, like perf record + collapse. */
@@ -47,27 +47,16 @@ public final class RecordCommand implements Callable<Integer> {
 
     enum Type { cpu, offcpu, uprobe }
 
-    @Option(names = "--pid", paramLabel = "PID", description = "a process to profile (repeatable); all processes when none is given")
-    List<Integer> pids = new ArrayList<>();
-
     @Option(names = "--duration", paramLabel = "TIME", defaultValue = "10s", converter = Units.DurationConverter.class,
             description = "how long to record, e.g. 500ms, 10s, 2m (default: ${DEFAULT-VALUE})")
     Duration duration;
 
-    @Option(names = "--hz", defaultValue = "99", description = "on-CPU samples per second per CPU (default: ${DEFAULT-VALUE})")
-    int hz;
+    @Mixin
+    SamplingOptions sampling;
 
     @Option(names = "--type", paramLabel = "TYPE",
             description = "what to record: ${COMPLETION-CANDIDATES} (default: cpu, or uprobe when --uprobe is given)")
     Type type;
-
-    @Option(names = "--uprobe", paramLabel = "BINARY:SYMBOL[:latency]",
-            description = "a function to count calls of (repeatable); with :latency its time too")
-    List<String> uprobes = new ArrayList<>();
-
-    @Option(names = "--offcpu-min-block", paramLabel = "TIME", defaultValue = "1us", converter = Units.DurationConverter.class,
-            description = "shorter blocks are not counted off-CPU (default: ${DEFAULT-VALUE})")
-    Duration minBlock;
 
     @Option(names = "--format", defaultValue = "folded", description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
     Format format;
@@ -75,17 +64,11 @@ public final class RecordCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "where to write (default: standard output)")
     Path output;
 
-    @Option(names = "--run-dir", paramLabel = "DIR", defaultValue = RunDir.DEFAULT,
-            description = "the agent's run dir, to tell the JVMs a running agent profiles (default: ${DEFAULT-VALUE})")
-    Path runDir;
-
-    @Option(names = "--no-jvm-perf-map", negatable = false,
-            description = "do not ask JVMs to write their perf map for naming JIT frames")
-    boolean noPerfMap;
-
     @Override
     public Integer call() throws IOException, InterruptedException {
-        List<UprobeSpec> specs = uprobes.stream().map(UprobeSpec::parse).toList();
+        List<UprobeSpec> specs = sampling.uprobeSpecs();
+        List<Integer> pids = sampling.pids;
+        int hz = sampling.hz;
         Type t = type != null ? type : specs.isEmpty() ? Type.cpu : Type.uprobe;
         if (t == Type.uprobe && specs.isEmpty()) throw new IllegalArgumentException("--type uprobe needs --uprobe BINARY:SYMBOL");
         if (t != Type.uprobe && !specs.isEmpty()) throw new IllegalArgumentException("--uprobe needs --type uprobe");
@@ -93,7 +76,7 @@ public final class RecordCommand implements Callable<Integer> {
             if (!Files.isDirectory(Path.of("/proc", Integer.toString(pid)))) throw new IllegalArgumentException("no process with pid " + pid);
         }
         ProfilerConfig config = ProfilerConfig.defaults().withHz(hz).withOnCpu(t == Type.cpu).withOffCpu(t == Type.offcpu)
-                .withMinBlockNs(minBlock.toNanos()).withUprobes(specs).withPids(Set.copyOf(pids)).withDrainPeriod(DRAIN_EVERY);
+                .withMinBlockNs(sampling.minBlock.toNanos()).withUprobes(specs).withPids(Set.copyOf(pids)).withDrainPeriod(DRAIN_EVERY);
         ProfileType profileType = ProfileType.ofId(t.name());
         sayWhichJvmsAnAgentProfiles();
 
@@ -109,41 +92,39 @@ public final class RecordCommand implements Callable<Integer> {
         }, "hearth-record-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         try (PerfMapRequests perfMaps = new PerfMapRequests();
-             Symbolizer symbolizer = new Symbolizer(new SymbolizerOptions(!noPerfMap, 256, Duration.ofSeconds(1)), perfMaps)) {
+             Symbolizer symbolizer = new Symbolizer(new SymbolizerOptions(sampling.jvmPerfMap, 256, Duration.ofSeconds(1)), perfMaps)) {
             Map<Integer, String> names = new HashMap<>();
             SymbolizingResolver resolver = new SymbolizingResolver(symbolizer);
             ProfileAssembler assembler = ProfileAssembler.merged(resolver, hz, specs,
                     pid -> names.computeIfAbsent(pid, RecordCommand::comm));
             Set<Integer> processes = new HashSet<>();
-            long samples = 0;
+            long[] samples = {0};
             long startNanos;
             long begin;
             long stoppedAt;
             try (SampleSource source = BpfSampleSource.start(config)) {
+                Runnable drain = () -> {
+                    samples[0] += add(source.drain(), assembler, processes);
+                    resolver.endPeriod(); // frames not named yet are tried again after each drain
+                };
                 // the window starts once the programs are attached
                 startNanos = System.currentTimeMillis() * 1_000_000;
                 begin = System.nanoTime();
                 long end = begin + duration.toNanos();
-                long nextDrain = begin + DRAIN_EVERY.toNanos();
                 boolean stopped = false;
                 while (!stopped && System.nanoTime() < end) {
-                    long wait = Math.min(Math.min(end, nextDrain) - System.nanoTime(), 200_000_000L);
-                    stopped = stop.await(Math.max(1, wait / 1_000_000), TimeUnit.MILLISECONDS);
-                    if (stopped || System.nanoTime() >= nextDrain || source.drainDue()) {
-                        samples += add(source.drain(), assembler, processes);
-                        resolver.endPeriod(); // frames not named yet are tried again after each drain
-                        nextDrain = System.nanoTime() + DRAIN_EVERY.toNanos();
-                    }
+                    stopped = DrainWait.until(Math.min(end, System.nanoTime() + DRAIN_EVERY.toNanos()), stop, source, drain);
+                    if (!stopped && System.nanoTime() < end) drain.run();
                 }
                 stoppedAt = System.nanoTime();
-                samples += add(source.drain(), assembler, processes);
+                samples[0] += add(source.drain(), assembler, processes);
             }
             long endNanos = startNanos + (stoppedAt - begin);
             Profile profile = assembler.finish(startNanos, endNanos).values().stream().findFirst()
                     .orElseGet(() -> new ProfileBuilder(profileType).timeNanos(startNanos).durationNanos(endNanos - startNanos).build());
             write(profile);
             PrintStream err = System.err;
-            err.printf("hearth record: %d %s entries from %d processes in %.1f s%s%n", samples, t, processes.size(),
+            err.printf("hearth record: %d %s entries from %d processes in %.1f s%s%n", samples[0], t, processes.size(),
                     (endNanos - startNanos) / 1e9, output != null ? " written to " + output : "");
             for (int pid : processes) FrameAdvice.forRecorded(pid).ifPresent(a -> err.println("hearth record: JVM " + pid + ": " + a.explanation()));
         } finally {
@@ -163,15 +144,15 @@ public final class RecordCommand implements Callable<Integer> {
      */
     private void sayWhichJvmsAnAgentProfiles() {
         try {
-            List<ProfiledJvms.Entry> busy = ProfiledJvms.profiledByLiveAgents(runDir).stream()
-                    .filter(e -> pids.isEmpty() || pids.contains(e.pid())).toList();
+            List<ProfiledJvms.Entry> busy = ProfiledJvms.profiledByLiveAgents(sampling.runDir).stream()
+                    .filter(e -> sampling.pids.isEmpty() || sampling.pids.contains(e.pid())).toList();
             if (busy.isEmpty()) return;
             String jvms = busy.stream().map(e -> Integer.toString(e.pid())).collect(Collectors.joining(", "));
             String agents = busy.stream().map(e -> Integer.toString(e.agent().pid())).distinct().collect(Collectors.joining(", "));
             System.err.println("hearth record: JVM " + jvms + (busy.size() == 1 ? " is" : " are") + " profiled by the running agent (pid "
                     + agents + ") with async-profiler; recording through eBPF, the agent's profiler left alone");
         } catch (IOException e) {
-            System.err.println("hearth record: cannot read " + runDir + ": " + e.getMessage());
+            System.err.println("hearth record: cannot read " + sampling.runDir + ": " + e.getMessage());
         }
     }
 
@@ -186,7 +167,7 @@ public final class RecordCommand implements Callable<Integer> {
     private void write(Profile profile) throws IOException {
         byte[] bytes = switch (format) {
             case pprof -> ProfileCodec.encodeGzip(profile);
-            case html -> FlameGraphHtml.render("hearth record " + (pids.isEmpty() ? "(all processes)" : "pid " + pids), unit(profile),
+            case html -> FlameGraphHtml.render("hearth record " + (sampling.pids.isEmpty() ? "(all processes)" : "pid " + sampling.pids), unit(profile),
                     FlameFrames.of("all", ProfileReader.samples(profile), 0)).getBytes(StandardCharsets.UTF_8);
             case folded -> {
                 StringBuilder b = new StringBuilder();

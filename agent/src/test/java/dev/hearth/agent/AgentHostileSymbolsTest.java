@@ -9,6 +9,7 @@ import dev.hearth.pprof.ProfileCodec;
 import dev.hearth.pprof.ProfileMerger;
 import dev.hearth.pprof.ProfileReader;
 import dev.hearth.pprof.proto.Profile;
+import dev.hearth.testsupport.Privileges;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;

@@ -10,6 +10,7 @@ import dev.hearth.pprof.ProfileCodec;
 import dev.hearth.pprof.ProfileMerger;
 import dev.hearth.pprof.ProfileReader;
 import dev.hearth.pprof.proto.Profile;
+import dev.hearth.testsupport.Privileges;
 import io.prometheus.metrics.expositionformats.generated.com_google_protobuf_4_36_2.Metrics.MetricFamily;
 import io.prometheus.metrics.expositionformats.generated.com_google_protobuf_4_36_2.Metrics.MetricType;
 import java.io.ByteArrayInputStream;

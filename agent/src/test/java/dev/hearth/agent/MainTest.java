@@ -46,7 +46,7 @@ class MainTest {
         AgentCommand a = agent("agent", "--collector", "http://c:4040");
         assertEquals(URI.create("http://c:4040"), a.collector);
         assertEquals(Duration.ofSeconds(10), a.period);
-        assertEquals(99, a.hz);
+        assertEquals(99, a.sampling.hz);
         assertTrue(a.cpu);
         assertFalse(a.offcpu);
         assertEquals(100L << 20, a.spoolMax);
@@ -73,7 +73,7 @@ class MainTest {
         assertEquals(Duration.ofSeconds(30), a.period);
         assertEquals(List.of("env=prod", "team=core"), a.labels);
         assertTrue(a.offcpu);
-        assertEquals(19, a.hz, "the flag wins over the file");
+        assertEquals(19, a.sampling.hz, "the flag wins over the file");
     }
 
     @Test

@@ -8,6 +8,7 @@ import dev.hearth.pprof.ProfileCodec;
 import dev.hearth.pprof.ProfileReader;
 import dev.hearth.pprof.ProfileType;
 import dev.hearth.pprof.proto.Profile;
+import dev.hearth.testsupport.Privileges;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

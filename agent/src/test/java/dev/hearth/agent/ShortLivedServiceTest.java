@@ -9,6 +9,7 @@ import dev.hearth.agent.ship.Upload;
 import dev.hearth.bpf.ProfilerConfig;
 import dev.hearth.symbolizer.Symbolizer;
 import dev.hearth.symbolizer.SymbolizerOptions;
+import dev.hearth.testsupport.Privileges;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.hearth.pprof.StackFrame;
 import dev.hearth.symbolizer.Symbolizer;
 import dev.hearth.symbolizer.SymbolizerOptions;
+import dev.hearth.symbolizer.procfs.PidStat;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
@@ -135,7 +136,7 @@ class SymbolizingResolverTest {
     void execStampParsesCommandNamesWithSpacesAndParentheses() {
         String stat = "42 (a) b (c) S 1 42 42 0 -1 4194560 100 0 0 0 1 2 0 0 20 0 1 0 500 1000 100 "
                 + "18446744073709551615 94000000000000 94000000001000 140700000000000 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0";
-        assertEquals(new ExecStamp(94000000000000L, 94000000001000L, 140700000000000L), ExecStamp.parse(stat));
+        assertEquals(new ExecStamp(94000000000000L, 94000000001000L, 140700000000000L), ExecStamp.of(PidStat.parse(stat)));
         assertEquals(ExecStamp.NONE, ExecStamp.read(tmp.resolve("gone")));
     }
 }

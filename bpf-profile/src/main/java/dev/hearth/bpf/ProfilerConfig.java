@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * What to sample. {@code pids} empty means every process. {@code taskStateMask} selects which
@@ -50,43 +51,80 @@ public record ProfilerConfig(boolean onCpu, int hz, boolean offCpu, long minBloc
 
     /** on-CPU at 99 Hz for every process, no off-CPU, no uprobes, drained every 10 s. */
     public static ProfilerConfig defaults() {
-        return new ProfilerConfig(true, 99, false, 1_000, Long.MAX_VALUE, STATE_BLOCKED,
-                List.of(), Set.of(), Duration.ofSeconds(10));
+        return new Builder().build();
     }
 
     public ProfilerConfig withOnCpu(boolean v) {
-        return new ProfilerConfig(v, hz, offCpu, minBlockNs, maxBlockNs, taskStateMask, uprobes, pids, drainPeriod);
+        return change(b -> b.onCpu = v);
     }
 
     public ProfilerConfig withHz(int v) {
-        return new ProfilerConfig(onCpu, v, offCpu, minBlockNs, maxBlockNs, taskStateMask, uprobes, pids, drainPeriod);
+        return change(b -> b.hz = v);
     }
 
     public ProfilerConfig withOffCpu(boolean v) {
-        return new ProfilerConfig(onCpu, hz, v, minBlockNs, maxBlockNs, taskStateMask, uprobes, pids, drainPeriod);
+        return change(b -> b.offCpu = v);
     }
 
     public ProfilerConfig withMinBlockNs(long v) {
-        return new ProfilerConfig(onCpu, hz, offCpu, v, maxBlockNs, taskStateMask, uprobes, pids, drainPeriod);
+        return change(b -> b.minBlockNs = v);
     }
 
     public ProfilerConfig withMaxBlockNs(long v) {
-        return new ProfilerConfig(onCpu, hz, offCpu, minBlockNs, v, taskStateMask, uprobes, pids, drainPeriod);
+        return change(b -> b.maxBlockNs = v);
     }
 
     public ProfilerConfig withTaskStateMask(int v) {
-        return new ProfilerConfig(onCpu, hz, offCpu, minBlockNs, maxBlockNs, v, uprobes, pids, drainPeriod);
+        return change(b -> b.taskStateMask = v);
     }
 
     public ProfilerConfig withUprobes(List<UprobeSpec> v) {
-        return new ProfilerConfig(onCpu, hz, offCpu, minBlockNs, maxBlockNs, taskStateMask, v, pids, drainPeriod);
+        return change(b -> b.uprobes = v);
     }
 
     public ProfilerConfig withPids(Set<Integer> v) {
-        return new ProfilerConfig(onCpu, hz, offCpu, minBlockNs, maxBlockNs, taskStateMask, uprobes, v, drainPeriod);
+        return change(b -> b.pids = v);
     }
 
     public ProfilerConfig withDrainPeriod(Duration v) {
-        return new ProfilerConfig(onCpu, hz, offCpu, minBlockNs, maxBlockNs, taskStateMask, uprobes, pids, v);
+        return change(b -> b.drainPeriod = v);
+    }
+
+    /** This config with one setting changed (and checked again). */
+    private ProfilerConfig change(Consumer<Builder> setting) {
+        Builder b = new Builder(this);
+        setting.accept(b);
+        return b.build();
+    }
+
+    /** The settings one by one: the one place that lists them all, with their defaults. */
+    private static final class Builder {
+        boolean onCpu = true;
+        int hz = 99;
+        boolean offCpu;
+        long minBlockNs = 1_000;
+        long maxBlockNs = Long.MAX_VALUE;
+        int taskStateMask = STATE_BLOCKED;
+        List<UprobeSpec> uprobes = List.of();
+        Set<Integer> pids = Set.of();
+        Duration drainPeriod = Duration.ofSeconds(10);
+
+        Builder() {}
+
+        Builder(ProfilerConfig c) {
+            onCpu = c.onCpu;
+            hz = c.hz;
+            offCpu = c.offCpu;
+            minBlockNs = c.minBlockNs;
+            maxBlockNs = c.maxBlockNs;
+            taskStateMask = c.taskStateMask;
+            uprobes = c.uprobes;
+            pids = c.pids;
+            drainPeriod = c.drainPeriod;
+        }
+
+        ProfilerConfig build() {
+            return new ProfilerConfig(onCpu, hz, offCpu, minBlockNs, maxBlockNs, taskStateMask, uprobes, pids, drainPeriod);
+        }
     }
 }

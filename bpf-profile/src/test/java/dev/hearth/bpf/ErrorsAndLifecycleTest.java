@@ -1,5 +1,6 @@
 package dev.hearth.bpf;
 
+import dev.hearth.testsupport.Privileges;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -23,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ErrorsAndLifecycleTest {
     @BeforeAll
     static void root() {
-        Privileges.assumeBpf();
+        Privileges.assumeRootOrCi("loads BPF programs");
     }
 
     @Test

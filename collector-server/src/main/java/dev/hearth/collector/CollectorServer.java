@@ -11,6 +11,7 @@ import dev.hearth.collector.http.HttpMetrics;
 import dev.hearth.collector.http.HttpsOnly;
 import dev.hearth.collector.http.LimitedAggregator;
 import dev.hearth.collector.http.RequestTimeouts;
+import dev.hearth.collector.http.ResponseCompressor;
 import dev.hearth.collector.http.StaticAssets;
 import dev.hearth.collector.http.TlsContext;
 import dev.hearth.collector.storage.DownsampleResult;
@@ -29,6 +30,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
+import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executors;
@@ -37,12 +39,10 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /** A running collector: its store (DuckDB or ClickHouse), the worker pool and the Netty HTTP server. */
 public final class CollectorServer implements AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(CollectorServer.class.getName());
+    private static final System.Logger LOG = System.getLogger(CollectorServer.class.getName());
     /** Downsampling passes per wake-up (every 10 minutes): catching up on a large store is spread out. */
     private static final int MAX_DOWNSAMPLE_PASSES = 100;
 
@@ -126,7 +126,7 @@ public final class CollectorServer implements AutoCloseable {
                         // refused before the body is read: an unauthenticated upload takes no body budget
                         ch.pipeline().addLast(new HttpServerCodec(), new HttpMetrics(metrics), connections, timeouts, new AuthHandler(auth),
                                 new BodyBudget(bodiesInFlight, limits.maxBodyBytesInFlight(), config.maxBodyBytes()));
-                        ch.pipeline().addLast(new LimitedAggregator(config.maxBodyBytes()), handler);
+                        ch.pipeline().addLast(new LimitedAggregator(config.maxBodyBytes()), new ResponseCompressor(), handler);
                     }
                 })
                 .bind(config.host(), config.port()).sync().channel();
@@ -187,7 +187,7 @@ public final class CollectorServer implements AutoCloseable {
     private void applyRetention() {
         try {
             long deleted = applyRetention(System.currentTimeMillis());
-            if (deleted > 0) LOG.info("retention deleted " + deleted + " profiles");
+            if (deleted > 0) LOG.log(Level.INFO, "retention deleted " + deleted + " profiles");
         } catch (Exception e) {
             LOG.log(Level.WARNING, "retention failed", e);
         }
@@ -215,7 +215,7 @@ public final class CollectorServer implements AutoCloseable {
                 if (r.merged() == 0) break;
                 all = all.plus(r);
             }
-            if (all.merged() > 0) LOG.info("downsampling merged " + all.merged() + " profiles, " + all.rowsSaved() + " rows fewer");
+            if (all.merged() > 0) LOG.log(Level.INFO, "downsampling merged " + all.merged() + " profiles, " + all.rowsSaved() + " rows fewer");
         } catch (Exception e) {
             LOG.log(Level.WARNING, "downsampling failed", e);
         }

@@ -178,7 +178,7 @@ class BoundedQueriesTest {
                 "until", T0 + 60_000, "step", 60_000)).json();
         assertEquals(Boolean.TRUE, tl.get("saturated"));
         @SuppressWarnings("unchecked")
-        List<List<Double>> points = (List<List<Double>>) tl.get("points");
+        List<List<Number>> points = (List<List<Number>>) tl.get("points");
         assertEquals(Long.MAX_VALUE, points.get(0).get(1).longValue());
         Http.Reply pprof = c.http.get(Http.query("/api/v1/pprof", "service", "huge2", "type", "cpu", "from", T0, "until", T0 + 60_000));
         assertEquals("true", pprof.raw().headers().firstValue("X-Hearth-Saturated").orElse(null));

@@ -116,9 +116,9 @@ class DiffAndTimelineTest {
         assertEquals(200, r.status(), r.text());
         List<List<Number>> points = (List<List<Number>>) r.json().get("points");
         assertEquals(3, points.size());
-        assertEquals(List.of((double) T0, 100.0 * NS), points.get(0));
-        assertEquals(List.of((double) T0 + 60_000, 0.0), points.get(1));
-        assertEquals(List.of((double) T0 + 120_000, 40.0 * NS), points.get(2));
+        assertEquals(List.of(T0, 100 * NS), longs(points.get(0)));
+        assertEquals(List.of(T0 + 60_000, 0L), longs(points.get(1)));
+        assertEquals(List.of(T0 + 120_000, 40 * NS), longs(points.get(2)));
         List<List<Number>> v1 = (List<List<Number>>) c.http.get(Http.query("/api/v1/timeline", "service", "shop", "type", "cpu",
                 "from", T0, "until", T0 + 180_000, "step", 60_000, "labels", "version=1", "value", "samples")).json().get("points");
         assertEquals(List.of(100.0, 0.0, 0.0), v1.stream().map(p -> p.get(1).doubleValue()).toList());
@@ -129,5 +129,9 @@ class DiffAndTimelineTest {
         Map<String, Object> d = c.http.get(Http.query("/api/v1/diff", "service", "nobody", "type", "cpu")).json();
         assertEquals(0, num(d, "total"));
         assertNull(child(checkout(diff()), "nothing"));
+    }
+
+    private static List<Long> longs(List<Number> numbers) {
+        return numbers.stream().map(Number::longValue).toList();
     }
 }

@@ -182,8 +182,8 @@ class DownsamplingTest {
         assertEquals(DownsampleResult.NOTHING, c.server.downsample(later()), "nothing is left to do");
 
         // a minute timeline over the downsampled hours: one point per hour, holding the hour's 60 minutes
-        List<List<Number>> fine = (List<List<Number>>) JsonParser.object(minutesBefore).get("points");
-        List<List<Number>> coarse = (List<List<Number>>) JsonParser.object(get(c, "/api/v1/timeline", "from", base, "until",
+        List<List<Number>> fine = (List<List<Number>>) Http.json(minutesBefore).get("points");
+        List<List<Number>> coarse = (List<List<Number>>) Http.json(get(c, "/api/v1/timeline", "from", base, "until",
                 base + 4 * H, "step", M)).get("points");
         assertEquals(240, fine.size());
         assertEquals(4, coarse.size());
@@ -205,7 +205,7 @@ class DownsamplingTest {
         c.close();
         c = new TestCollector(config, location); // what downsampling kept survives a restart
         String hourBefore = get(c, "/api/v1/flamegraph", "from", base + H, "until", base + 2 * H);
-        double total = num(JsonParser.object(hourBefore), "total");
+        double total = num(Http.json(hourBefore), "total");
 
         Http.Reply resent = c.http.post(Fixtures.ingest("shop", "cpu", base + 77 * M, base + 78 * M, "host=a", "a-60"),
                 Fixtures.gz(minute("a", 60)));
@@ -222,7 +222,7 @@ class DownsamplingTest {
 
         post(c, "a", base + H + 30 * M + 5_000, "late", Fixtures.shop(3, 2, 1));
         double withLate = total + 6 * NS;
-        assertEquals(withLate, num(JsonParser.object(get(c, "/api/v1/flamegraph", "from", base + H, "until", base + 2 * H)), "total"));
+        assertEquals(withLate, num(Http.json(get(c, "/api/v1/flamegraph", "from", base + H, "until", base + 2 * H)), "total"));
         String answer = get(c, "/api/v1/flamegraph", "from", base + H, "until", base + 2 * H);
         DownsampleResult r = c.server.downsample(later());
         assertEquals(1, r.merged(), r.toString());
@@ -242,7 +242,7 @@ class DownsamplingTest {
 
         assertEquals(2 * 5, c.count("profiles"));
         assertEquals(0, c.count("merged_uids"));
-        assertEquals(0, num(JsonParser.object(get(c, "/api/v1/flamegraph", "from", base, "until", base + 4 * H)), "total"));
+        assertEquals(0, num(Http.json(get(c, "/api/v1/flamegraph", "from", base, "until", base + 4 * H)), "total"));
         assertEquals(recent, get(c, "/api/v1/flamegraph", "from", now - H, "until", now + 1));
         // an id of a minute that retention took is new again, as any profile older than retention would be
         Http.Reply again = c.http.post(Fixtures.ingest("shop", "cpu", base + 17 * M, base + 18 * M, "host=a", "a-0"),

@@ -1,5 +1,10 @@
 package dev.hearth.collector;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -19,9 +24,13 @@ public final class Http {
         }
 
         public Map<String, Object> json() {
-            return JsonParser.object(text());
+            return Http.json(text());
         }
     }
+
+    /** Flame graph trees nest two levels per frame, and a stored stack may be thousands of frames deep. */
+    private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(Integer.MAX_VALUE).build()).build());
 
     private final String base;
     private final HttpClient client;
@@ -83,6 +92,15 @@ public final class Http {
         headers.forEach(b::header);
         HttpResponse<byte[]> r = client.send(b.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofByteArray());
         return new Reply(r.statusCode(), r.body(), r);
+    }
+
+    /** A JSON object read with Jackson: objects as maps, arrays as lists, numbers as Integer, Long or Double. */
+    public static Map<String, Object> json(String text) {
+        try {
+            return JSON.readValue(text, new TypeReference<Map<String, Object>>() {});
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not a JSON object: " + text, e);
+        }
     }
 
     /** Reads a node of flame graph JSON: its child with this name, or null. */

@@ -172,4 +172,47 @@ class IngestAndQueryTest {
         assertEquals(404, c.http.get("/api/v1/nothing").status());
         assertNull(c.http.get("/api/v1/services").raw().headers().firstValue("Retry-After").orElse(null));
     }
+
+    /** JSON is gzipped for a client that accepts it and reads back the same; a pprof export, gzipped already, is not gzipped twice. */
+    @Test
+    void gzipsJsonAnswersWhenAccepted() throws Exception {
+        String timeline = Http.query("/api/v1/timeline", "service", "shop", "type", "cpu", "from", T0, "until", T0 + 60_000, "step", 100);
+        Http.Reply plain = c.http.get(timeline);
+        Http.Reply gzipped = c.http.withHeader("Accept-Encoding", "gzip").get(timeline);
+        assertEquals(200, gzipped.status());
+        assertTrue(plain.body().length > 1024, "an answer worth compressing: " + plain.body().length + " bytes");
+        assertNull(plain.raw().headers().firstValue("Content-Encoding").orElse(null));
+        assertEquals("gzip", gzipped.raw().headers().firstValue("Content-Encoding").orElse(null));
+        byte[] unzipped;
+        try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gzipped.body()))) {
+            unzipped = in.readAllBytes();
+        }
+        assertTrue(gzipped.body().length < plain.body().length / 4, gzipped.body().length + " of " + plain.body().length + " bytes");
+        assertEquals(plain.text(), new String(unzipped, java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(600, ((List<?>) Http.json(plain.text()).get("points")).size());
+
+        Http.Reply pprof = c.http.withHeader("Accept-Encoding", "gzip")
+                .get(Http.query("/api/v1/pprof", "service", "shop", "type", "cpu", "from", T0, "until", T0 + 60_000));
+        assertEquals(200, pprof.status());
+        assertNull(pprof.raw().headers().firstValue("Content-Encoding").orElse(null), "a gzipped pprof is sent as it is");
+        assertTrue(dev.hearth.pprof.ProfileCodec.isGzip(pprof.body()));
+    }
+
+    /** Names are the profiled process's choice: quotes, backslashes, control characters, markup and any script come back exactly. */
+    @Test
+    void framesNamedAnyWayComeBackExactly() throws Exception {
+        List<String> names = List.of("say \"hi\"", "back\\slash", "tab\there", "bell\u0007", "</script><b>", "日本語🔥");
+        String folded = "odd;" + String.join(";", names) + " 5\n";
+        Http.Reply r = c.http.post(Fixtures.ingest("odd", "cpu", T0, T0 + 10_000, "", "odd-1") + "&format=folded",
+                folded.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(200, r.status(), r.text());
+        Map<String, Object> node = root(c.http.get(Http.query("/api/v1/flamegraph", "service", "odd", "type", "cpu", "from", T0,
+                "until", T0 + 60_000)).json());
+        node = child(node, "odd");
+        for (String name : names) {
+            node = child(node, name);
+            assertNotNull(node, name + " is not where it was sent");
+        }
+        assertEquals(5 * 1_000_000_000L / 99, (long) num(node, "total"));
+    }
 }

@@ -22,7 +22,7 @@ public final class RawHttp implements AutoCloseable {
         }
 
         public Map<String, Object> json() {
-            return JsonParser.object(text());
+            return Http.json(text());
         }
     }
 

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.hearth.agent.Main;
 import dev.hearth.collector.CollectorProcess;
 import dev.hearth.collector.Http;
-import dev.hearth.collector.JsonParser;
 import dev.hearth.pprof.ProfileCodec;
 import dev.hearth.pprof.ProfileReader;
 import java.io.ByteArrayOutputStream;
@@ -92,7 +91,7 @@ class QueryCliTest {
     void servicesAsTableAndJson() throws Exception {
         String table = text("services");
         assertTrue(table.lines().anyMatch(l -> l.matches(SERVICE + " +cpu +.*version.*")), table);
-        Map<String, Object> json = JsonParser.object(text("services", "--format", "json"));
+        Map<String, Object> json = Http.json(text("services", "--format", "json"));
         assertEquals(SERVICE, ((Map<?, ?>) ((List<?>) json.get("services")).get(0)).get("name"));
     }
 
@@ -109,7 +108,7 @@ class QueryCliTest {
                 .map(e -> String.join(";", e.getKey()) + " " + e.getValue()).sorted().toList();
         assertEquals(expected, folded);
 
-        Map<String, Object> json = JsonParser.object(text(concat(V2, "flamegraph", "--format", "json")));
+        Map<String, Object> json = Http.json(text(concat(V2, "flamegraph", "--format", "json")));
         assertEquals((double) ShopProfiles.TOTAL_V2, ((Number) json.get("total")).doubleValue());
     }
 

@@ -1,5 +1,7 @@
 package dev.hearth.symbolizer;
 
+import dev.hearth.symbolizer.procfs.PidStat;
+import dev.hearth.symbolizer.procfs.PidStatus;
 import dev.hearth.symbolizer.safefs.BoundedLines;
 import dev.hearth.symbolizer.safefs.FileStat;
 import dev.hearth.symbolizer.safefs.SafeDir;
@@ -79,15 +81,22 @@ final class JvmPerfMaps {
             }
         }
         Path pidDir = proc.resolve(Integer.toString(pid));
+        PidStatus status;
+        try {
+            status = PidStatus.read(pidDir);
+            if (status.fsUid() < 0) return;
+        } catch (IOException | RuntimeException e) {
+            return; // gone, or not readable: as when its map cannot be opened
+        }
         try (SafeDir root = SafeDir.openTrusted(pidDir.resolve("root"));
              SafeDir tmp = root.dir("tmp");
-             SafeFile file = tmp.openFile("perf-" + ProcStatus.nsPid(pidDir) + ".map")) {
-            file.requireOwner(ProcStatus.fsUid(pidDir), 0).requireOneLink();
+             SafeFile file = tmp.openFile("perf-" + status.nsPid() + ".map")) {
+            file.requireOwner(status.fsUid(), 0).requireOneLink();
             FileStat stat = file.stat();
             long version = stat.modifiedMillis() ^ stat.size() * 31 ^ stat.inode() * 17;
             if (version == readVersion && map != PerfMap.EMPTY) return;
             // left by an earlier process with the same pid: its addresses would name the wrong code
-            if (stat.modifiedMillis() < ProcStatus.startMillis(pidDir) - STALE_SLACK_MILLIS) return;
+            if (stat.modifiedMillis() < PidStat.read(pidDir).startMillis(proc) - STALE_SLACK_MILLIS) return;
             try (InputStream in = file.input()) {
                 map = PerfMap.parse(new BoundedLines(in, limits.maxLineBytes(), limits.maxBytes(), StandardCharsets.UTF_8),
                         limits.maxEntries());

@@ -5,6 +5,7 @@ import dev.hearth.pprof.StackFrame;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.hearth.testsupport.Jdks;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,7 +17,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Demangling checked against c++filt (binutils) on every C++ symbol of real libjvm.so and libstdc++. */
 class DemanglerTest {
     static final Path JDK17_JVM = Path.of(System.getProperty("java.home"), "lib/server/libjvm.so");
-    static final Path JDK25_JVM = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64/lib/server/libjvm.so");
 
     @Test
     void knownNames() {
@@ -114,7 +114,7 @@ class DemanglerTest {
     @Test
     void agreesWithCxxFiltOnTemurin25Libjvm() throws Exception {
         // a handful of lambdas nested in template arguments print differently (c++filt drops a return type)
-        assertAgreement(symbols(JDK25_JVM, false), 0.999);
+        assertAgreement(symbols(Jdks.require(25).resolve("lib/server/libjvm.so"), false), 0.999);
     }
 
     private static List<String> symbols(Path lib, boolean dynamic) throws Exception {

@@ -5,6 +5,8 @@ import dev.hearth.pprof.StackFrame;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.hearth.testsupport.Jdks;
+import dev.hearth.testsupport.Privileges;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -21,8 +23,7 @@ class JitSymbolsTest {
     static final String SHOP = "dev.hearth.symbolizer.jvmapp.Shop";
 
     static Stream<Path> jdks() {
-        Path temurin = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64");
-        return Stream.of(Path.of(System.getProperty("java.home")), temurin).filter(Files::isDirectory);
+        return Stream.concat(Stream.of(Path.of(System.getProperty("java.home"))), Jdks.find(25).stream());
     }
 
     @ParameterizedTest

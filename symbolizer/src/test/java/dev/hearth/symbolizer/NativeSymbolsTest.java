@@ -5,6 +5,7 @@ import dev.hearth.pprof.StackFrame;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.hearth.testsupport.Privileges;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -9,6 +9,7 @@ import dev.hearth.bpf.BpfProfiler;
 import dev.hearth.bpf.ProfilerConfig;
 import dev.hearth.bpf.RawSample;
 import dev.hearth.bpf.SampleType;
+import dev.hearth.testsupport.Privileges;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import dev.hearth.symbolizer.unwind.MappedTable;
 import dev.hearth.symbolizer.unwind.NoUnwindTable;
 import dev.hearth.symbolizer.unwind.UnwindTable;
+import dev.hearth.testsupport.Privileges;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,7 @@
 package dev.hearth.agent.jvm;
 
 import dev.hearth.agent.proc.ProcessStatus;
+import dev.hearth.symbolizer.procfs.PidStatus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,10 +73,11 @@ public final class JvmModeSelector {
                 return Optional.of("unsupported JVM (no HotSpot libjvm.so)");
             }
             if (JvmFlags.bool(pidDir, DISABLE_ATTACH).orElse(false)) return Optional.of("attach disabled (-XX:+" + DISABLE_ATTACH + ")");
-            if ((caughtSignals(pidDir) & ProcessStatus.SIGQUIT_MASK) == 0) {
+            PidStatus status = PidStatus.read(pidDir);
+            if ((status.caughtSignals() & PidStatus.SIGQUIT_MASK) == 0) {
                 return Optional.of("attach impossible: the JVM does not handle SIGQUIT (-Xrs)");
             }
-            int jvmEuid = effectiveUid(pidDir);
+            int jvmEuid = status.effectiveUid();
             if (agentEuid != 0 && jvmEuid != agentEuid) {
                 // HotSpot's own check of the peer (SO_PEERCRED): no capability of ours gets past it
                 return Optional.of("attach impossible: HotSpot takes attach requests only from root or its own user (uid "
@@ -87,26 +89,11 @@ public final class JvmModeSelector {
         }
     }
 
-    /** The effective uid in /proc/PID/status ("Uid:" real, effective, saved, fs); -1 when not given. */
-    private static int effectiveUid(Path pidDir) throws IOException {
-        for (String line : Files.readAllLines(pidDir.resolve("status"))) {
-            if (line.startsWith("Uid:")) return Integer.parseInt(line.substring(4).trim().split("\\s+")[1]);
-        }
-        return -1;
-    }
-
     private static int agentEuid() {
         try {
             return ProcessStatus.read(JvmTarget.PROC, (int) ProcessHandle.current().pid()).euid();
         } catch (IOException e) {
             return 0; // unknown: the attach itself will tell
         }
-    }
-
-    private static long caughtSignals(Path pidDir) throws IOException {
-        for (String line : Files.readAllLines(pidDir.resolve("status"))) {
-            if (line.startsWith("SigCgt:")) return Long.parseUnsignedLong(line.substring(7).trim(), 16);
-        }
-        throw new IOException("no SigCgt in " + pidDir.resolve("status"));
     }
 }

@@ -1,5 +1,6 @@
 package dev.hearth.agent.proc;
 
+import dev.hearth.symbolizer.procfs.PidStat;
 import dev.hearth.symbolizer.safefs.SafeDir;
 import dev.hearth.symbolizer.safefs.SafeFile;
 import java.io.IOException;
@@ -16,29 +17,19 @@ import java.util.Map;
  * between two reads, and another user's environment can be unreadable; such reads give empty values.
  */
 final class ProcFs {
-    private static final int PF_KTHREAD = 0x00200000;
-
     private final Path proc;
 
     ProcFs(Path proc) {
         this.proc = proc;
     }
 
-    /** Fields after the command name in /proc/PID/stat, so index 0 is field 3 (state); null if gone. */
-    String[] stat(int pid) {
-        String s = read(pid, "stat");
-        if (s == null) return null;
-        int close = s.lastIndexOf(')');
-        if (close < 0) return null;
-        return s.substring(close + 1).trim().split(" ");
-    }
-
-    static long startTicks(String[] stat) {
-        return stat.length > 19 ? Long.parseLong(stat[19]) : -1;
-    }
-
-    static boolean kernelThread(String[] stat) {
-        return stat.length > 6 && (Long.parseLong(stat[6]) & PF_KTHREAD) != 0;
+    /** /proc/PID/stat; null if gone or unreadable. */
+    PidStat stat(int pid) {
+        try {
+            return PidStat.read(proc.resolve(Integer.toString(pid)));
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     String comm(int pid) {

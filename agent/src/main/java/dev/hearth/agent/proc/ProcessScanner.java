@@ -1,5 +1,6 @@
 package dev.hearth.agent.proc;
 
+import dev.hearth.symbolizer.procfs.PidStat;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,11 +32,11 @@ public final class ProcessScanner {
         List<ProcessInfo> exited = new ArrayList<>();
         Set<Integer> seen = new HashSet<>();
         for (int pid : fs.pids()) {
-            String[] stat = fs.stat(pid);
+            PidStat stat = fs.stat(pid);
             if (stat == null) continue;
             seen.add(pid);
             ProcessInfo old = known.get(pid);
-            if (old != null && old.startTicks() == ProcFs.startTicks(stat)) continue;
+            if (old != null && old.startTicks() == stat.startTicks()) continue;
             if (old != null) exited.add(old);
             ProcessInfo now = read(pid, stat);
             known.put(pid, now);
@@ -56,7 +57,7 @@ public final class ProcessScanner {
     public ProcessInfo lookup(int pid) {
         ProcessInfo p = known.get(pid);
         if (p != null) return p;
-        String[] stat = fs.stat(pid);
+        PidStat stat = fs.stat(pid);
         return stat == null ? null : read(pid, stat);
     }
 
@@ -70,13 +71,13 @@ public final class ProcessScanner {
         return known.size();
     }
 
-    private ProcessInfo read(int pid, String[] stat) {
+    private ProcessInfo read(int pid, PidStat stat) {
         String comm = fs.comm(pid);
-        boolean kthread = ProcFs.kernelThread(stat);
+        boolean kthread = stat.kernelThread();
         ServiceNamer.Naming n = ServiceNamer.name(kthread ? Map.of() : fs.environ(pid),
                 kthread ? List.of() : fs.cmdline(pid), comm, kthread ? null : fs.exe(pid), kthread);
         String version = n.version();
         if (version == null && n.jar() != null) version = fs.jarVersion(pid, n.jar());
-        return new ProcessInfo(pid, ProcFs.startTicks(stat), comm, n.service(), version, n.jvm(), kthread, n.byExecutable());
+        return new ProcessInfo(pid, stat.startTicks(), comm, n.service(), version, n.jvm(), kthread, n.byExecutable());
     }
 }

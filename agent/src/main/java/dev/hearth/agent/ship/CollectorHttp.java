@@ -4,9 +4,11 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -25,27 +27,51 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLException;
 
 /**
- * One kept-alive HTTP/1.1 connection to the collector, reconnecting when the collector closed it;
- * one request at a time, the caller's thread waits. An https:// collector is verified
- * (certificate chain and host name) against the system's trust store or the given CA file; a
- * token goes in {@code Authorization: Bearer}. The agent's shipping and the query command both
- * speak to the collector through this.
+ * A kept-alive HTTP/1.1 connection to the collector, used as Netty means it to be: every step
+ * (connect, TLS handshake, write, read, time-out) runs on one event loop as callbacks, buffers come
+ * from Netty's default pooled allocator, and TLS is a handler in the same pipeline. {@link #send}
+ * returns at once with the answer to come; requests queue and go one after the other (HTTP/1.1
+ * without pipelining), reconnecting when the collector closed the connection. An https://
+ * collector is verified (certificate chain and host name) against the system's trust store or the
+ * given CA file; a token goes in {@code Authorization: Bearer}. The agent's shipping and the query
+ * command both speak to the collector through this.
  */
 public final class CollectorHttp implements AutoCloseable {
     /** What the collector answered. */
     public record Reply(int status, String contentType, byte[] body) {}
+
+    /** Why a request got no answer, in this class's own words. */
+    private static final class NoAnswer extends IOException {
+        NoAnswer(String message) {
+            super(message);
+        }
+    }
+
+    /** One request and its answer to come; its fields are the event loop's. */
+    private static final class Exchange {
+        final FullHttpRequest request;
+        final CompletableFuture<Reply> reply = new CompletableFuture<>();
+        boolean written; // the request is Netty's from here on (it releases it)
+
+        Exchange(FullHttpRequest request) {
+            this.request = request;
+        }
+    }
 
     private final URI collector;
     private final String host;
@@ -53,9 +79,13 @@ public final class CollectorHttp implements AutoCloseable {
     private final Duration timeout;
     private final BearerToken token;
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    private final EventLoop loop = group.next();
     private final Bootstrap bootstrap;
+    // the event loop's alone:
+    private final ArrayDeque<Exchange> queue = new ArrayDeque<>();
+    private Exchange current;
     private Channel channel;
-    private volatile CompletableFuture<FullHttpResponse> pending;
+    private boolean closed;
 
     /**
      * @param token       the token to send, or null
@@ -75,15 +105,14 @@ public final class CollectorHttp implements AutoCloseable {
         this.timeout = timeout;
         this.token = token;
         SslContext tls = https ? clientTls(caFile) : null;
-        this.bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
+        this.bootstrap = new Bootstrap().group(loop).channel(NioSocketChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()))
                 .option(ChannelOption.TCP_NODELAY, true)
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         if (tls != null) ch.pipeline().addLast(tls.newHandler(ch.alloc(), host, port));
-                        ch.pipeline().addLast(new HttpClientCodec(),
-                                new HttpObjectAggregator(maxResponse), new ResponseHandler());
+                        ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(maxResponse), new ResponseHandler());
                     }
                 });
     }
@@ -94,11 +123,49 @@ public final class CollectorHttp implements AutoCloseable {
     }
 
     /**
-     * Sends one request to {@code pathAndQuery} under the collector's base path. IOException when
-     * no answer came (unreachable, TLS refused, timed out, too large), with a message that says why.
+     * Sends one request to {@code pathAndQuery} under the collector's base path, after those sent
+     * before. The answer fails with an IOException when none came (unreachable, TLS refused, timed
+     * out, too large), with a message that says why.
      */
-    public synchronized Reply exchange(HttpMethod method, String pathAndQuery, byte[] body, String contentType,
-            Map<String, String> headers) throws IOException {
+    public CompletableFuture<Reply> send(HttpMethod method, String pathAndQuery, byte[] body, String contentType,
+            Map<String, String> headers) {
+        Exchange x;
+        try {
+            x = new Exchange(request(method, pathAndQuery, body, contentType, headers));
+        } catch (RuntimeException e) { // a header value Netty refuses
+            return CompletableFuture.failedFuture(new NoAnswer(describe(e)));
+        }
+        try {
+            loop.execute(() -> {
+                if (closed) {
+                    fail(x, new NoAnswer("closed"));
+                    return;
+                }
+                queue.add(x);
+                next();
+            });
+        } catch (RejectedExecutionException e) { // closed: the event loop is gone
+            x.request.release();
+            return CompletableFuture.failedFuture(new NoAnswer("closed"));
+        }
+        return x.reply;
+    }
+
+    /** {@link #send} for a caller that waits for the answer (never the event loop). */
+    public Reply exchange(HttpMethod method, String pathAndQuery, byte[] body, String contentType, Map<String, String> headers)
+            throws IOException {
+        try {
+            return send(method, pathAndQuery, body, contentType, headers).get();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            throw cause instanceof NoAnswer ? new IOException(cause.getMessage(), cause) : new IOException(describe(cause), cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted");
+        }
+    }
+
+    private FullHttpRequest request(HttpMethod method, String pathAndQuery, byte[] body, String contentType, Map<String, String> headers) {
         String path = (collector.getRawPath() == null ? "" : collector.getRawPath().replaceAll("/+$", "")) + pathAndQuery;
         FullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, path,
                 body == null ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
@@ -109,34 +176,61 @@ public final class CollectorHttp implements AutoCloseable {
             req.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType).set(HttpHeaderNames.CONTENT_LENGTH, body.length);
         }
         headers.forEach((k, v) -> req.headers().set(k, v));
-        CompletableFuture<FullHttpResponse> response = new CompletableFuture<>();
-        try {
-            Channel ch = connect();
-            pending = response;
-            ch.writeAndFlush(req).addListener(f -> {
-                if (!f.isSuccess()) response.completeExceptionally(f.cause());
-            });
-            FullHttpResponse r = response.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            try {
-                if (!HttpUtil.isKeepAlive(r)) dropConnection();
-                return new Reply(r.status().code(), r.headers().get(HttpHeaderNames.CONTENT_TYPE, ""), ByteBufUtil.getBytes(r.content()));
-            } finally {
-                r.release();
-            }
-        } catch (TimeoutException e) {
-            dropConnection();
-            throw new IOException("no answer within " + timeout.toMillis() + " ms");
-        } catch (ExecutionException e) {
-            dropConnection();
-            throw new IOException(describe(e.getCause()), e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            dropConnection();
-            throw new IOException("interrupted");
-        } catch (RuntimeException e) {
-            dropConnection();
-            throw new IOException(describe(e), e);
+        return req;
+    }
+
+    /** Starts the next queued request when none is in flight: on the kept connection, or on a new one. */
+    private void next() {
+        if (current != null || queue.isEmpty()) return;
+        Exchange x = current = queue.poll();
+        ScheduledFuture<?> timer = loop.schedule(() -> fail(x, new NoAnswer("no answer within " + timeout.toMillis() + " ms")),
+                timeout.toMillis(), TimeUnit.MILLISECONDS);
+        x.reply.whenComplete((r, e) -> timer.cancel(false));
+        if (channel != null && channel.isActive()) {
+            write(x);
+            return;
         }
+        bootstrap.connect(host, port).addListener((ChannelFuture f) -> {
+            if (x != current) { // timed out or closed meanwhile
+                f.channel().close();
+                return;
+            }
+            if (!f.isSuccess()) {
+                fail(x, f.cause());
+                return;
+            }
+            channel = f.channel();
+            write(x);
+        });
+    }
+
+    private void write(Exchange x) {
+        x.written = true;
+        channel.writeAndFlush(x.request).addListener(f -> {
+            if (!f.isSuccess()) fail(x, f.cause());
+        });
+    }
+
+    /** Ends the request in flight with an answer, and starts the next. */
+    private void answer(Exchange x, Reply r, boolean keepAlive) {
+        current = null;
+        if (!keepAlive) dropConnection();
+        x.reply.complete(r);
+        next();
+    }
+
+    /** Fails a request; the one in flight takes its connection with it, in whatever state the failure left it. */
+    private void fail(Exchange x, Throwable cause) {
+        if (x.reply.isDone()) return;
+        if (!x.written) ReferenceCountUtil.release(x.request);
+        x.written = true;
+        queue.remove(x);
+        if (x == current) {
+            current = null;
+            dropConnection();
+        }
+        x.reply.completeExceptionally(cause);
+        next();
     }
 
     private static SslContext clientTls(Path caFile) {
@@ -149,14 +243,6 @@ public final class CollectorHttp implements AutoCloseable {
         }
     }
 
-    private Channel connect() throws InterruptedException, ExecutionException {
-        if (channel != null && channel.isActive()) return channel;
-        var f = bootstrap.connect(host, port).await();
-        if (!f.isSuccess()) throw new ExecutionException(f.cause());
-        channel = f.channel();
-        return channel;
-    }
-
     private void dropConnection() {
         if (channel != null) channel.close();
         channel = null;
@@ -167,29 +253,36 @@ public final class CollectorHttp implements AutoCloseable {
         return t.getClass().getSimpleName() + (m == null ? "" : ": " + m);
     }
 
+    /** Fails what is still queued or in flight, closes the connection and stops the event loop. */
     @Override
-    public synchronized void close() {
-        dropConnection();
+    public void close() {
+        if (group.isShuttingDown()) return;
+        loop.execute(() -> {
+            closed = true;
+            if (current != null) fail(current, new NoAnswer("closed"));
+            while (!queue.isEmpty()) fail(queue.peek(), new NoAnswer("closed"));
+            dropConnection();
+        });
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
+    /** Hands answers and failures of the connection it sits on to the request in flight. */
     private final class ResponseHandler extends SimpleChannelInboundHandler<FullHttpResponse> {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse msg) {
-            CompletableFuture<FullHttpResponse> p = pending;
-            if (p != null && !p.complete(msg.retain())) msg.release();
+            if (ctx.channel() != channel || current == null) return; // an answer no one waits for: dropped
+            answer(current, new Reply(msg.status().code(), msg.headers().get(HttpHeaderNames.CONTENT_TYPE, ""), ByteBufUtil.getBytes(msg.content())),
+                    HttpUtil.isKeepAlive(msg));
         }
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            CompletableFuture<FullHttpResponse> p = pending;
-            if (p != null) p.completeExceptionally(new IllegalStateException("connection closed before the response"));
+            if (ctx.channel() == channel && current != null) fail(current, new NoAnswer("connection closed before the response"));
         }
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            CompletableFuture<FullHttpResponse> p = pending;
-            if (p != null) p.completeExceptionally(cause);
+            if (ctx.channel() == channel && current != null) fail(current, cause);
             ctx.close();
         }
     }

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.hearth.agent.Privileges;
 import dev.hearth.pprof.ProfileType;
+import dev.hearth.testsupport.Privileges;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

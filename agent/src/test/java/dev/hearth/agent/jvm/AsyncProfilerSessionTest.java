@@ -47,7 +47,7 @@ class AsyncProfilerSessionTest {
 
     @Test
     void interpretedOnlyJvmStillNamesMethodsOnJdk25() throws Exception {
-        try (WorkloadJvm jvm = new WorkloadJvm(WorkloadJvm.TEMURIN_25, "-Xint");
+        try (WorkloadJvm jvm = new WorkloadJvm(WorkloadJvm.jdk25(), "-Xint");
              AsyncProfilerSession session = start(jvm)) {
             jvm.run("cpu 25");
             List<ResolvedSample> cpu = stopAndCollect(session, ProfileType.CPU);
@@ -60,7 +60,7 @@ class AsyncProfilerSessionTest {
 
     @Test
     void allocatedBytesShowUnderTheAllocatingMethodOnJdk25() throws Exception {
-        try (WorkloadJvm jvm = new WorkloadJvm(WorkloadJvm.TEMURIN_25);
+        try (WorkloadJvm jvm = new WorkloadJvm(WorkloadJvm.jdk25());
              AsyncProfilerSession session = start(jvm)) {
             long bytes = jvm.run("alloc 6000");
             List<ResolvedSample> alloc = stopAndCollect(session, ProfileType.ALLOC);

@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.hearth.agent.Privileges;
 import dev.hearth.agent.proc.ProcessStatus;
 import dev.hearth.pprof.ProfileType;
 import dev.hearth.pprof.ResolvedSample;
 import dev.hearth.symbolizer.Symbolizer;
 import dev.hearth.symbolizer.SymbolizerOptions;
+import dev.hearth.testsupport.Privileges;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -164,7 +164,7 @@ class HotSpotAttachTest {
     @ParameterizedTest
     @ValueSource(strings = {"17", "25"})
     void commandsLoadsAndRefusalsReadTheSameOnJdk17AndJdk25(String version) throws Exception {
-        try (WorkloadJvm jvm = version.equals("17") ? WorkloadJvm.jdk17() : new WorkloadJvm(WorkloadJvm.TEMURIN_25)) {
+        try (WorkloadJvm jvm = version.equals("17") ? WorkloadJvm.jdk17() : new WorkloadJvm(WorkloadJvm.jdk25())) {
             assertTrue(HotSpotAttach.jcmd(jvm.pid(), "VM.version", 5000).contains("JDK " + version), "jcmd's output");
             IOException unknown = assertThrows(IOException.class, () -> HotSpotAttach.jcmd(jvm.pid(), "No.such.command", 5000));
             assertTrue(unknown.getMessage().contains("refused 'No.such.command'"), unknown.getMessage());

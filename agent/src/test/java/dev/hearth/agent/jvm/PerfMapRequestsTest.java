@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.hearth.agent.Privileges;
 import dev.hearth.agent.proc.ProcessStatus;
+import dev.hearth.testsupport.Privileges;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hearth.agent.HostLock;
-import dev.hearth.agent.Privileges;
 import dev.hearth.agent.RunDir;
 import dev.hearth.agent.proc.ProcessStatus;
+import dev.hearth.testsupport.Privileges;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

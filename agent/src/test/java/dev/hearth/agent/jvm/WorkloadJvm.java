@@ -1,5 +1,6 @@
 package dev.hearth.agent.jvm;
 
+import dev.hearth.testsupport.Jdks;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -12,7 +13,10 @@ import java.util.concurrent.TimeUnit;
 
 /** A running {@link JvmWorkload} child process, driven line by line. */
 final class WorkloadJvm implements AutoCloseable {
-    static final String TEMURIN_25 = "/usr/lib/jvm/temurin-25-jdk-amd64/bin/java";
+    /** The java launcher of an installed JDK 25 (Temurin here), found, not assumed. */
+    static String jdk25() {
+        return Jdks.java(25);
+    }
 
     private final Process process;
     private final BufferedReader out;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hearth.testsupport.Privileges;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,7 +77,7 @@ class ProcessScannerTest {
 
     @Test
     void aJarThatIsAFifoDoesNotBlockTheScanner() throws Exception {
-        dev.hearth.agent.Privileges.assumeRootOrCi("the attacker is nobody, the scanner root");
+        Privileges.assumeRootOrCi("the attacker is nobody, the scanner root");
         Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         Path own = Files.createDirectory(tmp.resolve("nobody"));
         Files.setAttribute(own, "unix:uid", 65534);

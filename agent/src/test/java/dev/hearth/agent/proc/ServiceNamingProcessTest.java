@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hearth.testsupport.Privileges;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.file.Files;
@@ -90,7 +91,7 @@ class ServiceNamingProcessTest {
     /** An executable named by an attacker (nobody): control characters and a 255-byte name become a bounded, printable service. */
     @Test
     void aHostileExecutableNameIsBoundedAndPrintable() throws Exception {
-        dev.hearth.agent.Privileges.assumeRootOrCi("the attacker is nobody");
+        Privileges.assumeRootOrCi("the attacker is nobody");
         Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         String evil = "x\n\u001b[31mred\t" + "a".repeat(240);
         Path exe = Files.copy(Path.of("/bin/sleep"), tmp.resolve(evil));

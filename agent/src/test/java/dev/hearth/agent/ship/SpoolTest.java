@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hearth.agent.LabelSet;
+import dev.hearth.testsupport.Privileges;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -22,7 +23,7 @@ class SpoolTest {
 
     @Test
     void aSpoolFolderOthersCanWriteOrLinkIsRefused() throws Exception {
-        dev.hearth.agent.Privileges.assumeRootOrCi("a folder owned by nobody");
+        Privileges.assumeRootOrCi("a folder owned by nobody");
         Path theirs = Files.createDirectory(dir.resolve("theirs"));
         Files.setAttribute(theirs, "unix:uid", 65534);
         java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,

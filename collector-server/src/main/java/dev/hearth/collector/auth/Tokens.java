@@ -1,5 +1,6 @@
 package dev.hearth.collector.auth;
 
+import java.lang.System.Logger.Level;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,8 +15,6 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * The tokens file as the collector holds it: read at start, where a bad file stops the start; then
@@ -24,7 +23,7 @@ import java.util.logging.Logger;
  * and says why in the log.
  */
 public final class Tokens implements AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(Tokens.class.getName());
+    private static final System.Logger LOG = System.getLogger(Tokens.class.getName());
 
     private record Stamp(FileTime modified, long size, Object fileKey, Set<PosixFilePermission> mode) {}
 
@@ -73,7 +72,7 @@ public final class Tokens implements AutoCloseable {
             if (now.equals(current.stamp()) || now.equals(refused)) return false;
             current = read(file, true);
             refused = null;
-            LOG.info("tokens file " + file + " read again: " + current.grants().size() + " tokens"
+            LOG.log(Level.INFO, "tokens file " + file + " read again: " + current.grants().size() + " tokens"
                     + (current.grants().isEmpty() ? "; every request under /api/ is refused" : ""));
             return true;
         } catch (IOException | RuntimeException e) {

@@ -19,8 +19,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -28,8 +28,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -40,25 +38,20 @@ import java.util.regex.Pattern;
  */
 @ChannelHandler.Sharable
 public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
-    private static final Logger LOG = Logger.getLogger(ApiHandler.class.getName());
-    public static final String METRICS_PATH = "/metrics";
+    private static final System.Logger LOG = System.getLogger(ApiHandler.class.getName());
     /** Reject reason: the worker pool or the storage queue is full. */
     private static final String BUSY = "busy";
 
-    private final Endpoints endpoints;
+    private final Routes.Targets targets;
     private final StaticAssets assets;
     private final Executor workers;
     private final Duration queryTimeout;
-    private final CollectorMetrics metrics;
-    private final PyroscopeIngest pyroscope;
 
     public ApiHandler(Endpoints endpoints, StaticAssets assets, Executor workers, Duration queryTimeout, CollectorMetrics metrics) {
-        this.endpoints = endpoints;
+        this.targets = new Routes.Targets(endpoints, metrics);
         this.assets = assets;
         this.workers = workers;
         this.queryTimeout = queryTimeout;
-        this.metrics = metrics;
-        this.pyroscope = new PyroscopeIngest(endpoints);
     }
 
     @Override
@@ -96,7 +89,8 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         QueryDeadline deadline = post ? QueryDeadline.NONE : QueryDeadline.after(queryTimeout);
         CompletableFuture<Response> answer;
         try {
-            answer = CompletableFuture.supplyAsync(() -> route(tenant, path, post, params, contentType, body, deadline, accept), workers)
+            answer = CompletableFuture.supplyAsync(() -> route(path, method, new Routes.Call(tenant, params, body, contentType, accept, deadline,
+                    System.currentTimeMillis())), workers)
                     .thenCompose(f -> f);
         } catch (RejectedExecutionException e) {
             HttpMetrics.reason(ctx, BUSY);
@@ -135,25 +129,16 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
                 + " narrow the time range or the labels");
     }
 
-    private CompletableFuture<Response> route(String tenant, String path, boolean post, QueryParams params, String contentType, byte[] body,
-                                              QueryDeadline deadline, String accept) {
+    private CompletableFuture<Response> route(String path, HttpMethod method, Routes.Call call) {
         try {
-            if (path.equals(METRICS_PATH)) { // AuthHandler asked for the query scope; the figures are the whole collector's
-                if (post) throw new ApiException(405, METRICS_PATH + " takes GET");
-                CollectorMetrics.Scrape s = metrics.scrape(accept);
-                return CompletableFuture.completedFuture(new Response(200, s.contentType(), s.body(), Map.of()));
+            Routes.Route route = Routes.find(path);
+            if (route != null || path.startsWith(Routes.API_PREFIX)) {
+                if (call.tenant() == null) throw new ApiException(401, "not authenticated"); // AuthHandler sets it for every such path
+                if (route == null) throw new ApiException(404, "no endpoint " + path);
+                if (!route.method().equals(method)) throw new ApiException(405, path + " takes " + route.method());
+                return route.handler().handle(targets, call);
             }
-            if (path.equals(PyroscopeIngest.PATH)) {
-                if (tenant == null) throw new ApiException(401, "not authenticated"); // AuthHandler sets it for /ingest
-                if (!post) throw new ApiException(405, PyroscopeIngest.PATH + " takes POST");
-                return pyroscope.ingest(tenant, params, contentType, body, System.currentTimeMillis());
-            }
-            if (path.startsWith("/api/") || path.equals(OtlpIngest.PATH)) {
-                if (tenant == null) throw new ApiException(401, "not authenticated"); // AuthHandler sets it for every /api/ path
-                CompletableFuture<Response> r = endpoints.handle(tenant, path, post, params, body, deadline);
-                return r != null ? r : CompletableFuture.completedFuture(Response.error(404, "no endpoint " + path));
-            }
-            if (post) return CompletableFuture.completedFuture(Response.error(405, path + " takes GET"));
+            if (!method.equals(HttpMethod.GET)) return CompletableFuture.completedFuture(Response.error(405, path + " takes GET"));
             return CompletableFuture.completedFuture(assets.get(path).orElseGet(() -> Response.error(404, "not found: " + path)));
         } catch (Exception e) {
             return CompletableFuture.failedFuture(e);
@@ -202,7 +187,7 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        LOG.log(Level.FINE, "connection error", cause);
+        LOG.log(Level.DEBUG, "connection error", cause);
         ctx.close();
     }
 }

@@ -14,7 +14,6 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Decides on a request from its head, before its body is read: a request that may not go on is
@@ -25,21 +24,12 @@ import java.util.Set;
  */
 public final class AuthHandler extends ChannelInboundHandlerAdapter {
     public static final AttributeKey<String> TENANT = AttributeKey.valueOf("hearth.tenant");
-    /** Paths that store profiles; any other path under /api/ reads them, and so does /metrics. */
-    static final Set<String> INGEST_PATHS = Set.of(Endpoints.INGEST_PATH, "/ingest", OtlpIngest.PATH);
 
     private final Authenticator auth;
     private boolean discarding;
 
     public AuthHandler(Authenticator auth) {
         this.auth = auth;
-    }
-
-    /** What a path needs; null for the static UI, which holds no data. */
-    static Scope requiredScope(String path) {
-        if (INGEST_PATHS.contains(path)) return Scope.INGEST;
-        if (path.startsWith("/api/") || path.equals(ApiHandler.METRICS_PATH)) return Scope.QUERY;
-        return null;
     }
 
     @Override
@@ -76,7 +66,7 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
         } catch (IllegalArgumentException e) {
             return Response.error(400, "malformed request URI: " + e.getMessage());
         }
-        Scope scope = requiredScope(path);
+        Scope scope = Routes.scope(path);
         if (scope == null) return null;
         Authenticator.Decision d = auth.decide(scope, req.headers().get(HttpHeaderNames.AUTHORIZATION), req.headers().get(Tenant.HEADER));
         if (d instanceof Authenticator.Allowed a) {

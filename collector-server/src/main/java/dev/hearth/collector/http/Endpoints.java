@@ -7,7 +7,6 @@ import dev.hearth.collector.metrics.CollectorMetrics.Limit;
 import dev.hearth.collector.query.FlameJson;
 import dev.hearth.collector.query.FlameNode;
 import dev.hearth.collector.query.FlameTree;
-import dev.hearth.collector.query.Json;
 import dev.hearth.collector.query.PprofExport;
 import dev.hearth.collector.query.Sums;
 import dev.hearth.collector.query.Timeline;
@@ -74,32 +73,9 @@ public final class Endpoints {
         this.summary = new ServiceSummary(store);
     }
 
-    /** Dispatches an API path for a tenant (authenticated before); null when there is no such endpoint. Queries stop at the deadline. */
-    public CompletableFuture<Response> handle(String tenant, String path, boolean post, QueryParams q, byte[] body, QueryDeadline deadline)
-            throws Exception {
-        if (path.equals(OtlpIngest.PATH)) return otlp.ingest(tenant, post, body);
-        if (path.equals(INGEST_PATH)) {
-            if (!post) throw new ApiException(405, "ingest takes POST");
-            return ingest(tenant, q, body);
-        }
-        if (post) {
-            if (!List.of("/api/v1/services", "/api/v1/labels", "/api/v1/flamegraph", "/api/v1/diff", "/api/v1/timeline",
-                    "/api/v1/pprof", FunctionEndpoints.FUNCTIONS, FunctionEndpoints.SANDWICH).contains(path)) return null;
-            throw new ApiException(405, path + " takes GET");
-        }
-        long now = System.currentTimeMillis();
-        Response r = switch (path) {
-            case "/api/v1/services" -> q.has("from") || q.has("until") ? summary.services(tenant, q, now, deadline) : services(tenant);
-            case FunctionEndpoints.FUNCTIONS -> functions.functions(tenant, q, now, deadline);
-            case FunctionEndpoints.SANDWICH -> functions.sandwich(tenant, q, now, deadline);
-            case "/api/v1/labels" -> labels(tenant, q);
-            case "/api/v1/flamegraph" -> flamegraph(tenant, q, now, deadline);
-            case "/api/v1/diff" -> diff(tenant, q, now, deadline);
-            case "/api/v1/timeline" -> timeline(tenant, q, now, deadline);
-            case "/api/v1/pprof" -> pprof(tenant, q, now, deadline);
-            default -> null;
-        };
-        return r == null ? null : CompletableFuture.completedFuture(r);
+    /** OTLP profiles ingest, which stores through {@link #store}. */
+    OtlpIngest otlp() {
+        return otlp;
     }
 
     CompletableFuture<Response> ingest(String tenant, QueryParams q, byte[] body) throws InvalidProfileException {
@@ -109,8 +85,8 @@ public final class Endpoints {
         if (body.length == 0) throw ApiException.badRequest("empty body: expected a profile");
         Profile p = decode(q, type, body);
         String id = id(q);
-        return store(tenant, q, type, p, id).thenApply(rows -> Response.json("{\"id\":" + Json.quote(id) + ",\"stored\":" + rows.stored()
-                + ",\"samples\":" + rows.samples() + ",\"truncatedStacks\":" + rows.truncatedStacks() + "}"));
+        return store(tenant, q, type, p, id)
+                .thenApply(rows -> Response.jsonOf(new Answers.Ingested(id, rows.stored(), rows.samples(), rows.truncatedStacks())));
     }
 
     /**
@@ -132,16 +108,12 @@ public final class Endpoints {
         List<CompletableFuture<Stored>> parts = new ArrayList<>();
         for (Map.Entry<ProfileType, Profile> e : profiles.entrySet()) parts.add(store(tenant, q, e.getKey(), e.getValue(), id + "-" + e.getKey().id()));
         return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(done -> {
-            StringBuilder sb = new StringBuilder("{\"profiles\":[");
+            List<Answers.TypedIngested> answers = new ArrayList<>();
             for (int i = 0; i < parts.size(); i++) {
                 Stored r = parts.get(i).join();
-                if (i > 0) sb.append(',');
-                sb.append("{\"type\":").append(Json.quote(types.get(i))).append(",\"id\":").append(Json.quote(id + "-" + types.get(i)))
-                        .append(",\"stored\":").append(r.stored()).append(",\"samples\":").append(r.samples())
-                        .append(",\"truncatedStacks\":").append(r.truncatedStacks()).append('}');
+                answers.add(new Answers.TypedIngested(types.get(i), id + "-" + types.get(i), r.stored(), r.samples(), r.truncatedStacks()));
             }
-            sb.append("],\"damage\":").append(jfr.damage() == null ? "null" : Json.quote(jfr.damage()));
-            return Response.json(sb.append('}').toString());
+            return Response.jsonOf(new Answers.JfrIngested(answers, jfr.damage()));
         });
     }
 
@@ -244,24 +216,25 @@ public final class Endpoints {
         }
     }
 
+    /** The services; with a window (from, until), how much data each holds in it too. */
+    Response services(String tenant, QueryParams q, long now, QueryDeadline deadline) throws SQLException {
+        return q.has("from") || q.has("until") ? summary.services(tenant, q, now, deadline) : services(tenant);
+    }
+
+    FunctionEndpoints functions() {
+        return functions;
+    }
+
     Response services(String tenant) throws SQLException {
-        StringBuilder sb = new StringBuilder("{\"services\":[");
-        boolean first = true;
+        List<Answers.Service> services = new ArrayList<>();
         for (ProfileStore.Service s : store.services(tenant)) {
-            if (!first) sb.append(',');
-            first = false;
-            sb.append("{\"name\":");
-            Json.string(sb, s.name()).append(",\"types\":");
-            strings(sb, s.types()).append(",\"labels\":");
-            strings(sb, s.labelKeys()).append('}');
+            services.add(new Answers.Service(s.name(), List.copyOf(s.types()), List.copyOf(s.labelKeys())));
         }
-        return Response.json(sb.append("]}").toString());
+        return Response.jsonOf(new Answers.Services(services));
     }
 
     Response labels(String tenant, QueryParams q) throws SQLException {
-        StringBuilder sb = new StringBuilder("{\"values\":");
-        strings(sb, store.labelValues(tenant, q.service(), q.required("key")));
-        return Response.json(sb.append('}').toString());
+        return Response.jsonOf(new Answers.Values(List.copyOf(store.labelValues(tenant, q.service(), q.required("key")))));
     }
 
     Response flamegraph(String tenant, QueryParams q, long now, QueryDeadline deadline) throws SQLException {
@@ -348,14 +321,4 @@ public final class Endpoints {
         return (int) n;
     }
 
-    private static StringBuilder strings(StringBuilder sb, Iterable<String> values) {
-        sb.append('[');
-        boolean first = true;
-        for (String v : values) {
-            if (!first) sb.append(',');
-            first = false;
-            Json.string(sb, v);
-        }
-        return sb.append(']');
-    }
 }

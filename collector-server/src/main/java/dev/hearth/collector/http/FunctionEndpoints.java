@@ -14,6 +14,7 @@ import dev.hearth.pprof.FrameKind;
 import dev.hearth.pprof.ResolvedSample;
 import dev.hearth.pprof.ValueType;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Predicate;
@@ -51,32 +52,14 @@ final class FunctionEndpoints {
         List<FunctionTable.Row> rows = FunctionTable.heaviest(table, (int) limit);
         deadline.check();
         ValueType vt = sel.type().valueTypes().get(column[0]);
-        StringBuilder sb = new StringBuilder(256 + rows.size() * 96).append("{\"unit\":");
-        Json.string(sb, vt.unit()).append(",\"value\":");
-        Json.string(sb, vt.type()).append(",\"total\":").append(table.total());
-        if (base != null) sb.append(",\"baseTotal\":").append(table.baseTotal());
-        sb.append(",\"count\":").append(table.rows().size());
-        if (search != null) {
-            sb.append(",\"matched\":").append(FunctionTable.matched(compared, search));
-            if (base != null) sb.append(",\"baseMatched\":").append(FunctionTable.matched(baseline, search));
+        List<Answers.Function> functions = new ArrayList<>(rows.size());
+        for (FunctionTable.Row r : rows) {
+            functions.add(new Answers.Function(r.name, r.kind().id(), r.kinds().stream().map(FrameKind::id).toList(), r.self, r.total,
+                    base == null ? null : r.baseSelf, base == null ? null : r.baseTotal));
         }
-        sb.append(",\"functions\":[");
-        for (int i = 0; i < rows.size(); i++) {
-            FunctionTable.Row r = rows.get(i);
-            if (i > 0) sb.append(',');
-            sb.append("{\"name\":");
-            Json.string(sb, r.name).append(",\"kind\":");
-            Json.string(sb, r.kind().id()).append(",\"kinds\":[");
-            List<FrameKind> kinds = r.kinds();
-            for (int k = 0; k < kinds.size(); k++) {
-                if (k > 0) sb.append(',');
-                Json.string(sb, kinds.get(k).id());
-            }
-            sb.append("],\"self\":").append(r.self).append(",\"total\":").append(r.total);
-            if (base != null) sb.append(",\"baseSelf\":").append(r.baseSelf).append(",\"baseTotal\":").append(r.baseTotal);
-            sb.append('}');
-        }
-        return Response.json(sb.append("]}").toString());
+        return Response.jsonOf(new Answers.Functions(vt.unit(), vt.type(), table.total(), base == null ? null : table.baseTotal(),
+                table.rows().size(), search == null ? null : FunctionTable.matched(compared, search),
+                search == null || base == null ? null : FunctionTable.matched(baseline, search), functions));
     }
 
     Response sandwich(String tenant, QueryParams q, long now, QueryDeadline deadline) throws SQLException {
@@ -90,8 +73,14 @@ final class FunctionEndpoints {
         TreePruner.prune(trees.callees(), maxNodes, n -> n.total);
         deadline.check();
         ValueType vt = sel.type().valueTypes().get(column[0]);
-        return Response.json("{\"callers\":" + FlameJson.flamegraph(trees.callers(), vt.unit(), vt.type()) + ",\"callees\":"
-                + FlameJson.flamegraph(trees.callees(), vt.unit(), vt.type()) + "}");
+        return Response.json(Json.stream(256 + (trees.callers().size() + trees.callees().size()) * 64, g -> {
+            g.writeStartObject();
+            g.writeFieldName("callers");
+            FlameJson.flamegraph(g, trees.callers(), vt.unit(), vt.type());
+            g.writeFieldName("callees");
+            FlameJson.flamegraph(g, trees.callees(), vt.unit(), vt.type());
+            g.writeEndObject();
+        }));
     }
 
     /** The baseline side of a comparison: its own window and labels, the compared side's when not given. */

@@ -1,12 +1,12 @@
 package dev.hearth.collector.http;
 
+import dev.hearth.collector.auth.Scope;
 import dev.hearth.collector.metrics.CollectorMetrics;
 import dev.hearth.collector.metrics.CollectorMetrics.Limit;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.QueryStringDecoder;
@@ -25,11 +25,11 @@ import java.util.Set;
  */
 public final class HttpMetrics extends ChannelDuplexHandler {
     private static final AttributeKey<String> REASON = AttributeKey.valueOf("hearth.rejectReason");
-    private static final Set<String> QUERY_ENDPOINTS = Set.of("services", "labels", "flamegraph", "diff", "timeline", "pprof", "functions", "sandwich");
     private static final Set<String> FORMATS = Set.of("pprof", "jfr", "folded", "lines", "otlp");
     /** The format of an ingest path's body when the request names none. */
-    private static final Map<String, String> DEFAULT_FORMAT = Map.of(Endpoints.INGEST_PATH, "pprof", "/ingest", "folded",
-            "/v1development/profiles", "otlp");
+    private static final Map<String, String> DEFAULT_FORMAT = Map.of(Endpoints.INGEST_PATH, "pprof", PyroscopeIngest.PATH, "folded",
+            OtlpIngest.PATH, "otlp");
+    private static final String QUERY_PREFIX = "/api/v1/";
     private static final Map<String, Limit> LIMIT_REASONS = Map.of(Limit.CONNECTIONS.label, Limit.CONNECTIONS,
             Limit.BODY_BUDGET.label, Limit.BODY_BUDGET, Limit.BODY_SIZE.label, Limit.BODY_SIZE,
             Limit.QUERY_DEADLINE.label, Limit.QUERY_DEADLINE);
@@ -72,15 +72,14 @@ public final class HttpMetrics extends ChannelDuplexHandler {
         try {
             QueryStringDecoder uri = new QueryStringDecoder(target);
             String path = uri.path();
-            if (AuthHandler.INGEST_PATHS.contains(path) && req.method().equals(HttpMethod.POST)) {
+            Routes.Route route = Routes.find(path);
+            if (route == null || !route.method().equals(req.method())) return new Pending(null, null);
+            if (route.scope() == Scope.INGEST) {
                 List<String> format = uri.parameters().get("format");
                 String f = format == null || format.isEmpty() ? DEFAULT_FORMAT.getOrDefault(path, "pprof") : format.get(0);
                 return new Pending(FORMATS.contains(f) ? f : "other", null);
             }
-            if (path.startsWith("/api/v1/") && req.method().equals(HttpMethod.GET)) {
-                String endpoint = path.substring("/api/v1/".length());
-                if (QUERY_ENDPOINTS.contains(endpoint)) return new Pending(null, endpoint);
-            }
+            if (path.startsWith(QUERY_PREFIX)) return new Pending(null, path.substring(QUERY_PREFIX.length()));
         } catch (IllegalArgumentException e) {
             // a malformed URI: ApiHandler answers it 400, counted as a reject below
         }

@@ -13,6 +13,7 @@ import io.opentelemetry.proto.collector.profiles.v1development.ExportProfilesSer
 import io.opentelemetry.proto.profiles.v1development.Profile;
 import io.opentelemetry.proto.profiles.v1development.ResourceProfiles;
 import io.opentelemetry.proto.profiles.v1development.ScopeProfiles;
+import java.lang.System.Logger.Level;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.security.MessageDigest;
@@ -24,8 +25,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * {@code POST /v1development/profiles}: OTLP/HTTP profiles, binary protobuf, as opentelemetry-proto
@@ -41,7 +40,7 @@ final class OtlpIngest {
     static final String PROTOBUF = "application/x-protobuf";
     /** Profiles in one request; each becomes its own stored profile. */
     static final int MAX_PROFILES = 256;
-    private static final Logger LOG = Logger.getLogger(OtlpIngest.class.getName());
+    private static final System.Logger LOG = System.getLogger(OtlpIngest.class.getName());
     /** google.rpc.Code values for the Status body. */
     private static final int INVALID_ARGUMENT = 3, UNAVAILABLE = 14, INTERNAL = 13;
 
@@ -61,8 +60,7 @@ final class OtlpIngest {
     }
 
     /** Never fails: every outcome is an OTLP answer. */
-    CompletableFuture<Response> ingest(String tenant, boolean post, byte[] body) {
-        if (!post) return done(status(405, INVALID_ARGUMENT, PATH + " takes POST"));
+    CompletableFuture<Response> ingest(String tenant, byte[] body) {
         ExportProfilesServiceRequest req;
         byte[] raw;
         try {

@@ -6,7 +6,6 @@ import dev.hearth.collector.pyroscope.PyroscopeMultipart;
 import dev.hearth.collector.pyroscope.PyroscopeName;
 import dev.hearth.collector.pyroscope.PyroscopeTime;
 import dev.hearth.collector.pyroscope.PyroscopeTypes;
-import dev.hearth.collector.query.Json;
 import dev.hearth.pprof.FoldedFormat;
 import dev.hearth.pprof.InvalidProfileException;
 import dev.hearth.pprof.ProfileCodec;
@@ -122,14 +121,12 @@ final class PyroscopeIngest {
         List<CompletableFuture<Endpoints.Stored>> stored = new ArrayList<>();
         for (Item i : items) stored.add(endpoints.store(tenant, name.service(), i.labels(), i.type(), i.profile(), UUID.randomUUID().toString(), from, until));
         return CompletableFuture.allOf(stored.toArray(CompletableFuture[]::new)).thenApply(done -> {
-            StringBuilder sb = new StringBuilder("{\"service\":").append(Json.quote(name.service())).append(",\"profiles\":[");
+            List<Answers.PyroscopeProfile> profiles = new ArrayList<>();
             for (int i = 0; i < items.size(); i++) {
                 Endpoints.Stored s = stored.get(i).join();
-                if (i > 0) sb.append(',');
-                sb.append("{\"type\":").append(Json.quote(items.get(i).type().id())).append(",\"samples\":").append(s.samples())
-                        .append(",\"truncatedStacks\":").append(s.truncatedStacks()).append('}');
+                profiles.add(new Answers.PyroscopeProfile(items.get(i).type().id(), s.samples(), s.truncatedStacks()));
             }
-            return Response.json(sb.append("]}").toString());
+            return Response.jsonOf(new Answers.PyroscopeIngested(name.service(), profiles));
         });
     }
 

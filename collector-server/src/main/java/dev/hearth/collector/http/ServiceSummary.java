@@ -1,15 +1,17 @@
 package dev.hearth.collector.http;
 
 import dev.hearth.collector.labels.LabelSelector;
-import dev.hearth.collector.query.Json;
 import dev.hearth.collector.query.Sums;
 import dev.hearth.collector.storage.QueryDeadline;
 import dev.hearth.collector.storage.Selection;
 import dev.hearth.collector.storage.StartTotal;
 import dev.hearth.collector.storage.ProfileStore;
 import dev.hearth.pprof.ProfileType;
-import dev.hearth.pprof.ValueType;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * {@code /api/v1/services?from=&until=}: the services with, per profile type, how much data they
@@ -27,28 +29,9 @@ final class ServiceSummary {
         long until = q.longParam("until", now);
         long from = q.longParam("from", until - 3_600_000L);
         QueryParams.checkWindow("from", from, "until", until);
-        StringBuilder sb = new StringBuilder("{\"from\":").append(from).append(",\"until\":").append(until).append(",\"services\":[");
-        boolean first = true;
+        List<Answers.ServiceVolumes> services = new ArrayList<>();
         for (ProfileStore.Service s : reader.services(tenant)) {
-            if (!first) sb.append(',');
-            first = false;
-            sb.append("{\"name\":");
-            Json.string(sb, s.name()).append(",\"types\":[");
-            boolean firstType = true;
-            for (String id : s.types()) {
-                if (!firstType) sb.append(',');
-                firstType = false;
-                Json.string(sb, id);
-            }
-            sb.append("],\"labels\":[");
-            boolean firstKey = true;
-            for (String k : s.labelKeys()) {
-                if (!firstKey) sb.append(',');
-                firstKey = false;
-                Json.string(sb, k);
-            }
-            sb.append("],\"volume\":{");
-            boolean firstVolume = true;
+            Map<String, Answers.Volume> volume = new LinkedHashMap<>();
             for (String id : s.types()) {
                 ProfileType type;
                 try {
@@ -62,14 +45,10 @@ final class ServiceSummary {
                 for (StartTotal t : reader.totalsByStart(new Selection(tenant, s.name(), type, from, until, LabelSelector.ALL), value, deadline)) {
                     sum = Sums.add(sum, t.total());
                 }
-                ValueType vt = type.valueTypes().get(value);
-                if (!firstVolume) sb.append(',');
-                firstVolume = false;
-                Json.string(sb, id).append(":{\"total\":").append(sum).append(",\"unit\":");
-                Json.string(sb, vt.unit()).append('}');
+                volume.put(id, new Answers.Volume(sum, type.valueTypes().get(value).unit()));
             }
-            sb.append("}}");
+            services.add(new Answers.ServiceVolumes(s.name(), List.copyOf(s.types()), List.copyOf(s.labelKeys()), volume));
         }
-        return Response.json(sb.append("]}").toString());
+        return Response.jsonOf(new Answers.Volumes(from, until, services));
     }
 }

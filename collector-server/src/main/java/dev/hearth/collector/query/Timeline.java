@@ -87,12 +87,19 @@ public final class Timeline {
         return points.stream().anyMatch(p -> Sums.saturated(p.value()));
     }
 
-    public static String json(List<Point> points) {
-        StringBuilder sb = new StringBuilder(32 + points.size() * 24).append("{\"points\":[");
-        for (int i = 0; i < points.size(); i++) {
-            if (i > 0) sb.append(',');
-            sb.append('[').append(points.get(i).ms()).append(',').append(points.get(i).value()).append(']');
-        }
-        return sb.append("],\"saturated\":").append(saturated(points)).append('}').toString();
+    public static byte[] json(List<Point> points) {
+        return Json.stream(32 + points.size() * 24, g -> {
+            g.writeStartObject();
+            g.writeArrayFieldStart("points");
+            for (Point p : points) {
+                g.writeStartArray();
+                g.writeNumber(p.ms());
+                g.writeNumber(p.value());
+                g.writeEndArray();
+            }
+            g.writeEndArray();
+            g.writeBooleanField("saturated", saturated(points));
+            g.writeEndObject();
+        });
     }
 }

@@ -106,7 +106,7 @@ class JfrToPprofTest {
     @Test
     void interpretedOnlyRunStillNamesMethodsOnJdk25AndWallClockHasItsUnits() throws Exception {
         Path out = dir.resolve("xint.jfr");
-        Recordings.record(Recordings.TEMURIN_25, dir, "event=cpu,interval=10ms,wall=20ms", out, List.of("-Xint"),
+        Recordings.record(Recordings.jdk25(), dir, "event=cpu,interval=10ms,wall=20ms", out, List.of("-Xint"),
                 WORKLOAD, "30", "10");
         JfrProfiles converted = JfrToPprof.convert(out);
         List<ResolvedSample> samples = ProfileReader.samples(converted.profiles().get(ProfileType.CPU));

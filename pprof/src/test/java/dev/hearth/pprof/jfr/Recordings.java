@@ -1,5 +1,6 @@
 package dev.hearth.pprof.jfr;
 
+import dev.hearth.testsupport.Jdks;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -12,7 +13,10 @@ import java.util.concurrent.TimeUnit;
 
 /** Records real JFR files: a child JVM running a test workload with async-profiler as -agentpath. */
 final class Recordings {
-    static final String TEMURIN_25 = "/usr/lib/jvm/temurin-25-jdk-amd64/bin/java";
+    /** The java launcher of an installed JDK 25, found, not assumed. */
+    static String jdk25() {
+        return Jdks.java(25);
+    }
 
     private Recordings() {}
 

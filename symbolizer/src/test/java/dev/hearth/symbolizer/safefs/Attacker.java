@@ -1,9 +1,8 @@
 package dev.hearth.symbolizer.safefs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.sun.security.auth.module.UnixSystem;
+import dev.hearth.testsupport.Privileges;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,8 +19,7 @@ final class Attacker {
 
     /** CI rule: these tests need root (to be the victim and to drop to nobody); outside CI they skip with a reason. */
     static void assumeRoot() {
-        assumeTrue(new UnixSystem().getUid() == 0 || System.getenv("CI") != null,
-                "skipped: needs root (root is the victim, nobody the attacker); run as root or with CI=true");
+        Privileges.assumeRootOrCi("root is the victim, nobody the attacker");
     }
 
     /** A folder anyone may write, like /tmp: world-writable with the sticky bit. */
