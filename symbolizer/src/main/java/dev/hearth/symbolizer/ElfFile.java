@@ -1,5 +1,6 @@
 package dev.hearth.symbolizer;
 
+import dev.hearth.symbolizer.unwind.FrameSections;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -242,6 +243,27 @@ final class ElfFile implements AutoCloseable {
             }
         }
         return added;
+    }
+
+    /** e_machine: 62 for x86-64. */
+    int machine() { return u16(18); }
+
+    /**
+     * The bytes of the section named {@code name} as a little-endian buffer over the file, and its
+     * address; null when there is none, it has no bytes in the file, or it lies outside the file.
+     */
+    FrameSections.Section section(String name) {
+        byte[] wanted = name.getBytes(StandardCharsets.US_ASCII);
+        for (Section s : sections) {
+            if (!nameIs(s, wanted) || s.type() == SHT_NOBITS || s.size() == 0) continue;
+            if (!inFile(s.offset(), s.size())) {
+                problems++;
+                return null;
+            }
+            ByteBuffer data = buf.slice((int) s.offset(), (int) s.size()).order(ByteOrder.LITTLE_ENDIAN);
+            return new FrameSections.Section(s.addr(), data);
+        }
+        return null;
     }
 
     /** Structures skipped as malformed or past a bound: the file was read only in part. */
