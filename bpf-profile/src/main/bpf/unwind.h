@@ -16,11 +16,13 @@
 
 /* how a row finds the CFA */
 enum unwind_cfa {
-	CFA_STOP = 0, /* outermost frame or a rule we cannot follow: the walk ends here */
-	CFA_RSP = 1,  /* rsp + cfa_off */
-	CFA_RBP = 2,  /* rbp + cfa_off */
-	CFA_PLT = 3,  /* PLT stubs: rsp + 8, + 8 more once (pc & 15) >= cfa_off */
-	CFA_SIGNAL = 4, /* __restore_rt: the interrupted registers are in the ucontext at rsp */
+	CFA_GAP = 0,    /* no rule known here: frame pointer */
+	CFA_RSP = 1,    /* rsp + cfa_off */
+	CFA_RBP = 2,    /* rbp + cfa_off */
+	CFA_PLT = 3,    /* PLT stubs: rsp + 8, + 8 more once (pc & 15) >= cfa_off */
+	CFA_SIGNAL = 4, /* __restore_rt: caller's rsp at rsp + cfa_off, rip after it, rbp at rsp + 8 * rbp_off */
+	CFA_END = 5,    /* the outermost frame: the stack is whole */
+	CFA_STOP = 6,   /* a rule the walk cannot follow: the stack is cut here */
 };
 
 /* table ids in a mapping besides real ones */
@@ -48,7 +50,7 @@ enum unwind_request_kind {
 struct unwind_row {
 	__u32 pc;      /* file address where the row starts to apply */
 	__u8 cfa;      /* enum unwind_cfa */
-	__s8 rbp_off;  /* rbp saved at CFA + 8 * rbp_off; 0: rbp unchanged */
+	__s8 rbp_off;  /* rbp saved at CFA + 8 * rbp_off (SIGNAL: rsp + 8 * rbp_off); 0: rbp unchanged */
 	__s16 cfa_off;
 };
 
@@ -235,7 +237,7 @@ static long unwind_step(__u32 i, struct unwind_state *st)
 			/* a return address points past the call, maybe past the function's end */
 			__u64 addr = pc - m->bias - (st->leaf ? 0 : 1);
 			struct unwind_row *r = unwind_find_row(table, m->rows, (__u32)addr);
-			if (r) {
+			if (r && r->cfa != CFA_GAP) {
 				__u64 cfa, ra;
 				switch (r->cfa) {
 				case CFA_RSP:
@@ -248,11 +250,12 @@ static long unwind_step(__u32 i, struct unwind_state *st)
 					cfa = st->sp + 8 + ((pc & 15) >= (__u64)r->cfa_off ? 8 : 0);
 					break;
 				case CFA_SIGNAL: {
-					/* rt_sigframe after the handler returned into __restore_rt: ucontext at rsp,
-					 * its sigcontext at +40 with rbp at +80, rsp at +120, rip at +128 */
+					/* the handler returned into __restore_rt: the interrupted registers are in
+					 * the ucontext the kernel left at rsp */
 					__u64 bp, sp;
-					if (unwind_read(&bp, st->sp + 120) || unwind_read(&sp, st->sp + 160)
-					    || unwind_read(&ra, st->sp + 168)) {
+					if (unwind_read(&bp, st->sp + 8 * (__s64)r->rbp_off)
+					    || unwind_read(&sp, st->sp + r->cfa_off)
+					    || unwind_read(&ra, st->sp + r->cfa_off + 8)) {
 						st->stat = UNWIND_READ_FAULT;
 						return 1;
 					}
@@ -260,10 +263,17 @@ static long unwind_step(__u32 i, struct unwind_state *st)
 					st->sp = sp;
 					st->pc = ra;
 					st->leaf = 1; /* the interrupted instruction, not a return address */
-					return ra == 0 ? (st->stat = UNWIND_COMPLETE, 1) : 0;
+					if (ra == 0) {
+						st->stat = UNWIND_COMPLETE;
+						return 1;
+					}
+					return 0;
 				}
-				default:
+				case CFA_END:
 					st->stat = UNWIND_COMPLETE;
+					return 1;
+				default:
+					st->stat = UNWIND_NO_TABLE;
 					return 1;
 				}
 				if (unwind_read(&ra, cfa - 8)) {

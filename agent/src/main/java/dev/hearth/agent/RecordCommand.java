@@ -33,6 +33,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code hearth record}: profile locally for a while and write one profile, like perf record + collapse. */
@@ -45,6 +46,9 @@ public final class RecordCommand implements Callable<Integer> {
     enum Format { folded, pprof, html }
 
     enum Type { cpu, offcpu, uprobe }
+
+    @Mixin
+    UnwindFlags unwind;
 
     @Option(names = "--pid", paramLabel = "PID", description = "a process to profile (repeatable); all processes when none is given")
     List<Integer> pids = new ArrayList<>();
@@ -118,7 +122,7 @@ public final class RecordCommand implements Callable<Integer> {
             long startNanos;
             long begin;
             long stoppedAt;
-            try (SampleSource source = BpfSampleSource.start(config)) {
+            try (SampleSource source = BpfSampleSource.start(config, unwind.unwinding())) {
                 // the window starts once the programs are attached
                 startNanos = System.currentTimeMillis() * 1_000_000;
                 begin = System.nanoTime();

@@ -35,7 +35,6 @@ final class UnwindLoader implements AutoCloseable {
         State state = State.UNBUILT;
         int rows;
         long bytes;
-        long vaddrMinusOffset;
         long lastUse;
 
         Binary(int id) {
@@ -179,19 +178,19 @@ final class UnwindLoader implements AutoCloseable {
             publish(pid); // the process's list predates the load
             return;
         }
-        Optional<UnwindTableSource.Table> table;
+        Optional<UnwindRows> table;
         try {
             table = source.table(pid, mapping);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "no unwind table for " + mapping.path() + ": " + e.getMessage());
             table = Optional.empty();
         }
-        if (table.isEmpty() || table.get().rows().count() == 0) {
+        if (table.isEmpty() || table.get().count() == 0) {
             b.state = State.NONE;
             republish(mapping.fileKey());
             return;
         }
-        UnwindRows rows = table.get().rows();
+        UnwindRows rows = table.get();
         long bytes = rows.bytes() + TABLE_OVERHEAD;
         if (bytes > budget) {
             b.state = State.NONE;
@@ -208,7 +207,6 @@ final class UnwindLoader implements AutoCloseable {
         b.state = State.LOADED;
         b.rows = rows.count();
         b.bytes = bytes;
-        b.vaddrMinusOffset = table.get().vaddrMinusOffset();
         usedBytes += bytes;
         if (wasUnbuilt) {
             republish(mapping.fileKey());
@@ -258,7 +256,7 @@ final class UnwindLoader implements AutoCloseable {
             } else {
                 table = b.id;
                 rows = b.rows;
-                bias = m.start() - m.fileOffset() - b.vaddrMinusOffset;
+                bias = m.loadBias();
             }
             entries.add(new UnwindMaps.Entry(m.start(), m.end(), bias, table, rows));
         }

@@ -6,23 +6,31 @@ import java.util.Arrays;
 
 /**
  * One binary's unwind table in the kernel's encoding ({@code struct unwind_row} in unwind.h):
- * 8 bytes a row, sorted by file address, each saying from its address on how to find the CFA
- * (canonical frame address) and where the caller's rbp was saved; the return address is at
- * CFA - 8. Built by whoever reads .eh_frame (the agent, from the symbolizer's tables); rules the
- * encoding cannot hold become {@link #STOP} rows, so the walk ends there instead of guessing.
+ * 8 bytes a row, sorted by file address, each holding from its address up to the next row's:
+ * how to find the CFA (canonical frame address) and where the caller's rbp was saved; the return
+ * address is at CFA - 8. Built by whoever reads .eh_frame (the agent, from the symbolizer's
+ * tables); offsets the encoding cannot hold become {@link #STOP} rows, so the walk ends there
+ * instead of guessing.
  */
 public final class UnwindRows {
     public static final int ROW_BYTES = 8;
-    /** a walk ends at this row: outermost frame, or a rule the kernel side cannot follow */
-    public static final int STOP = 0;
+    /** no rule known for these addresses: the walk follows the frame pointer */
+    public static final int GAP = 0;
     /** CFA = rsp + offset */
     public static final int CFA_RSP = 1;
     /** CFA = rbp + offset */
     public static final int CFA_RBP = 2;
     /** a PLT stub: CFA = rsp + 8, and 8 more once (pc & 15) >= offset */
     public static final int CFA_PLT = 3;
-    /** a signal trampoline (__restore_rt): the interrupted registers are in the ucontext at rsp */
+    /**
+     * a signal trampoline (__restore_rt): the interrupted rsp is at rsp + cfaOffset, rip after it,
+     * rbp at rsp + rbpOffset
+     */
     public static final int CFA_SIGNAL = 4;
+    /** the outermost frame: the stack is whole here */
+    public static final int END = 5;
+    /** a rule the kernel side cannot follow: the walk is cut here */
+    public static final int STOP = 6;
     /** file addresses are 32 bits in the kernel; larger binaries get no table */
     public static final long MAX_ADDRESS = 0xffff_ffffL;
 
@@ -70,9 +78,9 @@ public final class UnwindRows {
         private int unencodable;
 
         /**
-         * Adds a row. {@code rule}: one of the CFA_ constants or {@link #STOP}; {@code cfaOffset}:
-         * the offset for CFA_RSP/CFA_RBP, the threshold for CFA_PLT; {@code rbpOffset}: where rbp is
-         * saved relative to the CFA (a multiple of 8), or 0 when this frame leaves rbp alone.
+         * Adds a row. {@code rule}: one of the constants above; {@code cfaOffset}: the offset for
+         * CFA_RSP/CFA_RBP/CFA_SIGNAL, the threshold for CFA_PLT; {@code rbpOffset}: where rbp is saved
+         * relative to the CFA (for CFA_SIGNAL to rsp), a multiple of 8, or 0 when this frame leaves rbp alone.
          * An offset the encoding cannot hold makes the row a STOP row (counted in {@link #unencodable()}).
          */
         public Builder add(long address, int rule, long cfaOffset, long rbpOffset) {
@@ -82,7 +90,7 @@ public final class UnwindRows {
             if (address < last) {
                 throw new IllegalArgumentException("rows out of order at " + Long.toHexString(address));
             }
-            if (rule < STOP || rule > CFA_SIGNAL) {
+            if (rule < GAP || rule > STOP) {
                 throw new IllegalArgumentException("unknown rule " + rule);
             }
             boolean fits = cfaOffset >= Short.MIN_VALUE && cfaOffset <= Short.MAX_VALUE

@@ -10,26 +10,20 @@ import java.util.Optional;
  */
 public interface UnwindTableSource {
     /**
-     * One executable mapping. {@code fileKey} names the file independent of its path (device and
-     * inode) and is empty for memory no file backs (JIT code, the vdso), which is walked by frame
-     * pointer.
+     * One executable mapping: a pc in [start, end) is file address pc - loadBias of its file's
+     * table. {@code fileKey} names the file independent of its path (a build-id, or device and
+     * inode): mappings with one key share one table. Empty for memory no file backs (JIT code),
+     * which is walked by frame pointer.
      */
-    record Mapping(long start, long end, long fileOffset, String fileKey, String path) {
+    record Mapping(long start, long end, long loadBias, String fileKey, String path) {
         public boolean fileBacked() {
             return !fileKey.isEmpty();
         }
-    }
-
-    /**
-     * A file's table. {@code vaddrMinusOffset}: file address minus file offset in its executable
-     * segment, so that file address = pc - (start - fileOffset - vaddrMinusOffset).
-     */
-    record Table(UnwindRows rows, long vaddrMinusOffset) {
     }
 
     /** the executable mappings of {@code pid}, ascending; empty when it is gone */
     List<Mapping> executableMappings(int pid);
 
     /** the table of the file {@code pid} maps at {@code mapping}; empty when it has none */
-    Optional<Table> table(int pid, Mapping mapping);
+    Optional<UnwindRows> table(int pid, Mapping mapping);
 }

@@ -35,7 +35,7 @@ class UnwindFallbackTest {
                     String[] range = f[0].split("-");
                     boolean file = !f[4].equals("0");
                     out.add(new Mapping(Long.parseUnsignedLong(range[0], 16), Long.parseUnsignedLong(range[1], 16),
-                            Long.parseUnsignedLong(f[2], 16), file ? f[3] + ":" + f[4] : "", f.length > 5 ? f[5] : ""));
+                            Long.parseUnsignedLong(range[0], 16) - Long.parseUnsignedLong(f[2], 16), file ? f[3] + ":" + f[4] : "", f.length > 5 ? f[5] : ""));
                 }
             } catch (IOException e) {
                 if (Files.exists(Path.of("/proc/" + pid))) {
@@ -46,7 +46,7 @@ class UnwindFallbackTest {
         }
 
         @Override
-        public Optional<Table> table(int pid, Mapping mapping) {
+        public Optional<UnwindRows> table(int pid, Mapping mapping) {
             return Optional.empty();
         }
     }
