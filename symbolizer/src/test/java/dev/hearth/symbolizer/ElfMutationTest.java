@@ -63,7 +63,7 @@ class ElfMutationTest {
         mutate(Path.of(Tools.run(List.of("gcc", "-print-file-name=libstdc++.so.6")).trim()).toRealPath(), 4);
     }
 
-    private static Path libc() throws Exception {
+    static Path libc() throws Exception {
         for (String line : Files.readAllLines(Path.of("/proc/self/maps"))) {
             int slash = line.indexOf('/');
             if (slash > 0 && line.substring(slash).matches(".*/libc[.-][^/]*so.*")) return Path.of(line.substring(slash).trim());
