@@ -19,7 +19,7 @@ static double now() {
 
 extern "C" __attribute__((noinline)) void in_handler(int) {
     unsigned long x = sink | 1;
-    for (int i = 0; i < 3000000; i++) {
+    for (int i = 0; i < 20000000; i++) {
         x ^= x << 13;
         x ^= x >> 7;
         x ^= x << 17;
