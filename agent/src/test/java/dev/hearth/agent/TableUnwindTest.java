@@ -8,9 +8,15 @@ import dev.hearth.bpf.ProfilerConfig;
 import dev.hearth.bpf.RawSample;
 import dev.hearth.bpf.SampleType;
 import dev.hearth.bpf.UnwindStats;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,6 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TableUnwindTest {
     private static final String[] NO_FRAME_POINTERS = {"-O2", "-fomit-frame-pointer"};
+    /** the functions of three_to_one.c that stacks are compared by */
+    private static final Set<String> THREE_TO_ONE = Set.of("main", "helper_outer", "helper_inner", "leaf_three", "leaf_one");
 
     @TempDir
     Path tmp;
@@ -99,6 +107,94 @@ class TableUnwindTest {
             assertTrue(libraryWhole >= 0.95 * library, libraryWhole + " of " + library + " libstdc++ samples reach main");
             assertTrue(handlerWhole >= 0.95 * handler, handlerWhole + " of " + handler + " handler samples reach main");
         }
+    }
+
+    /**
+     * perf's own DWARF unwinding (a copy of the stack per sample, unwound afterwards) and ours, on the
+     * same seconds; at 999 Hz, so that the shares of both carry under two points of sampling noise
+     */
+    @Test
+    void agreesWithPerfDwarfUnwindingOnTheSameRun() throws Exception {
+        Path exe = NativeProgram.compile(tmp, "three_to_one.c", NO_FRAME_POINTERS);
+        try (NativeProgram w = NativeProgram.start(exe, 6);
+             BpfProfiler p = profile(ProfilerConfig.defaults().withHz(999), w.pid())) {
+            w.function("main");
+            Thread.sleep(1500);
+            p.drain();
+            Path data = tmp.resolve("perf.data");
+            Process perf = new ProcessBuilder("perf", "record", "-q", "-e", "cpu-clock", "-F", "999", "--call-graph", "dwarf",
+                    "-p", Integer.toString(w.pid()), "-o", data.toString())
+                    .redirectErrorStream(true).redirectOutput(tmp.resolve("perf.log").toFile()).start();
+            Thread.sleep(3000);
+            new ProcessBuilder("kill", "-INT", Long.toString(perf.pid())).start().waitFor();
+            assertTrue(perf.waitFor(60, TimeUnit.SECONDS), "perf record ends on SIGINT");
+            List<RawSample> samples = p.drain().stream().filter(s -> s.tgid() == w.pid() && s.type() == SampleType.ON_CPU).toList();
+            Map<String, Long> ours = new HashMap<>();
+            for (RawSample s : samples) ours.merge(programStack(w, s.userStack()), s.value(), Long::sum);
+            Map<String, Long> perfs = perfStacks(data);
+            long perfSamples = perfs.values().stream().mapToLong(Long::longValue).sum();
+            assertTrue(perfSamples >= 600, "perf recorded " + perfSamples + " samples: " + Files.readString(tmp.resolve("perf.log"))
+                    + " " + Files.size(data) + " bytes; perf script said: " + lastScript.lines().limit(12).toList());
+            List<String> top = top(ours, 2);
+            System.out.printf("ours %s%nperf %s%n", shares(ours), shares(perfs));
+            assertEquals(top, top(perfs, 2), "the same top stacks");
+            for (String stack : top) {
+                assertEquals(share(perfs, stack), share(ours, stack), 0.05, "share of " + stack);
+            }
+        }
+    }
+
+    /** the program's own functions on a stack, outermost first */
+    private static String programStack(NativeProgram w, long[] stack) {
+        List<String> names = new ArrayList<>();
+        for (int i = stack.length - 1; i >= 0; i--) {
+            try {
+                String f = w.functionAt(stack[i]);
+                if (THREE_TO_ONE.contains(f)) names.add(f);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return String.join(";", names);
+    }
+
+    /** `perf script`'s call chains, reduced like {@link #programStack} to the functions of three_to_one.c */
+    private static String lastScript = "";
+
+    private static Map<String, Long> perfStacks(Path data) throws Exception {
+        Process script = new ProcessBuilder("perf", "script", "-i", data.toString(), "-F", "ip,sym").redirectErrorStream(true).start();
+        lastScript = new String(script.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        List<String> lines = lastScript.lines().toList();
+        script.waitFor(60, TimeUnit.SECONDS);
+        Map<String, Long> out = new HashMap<>();
+        List<String> frames = new ArrayList<>();
+        for (String line : lines) {
+            String[] f = line.trim().split("\\s+");
+            if (line.isBlank()) {
+                if (!frames.isEmpty()) out.merge(String.join(";", frames), 1L, Long::sum);
+                frames = new ArrayList<>();
+            } else if (f.length >= 2 && THREE_TO_ONE.contains(f[1]) && !line.contains("(inlined)")) {
+                frames.add(0, f[1]); // perf prints the leaf first
+            }
+        }
+        if (!frames.isEmpty()) out.merge(String.join(";", frames), 1L, Long::sum);
+        return out;
+    }
+
+    private static List<String> top(Map<String, Long> stacks, int n) {
+        return stacks.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(n)
+                .map(Map.Entry::getKey).sorted().toList();
+    }
+
+    private static double share(Map<String, Long> stacks, String stack) {
+        long all = stacks.values().stream().mapToLong(Long::longValue).sum();
+        return (double) stacks.getOrDefault(stack, 0L) / all;
+    }
+
+    private static String shares(Map<String, Long> stacks) {
+        StringBuilder b = new StringBuilder();
+        for (String s : top(stacks, 4)) b.append(String.format("%s %.1f%%, ", s, 100 * share(stacks, s)));
+        return b.toString();
     }
 
     static BpfProfiler profile(ProfilerConfig config, int pid) {
