@@ -150,7 +150,7 @@ class TableUnwindTest {
         for (int i = stack.length - 1; i >= 0; i--) {
             try {
                 String f = w.functionAt(stack[i]);
-                if (THREE_TO_ONE.contains(f)) names.add(f);
+                if (f != null && THREE_TO_ONE.contains(f)) names.add(f);
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
