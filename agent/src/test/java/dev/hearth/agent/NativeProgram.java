@@ -19,6 +19,8 @@ import java.util.concurrent.TimeUnit;
  * functions a raw stack passes through without the symbolizer under test.
  */
 final class NativeProgram implements AutoCloseable {
+    static final String RT_PRIORITY = "10";
+
     private final Process process;
     private final Path binary;
     private final Map<String, long[]> functions = new HashMap<>();
@@ -44,9 +46,12 @@ final class NativeProgram implements AutoCloseable {
         return exe;
     }
 
-    /** Starts the program under SCHED_FIFO (a loaded machine neither delays nor shares its CPU) and waits for "ready". */
+    /**
+     * Starts the program under SCHED_FIFO (a loaded machine neither delays nor shares its CPU), above
+     * the priority 1 other tests spin at, and waits for "ready".
+     */
     static NativeProgram start(Path exe, double seconds) throws IOException {
-        Process p = new ProcessBuilder("chrt", "-f", "1", exe.toString(), Double.toString(seconds))
+        Process p = new ProcessBuilder("chrt", "-f", NativeProgram.RT_PRIORITY, exe.toString(), Double.toString(seconds))
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         String line = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)).readLine();
         if (!"ready".equals(line)) {

@@ -116,24 +116,25 @@ class TableUnwindTest {
     @Test
     void agreesWithPerfDwarfUnwindingOnTheSameRun() throws Exception {
         Path exe = NativeProgram.compile(tmp, "three_to_one.c", NO_FRAME_POINTERS);
-        try (NativeProgram w = NativeProgram.start(exe, 6);
+        // perf takes seconds to start on a loaded machine: the program runs until closed
+        try (NativeProgram w = NativeProgram.start(exe, 120);
              BpfProfiler p = profile(ProfilerConfig.defaults().withHz(999), w.pid())) {
             w.function("main");
             Thread.sleep(1500);
             p.drain();
             Path data = tmp.resolve("perf.data");
             Process perf = new ProcessBuilder("perf", "record", "-q", "-e", "cpu-clock", "-F", "999", "--call-graph", "dwarf",
-                    "-p", Integer.toString(w.pid()), "-o", data.toString())
-                    .redirectErrorStream(true).redirectOutput(tmp.resolve("perf.log").toFile()).start();
-            Thread.sleep(3000);
-            new ProcessBuilder("kill", "-INT", Long.toString(perf.pid())).start().waitFor();
-            assertTrue(perf.waitFor(60, TimeUnit.SECONDS), "perf record ends on SIGINT");
+                    "-p", Integer.toString(w.pid()), "-o", data.toString(), "--", "sleep", "4")
+                    .redirectErrorStream(true).redirectOutput(tmp.resolve("perf.log").toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            assertTrue(perf.waitFor(60, TimeUnit.SECONDS), "perf record ends");
             List<RawSample> samples = p.drain().stream().filter(s -> s.tgid() == w.pid() && s.type() == SampleType.ON_CPU).toList();
             Map<String, Long> ours = new HashMap<>();
             for (RawSample s : samples) ours.merge(programStack(w, s.userStack()), s.value(), Long::sum);
             Map<String, Long> perfs = perfStacks(data);
             long perfSamples = perfs.values().stream().mapToLong(Long::longValue).sum();
-            assertTrue(perfSamples >= 600, "perf recorded " + perfSamples + " samples: " + Files.readString(tmp.resolve("perf.log"))
+            assertTrue(perfSamples >= 600, "perf recorded " + perfSamples + " samples, exit " + perf.exitValue() + ": "
+                    + Files.readString(tmp.resolve("perf.log"))
                     + " " + Files.size(data) + " bytes; perf script said: " + lastScript.lines().limit(12).toList());
             List<String> top = top(ours, 2);
             System.out.printf("ours %s%nperf %s%n", shares(ours), shares(perfs));
