@@ -8,7 +8,7 @@ import dev.hearth.symbolizer.unwind.UnwindResult;
 import dev.hearth.symbolizer.unwind.UnwindTable;
 import dev.hearth.symbolizer.unwind.UnwindTables;
 import java.io.IOException;
-import java.nio.file.FileSystemException;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -24,6 +24,7 @@ import java.util.Map;
  */
 public final class UnwindTableCache {
     private static final Path PROC = Path.of("/proc");
+    private static final String VDSO_KEY = "vdso";
     private static final int EM_X86_64 = 62;
     private static final long PAGE = 4096;
     private static final long RETRY_UNREADABLE_NANOS = 10_000_000_000L;
@@ -38,6 +39,7 @@ public final class UnwindTableCache {
     private final Map<String, String> keyOfFile;     // dev:inode -> table key
     private final Map<String, Long> unreadableSince; // dev:inode -> when opening last failed
     private long bytes, builds, noTables, unreadable, evicted;
+    private Entry vdso;
 
     /** @param maxBytes heap bytes the tables may hold together; one larger table is still kept alone */
     public UnwindTableCache(long maxBytes) {
@@ -54,17 +56,30 @@ public final class UnwindTableCache {
     }
 
     /**
-     * The executable file mappings of process {@code pid}, each with its binary's table (built now
-     * if new) and the load bias that turns its pcs into table addresses. Empty when the process is
-     * gone or its maps cannot be read.
+     * The executable mappings of process {@code pid} (files and the vDSO), each with its binary's
+     * table (built now if new) and the load bias that turns its pcs into table addresses. Empty when
+     * the process is gone or its maps cannot be read.
      */
     public synchronized List<MappedTable> tables(int pid) {
         List<MappedTable> out = new ArrayList<>();
         for (Mapping m : ProcessMaps.read(PROC, pid).current().all()) {
-            if (!m.executable() || !m.isFile()) continue;
-            out.add(mapped(pid, m));
+            if (m.executable() && m.isFile()) out.add(mapped(pid, m));
+            else if (m.executable() && m.path().equals(Vdso.BINARY)) out.add(new MappedTable(m.start(), m.end(), loadBias(vdso(), m), VDSO_KEY, vdso().result()));
         }
         return out;
+    }
+
+    /** The vDSO's table: the kernel maps the same image into every 64-bit process, so this process's copy serves all. */
+    private Entry vdso() {
+        if (vdso == null) {
+            try {
+                byte[] image = Vdso.image();
+                vdso = image == null ? noTable("no vDSO") : entry(ElfFile.of(ByteBuffer.wrap(image)), elf -> build(elf, null, null, null));
+            } catch (IOException | RuntimeException e) {
+                vdso = noTable("vDSO unreadable: " + e.getMessage());
+            }
+        }
+        return vdso;
     }
 
     private MappedTable mapped(int pid, Mapping m) {
@@ -86,8 +101,8 @@ public final class UnwindTableCache {
                 }
                 if (e == null) e = put(key, load(p, m.path(), ProcessFiles.root(PROC, pid)));
                 unreadableSince.remove(fileKey);
-            } catch (IOException | RuntimeException ex) {
-                // gone, not ours to read, not a regular file or too large: tried again later
+            } catch (IOException | RuntimeException | InternalError ex) {
+                // gone, not ours to read, not a regular file, too large, or cut short while read: tried again later
                 unreadable++;
                 unreadableSince.put(fileKey, System.nanoTime());
                 return new MappedTable(m.start(), m.end(), 0, key != null ? key : "file:" + fileKey, new NoUnwindTable("unreadable: " + ex.getMessage()));
@@ -122,21 +137,33 @@ public final class UnwindTableCache {
 
     private static Entry load(Path opened, String binaryPath, Path root) {
         try (ElfFile elf = ElfFile.open(opened)) {
-            UnwindResult r = build(elf, opened, binaryPath, root);
-            List<ElfFile.Segment> segs = elf.segments();
-            long[] off = new long[segs.size()], va = new long[segs.size()], size = new long[segs.size()];
-            for (int i = 0; i < segs.size(); i++) {
-                off[i] = segs.get(i).offset();
-                va[i] = segs.get(i).vaddr();
-                size[i] = segs.get(i).fileSize();
-            }
-            long b = (r instanceof UnwindTable t ? t.bytes() : NO_TABLE_BYTES) + 24L * segs.size();
-            return new Entry(r, off, va, size, b);
+            return entry(elf, e -> build(e, opened, binaryPath, root));
         } catch (IOException | RuntimeException | InternalError | OutOfMemoryError e) {
             // not ELF, malformed, truncated under us (a fault reading the mapped file), or built to
             // exhaust its reader (each allocation is bounded: an OutOfMemoryError is one that did not fit)
-            return new Entry(new NoUnwindTable("unreadable ELF: " + e.getMessage()), new long[0], new long[0], new long[0], NO_TABLE_BYTES);
+            return noTable("unreadable ELF: " + e.getMessage());
         }
+    }
+
+    private interface Builder {
+        UnwindResult build(ElfFile elf) throws IOException;
+    }
+
+    private static Entry entry(ElfFile elf, Builder builder) throws IOException {
+        UnwindResult r = builder.build(elf);
+        List<ElfFile.Segment> segs = elf.segments();
+        long[] off = new long[segs.size()], va = new long[segs.size()], size = new long[segs.size()];
+        for (int i = 0; i < segs.size(); i++) {
+            off[i] = segs.get(i).offset();
+            va[i] = segs.get(i).vaddr();
+            size[i] = segs.get(i).fileSize();
+        }
+        long b = (r instanceof UnwindTable t ? t.bytes() : NO_TABLE_BYTES) + 24L * segs.size();
+        return new Entry(r, off, va, size, b);
+    }
+
+    private static Entry noTable(String reason) {
+        return new Entry(new NoUnwindTable(reason), new long[0], new long[0], new long[0], NO_TABLE_BYTES);
     }
 
     /**
@@ -154,6 +181,7 @@ public final class UnwindTableCache {
         if (eh != null) return UnwindTables.build(new FrameSections(eh, elf.section(".eh_frame_hdr"), null));
         FrameSections.Section debugFrame = elf.section(".debug_frame");
         if (debugFrame != null) return UnwindTables.build(new FrameSections(null, null, debugFrame));
+        if (opened == null) return new NoUnwindTable("no .eh_frame or .debug_frame");
         try (SafeFile debug = DebugFiles.find(root, opened, binaryPath, elf.buildId(), elf.debugLink(), elf.debugLinkCrc())) {
             if (debug != null) {
                 try (ElfFile dbg = ElfFile.open(debug.path())) {

@@ -19,14 +19,8 @@ final class Vdso {
 
     static BinarySymbols load() {
         try {
-            for (String line : Files.readString(Path.of("/proc/self/maps"), StandardCharsets.ISO_8859_1).split("\n")) {
-                if (!line.endsWith(BINARY)) continue;
-                Mapping m = ProcMaps.parseLine(line);
-                byte[] image = new byte[(int) (m.end() - m.start())];
-                try (RandomAccessFile mem = new RandomAccessFile("/proc/self/mem", "r")) {
-                    mem.seek(m.start());
-                    mem.readFully(image);
-                }
+            byte[] image = image();
+            if (image != null) {
                 try (ElfFile elf = ElfFile.of(ByteBuffer.wrap(image))) {
                     SymbolTable.Builder b = new SymbolTable.Builder();
                     elf.addFunctions(ElfFile.SHT_DYNSYM, b, 0);
@@ -37,5 +31,20 @@ final class Vdso {
             // no vDSO here, or its memory cannot be read: its frames stay unknown
         }
         return BinarySymbols.UNREADABLE;
+    }
+
+    /** This process's vDSO image, or null when it has none. */
+    static byte[] image() throws IOException {
+        for (String line : Files.readString(Path.of("/proc/self/maps"), StandardCharsets.ISO_8859_1).split("\n")) {
+            if (!line.endsWith(BINARY)) continue;
+            Mapping m = ProcMaps.parseLine(line);
+            byte[] image = new byte[(int) (m.end() - m.start())];
+            try (RandomAccessFile mem = new RandomAccessFile("/proc/self/mem", "r")) {
+                mem.seek(m.start());
+                mem.readFully(image);
+            }
+            return image;
+        }
+        return null;
     }
 }

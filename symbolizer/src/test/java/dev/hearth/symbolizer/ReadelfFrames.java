@@ -16,7 +16,7 @@ record ReadelfFrames(List<Fde> fdes, Map<Long, String> cieAugmentations) {
 
     private static final Pattern CIE = Pattern.compile("^([0-9a-f]+) [0-9a-f]+ [0-9a-f]+ CIE \"([^\"]*)\".*");
     private static final Pattern FDE = Pattern.compile("^[0-9a-f]+ [0-9a-f]+ [0-9a-f]+ FDE cie=([0-9a-f]+) pc=([0-9a-f]+)\\.\\.([0-9a-f]+).*");
-    private static final Pattern ROW = Pattern.compile("^([0-9a-f]{8,16}) (\\S+)(.*)$");
+    private static final Pattern ROW = Pattern.compile("^([0-9a-f]{16}) (\\S+)(.*)$"); // a 64-bit LOC: not the 8-digit "ZERO terminator" line
     /** A cell: a rule, or "rN (name)" for a value in another register (which has a space in it). */
     private static final Pattern CELL = Pattern.compile("r\\d+ \\([^)]*\\)|\\S+");
 
@@ -33,7 +33,7 @@ record ReadelfFrames(List<Fde> fdes, Map<Long, String> cieAugmentations) {
         String[] columns = new String[0];
         long cie = -1, begin = 0, end = 0;
         boolean isFde = false;
-        for (String line : (output + "\n\n").split("\n")) {
+        for (String line : output.split("\n")) {
             if (line.startsWith("Contents of the ")) {
                 if (rows != null) flush(fdes, cieRows, isFde, cie, begin, end, rows);
                 rows = null;
@@ -74,6 +74,7 @@ record ReadelfFrames(List<Fde> fdes, Map<Long, String> cieAugmentations) {
                 rows.add(new Row(Long.parseUnsignedLong(r.group(1), 16), cells.get(1), rbp, ra));
             }
         }
+        if (rows != null && inSection) flush(fdes, cieRows, isFde, cie, begin, end, rows);
         return new ReadelfFrames(fdes, augmentations);
     }
 

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class UnwindTableMutationTest {
     private static final long SEED = Long.getLong("hearth.mutation.seed", 17);
-    private static final int MUTATIONS = Integer.getInteger("hearth.mutations", 400);
+    private static final int MUTATIONS = Integer.getInteger("hearth.mutations", 300);
     /** Far above a bounded build of libc's table (tens of ms), far below a loop over a forged count. */
     private static final long MAX_NANOS = 3_000_000_000L;
     /** What a table at its row bound costs while built, with room: a forged file cannot make it cost more. */
@@ -63,6 +63,39 @@ class UnwindTableMutationTest {
         Files.write(f, b);
         UnwindResult r = UnwindTableCache.build(f);
         assertEquals("no .eh_frame or .debug_frame", assertInstanceOf(dev.hearth.symbolizer.unwind.NoUnwindTable.class, r).reason());
+    }
+
+    @Test
+    void aFrameSectionOfMillionsOfInstructionsIsBuiltQuicklyAndOnePastTheBoundIsRefused() {
+        // one FDE whose program is an advance, a CFA offset and 60 MB of DW_CFA_nop: one step per byte
+        FrameSections.Section big = synthetic(UnwindTables.MAX_SECTION_BYTES - (4 << 20));
+        long start = System.nanoTime();
+        UnwindTable t = assertInstanceOf(UnwindTable.class, UnwindTables.build(new FrameSections(big, null, null)));
+        long nanos = System.nanoTime() - start;
+        assertTrue(nanos < MAX_NANOS, "60 MB of instructions took " + nanos / 1_000_000 + " ms");
+        assertEquals(3, t.rows());
+        assertEquals(List.of(0x1000L, 0x1004L, 0x1100L), List.of(t.start(0), t.start(1), t.start(2)));
+        assertEquals(List.of(UnwindTable.RSP, UnwindTable.RSP, UnwindTable.GAP), List.of(t.rule(0), t.rule(1), t.rule(2)));
+        assertEquals(List.of(8, 16), List.of(t.cfaOffset(0), t.cfaOffset(1)));
+
+        UnwindResult past = UnwindTables.build(new FrameSections(synthetic(UnwindTables.MAX_SECTION_BYTES + 16), null, null));
+        assertTrue(assertInstanceOf(dev.hearth.symbolizer.unwind.NoUnwindTable.class, past).reason().contains("more than"), past.toString());
+    }
+
+    /** A .eh_frame at 0x100000 of about {@code size} bytes: a "zR" CIE, one FDE for [0x1000, 0x1100), nops to fill. */
+    private static FrameSections.Section synthetic(int size) {
+        long addr = 0x100000;
+        ByteBuffer b = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
+        byte[] cieBody = {0, 0, 0, 0, 1, 'z', 'R', 0, 1, 0x78, 16, 1, 0x1b, 0x0c, 7, 8, (byte) 0x90, 1, 0, 0};
+        b.putInt(cieBody.length).put(cieBody);
+        int fde = b.position(), fdeLength = size - fde - 4 - 4; // room for the terminator
+        b.putInt(fdeLength);
+        b.putInt(b.position() - 0); // back to the CIE at 0
+        b.putInt((int) (0x1000 - (addr + b.position()))); // pc-relative start
+        b.putInt(0x100).put((byte) 0); // range, no augmentation data
+        b.put((byte) 0x44).put((byte) 0x0e).put((byte) 16); // advance 4; CFA = rsp + 16
+        b.position(fde + 4 + fdeLength).putInt(0); // nops (zeros) up to here, then the terminator
+        return new FrameSections.Section(addr, b.flip());
     }
 
     private static void mutate(Path binary, int salt) throws Exception {

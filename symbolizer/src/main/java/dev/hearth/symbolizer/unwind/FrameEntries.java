@@ -12,8 +12,8 @@ import java.util.Map;
  * as its CIE's augmentation says, .debug_frame as plain 8-byte addresses.
  */
 final class FrameEntries {
-    /** More FDEs than this (libjvm.so has about 20,000) and the table is refused. */
-    static final int MAX_FDES = 1 << 20;
+    /** More FDEs than this (libjvm.so has 44,000, libLLVM-15.so 98,000) and the table is refused. */
+    static final int MAX_FDES = 1 << 19;
     private static final int MAX_AUGMENTATION = 16;
     private static final int MAX_CODE_ALIGN = 1 << 16;
     private static final int EH_TABLE_ENCODING = 0x3b; // datarel | sdata4: what every linker writes

@@ -25,7 +25,8 @@ final class RowSink {
     /** Drops the rows from {@code n} on (those of an FDE found malformed half-way). */
     void truncate(int n) { count = Math.min(count, n); }
 
-    long lastStart() { return count == 0 ? Long.MIN_VALUE : starts[count - 1]; }
+    /** The last row is CFA = rsp + 8 with rbp unchanged: what holds at a function's entry and after its return. */
+    boolean endsAtCall() { return count > 0 && rules[count - 1] == UnwindTable.RSP && cfa[count - 1] == 8 && rbp[count - 1] == 0; }
 
     void add(long start, byte rule, int cfaOffset, int rbpOffset) {
         if (count > 0 && starts[count - 1] == start) {

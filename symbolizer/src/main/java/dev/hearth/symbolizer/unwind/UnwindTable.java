@@ -31,10 +31,13 @@ import java.util.Arrays;
  *   <li>{@link #STOP}: a rule that cannot be followed without a DWARF interpreter (another
  *       expression, a CFA or rbp in another register): the stack is cut here.</li>
  *   <li>{@link #GAP}: no FDE covers these addresses (between functions, or after the last): the
- *       table knows nothing; fall back to the frame pointer.</li>
+ *       table knows nothing; fall back to the frame pointer. Padding of under 16 bytes between two
+ *       FDEs, after a row of CFA = rsp + 8, keeps that row instead (code that never runs).</li>
  * </ul>
- * For every frame but the leaf, look up {@code returnAddress - 1}: a call may be the last
- * instruction of a function, and glibc's signal trampoline FDE starts one byte early for this.
+ * A pc that is a return address (every frame's but the leaf's) is looked up as {@code pc - 1}: a
+ * call may be the last instruction of its function (glibc's signal trampoline FDE starts one byte
+ * early for this). The pc a {@link #SIGNAL} step gives is where the interrupted code stopped, not a
+ * return address: it is looked up as it is, like the leaf's.
  * Rows are merged: no two consecutive rows are equal. Offsets of rules other than the ones named
  * are 0.
  */

@@ -9,14 +9,29 @@ import java.util.Arrays;
  * any file): every count, length and loop is bounded, and a malformed FDE is skipped, never thrown.
  */
 public final class UnwindTables {
-    /** Rows per table: libjvm.so needs about a tenth of this. A larger table is refused whole. */
+    /** Rows per table (17 bytes each here): libjvm.so needs 151,000, libLLVM-15.so 892,000. A larger table is refused whole. */
     public static final int MAX_ROWS = 1 << 20;
+    /**
+     * Bytes of a frame section read (libLLVM-15.so's .eh_frame has 5.2 MB): what bounds the work of
+     * one build, as every entry and every instruction takes at least one byte.
+     */
+    public static final int MAX_SECTION_BYTES = 64 << 20;
+    /**
+     * Space between two FDEs shorter than this is the padding that aligns functions (never run): it
+     * keeps the rule before it when that is CFA = rsp + 8 (a function's end), rather than cost a gap
+     * row; a fifth of libjvm.so's rows.
+     */
+    static final int PADDING = 16;
 
     private UnwindTables() {}
 
     /** The table of one binary, or why it has none. Never throws. */
     public static UnwindResult build(FrameSections sections) {
         try {
+            FrameSections.Section main = sections.ehFrame() != null ? sections.ehFrame() : sections.debugFrame();
+            if (main != null && main.data().limit() > MAX_SECTION_BYTES) {
+                return new NoUnwindTable("frame section of " + main.data().limit() + " bytes, more than " + MAX_SECTION_BYTES);
+            }
             if (sections.ehFrame() != null) return build(new FrameEntries(sections.ehFrame(), true), sections.ehFrameHdr());
             if (sections.debugFrame() != null) return build(new FrameEntries(sections.debugFrame(), false), null);
             return new NoUnwindTable("no .eh_frame or .debug_frame");
@@ -57,7 +72,9 @@ public final class UnwindTables {
                 skipped++; // overlaps the one before: a table holds one rule per address
                 continue;
             }
-            if (covered != Long.MIN_VALUE && fde.begin() > covered) sink.add(covered, UnwindTable.GAP, 0, 0);
+            if (covered != Long.MIN_VALUE && fde.begin() > covered && !(fde.begin() - covered < PADDING && sink.endsAtCall())) {
+                sink.add(covered, UnwindTable.GAP, 0, 0);
+            }
             int rowsBefore = sink.count();
             try {
                 cur.range(fde.instructions(), fde.instructionsEnd());
