@@ -198,6 +198,52 @@ class TableUnwindTest {
         return b.toString();
     }
 
+    /**
+     * A JVM without -XX:+PreserveFramePointer, compiling everything it runs with C2 (-Xcomp), so
+     * its compiler threads are busy: their native stacks run whole from libjvm down to libc's
+     * thread start, the outermost frame.
+     */
+    @Test
+    void nativeStacksOfAJvmsCompilerThreadsAreWholeWithoutFramePointers() throws Exception {
+        Process jvm = new ProcessBuilder(Workloads.javaBin(), "-Xcomp", "-XX:-TieredCompilation", "-Xmx64m",
+                "-cp", System.getProperty("java.class.path"), "dev.hearth.agent.workload.SplitWorkload", "30")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try (BpfProfiler p = profile(ProfilerConfig.defaults().withHz(499), (int) jvm.pid())) {
+            Thread.sleep(300);
+            long[] libc = mapping((int) jvm.pid(), "libc.so");
+            long[] libjvm = mapping((int) jvm.pid(), "libjvm.so");
+            List<RawSample> measured = measure(p, (int) jvm.pid(), SampleType.ON_CPU);
+            List<RawSample> samples = measured.stream()
+                    .filter(s -> s.comm().startsWith("C2 CompilerThre") && s.userStack().length > 0).toList();
+            long all = sum(samples, s -> true);
+            long whole = sum(samples, s -> {
+                long[] st = s.userStack();
+                return NativeProgram.contains(st, libjvm) && st[st.length - 1] >= libc[0] && st[st.length - 1] < libc[1];
+            });
+            System.out.printf("JVM without frame pointers: %d compiler-thread samples, %.1f%% whole from libjvm to "
+                    + "libc's thread start; %s%n", all, 100.0 * whole / all, p.unwindStats());
+            assertTrue(all >= 40, "enough compiler-thread samples: " + all);
+            assertTrue(whole >= 0.95 * all, whole + " of " + all + " compiler-thread stacks whole");
+        } finally {
+            jvm.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** [start, end) of the executable mapping of the file whose name starts with {@code prefix}, waiting for it */
+    private static long[] mapping(int pid, String prefix) throws Exception {
+        for (int i = 0; ; i++) {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/maps"))) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length >= 6 && f[1].charAt(2) == 'x' && Path.of(f[5]).getFileName().toString().startsWith(prefix)) {
+                    String[] r = f[0].split("-");
+                    return new long[] {Long.parseUnsignedLong(r[0], 16), Long.parseUnsignedLong(r[1], 16)};
+                }
+            }
+            if (i > 100) throw new IllegalStateException("no " + prefix + " in " + pid);
+            Thread.sleep(50);
+        }
+    }
+
     static BpfProfiler profile(ProfilerConfig config, int pid) {
         return BpfProfiler.start(config.withPids(Set.of(pid)), new UnwindFlags().unwinding());
     }
