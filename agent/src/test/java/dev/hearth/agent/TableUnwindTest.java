@@ -229,6 +229,33 @@ class TableUnwindTest {
         }
     }
 
+    /**
+     * An unprivileged process spinning in anonymous code with a frame pointer that names itself as
+     * its caller: the walk is cut at the depth cap and counted as such, and sampling goes on.
+     */
+    @Test
+    void aForgedFramePointerCycleOfAnUnprivilegedProcessIsCutAtTheDepthCap() throws Exception {
+        Path exe = NativeProgram.compile(tmp, "fp_cycle.c", "-O1");
+        Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Process w = new ProcessBuilder("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", exe.toString(), "8")
+                .redirectErrorStream(true).start();
+        try {
+            assertEquals("ready", new java.io.BufferedReader(new java.io.InputStreamReader(w.getInputStream())).readLine());
+            try (BpfProfiler p = profile(ProfilerConfig.defaults().withHz(499), (int) w.pid())) {
+                List<RawSample> samples = measure(p, (int) w.pid(), SampleType.ON_CPU);
+                UnwindStats stats = p.unwindStats();
+                long all = sum(samples, s -> true);
+                System.out.printf("forged frame-pointer cycle: %d samples, longest stack %d; %s%n", all,
+                        samples.stream().mapToInt(s -> s.userStack().length).max().orElse(0), stats);
+                assertTrue(all >= 50, "the process was sampled: " + all);
+                assertTrue(samples.stream().allMatch(s -> s.userStack().length <= 127), "stacks within the depth cap");
+                assertTrue(stats.depth() >= all / 2, "walks cut at the depth cap are counted: " + stats);
+            }
+        } finally {
+            w.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
     /** [start, end) of the executable mapping of the file whose name starts with {@code prefix}, waiting for it */
     private static long[] mapping(int pid, String prefix) throws Exception {
         for (int i = 0; ; i++) {

@@ -26,6 +26,10 @@ final class UnwindLoader implements AutoCloseable {
     private static final long RELIST_NS = 1_000_000_000L;
     /** kernel bookkeeping of an array map besides its rows, roughly */
     private static final long TABLE_OVERHEAD = 4096;
+    /** tables built per round at most: a process mapping thousands of files cannot hold the loader */
+    private static final int LOADS_PER_ROUND = 8;
+    /** files known at most; one beyond is walked by frame pointer */
+    private static final int MAX_BINARIES = 65_536;
 
     private enum State { UNBUILT, LOADED, EVICTED, NONE }
 
@@ -116,11 +120,16 @@ final class UnwindLoader implements AutoCloseable {
         }
         List<long[]> requests = new ArrayList<>();
         maps.drainRequests((tgid, kind, addr) -> requests.add(new long[] {tgid, kind, addr}));
+        int loads = 0;
         for (long[] r : requests) {
             int pid = (int) r[0];
             switch ((int) r[1]) {
                 case UnwindMaps.REQUEST_PROCESS -> listProcess(pid);
-                case UnwindMaps.REQUEST_TABLE -> loadTableAt(pid, r[2]);
+                case UnwindMaps.REQUEST_TABLE -> {
+                    if (loads++ < LOADS_PER_ROUND) {
+                        loadTableAt(pid, r[2]); // the rest ask again on their next sample
+                    }
+                }
                 case UnwindMaps.REQUEST_MAPS -> {
                     Process p = processes.get(pid);
                     if (p == null || System.nanoTime() - p.listedAt() > RELIST_NS) {
@@ -150,8 +159,9 @@ final class UnwindLoader implements AutoCloseable {
         processes.put(pid, new Process(List.copyOf(mappings), System.nanoTime()));
         clock++;
         for (UnwindTableSource.Mapping m : mappings) {
-            if (m.fileBacked()) {
-                binaries.computeIfAbsent(m.fileKey(), k -> new Binary(nextId++)).lastUse = clock;
+            Binary b = m.fileBacked() ? binary(m.fileKey()) : null;
+            if (b != null) {
+                b.lastUse = clock;
             }
         }
         publish(pid);
@@ -172,7 +182,10 @@ final class UnwindLoader implements AutoCloseable {
         if (mapping == null) {
             return;
         }
-        Binary b = binaries.computeIfAbsent(mapping.fileKey(), k -> new Binary(nextId++));
+        Binary b = binary(mapping.fileKey());
+        if (b == null) {
+            return;
+        }
         b.lastUse = ++clock;
         if (b.state == State.LOADED || b.state == State.NONE) {
             publish(pid); // the process's list predates the load
@@ -211,6 +224,16 @@ final class UnwindLoader implements AutoCloseable {
         if (wasUnbuilt) {
             republish(mapping.fileKey());
         }
+    }
+
+    /** the file's entry, new if unknown; null when MAX_BINARIES are known already */
+    private Binary binary(String fileKey) {
+        Binary b = binaries.get(fileKey);
+        if (b == null && binaries.size() < MAX_BINARIES) {
+            b = new Binary(nextId++);
+            binaries.put(fileKey, b);
+        }
+        return b;
     }
 
     /** evicts the least recently requested tables until {@code bytes} more fit the budget */
