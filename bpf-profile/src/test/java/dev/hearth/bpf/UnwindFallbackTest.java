@@ -53,7 +53,7 @@ class UnwindFallbackTest {
 
     @Test
     void withoutTablesAFramePointerBuildStillReachesItsFunctions() throws Exception {
-        try (Workload w = Workload.start("spin", "1500");
+        try (Workload w = Workload.startRealtime("spin", "2000");
              BpfProfiler p = BpfProfiler.start(ProfilerConfig.defaults().withPids(Set.of(w.pid())),
                      new Unwinding(new NoTables(), Unwinding.DEFAULT_BUDGET))) {
             assertTrue(p.unwindsByTable(), "the kernel refused the table walk");
