@@ -229,6 +229,23 @@ class TableUnwindTest {
         }
     }
 
+    /** A budget smaller than the tables a program needs: least recently used tables leave, stacks cut by it are counted. */
+    @Test
+    void tablesStayWithinTheirBudgetByEvictingTheLeastRecentlyUsed() throws Exception {
+        Path exe = NativeProgram.compile(tmp, "plt_signal.cpp", NO_FRAME_POINTERS);
+        long budget = 320 << 10; // libc's table or libstdc++'s, not both
+        UnwindFlags flags = new UnwindFlags();
+        flags.budget = budget;
+        try (NativeProgram w = NativeProgram.start(exe, 6);
+             BpfProfiler p = BpfProfiler.start(ProfilerConfig.defaults().withPids(Set.of(w.pid())), flags.unwinding())) {
+            List<RawSample> samples = measure(p, w.pid(), SampleType.ON_CPU);
+            UnwindStats stats = p.unwindStats();
+            System.out.printf("budget %d KiB: %d samples; %s%n", budget >> 10, sum(samples, s -> true), stats);
+            assertTrue(stats.tableBytes() <= budget, "tables within the budget: " + stats);
+            assertTrue(stats.evictions() > 0 && stats.budget() > 0, "evictions and the stacks they cut are counted: " + stats);
+        }
+    }
+
     /**
      * An unprivileged process spinning in anonymous code with a frame pointer that names itself as
      * its caller: the walk is cut at the depth cap and counted as such, and sampling goes on.

@@ -8,7 +8,7 @@ import java.util.Objects;
  */
 public record Unwinding(UnwindTableSource source, long budgetBytes) {
     public static final long DEFAULT_BUDGET = 64L << 20;
-    public static final long MIN_BUDGET = 1L << 20;
+    public static final long MIN_BUDGET = 64L << 10;
 
     public Unwinding {
         Objects.requireNonNull(source, "source");
