@@ -81,6 +81,7 @@ public final class UnwindBench {
         Process sh = new ProcessBuilder("bash", "-c", command + " >/dev/null 2>&1; times").start();
         List<String> out = new String(sh.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
         sh.waitFor();
+        if (out.size() < 2) throw new IllegalStateException("no CPU times from: " + command + " (exit " + sh.exitValue() + ")");
         String[] children = out.get(out.size() - 1).trim().split("\\s+");
         return new double[] {seconds(children[0]), seconds(children[1])};
     }
@@ -101,7 +102,8 @@ public final class UnwindBench {
             System.out.printf("hearth record, every process, %d s at 99 Hz %s: %.2f s user + %.2f s system = %.2f CPU s%n",
                     seconds, mode.isEmpty() ? "with tables" : "by frame pointer", c[0], c[1], c[0] + c[1]);
         }
-        double[] rec = cpuOf("perf record -q --call-graph dwarf -F 99 -a -e cpu-clock -o " + data + " -- sleep " + seconds);
+        // ended by SIGINT after the minute: perf ending its own `-- sleep` workload signals the shell around it too
+        double[] rec = cpuOf("timeout -s INT " + seconds + " perf record -q --call-graph dwarf -F 99 -a -e cpu-clock -o " + data);
         double[] script = cpuOf("perf script -i " + data);
         System.out.printf("perf record --call-graph dwarf -F 99 -a, %d s: %.2f CPU s; perf script: %.2f CPU s; together %.2f CPU s "
                         + "(%.0f MiB of samples)%n", seconds, rec[0] + rec[1], script[0] + script[1],
