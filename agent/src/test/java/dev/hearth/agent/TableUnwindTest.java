@@ -199,14 +199,15 @@ class TableUnwindTest {
     }
 
     /**
-     * A JVM without -XX:+PreserveFramePointer, compiling everything it runs with C2 (-Xcomp), so
-     * its compiler threads are busy: their native stacks run whole from libjvm down to libc's
-     * thread start, the outermost frame.
+     * A JVM without -XX:+PreserveFramePointer whose garbage collector copies live data all the time
+     * (and which compiles everything with C2, -Xcomp): the native stacks of its GC and compiler
+     * threads run whole from libjvm down to libc's thread start, the outermost frame.
      */
     @Test
-    void nativeStacksOfAJvmsCompilerThreadsAreWholeWithoutFramePointers() throws Exception {
-        Process jvm = new ProcessBuilder(Workloads.javaBin(), "-Xcomp", "-XX:-TieredCompilation", "-Xmx64m",
-                "-cp", System.getProperty("java.class.path"), "dev.hearth.agent.workload.SplitWorkload", "30")
+    void nativeStacksOfAJvmsGcAndCompilerThreadsAreWholeWithoutFramePointers() throws Exception {
+        Process jvm = new ProcessBuilder(Workloads.javaBin(), "-Xcomp", "-XX:-TieredCompilation", "-Xmx32m",
+                "-XX:+UseParallelGC", "-XX:ParallelGCThreads=1",
+                "-cp", System.getProperty("java.class.path"), "dev.hearth.agent.workload.GarbageWorkload", "30")
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         try (BpfProfiler p = profile(ProfilerConfig.defaults().withHz(499), (int) jvm.pid())) {
             Thread.sleep(300);
@@ -214,16 +215,17 @@ class TableUnwindTest {
             long[] libjvm = mapping((int) jvm.pid(), "libjvm.so");
             List<RawSample> measured = measure(p, (int) jvm.pid(), SampleType.ON_CPU);
             List<RawSample> samples = measured.stream()
-                    .filter(s -> s.comm().startsWith("C2 CompilerThre") && s.userStack().length > 0).toList();
+                    .filter(s -> (s.comm().startsWith("C2 CompilerThre") || s.comm().startsWith("GC Thread"))
+                            && s.userStack().length > 0).toList();
             long all = sum(samples, s -> true);
             long whole = sum(samples, s -> {
                 long[] st = s.userStack();
                 return NativeProgram.contains(st, libjvm) && st[st.length - 1] >= libc[0] && st[st.length - 1] < libc[1];
             });
-            System.out.printf("JVM without frame pointers: %d compiler-thread samples, %.1f%% whole from libjvm to "
+            System.out.printf("JVM without frame pointers: %d GC and compiler thread samples, %.1f%% whole from libjvm to "
                     + "libc's thread start; %s%n", all, 100.0 * whole / all, p.unwindStats());
-            assertTrue(all >= 40, "enough compiler-thread samples: " + all);
-            assertTrue(whole >= 0.95 * all, whole + " of " + all + " compiler-thread stacks whole");
+            assertTrue(all >= 100, "enough GC and compiler thread samples: " + all);
+            assertTrue(whole >= 0.95 * all, whole + " of " + all + " GC and compiler thread stacks whole");
         } finally {
             jvm.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
