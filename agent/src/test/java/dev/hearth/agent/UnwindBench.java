@@ -18,7 +18,7 @@ import java.util.Set;
  * {@code bpf}: BPF time per on-CPU sample of a 22-frame native stack walked by table against by
  * frame pointer, alternating, and the map memory with every process profiled. {@code agent}: the
  * CPU of a one-minute `hearth record` of every process with tables and without, against
- * `perf record --call-graph dwarf -F 99 -a` plus `perf script` over the same minute.
+ * `perf record --call-graph dwarf -F 99 -a` plus `perf script --no-inline` over a minute.
  */
 public final class UnwindBench {
     private UnwindBench() {}
@@ -104,8 +104,10 @@ public final class UnwindBench {
         }
         // ended by SIGINT after the minute: perf ending its own `-- sleep` workload signals the shell around it too
         double[] rec = cpuOf("timeout -s INT " + seconds + " perf record -q --call-graph dwarf -F 99 -a -e cpu-clock -o " + data);
-        double[] script = cpuOf("perf script -i " + data);
-        System.out.printf("perf record --call-graph dwarf -F 99 -a, %d s: %.2f CPU s; perf script: %.2f CPU s; together %.2f CPU s "
+        // --no-inline: perf's default resolves inlined frames with an addr2line per library, which took
+        // over ten CPU minutes here (large libraries with debug information); this is perf's cheapest
+        double[] script = cpuOf("perf script --no-inline -i " + data);
+        System.out.printf("perf record --call-graph dwarf -F 99 -a, %d s: %.2f CPU s; perf script --no-inline: %.2f CPU s; together %.2f CPU s "
                         + "(%.0f MiB of samples)%n", seconds, rec[0] + rec[1], script[0] + script[1],
                 rec[0] + rec[1] + script[0] + script[1], Files.size(data) / 1048576.0);
         Files.delete(data);
