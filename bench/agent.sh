@@ -110,3 +110,6 @@ echo "median throughput loss over $ROUNDS rounds: $(median "${wall_loss[@]}")% p
 echo "steady agent CPU: $pct% of one core (process $proc s + BPF $bpf s in ${STEADY}s, after ${STEADY_WARM}s) (target <= 1%); RSS $((rss / 1024)) MB (target <= 150 MB)"
 echo "agent CPU in the rounds, ${WARM}s after start (its JIT and first period included): median $(median "${round_cpu[@]}")% of a core"
 echo "load at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+# unwinding: a one-minute record with tables and without, against perf's DWARF unwinding (AGENT_ARGS=--no-unwind-tables
+# gives the steady figures above without tables)
+AGENT_JAVA_OPTS="$AGENT_JAVA_OPTS" bash "$(dirname "${BASH_SOURCE[0]}")/unwind.sh" agent "${UNWIND_SECONDS:-60}"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bpf-profile: BPF ns per on-CPU sample and per sched_switch, drain time for 10k keys, map memory, JVM fold ratio
+# bpf-profile: BPF ns per on-CPU sample and per sched_switch, drain time for 10k keys, map memory, JVM fold ratio, table walk against frame pointer
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 [ "$(id -u)" -eq 0 ] || { echo "bench bpf: needs root (loads BPF programs)" >&2; exit 1; }
@@ -9,4 +9,6 @@ mvn -B -q -o dependency:build-classpath -pl bpf-profile -Dmdep.outputFile="$PWD/
   || mvn -B -q dependency:build-classpath -pl bpf-profile -Dmdep.outputFile="$PWD/$cpfile" >/dev/null
 cp="bpf-profile/target/classes:bpf-profile/target/test-classes:$(cat "$cpfile")"
 echo "# $(date -u +%FT%TZ) $(uname -r), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
-exec java -cp "$cp" dev.hearth.bpf.BpfBench "$(command -v java)"
+java -cp "$cp" dev.hearth.bpf.BpfBench "$(command -v java)"
+# the table walk needs the agent's tables (from the symbolizer): its figures come from the agent's test classes
+bash "$(dirname "${BASH_SOURCE[0]}")/unwind.sh" bpf

@@ -104,6 +104,8 @@ struct control control;
 
 char LICENSE[] SEC("license") = "GPL";
 
+#include "unwind.h"
+
 static __always_inline void drop(__u32 reason)
 {
 	__u64 *c = bpf_map_lookup_elem(&drops, &reason);
@@ -161,7 +163,7 @@ static __always_inline __u64 take_stack(void *ctx, __u32 set, __u64 flags, __u32
 		return 0;
 	}
 	__u64 h = 0;
-	long n = bpf_get_stack(ctx, s->stack.ip, sizeof(s->stack.ip), flags);
+	long n = walk_stack(ctx, s->stack.ip, sizeof(s->stack.ip), flags);
 	if (n <= 0) {
 		drop(missing);
 		goto out;

@@ -54,6 +54,9 @@ public final class AgentCommand implements Callable<Integer> {
     @Mixin
     SamplingOptions sampling;
 
+    @Mixin
+    UnwindFlags unwind;
+
     @Option(names = ConfigFile.OPTION, paramLabel = "FILE",
             description = "a properties file of settings, e.g. 'collector = http://c:4040' and 'label = env=prod'")
     Path config;
@@ -209,12 +212,13 @@ public final class AgentCommand implements Callable<Integer> {
                 new PerfMapLimits(perfMapMaxSize, (int) Math.min(perfMapMaxLine, Integer.MAX_VALUE), perfMapMaxEntries)), perfMaps);
              MetricsServer server = metricsPort < 0 ? null : new MetricsServer(metricsAddress, metricsPort, metrics);
              AutoCloseable stats = bpfStats ? BpfSampleSource.enableRunTimeStats() : null;
-             SampleSource source = BpfSampleSource.start(bpf)) {
+             BpfSampleSource source = BpfSampleSource.start(bpf, unwind.unwinding())) {
             SymbolizingResolver resolver = new SymbolizingResolver(symbolizer);
             SymbolizerMetrics.register(metrics, symbolizer, resolver);
             metrics.read("hearth_agent_bpf_run_nanoseconds_total", "kernel time in the BPF programs (with --bpf-stats)",
                     Metrics.Kind.COUNTER, source::programRunNanos);
             metrics.read("hearth_agent_bpf_map_bytes", "memory of the BPF maps", Metrics.Kind.GAUGE, source::mapBytes);
+            UnwindMetrics.register(metrics, source::unwindStats);
             ProfileSources sources = jvmSources(metrics, perfMaps, profiled);
             AgentLoop loop = new AgentLoop(settings, source, resolver, ProcessScanner.system(),
                     sources, delivery::submit, metrics);

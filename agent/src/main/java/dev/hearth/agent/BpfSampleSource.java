@@ -5,6 +5,8 @@ import dev.hearth.bpf.DropCounters;
 import dev.hearth.bpf.ProfilerConfig;
 import dev.hearth.bpf.ProgramStats;
 import dev.hearth.bpf.RawSample;
+import dev.hearth.bpf.UnwindStats;
+import dev.hearth.bpf.Unwinding;
 import java.util.List;
 
 /** The agent's one contact with the BPF side. */
@@ -18,7 +20,17 @@ public final class BpfSampleSource implements SampleSource {
 
     /** Loads and attaches the programs; throws {@link dev.hearth.bpf.BpfException} naming the cause. */
     public static BpfSampleSource start(ProfilerConfig config) {
-        return new BpfSampleSource(BpfProfiler.start(config));
+        return start(config, null);
+    }
+
+    /** The same, walking user stacks by unwind table when {@code unwinding} is given (null: frame pointers). */
+    public static BpfSampleSource start(ProfilerConfig config, Unwinding unwinding) {
+        return new BpfSampleSource(BpfProfiler.start(config, unwinding));
+    }
+
+    /** How the kernel's table walks ended, and the tables it holds. */
+    public UnwindStats unwindStats() {
+        return closed ? UnwindStats.NONE : profiler.unwindStats();
     }
 
     @Override

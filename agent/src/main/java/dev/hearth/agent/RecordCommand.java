@@ -47,6 +47,9 @@ public final class RecordCommand implements Callable<Integer> {
 
     enum Type { cpu, offcpu, uprobe }
 
+    @Mixin
+    UnwindFlags unwind;
+
     @Option(names = "--duration", paramLabel = "TIME", defaultValue = "10s", converter = Units.DurationConverter.class,
             description = "how long to record, e.g. 500ms, 10s, 2m (default: ${DEFAULT-VALUE})")
     Duration duration;
@@ -102,7 +105,7 @@ public final class RecordCommand implements Callable<Integer> {
             long startNanos;
             long begin;
             long stoppedAt;
-            try (SampleSource source = BpfSampleSource.start(config)) {
+            try (SampleSource source = BpfSampleSource.start(config, unwind.unwinding())) {
                 Runnable drain = () -> {
                     samples[0] += add(source.drain(), assembler, processes);
                     resolver.endPeriod(); // frames not named yet are tried again after each drain

@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -69,6 +70,11 @@ class AgentProcessTest {
             assertTrue(metrics.get("hearth_agent_cpu_samples_total").getMetric(0).getCounter().getValue() > 0);
             assertTrue(metrics.get("hearth_agent_cycle_seconds").getMetric(0).getHistogram().getSampleCount() >= 1);
             assertEquals(MetricType.HISTOGRAM, metrics.get("hearth_agent_cycle_seconds").getType());
+            assertTrue(metrics.get("hearth_agent_unwind_complete_stacks_total").getMetric(0).getCounter().getValue() > 0,
+                    "user stacks walked by table to their end");
+            assertEquals(Set.of("no_table", "table_budget", "depth", "read_fault"),
+                    metrics.get("hearth_agent_unwind_incomplete_stacks_total").getMetricList().stream()
+                            .map(m -> m.getLabel(0).getValue()).collect(Collectors.toSet()));
             long termAt = System.currentTimeMillis();
             new ProcessBuilder("kill", "-TERM", Long.toString(agent.pid())).start().waitFor();
             assertTrue(agent.waitFor(30, TimeUnit.SECONDS), "agent stops on SIGTERM");

@@ -27,10 +27,11 @@ public final class BpfProfiler implements AutoCloseable {
     private final int targetPidsFd;
     private final int possibleCpus;
     private final List<Integer> programIds;
+    private final UnwindLoader unwinder; // null: user stacks by frame pointer
     private Set<Integer> targets = Set.of();
     private boolean closed;
 
-    private BpfProfiler(ProfilerConfig config, MapSizing sizing, ProfileObject object) {
+    private BpfProfiler(ProfilerConfig config, MapSizing sizing, ProfileObject object, Unwinding unwinding) {
         this.config = config;
         this.sizing = sizing;
         this.object = object;
@@ -43,6 +44,8 @@ public final class BpfProfiler implements AutoCloseable {
         this.targetPidsFd = object.mapFd("target_pids");
         this.possibleCpus = Cpus.possible();
         this.programIds = object.programStats().stream().map(ProgramStats::id).toList();
+        this.unwinder = object.unwinding ? new UnwindLoader(unwinding.source(),
+                new UnwindMaps(object, possibleCpus), unwinding.budgetBytes(), UnwindProbe.PROCESSES) : null;
     }
 
     /** the start maps in use: intervals spanning a drain keep their stacks there */
@@ -58,8 +61,16 @@ public final class BpfProfiler implements AutoCloseable {
         return maps;
     }
 
-    /** Loads and attaches the programs {@code config} asks for. */
+    /** Loads and attaches the programs {@code config} asks for; user stacks are walked by frame pointer. */
     public static BpfProfiler start(ProfilerConfig config) {
+        return start(config, null);
+    }
+
+    /**
+     * Loads and attaches the programs {@code config} asks for; with {@code unwinding} (may be null),
+     * user stacks are walked by unwind table where the kernel allows it, by frame pointer otherwise.
+     */
+    public static BpfProfiler start(ProfilerConfig config, Unwinding unwinding) {
         if (!config.onCpu() && !config.offCpu() && config.uprobes().isEmpty()) {
             throw new BpfException("nothing to profile: enable on-CPU, off-CPU or give a uprobe");
         }
@@ -70,16 +81,20 @@ public final class BpfProfiler implements AutoCloseable {
         checkPids(config.pids());
         List<Integer> cpus = Cpus.online();
         MapSizing sizing = MapSizing.of(config, cpus.size());
-        ProfileObject object = ProfileObject.load(config, sizing);
+        ProfileObject object = ProfileObject.load(config, sizing, unwinding != null);
         BpfProfiler p;
         try {
-            p = new BpfProfiler(config, sizing, object);
+            p = new BpfProfiler(config, sizing, object, unwinding);
         } catch (RuntimeException e) {
             object.close();
             throw e;
         }
         try {
             p.setTargetPids(config.pids());
+            if (p.unwinder != null) {
+                p.unwinder.track(config.pids());
+                p.unwinder.start();
+            }
             p.attach(cpus);
             return p;
         } catch (RuntimeException e) {
@@ -159,6 +174,17 @@ public final class BpfProfiler implements AutoCloseable {
         return drainer.unresolvedStacks();
     }
 
+    /** True when user stacks are walked by unwind table (asked for, and the kernel accepted the walk). */
+    public boolean unwindsByTable() {
+        return unwinder != null;
+    }
+
+    /** Outcomes of the table walks and the tables loaded; {@link UnwindStats#NONE} without unwinding. */
+    public synchronized UnwindStats unwindStats() {
+        requireOpen();
+        return unwinder == null ? UnwindStats.NONE : unwinder.stats();
+    }
+
     /** Restricts sampling to these processes (tgids) from now on; empty means every process. */
     public synchronized void setTargetPids(Set<Integer> pids) {
         requireOpen();
@@ -215,10 +241,11 @@ public final class BpfProfiler implements AutoCloseable {
         requireOpen();
         long total = 0;
         for (String m : new String[] {"counts0", "counts1", "stacks0", "stacks1", "known_stacks", "scratch",
-                "offcpu_starts", "call_starts", "target_pids", "drops", ".bss", ".rodata"}) {
+                "offcpu_starts", "call_starts", "target_pids", "drops", ".bss", ".rodata",
+                "unwind_processes", "unwind_tables", "unwind_requests", "unwind_stats", UnwindProbe.RODATA}) {
             total += memlock(object.mapFd(m));
         }
-        return total;
+        return total + (unwinder == null ? 0 : unwinder.tableBytes());
     }
 
     /** timing of the last drain, for benchmarks */
@@ -239,6 +266,9 @@ public final class BpfProfiler implements AutoCloseable {
         }
         closed = true;
         attachments.close();
+        if (unwinder != null) {
+            unwinder.close();
+        }
         object.close();
         drainer.close();
     }

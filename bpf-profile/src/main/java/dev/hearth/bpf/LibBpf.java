@@ -84,6 +84,9 @@ final class LibBpf {
 
     static native int bpf_map_delete_batch(int fd, Pointer keys, Pointer count, Pointer opts);
 
+    static native int bpf_map_create(int type, String name, int keySize, int valueSize, int maxEntries,
+                                     Pointer opts);
+
     static native int bpf_obj_get_info_by_fd(int fd, Pointer info, Pointer infoLen);
 
     static native int bpf_enable_stats(int type);

@@ -30,32 +30,55 @@ final class ProfileObject implements AutoCloseable {
     private final Memory image; // libbpf may refer to the buffer until close
     final String offCpuProgram;
     final KernelAbi abi;
+    /** user stacks are walked by unwind table (the kernel accepted the unwinder) */
+    final boolean unwinding;
 
-    private ProfileObject(Pointer obj, Memory image, String offCpuProgram) {
+    private ProfileObject(Pointer obj, Memory image, String offCpuProgram, boolean unwinding) {
         this.obj = obj;
         this.image = image;
         this.offCpuProgram = offCpuProgram;
+        this.unwinding = unwinding;
         this.abi = KernelAbi.of(btf(obj));
     }
 
     /** Opens the object without loading it: its types, for checking them against this build. */
     static ProfileObject open() {
-        return open(readResource(), null, LibbpfLog.mark());
+        return open(readResource(), null, false, LibbpfLog.mark());
     }
 
-    /** Opens, sizes and loads; tp_btf is tried first for off-CPU, raw_tp if the kernel refuses it. */
     static ProfileObject load(ProfilerConfig config, MapSizing sizing) {
+        return load(config, sizing, false);
+    }
+
+    /**
+     * Opens, sizes and loads; with {@code unwind}, the table walk of user stacks is tried first and
+     * the frame-pointer walk kept if the kernel refuses it (see {@link UnwindProbe}).
+     */
+    static ProfileObject load(ProfilerConfig config, MapSizing sizing, boolean unwind) {
         byte[] elf = readResource();
-        if (!config.offCpu()) {
-            return loadOnce(elf, config, sizing, null);
+        if (!unwind) {
+            return loadSwitch(elf, config, sizing, false);
         }
         try {
-            return loadOnce(elf, config, sizing, OFF_CPU_BTF);
+            return loadSwitch(elf, config, sizing, true);
+        } catch (BpfException refused) {
+            UnwindProbe.refused(refused);
+            return loadSwitch(elf, config, sizing, false);
+        }
+    }
+
+    /** tp_btf is tried first for off-CPU, raw_tp if the kernel refuses it */
+    private static ProfileObject loadSwitch(byte[] elf, ProfilerConfig config, MapSizing sizing, boolean unwind) {
+        if (!config.offCpu()) {
+            return loadOnce(elf, config, sizing, null, unwind);
+        }
+        try {
+            return loadOnce(elf, config, sizing, OFF_CPU_BTF, unwind);
         } catch (BpfException tpBtfRefused) {
             System.getLogger("dev.hearth.bpf").log(System.Logger.Level.INFO,
                     "tp_btf/sched_switch refused, falling back to raw_tp: " + tpBtfRefused.getMessage());
             try {
-                return loadOnce(elf, config, sizing, OFF_CPU_RAW);
+                return loadOnce(elf, config, sizing, OFF_CPU_RAW, unwind);
             } catch (BpfException rawRefused) {
                 rawRefused.addSuppressed(tpBtfRefused);
                 throw rawRefused;
@@ -63,11 +86,13 @@ final class ProfileObject implements AutoCloseable {
         }
     }
 
-    private static ProfileObject loadOnce(byte[] elf, ProfilerConfig config, MapSizing sizing, String offCpu) {
+    private static ProfileObject loadOnce(byte[] elf, ProfilerConfig config, MapSizing sizing, String offCpu,
+                                          boolean unwind) {
         long mark = LibbpfLog.mark();
-        ProfileObject po = open(elf, offCpu, mark);
+        ProfileObject po = open(elf, offCpu, unwind, mark);
         try {
             po.configure(config, sizing);
+            UnwindProbe.configure(po, unwind);
             int err = LibBpf.bpf_object__load(po.obj);
             if (err < 0) {
                 throw loadError(-err, mark);
@@ -79,7 +104,7 @@ final class ProfileObject implements AutoCloseable {
         }
     }
 
-    private static ProfileObject open(byte[] elf, String offCpu, long mark) {
+    private static ProfileObject open(byte[] elf, String offCpu, boolean unwind, long mark) {
         Memory image = new Memory(elf.length);
         image.write(0, elf, 0, elf.length);
         Memory name = new Memory(16);
@@ -93,7 +118,7 @@ final class ProfileObject implements AutoCloseable {
                     + " — is libbpf1 >= 1.0 installed?" + LibbpfLog.tail(mark, 5));
         }
         try {
-            return new ProfileObject(obj, image, offCpu);
+            return new ProfileObject(obj, image, offCpu, unwind);
         } catch (RuntimeException e) {
             LibBpf.bpf_object__close(obj);
             image.close();
@@ -216,7 +241,7 @@ final class ProfileObject implements AutoCloseable {
     }
 
     /** an internal map's memory: before load the initial image, after load the mmap'ed map */
-    private Pointer initialValue(String map) {
+    Pointer initialValue(String map) {
         try (Memory size = new Memory(8)) {
             Pointer p = LibBpf.bpf_map__initial_value(map(map), size);
             if (p == null) {
@@ -226,7 +251,7 @@ final class ProfileObject implements AutoCloseable {
         }
     }
 
-    private void setMaxEntries(String map, int n) {
+    void setMaxEntries(String map, int n) {
         int err = LibBpf.bpf_map__set_max_entries(map(map), n);
         if (err < 0) {
             throw new BpfException("cannot size map " + map + ": " + LibC.errorName(-err));
