@@ -188,9 +188,9 @@ class DownsamplingTest {
         assertEquals(240, fine.size());
         assertEquals(4, coarse.size());
         for (int h = 0; h < 4; h++) {
-            double sum = 0;
-            for (int m = 0; m < 60; m++) sum += fine.get(h * 60 + m).get(1).doubleValue();
-            assertEquals(List.of((double) base + h * H, sum), coarse.get(h));
+            long sum = 0;
+            for (int m = 0; m < 60; m++) sum += fine.get(h * 60 + m).get(1).longValue();
+            assertEquals(List.of(base + h * H, sum), coarse.get(h).stream().map(Number::longValue).toList());
         }
 
         var metrics = PrometheusScrape.of(c.http);

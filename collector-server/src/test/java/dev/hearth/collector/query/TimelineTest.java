@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.hearth.collector.query.Timeline.Point;
 import dev.hearth.collector.storage.StartTotal;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -62,6 +63,6 @@ class TimelineTest {
     @Test
     void json() {
         assertEquals("{\"points\":[[5,1],[7," + Long.MAX_VALUE + "]],\"saturated\":true}",
-                Timeline.json(List.of(new Point(5, 1), new Point(7, Long.MAX_VALUE))));
+                new String(Timeline.json(List.of(new Point(5, 1), new Point(7, Long.MAX_VALUE))), StandardCharsets.UTF_8));
     }
 }
