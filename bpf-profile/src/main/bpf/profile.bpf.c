@@ -178,7 +178,7 @@ static __always_inline __u64 take_stack(void *ctx, __u32 set, __u64 flags, __u32
 		__sync_fetch_and_add(&control.stack_inserts[set & 1], 1);
 	else if (err == -E2BIG || err == -ENOMEM)
 		drop(DROP_STACK_MAP_FULL); /* the sample keeps the hash; user space cannot resolve it */
-	else if (err != -EEXIST)   /* -EBUSY: the bucket lock was held on this CPU (nested program) */
+	else if (err != -EEXIST) /* -EBUSY: the bucket lock was held on this CPU (nested program) */
 		drop(missing);
 out:
 	s->busy = 0;

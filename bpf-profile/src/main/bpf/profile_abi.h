@@ -27,7 +27,7 @@ struct count_key {
 	__u8 kind;
 	__u8 pad;
 	char comm[16];
-	__u64 user_stack;   /* stack hashes; 0: no stack */
+	__u64 user_stack; /* stack hashes; 0: no stack */
 	__u64 kernel_stack;
 	/* uprobes: the return address at function entry. The frame-pointer walk misses the direct
 	 * caller there (the callee has not pushed its frame yet), so user space splices it in. */
@@ -66,7 +66,7 @@ struct settings {
 struct control {
 	__u32 gen;
 	__u32 filter_pids;
-	__u64 inserts[2];       /* new counts keys per set, for the fill threshold */
+	__u64 inserts[2]; /* new counts keys per set, for the fill threshold */
 	__u64 stack_inserts[2]; /* new stacks per set */
 };
 

@@ -16,25 +16,26 @@
 
 /* how a row finds the CFA */
 enum unwind_cfa {
-	CFA_GAP = 0,    /* no rule known here: frame pointer */
-	CFA_RSP = 1,    /* rsp + cfa_off */
-	CFA_RBP = 2,    /* rbp + cfa_off */
-	CFA_PLT = 3,    /* PLT stubs: rsp + 8, + 8 more once (pc & 15) >= cfa_off */
-	CFA_SIGNAL = 4, /* __restore_rt: caller's rsp at rsp + cfa_off, rip after it, rbp at rsp + 8 * rbp_off */
-	CFA_END = 5,    /* the outermost frame: the stack is whole */
-	CFA_STOP = 6,   /* a rule the walk cannot follow: the stack is cut here */
+	CFA_GAP = 0, /* no rule known here: frame pointer */
+	CFA_RSP = 1, /* rsp + cfa_off */
+	CFA_RBP = 2, /* rbp + cfa_off */
+	CFA_PLT = 3, /* PLT stubs: rsp + 8, + 8 more once (pc & 15) >= cfa_off */
+	CFA_SIGNAL =
+		4, /* __restore_rt: caller's rsp at rsp + cfa_off, rip after it, rbp at rsp + 8 * rbp_off */
+	CFA_END = 5, /* the outermost frame: the stack is whole */
+	CFA_STOP = 6, /* a rule the walk cannot follow: the stack is cut here */
 };
 
 /* table ids in a mapping besides real ones */
-#define TABLE_UNKNOWN 0          /* not built yet: ask user space, walk by frame pointer meanwhile */
-#define TABLE_NONE 0xffffffffu   /* no table (JIT code, no .eh_frame): frame pointer */
+#define TABLE_UNKNOWN 0 /* not built yet: ask user space, walk by frame pointer meanwhile */
+#define TABLE_NONE 0xffffffffu /* no table (JIT code, no .eh_frame): frame pointer */
 
 /* why a user stack was not walked to its end (unwind_stats index) */
 enum unwind_stat {
-	UNWIND_COMPLETE = 0,   /* reached an outermost frame */
-	UNWIND_NO_TABLE = 1,   /* ended in a range without a table, where the frame pointer led nowhere */
-	UNWIND_BUDGET = 2,     /* its table was evicted to stay within the memory budget */
-	UNWIND_DEPTH = 3,      /* deeper than MAX_STACK_DEPTH frames */
+	UNWIND_COMPLETE = 0, /* reached an outermost frame */
+	UNWIND_NO_TABLE = 1, /* ended in a range without a table, where the frame pointer led nowhere */
+	UNWIND_BUDGET = 2, /* its table was evicted to stay within the memory budget */
+	UNWIND_DEPTH = 3, /* deeper than MAX_STACK_DEPTH frames */
 	UNWIND_READ_FAULT = 4, /* a saved register or return address could not be read */
 	UNWIND_STATS = 8,
 };
@@ -42,15 +43,15 @@ enum unwind_stat {
 /* requests to user space */
 enum unwind_request_kind {
 	REQUEST_PROCESS = 0, /* a process with no mapping list */
-	REQUEST_TABLE = 1,   /* addr: start of a mapping whose table is not loaded */
-	REQUEST_MAPS = 2,    /* addr: a pc in no known mapping (the process mapped something new) */
+	REQUEST_TABLE = 1, /* addr: start of a mapping whose table is not loaded */
+	REQUEST_MAPS = 2, /* addr: a pc in no known mapping (the process mapped something new) */
 };
 
 /* 8 bytes; sorted by pc within a table */
 struct unwind_row {
-	__u32 pc;      /* file address where the row starts to apply */
-	__u8 cfa;      /* enum unwind_cfa */
-	__s8 rbp_off;  /* rbp saved at CFA + 8 * rbp_off (SIGNAL: rsp + 8 * rbp_off); 0: rbp unchanged */
+	__u32 pc; /* file address where the row starts to apply */
+	__u8 cfa; /* enum unwind_cfa */
+	__s8 rbp_off; /* rbp saved at CFA + 8 * rbp_off (SIGNAL: rsp + 8 * rbp_off); 0: rbp unchanged */
 	__s16 cfa_off;
 };
 
@@ -122,8 +123,8 @@ struct unwind_state {
 	__u64 bp;
 	__u32 tgid;
 	__u32 n;
-	__u32 stat;   /* enum unwind_stat once the walk ended */
-	__u32 leaf;   /* pc is not a return address (leaf, or interrupted by a signal) */
+	__u32 stat; /* enum unwind_stat once the walk ended */
+	__u32 leaf; /* pc is not a return address (leaf, or interrupted by a signal) */
 };
 
 static __always_inline void unwind_count(__u32 stat)
@@ -144,7 +145,7 @@ static __always_inline void unwind_request(__u32 tgid, __u32 kind, __u64 addr)
 /* A binary search, one step per bpf_loop round: the verifier checks a step once instead of
  * following every path through an unrolled search. Finds the last element at or below key. */
 struct unwind_search {
-	void *in;   /* struct unwind_process, or a table (inner map) */
+	void *in; /* struct unwind_process, or a table (inner map) */
 	__u64 key;
 	__u32 lo;
 	__u32 hi;
@@ -253,9 +254,9 @@ static long unwind_step(__u32 i, struct unwind_state *st)
 					/* the handler returned into __restore_rt: the interrupted registers are in
 					 * the ucontext the kernel left at rsp */
 					__u64 bp, sp;
-					if (unwind_read(&bp, st->sp + 8 * (__s64)r->rbp_off)
-					    || unwind_read(&sp, st->sp + r->cfa_off)
-					    || unwind_read(&ra, st->sp + r->cfa_off + 8)) {
+					if (unwind_read(&bp, st->sp + 8 * (__s64)r->rbp_off) ||
+					    unwind_read(&sp, st->sp + r->cfa_off) ||
+					    unwind_read(&ra, st->sp + r->cfa_off + 8)) {
 						st->stat = UNWIND_READ_FAULT;
 						return 1;
 					}
@@ -327,9 +328,9 @@ static __always_inline long unwind_user_stack(__u64 *ip)
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(task);
 	struct unwind_state st = {};
-	if (bpf_probe_read_kernel(&st.pc, sizeof(st.pc), &PT_REGS_IP(regs))
-	    || bpf_probe_read_kernel(&st.sp, sizeof(st.sp), &PT_REGS_SP(regs))
-	    || bpf_probe_read_kernel(&st.bp, sizeof(st.bp), &PT_REGS_FP(regs)))
+	if (bpf_probe_read_kernel(&st.pc, sizeof(st.pc), &PT_REGS_IP(regs)) ||
+	    bpf_probe_read_kernel(&st.sp, sizeof(st.sp), &PT_REGS_SP(regs)) ||
+	    bpf_probe_read_kernel(&st.bp, sizeof(st.bp), &PT_REGS_FP(regs)))
 		return -EFAULT;
 	if (st.pc == 0)
 		return -EFAULT;

@@ -8,48 +8,60 @@
 
 static volatile unsigned long sink;
 
-static unsigned long spin(unsigned long x, int rounds) {
-    for (int i = 0; i < rounds; i++) {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-    }
-    return x;
+static unsigned long spin(unsigned long x, int rounds)
+{
+	for (int i = 0; i < rounds; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+	}
+	return x;
 }
 
-__attribute__((noinline)) unsigned long leaf_three(unsigned long x) { return spin(x | 1, 30000); }
+__attribute__((noinline)) unsigned long leaf_three(unsigned long x)
+{
+	return spin(x | 1, 30000);
+}
 
-__attribute__((noinline)) unsigned long leaf_one(unsigned long x) { return spin(x | 1, 10000); }
+__attribute__((noinline)) unsigned long leaf_one(unsigned long x)
+{
+	return spin(x | 1, 10000);
+}
 
 /* the stores after each call keep them from being tail calls, which would drop a frame */
-__attribute__((noinline)) unsigned long helper_inner(unsigned long x) {
-    unsigned long r = leaf_three(x);
-    sink = r;
-    r ^= leaf_one(r);
-    sink = r;
-    return r + 1;
+__attribute__((noinline)) unsigned long helper_inner(unsigned long x)
+{
+	unsigned long r = leaf_three(x);
+	sink = r;
+	r ^= leaf_one(r);
+	sink = r;
+	return r + 1;
 }
 
-__attribute__((noinline)) unsigned long helper_outer(unsigned long x) {
-    unsigned long r = helper_inner(x);
-    sink = r;
-    return r * 3;
+__attribute__((noinline)) unsigned long helper_outer(unsigned long x)
+{
+	unsigned long r = helper_inner(x);
+	sink = r;
+	return r * 3;
 }
 
-static double now(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return t.tv_sec + t.tv_nsec / 1e9;
+static double now(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec + t.tv_nsec / 1e9;
 }
 
-int main(int argc, char **argv) {
-    double end = now() + (argc > 1 ? atof(argv[1]) : 5);
-    unsigned long acc = 1;
-    printf("ready\n");
-    fflush(stdout);
-    while (now() < end) {
-        for (int i = 0; i < 50; i++) acc += helper_outer(acc);
-        sink = acc;
-    }
-    return 0;
+int main(int argc, char **argv)
+{
+	double end = now() + (argc > 1 ? atof(argv[1]) : 5);
+	unsigned long acc = 1;
+	printf("ready\n");
+	fflush(stdout);
+	while (now() < end) {
+		for (int i = 0; i < 50; i++)
+			acc += helper_outer(acc);
+		sink = acc;
+	}
+	return 0;
 }

@@ -15,31 +15,36 @@
 
 extern char **environ;
 
-static void *io_thread(void *arg) {
-    (void) arg;
-    pause();
-    return NULL;
+static void *io_thread(void *arg)
+{
+	(void)arg;
+	pause();
+	return NULL;
 }
 
-int main(int argc, char **argv) {
-    if (argc > 1 && strcmp(argv[1], "memfd") == 0) {
-        int self = open("/proc/self/exe", O_RDONLY);
-        int mem = memfd_create("sealed", MFD_CLOEXEC | MFD_ALLOW_SEALING);
-        struct stat st;
-        if (self < 0 || mem < 0 || fstat(self, &st) != 0) return 1;
-        if (sendfile(mem, self, NULL, st.st_size) != st.st_size) return 1;
-        fcntl(mem, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL);
-        char *args[] = {"memfd-tool", NULL};
-        fexecve(mem, args, environ);
-        return 1;
-    }
-    pthread_t t;
-    pthread_create(&t, NULL, io_thread, NULL);
-    pthread_setname_np(t, "Chrome_IOThread");
-    prctl(PR_SET_NAME, "C1 CompilerThre");
-    printf("ready\n");
-    fflush(stdout);
-    char c;
-    while (read(0, &c, 1) > 0) {}
-    return 0;
+int main(int argc, char **argv)
+{
+	if (argc > 1 && strcmp(argv[1], "memfd") == 0) {
+		int self = open("/proc/self/exe", O_RDONLY);
+		int mem = memfd_create("sealed", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+		struct stat st;
+		if (self < 0 || mem < 0 || fstat(self, &st) != 0)
+			return 1;
+		if (sendfile(mem, self, NULL, st.st_size) != st.st_size)
+			return 1;
+		fcntl(mem, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL);
+		char *args[] = { "memfd-tool", NULL };
+		fexecve(mem, args, environ);
+		return 1;
+	}
+	pthread_t t;
+	pthread_create(&t, NULL, io_thread, NULL);
+	pthread_setname_np(t, "Chrome_IOThread");
+	prctl(PR_SET_NAME, "C1 CompilerThre");
+	printf("ready\n");
+	fflush(stdout);
+	char c;
+	while (read(0, &c, 1) > 0) {
+	}
+	return 0;
 }

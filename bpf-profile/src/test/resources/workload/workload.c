@@ -52,8 +52,16 @@ __attribute__((noinline)) void slow_fn(long ms)
 
 /* distinct stacks: the bits of n pick pa or pb at each of 17 levels, then call_fn at the leaf */
 void pick(long n, int bits);
-__attribute__((noinline)) void pa(long n, int bits) { pick(n, bits); sink++; }
-__attribute__((noinline)) void pb(long n, int bits) { pick(n, bits); sink++; }
+__attribute__((noinline)) void pa(long n, int bits)
+{
+	pick(n, bits);
+	sink++;
+}
+__attribute__((noinline)) void pb(long n, int bits)
+{
+	pick(n, bits);
+	sink++;
+}
 __attribute__((noinline)) void pick(long n, int bits)
 {
 	if (!bits)
@@ -115,7 +123,8 @@ int main(int argc, char **argv)
 	else if (!strcmp(mode, "calls"))
 		for (long i = 0; i < a; i++)
 			call_fn(i);
-	else if (!strcmp(mode, "stacks")) /* b rounds (at least one), each started by a line; "fresh": new stacks each round */
+	else if (!strcmp(mode,
+			 "stacks")) /* b rounds (at least one), each started by a line; "fresh": new stacks each round */
 		for (long r = 0; r < (b > 0 ? b : 1); r++) {
 			if (r > 0 && (printf("round\n"), !fgets(line, sizeof(line), stdin)))
 				return 1;

@@ -33,11 +33,13 @@ import java.util.function.Consumer;
 public final class AgentLoop implements Runnable {
     private static final System.Logger LOG = System.getLogger(AgentLoop.class.getName());
 
-    public record Settings(Duration period, double jitter, String host, LabelSet staticLabels, int hz,
-                           List<UprobeSpec> uprobes) {
+    public record Settings(
+            Duration period, double jitter, String host, LabelSet staticLabels, int hz, List<UprobeSpec> uprobes) {
         public Settings {
-            if (period.isNegative() || period.isZero()) throw new IllegalArgumentException("period must be positive, got " + period);
-            if (jitter < 0 || jitter >= 1) throw new IllegalArgumentException("jitter must be within [0, 1), got " + jitter);
+            if (period.isNegative() || period.isZero())
+                throw new IllegalArgumentException("period must be positive, got " + period);
+            if (jitter < 0 || jitter >= 1)
+                throw new IllegalArgumentException("jitter must be within [0, 1), got " + jitter);
             uprobes = List.copyOf(uprobes);
         }
     }
@@ -62,8 +64,14 @@ public final class AgentLoop implements Runnable {
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private volatile DropCounters drops = DropCounters.NONE;
 
-    public AgentLoop(Settings settings, SampleSource source, StackResolver resolver, ProcessScanner scanner,
-                     ProfileSources sources, Consumer<Upload> ship, Metrics metrics) {
+    public AgentLoop(
+            Settings settings,
+            SampleSource source,
+            StackResolver resolver,
+            ProcessScanner scanner,
+            ProfileSources sources,
+            Consumer<Upload> ship,
+            Metrics metrics) {
         this.settings = settings;
         this.source = source;
         this.resolver = resolver;
@@ -73,9 +81,13 @@ public final class AgentLoop implements Runnable {
         this.ship = ship;
         this.assembler = ProfileAssembler.perProcess(resolver, settings.hz(), settings.uprobes());
         for (SampleType t : SampleType.values()) {
-            entries.put(t, metrics.counter("hearth_agent_stack_entries_total",
-                    "folded (process, thread, stack) entries drained from the kernel, by sample type",
-                    "type", t.name().toLowerCase(Locale.ROOT)));
+            entries.put(
+                    t,
+                    metrics.counter(
+                            "hearth_agent_stack_entries_total",
+                            "folded (process, thread, stack) entries drained from the kernel, by sample type",
+                            "type",
+                            t.name().toLowerCase(Locale.ROOT)));
         }
         cpuSamples = metrics.counter("hearth_agent_cpu_samples_total", "on-CPU samples drained from the kernel");
         profilesBuilt = metrics.counter("hearth_agent_profiles_built_total", "pprof profiles built for shipping");
@@ -86,9 +98,20 @@ public final class AgentLoop implements Runnable {
         foldNanos = metrics.counter(phase, phaseHelp, "phase", "symbolize_fold");
         scanNanos = metrics.counter(phase, phaseHelp, "phase", "proc_scan");
         buildNanos = metrics.counter(phase, phaseHelp, "phase", "build_encode");
-        cycleSeconds = metrics.histogram("hearth_agent_cycle_seconds",
+        cycleSeconds = metrics.histogram(
+                "hearth_agent_cycle_seconds",
                 "wall time of a period's end: the last drain, the /proc scan, building and handing over its profiles",
-                0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10);
+                0.005,
+                0.01,
+                0.025,
+                0.05,
+                0.1,
+                0.25,
+                0.5,
+                1,
+                2.5,
+                5,
+                10);
         DropReasons.register(metrics, () -> drops);
         metrics.read("hearth_agent_processes", "processes followed", Metrics.Kind.GAUGE, scanner::size);
     }
@@ -99,7 +122,8 @@ public final class AgentLoop implements Runnable {
         for (ProcessInfo p : scanner.scan().started()) sources.started(p);
         long periodNanos = settings.period().toNanos();
         long fromMs = System.currentTimeMillis();
-        long next = System.nanoTime() + (long) (periodNanos * ThreadLocalRandom.current().nextDouble(0.1, 1.0));
+        long next = System.nanoTime()
+                + (long) (periodNanos * ThreadLocalRandom.current().nextDouble(0.1, 1.0));
         boolean stopping = false;
         while (!stopping) {
             stopping = DrainWait.until(next, stopRequested, source, this::drain);
@@ -130,7 +154,8 @@ public final class AgentLoop implements Runnable {
         long t1 = System.nanoTime();
         scanNanos.inc(t1 - t0);
         Map<ProfileAssembler.Key, Profile> profiles = assembler.finish(fromMs * 1_000_000, untilMs * 1_000_000);
-        profiles.forEach((key, profile) -> submit(periodProcesses.settled(key.pid()), key.type(), profile, fromMs, untilMs));
+        profiles.forEach(
+                (key, profile) -> submit(periodProcesses.settled(key.pid()), key.type(), profile, fromMs, untilMs));
         for (ProfileSources.SourcedProfile sp : sources.collect(fromMs, untilMs)) {
             submit(sp.process(), sp.type(), sp.profile(), fromMs, untilMs);
         }

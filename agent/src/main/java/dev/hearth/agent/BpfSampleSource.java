@@ -51,7 +51,9 @@ public final class BpfSampleSource implements SampleSource {
     @Override
     public long programRunNanos() {
         if (closed) return 0; // a late scrape during shutdown
-        return profiler.programStats().stream().mapToLong(ProgramStats::runTimeNs).sum();
+        return profiler.programStats().stream()
+                .mapToLong(ProgramStats::runTimeNs)
+                .sum();
     }
 
     @Override

@@ -31,15 +31,19 @@ final class ConfigFile implements CommandLine.IDefaultValueProvider {
         try (Reader r = Files.newBufferedReader(file)) {
             p.load(r);
         } catch (IOException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "cannot read config file " + file + ": "
-                    + (e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getMessage()));
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "cannot read config file " + file + ": "
+                            + (e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getMessage()));
         }
         Set<String> known = new TreeSet<>();
         for (OptionSpec o : spec.options()) known.add(key(o));
         for (String k : p.stringPropertyNames()) {
             if (!known.contains(k) || k.equals(OPTION.substring(2))) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "unknown setting '" + k + "' in " + file
-                        + "; settings are the long options without dashes: " + known);
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(),
+                        "unknown setting '" + k + "' in " + file + "; settings are the long options without dashes: "
+                                + known);
             }
         }
         return new ConfigFile(p);

@@ -20,7 +20,8 @@ final class DrainWait {
             long left = deadlineNanos - System.nanoTime();
             if (left <= 0) return false;
             try {
-                if (stop.await(Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, POLL_MS), TimeUnit.MILLISECONDS)) return true;
+                if (stop.await(Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, POLL_MS), TimeUnit.MILLISECONDS))
+                    return true;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return true;

@@ -38,7 +38,9 @@ public final class HostLock implements AutoCloseable {
         public static Optional<Holder> parse(String s) {
             String[] f = s.strip().split(" ");
             try {
-                return f.length == 2 ? Optional.of(new Holder(Integer.parseInt(f[0]), Long.parseLong(f[1]))) : Optional.empty();
+                return f.length == 2
+                        ? Optional.of(new Holder(Integer.parseInt(f[0]), Long.parseLong(f[1])))
+                        : Optional.empty();
             } catch (NumberFormatException e) {
                 return Optional.empty();
             }
@@ -63,7 +65,11 @@ public final class HostLock implements AutoCloseable {
     /** Takes the lock in {@code runDir} (prepared), or throws {@link HeldException} naming the agent that has it. */
     public static HostLock acquire(Path runDir) throws IOException {
         Path file = runDir.resolve(RunDir.LOCK);
-        FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE,
+        FileChannel ch = FileChannel.open(
+                file,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.READ,
+                StandardOpenOption.WRITE,
                 LinkOption.NOFOLLOW_LINKS);
         try {
             FileLock lock = ch.tryLock();

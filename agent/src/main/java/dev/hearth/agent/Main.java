@@ -7,7 +7,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code hearth record|agent …}: the command line of the agent module. */
-@Command(name = "hearth", mixinStandardHelpOptions = true, versionProvider = Version.class,
+@Command(
+        name = "hearth",
+        mixinStandardHelpOptions = true,
+        versionProvider = Version.class,
         description = "JVM-aware profiler for Linux: one-off recording, the per-host agent, or queries to a collector.",
         subcommands = {RecordCommand.class, AgentCommand.class, QueryCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
@@ -47,7 +50,9 @@ public final class Main {
         }
         cmd.setExecutionExceptionHandler((e, c, parsed) -> {
             // expected failures (no BPF, bad setting, unreachable file) get one clear line
-            if (e instanceof BpfException || e instanceof IllegalArgumentException || e instanceof java.io.IOException) {
+            if (e instanceof BpfException
+                    || e instanceof IllegalArgumentException
+                    || e instanceof java.io.IOException) {
                 c.getErr().println(c.getCommandSpec().qualifiedName() + ": " + e.getMessage());
                 return 1;
             }

@@ -25,7 +25,10 @@ import java.util.function.LongSupplier;
  */
 public final class Metrics {
     /** What a value read at scrape time is: cumulative, or a level. */
-    public enum Kind { COUNTER, GAUGE }
+    public enum Kind {
+        COUNTER,
+        GAUGE
+    }
 
     private record Series(String labelValue, LongSupplier value) {}
 
@@ -50,14 +53,22 @@ public final class Metrics {
             if (label != null) b.labelNames(label);
             return b.register(registry);
         });
-        if (!(f instanceof Counter c)) throw new IllegalArgumentException(name + " is not a counter the agent increments");
+        if (!(f instanceof Counter c))
+            throw new IllegalArgumentException(name + " is not a counter the agent increments");
         return label == null ? c : c.labelValues(value);
     }
 
     /** A histogram in seconds (or the unit its name says), with these bucket bounds. */
     public synchronized Histogram histogram(String name, String help, double... upperBounds) {
-        Object f = families.computeIfAbsent(name,
-                n -> Histogram.builder().name(n).help(help).withoutExemplars().classicOnly().classicUpperBounds(upperBounds).register(registry));
+        Object f = families.computeIfAbsent(
+                name,
+                n -> Histogram.builder()
+                        .name(n)
+                        .help(help)
+                        .withoutExemplars()
+                        .classicOnly()
+                        .classicUpperBounds(upperBounds)
+                        .register(registry));
         if (!(f instanceof Histogram h)) throw new IllegalArgumentException(name + " is not a histogram");
         return h;
     }
@@ -67,7 +78,8 @@ public final class Metrics {
     }
 
     /** A series read when scraped, labelled {@code label}={@code labelValue} (or not, when null). */
-    public synchronized void read(String name, String help, Kind kind, String label, String labelValue, LongSupplier value) {
+    public synchronized void read(
+            String name, String help, Kind kind, String label, String labelValue, LongSupplier value) {
         Object f = families.computeIfAbsent(name, n -> register(n, help, kind, label));
         if (!(f instanceof Read r) || r.kind() != kind || !Objects.equals(r.labelName(), label)) {
             throw new IllegalArgumentException(name + " is already registered otherwise");
@@ -82,11 +94,19 @@ public final class Metrics {
         Read r = new Read(kind, label, new CopyOnWriteArrayList<>());
         String[] labels = label == null ? new String[0] : new String[] {label};
         if (kind == Kind.COUNTER) {
-            CounterWithCallback.builder().name(name).help(help).labelNames(labels)
-                    .callback(cb -> r.series().forEach(s -> cb.call(s.value().getAsLong(), values(s)))).register(registry);
+            CounterWithCallback.builder()
+                    .name(name)
+                    .help(help)
+                    .labelNames(labels)
+                    .callback(cb -> r.series().forEach(s -> cb.call(s.value().getAsLong(), values(s))))
+                    .register(registry);
         } else {
-            GaugeWithCallback.builder().name(name).help(help).labelNames(labels)
-                    .callback(cb -> r.series().forEach(s -> cb.call(s.value().getAsLong(), values(s)))).register(registry);
+            GaugeWithCallback.builder()
+                    .name(name)
+                    .help(help)
+                    .labelNames(labels)
+                    .callback(cb -> r.series().forEach(s -> cb.call(s.value().getAsLong(), values(s))))
+                    .register(registry);
         }
         return r;
     }

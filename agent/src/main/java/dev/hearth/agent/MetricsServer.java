@@ -14,8 +14,12 @@ public final class MetricsServer implements AutoCloseable {
     private final HTTPServer server;
 
     public MetricsServer(String address, int port, Metrics metrics) throws IOException {
-        server = HTTPServer.builder().hostname(address).port(port).registry(metrics.registry())
-                .defaultHandler(MetricsServer::notFound) // not the client's HTML page: only /metrics and /-/healthy are served
+        server = HTTPServer.builder()
+                .hostname(address)
+                .port(port)
+                .registry(metrics.registry())
+                .defaultHandler(
+                        MetricsServer::notFound) // not the client's HTML page: only /metrics and /-/healthy are served
                 .buildAndStart();
     }
 

@@ -50,7 +50,8 @@ public final class ProfileAssembler {
     }
 
     /** One profile per type, every stack rooted at its process's name, as {@code record} writes. */
-    public static ProfileAssembler merged(StackResolver resolver, int hz, List<UprobeSpec> uprobes, ProcessNames names) {
+    public static ProfileAssembler merged(
+            StackResolver resolver, int hz, List<UprobeSpec> uprobes, ProcessNames names) {
         return new ProfileAssembler(resolver, hz, uprobes, names);
     }
 

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 public final class RunDir {
     /** Where the agent keeps its lock and list unless told otherwise (--run-dir). */
     public static final String DEFAULT = "/run/hearth";
+
     public static final String LOCK = "agent.lock";
     public static final String JVMS = "jvms";
 
@@ -24,7 +25,9 @@ public final class RunDir {
     public static Path prepare(Path dir) throws IOException {
         Path abs = dir.toAbsolutePath().normalize();
         if (abs.getParent() == null) throw new IOException("run dir cannot be /");
-        int self = ProcessStatus.read(Path.of("/proc"), (int) ProcessHandle.current().pid()).euid();
+        int self = ProcessStatus.read(
+                        Path.of("/proc"), (int) ProcessHandle.current().pid())
+                .euid();
         int[] owners = self == 0 ? new int[] {0} : new int[] {0, self};
         try (SafeDir root = SafeDir.openTrusted(Path.of("/"))) {
             String name = abs.getFileName().toString();
@@ -37,7 +40,8 @@ public final class RunDir {
                     }
                 }
             }
-            // every component, the run dir included: root's (or ours), writable by no one else (a sticky /tmp above is fine)
+            // every component, the run dir included: root's (or ours), writable by no one else (a sticky /tmp above is
+            // fine)
             root.trustedDir(relative(abs), owners).close();
         }
         return abs;

@@ -25,7 +25,8 @@ public final class Units {
             }
         }
         Matcher m = AMOUNT.matcher(t);
-        if (!m.matches()) throw new IllegalArgumentException("not a duration: '" + text + "' (e.g. 500ms, 10s, 2m, 1h)");
+        if (!m.matches())
+            throw new IllegalArgumentException("not a duration: '" + text + "' (e.g. 500ms, 10s, 2m, 1h)");
         double n = Double.parseDouble(m.group(1));
         long nanosPerUnit = switch (m.group(2).toLowerCase(Locale.ROOT)) {
             case "ns" -> 1L;
@@ -35,7 +36,8 @@ public final class Units {
             case "m", "min" -> 60_000_000_000L;
             case "h" -> 3_600_000_000_000L;
             case "d" -> 86_400_000_000_000L;
-            default -> throw new IllegalArgumentException("unknown time unit in '" + text + "' (ns, us, ms, s, m, h, d)");
+            default ->
+                throw new IllegalArgumentException("unknown time unit in '" + text + "' (ns, us, ms, s, m, h, d)");
         };
         return Duration.ofNanos(Math.round(n * nanosPerUnit));
     }

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.hearth.pprof.FoldedFormat;
 import dev.hearth.pprof.ProfileCodec;
 import dev.hearth.pprof.ProfileMerger;
-import dev.hearth.pprof.ProfileReader;
 import dev.hearth.pprof.proto.Profile;
 import dev.hearth.testsupport.Privileges;
 import java.io.InputStream;
@@ -32,7 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AgentHostileSymbolsTest {
     /** What the doubling names print as, up to where they are cut. */
-    private static final String DOUBLING_START = "f(P<A, A>, P<P<A, A>, P<A, A> >, P<P<P<A, A>, P<A, A> >, P<P<A, A>, P<A, A> > >";
+    private static final String DOUBLING_START =
+            "f(P<A, A>, P<P<A, A>, P<A, A> >, P<P<P<A, A>, P<A, A> >, P<P<A, A>, P<A, A> > >";
+
     private static final String NESTED = "_Z1f" + "P".repeat(5000) + "v";
 
     @TempDir
@@ -52,11 +53,31 @@ class AgentHostileSymbolsTest {
         try (IngestReceiver receiver = new IngestReceiver().start(0)) {
             List<String> cmd = new ArrayList<>(List.of(Workloads.javaBin()));
             cmd.addAll(launcherAgentJavaOpts());
-            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                    "agent", "--collector", "http://127.0.0.1:" + receiver.port(), "--period", "2s", "--hz", "499",
-                    "--pid", hostile.pid() + "," + victim.pid(), "--jvm-mode", "ebpf",
-                    "--spool-dir", tmp.resolve("spool").toString(), "--run-dir", tmp.resolve("run").toString(), "--metrics-port", "0"));
-            agent = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            cmd.addAll(List.of(
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    Main.class.getName(),
+                    "agent",
+                    "--collector",
+                    "http://127.0.0.1:" + receiver.port(),
+                    "--period",
+                    "2s",
+                    "--hz",
+                    "499",
+                    "--pid",
+                    hostile.pid() + "," + victim.pid(),
+                    "--jvm-mode",
+                    "ebpf",
+                    "--spool-dir",
+                    tmp.resolve("spool").toString(),
+                    "--run-dir",
+                    tmp.resolve("run").toString(),
+                    "--metrics-port",
+                    "0"));
+            agent = new ProcessBuilder(cmd)
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
             long deadline = System.currentTimeMillis() + 60_000;
             while (count(receiver, "hostile") < 3 || count(receiver, "split") < 3) {
                 assertTrue(agent.isAlive(), "agent died: " + Files.readString(log));
@@ -64,8 +85,14 @@ class AgentHostileSymbolsTest {
                 Thread.sleep(200);
             }
             assertTrue(agent.isAlive(), "agent keeps running: " + Files.readString(log));
-            assertEquals("65534", Files.readAllLines(Path.of("/proc/" + hostile.pid() + "/status")).stream()
-                    .filter(l -> l.startsWith("Uid:")).findFirst().orElseThrow().split("\\s+")[1], "the hostile program runs as nobody");
+            assertEquals(
+                    "65534",
+                    Files.readAllLines(Path.of("/proc/" + hostile.pid() + "/status")).stream()
+                            .filter(l -> l.startsWith("Uid:"))
+                            .findFirst()
+                            .orElseThrow()
+                            .split("\\s+")[1],
+                    "the hostile program runs as nobody");
             String metrics = metrics(Files.readString(log));
 
             List<String> folded = FoldedFormat.write(merged(receiver, "hostile"), 0, false);
@@ -73,27 +100,38 @@ class AgentHostileSymbolsTest {
             assertFalse(doubling.isEmpty(), "the doubling names are sampled: " + brief(folded));
             for (String line : doubling) {
                 List<String> frames = frames(line);
-                String name = frames.stream().filter(f -> f.startsWith(DOUBLING_START)).findFirst().orElseThrow();
-                assertTrue(name.endsWith("...") && name.length() <= 16 * 1024 + 3, "cut with a mark: " + name.length() + " characters");
-                assertTrue(frames.contains("main") && frames.contains("__libc_start_call_main"),
+                String name = frames.stream()
+                        .filter(f -> f.startsWith(DOUBLING_START))
+                        .findFirst()
+                        .orElseThrow();
+                assertTrue(
+                        name.endsWith("...") && name.length() <= 16 * 1024 + 3,
+                        "cut with a mark: " + name.length() + " characters");
+                assertTrue(
+                        frames.contains("main") && frames.contains("__libc_start_call_main"),
                         "the rest of the stack is named: " + brief(List.of(line)));
             }
             List<String> nested = Workloads.linesWith(folded, NESTED.substring(0, 100));
             assertFalse(nested.isEmpty(), "the nested name is sampled: " + brief(folded));
             for (String line : nested) {
                 List<String> frames = frames(line);
-                String name = frames.stream().filter(f -> f.startsWith(NESTED.substring(0, 100))).findFirst().orElseThrow();
+                String name = frames.stream()
+                        .filter(f -> f.startsWith(NESTED.substring(0, 100)))
+                        .findFirst()
+                        .orElseThrow();
                 // not demangled: the raw symbol, as much of it as the symbol reader keeps
                 assertTrue(NESTED.startsWith(name), "kept raw, perhaps cut: " + name.length() + " characters");
                 assertTrue(frames.contains("main"), "the rest of the stack is named: " + brief(List.of(line)));
             }
-            System.out.println("hostile program, as the agent named it:\n  " + brief(folded).replace("\n", "\n  "));
+            System.out.println("hostile program, as the agent named it:\n  "
+                    + brief(folded).replace("\n", "\n  "));
 
             long cut = metric(metrics, "hearth_agent_symbols_cut_total");
             assertTrue(cut >= 3, "the three names are counted: " + cut);
             assertEquals(0, metric(metrics, "hearth_agent_frame_failures_total"), "the bounds left nothing to catch");
 
-            double[] s = Workloads.share(FoldedFormat.write(merged(receiver, "split"), 0, false), "hot_seventy", "hot_thirty");
+            double[] s = Workloads.share(
+                    FoldedFormat.write(merged(receiver, "split"), 0, false), "hot_seventy", "hot_thirty");
             assertEquals(0.70, s[0], 0.07, "the victim is still profiled (" + (long) s[1] + " samples)");
             String tail = Files.readString(log);
             assertFalse(tail.contains("StackOverflowError") || tail.contains("OutOfMemoryError"), tail);
@@ -107,7 +145,8 @@ class AgentHostileSymbolsTest {
     /** The JVM options the ./hearth launcher gives the agent. */
     static List<String> launcherAgentJavaOpts() throws Exception {
         Path launcher = Path.of("..", "hearth");
-        Matcher m = Pattern.compile("(?m)^AGENT_JAVA_OPTS=\\$\\{AGENT_JAVA_OPTS:-\"([^\"]+)\"}").matcher(Files.readString(launcher));
+        Matcher m = Pattern.compile("(?m)^AGENT_JAVA_OPTS=\\$\\{AGENT_JAVA_OPTS:-\"([^\"]+)\"}")
+                .matcher(Files.readString(launcher));
         assertTrue(m.find(), "AGENT_JAVA_OPTS in " + launcher.toAbsolutePath());
         List<String> opts = Arrays.asList(m.group(1).trim().split("\\s+"));
         assertTrue(opts.contains("-Xss512k"), "the launcher's stack size: " + opts);
@@ -115,7 +154,9 @@ class AgentHostileSymbolsTest {
     }
 
     private static long count(IngestReceiver r, String service) {
-        return r.stored().stream().filter(q -> service.equals(q.params().get("service"))).count();
+        return r.stored().stream()
+                .filter(q -> service.equals(q.params().get("service")))
+                .count();
     }
 
     private static Profile merged(IngestReceiver r, String service) throws Exception {
@@ -133,7 +174,11 @@ class AgentHostileSymbolsTest {
 
     /** Folded lines with long frames shortened, one a line, for messages. */
     private static String brief(List<String> folded) {
-        return String.join("\n", folded.stream().map(l -> l.replaceAll("([^;]{60})[^;]{20,}", "$1…")).toList());
+        return String.join(
+                "\n",
+                folded.stream()
+                        .map(l -> l.replaceAll("([^;]{60})[^;]{20,}", "$1…"))
+                        .toList());
     }
 
     private static String metrics(String log) throws Exception {

@@ -63,8 +63,11 @@ class AgentShippingTest {
         pb.environment().put("HEARTH_VERSION", "9.9.0");
         workload = pb.start();
         spool = new Spool(spoolDir, 1 << 20);
-        delivery = new Delivery(new Shipper(URI.create("http://127.0.0.1:" + receiver.port()), Duration.ofSeconds(2)),
-                spool, new Backoff(Duration.ofMillis(50), Duration.ofMillis(200)), 64);
+        delivery = new Delivery(
+                new Shipper(URI.create("http://127.0.0.1:" + receiver.port()), Duration.ofSeconds(2)),
+                spool,
+                new Backoff(Duration.ofMillis(50), Duration.ofMillis(200)),
+                64);
         DeliveryMetrics.register(metrics, delivery, spool);
     }
 
@@ -82,16 +85,24 @@ class AgentShippingTest {
 
     /** A loop whose kernel side reports 5 on-CPU samples of the workload per drain. */
     AgentLoop loop(ScriptedSource source) {
-        AgentLoop.Settings s = new AgentLoop.Settings(PERIOD, 0, "test-host", LabelSet.EMPTY.with("env", "test"), 100, List.of());
-        return new AgentLoop(s, source, stacks, ProcessScanner.system(),
-                ProfileSources.EBPF, u -> {
+        AgentLoop.Settings s =
+                new AgentLoop.Settings(PERIOD, 0, "test-host", LabelSet.EMPTY.with("env", "test"), 100, List.of());
+        return new AgentLoop(
+                s,
+                source,
+                stacks,
+                ProcessScanner.system(),
+                ProfileSources.EBPF,
+                u -> {
                     built.add(u.id());
                     delivery.submit(u);
-                }, metrics);
+                },
+                metrics);
     }
 
     ScriptedSource workloadSamples() {
-        return new ScriptedSource(() -> List.of(new RawSample(pid(), "sleep", SampleType.ON_CPU, 0, new long[] {1, 2}, new long[0], 5)));
+        return new ScriptedSource(
+                () -> List.of(new RawSample(pid(), "sleep", SampleType.ON_CPU, 0, new long[] {1, 2}, new long[0], 5)));
     }
 
     static Thread run(AgentLoop loop) {
@@ -115,23 +126,41 @@ class AgentShippingTest {
         for (IngestReceiver.Request r : got) {
             assertEquals("checkout", r.params().get("service"));
             assertEquals("cpu", r.params().get("type"));
-            assertEquals(Map.of("service", "checkout", "host", "test-host", "pid", Integer.toString(pid()), "comm", "sleep",
-                    "version", "9.9.0", "env", "test"), LabelSet.parse(r.params().get("labels")).asMap());
+            assertEquals(
+                    Map.of(
+                            "service",
+                            "checkout",
+                            "host",
+                            "test-host",
+                            "pid",
+                            Integer.toString(pid()),
+                            "comm",
+                            "sleep",
+                            "version",
+                            "9.9.0",
+                            "env",
+                            "test"),
+                    LabelSet.parse(r.params().get("labels")).asMap());
             Profile p = ProfileCodec.decode(r.body(), 1 << 20);
             ResolvedSample s = ProfileReader.samples(p).get(0);
             assertEquals("sleep", s.labels().get("thread"));
             assertEquals("nanosleep", s.stack().get(0).name());
         }
-        long total = got.stream().mapToLong(r -> {
-            try {
-                return ProfileReader.samples(ProfileCodec.decode(r.body(), 1 << 20)).get(0).values()[0];
-            } catch (Exception e) {
-                throw new AssertionError(e);
-            }
-        }).sum();
+        long total = got.stream()
+                .mapToLong(r -> {
+                    try {
+                        return ProfileReader.samples(ProfileCodec.decode(r.body(), 1 << 20))
+                                .get(0)
+                                .values()[0];
+                    } catch (Exception e) {
+                        throw new AssertionError(e);
+                    }
+                })
+                .sum();
         assertEquals(5L * source.drains.get(), total, "every drained sample is in exactly one profile");
         for (int i = 1; i < got.size(); i++) {
-            assertEquals(got.get(i - 1).params().get("until"), got.get(i).params().get("from"), "periods are contiguous");
+            assertEquals(
+                    got.get(i - 1).params().get("until"), got.get(i).params().get("from"), "periods are contiguous");
         }
     }
 
@@ -154,13 +183,17 @@ class AgentShippingTest {
         receiver.answerNext(new IngestReceiver.Answer(503, "{\"error\": \"busy\"}", false));
         // the collector stored it but the answer was lost: the retry must be recognisable
         receiver.answerNext(new IngestReceiver.Answer(500, "{\"error\": \"ack lost\"}", true));
-        Upload u = Upload.of("checkout", "cpu", 1, 2, LabelSet.EMPTY.with("pid", "1"), ProfileCodec.encodeGzip(emptyCpu()));
+        Upload u = Upload.of(
+                "checkout", "cpu", 1, 2, LabelSet.EMPTY.with("pid", "1"), ProfileCodec.encodeGzip(emptyCpu()));
         delivery.submit(u);
         waitFor(() -> receiver.requests().size() >= 3 && delivery.stored() == 1, 10_000);
         List<IngestReceiver.Request> reqs = receiver.requests();
         assertEquals(3, reqs.size());
-        assertEquals(List.of(503, 500, 200), reqs.stream().map(IngestReceiver.Request::answered).toList());
-        assertTrue(reqs.stream().allMatch(r -> r.id().equals(u.id().toString())), "every retry carries the profile's id");
+        assertEquals(
+                List.of(503, 500, 200),
+                reqs.stream().map(IngestReceiver.Request::answered).toList());
+        assertTrue(
+                reqs.stream().allMatch(r -> r.id().equals(u.id().toString())), "every retry carries the profile's id");
         assertEquals(1, receiver.stored().size(), "stored once");
         assertEquals(2, delivery.failures());
         assertTrue(spool.isEmpty(), "delivered uploads leave the spool");
@@ -190,7 +223,9 @@ class AgentShippingTest {
         receiver.stop();
         waitFor(() -> spool.size() >= 3, 10_000);
         assertTrue(spool.bytes() > 0);
-        assertTrue(metrics.render().matches("(?s).*\\nhearth_agent_spool_bytes [1-9][\\d.E]*\\n.*"), "spool bytes are published");
+        assertTrue(
+                metrics.render().matches("(?s).*\\nhearth_agent_spool_bytes [1-9][\\d.E]*\\n.*"),
+                "spool bytes are published");
         receiver.start(port);
         waitFor(() -> spool.isEmpty() && delivery.stored() >= 5, 15_000);
         loop.stop();
@@ -198,7 +233,10 @@ class AgentShippingTest {
         delivery.close(Duration.ofSeconds(5));
 
         Set<String> builtIds = built.stream().map(UUID::toString).collect(Collectors.toSet());
-        List<String> delivered = receiver.requests().stream().filter(r -> r.answered() == 200).map(IngestReceiver.Request::id).toList();
+        List<String> delivered = receiver.requests().stream()
+                .filter(r -> r.answered() == 200)
+                .map(IngestReceiver.Request::id)
+                .toList();
         assertEquals(delivered.size(), new HashSet<>(delivered).size(), "no profile was delivered twice");
         assertEquals(builtIds, new HashSet<>(delivered), "every profile built was delivered");
         assertTrue(delivery.failures() >= 1);
@@ -213,9 +251,11 @@ class AgentShippingTest {
         loop.stop();
         t.join(5000);
         try (MetricsServer server = new MetricsServer("127.0.0.1", 0, metrics)) {
-            HttpResponse<String> r = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/metrics")).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/metrics"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             assertEquals(200, r.statusCode());
             assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
             String text = r.body();
@@ -225,8 +265,11 @@ class AgentShippingTest {
             assertTrue(text.contains("hearth_agent_stack_entries_total{type=\"on_cpu\"}"), text);
             assertTrue(text.contains("hearth_agent_spool_bytes 0.0\n"), text);
             assertTrue(text.contains("# TYPE hearth_agent_cycle_seconds histogram\n"), text);
-            HttpResponse<String> other = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/")).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> other = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             assertEquals(404, other.statusCode(), "only /metrics is served");
         }
     }

@@ -25,13 +25,21 @@ class CollectorHttpTest {
     @Test
     void requestsSentAtOnceGoOneAfterAnotherAndEachGetsItsOwnAnswer() throws Exception {
         try (IngestReceiver receiver = new IngestReceiver().start(0);
-             CollectorHttp http = new CollectorHttp(URI.create("http://127.0.0.1:" + receiver.port()), Duration.ofSeconds(20), null, null,
-                     1 << 20)) {
+                CollectorHttp http = new CollectorHttp(
+                        URI.create("http://127.0.0.1:" + receiver.port()),
+                        Duration.ofSeconds(20),
+                        null,
+                        null,
+                        1 << 20)) {
             receiver.answerNext(new IngestReceiver.Answer(503, "{\"error\": \"busy\"}", false));
             List<CompletableFuture<CollectorHttp.Reply>> replies = new ArrayList<>();
             for (int i = 0; i < 50; i++) {
-                replies.add(http.send(HttpMethod.POST, "/api/v1/ingest?id=p" + i, ("body " + i).getBytes(StandardCharsets.UTF_8),
-                        "application/octet-stream", Map.of()));
+                replies.add(http.send(
+                        HttpMethod.POST,
+                        "/api/v1/ingest?id=p" + i,
+                        ("body " + i).getBytes(StandardCharsets.UTF_8),
+                        "application/octet-stream",
+                        Map.of()));
             }
             assertEquals(503, replies.get(0).get().status(), "the first answer goes to the first request");
             for (int i = 1; i < 50; i++) assertEquals(200, replies.get(i).get().status());
@@ -44,11 +52,24 @@ class CollectorHttpTest {
             // the collector went away and came back on the same port: the next request connects anew
             int port = receiver.port();
             receiver.stop();
-            assertThrows(IOException.class, () -> http.exchange(HttpMethod.GET, "/api/v1/ingest?id=gone", null, null, Map.of()));
+            assertThrows(
+                    IOException.class,
+                    () -> http.exchange(HttpMethod.GET, "/api/v1/ingest?id=gone", null, null, Map.of()));
             try (IngestReceiver again = new IngestReceiver().start(port)) {
-                assertEquals(200, http.exchange(HttpMethod.POST, "/api/v1/ingest?id=back", new byte[] {1}, "application/octet-stream",
-                        Map.of()).status());
-                assertEquals(Set.of("back"), again.requests().stream().map(IngestReceiver.Request::id).collect(Collectors.toSet()));
+                assertEquals(
+                        200,
+                        http.exchange(
+                                        HttpMethod.POST,
+                                        "/api/v1/ingest?id=back",
+                                        new byte[] {1},
+                                        "application/octet-stream",
+                                        Map.of())
+                                .status());
+                assertEquals(
+                        Set.of("back"),
+                        again.requests().stream()
+                                .map(IngestReceiver.Request::id)
+                                .collect(Collectors.toSet()));
             }
         }
     }
@@ -56,8 +77,12 @@ class CollectorHttpTest {
     @Test
     void aServerThatNeverAnswersTimesOutEveryQueuedRequest() throws Exception {
         try (ServerSocket silent = new ServerSocket(0);
-             CollectorHttp http = new CollectorHttp(URI.create("http://127.0.0.1:" + silent.getLocalPort()), Duration.ofMillis(500), null,
-                     null, 1 << 20)) {
+                CollectorHttp http = new CollectorHttp(
+                        URI.create("http://127.0.0.1:" + silent.getLocalPort()),
+                        Duration.ofMillis(500),
+                        null,
+                        null,
+                        1 << 20)) {
             List<Socket> accepted = new ArrayList<>();
             Thread acceptor = new Thread(() -> {
                 try {
@@ -70,7 +95,8 @@ class CollectorHttpTest {
             long t0 = System.nanoTime();
             CompletableFuture<CollectorHttp.Reply> first = http.send(HttpMethod.GET, "/a", null, null, Map.of());
             CompletableFuture<CollectorHttp.Reply> second = http.send(HttpMethod.GET, "/b", null, null, Map.of());
-            IOException e = assertThrows(IOException.class, () -> http.exchange(HttpMethod.GET, "/c", null, null, Map.of()));
+            IOException e =
+                    assertThrows(IOException.class, () -> http.exchange(HttpMethod.GET, "/c", null, null, Map.of()));
             assertTrue(e.getMessage().startsWith("no answer within 500 ms"), e.getMessage());
             assertTrue(first.isCompletedExceptionally() && second.isCompletedExceptionally());
             assertTrue(System.nanoTime() - t0 < 30_000_000_000L, "each request waited its own timeout, not forever");

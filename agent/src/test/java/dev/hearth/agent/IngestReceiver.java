@@ -53,13 +53,18 @@ final class IngestReceiver implements AutoCloseable {
     private int port;
 
     IngestReceiver start(int port) throws InterruptedException {
-        server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+        server = new ServerBootstrap()
+                .group(group)
+                .channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(16 << 20), new Handler());
                     }
-                }).bind("127.0.0.1", port).sync().channel();
+                })
+                .bind("127.0.0.1", port)
+                .sync()
+                .channel();
         this.port = ((java.net.InetSocketAddress) server.localAddress()).getPort();
         return this;
     }
@@ -114,16 +119,21 @@ final class IngestReceiver implements AutoCloseable {
             int status;
             String text;
             synchronized (IngestReceiver.this) {
-                Answer a = q.path().equals("/api/v1/ingest") ? script.poll() : new Answer(404, "{\"error\": \"no such path\"}", false);
+                Answer a = q.path().equals("/api/v1/ingest")
+                        ? script.poll()
+                        : new Answer(404, "{\"error\": \"no such path\"}", false);
                 Request r = new Request(params, body, a == null ? 200 : a.status());
                 requests.add(r);
                 if (a == null || a.storeAnyway()) stored.putIfAbsent(r.id(), r);
                 status = r.answered();
                 text = a == null ? "{}" : a.body();
             }
-            FullHttpResponse resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
+            FullHttpResponse resp = new DefaultFullHttpResponse(
+                    HttpVersion.HTTP_1_1,
+                    HttpResponseStatus.valueOf(status),
                     Unpooled.copiedBuffer(text, StandardCharsets.UTF_8));
-            resp.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json")
+            resp.headers()
+                    .set(HttpHeaderNames.CONTENT_TYPE, "application/json")
                     .setInt(HttpHeaderNames.CONTENT_LENGTH, resp.content().readableBytes());
             ctx.writeAndFlush(resp);
         }

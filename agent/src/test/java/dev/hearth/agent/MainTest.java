@@ -34,7 +34,9 @@ class MainTest {
             CommandLine c = Main.commandLine(new String[0]).getSubcommands().get(sub);
             String help = c.getUsageMessage();
             for (OptionSpec o : c.getCommandSpec().options()) {
-                assertTrue(o.description().length > 0 && !o.description()[0].isBlank(), sub + " " + o.longestName() + " has no description");
+                assertTrue(
+                        o.description().length > 0 && !o.description()[0].isBlank(),
+                        sub + " " + o.longestName() + " has no description");
                 String shown = o.negatable() ? "--[no-]" + o.longestName().substring(2) : o.longestName();
                 assertTrue(help.contains(shown), sub + " help lacks " + shown);
             }
@@ -58,8 +60,15 @@ class MainTest {
         assertEquals(Duration.ofMillis(10), defaults.cpuInterval());
         assertEquals(0, defaults.allocBytes());
         assertTrue(defaults.lockThreshold().isZero());
-        var rich = agent("agent", "--collector", "http://c:4040", "--async-profiler-alloc", "512k",
-                "--async-profiler-lock", "10ms").asyncProfilerOptions();
+        var rich = agent(
+                        "agent",
+                        "--collector",
+                        "http://c:4040",
+                        "--async-profiler-alloc",
+                        "512k",
+                        "--async-profiler-lock",
+                        "10ms")
+                .asyncProfilerOptions();
         assertEquals(512 * 1024, rich.allocBytes());
         assertEquals(Duration.ofMillis(10), rich.lockThreshold());
     }
@@ -67,7 +76,8 @@ class MainTest {
     @Test
     void configFileSetsDefaultsAndFlagsWin() throws Exception {
         Path f = tmp.resolve("agent.properties");
-        Files.writeString(f, "collector = http://file:4040\nperiod = 30s\nlabel = env=prod,team=core\noffcpu = true\nhz = 49\n");
+        Files.writeString(
+                f, "collector = http://file:4040\nperiod = 30s\nlabel = env=prod,team=core\noffcpu = true\nhz = 49\n");
         AgentCommand a = agent("agent", "--config", f.toString(), "--hz", "19");
         assertEquals(URI.create("http://file:4040"), a.collector);
         assertEquals(Duration.ofSeconds(30), a.period);
@@ -80,10 +90,13 @@ class MainTest {
     void aTypoInTheConfigFileIsAnError() throws Exception {
         Path f = tmp.resolve("agent.properties");
         Files.writeString(f, "collecter = http://file:4040\n");
-        CommandLine.ParameterException e = assertThrows(CommandLine.ParameterException.class,
+        CommandLine.ParameterException e = assertThrows(
+                CommandLine.ParameterException.class,
                 () -> Main.commandLine(new String[] {"agent", "--config", f.toString()}));
         assertTrue(e.getMessage().contains("unknown setting 'collecter'"), e.getMessage());
-        assertEquals(2, Main.run(new String[] {"agent", "--config", tmp.resolve("missing").toString()}));
+        assertEquals(2, Main.run(new String[] {
+            "agent", "--config", tmp.resolve("missing").toString()
+        }));
     }
 
     @Test
@@ -92,8 +105,10 @@ class MainTest {
         assertTrue(run("record", "--pid", "999999999").contains("no process with pid 999999999"));
         assertTrue(run("record", "--duration", "ten").contains("not a duration"));
         assertTrue(run("agent").contains("no collector"));
-        assertTrue(run("agent", "--collector", "http://c:1", "--label", "pid=3").contains("label 'pid' is set by the agent"));
-        assertTrue(run("agent", "--collector", "http://c:1", "--label", "nolabel").contains("label must be key=value, got 'nolabel'"));
+        assertTrue(run("agent", "--collector", "http://c:1", "--label", "pid=3")
+                .contains("label 'pid' is set by the agent"));
+        assertTrue(run("agent", "--collector", "http://c:1", "--label", "nolabel")
+                .contains("label must be key=value, got 'nolabel'"));
     }
 
     /** Runs the command line and returns what it printed to standard error. */

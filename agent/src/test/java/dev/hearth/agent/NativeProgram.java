@@ -51,8 +51,10 @@ final class NativeProgram implements AutoCloseable {
      * the priority 1 other tests spin at, and waits for "ready".
      */
     static NativeProgram start(Path exe, double seconds) throws IOException {
-        Process p = new ProcessBuilder("chrt", "-f", NativeProgram.RT_PRIORITY, exe.toString(), Double.toString(seconds))
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process p = new ProcessBuilder(
+                        "chrt", "-f", NativeProgram.RT_PRIORITY, exe.toString(), Double.toString(seconds))
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
         String line = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)).readLine();
         if (!"ready".equals(line)) {
             p.destroyForcibly();
@@ -106,7 +108,9 @@ final class NativeProgram implements AutoCloseable {
     long[] library(String prefix) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/" + pid() + "/maps"))) {
             String[] f = line.trim().split("\\s+");
-            if (f.length >= 6 && f[1].charAt(2) == 'x' && Path.of(f[5]).getFileName().toString().startsWith(prefix)) {
+            if (f.length >= 6
+                    && f[1].charAt(2) == 'x'
+                    && Path.of(f[5]).getFileName().toString().startsWith(prefix)) {
                 String[] r = f[0].split("-");
                 return new long[] {Long.parseUnsignedLong(r[0], 16), Long.parseUnsignedLong(r[1], 16)};
             }

@@ -56,14 +56,16 @@ class RecordTest {
         Process w = Workloads.c(tmp, 30);
         try {
             Path out = tmp.resolve("cpu.pb.gz");
-            assertEquals(0, Main.run(new String[] {"record", "--pid", Long.toString(w.pid()), "--duration", "2s",
-                    "--format", "pprof", "-o", out.toString()}));
+            assertEquals(0, Main.run(new String[] {
+                "record", "--pid", Long.toString(w.pid()), "--duration", "2s", "--format", "pprof", "-o", out.toString()
+            }));
             Profile p = ProfileCodec.decode(Files.readAllBytes(out), 64 << 20);
             assertEquals(ProfileType.CPU.valueTypes(), ProfileReader.valueTypes(p));
             assertTrue(p.getDurationNanos() >= 1_900_000_000L, "duration " + p.getDurationNanos());
             var samples = ProfileReader.samples(p);
             assertFalse(samples.isEmpty());
-            assertTrue(samples.stream().allMatch(s -> s.stack().get(s.stack().size() - 1).name().equals("split")));
+            assertTrue(samples.stream()
+                    .allMatch(s -> s.stack().get(s.stack().size() - 1).name().equals("split")));
             assertTrue(samples.stream().allMatch(s -> s.values()[1] == s.values()[0] * (1_000_000_000L / 99)));
         } finally {
             w.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
@@ -76,12 +78,17 @@ class RecordTest {
         Process w = Workloads.c(tmp, 30);
         try {
             Path out = tmp.resolve("cpu.html");
-            assertEquals(0, Main.run(new String[] {"record", "--pid", Long.toString(w.pid()), "--duration", "2s",
-                    "--format", "html", "-o", out.toString()}));
+            assertEquals(0, Main.run(new String[] {
+                "record", "--pid", Long.toString(w.pid()), "--duration", "2s", "--format", "html", "-o", out.toString()
+            }));
             String html = Files.readString(out);
             assertTrue(html.startsWith("<!DOCTYPE html>"));
-            assertTrue(html.matches("(?s).*\\[\"all\",\"root\",0,[1-9][0-9]*,\\[\\[\"split\",\"[a-z]+\",[0-9]+,[1-9][0-9]*,.*"), "root, then the process");
-            assertTrue(html.matches("(?s).*\\[\"hot_seventy\",\"native\",[1-9][0-9]*,.*"), "the hot function has samples");
+            assertTrue(
+                    html.matches(
+                            "(?s).*\\[\"all\",\"root\",0,[1-9][0-9]*,\\[\\[\"split\",\"[a-z]+\",[0-9]+,[1-9][0-9]*,.*"),
+                    "root, then the process");
+            assertTrue(
+                    html.matches("(?s).*\\[\"hot_seventy\",\"native\",[1-9][0-9]*,.*"), "the hot function has samples");
         } finally {
             w.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
         }
@@ -92,16 +99,29 @@ class RecordTest {
         Process w = Workloads.c(tmp, 60);
         Path out = tmp.resolve("folded.txt");
         try {
-            Process rec = new ProcessBuilder(Workloads.javaBin(), "-cp", System.getProperty("java.class.path"),
-                    Main.class.getName(), "record", "--pid", Long.toString(w.pid()), "--duration", "60s", "-o", out.toString())
-                    .redirectErrorStream(true).redirectOutput(tmp.resolve("record.log").toFile()).start();
+            Process rec = new ProcessBuilder(
+                            Workloads.javaBin(),
+                            "-cp",
+                            System.getProperty("java.class.path"),
+                            Main.class.getName(),
+                            "record",
+                            "--pid",
+                            Long.toString(w.pid()),
+                            "--duration",
+                            "60s",
+                            "-o",
+                            out.toString())
+                    .redirectErrorStream(true)
+                    .redirectOutput(tmp.resolve("record.log").toFile())
+                    .start();
             Thread.sleep(4000);
             long start = System.nanoTime();
             new ProcessBuilder("kill", "-INT", Long.toString(rec.pid())).start().waitFor();
             assertTrue(rec.waitFor(20, TimeUnit.SECONDS), "record ends on SIGINT");
             assertTrue(System.nanoTime() - start < 20e9);
             List<String> folded = Files.readAllLines(out);
-            assertFalse(Workloads.linesWith(folded, "hot_seventy").isEmpty(),
+            assertFalse(
+                    Workloads.linesWith(folded, "hot_seventy").isEmpty(),
                     "profile written: " + folded + "\n" + Files.readString(tmp.resolve("record.log")));
         } finally {
             w.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
@@ -113,15 +133,32 @@ class RecordTest {
     void saysWhyAJvmWithoutFramePointersHasUnknownFrames() throws Exception {
         Process w = Workloads.jvm(30, "-XX:-PreserveFramePointer");
         try {
-            Process rec = new ProcessBuilder(Workloads.javaBin(), "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                    "record", "--pid", Long.toString(w.pid()), "--duration", "2s", "-o", tmp.resolve("jvm.folded").toString())
-                    .redirectErrorStream(true).start();
+            Process rec = new ProcessBuilder(
+                            Workloads.javaBin(),
+                            "-cp",
+                            System.getProperty("java.class.path"),
+                            Main.class.getName(),
+                            "record",
+                            "--pid",
+                            Long.toString(w.pid()),
+                            "--duration",
+                            "2s",
+                            "-o",
+                            tmp.resolve("jvm.folded").toString())
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(rec.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
             assertTrue(rec.waitFor(60, TimeUnit.SECONDS));
             assertEquals(0, rec.exitValue(), out);
-            assertTrue(out.contains("hearth record: JVM " + w.pid() + ": stacks stop at the first Java frame ([unknown]): the JVM runs without"
-                    + " -XX:+PreserveFramePointer"), out);
-            assertTrue(out.contains("Run it with -XX:+PreserveFramePointer, or let the agent profile it with async-profiler"), out);
+            assertTrue(
+                    out.contains("hearth record: JVM " + w.pid()
+                            + ": stacks stop at the first Java frame ([unknown]): the JVM runs without"
+                            + " -XX:+PreserveFramePointer"),
+                    out);
+            assertTrue(
+                    out.contains(
+                            "Run it with -XX:+PreserveFramePointer, or let the agent profile it with async-profiler"),
+                    out);
         } finally {
             w.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
         }
@@ -137,7 +174,9 @@ class RecordTest {
             for (String line : folded) {
                 assertFalse(line.contains("bpf_prog_") || line.contains("bpf_trace_run"), "no profiler frame: " + line);
             }
-            assertTrue(folded.stream().anyMatch(l -> l.matches(".*;(__)?schedule \\d+")), "stacks end in the scheduler: " + folded);
+            assertTrue(
+                    folded.stream().anyMatch(l -> l.matches(".*;(__)?schedule \\d+")),
+                    "stacks end in the scheduler: " + folded);
         } finally {
             sleeper.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
         }
@@ -148,7 +187,8 @@ class RecordTest {
         String simple = seventy.substring(seventy.lastIndexOf('.') + 1);
         List<String> hot = Workloads.linesWith(folded, simple);
         assertFalse(hot.isEmpty(), simple + " is named: " + folded);
-        assertTrue(hot.stream().allMatch(l -> l.startsWith(process + ";")), "the process name is the first frame: " + hot);
+        assertTrue(
+                hot.stream().allMatch(l -> l.startsWith(process + ";")), "the process name is the first frame: " + hot);
         double[] s = Workloads.share(folded, seventy, thirty);
         assertTrue(s[1] >= 300, "enough samples of the two: " + s[1]);
         System.out.printf("%s: %s %.1f%% of %d samples (expected 70%%)%n", what, simple, 100 * s[0], (long) s[1]);

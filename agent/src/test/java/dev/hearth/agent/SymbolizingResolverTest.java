@@ -105,7 +105,9 @@ class SymbolizingResolverTest {
         assertEquals("named_function", leaf(function).name());
         in.println("exec");
         Path exe = Path.of("/proc", Integer.toString(pid()), "exe");
-        for (int i = 0; i < 500 && !Files.readSymbolicLink(exe).getFileName().toString().equals("sleep"); i++) Thread.sleep(10);
+        for (int i = 0;
+                i < 500 && !Files.readSymbolicLink(exe).getFileName().toString().equals("sleep");
+                i++) Thread.sleep(10);
         assertEquals("sleep", Files.readSymbolicLink(exe).getFileName().toString(), "the process exec'd");
         resolver.endPeriod();
         StackFrame after = leaf(function);
@@ -136,7 +138,8 @@ class SymbolizingResolverTest {
     void execStampParsesCommandNamesWithSpacesAndParentheses() {
         String stat = "42 (a) b (c) S 1 42 42 0 -1 4194560 100 0 0 0 1 2 0 0 20 0 1 0 500 1000 100 "
                 + "18446744073709551615 94000000000000 94000000001000 140700000000000 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0";
-        assertEquals(new ExecStamp(94000000000000L, 94000000001000L, 140700000000000L), ExecStamp.of(PidStat.parse(stat)));
+        assertEquals(
+                new ExecStamp(94000000000000L, 94000000001000L, 140700000000000L), ExecStamp.of(PidStat.parse(stat)));
         assertEquals(ExecStamp.NONE, ExecStamp.read(tmp.resolve("gone")));
     }
 }

@@ -18,9 +18,16 @@ final class Workloads {
 
     /** The split workload in a JVM with {@code framePointers} (-XX:+PreserveFramePointer or -XX:-PreserveFramePointer). */
     static Process jvm(double seconds, String framePointers) throws IOException {
-        return ready(new ProcessBuilder(javaBin(), framePointers, "-Xmx64m",
-                "-XX:CompileCommand=quiet", "-XX:CompileCommand=dontinline,dev.hearth.agent.workload.SplitWorkload::hot*",
-                "-cp", System.getProperty("java.class.path"), "dev.hearth.agent.workload.SplitWorkload", Double.toString(seconds)));
+        return ready(new ProcessBuilder(
+                javaBin(),
+                framePointers,
+                "-Xmx64m",
+                "-XX:CompileCommand=quiet",
+                "-XX:CompileCommand=dontinline,dev.hearth.agent.workload.SplitWorkload::hot*",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.hearth.agent.workload.SplitWorkload",
+                Double.toString(seconds)));
     }
 
     /** Compiles split.c with frame pointers into {@code dir} and starts it. */
@@ -35,8 +42,13 @@ final class Workloads {
     static Process hostile(Path dir, double seconds) throws IOException, InterruptedException {
         Path exe = compile(dir, "hostile");
         Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
-        return ready(new ProcessBuilder("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
-                exe.toString(), Double.toString(seconds)));
+        return ready(new ProcessBuilder(
+                "setpriv",
+                "--reuid=nobody",
+                "--regid=nogroup",
+                "--clear-groups",
+                exe.toString(),
+                Double.toString(seconds)));
     }
 
     /** Compiles the test resource workload/NAME.c (frame pointers, position independent) into {@code dir}. */
@@ -46,8 +58,18 @@ final class Workloads {
             Files.copy(in, src);
         }
         Path exe = dir.resolve(name);
-        Process gcc = new ProcessBuilder("gcc", "-O2", "-g", "-fno-omit-frame-pointer", "-fPIE", "-pie",
-                "-o", exe.toString(), src.toString()).inheritIO().start();
+        Process gcc = new ProcessBuilder(
+                        "gcc",
+                        "-O2",
+                        "-g",
+                        "-fno-omit-frame-pointer",
+                        "-fPIE",
+                        "-pie",
+                        "-o",
+                        exe.toString(),
+                        src.toString())
+                .inheritIO()
+                .start();
         if (gcc.waitFor() != 0) throw new IllegalStateException("gcc failed on " + name + ".c");
         return exe;
     }

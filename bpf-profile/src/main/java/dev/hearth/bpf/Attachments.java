@@ -3,7 +3,6 @@ package dev.hearth.bpf;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,7 +35,8 @@ final class Attachments implements AutoCloseable {
             throw new BpfException("uprobe " + spec + ": binary " + spec.binary() + " does not exist or is not "
                     + "readable: give the path of an executable or shared library");
         }
-        try (Memory opts = new Memory(40); Memory func = new Memory(spec.symbol().length() * 3L + 1)) {
+        try (Memory opts = new Memory(40);
+                Memory func = new Memory(spec.symbol().length() * 3L + 1)) {
             opts.clear();
             func.setString(0, spec.symbol());
             opts.setLong(0, 40);

@@ -1,7 +1,6 @@
 package dev.hearth.bpf;
 
 import com.sun.jna.Memory;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,16 +35,24 @@ public final class BpfProfiler implements AutoCloseable {
         this.sizing = sizing;
         this.object = object;
         this.control = new Control(object.control(), object.abi.control());
-        this.drainer = new Drainer(control, object.abi,
+        this.drainer = new Drainer(
+                control,
+                object.abi,
                 new int[] {object.mapFd("counts0"), object.mapFd("counts1")},
                 new int[] {object.mapFd("stacks0"), object.mapFd("stacks1")},
-                object.mapFd("known_stacks"), startMaps(config, object));
+                object.mapFd("known_stacks"),
+                startMaps(config, object));
         this.dropsFd = object.mapFd("drops");
         this.targetPidsFd = object.mapFd("target_pids");
         this.possibleCpus = Cpus.possible();
         this.programIds = object.programStats().stream().map(ProgramStats::id).toList();
-        this.unwinder = object.unwinding ? new UnwindLoader(unwinding.source(),
-                new UnwindMaps(object, possibleCpus), unwinding.budgetBytes(), UnwindProbe.PROCESSES) : null;
+        this.unwinder = object.unwinding
+                ? new UnwindLoader(
+                        unwinding.source(),
+                        new UnwindMaps(object, possibleCpus),
+                        unwinding.budgetBytes(),
+                        UnwindProbe.PROCESSES)
+                : null;
     }
 
     /** the start maps in use: intervals spanning a drain keep their stacks there */
@@ -137,13 +144,19 @@ public final class BpfProfiler implements AutoCloseable {
     public synchronized DropCounters drops() {
         requireOpen();
         KernelAbi.Drops d = object.abi.drops();
-        return new DropCounters(perCpuSum(d.userStack()), perCpuSum(d.kernelStack()), drainer.stackCollisions(),
-                perCpuSum(d.stackMapFull()), perCpuSum(d.countsFull()), perCpuSum(d.startFull()));
+        return new DropCounters(
+                perCpuSum(d.userStack()),
+                perCpuSum(d.kernelStack()),
+                drainer.stackCollisions(),
+                perCpuSum(d.stackMapFull()),
+                perCpuSum(d.countsFull()),
+                perCpuSum(d.startFull()));
     }
 
     private long perCpuSum(int reason) {
         long sum = 0;
-        try (Memory key = new Memory(4); Memory values = new Memory(8L * possibleCpus)) {
+        try (Memory key = new Memory(4);
+                Memory values = new Memory(8L * possibleCpus)) {
             key.setInt(0, reason);
             if (LibBpf.bpf_map_lookup_elem(dropsFd, key, values) == 0) {
                 for (long v : values.getLongArray(0, possibleCpus)) {
@@ -192,7 +205,8 @@ public final class BpfProfiler implements AutoCloseable {
         if (pids.size() > sizing.targetPids()) {
             throw new BpfException("at most " + sizing.targetPids() + " target pids, got " + pids.size());
         }
-        try (Memory key = new Memory(4); Memory one = new Memory(1)) {
+        try (Memory key = new Memory(4);
+                Memory one = new Memory(1)) {
             one.setByte(0, (byte) 1);
             for (int pid : pids) {
                 key.setInt(0, pid);
@@ -240,9 +254,25 @@ public final class BpfProfiler implements AutoCloseable {
     public synchronized long mapMemoryBytes() {
         requireOpen();
         long total = 0;
-        for (String m : new String[] {"counts0", "counts1", "stacks0", "stacks1", "known_stacks", "scratch",
-                "offcpu_starts", "call_starts", "target_pids", "drops", ".bss", ".rodata",
-                "unwind_processes", "unwind_tables", "unwind_requests", "unwind_stats", UnwindProbe.RODATA}) {
+        for (String m : new String[] {
+            "counts0",
+            "counts1",
+            "stacks0",
+            "stacks1",
+            "known_stacks",
+            "scratch",
+            "offcpu_starts",
+            "call_starts",
+            "target_pids",
+            "drops",
+            ".bss",
+            ".rodata",
+            "unwind_processes",
+            "unwind_tables",
+            "unwind_requests",
+            "unwind_stats",
+            UnwindProbe.RODATA
+        }) {
             total += memlock(object.mapFd(m));
         }
         return total + (unwinder == null ? 0 : unwinder.tableBytes());

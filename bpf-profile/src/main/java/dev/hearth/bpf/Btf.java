@@ -16,13 +16,28 @@ import java.util.Map;
  */
 final class Btf {
     private static final int MAGIC = 0xeb9f;
-    private static final int INT = 1, PTR = 2, ARRAY = 3, STRUCT = 4, UNION = 5, ENUM = 6, FWD = 7,
-            TYPEDEF = 8, VOLATILE = 9, CONST = 10, RESTRICT = 11, FUNC = 12, FUNC_PROTO = 13, VAR = 14,
-            DATASEC = 15, FLOAT = 16, DECL_TAG = 17, TYPE_TAG = 18, ENUM64 = 19;
+    private static final int INT = 1,
+            PTR = 2,
+            ARRAY = 3,
+            STRUCT = 4,
+            UNION = 5,
+            ENUM = 6,
+            FWD = 7,
+            TYPEDEF = 8,
+            VOLATILE = 9,
+            CONST = 10,
+            RESTRICT = 11,
+            FUNC = 12,
+            FUNC_PROTO = 13,
+            VAR = 14,
+            DATASEC = 15,
+            FLOAT = 16,
+            DECL_TAG = 17,
+            TYPE_TAG = 18,
+            ENUM64 = 19;
 
     /** A field at {@code offset} bytes; an array's {@code elementSize} is that of one element. */
-    record Field(String name, int offset, int size, int elementSize) {
-    }
+    record Field(String name, int offset, int size, int elementSize) {}
 
     record Struct(String name, int size, Map<String, Field> fields) {
         /** the offset of a field that must be {@code size} bytes wide */
@@ -44,8 +59,7 @@ final class Btf {
     }
 
     /** one type: its kind, name, size or referenced type, and the entries that follow it */
-    private record Type(int kind, String name, int sizeOrType, int[] a, int[] b, int[] c) {
-    }
+    private record Type(int kind, String name, int sizeOrType, int[] a, int[] b, int[] c) {}
 
     private final List<Type> types; // index = type id; 0 is void
     private final Map<String, Struct> structs = new HashMap<>();
@@ -97,9 +111,9 @@ final class Btf {
                         bb = new int[vlen];
                         c = new int[vlen];
                         for (int i = 0; i < vlen; i++, p += 12) {
-                            a[i] = b.getInt(p);     // member name | datasec var type
+                            a[i] = b.getInt(p); // member name | datasec var type
                             bb[i] = b.getInt(p + 4); // member type | var offset
-                            c[i] = b.getInt(p + 8);  // member bit offset | var size
+                            c[i] = b.getInt(p + 8); // member bit offset | var size
                             if (kind != DATASEC && kindFlag) {
                                 c[i] = bitOffsetOfBitfield(c[i]);
                             }
@@ -123,8 +137,7 @@ final class Btf {
                             c[i] = b.getInt(p + 8);
                         }
                     }
-                    case PTR, FWD, TYPEDEF, VOLATILE, CONST, RESTRICT, FUNC, FLOAT, TYPE_TAG -> {
-                    }
+                    case PTR, FWD, TYPEDEF, VOLATILE, CONST, RESTRICT, FUNC, FLOAT, TYPE_TAG -> {}
                     default -> throw new BpfException("unknown BTF kind " + kind + " at type " + types.size());
                 }
                 types.add(new Type(kind, name, sizeOrType, a, bb, c));
@@ -171,8 +184,7 @@ final class Btf {
                         varTypes.put(var.name, var.sizeOrType);
                     }
                 }
-                default -> {
-                }
+                default -> {}
             }
         }
     }
@@ -205,7 +217,10 @@ final class Btf {
     private int skipQualifiers(int id) {
         for (int hops = 0; hops < 32; hops++) {
             Type t = type(id);
-            if (t.kind != TYPEDEF && t.kind != VOLATILE && t.kind != CONST && t.kind != RESTRICT
+            if (t.kind != TYPEDEF
+                    && t.kind != VOLATILE
+                    && t.kind != CONST
+                    && t.kind != RESTRICT
                     && t.kind != TYPE_TAG) {
                 return id;
             }

@@ -8,8 +8,7 @@ import java.util.List;
 
 /** CPU lists from sysfs ("0-3,5"): online ones get a perf event, possible ones size per-CPU maps. */
 final class Cpus {
-    private Cpus() {
-    }
+    private Cpus() {}
 
     static List<Integer> online() {
         return read("online");

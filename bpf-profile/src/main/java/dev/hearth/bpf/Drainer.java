@@ -30,8 +30,7 @@ final class Drainer implements AutoCloseable {
     private Timing last = new Timing(0, 0, 0, 0);
 
     /** wall time of the last drain: waiting for a grace period (no CPU) and reading maps */
-    record Timing(long graceNanos, long readNanos, int keys, int stacksRead) {
-    }
+    record Timing(long graceNanos, long readNanos, int keys, int stacksRead) {}
 
     /** {@code startMaps}: those of off-CPU and timed calls in use (none: no interval spans a drain) */
     Drainer(Control control, KernelAbi abi, int[] countsFd, int[] stacksFd, int knownFd, List<StartMap> startMaps) {
@@ -87,10 +86,11 @@ final class Drainer implements AutoCloseable {
         counts[old].forEach(true, (k, ka, v, va) -> {
             int probe = Short.toUnsignedInt(k.getShort(ka + key.probe()));
             SampleType type = kinds[Byte.toUnsignedInt(k.get(ka + key.kind()))];
-            long[] user = withCaller(cache.frames(k.getLong(ka + key.userStack()), drain), k.getLong(ka + key.caller()));
+            long[] user =
+                    withCaller(cache.frames(k.getLong(ka + key.userStack()), drain), k.getLong(ka + key.caller()));
             long[] kernel = cache.frames(k.getLong(ka + key.kernelStack()), drain);
-            out.add(new RawSample(k.getInt(ka + key.tgid()), comms.at(k, ka + key.comm()), type, probe, user, kernel,
-                    v.getLong(va)));
+            out.add(new RawSample(
+                    k.getInt(ka + key.tgid()), comms.at(k, ka + key.comm()), type, probe, user, kernel, v.getLong(va)));
         });
         return out;
     }

@@ -11,8 +11,13 @@ package dev.hearth.bpf;
  * @param countsMapFull      a sample was lost because the counts map was full
  * @param startMapFull       an off-CPU block or uprobe call was not timed: the start map was full
  */
-public record DropCounters(long missingUserStack, long missingKernelStack, long stackCollisions,
-                           long stackMapFull, long countsMapFull, long startMapFull) {
+public record DropCounters(
+        long missingUserStack,
+        long missingKernelStack,
+        long stackCollisions,
+        long stackMapFull,
+        long countsMapFull,
+        long startMapFull) {
 
     public static final DropCounters NONE = new DropCounters(0, 0, 0, 0, 0, 0);
 
@@ -22,7 +27,6 @@ public record DropCounters(long missingUserStack, long missingKernelStack, long 
     }
 
     public long total() {
-        return missingUserStack + missingKernelStack + stackCollisions + stackMapFull
-                + countsMapFull + startMapFull;
+        return missingUserStack + missingKernelStack + stackCollisions + stackMapFull + countsMapFull + startMapFull;
     }
 }

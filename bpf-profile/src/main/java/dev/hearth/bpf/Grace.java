@@ -11,10 +11,10 @@ final class Grace {
     private static final int MEMBARRIER_CMD_GLOBAL = 1;
     /** used only where membarrier is unavailable (nohz_full kernels): programs run for microseconds */
     private static final long FALLBACK_MS = 100;
+
     private static volatile boolean warned;
 
-    private Grace() {
-    }
+    private Grace() {}
 
     static void waitForPrograms() {
         if (LibC.syscall(LibC.SYS_MEMBARRIER, MEMBARRIER_CMD_GLOBAL, 0, 0, 0, 0) == 0) {
@@ -22,9 +22,11 @@ final class Grace {
         }
         if (!warned) {
             warned = true;
-            System.getLogger("dev.hearth.bpf").log(System.Logger.Level.WARNING,
-                    "membarrier(GLOBAL) unavailable (" + LibC.errorName(Native.getLastError())
-                            + "): draining waits " + FALLBACK_MS + " ms instead of an RCU grace period");
+            System.getLogger("dev.hearth.bpf")
+                    .log(
+                            System.Logger.Level.WARNING,
+                            "membarrier(GLOBAL) unavailable (" + LibC.errorName(Native.getLastError())
+                                    + "): draining waits " + FALLBACK_MS + " ms instead of an RCU grace period");
         }
         try {
             Thread.sleep(FALLBACK_MS);

@@ -1,7 +1,6 @@
 package dev.hearth.bpf;
 
 import com.sun.jna.Memory;
-
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 

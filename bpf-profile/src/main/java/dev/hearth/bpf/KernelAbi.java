@@ -12,20 +12,41 @@ import java.util.Map;
  *
  * @param kinds the sample type of each {@code enum kind} value, by constant name
  */
-record KernelAbi(CountKey countKey, Start start, ProbeKey probeKey, Stack stack, ControlBlock control,
-                 Settings settings, SampleType[] kinds, Drops drops) {
+record KernelAbi(
+        CountKey countKey,
+        Start start,
+        ProbeKey probeKey,
+        Stack stack,
+        ControlBlock control,
+        Settings settings,
+        SampleType[] kinds,
+        Drops drops) {
 
     static KernelAbi of(Btf btf) {
-        return new KernelAbi(CountKey.of(btf), Start.of(btf), ProbeKey.of(btf), Stack.of(btf),
-                ControlBlock.of(btf), Settings.of(btf), kinds(btf), Drops.of(btf));
+        return new KernelAbi(
+                CountKey.of(btf),
+                Start.of(btf),
+                ProbeKey.of(btf),
+                Stack.of(btf),
+                ControlBlock.of(btf),
+                Settings.of(btf),
+                kinds(btf),
+                Drops.of(btf));
     }
 
     /** struct count_key, the key of the counts maps */
     record CountKey(int size, int tgid, int probe, int kind, int comm, int userStack, int kernelStack, int caller) {
         static CountKey of(Btf btf) {
             Btf.Struct s = btf.struct("count_key");
-            return new CountKey(s.size(), s.at("tgid", 4), s.at("probe", 2), s.at("kind", 1),
-                    s.at("comm", CommNames.SIZE), s.at("user_stack", 8), s.at("kernel_stack", 8), s.at("caller", 8));
+            return new CountKey(
+                    s.size(),
+                    s.at("tgid", 4),
+                    s.at("probe", 2),
+                    s.at("kind", 1),
+                    s.at("comm", CommNames.SIZE),
+                    s.at("user_stack", 8),
+                    s.at("kernel_stack", 8),
+                    s.at("caller", 8));
         }
     }
 
@@ -55,8 +76,8 @@ record KernelAbi(CountKey countKey, Start start, ProbeKey probeKey, Stack stack,
             Btf.Struct s = btf.struct("stack");
             Btf.Field ip = s.field("ip");
             if (ip.elementSize() != 8) {
-                throw new BpfException("the BPF object and this build disagree: stack.ip holds "
-                        + ip.elementSize() + "-byte frames, user space reads 8");
+                throw new BpfException("the BPF object and this build disagree: stack.ip holds " + ip.elementSize()
+                        + "-byte frames, user space reads 8");
             }
             return new Stack(s.size(), s.at("len", 8), ip.offset(), ip.size() / 8);
         }
@@ -67,8 +88,11 @@ record KernelAbi(CountKey countKey, Start start, ProbeKey probeKey, Stack stack,
         static ControlBlock of(Btf btf) {
             Btf.Struct s = btf.varStruct("control");
             int at = btf.varOffset(".bss", "control");
-            return new ControlBlock(at + s.at("gen", 4), at + s.at("filter_pids", 4),
-                    at + s.at("inserts", 16), at + s.at("stack_inserts", 16));
+            return new ControlBlock(
+                    at + s.at("gen", 4),
+                    at + s.at("filter_pids", 4),
+                    at + s.at("inserts", 16),
+                    at + s.at("stack_inserts", 16));
         }
     }
 
@@ -77,18 +101,19 @@ record KernelAbi(CountKey countKey, Start start, ProbeKey probeKey, Stack stack,
         static Settings of(Btf btf) {
             Btf.Struct s = btf.varStruct("settings");
             int at = btf.varOffset(".rodata", "settings");
-            return new Settings(at + s.at("min_block_ns", 8), at + s.at("max_block_ns", 8),
-                    at + s.at("state_mask", 4));
+            return new Settings(at + s.at("min_block_ns", 8), at + s.at("max_block_ns", 8), at + s.at("state_mask", 4));
         }
     }
 
     /** indexes of enum drop_reason in the per-CPU drops array, and its length */
-    record Drops(int count, int userStack, int kernelStack, int stackMapFull, int countsFull, int startFull,
-                 int unended) {
+    record Drops(
+            int count, int userStack, int kernelStack, int stackMapFull, int countsFull, int startFull, int unended) {
         static Drops of(Btf btf) {
             Map<String, Long> r = btf.enumValues("drop_reason");
             int count = value(r, "drop_reason", "DROP_REASONS", Integer.MAX_VALUE);
-            return new Drops(count, value(r, "drop_reason", "DROP_USER_STACK", count),
+            return new Drops(
+                    count,
+                    value(r, "drop_reason", "DROP_USER_STACK", count),
                     value(r, "drop_reason", "DROP_KERNEL_STACK", count),
                     value(r, "drop_reason", "DROP_STACK_MAP_FULL", count),
                     value(r, "drop_reason", "DROP_COUNTS_FULL", count),
@@ -117,8 +142,9 @@ record KernelAbi(CountKey countKey, Start start, ProbeKey probeKey, Stack stack,
         Long v = e.get(constant);
         if (v == null || v < 0 || v >= bound) {
             throw new BpfException("the BPF object and this build disagree: enum " + enumName + " "
-                    + (v == null ? "has no " + constant + " (it has " + e.keySet() + ")" : constant + " = " + v
-                    + ", not below " + bound));
+                    + (v == null
+                            ? "has no " + constant + " (it has " + e.keySet() + ")"
+                            : constant + " = " + v + ", not below " + bound));
         }
         return v.intValue();
     }

@@ -18,7 +18,9 @@ final class KnownStacks {
         if (hashes.length == 0) {
             return 0;
         }
-        try (Memory keys = keys(hashes); Memory values = new Memory(hashes.length); Memory count = new Memory(4)) {
+        try (Memory keys = keys(hashes);
+                Memory values = new Memory(hashes.length);
+                Memory count = new Memory(4)) {
             values.clear();
             count.setInt(0, hashes.length);
             LibBpf.bpf_map_update_batch(fd, keys, values, count, null); // -E2BIG once full: count says how far
@@ -31,7 +33,8 @@ final class KnownStacks {
         if (hashes.length == 0) {
             return 0;
         }
-        try (Memory keys = keys(hashes); Memory count = new Memory(4)) {
+        try (Memory keys = keys(hashes);
+                Memory count = new Memory(4)) {
             count.setInt(0, hashes.length);
             LibBpf.bpf_map_delete_batch(fd, keys, count, null);
             return count.getInt(0);

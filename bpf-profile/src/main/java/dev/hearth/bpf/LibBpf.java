@@ -22,8 +22,7 @@ final class LibBpf {
         Native.register(LibBpf.class, lib);
     }
 
-    private LibBpf() {
-    }
+    private LibBpf() {}
 
     /** libbpf_print_fn_t; {@code args} is a va_list */
     interface PrintFn extends Callback {
@@ -61,8 +60,8 @@ final class LibBpf {
 
     static native Pointer bpf_program__attach_perf_event(Pointer prog, int perfFd);
 
-    static native Pointer bpf_program__attach_uprobe_opts(Pointer prog, int pid, String binaryPath,
-                                                          long funcOffset, Pointer opts);
+    static native Pointer bpf_program__attach_uprobe_opts(
+            Pointer prog, int pid, String binaryPath, long funcOffset, Pointer opts);
 
     static native int bpf_link__destroy(Pointer link);
 
@@ -74,18 +73,17 @@ final class LibBpf {
 
     static native int bpf_map_get_next_key(int fd, Pointer key, Pointer nextKey);
 
-    static native int bpf_map_lookup_and_delete_batch(int fd, Pointer inBatch, Pointer outBatch,
-                                                      Pointer keys, Pointer values, Pointer count, Pointer opts);
+    static native int bpf_map_lookup_and_delete_batch(
+            int fd, Pointer inBatch, Pointer outBatch, Pointer keys, Pointer values, Pointer count, Pointer opts);
 
-    static native int bpf_map_lookup_batch(int fd, Pointer inBatch, Pointer outBatch,
-                                           Pointer keys, Pointer values, Pointer count, Pointer opts);
+    static native int bpf_map_lookup_batch(
+            int fd, Pointer inBatch, Pointer outBatch, Pointer keys, Pointer values, Pointer count, Pointer opts);
 
     static native int bpf_map_update_batch(int fd, Pointer keys, Pointer values, Pointer count, Pointer opts);
 
     static native int bpf_map_delete_batch(int fd, Pointer keys, Pointer count, Pointer opts);
 
-    static native int bpf_map_create(int type, String name, int keySize, int valueSize, int maxEntries,
-                                     Pointer opts);
+    static native int bpf_map_create(int type, String name, int keySize, int valueSize, int maxEntries, Pointer opts);
 
     static native int bpf_obj_get_info_by_fd(int fd, Pointer info, Pointer infoLen);
 

@@ -11,8 +11,7 @@ final class LibC {
         Native.register(LibC.class, NativeLibrary.getInstance(Platform.C_LIBRARY_NAME));
     }
 
-    private LibC() {
-    }
+    private LibC() {}
 
     static final long SYS_PERF_EVENT_OPEN = Platform.isARM() ? 241 : 298;
     static final long SYS_MEMBARRIER = Platform.isARM() ? 283 : 324;

@@ -1,7 +1,6 @@
 package dev.hearth.bpf;
 
 import com.sun.jna.Pointer;
-
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -25,8 +24,7 @@ final class LibbpfLog {
         LibBpf.libbpf_set_print(CALLBACK);
     }
 
-    private LibbpfLog() {
-    }
+    private LibbpfLog() {}
 
     /** Returns a mark to pass to {@link #tail}; the first call installs the callback. */
     static synchronized long mark() {
@@ -51,7 +49,8 @@ final class LibbpfLog {
         try {
             byte[] buf = new byte[1024];
             int n = LibC.vsnprintf(buf, buf.length, format, args);
-            String line = new String(buf, 0, Math.max(0, Math.min(n, buf.length - 1)), StandardCharsets.UTF_8).stripTrailing();
+            String line = new String(buf, 0, Math.max(0, Math.min(n, buf.length - 1)), StandardCharsets.UTF_8)
+                    .stripTrailing();
             if (line.isEmpty()) {
                 return 0;
             }

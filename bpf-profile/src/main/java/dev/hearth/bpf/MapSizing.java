@@ -12,9 +12,11 @@ record MapSizing(int counts, int stacks, int knownStacks, int offCpuStarts, int 
     static final int MAX_STACKS = 32_768;
     /** hashes user space publishes as known (an entry is ~64 bytes; the frames stay in user space) */
     static final int MIN_KNOWN = 4096;
+
     static final int MAX_KNOWN = 65_536;
     /** distinct off-CPU and uprobe keys we plan for per second and source */
     static final int KEYS_PER_SECOND = 200;
+
     static final int TARGET_PIDS = 4096;
     /** drainDue() fires when the counts or the stacks map is this full */
     static final double THRESHOLD = 0.75;

@@ -8,12 +8,11 @@ final class PerfEvents {
     private static final int ATTR_SIZE = 128;
     private static final int PERF_TYPE_SOFTWARE = 1;
     private static final int PERF_COUNT_SW_CPU_CLOCK = 0;
-    private static final long FLAG_DISABLED = 1L;       // enabled by libbpf once the program is attached
-    private static final long FLAG_FREQ = 1L << 10;     // sample_freq, not sample_period
+    private static final long FLAG_DISABLED = 1L; // enabled by libbpf once the program is attached
+    private static final long FLAG_FREQ = 1L << 10; // sample_freq, not sample_period
     private static final long PERF_FLAG_FD_CLOEXEC = 8;
 
-    private PerfEvents() {
-    }
+    private PerfEvents() {}
 
     /** One event for every task on {@code cpu} (pid -1); returns its fd. */
     static int openCpuClock(int cpu, int hz) {

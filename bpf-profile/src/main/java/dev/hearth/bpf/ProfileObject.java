@@ -3,7 +3,6 @@ package dev.hearth.bpf;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -75,8 +74,10 @@ final class ProfileObject implements AutoCloseable {
         try {
             return loadOnce(elf, config, sizing, OFF_CPU_BTF, unwind);
         } catch (BpfException tpBtfRefused) {
-            System.getLogger("dev.hearth.bpf").log(System.Logger.Level.INFO,
-                    "tp_btf/sched_switch refused, falling back to raw_tp: " + tpBtfRefused.getMessage());
+            System.getLogger("dev.hearth.bpf")
+                    .log(
+                            System.Logger.Level.INFO,
+                            "tp_btf/sched_switch refused, falling back to raw_tp: " + tpBtfRefused.getMessage());
             try {
                 return loadOnce(elf, config, sizing, OFF_CPU_RAW, unwind);
             } catch (BpfException rawRefused) {
@@ -86,8 +87,8 @@ final class ProfileObject implements AutoCloseable {
         }
     }
 
-    private static ProfileObject loadOnce(byte[] elf, ProfilerConfig config, MapSizing sizing, String offCpu,
-                                          boolean unwind) {
+    private static ProfileObject loadOnce(
+            byte[] elf, ProfilerConfig config, MapSizing sizing, String offCpu, boolean unwind) {
         long mark = LibbpfLog.mark();
         ProfileObject po = open(elf, offCpu, unwind, mark);
         try {
@@ -135,8 +136,8 @@ final class ProfileObject implements AutoCloseable {
         try (Memory size = new Memory(4)) {
             Pointer raw = LibBpf.btf__raw_data(btf, size);
             if (raw == null) {
-                throw new BpfException("libbpf could not write out the object's BTF: "
-                        + LibC.errorName(Native.getLastError()));
+                throw new BpfException(
+                        "libbpf could not write out the object's BTF: " + LibC.errorName(Native.getLastError()));
             }
             return Btf.parse(raw.getByteBuffer(0, Integer.toUnsignedLong(size.getInt(0))));
         }
@@ -211,7 +212,8 @@ final class ProfileObject implements AutoCloseable {
     }
 
     private static ProgramStats programInfo(int fd) {
-        try (Memory info = new Memory(PROG_INFO_SIZE); Memory len = new Memory(4)) {
+        try (Memory info = new Memory(PROG_INFO_SIZE);
+                Memory len = new Memory(4)) {
             info.clear();
             len.setInt(0, PROG_INFO_SIZE);
             int err = LibBpf.bpf_obj_get_info_by_fd(fd, info, len);
@@ -219,8 +221,8 @@ final class ProfileObject implements AutoCloseable {
                 throw new BpfException("bpf_obj_get_info_by_fd failed: " + LibC.errorName(-err));
             }
             // struct bpf_prog_info: id at 4, name at 64, run_time_ns at 192, run_cnt at 200, recursion_misses at 208
-            return new ProgramStats(info.getInt(4), info.getString(64), info.getLong(192), info.getLong(200),
-                    info.getLong(208));
+            return new ProgramStats(
+                    info.getInt(4), info.getString(64), info.getLong(192), info.getLong(200), info.getLong(208));
         }
     }
 

@@ -13,9 +13,16 @@ import java.util.function.Consumer;
  * Blocks shorter than {@code minBlockNs} or longer than {@code maxBlockNs} are not counted.
  * {@code drainPeriod} is how often the caller drains; the maps are sized for it.
  */
-public record ProfilerConfig(boolean onCpu, int hz, boolean offCpu, long minBlockNs, long maxBlockNs,
-                             int taskStateMask, List<UprobeSpec> uprobes, Set<Integer> pids,
-                             Duration drainPeriod) {
+public record ProfilerConfig(
+        boolean onCpu,
+        int hz,
+        boolean offCpu,
+        long minBlockNs,
+        long maxBlockNs,
+        int taskStateMask,
+        List<UprobeSpec> uprobes,
+        Set<Integer> pids,
+        Duration drainPeriod) {
 
     public static final int STATE_INTERRUPTIBLE = 0x1;
     public static final int STATE_UNINTERRUPTIBLE = 0x2;
@@ -23,6 +30,7 @@ public record ProfilerConfig(boolean onCpu, int hz, boolean offCpu, long minBloc
     public static final int STATE_PREEMPTED = 0x4000_0000;
     /** blocked time of sleeping tasks, what off-CPU profilers usually show */
     public static final int STATE_BLOCKED = STATE_INTERRUPTIBLE | STATE_UNINTERRUPTIBLE;
+
     public static final int MAX_HZ = 10_000;
 
     public ProfilerConfig {
@@ -30,8 +38,8 @@ public record ProfilerConfig(boolean onCpu, int hz, boolean offCpu, long minBloc
             throw new IllegalArgumentException("hz must be within 1.." + MAX_HZ + ", got " + hz);
         }
         if (minBlockNs < 0 || maxBlockNs < minBlockNs) {
-            throw new IllegalArgumentException("need 0 <= minBlockNs <= maxBlockNs, got "
-                    + minBlockNs + ", " + maxBlockNs);
+            throw new IllegalArgumentException(
+                    "need 0 <= minBlockNs <= maxBlockNs, got " + minBlockNs + ", " + maxBlockNs);
         }
         if (taskStateMask == 0) {
             throw new IllegalArgumentException("taskStateMask 0 selects no task state");
@@ -124,7 +132,8 @@ public record ProfilerConfig(boolean onCpu, int hz, boolean offCpu, long minBloc
         }
 
         ProfilerConfig build() {
-            return new ProfilerConfig(onCpu, hz, offCpu, minBlockNs, maxBlockNs, taskStateMask, uprobes, pids, drainPeriod);
+            return new ProfilerConfig(
+                    onCpu, hz, offCpu, minBlockNs, maxBlockNs, taskStateMask, uprobes, pids, drainPeriod);
         }
     }
 }

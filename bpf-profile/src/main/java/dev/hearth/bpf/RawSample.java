@@ -8,6 +8,5 @@ package dev.hearth.bpf;
  *
  * @param probe index into {@link ProfilerConfig#uprobes()} for uprobe samples, 0 otherwise
  */
-public record RawSample(int tgid, String comm, SampleType type, int probe,
-                        long[] userStack, long[] kernelStack, long value) {
-}
+public record RawSample(
+        int tgid, String comm, SampleType type, int probe, long[] userStack, long[] kernelStack, long value) {}

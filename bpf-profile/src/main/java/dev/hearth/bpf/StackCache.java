@@ -76,8 +76,7 @@ final class StackCache {
     }
 
     /** What the kernel's known set should lose and gain after a drain. */
-    record Changes(long[] withdraw, long[] publish) {
-    }
+    record Changes(long[] withdraw, long[] publish) {}
 
     /**
      * After drain {@code drain}, in one pass: published entries last needed before {@code staleBefore}

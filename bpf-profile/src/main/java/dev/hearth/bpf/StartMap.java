@@ -1,7 +1,6 @@
 package dev.hearth.bpf;
 
 import com.sun.jna.Memory;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;

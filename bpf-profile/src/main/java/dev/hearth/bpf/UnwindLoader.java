@@ -31,7 +31,12 @@ final class UnwindLoader implements AutoCloseable {
     /** files known at most; one beyond is walked by frame pointer */
     private static final int MAX_BINARIES = 65_536;
 
-    private enum State { UNBUILT, LOADED, EVICTED, NONE }
+    private enum State {
+        UNBUILT,
+        LOADED,
+        EVICTED,
+        NONE
+    }
 
     /** one mapped file: its table's id (stable across evictions) and where it stands */
     private static final class Binary {
@@ -46,8 +51,7 @@ final class UnwindLoader implements AutoCloseable {
         }
     }
 
-    private record Process(List<UnwindTableSource.Mapping> mappings, long listedAt) {
-    }
+    private record Process(List<UnwindTableSource.Mapping> mappings, long listedAt) {}
 
     private final UnwindTableSource source;
     private final UnwindMaps maps;
@@ -86,7 +90,8 @@ final class UnwindLoader implements AutoCloseable {
 
     synchronized UnwindStats stats() {
         long[] s = maps.stats();
-        int tables = (int) binaries.values().stream().filter(b -> b.state == State.LOADED).count();
+        int tables = (int)
+                binaries.values().stream().filter(b -> b.state == State.LOADED).count();
         return new UnwindStats(s[0], s[1], s[2], s[3], s[4], tables, usedBytes, evictions, processes.size());
     }
 
@@ -136,7 +141,7 @@ final class UnwindLoader implements AutoCloseable {
                         listProcess(pid);
                     }
                 }
-                default -> { }
+                default -> {}
             }
         }
         if (System.nanoTime() - lastSweep > SWEEP_NS) {
@@ -207,8 +212,10 @@ final class UnwindLoader implements AutoCloseable {
         long bytes = rows.bytes() + TABLE_OVERHEAD;
         if (bytes > budget) {
             b.state = State.NONE;
-            LOG.log(Level.INFO, "unwind table of " + mapping.path() + " (" + bytes + " bytes) exceeds the budget of "
-                    + budget + " bytes: walked by frame pointer");
+            LOG.log(
+                    Level.INFO,
+                    "unwind table of " + mapping.path() + " (" + bytes + " bytes) exceeds the budget of " + budget
+                            + " bytes: walked by frame pointer");
             republish(mapping.fileKey());
             return;
         }

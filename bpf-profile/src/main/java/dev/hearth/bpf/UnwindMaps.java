@@ -1,7 +1,6 @@
 package dev.hearth.bpf;
 
 import com.sun.jna.Memory;
-
 import java.util.List;
 
 /**
@@ -23,8 +22,7 @@ final class UnwindMaps implements AutoCloseable {
     private static final int ENOENT = 2;
 
     /** one entry of a process's list: file address = pc - bias */
-    record Entry(long start, long end, long bias, int table, int rows) {
-    }
+    record Entry(long start, long end, long bias, int table, int rows) {}
 
     interface Requests {
         void accept(int tgid, int kind, long addr);
@@ -79,7 +77,8 @@ final class UnwindMaps implements AutoCloseable {
             opts.clear();
             opts.setLong(0, 48);
             opts.setInt(28, BPF_F_INNER_MAP);
-            fd = LibBpf.bpf_map_create(BPF_MAP_TYPE_ARRAY, "hearth_unwind", 4, UnwindRows.ROW_BYTES, rows.count(), opts);
+            fd = LibBpf.bpf_map_create(
+                    BPF_MAP_TYPE_ARRAY, "hearth_unwind", 4, UnwindRows.ROW_BYTES, rows.count(), opts);
         }
         if (fd < 0) {
             if (fd == -12) {
@@ -87,8 +86,11 @@ final class UnwindMaps implements AutoCloseable {
             }
             throw new BpfException("cannot create an unwind table map: " + LibC.errorName(-fd));
         }
-        try (Memory keys = new Memory(4L * rows.count()); Memory values = new Memory(rows.bytes());
-             Memory count = new Memory(4); Memory outer = new Memory(4); Memory inner = new Memory(4)) {
+        try (Memory keys = new Memory(4L * rows.count());
+                Memory values = new Memory(rows.bytes());
+                Memory count = new Memory(4);
+                Memory outer = new Memory(4);
+                Memory inner = new Memory(4)) {
             for (int i = 0; i < rows.count(); i++) {
                 keys.setInt(4L * i, i);
             }
@@ -126,7 +128,8 @@ final class UnwindMaps implements AutoCloseable {
     /** walks per outcome (enum unwind_stat), summed over CPUs */
     long[] stats() {
         long[] out = new long[STATS];
-        try (Memory k = new Memory(4); Memory values = new Memory(8L * possibleCpus)) {
+        try (Memory k = new Memory(4);
+                Memory values = new Memory(8L * possibleCpus)) {
             for (int i = 0; i < STATS; i++) {
                 k.setInt(0, i);
                 int err = LibBpf.bpf_map_lookup_elem(statsFd, k, values);

@@ -11,11 +11,11 @@ final class UnwindProbe {
     static final String RODATA = ".rodata.unwind";
     /** unwind map sizes when the walk is on (the process and table maps allocate per entry) */
     static final int PROCESSES = 1024;
+
     static final int TABLES = 4096;
     static final int REQUESTS = 4096;
 
-    private UnwindProbe() {
-    }
+    private UnwindProbe() {}
 
     static void configure(ProfileObject po, boolean on) {
         Pointer flag = po.initialValue(RODATA); // holds only `unwind_enabled`
@@ -26,8 +26,10 @@ final class UnwindProbe {
     }
 
     static void refused(BpfException why) {
-        System.getLogger("dev.hearth.bpf").log(System.Logger.Level.WARNING,
-                "the kernel refused the unwind-table walk of user stacks; walking them by frame pointer (stacks "
-                        + "through code built without frame pointers will be cut short): " + why.getMessage());
+        System.getLogger("dev.hearth.bpf")
+                .log(
+                        System.Logger.Level.WARNING,
+                        "the kernel refused the unwind-table walk of user stacks; walking them by frame pointer (stacks "
+                                + "through code built without frame pointers will be cut short): " + why.getMessage());
     }
 }

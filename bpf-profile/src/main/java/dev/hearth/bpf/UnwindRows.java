@@ -58,7 +58,9 @@ public final class UnwindRows {
 
     /** file address where row {@code i} starts to apply */
     public long address(int i) {
-        return Integer.toUnsignedLong(ByteBuffer.wrap(rows, i * ROW_BYTES, 4).order(ByteOrder.LITTLE_ENDIAN).getInt());
+        return Integer.toUnsignedLong(ByteBuffer.wrap(rows, i * ROW_BYTES, 4)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .getInt());
     }
 
     /** the CFA rule of row {@code i} */
@@ -93,8 +95,11 @@ public final class UnwindRows {
             if (rule < GAP || rule > STOP) {
                 throw new IllegalArgumentException("unknown rule " + rule);
             }
-            boolean fits = cfaOffset >= Short.MIN_VALUE && cfaOffset <= Short.MAX_VALUE
-                    && rbpOffset % 8 == 0 && rbpOffset / 8 >= Byte.MIN_VALUE && rbpOffset / 8 <= Byte.MAX_VALUE;
+            boolean fits = cfaOffset >= Short.MIN_VALUE
+                    && cfaOffset <= Short.MAX_VALUE
+                    && rbpOffset % 8 == 0
+                    && rbpOffset / 8 >= Byte.MIN_VALUE
+                    && rbpOffset / 8 <= Byte.MAX_VALUE;
             if (!fits) {
                 unencodable++;
                 rule = STOP;
@@ -104,7 +109,8 @@ public final class UnwindRows {
             if (address == last) {
                 count--;
             } else if ((count + 1) * ROW_BYTES > buf.capacity()) {
-                buf = ByteBuffer.wrap(Arrays.copyOf(buf.array(), buf.capacity() * 2)).order(ByteOrder.LITTLE_ENDIAN);
+                buf = ByteBuffer.wrap(Arrays.copyOf(buf.array(), buf.capacity() * 2))
+                        .order(ByteOrder.LITTLE_ENDIAN);
             }
             int at = count * ROW_BYTES;
             buf.putInt(at, (int) address);

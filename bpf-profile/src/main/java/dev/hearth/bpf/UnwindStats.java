@@ -13,8 +13,16 @@ package dev.hearth.bpf;
  * @param evictions   tables evicted so far to stay within the budget
  * @param processes   processes whose mappings the kernel side holds
  */
-public record UnwindStats(long complete, long noTable, long budget, long depth, long readFault,
-                          int tables, long tableBytes, long evictions, int processes) {
+public record UnwindStats(
+        long complete,
+        long noTable,
+        long budget,
+        long depth,
+        long readFault,
+        int tables,
+        long tableBytes,
+        long evictions,
+        int processes) {
     public static final UnwindStats NONE = new UnwindStats(0, 0, 0, 0, 0, 0, 0, 0, 0);
 
     /** walks that did not reach the end of the stack */

@@ -13,8 +13,8 @@ public record Unwinding(UnwindTableSource source, long budgetBytes) {
     public Unwinding {
         Objects.requireNonNull(source, "source");
         if (budgetBytes < MIN_BUDGET) {
-            throw new IllegalArgumentException("the unwind table budget must be at least " + MIN_BUDGET
-                    + " bytes, got " + budgetBytes);
+            throw new IllegalArgumentException(
+                    "the unwind table budget must be at least " + MIN_BUDGET + " bytes, got " + budgetBytes);
         }
     }
 }

@@ -13,7 +13,8 @@ public record UprobeSpec(String binary, String symbol, boolean latency) {
         Objects.requireNonNull(binary, "binary");
         Objects.requireNonNull(symbol, "symbol");
         if (binary.isBlank() || symbol.isBlank()) {
-            throw new IllegalArgumentException("uprobe needs a binary and a symbol, got '" + binary + ":" + symbol + "'");
+            throw new IllegalArgumentException(
+                    "uprobe needs a binary and a symbol, got '" + binary + ":" + symbol + "'");
         }
     }
 

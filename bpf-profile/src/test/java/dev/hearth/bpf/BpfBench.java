@@ -15,8 +15,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class BpfBench {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
-    private BpfBench() {
-    }
+
+    private BpfBench() {}
 
     public static void main(String[] args) throws Exception {
         try (AutoCloseable stats = BpfProfiler.enableStats()) {
@@ -38,7 +38,7 @@ public final class BpfBench {
     /** every process sampled while one spinner runs: BPF time per program run, as the issue defines it */
     static void onCpu(int hz) throws Exception {
         try (Workload spin = Workload.start("spin", "5000");
-             BpfProfiler p = BpfProfiler.start(ProfilerConfig.defaults().withHz(hz))) {
+                BpfProfiler p = BpfProfiler.start(ProfilerConfig.defaults().withHz(hz))) {
             long t0 = System.nanoTime();
             spin.go();
             spin.awaitDone();
@@ -47,8 +47,9 @@ public final class BpfBench {
             List<RawSample> drained = p.drain();
             long recorded = drained.stream().mapToLong(RawSample::value).sum();
             double cpuShare = s.runTimeNs() / (wall * 1e9 * Cpus.online().size());
-            System.out.printf("on-CPU %d Hz, every process (a C spinner and whatever else runs): %.0f ns per run "
-                    + "(%d runs, %d samples recorded; %d keys); BPF share of all CPU time %.4f%%%n",
+            System.out.printf(
+                    "on-CPU %d Hz, every process (a C spinner and whatever else runs): %.0f ns per run "
+                            + "(%d runs, %d samples recorded; %d keys); BPF share of all CPU time %.4f%%%n",
                     hz, s.nsPerRun(), s.runCount(), recorded, drained.size(), 100 * cpuShare);
         }
     }
@@ -56,7 +57,8 @@ public final class BpfBench {
     /** the baseline: BPF time of a sample filtered out by pid (the target sleeps throughout) */
     static double filteredNs(int hz) throws Exception {
         try (Workload idle = Workload.start("sleep", "1");
-             BpfProfiler p = BpfProfiler.start(ProfilerConfig.defaults().withHz(hz).withPids(Set.of(idle.pid())))) {
+                BpfProfiler p =
+                        BpfProfiler.start(ProfilerConfig.defaults().withHz(hz).withPids(Set.of(idle.pid())))) {
             Thread.sleep(3000);
             return stats(p, "on_cpu").nsPerRun();
         }
@@ -74,13 +76,17 @@ public final class BpfBench {
      * the cost {@link #filteredNs} measured), divided by the samples drained for the target.
      */
     static void perRecordedSample(int hz, String what, double filteredNs, Target target) throws Exception {
-        try (target; BpfProfiler p = BpfProfiler.start(ProfilerConfig.defaults().withHz(hz).withPids(Set.of(target.pid())))) {
+        try (target;
+                BpfProfiler p =
+                        BpfProfiler.start(ProfilerConfig.defaults().withHz(hz).withPids(Set.of(target.pid())))) {
             target.run();
             ProgramStats s = stats(p, "on_cpu");
             long recorded = Samples.sum(p.drain(), target.pid(), SampleType.ON_CPU);
             double ns = (s.runTimeNs() - filteredNs * (s.runCount() - recorded)) / recorded;
-            System.out.printf("on-CPU %d Hz, %s: %.0f ns per recorded sample (%d samples); baseline, a sample "
-                    + "filtered out by pid: %.0f ns%n", hz, what, ns, recorded, filteredNs);
+            System.out.printf(
+                    "on-CPU %d Hz, %s: %.0f ns per recorded sample (%d samples); baseline, a sample "
+                            + "filtered out by pid: %.0f ns%n",
+                    hz, what, ns, recorded, filteredNs);
         }
     }
 
@@ -105,9 +111,16 @@ public final class BpfBench {
 
     /** a JVM sorting, hashing and formatting text; measured for 4 s after 2 s of start-up */
     static Target jvm(Path javaBin) throws Exception {
-        Process jvm = new ProcessBuilder(javaBin.toString(), "-XX:+PreserveFramePointer", "-cp",
-                System.getProperty("java.class.path"), JvmWorkload.class.getName(), "8")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Process jvm = new ProcessBuilder(
+                        javaBin.toString(),
+                        "-XX:+PreserveFramePointer",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        JvmWorkload.class.getName(),
+                        "8")
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
         Thread.sleep(2000);
         return new Target() {
             public int pid() {
@@ -130,15 +143,24 @@ public final class BpfBench {
         double base = pingpong(null);
         double targeted = pingpong(true);
         double filtered = pingpong(false);
-        System.out.printf("off-CPU ping-pong: %.0f round trips/s unprofiled; %.0f (%.2fx) profiled; "
-                + "%.0f (%.2fx) with the profiler filtering for another pid%n",
+        System.out.printf(
+                "off-CPU ping-pong: %.0f round trips/s unprofiled; %.0f (%.2fx) profiled; "
+                        + "%.0f (%.2fx) with the profiler filtering for another pid%n",
                 base, targeted, targeted / base, filtered, filtered / base);
     }
 
     private static double pingpong(Boolean targetIt) throws Exception {
         try (Workload w = Workload.start("pingpong", "3000")) {
-            BpfProfiler p = targetIt == null ? null : BpfProfiler.start(ProfilerConfig.defaults().withOnCpu(false)
-                    .withOffCpu(true).withPids(Set.of(targetIt ? w.pid() : Math.toIntExact(ProcessHandle.current().pid()))));
+            BpfProfiler p = targetIt == null
+                    ? null
+                    : BpfProfiler.start(ProfilerConfig.defaults()
+                            .withOnCpu(false)
+                            .withOffCpu(true)
+                            .withPids(Set.of(
+                                    targetIt
+                                            ? w.pid()
+                                            : Math.toIntExact(
+                                                    ProcessHandle.current().pid()))));
             try {
                 w.go();
                 long trips = Long.parseLong(w.readLine().split(" ")[1]);
@@ -146,9 +168,14 @@ public final class BpfBench {
                 if (p != null) {
                     ProgramStats s = stats(p, "off_cpu");
                     List<RawSample> samples = p.drain();
-                    System.out.printf("  off-CPU (%s): %.0f ns per sched_switch (%d switches, %.0f/s), %d keys, drops %s%n",
-                            targetIt ? "targeted" : "filtered out", s.nsPerRun(), s.runCount(), s.runCount() / 3.0,
-                            samples.size(), p.drops());
+                    System.out.printf(
+                            "  off-CPU (%s): %.0f ns per sched_switch (%d switches, %.0f/s), %d keys, drops %s%n",
+                            targetIt ? "targeted" : "filtered out",
+                            s.nsPerRun(),
+                            s.runCount(),
+                            s.runCount() / 3.0,
+                            samples.size(),
+                            p.drops());
                 }
                 return trips / 3.0;
             } finally {
@@ -167,9 +194,13 @@ public final class BpfBench {
     static void drain(int n, boolean fresh) throws Exception {
         UprobeSpec probe = new UprobeSpec(Workload.binary().toString(), "call_fn", false);
         int rounds = fresh ? 4 : 6;
-        try (Workload w = Workload.start("stacks", Integer.toString(n), Integer.toString(rounds), fresh ? "fresh" : "same");
-             BpfProfiler p = BpfProfiler.start(ProfilerConfig.defaults().withOnCpu(false).withUprobes(List.of(probe))
-                     .withPids(Set.of(w.pid())).withDrainPeriod(Duration.ofSeconds(60)))) {
+        try (Workload w = Workload.start(
+                        "stacks", Integer.toString(n), Integer.toString(rounds), fresh ? "fresh" : "same");
+                BpfProfiler p = BpfProfiler.start(ProfilerConfig.defaults()
+                        .withOnCpu(false)
+                        .withUprobes(List.of(probe))
+                        .withPids(Set.of(w.pid()))
+                        .withDrainPeriod(Duration.ofSeconds(60)))) {
             for (int r = 0; r < rounds; r++) {
                 w.go();
                 String line = w.readLine();
@@ -180,20 +211,30 @@ public final class BpfBench {
                 List<RawSample> samples = p.drain();
                 long cpu = THREADS.getCurrentThreadCpuTime() - cpu0;
                 Drainer.Timing t = p.lastDrainTiming();
-                System.out.printf("drain %d of %d keys and %d stacks read (%s): %.1f ms CPU; wall %.1f ms reading "
-                        + "maps + %.1f ms RCU grace%n", r + 1, samples.size(), t.stacksRead(),
+                System.out.printf(
+                        "drain %d of %d keys and %d stacks read (%s): %.1f ms CPU; wall %.1f ms reading "
+                                + "maps + %.1f ms RCU grace%n",
+                        r + 1,
+                        samples.size(),
+                        t.stacksRead(),
                         fresh || r == 0 ? "new stacks" : "same stacks",
-                        cpu / 1e6, t.readNanos() / 1e6, t.graceNanos() / 1e6);
+                        cpu / 1e6,
+                        t.readNanos() / 1e6,
+                        t.graceNanos() / 1e6);
             }
             System.out.println("  drops: " + p.drops());
         }
     }
 
     static void memory() {
-        for (ProfilerConfig c : List.of(ProfilerConfig.defaults(), ProfilerConfig.defaults().withOffCpu(true))) {
+        for (ProfilerConfig c :
+                List.of(ProfilerConfig.defaults(), ProfilerConfig.defaults().withOffCpu(true))) {
             try (BpfProfiler p = BpfProfiler.start(c)) {
-                System.out.printf("map memory (on-CPU%s, %d CPUs, 99 Hz, 10 s): %.1f MiB (%s)%n",
-                        c.offCpu() ? " + off-CPU" : "", Cpus.online().size(), p.mapMemoryBytes() / 1048576.0,
+                System.out.printf(
+                        "map memory (on-CPU%s, %d CPUs, 99 Hz, 10 s): %.1f MiB (%s)%n",
+                        c.offCpu() ? " + off-CPU" : "",
+                        Cpus.online().size(),
+                        p.mapMemoryBytes() / 1048576.0,
                         p.sizingSummary());
             }
         }
@@ -202,21 +243,32 @@ public final class BpfBench {
     /** samples per counts entry for a JVM run with frame pointers, one 10 s drain period */
     static void foldRatio(Path javaBin) throws Exception {
         String cp = System.getProperty("java.class.path");
-        Process jvm = new ProcessBuilder(javaBin.toString(), "-XX:+PreserveFramePointer", "-cp", cp,
-                JvmWorkload.class.getName(), "12").redirectErrorStream(true).start();
+        Process jvm = new ProcessBuilder(
+                        javaBin.toString(), "-XX:+PreserveFramePointer", "-cp", cp, JvmWorkload.class.getName(), "12")
+                .redirectErrorStream(true)
+                .start();
         try (BpfProfiler p = BpfProfiler.start(ProfilerConfig.defaults().withPids(Set.of((int) jvm.pid())))) {
             Thread.sleep(2000); // past JVM start-up
             p.drain();
             Thread.sleep(10_000);
             List<RawSample> samples = p.drain();
             long total = samples.stream().mapToLong(RawSample::value).sum();
-            long userStacks = samples.stream().map(s -> List.of(s.userStack())).distinct().count();
-            long withoutLeaf = samples.stream().map(s -> s.userStack().length == 0 ? "" :
-                    Arrays.toString(Arrays.copyOfRange(s.userStack(), 1, s.userStack().length)))
-                    .distinct().count();
-            System.out.printf("fold ratio, JVM (-XX:+PreserveFramePointer), 10 s at 99 Hz: %d samples in %d keys = "
-                    + "%.2f samples/key; %d distinct user stacks; %d when the leaf address is ignored (%.2f samples each)%n",
-                    total, samples.size(), total / (double) samples.size(), userStacks, withoutLeaf,
+            long userStacks =
+                    samples.stream().map(s -> List.of(s.userStack())).distinct().count();
+            long withoutLeaf = samples.stream()
+                    .map(s -> s.userStack().length == 0
+                            ? ""
+                            : Arrays.toString(Arrays.copyOfRange(s.userStack(), 1, s.userStack().length)))
+                    .distinct()
+                    .count();
+            System.out.printf(
+                    "fold ratio, JVM (-XX:+PreserveFramePointer), 10 s at 99 Hz: %d samples in %d keys = "
+                            + "%.2f samples/key; %d distinct user stacks; %d when the leaf address is ignored (%.2f samples each)%n",
+                    total,
+                    samples.size(),
+                    total / (double) samples.size(),
+                    userStacks,
+                    withoutLeaf,
                     total / (double) withoutLeaf);
         } finally {
             jvm.destroy();
@@ -225,6 +277,9 @@ public final class BpfBench {
     }
 
     private static ProgramStats stats(BpfProfiler p, String name) {
-        return p.programStats().stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
+        return p.programStats().stream()
+                .filter(s -> s.name().equals(name))
+                .findFirst()
+                .orElseThrow();
     }
 }

@@ -1,20 +1,20 @@
 package dev.hearth.bpf;
 
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.util.List;
-import java.util.Set;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
 class ConfigTest {
     @Test
     void uprobeSpecsParse() {
-        assertEquals(new UprobeSpec("/lib/x86_64-linux-gnu/libc.so.6", "malloc", false),
+        assertEquals(
+                new UprobeSpec("/lib/x86_64-linux-gnu/libc.so.6", "malloc", false),
                 UprobeSpec.parse("/lib/x86_64-linux-gnu/libc.so.6:malloc"));
         assertEquals(new UprobeSpec("/bin/app", "handle", true), UprobeSpec.parse("/bin/app:handle:latency"));
         assertThrows(IllegalArgumentException.class, () -> UprobeSpec.parse("/bin/app"));
@@ -63,7 +63,8 @@ class ConfigTest {
         assertTrue(s.pastThreshold(1500, 0));
         assertTrue(s.pastThreshold(0, 1500));
         assertTrue(MapSizing.of(ProfilerConfig.defaults().withUprobes(List.of(UprobeSpec.parse("/a:b:latency"))), 2)
-                .callStarts() > 1);
+                        .callStarts()
+                > 1);
     }
 
     @Test

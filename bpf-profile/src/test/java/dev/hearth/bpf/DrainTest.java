@@ -1,17 +1,16 @@
 package dev.hearth.bpf;
 
-import dev.hearth.testsupport.Privileges;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hearth.testsupport.Privileges;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** drain() during a run: the sum over many drains is what one profile of the whole run holds. */
 class DrainTest {
@@ -23,7 +22,7 @@ class DrainTest {
     @Test
     void tenDrainsDuringABusyRunSumToTheExpectedSamples() throws Exception {
         try (Workload w = Workload.startRealtime("spin", "5000");
-             BpfProfiler p = BpfProfiler.start(ProfilerConfig.defaults().withPids(Set.of(w.pid())))) {
+                BpfProfiler p = BpfProfiler.start(ProfilerConfig.defaults().withPids(Set.of(w.pid())))) {
             long cpuBefore = w.cpuNanos();
             w.go();
             List<RawSample> all = drainTenTimes(p, 500);
@@ -32,7 +31,8 @@ class DrainTest {
             all.addAll(p.drain());
             long sum = Samples.sum(all, w.pid(), SampleType.ON_CPU);
             double expected = 99 * cpu;
-            System.out.printf("ten drains: %d samples, expected %.1f (%.2f CPU s), drops %s%n", sum, expected, cpu, p.drops());
+            System.out.printf(
+                    "ten drains: %d samples, expected %.1f (%.2f CPU s), drops %s%n", sum, expected, cpu, p.drops());
             assertTrue(Math.abs(sum - expected) <= 0.02 * expected, sum + " samples, expected " + expected + " ± 2%");
         }
     }
@@ -40,7 +40,7 @@ class DrainTest {
     @Test
     void callsAndTheirLatencyAreExactAcrossDrains() throws Exception {
         try (Workload w = Workload.startRealtime("slowcalls", "100", "20");
-             BpfProfiler p = BpfProfiler.start(UprobeTest.uprobes(w, "slow_fn", true))) {
+                BpfProfiler p = BpfProfiler.start(UprobeTest.uprobes(w, "slow_fn", true))) {
             long[] slowFn = w.functionRange("slow_fn");
             w.go();
             List<RawSample> all = drainTenTimes(p, 200);
@@ -68,8 +68,10 @@ class DrainTest {
     /** {@code n} blocks of {@code ms} in block_fn, ten drains {@code periodMs} apart: all that time, in block_fn */
     private static void assertBlockedInBlockFn(int n, int ms, long periodMs) throws Exception {
         try (Workload w = Workload.startRealtime("block", Integer.toString(n), Integer.toString(ms));
-             BpfProfiler p = BpfProfiler.start(ProfilerConfig.defaults().withOnCpu(false).withOffCpu(true)
-                     .withPids(Set.of(w.pid())))) {
+                BpfProfiler p = BpfProfiler.start(ProfilerConfig.defaults()
+                        .withOnCpu(false)
+                        .withOffCpu(true)
+                        .withPids(Set.of(w.pid())))) {
             long[] blockFn = w.functionRange("block_fn");
             w.go();
             List<RawSample> all = drainTenTimes(p, periodMs);
@@ -86,16 +88,21 @@ class DrainTest {
     void stacksUserSpaceKnowsAreNotStoredAgain() throws Exception {
         int n = 500;
         try (Workload w = Workload.start("stacks", Integer.toString(n), "4");
-             BpfProfiler p = BpfProfiler.start(ProfilerConfig.defaults().withOnCpu(false)
-                     .withUprobes(List.of(new UprobeSpec(Workload.binary().toString(), "call_fn", false)))
-                     .withPids(Set.of(w.pid())))) {
+                BpfProfiler p = BpfProfiler.start(ProfilerConfig.defaults()
+                        .withOnCpu(false)
+                        .withUprobes(List.of(new UprobeSpec(Workload.binary().toString(), "call_fn", false)))
+                        .withPids(Set.of(w.pid())))) {
             long[] pick = w.functionRange("pick");
             for (int round = 0; round < 4; round++) {
                 w.go();
                 w.readLine();
                 List<RawSample> samples = p.drain();
                 assertEquals(n, Samples.sum(samples, w.pid(), SampleType.UPROBE_CALLS));
-                assertEquals(n, samples.stream().filter(s -> Samples.contains(s.userStack(), pick)).count(),
+                assertEquals(
+                        n,
+                        samples.stream()
+                                .filter(s -> Samples.contains(s.userStack(), pick))
+                                .count(),
                         "every call keeps its own stack");
                 // read in two drains, then published as recurring
                 assertEquals(round < 2 ? n : 0, p.lastDrainTiming().stacksRead(), "stacks read in round " + round);
@@ -107,7 +114,7 @@ class DrainTest {
     @Test
     void aCallWhoseThreadIsKilledIsCountedAsUnendedOnce() throws Exception {
         try (Workload w = Workload.start("slowcalls", "1", "60000");
-             BpfProfiler p = BpfProfiler.start(UprobeTest.uprobes(w, "slow_fn", true))) {
+                BpfProfiler p = BpfProfiler.start(UprobeTest.uprobes(w, "slow_fn", true))) {
             w.go();
             Thread.sleep(300); // inside slow_fn
             w.kill();
@@ -123,9 +130,11 @@ class DrainTest {
     @Test
     void drainIsDueWhenTheActiveMapsFillUp() throws Exception {
         try (Workload w = Workload.start("stacks", "1000");
-             BpfProfiler p = BpfProfiler.start(ProfilerConfig.defaults().withOnCpu(false)
-                     .withUprobes(List.of(new UprobeSpec(Workload.binary().toString(), "call_fn", false)))
-                     .withPids(Set.of(w.pid())).withDrainPeriod(Duration.ofSeconds(1)))) {
+                BpfProfiler p = BpfProfiler.start(ProfilerConfig.defaults()
+                        .withOnCpu(false)
+                        .withUprobes(List.of(new UprobeSpec(Workload.binary().toString(), "call_fn", false)))
+                        .withPids(Set.of(w.pid()))
+                        .withDrainPeriod(Duration.ofSeconds(1)))) {
             assertFalse(p.drainDue());
             w.go();
             w.awaitDone();
@@ -140,9 +149,11 @@ class DrainTest {
     void overflowingMapsAreCountedNotSilent() throws Exception {
         int n = 5000;
         try (Workload w = Workload.start("stacks", Integer.toString(n));
-             BpfProfiler p = BpfProfiler.start(ProfilerConfig.defaults().withOnCpu(false)
-                     .withUprobes(List.of(new UprobeSpec(Workload.binary().toString(), "call_fn", false)))
-                     .withPids(Set.of(w.pid())).withDrainPeriod(Duration.ofSeconds(1)))) {
+                BpfProfiler p = BpfProfiler.start(ProfilerConfig.defaults()
+                        .withOnCpu(false)
+                        .withUprobes(List.of(new UprobeSpec(Workload.binary().toString(), "call_fn", false)))
+                        .withPids(Set.of(w.pid()))
+                        .withDrainPeriod(Duration.ofSeconds(1)))) {
             w.go();
             w.awaitDone();
             List<RawSample> samples = p.drain();

@@ -7,8 +7,7 @@ import java.util.Random;
 
 /** A JVM busy with a few typical kinds of work, for the fold-ratio benchmark. Args: seconds. */
 public final class JvmWorkload {
-    private JvmWorkload() {
-    }
+    private JvmWorkload() {}
 
     public static void main(String[] args) {
         long end = System.nanoTime() + Long.parseLong(args[0]) * 1_000_000_000L;

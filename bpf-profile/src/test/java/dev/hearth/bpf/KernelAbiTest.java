@@ -1,8 +1,8 @@
 package dev.hearth.bpf;
 
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,10 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The built object against the layout user space reads (no root needed: the object is opened,
@@ -40,7 +39,13 @@ class KernelAbiTest {
             Files.write(object, in.readAllBytes());
         }
         Path btf = dir.resolve("profile.btf");
-        run("objcopy", "-I", "elf64-little", "--dump-section", ".BTF=" + btf, object.toString(),
+        run(
+                "objcopy",
+                "-I",
+                "elf64-little",
+                "--dump-section",
+                ".BTF=" + btf,
+                object.toString(),
                 dir.resolve("copy.o").toString());
         fileBtf = Files.readAllBytes(btf);
     }
@@ -85,7 +90,8 @@ class KernelAbiTest {
         structs.forEach((name, fields) -> {
             Btf.Struct s = btf.struct(name);
             assertEquals(sizes.get(name), s.size(), name);
-            fields.forEach((field, offset) -> assertEquals(offset, s.field(field).offset(), name + "." + field));
+            fields.forEach(
+                    (field, offset) -> assertEquals(offset, s.field(field).offset(), name + "." + field));
         });
         enums.forEach((name, v) -> assertEquals(v, btf.enumValues(name), name));
     }
@@ -105,19 +111,28 @@ class KernelAbiTest {
         }
         Btf file = Btf.parse(ByteBuffer.wrap(fileBtf));
         // data section offsets: libbpf fills them in from the symbols (the compiler leaves them 0)
-        assertEquals(symbols.get("control") + file.struct("control").field("stack_inserts").offset(),
+        assertEquals(
+                symbols.get("control")
+                        + file.struct("control").field("stack_inserts").offset(),
                 abi.control().stackInserts());
-        assertEquals(symbols.get("control") + file.struct("control").field("filter_pids").offset(),
+        assertEquals(
+                symbols.get("control")
+                        + file.struct("control").field("filter_pids").offset(),
                 abi.control().filterPids());
-        assertEquals(symbols.get("settings") + file.struct("settings").field("state_mask").offset(),
+        assertEquals(
+                symbols.get("settings")
+                        + file.struct("settings").field("state_mask").offset(),
                 abi.settings().stateMask());
         assertEquals(file.struct("count_key").size(), abi.countKey().size());
-        assertEquals(file.struct("count_key").field("caller").offset(), abi.countKey().caller());
+        assertEquals(
+                file.struct("count_key").field("caller").offset(),
+                abi.countKey().caller());
         Map<String, Long> kinds = file.enumValues("kind");
         for (SampleType t : SampleType.values()) {
             assertEquals(t, abi.kinds()[kinds.get(t.name()).intValue()], t.name());
         }
-        assertEquals(file.enumValues("drop_reason").get("DROP_UNENDED"), (long) abi.drops().unended());
+        assertEquals(file.enumValues("drop_reason").get("DROP_UNENDED"), (long)
+                abi.drops().unended());
         assertEquals(file.struct("stack").field("ip").size() / 8, abi.stack().depth());
     }
 
@@ -133,7 +148,9 @@ class KernelAbiTest {
 
     @Test
     void aTruncatedOrForeignBtfIsRefused() {
-        assertThrows(BpfException.class, () -> Btf.parse(ByteBuffer.wrap(fileBtf, 0, fileBtf.length / 2).slice()));
+        assertThrows(
+                BpfException.class,
+                () -> Btf.parse(ByteBuffer.wrap(fileBtf, 0, fileBtf.length / 2).slice()));
         assertThrows(BpfException.class, () -> Btf.parse(ByteBuffer.wrap(new byte[64])));
     }
 

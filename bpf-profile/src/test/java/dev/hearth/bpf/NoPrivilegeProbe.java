@@ -2,8 +2,7 @@ package dev.hearth.bpf;
 
 /** Run as an unprivileged user by a test: prints what starting the profiler says. */
 public final class NoPrivilegeProbe {
-    private NoPrivilegeProbe() {
-    }
+    private NoPrivilegeProbe() {}
 
     public static void main(String[] args) {
         try (BpfProfiler p = BpfProfiler.start(ProfilerConfig.defaults())) {

@@ -1,13 +1,12 @@
 package dev.hearth.bpf;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.HashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.Test;
 
 /** The cache's rules, drain by drain, without a kernel. */
 class StackCacheTest {
@@ -18,7 +17,10 @@ class StackCacheTest {
     private static StackCache published(long hash, long[] frames) {
         StackCache c = new StackCache();
         c.put(hash, frames, 1);
-        assertEquals(0, c.settle(1, 1 - Drainer.KEEP_DRAINS, Drainer.PUBLISH_PER_DRAIN).publish().length, "seen once: not published");
+        assertEquals(
+                0,
+                c.settle(1, 1 - Drainer.KEEP_DRAINS, Drainer.PUBLISH_PER_DRAIN).publish().length,
+                "seen once: not published");
         c.put(hash, frames, 2);
         StackCache.Changes second = c.settle(2, 2 - Drainer.KEEP_DRAINS, Drainer.PUBLISH_PER_DRAIN);
         assertArrayEquals(new long[] {hash}, second.publish());
@@ -41,9 +43,16 @@ class StackCacheTest {
         StackCache c = published(1, A);
         long w = 2 + Drainer.KEEP_DRAINS + 1; // first drain where mark 2 is older than KEEP_DRAINS
         for (long d = 3; d < w; d++) {
-            assertEquals(0, c.settle(d, d - Drainer.KEEP_DRAINS, Drainer.PUBLISH_PER_DRAIN).withdraw().length, "drain " + d);
+            assertEquals(
+                    0,
+                    c.settle(d, d - Drainer.KEEP_DRAINS, Drainer.PUBLISH_PER_DRAIN)
+                            .withdraw()
+                            .length,
+                    "drain " + d);
         }
-        assertArrayEquals(new long[] {1}, c.settle(w, w - Drainer.KEEP_DRAINS, Drainer.PUBLISH_PER_DRAIN).withdraw());
+        assertArrayEquals(
+                new long[] {1},
+                c.settle(w, w - Drainer.KEEP_DRAINS, Drainer.PUBLISH_PER_DRAIN).withdraw());
         c.settle(w + 1, w + 1 - Drainer.KEEP_DRAINS, Drainer.PUBLISH_PER_DRAIN);
         assertArrayEquals(A, c.frames(1, w + 2), "counts read in drain W+2 still resolve");
         c.settle(w + 3, w + 3 - Drainer.KEEP_DRAINS, Drainer.PUBLISH_PER_DRAIN);
@@ -114,7 +123,10 @@ class StackCacheTest {
                 c.put(hash, stack, d);
                 needed.put(hash, d);
             }
-            c.settle(d, d - Drainer.KEEP_DRAINS, Drainer.PUBLISH_PER_DRAIN); // nothing published: forgotten unless needed in d or d-1
+            c.settle(
+                    d,
+                    d - Drainer.KEEP_DRAINS,
+                    Drainer.PUBLISH_PER_DRAIN); // nothing published: forgotten unless needed in d or d-1
             long drain = d;
             needed.values().removeIf(n -> n < drain - 1);
             frames.keySet().retainAll(needed.keySet());

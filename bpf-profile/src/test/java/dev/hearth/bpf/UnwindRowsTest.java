@@ -1,13 +1,12 @@
 package dev.hearth.bpf;
 
-import org.junit.jupiter.api.Test;
-
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import org.junit.jupiter.api.Test;
 
 class UnwindRowsTest {
     @Test
@@ -29,8 +28,8 @@ class UnwindRowsTest {
     @Test
     void offsetsTheEncodingCannotHoldStopTheWalkInsteadOfLying() {
         UnwindRows.Builder b = UnwindRows.builder()
-                .add(0x10, UnwindRows.CFA_RSP, 70_000, 0)  // a frame of 70 KB
-                .add(0x20, UnwindRows.CFA_RBP, 16, -12);   // rbp saved at an odd place
+                .add(0x10, UnwindRows.CFA_RSP, 70_000, 0) // a frame of 70 KB
+                .add(0x20, UnwindRows.CFA_RBP, 16, -12); // rbp saved at an odd place
         UnwindRows rows = b.build();
         assertEquals(2, b.unencodable());
         assertEquals(UnwindRows.STOP, rows.rule(0));
@@ -39,7 +38,10 @@ class UnwindRowsTest {
 
     @Test
     void aRowAtTheSameAddressReplacesThePreviousOne() {
-        UnwindRows rows = UnwindRows.builder().add(0x10, UnwindRows.CFA_RSP, 8, 0).add(0x10, UnwindRows.GAP, 0, 0).build();
+        UnwindRows rows = UnwindRows.builder()
+                .add(0x10, UnwindRows.CFA_RSP, 8, 0)
+                .add(0x10, UnwindRows.GAP, 0, 0)
+                .build();
         assertEquals(1, rows.count());
         assertEquals(UnwindRows.GAP, rows.rule(0));
     }

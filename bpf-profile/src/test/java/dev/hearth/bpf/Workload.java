@@ -39,8 +39,18 @@ final class Workload implements AutoCloseable {
                 Files.copy(s, src);
             }
             Path bin = dir.resolve("workload");
-            Process gcc = new ProcessBuilder("gcc", "-O1", "-g", "-fno-omit-frame-pointer", "-fno-inline", "-pthread",
-                    "-o", bin.toString(), src.toString()).redirectErrorStream(true).start();
+            Process gcc = new ProcessBuilder(
+                            "gcc",
+                            "-O1",
+                            "-g",
+                            "-fno-omit-frame-pointer",
+                            "-fno-inline",
+                            "-pthread",
+                            "-o",
+                            bin.toString(),
+                            src.toString())
+                    .redirectErrorStream(true)
+                    .start();
             String log = new String(gcc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (gcc.waitFor() != 0) {
                 throw new IllegalStateException("gcc failed: " + log);
@@ -53,7 +63,9 @@ final class Workload implements AutoCloseable {
     static Workload start(String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(binary().toString()));
         cmd.addAll(List.of(args));
-        return new Workload(new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start());
+        return new Workload(new ProcessBuilder(cmd)
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start());
     }
 
     /**
@@ -64,7 +76,9 @@ final class Workload implements AutoCloseable {
     static Workload startRealtime(String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("chrt", "-f", "1", binary().toString()));
         cmd.addAll(List.of(args));
-        return new Workload(new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start());
+        return new Workload(new ProcessBuilder(cmd)
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start());
     }
 
     int pid() {
@@ -100,7 +114,8 @@ final class Workload implements AutoCloseable {
 
     /** on-CPU time so far in nanoseconds, from /proc/PID/schedstat (finer than stat's clock ticks) */
     long cpuNanos() throws IOException {
-        return Long.parseLong(Files.readString(Path.of("/proc/" + pid() + "/schedstat")).split(" ")[0]);
+        return Long.parseLong(
+                Files.readString(Path.of("/proc/" + pid() + "/schedstat")).split(" ")[0]);
     }
 
     /** [start, end) of function {@code name} in this process: nm's offset plus the load base from /proc/PID/maps */

@@ -26,27 +26,86 @@ public record CollectorConfig(
     public static final long DEFAULT_MAX_DECOMPRESSED = 64L << 20;
 
     public static CollectorConfig defaults(Path dataDir) {
-        return new CollectorConfig(SecurityConfig.OPEN.defaultHost(), 4040, dataDir, Duration.ofDays(30), DEFAULT_MAX_BODY, DEFAULT_MAX_DECOMPRESSED,
-                Math.max(2, Runtime.getRuntime().availableProcessors()), 512, CollectorLimits.defaults(), Downsampling.defaults());
+        return new CollectorConfig(
+                SecurityConfig.OPEN.defaultHost(),
+                4040,
+                dataDir,
+                Duration.ofDays(30),
+                DEFAULT_MAX_BODY,
+                DEFAULT_MAX_DECOMPRESSED,
+                Math.max(2, Runtime.getRuntime().availableProcessors()),
+                512,
+                CollectorLimits.defaults(),
+                Downsampling.defaults());
     }
 
     public CollectorConfig withPort(int port) {
-        return new CollectorConfig(host, port, dataDir, retention, maxBodyBytes, maxDecompressedBytes, workers, queueCapacity, limits, downsampling);
+        return new CollectorConfig(
+                host,
+                port,
+                dataDir,
+                retention,
+                maxBodyBytes,
+                maxDecompressedBytes,
+                workers,
+                queueCapacity,
+                limits,
+                downsampling);
     }
 
     public CollectorConfig withLimits(int maxBodyBytes, long maxDecompressedBytes) {
-        return new CollectorConfig(host, port, dataDir, retention, maxBodyBytes, maxDecompressedBytes, workers, queueCapacity, limits, downsampling);
+        return new CollectorConfig(
+                host,
+                port,
+                dataDir,
+                retention,
+                maxBodyBytes,
+                maxDecompressedBytes,
+                workers,
+                queueCapacity,
+                limits,
+                downsampling);
     }
 
     public CollectorConfig withLimits(CollectorLimits limits) {
-        return new CollectorConfig(host, port, dataDir, retention, maxBodyBytes, maxDecompressedBytes, workers, queueCapacity, limits, downsampling);
+        return new CollectorConfig(
+                host,
+                port,
+                dataDir,
+                retention,
+                maxBodyBytes,
+                maxDecompressedBytes,
+                workers,
+                queueCapacity,
+                limits,
+                downsampling);
     }
 
     public CollectorConfig withQueues(int workers, int queueCapacity) {
-        return new CollectorConfig(host, port, dataDir, retention, maxBodyBytes, maxDecompressedBytes, workers, queueCapacity, limits, downsampling);
+        return new CollectorConfig(
+                host,
+                port,
+                dataDir,
+                retention,
+                maxBodyBytes,
+                maxDecompressedBytes,
+                workers,
+                queueCapacity,
+                limits,
+                downsampling);
     }
 
     public CollectorConfig withDownsampling(Downsampling downsampling) {
-        return new CollectorConfig(host, port, dataDir, retention, maxBodyBytes, maxDecompressedBytes, workers, queueCapacity, limits, downsampling);
+        return new CollectorConfig(
+                host,
+                port,
+                dataDir,
+                retention,
+                maxBodyBytes,
+                maxDecompressedBytes,
+                workers,
+                queueCapacity,
+                limits,
+                downsampling);
     }
 }

@@ -33,29 +33,41 @@ public record CollectorLimits(
         for (Duration d : new Duration[] {queryTimeout, idleTimeout, headerTimeout, bodyTimeout}) {
             if (d.isNegative() || d.isZero()) throw new IllegalArgumentException("timeouts must be positive, got " + d);
         }
-        if (maxStackDepth < 2) throw new IllegalArgumentException("the stack depth limit must be at least 2, got " + maxStackDepth);
-        if (maxConnections < 1) throw new IllegalArgumentException("the connection limit must be at least 1, got " + maxConnections);
+        if (maxStackDepth < 2)
+            throw new IllegalArgumentException("the stack depth limit must be at least 2, got " + maxStackDepth);
+        if (maxConnections < 1)
+            throw new IllegalArgumentException("the connection limit must be at least 1, got " + maxConnections);
         if (maxBodyBytesInFlight < 1) throw new IllegalArgumentException("the in-flight body limit must be positive");
     }
 
     public static CollectorLimits defaults() {
-        return new CollectorLimits(DEFAULT_QUERY_TIMEOUT, DEFAULT_MAX_STACK_DEPTH, DEFAULT_IDLE_TIMEOUT, DEFAULT_HEADER_TIMEOUT,
-                DEFAULT_BODY_TIMEOUT, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_BODY_BYTES_IN_FLIGHT);
+        return new CollectorLimits(
+                DEFAULT_QUERY_TIMEOUT,
+                DEFAULT_MAX_STACK_DEPTH,
+                DEFAULT_IDLE_TIMEOUT,
+                DEFAULT_HEADER_TIMEOUT,
+                DEFAULT_BODY_TIMEOUT,
+                DEFAULT_MAX_CONNECTIONS,
+                DEFAULT_MAX_BODY_BYTES_IN_FLIGHT);
     }
 
     public CollectorLimits withQueryTimeout(Duration d) {
-        return new CollectorLimits(d, maxStackDepth, idleTimeout, headerTimeout, bodyTimeout, maxConnections, maxBodyBytesInFlight);
+        return new CollectorLimits(
+                d, maxStackDepth, idleTimeout, headerTimeout, bodyTimeout, maxConnections, maxBodyBytesInFlight);
     }
 
     public CollectorLimits withMaxStackDepth(int n) {
-        return new CollectorLimits(queryTimeout, n, idleTimeout, headerTimeout, bodyTimeout, maxConnections, maxBodyBytesInFlight);
+        return new CollectorLimits(
+                queryTimeout, n, idleTimeout, headerTimeout, bodyTimeout, maxConnections, maxBodyBytesInFlight);
     }
 
     public CollectorLimits withTimeouts(Duration idle, Duration header, Duration body) {
-        return new CollectorLimits(queryTimeout, maxStackDepth, idle, header, body, maxConnections, maxBodyBytesInFlight);
+        return new CollectorLimits(
+                queryTimeout, maxStackDepth, idle, header, body, maxConnections, maxBodyBytesInFlight);
     }
 
     public CollectorLimits withConnections(int max, long bodyBytesInFlight) {
-        return new CollectorLimits(queryTimeout, maxStackDepth, idleTimeout, headerTimeout, bodyTimeout, max, bodyBytesInFlight);
+        return new CollectorLimits(
+                queryTimeout, maxStackDepth, idleTimeout, headerTimeout, bodyTimeout, max, bodyBytesInFlight);
     }
 }

@@ -14,9 +14,9 @@ import dev.hearth.collector.http.RequestTimeouts;
 import dev.hearth.collector.http.ResponseCompressor;
 import dev.hearth.collector.http.StaticAssets;
 import dev.hearth.collector.http.TlsContext;
+import dev.hearth.collector.metrics.CollectorMetrics;
 import dev.hearth.collector.storage.DownsampleResult;
 import dev.hearth.collector.storage.Downsampling;
-import dev.hearth.collector.metrics.CollectorMetrics;
 import dev.hearth.collector.storage.ProfileStore;
 import dev.hearth.collector.storage.StoreLocation;
 import io.netty.bootstrap.ServerBootstrap;
@@ -90,8 +90,13 @@ public final class CollectorServer implements AutoCloseable {
             throw StartupException.cannotOpenStore(location, e);
         }
         AtomicInteger n = new AtomicInteger();
-        this.workers = new ThreadPoolExecutor(config.workers(), config.workers(), 0, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(config.queueCapacity()), r -> {
+        this.workers = new ThreadPoolExecutor(
+                config.workers(),
+                config.workers(),
+                0,
+                TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(config.queueCapacity()),
+                r -> {
                     Thread t = new Thread(r, "hearth-worker-" + n.incrementAndGet());
                     t.setDaemon(true);
                     return t;
@@ -100,7 +105,8 @@ public final class CollectorServer implements AutoCloseable {
         metrics.queues(store::queueDepth, () -> workers.getQueue().size());
         metrics.store(store::size);
         Endpoints endpoints = new Endpoints(store, config.maxDecompressedBytes(), limits.maxStackDepth(), metrics);
-        this.handler = new ApiHandler(endpoints, new StaticAssets(StaticAssets.UI_FOLDER), workers, limits.queryTimeout(), metrics);
+        this.handler = new ApiHandler(
+                endpoints, new StaticAssets(StaticAssets.UI_FOLDER), workers, limits.queryTimeout(), metrics);
         this.connections = new ConnectionLimit(limits.maxConnections());
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "hearth-retention");
@@ -114,22 +120,38 @@ public final class CollectorServer implements AutoCloseable {
 
     /** The listening socket, bound but not accepting until the server is ready. */
     private Channel bind() throws InterruptedException {
-        return new ServerBootstrap().group(boss, io).channel(NioServerSocketChannel.class)
+        return new ServerBootstrap()
+                .group(boss, io)
+                .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.AUTO_READ, false)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         CollectorLimits limits = config.limits();
-                        RequestTimeouts timeouts = new RequestTimeouts(limits.idleTimeout(), limits.headerTimeout(), limits.bodyTimeout());
+                        RequestTimeouts timeouts =
+                                new RequestTimeouts(limits.idleTimeout(), limits.headerTimeout(), limits.bodyTimeout());
                         ch.pipeline().addLast(timeouts.firstBytes());
                         if (tls != null) ch.pipeline().addLast(new HttpsOnly(tls));
                         // refused before the body is read: an unauthenticated upload takes no body budget
-                        ch.pipeline().addLast(new HttpServerCodec(), new HttpMetrics(metrics), connections, timeouts, new AuthHandler(auth),
-                                new BodyBudget(bodiesInFlight, limits.maxBodyBytesInFlight(), config.maxBodyBytes()));
-                        ch.pipeline().addLast(new LimitedAggregator(config.maxBodyBytes()), new ResponseCompressor(), handler);
+                        ch.pipeline()
+                                .addLast(
+                                        new HttpServerCodec(),
+                                        new HttpMetrics(metrics),
+                                        connections,
+                                        timeouts,
+                                        new AuthHandler(auth),
+                                        new BodyBudget(
+                                                bodiesInFlight, limits.maxBodyBytesInFlight(), config.maxBodyBytes()));
+                        ch.pipeline()
+                                .addLast(
+                                        new LimitedAggregator(config.maxBodyBytes()),
+                                        new ResponseCompressor(),
+                                        handler);
                     }
                 })
-                .bind(config.host(), config.port()).sync().channel();
+                .bind(config.host(), config.port())
+                .sync()
+                .channel();
     }
 
     private void shutDownGroups() throws InterruptedException {
@@ -147,7 +169,8 @@ public final class CollectorServer implements AutoCloseable {
         return start(config, security, new StoreLocation.DuckDb(config.dataDir()));
     }
 
-    public static CollectorServer start(CollectorConfig config, SecurityConfig security, StoreLocation store) throws Exception {
+    public static CollectorServer start(CollectorConfig config, SecurityConfig security, StoreLocation store)
+            throws Exception {
         return new CollectorServer(config, security, store);
     }
 
@@ -215,7 +238,10 @@ public final class CollectorServer implements AutoCloseable {
                 if (r.merged() == 0) break;
                 all = all.plus(r);
             }
-            if (all.merged() > 0) LOG.log(Level.INFO, "downsampling merged " + all.merged() + " profiles, " + all.rowsSaved() + " rows fewer");
+            if (all.merged() > 0)
+                LOG.log(
+                        Level.INFO,
+                        "downsampling merged " + all.merged() + " profiles, " + all.rowsSaved() + " rows fewer");
         } catch (Exception e) {
             LOG.log(Level.WARNING, "downsampling failed", e);
         }

@@ -11,7 +11,8 @@ public record SecurityConfig(Path tokens, Path tlsCert, Path tlsKey) {
     public static final SecurityConfig OPEN = new SecurityConfig(null, null, null);
 
     public SecurityConfig {
-        if ((tlsCert == null) != (tlsKey == null)) throw new IllegalArgumentException("TLS needs both a certificate and its key");
+        if ((tlsCert == null) != (tlsKey == null))
+            throw new IllegalArgumentException("TLS needs both a certificate and its key");
     }
 
     public boolean tls() {

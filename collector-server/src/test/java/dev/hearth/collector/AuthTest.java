@@ -36,17 +36,27 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AuthTest {
     static final long T0 = 1_700_000_000_000L;
-    static final String A_FULL = TestTokens.newToken(), A_QUERY = TestTokens.newToken(), A_INGEST = TestTokens.newToken(),
+    static final String A_FULL = TestTokens.newToken(),
+            A_QUERY = TestTokens.newToken(),
+            A_INGEST = TestTokens.newToken(),
             B_FULL = TestTokens.newToken();
+
     @TempDir
     static Path dir;
+
     static Path tokens;
     static CollectorProcess c;
 
     @BeforeAll
     static void start() throws Exception {
-        tokens = TestTokens.write(dir.resolve("tokens"), "# tenant a", A_FULL + " a ingest,query", A_QUERY + "\ta\tquery",
-                A_INGEST + " a ingest", "", B_FULL + " b query,ingest");
+        tokens = TestTokens.write(
+                dir.resolve("tokens"),
+                "# tenant a",
+                A_FULL + " a ingest,query",
+                A_QUERY + "\ta\tquery",
+                A_INGEST + " a ingest",
+                "",
+                B_FULL + " b query,ingest");
         c = CollectorProcess.start(dir.resolve("data"), "--tokens", tokens.toString());
     }
 
@@ -67,16 +77,26 @@ class AuthTest {
 
     static void assertRefused(int status, Http.Reply r, String says) {
         assertEquals(status, r.status(), r.text());
-        assertTrue(r.raw().headers().firstValue("Content-Type").orElse("").startsWith("application/json"), r.raw().headers().toString());
+        assertTrue(
+                r.raw().headers().firstValue("Content-Type").orElse("").startsWith("application/json"),
+                r.raw().headers().toString());
         assertTrue(String.valueOf(r.json().get("error")).contains(says), r.text());
-        if (status == 401) assertEquals("Bearer realm=\"hearth\"", r.raw().headers().firstValue("WWW-Authenticate").orElse(null));
+        if (status == 401)
+            assertEquals(
+                    "Bearer realm=\"hearth\"",
+                    r.raw().headers().firstValue("WWW-Authenticate").orElse(null));
     }
 
     @Test
     void withoutAValidTokenNothingIsStoredOrReadButTheUiPageLoads() throws Exception {
-        for (Http h : List.of(as(null), as(TestTokens.newToken()), as(A_FULL + "x"), c.http.withHeader("Authorization", "Basic " + A_FULL))) {
+        for (Http h : List.of(
+                as(null),
+                as(TestTokens.newToken()),
+                as(A_FULL + "x"),
+                c.http.withHeader("Authorization", "Basic " + A_FULL))) {
             assertRefused(401, h.post(ingestPath("x1"), BODY), "token");
-            for (String q : List.of("/api/v1/services", "/api/v1/labels?service=shop&key=host", "/api/v1/nothing-here")) {
+            for (String q :
+                    List.of("/api/v1/services", "/api/v1/labels?service=shop&key=host", "/api/v1/nothing-here")) {
                 assertRefused(401, h.get(q), "token");
             }
         }
@@ -100,7 +120,12 @@ class AuthTest {
         assertRefused(403, as(A_FULL).withHeader("X-Scope-OrgID", "b").get("/api/v1/services"), "another tenant");
         assertRefused(403, as(A_FULL).withHeader("X-Scope-OrgID", "b").post(ingestPath("h1"), BODY), "another tenant");
         assertRefused(400, as(A_FULL).withHeader("X-Scope-OrgID", "a|b").get("/api/v1/services"), "tenant id");
-        assertEquals(200, as(A_FULL).withHeader("X-Scope-OrgID", "a").get("/api/v1/services").status());
+        assertEquals(
+                200,
+                as(A_FULL)
+                        .withHeader("X-Scope-OrgID", "a")
+                        .get("/api/v1/services")
+                        .status());
     }
 
     /** The refusal comes from the request head: a client without a token never gets to make the collector hold a body. */
@@ -109,7 +134,8 @@ class AuthTest {
         try (Socket s = new Socket("127.0.0.1", c.port)) {
             s.setSoTimeout(10_000);
             OutputStream out = s.getOutputStream();
-            out.write(("POST " + ingestPath("big") + " HTTP/1.1\r\nHost: x\r\nContent-Length: 15000000\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(("POST " + ingestPath("big") + " HTTP/1.1\r\nHost: x\r\nContent-Length: 15000000\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             String answer = new String(readAll(s.getInputStream()), StandardCharsets.UTF_8);
             assertTrue(answer.startsWith("HTTP/1.1 401"), answer);
@@ -124,16 +150,35 @@ class AuthTest {
     @Test
     void anUnprivilegedLocalUserWithoutATokenIsRefused() throws Exception {
         boolean root = "root".equals(System.getProperty("user.name"));
-        if (System.getenv("CI") == null) assumeTrue(root, "skipped: switching to the user nobody needs root (CI runs as root)");
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x")); // only the file's own mode keeps nobody out
-        Process p = new ProcessBuilder("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", "curl", "-s", "-o", "/dev/null",
-                "-w", "%{http_code}", "-X", "POST", "--data-binary", "x", "http://127.0.0.1:" + c.port + ingestPath("nobody")).start();
+        if (System.getenv("CI") == null)
+            assumeTrue(root, "skipped: switching to the user nobody needs root (CI runs as root)");
+        Files.setPosixFilePermissions(
+                dir, PosixFilePermissions.fromString("rwxr-xr-x")); // only the file's own mode keeps nobody out
+        Process p = new ProcessBuilder(
+                        "setpriv",
+                        "--reuid=nobody",
+                        "--regid=nogroup",
+                        "--clear-groups",
+                        "curl",
+                        "-s",
+                        "-o",
+                        "/dev/null",
+                        "-w",
+                        "%{http_code}",
+                        "-X",
+                        "POST",
+                        "--data-binary",
+                        "x",
+                        "http://127.0.0.1:" + c.port + ingestPath("nobody"))
+                .start();
         String code = new String(p.getInputStream().readAllBytes()).trim();
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
         assertEquals("401", code);
         // and the tokens file, which the collector insists is private, is not readable by that user
-        Process cat = new ProcessBuilder("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", "cat", tokens.toString())
-                .redirectErrorStream(true).start();
+        Process cat = new ProcessBuilder(
+                        "setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", "cat", tokens.toString())
+                .redirectErrorStream(true)
+                .start();
         String out = new String(cat.getInputStream().readAllBytes());
         assertTrue(cat.waitFor(30, TimeUnit.SECONDS));
         assertNotEquals(0, cat.exitValue(), out);
@@ -189,7 +234,8 @@ class AuthTest {
     static void awaitOutput(CollectorProcess p, String text) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (!p.output().contains(text)) {
-            if (System.nanoTime() > deadline) throw new AssertionError("no '" + text + "' in the collector's output:\n" + p.output());
+            if (System.nanoTime() > deadline)
+                throw new AssertionError("no '" + text + "' in the collector's output:\n" + p.output());
             Thread.sleep(100);
         }
     }
@@ -199,11 +245,16 @@ class AuthTest {
         Path file = TestTokens.write(dir.resolve("open.tokens"), A_FULL + " a ingest");
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
         Path data = dir.resolve("never");
-        Process p = CollectorProcess.command(data, "--tokens", file.toString()).redirectErrorStream(true).start();
+        Process p = CollectorProcess.command(data, "--tokens", file.toString())
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes());
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
         assertEquals(2, p.exitValue(), out);
-        assertTrue(out.contains("tokens file " + file + ": other users can read or change it; make it private with 'chmod 600"), out);
+        assertTrue(
+                out.contains(
+                        "tokens file " + file + ": other users can read or change it; make it private with 'chmod 600"),
+                out);
         assertEquals(1, out.strip().lines().count(), "one line, no stack trace:\n" + out);
         assertFalse(Files.exists(data), "nothing created");
     }
@@ -212,11 +263,16 @@ class AuthTest {
     @Test
     void withoutTokensTheCollectorListensOnLoopbackAndWarnsWhenToldOtherwise() throws Exception {
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> base = List.of(javaBin, "-cp", System.getProperty("java.class.path"), "dev.hearth.collector.Main", "--port", "0");
-        Process p = new ProcessBuilder(concat(base, "--data", dir.resolve("loopback").toString())).redirectErrorStream(true).start();
+        List<String> base = List.of(
+                javaBin, "-cp", System.getProperty("java.class.path"), "dev.hearth.collector.Main", "--port", "0");
+        Process p = new ProcessBuilder(
+                        concat(base, "--data", dir.resolve("loopback").toString()))
+                .redirectErrorStream(true)
+                .start();
         try {
             String out = firstLine(p, "listening on");
-            var m = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)/").matcher(out);
+            var m = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)/")
+                    .matcher(out);
             assertTrue(m.find(), out);
             int port = Integer.parseInt(m.group(1));
             for (InetAddress a : otherAddresses()) {
@@ -226,12 +282,17 @@ class AuthTest {
             p.destroy();
             p.waitFor(30, TimeUnit.SECONDS);
         }
-        Process open = new ProcessBuilder(concat(base, "--data", dir.resolve("open").toString(), "--host", "0.0.0.0"))
-                .redirectErrorStream(true).start();
+        Process open = new ProcessBuilder(
+                        concat(base, "--data", dir.resolve("open").toString(), "--host", "0.0.0.0"))
+                .redirectErrorStream(true)
+                .start();
         try {
             String out = firstLine(open, "listening on");
-            assertTrue(out.contains("WARNING: listening on 0.0.0.0 without --tokens: anyone who can reach it can ingest profiles"
-                    + " and read every profile"), out);
+            assertTrue(
+                    out.contains(
+                            "WARNING: listening on 0.0.0.0 without --tokens: anyone who can reach it can ingest profiles"
+                                    + " and read every profile"),
+                    out);
         } finally {
             open.destroy();
             open.waitFor(30, TimeUnit.SECONDS);

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** When workers and queues are full, the collector answers 503 with Retry-After at once, and loses nothing it acknowledged. */
 class BackpressureTest {
     static final long T0 = 1_700_000_000_000L;
+
     @TempDir
     Path dir;
 
@@ -36,7 +37,8 @@ class BackpressureTest {
                         ok++;
                     } else {
                         assertEquals(503, r.status(), r.text());
-                        assertEquals("1", r.raw().headers().firstValue("Retry-After").orElse(null));
+                        assertEquals(
+                                "1", r.raw().headers().firstValue("Retry-After").orElse(null));
                         busy++;
                     }
                 }

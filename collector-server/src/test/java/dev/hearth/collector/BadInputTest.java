@@ -13,12 +13,12 @@ import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Every kind of bad input gets a clear 4xx, stores nothing, and the server keeps serving. On every store. */
 @ParameterizedClass
@@ -31,8 +31,10 @@ class BadInputTest {
     static final long T0 = 1_700_000_000_000L;
     static final int MAX_BODY = 256 << 10;
     static final long MAX_DECOMPRESSED = 1 << 20;
+
     @TempDir
     static Path dir;
+
     static TestCollector c;
 
     @BeforeParameterizedClassInvocation
@@ -63,7 +65,8 @@ class BadInputTest {
         for (int i = 0; i < TABLES.length; i++) {
             assertEquals(before[i], c.count(TABLES[i]), TABLES[i] + " has rows after bad input");
         }
-        Http.Reply ok = c.http.post(Fixtures.ingest("shop", "cpu", T0, T0 + 10_000, "", null), Fixtures.gz(Fixtures.shop(1, 1, 1)));
+        Http.Reply ok = c.http.post(
+                Fixtures.ingest("shop", "cpu", T0, T0 + 10_000, "", null), Fixtures.gz(Fixtures.shop(1, 1, 1)));
         assertEquals(200, ok.status(), ok.text());
         assertEquals(1, c.count("profiles"));
         c.server.applyRetention(T0 + 10_000 + c.server.config().retention().toMillis());
@@ -106,14 +109,18 @@ class BadInputTest {
     @Test
     void locationIndexOutOfRange() throws Exception {
         Profile p = Fixtures.shop(3, 2, 1);
-        Profile bad = p.toBuilder().setSample(0, Sample.newBuilder(p.getSample(0)).setLocationId(0, 999)).build();
+        Profile bad = p.toBuilder()
+                .setSample(0, Sample.newBuilder(p.getSample(0)).setLocationId(0, 999))
+                .build();
         refused(400, "missing location 999", ingest(Fixtures.gz(bad)));
     }
 
     @Test
     void stringIndexOutOfRange() throws Exception {
         Profile p = Fixtures.shop(3, 2, 1);
-        Profile bad = p.toBuilder().setFunction(0, p.getFunction(0).toBuilder().setName(10_000)).build();
+        Profile bad = p.toBuilder()
+                .setFunction(0, p.getFunction(0).toBuilder().setName(10_000))
+                .build();
         refused(400, "out of range", ingest(Fixtures.gz(bad)));
     }
 
@@ -121,7 +128,10 @@ class BadInputTest {
     void functionIndexOutOfRange() throws Exception {
         Profile p = Fixtures.shop(3, 2, 1);
         Location l = p.getLocation(0);
-        Profile bad = p.toBuilder().setLocation(0, l.toBuilder().setLine(0, l.getLine(0).toBuilder().setFunctionId(77))).build();
+        Profile bad = p.toBuilder()
+                .setLocation(
+                        0, l.toBuilder().setLine(0, l.getLine(0).toBuilder().setFunctionId(77)))
+                .build();
         refused(400, "missing function 77", ingest(Fixtures.gz(bad)));
     }
 
@@ -143,58 +153,104 @@ class BadInputTest {
 
     @Test
     void missingSampleTypeOfTheProfileType() throws Exception {
-        Http.Reply r = c.http.post(Fixtures.ingest("shop", "alloc", T0, T0 + 10_000, "", "y"), Fixtures.gz(Fixtures.shop(1, 1, 1)));
+        Http.Reply r = c.http.post(
+                Fixtures.ingest("shop", "alloc", T0, T0 + 10_000, "", "y"), Fixtures.gz(Fixtures.shop(1, 1, 1)));
         refused(400, "needs the sample types [alloc_objects, alloc_space]", r);
     }
 
     @Test
     void unknownProfileType() throws Exception {
-        refused(400, "unknown profile type 'gpu'",
-                c.http.post(Fixtures.ingest("shop", "gpu", T0, T0 + 10_000, "", "z"), Fixtures.gz(Fixtures.shop(1, 1, 1))));
-        refused(400, "unknown profile type 'gpu'", c.http.get(Http.query("/api/v1/flamegraph", "service", "shop", "type", "gpu")));
+        refused(
+                400,
+                "unknown profile type 'gpu'",
+                c.http.post(
+                        Fixtures.ingest("shop", "gpu", T0, T0 + 10_000, "", "z"), Fixtures.gz(Fixtures.shop(1, 1, 1))));
+        refused(
+                400,
+                "unknown profile type 'gpu'",
+                c.http.get(Http.query("/api/v1/flamegraph", "service", "shop", "type", "gpu")));
     }
 
     @Test
     void missingService() throws Exception {
-        refused(400, "missing parameter 'service'", c.http.post(Http.query("/api/v1/ingest", "type", "cpu", "from", T0, "until", T0 + 1),
-                Fixtures.gz(Fixtures.shop(1, 1, 1))));
-        refused(400, "missing parameter 'service'", c.http.post(Http.query("/api/v1/ingest", "type", "cpu"), "garbage".getBytes()));
+        refused(
+                400,
+                "missing parameter 'service'",
+                c.http.post(
+                        Http.query("/api/v1/ingest", "type", "cpu", "from", T0, "until", T0 + 1),
+                        Fixtures.gz(Fixtures.shop(1, 1, 1))));
+        refused(
+                400,
+                "missing parameter 'service'",
+                c.http.post(Http.query("/api/v1/ingest", "type", "cpu"), "garbage".getBytes()));
         refused(400, "missing parameter 'service'", c.http.get(Http.query("/api/v1/flamegraph", "type", "cpu")));
         refused(400, "missing parameter 'service'", c.http.get(Http.query("/api/v1/labels", "key", "host")));
     }
 
     @Test
     void fromAfterUntil() throws Exception {
-        refused(400, "must be before until", c.http.post(Fixtures.ingest("shop", "cpu", T0 + 10, T0, "", "w"),
-                Fixtures.gz(Fixtures.shop(1, 1, 1))));
-        refused(400, "must be before until", c.http.get(Http.query("/api/v1/flamegraph", "service", "shop", "type", "cpu",
-                "from", T0 + 10, "until", T0)));
-        refused(400, "baseFrom", c.http.get(Http.query("/api/v1/diff", "service", "shop", "type", "cpu",
-                "baseFrom", T0 + 10, "baseUntil", T0)));
-        refused(400, "'from' must be an integer", c.http.get(Http.query("/api/v1/timeline", "service", "shop", "type", "cpu",
-                "from", "yesterday")));
+        refused(
+                400,
+                "must be before until",
+                c.http.post(Fixtures.ingest("shop", "cpu", T0 + 10, T0, "", "w"), Fixtures.gz(Fixtures.shop(1, 1, 1))));
+        refused(
+                400,
+                "must be before until",
+                c.http.get(Http.query(
+                        "/api/v1/flamegraph", "service", "shop", "type", "cpu", "from", T0 + 10, "until", T0)));
+        refused(
+                400,
+                "baseFrom",
+                c.http.get(Http.query(
+                        "/api/v1/diff", "service", "shop", "type", "cpu", "baseFrom", T0 + 10, "baseUntil", T0)));
+        refused(
+                400,
+                "'from' must be an integer",
+                c.http.get(Http.query("/api/v1/timeline", "service", "shop", "type", "cpu", "from", "yesterday")));
     }
 
     @Test
     void labelMatchersThatDoNotParse() throws Exception {
         for (String bad : new String[] {"host", "host=~(", "=a", "9x=1", "host~a"}) {
-            refused(400, "labels", c.http.get(Http.query("/api/v1/flamegraph", "service", "shop", "type", "cpu", "labels", bad)));
+            refused(
+                    400,
+                    "labels",
+                    c.http.get(Http.query("/api/v1/flamegraph", "service", "shop", "type", "cpu", "labels", bad)));
         }
-        refused(400, "label must be key=value", c.http.post(Fixtures.ingest("shop", "cpu", T0, T0 + 10, "host", "v"),
-                Fixtures.gz(Fixtures.shop(1, 1, 1))));
+        refused(
+                400,
+                "label must be key=value",
+                c.http.post(
+                        Fixtures.ingest("shop", "cpu", T0, T0 + 10, "host", "v"), Fixtures.gz(Fixtures.shop(1, 1, 1))));
     }
 
     @Test
     void otherBadParameters() throws Exception {
-        refused(400, "maxNodes", c.http.get(Http.query("/api/v1/flamegraph", "service", "shop", "type", "cpu", "maxNodes", 1)));
+        refused(
+                400,
+                "maxNodes",
+                c.http.get(Http.query("/api/v1/flamegraph", "service", "shop", "type", "cpu", "maxNodes", 1)));
         refused(400, "step", c.http.get(Http.query("/api/v1/timeline", "service", "shop", "type", "cpu", "step", 0)));
-        refused(400, "more than", c.http.get(Http.query("/api/v1/timeline", "service", "shop", "type", "cpu",
-                "from", 0, "until", T0, "step", 1)));
-        refused(400, "absolute", c.http.get(Http.query("/api/v1/diff", "service", "shop", "type", "cpu", "absolute", "yes")));
-        refused(400, "unknown format", c.http.post(Fixtures.ingest("shop", "cpu", T0, T0 + 10, "", "f") + "&format=zip",
-                Fixtures.gz(Fixtures.shop(1, 1, 1))));
-        refused(400, "id must be", c.http.post(Fixtures.ingest("shop", "cpu", T0, T0 + 10, "", "a b"),
-                Fixtures.gz(Fixtures.shop(1, 1, 1))));
+        refused(
+                400,
+                "more than",
+                c.http.get(Http.query(
+                        "/api/v1/timeline", "service", "shop", "type", "cpu", "from", 0, "until", T0, "step", 1)));
+        refused(
+                400,
+                "absolute",
+                c.http.get(Http.query("/api/v1/diff", "service", "shop", "type", "cpu", "absolute", "yes")));
+        refused(
+                400,
+                "unknown format",
+                c.http.post(
+                        Fixtures.ingest("shop", "cpu", T0, T0 + 10, "", "f") + "&format=zip",
+                        Fixtures.gz(Fixtures.shop(1, 1, 1))));
+        refused(
+                400,
+                "id must be",
+                c.http.post(
+                        Fixtures.ingest("shop", "cpu", T0, T0 + 10, "", "a b"), Fixtures.gz(Fixtures.shop(1, 1, 1))));
         refused(405, "takes POST", c.http.get(Fixtures.ingest("shop", "cpu", T0, T0 + 10, "", "g")));
         refused(405, "takes GET", c.http.post("/api/v1/flamegraph", new byte[0]));
     }

@@ -61,25 +61,44 @@ final class BenchClients {
     static Result run(int port, int n, int total, IntFunction<Request> requests, Secure secure) throws Exception {
         AtomicInteger next = new AtomicInteger();
         AtomicLong busy = new AtomicLong();
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, (ThreadFactory) r -> new Thread(r, THREAD_PREFIX), NioIoHandler.newFactory());
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(
+                1, (ThreadFactory) r -> new Thread(r, THREAD_PREFIX), NioIoHandler.newFactory());
         try {
-            Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class).option(ChannelOption.TCP_NODELAY, true);
+            Bootstrap b = new Bootstrap()
+                    .group(group)
+                    .channel(NioSocketChannel.class)
+                    .option(ChannelOption.TCP_NODELAY, true);
             CompletableFuture<?>[] done = new CompletableFuture<?>[n];
             for (int c = 0; c < n; c++) {
                 CompletableFuture<Void> finished = new CompletableFuture<>();
                 done[c] = finished;
                 Channel ch = b.handler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel s) {
-                        if (secure != null && secure.tls() != null) s.pipeline().addLast(secure.tls().newHandler(s.alloc(), "127.0.0.1", port));
-                        s.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(1 << 20),
-                                new Connection(port, total, next, busy, requests, finished, secure == null ? null : secure.token()));
-                    }
-                }).connect("127.0.0.1", port).sync().channel();
+                            @Override
+                            protected void initChannel(SocketChannel s) {
+                                if (secure != null && secure.tls() != null)
+                                    s.pipeline().addLast(secure.tls().newHandler(s.alloc(), "127.0.0.1", port));
+                                s.pipeline()
+                                        .addLast(
+                                                new HttpClientCodec(),
+                                                new HttpObjectAggregator(1 << 20),
+                                                new Connection(
+                                                        port,
+                                                        total,
+                                                        next,
+                                                        busy,
+                                                        requests,
+                                                        finished,
+                                                        secure == null ? null : secure.token()));
+                            }
+                        })
+                        .connect("127.0.0.1", port)
+                        .sync()
+                        .channel();
                 ch.eventLoop().execute(() -> ch.pipeline().get(Connection.class).sendNext(ch));
             }
             CompletableFuture.allOf(done).get(30, TimeUnit.MINUTES);
-            long cpu = group.submit(() -> ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime()).get();
+            long cpu = group.submit(() -> ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime())
+                    .get();
             return new Result(busy.get(), cpu);
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
@@ -97,8 +116,14 @@ final class BenchClients {
         private final String token;
         private Request current;
 
-        Connection(int port, int total, AtomicInteger next, AtomicLong busy, IntFunction<Request> requests,
-                CompletableFuture<Void> finished, String token) {
+        Connection(
+                int port,
+                int total,
+                AtomicInteger next,
+                AtomicLong busy,
+                IntFunction<Request> requests,
+                CompletableFuture<Void> finished,
+                String token) {
             this.token = token;
             this.host = "127.0.0.1:" + port;
             this.total = total;
@@ -120,9 +145,10 @@ final class BenchClients {
         }
 
         private void send(Channel ch) {
-            FullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, current.uri(),
-                    Unpooled.wrappedBuffer(current.body()));
-            req.headers().set(HttpHeaderNames.HOST, host)
+            FullHttpRequest req = new DefaultFullHttpRequest(
+                    HttpVersion.HTTP_1_1, HttpMethod.POST, current.uri(), Unpooled.wrappedBuffer(current.body()));
+            req.headers()
+                    .set(HttpHeaderNames.HOST, host)
                     .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_OCTET_STREAM)
                     .setInt(HttpHeaderNames.CONTENT_LENGTH, current.body().length)
                     .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
@@ -141,14 +167,16 @@ final class BenchClients {
                 busy.incrementAndGet();
                 ctx.executor().schedule(() -> send(ctx.channel()), 50, TimeUnit.MILLISECONDS);
             } else {
-                finished.completeExceptionally(new IllegalStateException(status + " " + r.content().toString(StandardCharsets.UTF_8)));
+                finished.completeExceptionally(
+                        new IllegalStateException(status + " " + r.content().toString(StandardCharsets.UTF_8)));
                 ctx.close();
             }
         }
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            if (!finished.isDone()) finished.completeExceptionally(new IllegalStateException("the collector closed the connection"));
+            if (!finished.isDone())
+                finished.completeExceptionally(new IllegalStateException("the collector closed the connection"));
         }
 
         @Override

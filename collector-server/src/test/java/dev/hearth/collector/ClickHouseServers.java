@@ -27,6 +27,7 @@ public final class ClickHouseServers {
     public static final String CLUSTER = "hearth_test";
     /** A user with a password on every test server, besides ClickHouse's passwordless {@code default}. */
     public static final String USER = "hearth_test";
+
     public static final String PASSWORD = TestTokens.newToken();
     private static final Path BINARY = Path.of("/usr/sbin/clickhouse-server");
     private static List<URI> single, cluster;
@@ -38,8 +39,10 @@ public final class ClickHouseServers {
     /** Skips the test outside CI when ClickHouse is not installed; in CI (CI set) a missing server fails it. */
     public static void assumeInstalled() {
         if (System.getenv("CI") == null) {
-            assumeTrue(Files.isExecutable(BINARY), "skipped: needs clickhouse-server (apt-get install clickhouse-server clickhouse-client;"
-                    + " ./hearth test installs it)");
+            assumeTrue(
+                    Files.isExecutable(BINARY),
+                    "skipped: needs clickhouse-server (apt-get install clickhouse-server clickhouse-client;"
+                            + " ./hearth test installs it)");
         }
     }
 
@@ -68,7 +71,8 @@ public final class ClickHouseServers {
     /** CPU time the servers started so far have used, for benchmarks. */
     public static synchronized long cpuNanos() {
         long n = 0;
-        for (Process p : started) n += p.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+        for (Process p : started)
+            n += p.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
         return n;
     }
 
@@ -92,7 +96,8 @@ public final class ClickHouseServers {
     private static URI start(String name, int httpPort, int tcpPort, String extra) throws Exception {
         if (!Files.isExecutable(BINARY)) {
             assumeInstalled(); // a test outside CI skips here; in CI, and in benchmarks, it is an error
-            throw new IllegalStateException(BINARY + " is missing: apt-get install clickhouse-server (./hearth test installs it)");
+            throw new IllegalStateException(
+                    BINARY + " is missing: apt-get install clickhouse-server (./hearth test installs it)");
         }
         if (root == null) {
             root = Files.createTempDirectory("hearth-clickhouse-");
@@ -101,8 +106,10 @@ public final class ClickHouseServers {
         Path dir = Files.createDirectories(root.resolve(name));
         Path config = dir.resolve("config.xml");
         Files.writeString(config, config(dir, httpPort, tcpPort, extra));
-        Process p = new ProcessBuilder(BINARY.toString(), "--config-file=" + config).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("stdout.log").toFile()).start();
+        Process p = new ProcessBuilder(BINARY.toString(), "--config-file=" + config)
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("stdout.log").toFile())
+                .start();
         started.add(p);
         URI url = URI.create("http://127.0.0.1:" + httpPort + "/");
         awaitReady(url, p, dir);
@@ -112,7 +119,8 @@ public final class ClickHouseServers {
     /** A server's whole configuration: loopback only, its own ports and folders, the default user without password. */
     static String config(Path dir, int httpPort, int tcpPort, String extra) {
         return "<?xml version=\"1.0\"?>\n<yandex>\n"
-                + "  <logger><level>warning</level><log>" + dir.resolve("server.log") + "</log><errorlog>" + dir.resolve("error.log")
+                + "  <logger><level>warning</level><log>" + dir.resolve("server.log") + "</log><errorlog>"
+                + dir.resolve("error.log")
                 + "</errorlog><console>0</console></logger>\n"
                 + "  <http_port>" + httpPort + "</http_port>\n  <tcp_port>" + tcpPort + "</tcp_port>\n"
                 + "  <listen_host>127.0.0.1</listen_host>\n"
@@ -120,19 +128,25 @@ public final class ClickHouseServers {
                 + "  <mark_cache_size>67108864</mark_cache_size>\n"
                 + "  <users><default><password></password><networks><ip>127.0.0.1</ip></networks><profile>default</profile>"
                 + "<quota>default</quota></default>"
-                + "<" + USER + "><password>" + PASSWORD + "</password><networks><ip>127.0.0.1</ip></networks><profile>default</profile>"
+                + "<" + USER + "><password>" + PASSWORD
+                + "</password><networks><ip>127.0.0.1</ip></networks><profile>default</profile>"
                 + "<quota>default</quota></" + USER + "></users>\n"
                 + "  <profiles><default></default></profiles>\n  <quotas><default></default></quotas>\n"
                 + "  " + extra + "\n</yandex>\n";
     }
 
     private static void awaitReady(URI url, Process p, Path dir) throws Exception {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        HttpClient client =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
-            if (!p.isAlive()) throw new IllegalStateException("clickhouse-server exited: " + Files.readString(dir.resolve("stdout.log")));
+            if (!p.isAlive())
+                throw new IllegalStateException(
+                        "clickhouse-server exited: " + Files.readString(dir.resolve("stdout.log")));
             try {
-                HttpResponse<String> r = client.send(HttpRequest.newBuilder(url.resolve("/?query=SELECT%201")).build(),
+                HttpResponse<String> r = client.send(
+                        HttpRequest.newBuilder(url.resolve("/?query=SELECT%201"))
+                                .build(),
                         HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() == 200) return;
             } catch (IOException e) {

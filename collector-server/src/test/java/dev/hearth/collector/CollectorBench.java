@@ -1,11 +1,11 @@
 package dev.hearth.collector;
 
 import dev.hearth.collector.auth.Tenant;
+import dev.hearth.collector.labels.LabelSelector;
 import dev.hearth.collector.storage.DownsampleResult;
-import dev.hearth.collector.storage.Selection;
 import dev.hearth.collector.storage.ProfileStore;
 import dev.hearth.collector.storage.QueryDeadline;
-import dev.hearth.collector.labels.LabelSelector;
+import dev.hearth.collector.storage.Selection;
 import dev.hearth.pprof.FrameKind;
 import dev.hearth.pprof.ProfileBuilder;
 import dev.hearth.pprof.ProfileCodec;
@@ -36,6 +36,7 @@ import java.util.stream.Collectors;
 public final class CollectorBench {
     /** The hour the profiles cover: the last whole hour, so retention keeps them. */
     static final long HOUR_START = (System.currentTimeMillis() / 3_600_000L - 1) * 3_600_000L;
+
     static final int BODIES = 200;
     static final int WARMUP = 6000;
     /**
@@ -55,14 +56,16 @@ public final class CollectorBench {
         double avgKb = bodies.stream().mapToInt(b -> b.length).average().orElse(0) / 1024;
         long pprofSamples = 0;
         for (byte[] b : bodies) pprofSamples += ProfileCodec.decode(b, 64 << 20).getSampleCount();
-        System.out.printf("bodies: %d distinct, %.1f KiB gzipped on average, %.0f samples (distinct stacks) each%n",
+        System.out.printf(
+                "bodies: %d distinct, %.1f KiB gzipped on average, %.0f samples (distinct stacks) each%n",
                 BODIES, avgKb, pprofSamples / (double) BODIES);
 
         Floor before = floor(bodies);
 
         // a collector runs for days: JIT compilation of the ingest path is left out of the measurement
         Path warmDir = Files.createTempDirectory("hearth-bench-warmup");
-        try (CollectorServer warm = CollectorServer.start(CollectorConfig.defaults(warmDir).withPort(0))) {
+        try (CollectorServer warm =
+                CollectorServer.start(CollectorConfig.defaults(warmDir).withPort(0))) {
             BenchClients.run(warm.port(), clients, WARMUP, i -> ingest(i, hosts, bodies));
         } finally {
             delete(warmDir);
@@ -72,7 +75,13 @@ public final class CollectorBench {
         System.out.printf("load average before: %s%n", loadAverage());
         for (TestStore store : stores(args)) {
             System.out.printf("%n== store: %s ==%n", store);
-            measure(store, hosts, perHost, store == TestStore.DUCKDB ? clients : Math.max(clients, CLICKHOUSE_CLIENTS), bodies, before);
+            measure(
+                    store,
+                    hosts,
+                    perHost,
+                    store == TestStore.DUCKDB ? clients : Math.max(clients, CLICKHOUSE_CLIENTS),
+                    bodies,
+                    before);
         }
         System.out.printf("load average after: %s%n", loadAverage());
         if (stores(args).contains(TestStore.DUCKDB)) secureVersusOpen(hosts, clients, Math.min(total, 6000), bodies);
@@ -81,7 +90,9 @@ public final class CollectorBench {
     /** The stores to measure: the names given after the three numbers, else all of them. */
     static List<TestStore> stores(String[] args) {
         if (args.length <= 3) return List.of(TestStore.values());
-        return java.util.Arrays.stream(args, 3, args.length).map(a -> TestStore.valueOf(a.toUpperCase(java.util.Locale.ROOT))).toList();
+        return java.util.Arrays.stream(args, 3, args.length)
+                .map(a -> TestStore.valueOf(a.toUpperCase(java.util.Locale.ROOT)))
+                .toList();
     }
 
     static String loadAverage() throws java.io.IOException {
@@ -89,73 +100,101 @@ public final class CollectorBench {
     }
 
     /** Ingest, merge of the hour and bytes per sample on one store; {@code before}: the parse floor measured first. */
-    static void measure(TestStore store, int hosts, int perHost, int clients, List<byte[]> bodies, Floor before) throws Exception {
+    static void measure(TestStore store, int hosts, int perHost, int clients, List<byte[]> bodies, Floor before)
+            throws Exception {
         int total = hosts * perHost;
         Path dir = Files.createTempDirectory("hearth-bench");
-        try (CollectorServer server = CollectorServer.start(CollectorConfig.defaults(dir).withPort(0), SecurityConfig.OPEN, store.fresh(dir))) {
+        try (CollectorServer server = CollectorServer.start(
+                CollectorConfig.defaults(dir).withPort(0), SecurityConfig.OPEN, store.fresh(dir))) {
             // ingest: every host sends one profile per 10 s of the hour
             long cpu0 = processCpuNanos(), serverCpu0 = ClickHouseServers.cpuNanos();
             ThreadCpu threads0 = ThreadCpu.now();
             long t0 = System.nanoTime();
             BenchClients.Result sent = BenchClients.run(server.port(), clients, total, i -> ingest(i, hosts, bodies));
             double seconds = (System.nanoTime() - t0) / 1e9;
-            Map<String, Long> split = ThreadCpu.now().since(threads0, Map.of(BenchClients.THREAD_PREFIX, sent.cpuNanos()));
+            Map<String, Long> split =
+                    ThreadCpu.now().since(threads0, Map.of(BenchClients.THREAD_PREFIX, sent.cpuNanos()));
             double cpuSeconds = (processCpuNanos() - cpu0 - sent.cpuNanos()) / 1e9;
             double rate = total / seconds;
             // the floor again after the ingest, so a change of machine load during the run hits both sides
             Floor after = floor(bodies);
             Floor fl = new Floor((before.wallUs() + after.wallUs()) / 2, (before.cpuUs() + after.cpuUs()) / 2);
             double cpuUs = cpuSeconds * 1e6 / total;
-            System.out.printf("floor: gunzip + protobuf parse in one thread: %.0f us of CPU per body, %.0f us wall"
-                    + " (before the ingest %.0f/%.0f, after %.0f/%.0f)%n", fl.cpuUs(), fl.wallUs(), before.cpuUs(), before.wallUs(),
-                    after.cpuUs(), after.wallUs());
-            System.out.printf("ingest: %d profiles from %d clients in %.1f s = %.0f profiles/s (%d answered 503 and were retried)%n",
+            System.out.printf(
+                    "floor: gunzip + protobuf parse in one thread: %.0f us of CPU per body, %.0f us wall"
+                            + " (before the ingest %.0f/%.0f, after %.0f/%.0f)%n",
+                    fl.cpuUs(), fl.wallUs(), before.cpuUs(), before.wallUs(), after.cpuUs(), after.wallUs());
+            System.out.printf(
+                    "ingest: %d profiles from %d clients in %.1f s = %.0f profiles/s (%d answered 503 and were retried)%n",
                     total, clients, seconds, rate, sent.busy());
             if (store != TestStore.DUCKDB) {
-                System.out.printf("ClickHouse servers' CPU during the ingest: %.1f s (%.0f us per profile)%n",
-                        (ClickHouseServers.cpuNanos() - serverCpu0) / 1e9, (ClickHouseServers.cpuNanos() - serverCpu0) / 1e3 / total);
+                System.out.printf(
+                        "ClickHouse servers' CPU during the ingest: %.1f s (%.0f us per profile)%n",
+                        (ClickHouseServers.cpuNanos() - serverCpu0) / 1e9,
+                        (ClickHouseServers.cpuNanos() - serverCpu0) / 1e3 / total);
             }
-            System.out.printf("ingest cost vs floor: CPU %.1f x (%.0f us of process CPU per profile, the clients' thread left out);"
-                    + " wall %.1f x (%.0f us per profile with every core vs the floor's wall in one thread)%n",
+            System.out.printf(
+                    "ingest cost vs floor: CPU %.1f x (%.0f us of process CPU per profile, the clients' thread left out);"
+                            + " wall %.1f x (%.0f us per profile with every core vs the floor's wall in one thread)%n",
                     cpuUs / fl.cpuUs(), cpuUs, (1e6 / rate) / fl.wallUs(), 1e6 / rate);
-            System.out.printf("CPU by thread, us per profile:%s%n", split.entrySet().stream()
-                    .map(e -> String.format(" %s %.0f", e.getKey(), e.getValue() / 1e3 / total)).collect(Collectors.joining(";")));
+            System.out.printf(
+                    "CPU by thread, us per profile:%s%n",
+                    split.entrySet().stream()
+                            .map(e -> String.format(" %s %.0f", e.getKey(), e.getValue() / 1e3 / total))
+                            .collect(Collectors.joining(";")));
 
             // merge of the whole hour: through the API (tree, pruning, JSON) and the storage call alone
-            String fg = "http://127.0.0.1:" + server.port() + "/api/v1/flamegraph?service=bench&type=cpu&from=" + HOUR_START
-                    + "&until=" + (HOUR_START + 3_600_000);
-            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            String fg = "http://127.0.0.1:" + server.port() + "/api/v1/flamegraph?service=bench&type=cpu&from="
+                    + HOUR_START + "&until=" + (HOUR_START + 3_600_000);
+            HttpClient http =
+                    HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             List<Double> api = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
                 long s = System.nanoTime();
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(fg)).build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> r =
+                        http.send(HttpRequest.newBuilder(URI.create(fg)).build(), HttpResponse.BodyHandlers.ofString());
                 api.add((System.nanoTime() - s) / 1e6);
                 if (r.statusCode() != 200) throw new IllegalStateException(r.body());
-                if (i == 0) System.out.printf("merge answer: %d bytes of JSON%n", r.body().length());
+                if (i == 0)
+                    System.out.printf(
+                            "merge answer: %d bytes of JSON%n", r.body().length());
             }
             ProfileStore reader = server.store();
-            Selection all = new Selection(Tenant.ANONYMOUS, "bench", ProfileType.CPU, HOUR_START, HOUR_START + 3_600_000, LabelSelector.ALL);
+            Selection all = new Selection(
+                    Tenant.ANONYMOUS, "bench", ProfileType.CPU, HOUR_START, HOUR_START + 3_600_000, LabelSelector.ALL);
             List<Double> sql = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
                 long s = System.nanoTime();
                 reader.merge(all, new int[] {1}, QueryDeadline.NONE);
                 sql.add((System.nanoTime() - s) / 1e6);
             }
-            Selection tenHosts = new Selection(Tenant.ANONYMOUS, "bench", ProfileType.CPU, HOUR_START, HOUR_START + 3_600_000,
+            Selection tenHosts = new Selection(
+                    Tenant.ANONYMOUS,
+                    "bench",
+                    ProfileType.CPU,
+                    HOUR_START,
+                    HOUR_START + 3_600_000,
                     LabelSelector.parse("host=~host-[0-9]"));
             long s = System.nanoTime();
             reader.merge(tenHosts, new int[] {1}, QueryDeadline.NONE);
             double filtered = (System.nanoTime() - s) / 1e6;
-            System.out.printf("merge of %d profiles (%d hosts x %d): API first %.0f ms, median %.0f ms; storage merge median %.0f ms;"
-                    + " 10 hosts by regex %.0f ms%n", total, hosts, perHost, api.get(0), median(api), median(sql), filtered);
+            System.out.printf(
+                    "merge of %d profiles (%d hosts x %d): API first %.0f ms, median %.0f ms; storage merge median %.0f ms;"
+                            + " 10 hosts by regex %.0f ms%n",
+                    total, hosts, perHost, api.get(0), median(api), median(sql), filtered);
 
             // bytes per stored sample
             long bytes = server.store().bytesOnDisk();
             long rows = server.store().count("samples");
-            System.out.printf("storage: %.1f MiB on disk, %d sample rows: %.1f bytes per stored sample"
-                    + " (dictionary: %d stacks, %d locations, %d strings)%n",
-                    bytes / 1048576.0, rows, bytes / (double) rows, server.store().count("stacks"),
-                    server.store().count("locations"), server.store().count("strings"));
+            System.out.printf(
+                    "storage: %.1f MiB on disk, %d sample rows: %.1f bytes per stored sample"
+                            + " (dictionary: %d stacks, %d locations, %d strings)%n",
+                    bytes / 1048576.0,
+                    rows,
+                    bytes / (double) rows,
+                    server.store().count("stacks"),
+                    server.store().count("locations"),
+                    server.store().count("strings"));
             downsampling(server, all);
         } finally {
             delete(dir);
@@ -170,7 +209,8 @@ public final class CollectorBench {
         ProfileStore store = server.store();
         Map<String, Long> before = perStack(store.merge(all, new int[] {0, 1}, QueryDeadline.NONE));
         long profiles = store.count("profiles"), samples = store.count("samples");
-        long later = HOUR_START + 3_600_000 + server.config().downsampling().after().toMillis();
+        long later =
+                HOUR_START + 3_600_000 + server.config().downsampling().after().toMillis();
         DownsampleResult done = DownsampleResult.NOTHING;
         int passes = 0;
         long t0 = System.nanoTime();
@@ -184,12 +224,22 @@ public final class CollectorBench {
             store.merge(all, new int[] {1}, QueryDeadline.NONE);
             merge.add((System.nanoTime() - s) / 1e6);
         }
-        System.out.printf("downsampling to %s: %d profiles and %d sample rows became %d and %d (%.1f x fewer rows) in %d passes,"
+        System.out.printf(
+                "downsampling to %s: %d profiles and %d sample rows became %d and %d (%.1f x fewer rows) in %d passes,"
                         + " %.1f s (%.0f us per profile merged); totals per stack the same: %s; merge of the hour after: median %.0f ms;"
                         + " %.1f MiB on disk%n",
-                server.config().downsampling().step(), profiles, samples, profilesAfter, samplesAfter,
-                (profiles + samples) / (double) (profilesAfter + samplesAfter), passes, seconds,
-                seconds * 1e6 / Math.max(1, done.merged()), same ? "yes" : "NO", median(merge), store.bytesOnDisk() / 1048576.0);
+                server.config().downsampling().step(),
+                profiles,
+                samples,
+                profilesAfter,
+                samplesAfter,
+                (profiles + samples) / (double) (profilesAfter + samplesAfter),
+                passes,
+                seconds,
+                seconds * 1e6 / Math.max(1, done.merged()),
+                same ? "yes" : "NO",
+                median(merge),
+                store.bytesOnDisk() / 1048576.0);
         if (!same) throw new IllegalStateException("downsampling changed the totals per stack");
     }
 
@@ -197,7 +247,8 @@ public final class CollectorBench {
     static Map<String, Long> perStack(List<ResolvedSample> merged) {
         Map<String, Long> out = new java.util.HashMap<>();
         for (ResolvedSample s : merged) {
-            String key = s.stack().stream().map(StackFrame::name).collect(Collectors.joining(";")) + " " + new java.util.TreeMap<>(s.labels());
+            String key = s.stack().stream().map(StackFrame::name).collect(Collectors.joining(";")) + " "
+                    + new java.util.TreeMap<>(s.labels());
             out.merge(key, s.values()[0] * 1_000_003L + s.values()[1], Long::sum);
         }
         return out;
@@ -213,22 +264,29 @@ public final class CollectorBench {
             TestCerts certs = TestCerts.make(dir.resolve("certs"));
             String token = TestTokens.writeFullAccess(dir.resolve("tokens"));
             SecurityConfig secured = new SecurityConfig(dir.resolve("tokens"), certs.cert(), certs.key());
-            BenchClients.Secure client = new BenchClients.Secure(token, io.netty.handler.ssl.SslContextBuilder.forClient()
-                    .trustManager(certs.ca().toFile()).endpointIdentificationAlgorithm("HTTPS").build());
+            BenchClients.Secure client = new BenchClients.Secure(
+                    token,
+                    io.netty.handler.ssl.SslContextBuilder.forClient()
+                            .trustManager(certs.ca().toFile())
+                            .endpointIdentificationAlgorithm("HTTPS")
+                            .build());
             double[] seconds = new double[2];
             for (int round = 0; round < 4; round++) {
                 boolean secure = round % 2 == 1;
                 Path data = dir.resolve("data-" + round);
-                try (CollectorServer s = CollectorServer.start(CollectorConfig.defaults(data).withPort(0),
-                        secure ? secured : SecurityConfig.OPEN)) {
+                try (CollectorServer s = CollectorServer.start(
+                        CollectorConfig.defaults(data).withPort(0), secure ? secured : SecurityConfig.OPEN)) {
                     long t0 = System.nanoTime();
-                    BenchClients.run(s.port(), clients, perRound, i -> ingest(i, hosts, bodies), secure ? client : null);
+                    BenchClients.run(
+                            s.port(), clients, perRound, i -> ingest(i, hosts, bodies), secure ? client : null);
                     seconds[secure ? 1 : 0] += (System.nanoTime() - t0) / 1e9;
                 }
             }
             double open = 2 * perRound / seconds[0], secure = 2 * perRound / seconds[1];
-            System.out.printf("tokens + TLS: %d profiles each way, alternating: without %.0f profiles/s, with tokens and TLS %.0f profiles/s"
-                    + " = %.2f x the throughput without%n", 2 * perRound, open, secure, secure / open);
+            System.out.printf(
+                    "tokens + TLS: %d profiles each way, alternating: without %.0f profiles/s, with tokens and TLS %.0f profiles/s"
+                            + " = %.2f x the throughput without%n",
+                    2 * perRound, open, secure, secure / open);
         } finally {
             delete(dir);
         }
@@ -243,13 +301,16 @@ public final class CollectorBench {
     static BenchClients.Request ingest(int i, int hosts, List<byte[]> bodies) {
         int host = i % hosts, slot = i / hosts;
         long from = HOUR_START + slot * 10_000L;
-        return new BenchClients.Request("/api/v1/ingest?service=bench&type=cpu&from=" + from + "&until=" + (from + 10_000)
-                + "&labels=host%3Dhost-" + host + "%2Cversion%3D1.4&id=bench-" + i, bodies.get((int) ((slot + host * 37L) % BODIES)));
+        return new BenchClients.Request(
+                "/api/v1/ingest?service=bench&type=cpu&from=" + from + "&until=" + (from + 10_000)
+                        + "&labels=host%3Dhost-" + host + "%2Cversion%3D1.4&id=bench-" + i,
+                bodies.get((int) ((slot + host * 37L) % BODIES)));
     }
 
     static void delete(Path dir) throws java.io.IOException {
         try (var files = Files.walk(dir)) {
-            files.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(p -> p.toFile().delete());
+            files.sorted((a, b) -> b.getNameCount() - a.getNameCount())
+                    .forEach(p -> p.toFile().delete());
         }
     }
 
@@ -260,7 +321,8 @@ public final class CollectorBench {
     static Floor floor(List<byte[]> bodies) throws Exception {
         long sink = 0;
         for (int round = 0; round < 3; round++) {
-            for (byte[] b : bodies) sink += Profile.parseFrom(ProfileCodec.gunzip(b, 64 << 20)).getSampleCount();
+            for (byte[] b : bodies)
+                sink += Profile.parseFrom(ProfileCodec.gunzip(b, 64 << 20)).getSampleCount();
         }
         var mx = ManagementFactory.getThreadMXBean();
         int n = 0;
@@ -281,13 +343,27 @@ public final class CollectorBench {
      * often, with 1–50 samples each.
      */
     static List<byte[]> bodies(Random r) {
-        String[] packages = {"com.example.shop.checkout", "com.example.shop.catalog", "io.netty.channel", "org.eclipse.jetty.server",
-                "java.util.concurrent", "com.fasterxml.jackson.databind", "org.hibernate.internal", "java.lang"};
+        String[] packages = {
+            "com.example.shop.checkout",
+            "com.example.shop.catalog",
+            "io.netty.channel",
+            "org.eclipse.jetty.server",
+            "java.util.concurrent",
+            "com.fasterxml.jackson.databind",
+            "org.hibernate.internal",
+            "java.lang"
+        };
         StackFrame[] functions = new StackFrame[800];
         for (int i = 0; i < functions.length; i++) {
             String pkg = packages[r.nextInt(packages.length)];
             FrameKind kind = i % 10 == 0 ? FrameKind.INTERPRETED : i % 7 == 0 ? FrameKind.INLINED : FrameKind.JIT;
-            functions[i] = new StackFrame(pkg + ".Class" + (i / 12) + ".method" + i, kind, "Class" + (i / 12) + ".java", 10 + r.nextInt(900), "", "");
+            functions[i] = new StackFrame(
+                    pkg + ".Class" + (i / 12) + ".method" + i,
+                    kind,
+                    "Class" + (i / 12) + ".java",
+                    10 + r.nextInt(900),
+                    "",
+                    "");
         }
         List<List<StackFrame>> stacks = new ArrayList<>();
         for (int i = 0; i < 2000; i++) {
@@ -321,6 +397,7 @@ public final class CollectorBench {
     }
 
     static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 }

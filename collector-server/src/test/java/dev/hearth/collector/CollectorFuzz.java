@@ -32,19 +32,82 @@ import java.util.zip.GZIPOutputStream;
 public final class CollectorFuzz {
     static final int ANSWER_TIMEOUT_MS = 30_000;
     static final long T0 = 1_700_000_000_000L;
-    static final String[] HOSTILE = {"", "-1", "0", "9223372036854775807", "-9223372036854775808", "9223372036854775808",
-            "1e99", "NaN", "%", "%ZZ", "%00", "%u0041", "((a+)+)+x", "k=~((a+)+)+x", "k=~(", "k=~.*", "k=~\\\\", "a".repeat(5000),
-            "\u0000", "\r\nX-Injected: 1", "../../etc/passwd", "cpu", "alloc", "x{1,1000}{1,1000}", "k=v,k=v", "\uD800",
-            "😀", "true", "yes", "1700000000000", "253402300799999", "253402300800000"};
-    static final String[] PARAMS = {"service", "type", "from", "until", "step", "labels", "maxNodes", "value", "baseFrom",
-            "baseUntil", "baseLabels", "absolute", "key", "id", "format"};
-    static final String[] PATHS = {"/api/v1/flamegraph", "/api/v1/diff", "/api/v1/timeline", "/api/v1/pprof", "/api/v1/services",
-            "/api/v1/labels", "/api/v1/ingest", "/", "/hearth-ui/app.js", "/api/v2/x", "/api/"};
-    static final String[] METHODS = {"GET", "POST", "PUT", "HEAD", "OPTIONS", "CONNECT", "TRACE", "G E T", "get", "\u00ff", ""};
+    static final String[] HOSTILE = {
+        "",
+        "-1",
+        "0",
+        "9223372036854775807",
+        "-9223372036854775808",
+        "9223372036854775808",
+        "1e99",
+        "NaN",
+        "%",
+        "%ZZ",
+        "%00",
+        "%u0041",
+        "((a+)+)+x",
+        "k=~((a+)+)+x",
+        "k=~(",
+        "k=~.*",
+        "k=~\\\\",
+        "a".repeat(5000),
+        "\u0000",
+        "\r\nX-Injected: 1",
+        "../../etc/passwd",
+        "cpu",
+        "alloc",
+        "x{1,1000}{1,1000}",
+        "k=v,k=v",
+        "\uD800",
+        "😀",
+        "true",
+        "yes",
+        "1700000000000",
+        "253402300799999",
+        "253402300800000"
+    };
+    static final String[] PARAMS = {
+        "service",
+        "type",
+        "from",
+        "until",
+        "step",
+        "labels",
+        "maxNodes",
+        "value",
+        "baseFrom",
+        "baseUntil",
+        "baseLabels",
+        "absolute",
+        "key",
+        "id",
+        "format"
+    };
+    static final String[] PATHS = {
+        "/api/v1/flamegraph",
+        "/api/v1/diff",
+        "/api/v1/timeline",
+        "/api/v1/pprof",
+        "/api/v1/services",
+        "/api/v1/labels",
+        "/api/v1/ingest",
+        "/",
+        "/hearth-ui/app.js",
+        "/api/v2/x",
+        "/api/"
+    };
+    static final String[] METHODS = {
+        "GET", "POST", "PUT", "HEAD", "OPTIONS", "CONNECT", "TRACE", "G E T", "get", "\u00ff", ""
+    };
 
     /** What a run did. {@code failures}: requests that broke a rule, with what was sent. */
-    public record Result(long requests, Map<Integer, Long> statuses, long closedWithoutAnswer, List<String> failures,
-            long maxRssKb, long lastRssKb) {}
+    public record Result(
+            long requests,
+            Map<Integer, Long> statuses,
+            long closedWithoutAnswer,
+            List<String> failures,
+            long maxRssKb,
+            long lastRssKb) {}
 
     private final int port;
     private final long pid;
@@ -85,11 +148,24 @@ public final class CollectorFuzz {
     /** A real flight recording: a JVM running {@link JfrWorkload} for a second and a half. */
     public static byte[] jfrSeed(Path dir) throws Exception {
         Path file = dir.resolve("seed.jfr");
-        Process p = new ProcessBuilder(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:StartFlightRecording=filename=" + file + ",settings=profile",
-                "-cp", Paths.get(JfrWorkload.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString(),
-                JfrWorkload.class.getName(), "1500").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) throw new IllegalStateException("the JFR workload failed");
+        Process p = new ProcessBuilder(
+                        Paths.get(System.getProperty("java.home"), "bin", "java")
+                                .toString(),
+                        "-XX:StartFlightRecording=filename=" + file + ",settings=profile",
+                        "-cp",
+                        Paths.get(JfrWorkload.class
+                                        .getProtectionDomain()
+                                        .getCodeSource()
+                                        .getLocation()
+                                        .toURI())
+                                .toString(),
+                        JfrWorkload.class.getName(),
+                        "1500")
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0)
+            throw new IllegalStateException("the JFR workload failed");
         return Files.readAllBytes(file);
     }
 
@@ -99,22 +175,26 @@ public final class CollectorFuzz {
         List<Thread> workers = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             Random r = new Random(seed * 31 + t);
-            Thread w = new Thread(() -> {
-                while (System.nanoTime() < end && failures.size() < 20) one(r);
-            }, "fuzz-" + t);
+            Thread w = new Thread(
+                    () -> {
+                        while (System.nanoTime() < end && failures.size() < 20) one(r);
+                    },
+                    "fuzz-" + t);
             w.start();
             workers.add(w);
         }
-        Thread rss = new Thread(() -> {
-            while (workers.stream().anyMatch(Thread::isAlive)) {
-                sampleRss();
-                try {
-                    Thread.sleep(250);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "fuzz-rss");
+        Thread rss = new Thread(
+                () -> {
+                    while (workers.stream().anyMatch(Thread::isAlive)) {
+                        sampleRss();
+                        try {
+                            Thread.sleep(250);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                },
+                "fuzz-rss");
         rss.setDaemon(true);
         rss.start();
         for (Thread w : workers) w.join();
@@ -186,7 +266,8 @@ public final class CollectorFuzz {
             }
             statuses.computeIfAbsent(a.status(), k -> new AtomicLong()).incrementAndGet();
             if (a.status() >= 500 && a.status() != 503) fail("answered " + a.status() + " " + a.text(), request);
-            else if (a.status() >= 400 && !head(request) && !a.text().startsWith("{\"error\":")) fail("a " + a.status() + " without a JSON error", request);
+            else if (a.status() >= 400 && !head(request) && !a.text().startsWith("{\"error\":"))
+                fail("a " + a.status() + " without a JSON error", request);
         } catch (IOException e) {
             fail("cannot connect: " + e, request);
         }
@@ -210,7 +291,9 @@ public final class CollectorFuzz {
     }
 
     private byte[] jfrBody(Random r) {
-        byte[] raw = r.nextInt(8) == 0 ? jfrSeeds.get(r.nextInt(jfrSeeds.size())) : mutate(r, jfrSeeds.get(r.nextInt(jfrSeeds.size())), jfrSeeds);
+        byte[] raw = r.nextInt(8) == 0
+                ? jfrSeeds.get(r.nextInt(jfrSeeds.size()))
+                : mutate(r, jfrSeeds.get(r.nextInt(jfrSeeds.size())), jfrSeeds);
         return r.nextInt(4) == 0 ? gzip(raw) : raw;
     }
 
@@ -233,10 +316,25 @@ public final class CollectorFuzz {
                 case 6 -> {
                     byte[] o = others.get(r.nextInt(others.size()));
                     int from = r.nextInt(o.length);
-                    b = splice(b, at, b.length - at, java.util.Arrays.copyOfRange(o, from, Math.min(o.length, from + r.nextInt(4096))));
+                    b = splice(
+                            b,
+                            at,
+                            b.length - at,
+                            java.util.Arrays.copyOfRange(o, from, Math.min(o.length, from + r.nextInt(4096))));
                 }
-                default -> b = splice(b, at, Math.min(b.length - at, 1), new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff,
-                        (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x01}); // a varint of 2^64-1
+                default ->
+                    b = splice(b, at, Math.min(b.length - at, 1), new byte[] {
+                        (byte) 0xff,
+                        (byte) 0xff,
+                        (byte) 0xff,
+                        (byte) 0xff,
+                        (byte) 0xff,
+                        (byte) 0xff,
+                        (byte) 0xff,
+                        (byte) 0xff,
+                        (byte) 0xff,
+                        0x01
+                    }); // a varint of 2^64-1
             }
         }
         return b;
@@ -269,8 +367,11 @@ public final class CollectorFuzz {
     // ---- query strings
 
     private String ingestQuery(Random r, String format) {
-        List<String[]> p = new ArrayList<>(List.of(new String[] {"service", "fuzz-" + r.nextInt(4)}, new String[] {"type", "cpu"},
-                new String[] {"from", String.valueOf(T0 + r.nextInt(100) * 10_000L)}, new String[] {"until", String.valueOf(T0 + 3_600_000)},
+        List<String[]> p = new ArrayList<>(List.of(
+                new String[] {"service", "fuzz-" + r.nextInt(4)},
+                new String[] {"type", "cpu"},
+                new String[] {"from", String.valueOf(T0 + r.nextInt(100) * 10_000L)},
+                new String[] {"until", String.valueOf(T0 + 3_600_000)},
                 new String[] {"labels", "host=h" + r.nextInt(3) + ",k=" + "a".repeat(r.nextInt(30)) + "!"}));
         if (format != null) p.add(new String[] {"format", format});
         if (r.nextInt(3) == 0) p.add(new String[] {"id", "id-" + r.nextInt(50)});
@@ -279,11 +380,15 @@ public final class CollectorFuzz {
 
     private String query(Random r) {
         String path = PATHS[r.nextInt(PATHS.length)];
-        List<String[]> p = new ArrayList<>(List.of(new String[] {"service", "fuzz-" + r.nextInt(4)},
-                new String[] {"type", r.nextBoolean() ? "cpu" : "alloc"}, new String[] {"from", String.valueOf(T0)},
+        List<String[]> p = new ArrayList<>(List.of(
+                new String[] {"service", "fuzz-" + r.nextInt(4)},
+                new String[] {"type", r.nextBoolean() ? "cpu" : "alloc"},
+                new String[] {"from", String.valueOf(T0)},
                 new String[] {"until", String.valueOf(T0 + 3_600_000)}));
-        if (r.nextBoolean()) p.add(new String[] {"labels", "k=~" + new String[] {"a+!", "(a+)+x", "((a+)+)+x", ".*"}[r.nextInt(4)]});
-        if (path.endsWith("timeline") && r.nextBoolean()) p.add(new String[] {"step", String.valueOf(1 + r.nextInt(1_000_000))});
+        if (r.nextBoolean())
+            p.add(new String[] {"labels", "k=~" + new String[] {"a+!", "(a+)+x", "((a+)+)+x", ".*"}[r.nextInt(4)]});
+        if (path.endsWith("timeline") && r.nextBoolean())
+            p.add(new String[] {"step", String.valueOf(1 + r.nextInt(1_000_000))});
         if (path.endsWith("labels")) p.add(new String[] {"key", "host"});
         return path + "?" + mutateParams(r, p, r.nextInt(3) != 0);
     }
@@ -295,9 +400,12 @@ public final class CollectorFuzz {
             for (int i = 0; i < n; i++) {
                 switch (r.nextInt(4)) {
                     case 0 -> p.get(r.nextInt(p.size()))[1] = HOSTILE[r.nextInt(HOSTILE.length)];
-                    case 1 -> { if (p.size() > 1) p.remove(r.nextInt(p.size())); }
+                    case 1 -> {
+                        if (p.size() > 1) p.remove(r.nextInt(p.size()));
+                    }
                     case 2 -> p.add(p.get(r.nextInt(p.size())).clone());
-                    default -> p.add(new String[] {PARAMS[r.nextInt(PARAMS.length)], HOSTILE[r.nextInt(HOSTILE.length)]});
+                    default ->
+                        p.add(new String[] {PARAMS[r.nextInt(PARAMS.length)], HOSTILE[r.nextInt(HOSTILE.length)]});
                 }
             }
         }
@@ -305,7 +413,9 @@ public final class CollectorFuzz {
         boolean rawValues = mutate && r.nextInt(4) == 0;
         for (String[] kv : p) {
             if (sb.length() > 0) sb.append('&');
-            String v = rawValues ? kv[1].replaceAll("[\\s\\x00-\\x1f\\x7f]", "_") : URLEncoder.encode(kv[1], StandardCharsets.UTF_8);
+            String v = rawValues
+                    ? kv[1].replaceAll("[\\s\\x00-\\x1f\\x7f]", "_")
+                    : URLEncoder.encode(kv[1], StandardCharsets.UTF_8);
             sb.append(kv[0]).append('=').append(v);
         }
         return sb.toString().replaceAll("[^\\x21-\\x7e]", "%C3%BF");
@@ -314,33 +424,50 @@ public final class CollectorFuzz {
     // ---- whole requests
 
     private byte[] get(String target) {
-        return ("GET " + target + " HTTP/1.1\r\nHost: fuzz\r\n" + auth + "Connection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+        return ("GET " + target + " HTTP/1.1\r\nHost: fuzz\r\n" + auth + "Connection: close\r\n\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1);
     }
 
     private byte[] post(String target, byte[] body) {
-        byte[] head = ("POST " + target + " HTTP/1.1\r\nHost: fuzz\r\n" + auth + "Content-Type: application/octet-stream\r\nContent-Length: "
-                + body.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+        byte[] head = ("POST " + target + " HTTP/1.1\r\nHost: fuzz\r\n" + auth
+                        + "Content-Type: application/octet-stream\r\nContent-Length: " + body.length
+                        + "\r\nConnection: close\r\n\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1);
         return splice(head, head.length, 0, body);
     }
 
     /** A request written by hand: odd methods, targets, versions, headers and framing, or plain mutated bytes. */
     private byte[] raw(Random r) {
         String method = METHODS[r.nextInt(METHODS.length)];
-        String target = r.nextInt(4) == 0 ? new String[] {"*", "http://x/", "", "/%", "/\u00ff", "//", "/?" + "a=".repeat(3000)}[r.nextInt(7)]
+        String target = r.nextInt(4) == 0
+                ? new String[] {"*", "http://x/", "", "/%", "/\u00ff", "//", "/?" + "a=".repeat(3000)}[r.nextInt(7)]
                 : query(r);
         String version = new String[] {"HTTP/1.1", "HTTP/1.0", "HTTP/2.0", "HTTP/1.1x", "", "HTTP/9"}[r.nextInt(6)];
-        StringBuilder h = new StringBuilder(method).append(' ').append(target).append(' ').append(version).append("\r\n");
+        StringBuilder h = new StringBuilder(method)
+                .append(' ')
+                .append(target)
+                .append(' ')
+                .append(version)
+                .append("\r\n");
         if (r.nextInt(4) != 0) h.append("Host: fuzz\r\n");
         if (r.nextInt(4) != 0) h.append(auth);
-        else if (r.nextInt(4) == 0) h.append(new String[] {"Authorization: Bearer\r\n", "Authorization: Basic Og==\r\n",
-                "Authorization: Bearer " + "x".repeat(10_000) + "\r\n", "X-Scope-OrgID: ../other\r\n"}[r.nextInt(4)]);
+        else if (r.nextInt(4) == 0)
+            h.append(new String[] {
+                        "Authorization: Bearer\r\n",
+                        "Authorization: Basic Og==\r\n",
+                        "Authorization: Bearer " + "x".repeat(10_000) + "\r\n",
+                        "X-Scope-OrgID: ../other\r\n"
+                    }
+                    [r.nextInt(4)]);
         byte[] body = r.nextBoolean() ? pprofBody(r) : new byte[0];
         int headers = r.nextInt(5);
         boolean chunked = false;
         for (int i = 0; i < headers; i++) {
             switch (r.nextInt(9)) {
-                case 0 -> h.append("Content-Length: ").append(new String[] {"-1", "abc", "99999999999999999999", "0", "5, 6"}[r.nextInt(5)])
-                        .append("\r\n");
+                case 0 ->
+                    h.append("Content-Length: ")
+                            .append(new String[] {"-1", "abc", "99999999999999999999", "0", "5, 6"}[r.nextInt(5)])
+                            .append("\r\n");
                 case 1 -> {
                     h.append("Transfer-Encoding: chunked\r\n");
                     chunked = true;
@@ -349,14 +476,22 @@ public final class CollectorFuzz {
                 case 3 -> h.append("X-").append("a".repeat(r.nextInt(20_000))).append(": v\r\n");
                 case 4 -> h.append("Connection: keep-alive, upgrade\r\nUpgrade: websocket\r\n");
                 case 5 -> h.append("Bad Header\r\n");
-                case 6 -> h.append("X-Bin: ").append(new String(randomBytes(r, 20), StandardCharsets.ISO_8859_1)).append("\r\n");
+                case 6 ->
+                    h.append("X-Bin: ")
+                            .append(new String(randomBytes(r, 20), StandardCharsets.ISO_8859_1))
+                            .append("\r\n");
                 case 7 -> h.append(" folded: continuation\r\n");
-                default -> h.append("Content-Type: multipart/form-data; boundary=").append("-".repeat(r.nextInt(100))).append("\r\n");
+                default ->
+                    h.append("Content-Type: multipart/form-data; boundary=")
+                            .append("-".repeat(r.nextInt(100)))
+                            .append("\r\n");
             }
         }
         byte[] framing;
         if (chunked) {
-            String size = r.nextInt(3) == 0 ? new String[] {"zz", "-1", "ffffffffffffffff", ""}[r.nextInt(4)] : Integer.toHexString(body.length);
+            String size = r.nextInt(3) == 0
+                    ? new String[] {"zz", "-1", "ffffffffffffffff", ""}[r.nextInt(4)]
+                    : Integer.toHexString(body.length);
             framing = splice((size + "\r\n").getBytes(StandardCharsets.ISO_8859_1), size.length() + 2, 0, body);
             framing = splice(framing, framing.length, 0, "\r\n0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
             body = framing;

@@ -28,7 +28,12 @@ public final class CollectorHostileBench {
             System.out.printf("RSS at start: %d MiB%n", mib(pid));
 
             List<byte[]> bodies = CollectorBench.bodies(new Random(7));
-            BenchClients.run(c.port, 4, 2000, i -> CollectorBench.ingest(i, 100, bodies), new BenchClients.Secure(c.token, null));
+            BenchClients.run(
+                    c.port,
+                    4,
+                    2000,
+                    i -> CollectorBench.ingest(i, 100, bodies),
+                    new BenchClients.Secure(c.token, null));
             for (int i = 0; i < 5; i++) {
                 c.http.get("/api/v1/flamegraph?service=bench&type=cpu&from=" + CollectorBench.HOUR_START + "&until="
                         + (CollectorBench.HOUR_START + 3_600_000));
@@ -38,25 +43,46 @@ public final class CollectorHostileBench {
 
             slowUploads(c, pid, slow, base);
 
-            for (String q : new String[] {"&from=-9000000000000000000&until=9000000000000000000", "&step=9223372036854775807",
-                    "&from=-9223372032859808513&until=9223372036854775807&step=1"}) {
+            for (String q : new String[] {
+                "&from=-9000000000000000000&until=9000000000000000000",
+                "&step=9223372036854775807",
+                "&from=-9223372032859808513&until=9223372036854775807&step=1"
+            }) {
                 Http.Reply r = c.http.get("/api/v1/timeline?service=bench&type=cpu" + q);
                 System.out.printf("timeline%s: %d %s%n", q, r.status(), r.text());
             }
             System.out.printf("RSS after the overflowing timelines: %d MiB%n", mib(pid));
 
-            CollectorFuzz fuzz = new CollectorFuzz(c.port, pid, c.token, CollectorFuzz.pprofSeeds(), List.of(CollectorFuzz.jfrSeed(dir)));
+            CollectorFuzz fuzz = new CollectorFuzz(
+                    c.port, pid, c.token, CollectorFuzz.pprofSeeds(), List.of(CollectorFuzz.jfrSeed(dir)));
             CollectorFuzz.Result r = fuzz.run(Duration.ofSeconds(fuzzSeconds), 3, 7);
-            System.out.printf("fuzz: %d requests in %d s, statuses %s, %d closed without an answer, %d broke a rule%n",
-                    r.requests(), fuzzSeconds, r.statuses(), r.closedWithoutAnswer(), r.failures().size());
+            System.out.printf(
+                    "fuzz: %d requests in %d s, statuses %s, %d closed without an answer, %d broke a rule%n",
+                    r.requests(),
+                    fuzzSeconds,
+                    r.statuses(),
+                    r.closedWithoutAnswer(),
+                    r.failures().size());
             r.failures().forEach(f -> System.out.println("  " + f));
-            System.out.printf("RSS during the fuzz run: max %d MiB; after it: %d MiB%n", r.maxRssKb() >> 10, r.lastRssKb() >> 10);
-            System.out.printf("still serving: services %d%n", c.http.get("/api/v1/services").status());
+            System.out.printf(
+                    "RSS during the fuzz run: max %d MiB; after it: %d MiB%n", r.maxRssKb() >> 10, r.lastRssKb() >> 10);
+            System.out.printf(
+                    "still serving: services %d%n",
+                    c.http.get("/api/v1/services").status());
             if (System.getProperty("hearth.collector.jvm", "").contains("NativeMemoryTracking")) {
-                Process j = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), String.valueOf(pid),
-                        "VM.native_memory", "summary").redirectErrorStream(true).start();
-                new String(j.getInputStream().readAllBytes()).lines().filter(l -> l.contains("committed=") && !l.contains("(mmap"))
-                        .limit(20).forEach(l -> System.out.println("  " + l.trim()));
+                Process j = new ProcessBuilder(
+                                Path.of(System.getProperty("java.home"), "bin", "jcmd")
+                                        .toString(),
+                                String.valueOf(pid),
+                                "VM.native_memory",
+                                "summary")
+                        .redirectErrorStream(true)
+                        .start();
+                new String(j.getInputStream().readAllBytes())
+                        .lines()
+                        .filter(l -> l.contains("committed=") && !l.contains("(mmap"))
+                        .limit(20)
+                        .forEach(l -> System.out.println("  " + l.trim()));
             }
         } finally {
             CollectorBench.delete(dir);
@@ -73,31 +99,37 @@ public final class CollectorHostileBench {
         long t0 = System.nanoTime();
         List<Thread> uploads = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            Thread t = new Thread(() -> {
-                try (RawHttp h = new RawHttp(c.port)) {
-                    int status = 0;
-                    try {
-                        h.send("POST /api/v1/ingest?service=slow&type=cpu HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + c.token + "\r\nContent-Length: " + length + "\r\n\r\n");
-                        h.send(most);
-                        sentAll.incrementAndGet();
-                        for (int b = 0; b < 1024; b++) { // a byte a second, until the collector gives up on it
-                            h.send(new byte[1]);
-                            Thread.sleep(1000);
+            Thread t = new Thread(
+                    () -> {
+                        try (RawHttp h = new RawHttp(c.port)) {
+                            int status = 0;
+                            try {
+                                h.send(
+                                        "POST /api/v1/ingest?service=slow&type=cpu HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                                                + c.token + "\r\nContent-Length: " + length + "\r\n\r\n");
+                                h.send(most);
+                                sentAll.incrementAndGet();
+                                for (int b = 0; b < 1024; b++) { // a byte a second, until the collector gives up on it
+                                    h.send(new byte[1]);
+                                    Thread.sleep(1000);
+                                }
+                            } catch (IOException closed) {
+                                // answered and closed: read why
+                            }
+                            try {
+                                RawHttp.Answer a = h.read(5_000);
+                                status = a == null ? -1 : a.status();
+                            } catch (IOException e) {
+                                status = -1;
+                            }
+                            answers.computeIfAbsent(status, k -> new AtomicInteger())
+                                    .incrementAndGet();
+                        } catch (Exception e) {
+                            answers.computeIfAbsent(-2, k -> new AtomicInteger())
+                                    .incrementAndGet();
                         }
-                    } catch (IOException closed) {
-                        // answered and closed: read why
-                    }
-                    try {
-                        RawHttp.Answer a = h.read(5_000);
-                        status = a == null ? -1 : a.status();
-                    } catch (IOException e) {
-                        status = -1;
-                    }
-                    answers.computeIfAbsent(status, k -> new AtomicInteger()).incrementAndGet();
-                } catch (Exception e) {
-                    answers.computeIfAbsent(-2, k -> new AtomicInteger()).incrementAndGet();
-                }
-            }, "slow-" + i);
+                    },
+                    "slow-" + i);
             t.setDaemon(true);
             t.start();
             uploads.add(t);
@@ -107,9 +139,17 @@ public final class CollectorHostileBench {
             peak = Math.max(peak, mib(pid));
             Thread.sleep(500);
         }
-        System.out.printf("%d slow uploads of %d MiB: %d sent all but the end; answers %s (-1: closed without one);"
-                + " RSS peak %d MiB (+%d), after %.0f s %d MiB%n", n, length >> 20, sentAll.get(), answers, peak, peak - baseMib,
-                (System.nanoTime() - t0) / 1e9, mib(pid));
+        System.out.printf(
+                "%d slow uploads of %d MiB: %d sent all but the end; answers %s (-1: closed without one);"
+                        + " RSS peak %d MiB (+%d), after %.0f s %d MiB%n",
+                n,
+                length >> 20,
+                sentAll.get(),
+                answers,
+                peak,
+                peak - baseMib,
+                (System.nanoTime() - t0) / 1e9,
+                mib(pid));
     }
 
     static long mib(long pid) {

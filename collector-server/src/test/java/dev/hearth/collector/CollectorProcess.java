@@ -54,22 +54,25 @@ public final class CollectorProcess implements AutoCloseable {
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         CompletableFuture<Integer> port = new CompletableFuture<>();
         StringBuilder log = new StringBuilder();
-        Thread reader = new Thread(() -> {
-            try {
-                for (String line; (line = out.readLine()) != null; ) {
-                    synchronized (log) {
-                        log.append(line).append('\n');
+        Thread reader = new Thread(
+                () -> {
+                    try {
+                        for (String line; (line = out.readLine()) != null; ) {
+                            synchronized (log) {
+                                log.append(line).append('\n');
+                            }
+                            Matcher m = LISTENING.matcher(line);
+                            if (m.find()) port.complete(Integer.parseInt(m.group(1)));
+                        }
+                    } catch (Exception e) {
+                        // the process went away
                     }
-                    Matcher m = LISTENING.matcher(line);
-                    if (m.find()) port.complete(Integer.parseInt(m.group(1)));
-                }
-            } catch (Exception e) {
-                // the process went away
-            }
-            synchronized (log) {
-                port.completeExceptionally(new IllegalStateException("collector exited before listening:\n" + log));
-            }
-        }, "collector-output");
+                    synchronized (log) {
+                        port.completeExceptionally(
+                                new IllegalStateException("collector exited before listening:\n" + log));
+                    }
+                },
+                "collector-output");
         reader.setDaemon(true);
         reader.start();
         try {
@@ -89,11 +92,21 @@ public final class CollectorProcess implements AutoCloseable {
 
     /** The command line of a collector on a free loopback port, with these arguments, not started. */
     public static ProcessBuilder command(Path data, String... extraArgs) {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        String jvm = System.getProperty("hearth.collector.jvm", "").trim(); // JVM options, as the launcher's HEARTH_JAVA_OPTS
+        List<String> cmd = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        String jvm = System.getProperty("hearth.collector.jvm", "")
+                .trim(); // JVM options, as the launcher's HEARTH_JAVA_OPTS
         if (!jvm.isEmpty()) cmd.addAll(List.of(jvm.split("\\s+")));
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.hearth.collector.Main", "--port", "0", "--host", "127.0.0.1",
-                "--data", data.toString()));
+        cmd.addAll(List.of(
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.hearth.collector.Main",
+                "--port",
+                "0",
+                "--host",
+                "127.0.0.1",
+                "--data",
+                data.toString()));
         cmd.addAll(List.of(extraArgs));
         return new ProcessBuilder(cmd);
     }

@@ -22,8 +22,10 @@ class ConnectionLimitsTest {
     static final int TIMEOUT_MS = 1000;
     static final int MAX_CONNECTIONS = 6;
     static final long IN_FLIGHT = 1 << 20;
+
     @TempDir
     static Path dir;
+
     static TestCollector c;
     /** Host and the test collector's token: the limits hold for authenticated clients too. */
     static String H;
@@ -31,8 +33,9 @@ class ConnectionLimitsTest {
     @BeforeAll
     static void start() throws Exception {
         Duration t = Duration.ofMillis(TIMEOUT_MS);
-        c = new TestCollector(CollectorConfig.defaults(dir).withLimits(CollectorLimits.defaults().withTimeouts(t, t, t)
-                .withConnections(MAX_CONNECTIONS, IN_FLIGHT)));
+        c = new TestCollector(CollectorConfig.defaults(dir)
+                .withLimits(
+                        CollectorLimits.defaults().withTimeouts(t, t, t).withConnections(MAX_CONNECTIONS, IN_FLIGHT)));
         H = "Host: x\r\nAuthorization: Bearer " + c.token + "\r\n";
     }
 
@@ -51,14 +54,17 @@ class ConnectionLimitsTest {
 
     static void jsonError(int status, RawHttp.Answer a) {
         assertEquals(status, a.status(), a.text());
-        assertTrue(a.headers().get("content-type").startsWith("application/json"), a.headers().toString());
+        assertTrue(
+                a.headers().get("content-type").startsWith("application/json"),
+                a.headers().toString());
         assertNotNull(a.json().get("error"), a.text());
     }
 
     @Test
     void malformedEscapesGetA400() throws Exception {
-        for (String target : new String[] {"/api/v1/flamegraph?service=a%ZZ&type=cpu", "/api/v1/services?x=%", "/api/v1/labels?%G1=2",
-                "/%zz"}) {
+        for (String target : new String[] {
+            "/api/v1/flamegraph?service=a%ZZ&type=cpu", "/api/v1/services?x=%", "/api/v1/labels?%G1=2", "/%zz"
+        }) {
             RawHttp.Answer a = rawAnswer("GET " + target + " HTTP/1.1\r\n" + H + "\r\n");
             jsonError(400, a);
         }
@@ -68,16 +74,25 @@ class ConnectionLimitsTest {
     void oddTargetsMethodsAndHeaders() throws Exception {
         jsonError(400, rawAnswer("GET * HTTP/1.1\r\n" + H + "\r\n"));
         jsonError(405, rawAnswer("OPTIONS * HTTP/1.1\r\n" + H + "\r\n"));
-        assertEquals(200, rawAnswer("GET http://elsewhere/api/v1/services HTTP/1.1\r\n" + H + "\r\n").status(),
+        assertEquals(
+                200,
+                rawAnswer("GET http://elsewhere/api/v1/services HTTP/1.1\r\n" + H + "\r\n")
+                        .status(),
                 "the absolute form is a path too");
         jsonError(400, rawAnswer("GET elsewhere:80 HTTP/1.1\r\n" + H + "\r\n"));
         // the absolute form is checked as the path it routes to: no token, no answer from the API
-        assertEquals(401, rawAnswer("GET http://elsewhere/api/v1/services HTTP/1.1\r\nHost: x\r\n\r\n").status());
+        assertEquals(
+                401,
+                rawAnswer("GET http://elsewhere/api/v1/services HTTP/1.1\r\nHost: x\r\n\r\n")
+                        .status());
         jsonError(405, rawAnswer("BREW /api/v1/services HTTP/1.1\r\n" + H + "\r\n"));
         jsonError(405, rawAnswer("DELETE /api/v1/ingest HTTP/1.1\r\n" + H + "\r\n"));
         jsonError(400, rawAnswer("GET /api/v1/services HTTP/1.1\r\n" + H + "no colon here\r\n\r\n"));
-        jsonError(400, rawAnswer("GET /api/v1/services HTTP/1.1\r\n" + H + "X-Long: " + "a".repeat(20_000) + "\r\n\r\n"));
-        jsonError(400, rawAnswer("POST /api/v1/ingest?service=s&type=cpu HTTP/1.1\r\n" + H + "Content-Length: abc\r\n\r\n"));
+        jsonError(
+                400, rawAnswer("GET /api/v1/services HTTP/1.1\r\n" + H + "X-Long: " + "a".repeat(20_000) + "\r\n\r\n"));
+        jsonError(
+                400,
+                rawAnswer("POST /api/v1/ingest?service=s&type=cpu HTTP/1.1\r\n" + H + "Content-Length: abc\r\n\r\n"));
         jsonError(400, rawAnswer("GET /" + "a".repeat(10_000) + " HTTP/1.1\r\n" + H + "\r\n"));
         jsonError(400, rawAnswer("\u0001\u0002garbage\r\n\r\n"));
         assertEquals(200, c.http.get("/api/v1/services").status());
@@ -89,7 +104,11 @@ class ConnectionLimitsTest {
             assertTrue(h.closedWithin(TIMEOUT_MS * 10), "an idle connection stays open");
         }
         try (RawHttp h = new RawHttp(c.server.port())) { // also after a first request on a kept-alive connection
-            assertEquals(200, h.send("GET /api/v1/services HTTP/1.1\r\n" + H + "\r\n").read(10_000).status());
+            assertEquals(
+                    200,
+                    h.send("GET /api/v1/services HTTP/1.1\r\n" + H + "\r\n")
+                            .read(10_000)
+                            .status());
             assertTrue(h.closedWithin(TIMEOUT_MS * 10), "a kept-alive idle connection stays open");
         }
     }
@@ -165,18 +184,22 @@ class ConnectionLimitsTest {
     @Test
     void bodiesOverTheInFlightBudgetGet503WithRetryAfter() throws Exception {
         int each = (int) (IN_FLIGHT * 6 / 10);
-        try (RawHttp first = new RawHttp(c.server.port()); RawHttp second = new RawHttp(c.server.port())) {
-            first.send("POST /api/v1/ingest?service=s&type=cpu HTTP/1.1\r\n" + H + "Content-Length: " + each + "\r\n\r\n");
+        try (RawHttp first = new RawHttp(c.server.port());
+                RawHttp second = new RawHttp(c.server.port())) {
+            first.send(
+                    "POST /api/v1/ingest?service=s&type=cpu HTTP/1.1\r\n" + H + "Content-Length: " + each + "\r\n\r\n");
             first.send(new byte[1000]); // holds its reservation while the rest of its body is awaited
             Thread.sleep(100);
-            second.send("POST /api/v1/ingest?service=s&type=cpu HTTP/1.1\r\n" + H + "Content-Length: " + each + "\r\n\r\n");
+            second.send(
+                    "POST /api/v1/ingest?service=s&type=cpu HTTP/1.1\r\n" + H + "Content-Length: " + each + "\r\n\r\n");
             RawHttp.Answer a = second.read(10_000);
             jsonError(503, a);
             assertEquals("1", a.headers().get("retry-after"));
         }
         // once the first is gone, its reservation is released: a body fits again
         Thread.sleep(200);
-        Http.Reply ok = c.http.post(Fixtures.ingest("s", "cpu", 1_700_000_000_000L, 1_700_000_010_000L, "", "fits"),
+        Http.Reply ok = c.http.post(
+                Fixtures.ingest("s", "cpu", 1_700_000_000_000L, 1_700_000_010_000L, "", "fits"),
                 Fixtures.gz(Fixtures.shop(1, 1, 1)));
         assertEquals(200, ok.status(), ok.text());
         assertTrue(PrometheusScrape.of(c.http).value("hearth_collector_limit_hits_total", "limit", "body_budget") >= 1);

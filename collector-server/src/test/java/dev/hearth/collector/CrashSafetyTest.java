@@ -10,10 +10,10 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /** SIGKILL during a stream of ingests loses no acknowledged profile and leaves no partial one. On every store. */
 @ParameterizedClass
@@ -44,7 +44,8 @@ class CrashSafetyTest {
                     for (int n = 0; !stop.get(); n++) {
                         String id = "c" + client + "-" + n;
                         try {
-                            Http.Reply r = first.http.post(Fixtures.ingest("crash", "cpu", T0, T0 + 10_000, "client=" + client, id), body);
+                            Http.Reply r = first.http.post(
+                                    Fixtures.ingest("crash", "cpu", T0, T0 + 10_000, "client=" + client, id), body);
                             if (r.status() == 200) {
                                 acknowledged.add(id);
                                 someAcked.countDown();
@@ -65,19 +66,34 @@ class CrashSafetyTest {
         assertTrue(acknowledged.size() >= 50);
 
         try (CollectorProcess second = CollectorProcess.start(dir, storeArgs)) {
-            Http.Reply fg = second.http.get(Http.query("/api/v1/flamegraph", "service", "crash", "type", "cpu", "value", "samples",
-                    "from", T0, "until", T0 + 10_000));
+            Http.Reply fg = second.http.get(Http.query(
+                    "/api/v1/flamegraph",
+                    "service",
+                    "crash",
+                    "type",
+                    "cpu",
+                    "value",
+                    "samples",
+                    "from",
+                    T0,
+                    "until",
+                    T0 + 10_000));
             assertEquals(200, fg.status(), fg.text());
             long total = (long) Http.num(fg.json(), "total");
             assertEquals(0, total % PER_PROFILE, "a profile was stored in part: total " + total);
-            assertTrue(total / PER_PROFILE >= acknowledged.size(), "stored " + total / PER_PROFILE + " < acknowledged " + acknowledged.size());
+            assertTrue(
+                    total / PER_PROFILE >= acknowledged.size(),
+                    "stored " + total / PER_PROFILE + " < acknowledged " + acknowledged.size());
             for (String id : acknowledged) {
                 int client = Integer.parseInt(id.substring(1, id.indexOf('-')));
-                Http.Reply again = second.http.post(Fixtures.ingest("crash", "cpu", T0, T0 + 10_000, "client=" + client, id), body);
+                Http.Reply again = second.http.post(
+                        Fixtures.ingest("crash", "cpu", T0, T0 + 10_000, "client=" + client, id), body);
                 assertEquals(200, again.status(), again.text());
                 assertEquals(Boolean.FALSE, again.json().get("stored"), "acknowledged profile " + id + " was lost");
             }
-            Map<String, Object> values = second.http.get(Http.query("/api/v1/labels", "service", "crash", "key", "client")).json();
+            Map<String, Object> values = second.http
+                    .get(Http.query("/api/v1/labels", "service", "crash", "key", "client"))
+                    .json();
             assertEquals(List.of("0", "1", "2", "3", "4", "5"), values.get("values"));
         }
     }

@@ -10,12 +10,12 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Deploy diffs (two label sets), window diffs, and the timeline. On every store. */
 @ParameterizedClass
@@ -27,8 +27,10 @@ class DiffAndTimelineTest {
 
     static final long T0 = 1_700_000_000_000L;
     static final long NS = 10_000_000L;
+
     @TempDir
     static Path dir;
+
     static TestCollector c;
 
     @BeforeParameterizedClassInvocation
@@ -52,8 +54,20 @@ class DiffAndTimelineTest {
     }
 
     static Map<String, Object> diff(Object... extra) throws Exception {
-        Object[] base = {"service", "shop", "type", "cpu", "from", T0, "until", T0 + 300_000, "labels", "version=2",
-                "baseLabels", "version=1"};
+        Object[] base = {
+            "service",
+            "shop",
+            "type",
+            "cpu",
+            "from",
+            T0,
+            "until",
+            T0 + 300_000,
+            "labels",
+            "version=2",
+            "baseLabels",
+            "version=1"
+        };
         Object[] params = new Object[base.length + extra.length];
         System.arraycopy(base, 0, params, 0, base.length);
         System.arraycopy(extra, 0, params, base.length, extra.length);
@@ -100,8 +114,22 @@ class DiffAndTimelineTest {
 
     @Test
     void windowDiffComparesTwoTimeRanges() throws Exception {
-        Http.Reply r = c.http.get(Http.query("/api/v1/diff", "service", "shop", "type", "cpu", "from", T0 + 120_000, "until",
-                T0 + 180_000, "baseFrom", T0, "baseUntil", T0 + 60_000, "absolute", "true"));
+        Http.Reply r = c.http.get(Http.query(
+                "/api/v1/diff",
+                "service",
+                "shop",
+                "type",
+                "cpu",
+                "from",
+                T0 + 120_000,
+                "until",
+                T0 + 180_000,
+                "baseFrom",
+                T0,
+                "baseUntil",
+                T0 + 60_000,
+                "absolute",
+                "true"));
         assertEquals(200, r.status(), r.text());
         Map<String, Object> d = r.json();
         assertEquals(40 * NS, num(d, "total"));
@@ -111,22 +139,51 @@ class DiffAndTimelineTest {
     @Test
     @SuppressWarnings("unchecked")
     void timelineHasDataOnlyWhereProfilesWere() throws Exception {
-        Http.Reply r = c.http.get(Http.query("/api/v1/timeline", "service", "shop", "type", "cpu", "from", T0, "until", T0 + 180_000,
-                "step", 60_000));
+        Http.Reply r = c.http.get(Http.query(
+                "/api/v1/timeline",
+                "service",
+                "shop",
+                "type",
+                "cpu",
+                "from",
+                T0,
+                "until",
+                T0 + 180_000,
+                "step",
+                60_000));
         assertEquals(200, r.status(), r.text());
         List<List<Number>> points = (List<List<Number>>) r.json().get("points");
         assertEquals(3, points.size());
         assertEquals(List.of(T0, 100 * NS), longs(points.get(0)));
         assertEquals(List.of(T0 + 60_000, 0L), longs(points.get(1)));
         assertEquals(List.of(T0 + 120_000, 40 * NS), longs(points.get(2)));
-        List<List<Number>> v1 = (List<List<Number>>) c.http.get(Http.query("/api/v1/timeline", "service", "shop", "type", "cpu",
-                "from", T0, "until", T0 + 180_000, "step", 60_000, "labels", "version=1", "value", "samples")).json().get("points");
-        assertEquals(List.of(100.0, 0.0, 0.0), v1.stream().map(p -> p.get(1).doubleValue()).toList());
+        List<List<Number>> v1 = (List<List<Number>>) c.http.get(Http.query(
+                        "/api/v1/timeline",
+                        "service",
+                        "shop",
+                        "type",
+                        "cpu",
+                        "from",
+                        T0,
+                        "until",
+                        T0 + 180_000,
+                        "step",
+                        60_000,
+                        "labels",
+                        "version=1",
+                        "value",
+                        "samples"))
+                .json()
+                .get("points");
+        assertEquals(
+                List.of(100.0, 0.0, 0.0),
+                v1.stream().map(p -> p.get(1).doubleValue()).toList());
     }
 
     @Test
     void unknownServiceGivesEmptyAnswers() throws Exception {
-        Map<String, Object> d = c.http.get(Http.query("/api/v1/diff", "service", "nobody", "type", "cpu")).json();
+        Map<String, Object> d = c.http.get(Http.query("/api/v1/diff", "service", "nobody", "type", "cpu"))
+                .json();
         assertEquals(0, num(d, "total"));
         assertNull(child(checkout(diff()), "nothing"));
     }

@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hearth.collector.storage.DownsampleResult;
 import dev.hearth.collector.storage.Downsampling;
+import dev.hearth.collector.storage.StoreLocation;
 import dev.hearth.pprof.FrameKind;
 import dev.hearth.pprof.ProfileBuilder;
 import dev.hearth.pprof.ProfileType;
 import dev.hearth.pprof.StackFrame;
 import dev.hearth.pprof.proto.Profile;
-import dev.hearth.collector.storage.StoreLocation;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,6 +50,7 @@ class DownsamplingTest {
 
     @TempDir
     static Path dir;
+
     static long now, base;
     static StoreLocation location;
     static CollectorConfig config;
@@ -82,9 +83,13 @@ class DownsamplingTest {
         for (int i = 0; i < 6; i++) {
             int s = r.nextInt(24);
             long n = 1 + r.nextInt(40);
-            b.add(List.of(new StackFrame("Shop.leaf" + s, FrameKind.JIT, "Shop.java", s, "", ""),
-                    new StackFrame("Shop.handler" + (s % 4), FrameKind.JIT, "Shop.java", 100 + s % 4, "", ""), Fixtures.MAIN),
-                    new long[] {n, n * NS}, Map.of("thread", "worker-" + (s % 3)));
+            b.add(
+                    List.of(
+                            new StackFrame("Shop.leaf" + s, FrameKind.JIT, "Shop.java", s, "", ""),
+                            new StackFrame("Shop.handler" + (s % 4), FrameKind.JIT, "Shop.java", 100 + s % 4, "", ""),
+                            Fixtures.MAIN),
+                    new long[] {n, n * NS},
+                    Map.of("thread", "worker-" + (s % 3)));
         }
         return b.build();
     }
@@ -102,7 +107,8 @@ class DownsamplingTest {
                 posts.add(() -> post(c, host, now - (30 - m) * M, host + "-recent-" + m, minute(host, 1000 + m)));
             }
         }
-        var pool = java.util.concurrent.Executors.newFixedThreadPool(8); // concurrent ingests share the writer's commits
+        var pool =
+                java.util.concurrent.Executors.newFixedThreadPool(8); // concurrent ingests share the writer's commits
         try {
             for (var f : pool.invokeAll(posts)) f.get();
         } finally {
@@ -136,9 +142,22 @@ class DownsamplingTest {
         out.add(get(c, "/api/v1/flamegraph", "from", w0, "until", w1, "labels", "host=b", "value", "samples"));
         out.add(get(c, "/api/v1/flamegraph", "from", base + H, "until", base + 2 * H, "maxNodes", 20));
         out.add(get(c, "/api/v1/diff", "from", w0, "until", w1, "labels", "host=b", "baseLabels", "host=a"));
-        out.add(get(c, "/api/v1/diff", "from", base + 2 * H, "until", base + 3 * H, "baseFrom", base, "baseUntil", base + H, "absolute", "true"));
+        out.add(get(
+                c,
+                "/api/v1/diff",
+                "from",
+                base + 2 * H,
+                "until",
+                base + 3 * H,
+                "baseFrom",
+                base,
+                "baseUntil",
+                base + H,
+                "absolute",
+                "true"));
         out.add(get(c, "/api/v1/timeline", "from", w0, "until", w1, "step", H));
-        out.add(get(c, "/api/v1/timeline", "from", w0 - 24 * H, "until", w1 + 24 * H, "step", 6 * H, "labels", "host=a"));
+        out.add(get(
+                c, "/api/v1/timeline", "from", w0 - 24 * H, "until", w1 + 24 * H, "step", 6 * H, "labels", "host=a"));
         out.add(get(c, "/api/v1/flamegraph", "from", now - H, "until", now + 1));
         out.add(get(c, "/api/v1/timeline", "from", now - H, "until", now + 1, "step", M));
         return out;
@@ -171,9 +190,15 @@ class DownsamplingTest {
         DownsampleResult r = downsampleAll(c, later());
 
         assertEquals(2 * MINUTES, r.merged());
-        assertEquals(2 * MINUTES + r.written() - shards() * 2 * 4, r.removed(), "a profile written by one pass and joined in a later one is removed again");
-        if (shards() == 1) assertTrue(r.written() > 2 * 4, "passes of at most 100 profiles cut the 120 of hour 1: " + r);
-        assertEquals(shards() * 2 * 4 + 2 * 5, c.count("profiles"),
+        assertEquals(
+                2 * MINUTES + r.written() - shards() * 2 * 4,
+                r.removed(),
+                "a profile written by one pass and joined in a later one is removed again");
+        if (shards() == 1)
+            assertTrue(r.written() > 2 * 4, "passes of at most 100 profiles cut the 120 of hour 1: " + r);
+        assertEquals(
+                shards() * 2 * 4 + 2 * 5,
+                c.count("profiles"),
                 "one profile per host per hour (per shard: each merges its own): hours 0 (from minute 17) to 3 (to minute 16); recent ones as they were");
         assertEquals(2 * MINUTES, c.count("merged_uids"));
         assertEquals(samples - r.samplesBefore() + r.samplesAfter(), c.count("samples"));
@@ -183,20 +208,37 @@ class DownsamplingTest {
 
         // a minute timeline over the downsampled hours: one point per hour, holding the hour's 60 minutes
         List<List<Number>> fine = (List<List<Number>>) Http.json(minutesBefore).get("points");
-        List<List<Number>> coarse = (List<List<Number>>) Http.json(get(c, "/api/v1/timeline", "from", base, "until",
-                base + 4 * H, "step", M)).get("points");
+        List<List<Number>> coarse = (List<List<Number>>)
+                Http.json(get(c, "/api/v1/timeline", "from", base, "until", base + 4 * H, "step", M))
+                        .get("points");
         assertEquals(240, fine.size());
         assertEquals(4, coarse.size());
         for (int h = 0; h < 4; h++) {
             long sum = 0;
             for (int m = 0; m < 60; m++) sum += fine.get(h * 60 + m).get(1).longValue();
-            assertEquals(List.of(base + h * H, sum), coarse.get(h).stream().map(Number::longValue).toList());
+            assertEquals(
+                    List.of(base + h * H, sum),
+                    coarse.get(h).stream().map(Number::longValue).toList());
         }
 
         var metrics = PrometheusScrape.of(c.http);
-        assertEquals(2 * MINUTES, metrics.series("hearth_collector_downsampled_profiles_total").orElseThrow().getCounter().getValue());
-        assertEquals(r.rowsSaved(), metrics.series("hearth_collector_downsampling_rows_saved_total").orElseThrow().getCounter().getValue());
-        assertTrue(metrics.series("hearth_collector_downsampling_runs_total", "result", "ok").orElseThrow().getCounter().getValue() >= 4);
+        assertEquals(
+                2 * MINUTES,
+                metrics.series("hearth_collector_downsampled_profiles_total")
+                        .orElseThrow()
+                        .getCounter()
+                        .getValue());
+        assertEquals(
+                r.rowsSaved(),
+                metrics.series("hearth_collector_downsampling_rows_saved_total")
+                        .orElseThrow()
+                        .getCounter()
+                        .getValue());
+        assertTrue(metrics.series("hearth_collector_downsampling_runs_total", "result", "ok")
+                        .orElseThrow()
+                        .getCounter()
+                        .getValue()
+                >= 4);
     }
 
     @Test
@@ -207,22 +249,27 @@ class DownsamplingTest {
         String hourBefore = get(c, "/api/v1/flamegraph", "from", base + H, "until", base + 2 * H);
         double total = num(Http.json(hourBefore), "total");
 
-        Http.Reply resent = c.http.post(Fixtures.ingest("shop", "cpu", base + 77 * M, base + 78 * M, "host=a", "a-60"),
+        Http.Reply resent = c.http.post(
+                Fixtures.ingest("shop", "cpu", base + 77 * M, base + 78 * M, "host=a", "a-60"),
                 Fixtures.gz(minute("a", 60)));
         assertEquals(200, resent.status(), resent.text());
         assertEquals(false, resent.json().get("stored"), "the minute is in its hour's profile already");
-        Http.Reply reused = c.http.post(Fixtures.ingest("shop", "cpu", base + 77 * M, base + 78 * M, "host=a", "a-60"),
+        Http.Reply reused = c.http.post(
+                Fixtures.ingest("shop", "cpu", base + 77 * M, base + 78 * M, "host=a", "a-60"),
                 Fixtures.gz(minute("a", 61)));
         assertEquals(409, reused.status(), reused.text());
         // the merged profiles' ids are out of a client's reach: '/' is not allowed in an id
-        Http.Reply forged = c.http.post(Fixtures.ingest("shop", "cpu", base + H, base + 2 * H, "host=a", "downsampled/1/2/3"),
+        Http.Reply forged = c.http.post(
+                Fixtures.ingest("shop", "cpu", base + H, base + 2 * H, "host=a", "downsampled/1/2/3"),
                 Fixtures.gz(minute("a", 60)));
         assertEquals(400, forged.status(), forged.text());
         assertEquals(hourBefore, get(c, "/api/v1/flamegraph", "from", base + H, "until", base + 2 * H));
 
         post(c, "a", base + H + 30 * M + 5_000, "late", Fixtures.shop(3, 2, 1));
         double withLate = total + 6 * NS;
-        assertEquals(withLate, num(Http.json(get(c, "/api/v1/flamegraph", "from", base + H, "until", base + 2 * H)), "total"));
+        assertEquals(
+                withLate,
+                num(Http.json(get(c, "/api/v1/flamegraph", "from", base + H, "until", base + 2 * H)), "total"));
         String answer = get(c, "/api/v1/flamegraph", "from", base + H, "until", base + 2 * H);
         DownsampleResult r = c.server.downsample(later());
         assertEquals(1, r.merged(), r.toString());
@@ -236,16 +283,19 @@ class DownsamplingTest {
     @Order(3)
     void retentionTakesTheDownsampledDaysWithTheIdsTheyKept() throws Exception {
         String recent = get(c, "/api/v1/flamegraph", "from", now - H, "until", now + 1);
-        // a cutoff two days after the old profiles (whole days: ClickHouse drops day partitions) and long before the recent ones
+        // a cutoff two days after the old profiles (whole days: ClickHouse drops day partitions) and long before the
+        // recent ones
         long cutoff = base + 48 * H;
-        assertTrue(c.server.applyRetention(cutoff + c.server.config().retention().toMillis()) >= 8);
+        assertTrue(
+                c.server.applyRetention(cutoff + c.server.config().retention().toMillis()) >= 8);
 
         assertEquals(2 * 5, c.count("profiles"));
         assertEquals(0, c.count("merged_uids"));
         assertEquals(0, num(Http.json(get(c, "/api/v1/flamegraph", "from", base, "until", base + 4 * H)), "total"));
         assertEquals(recent, get(c, "/api/v1/flamegraph", "from", now - H, "until", now + 1));
         // an id of a minute that retention took is new again, as any profile older than retention would be
-        Http.Reply again = c.http.post(Fixtures.ingest("shop", "cpu", base + 17 * M, base + 18 * M, "host=a", "a-0"),
+        Http.Reply again = c.http.post(
+                Fixtures.ingest("shop", "cpu", base + 17 * M, base + 18 * M, "host=a", "a-0"),
                 Fixtures.gz(minute("a", 0)));
         assertEquals(true, again.json().get("stored"), again.text());
     }

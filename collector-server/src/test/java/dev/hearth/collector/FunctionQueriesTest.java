@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,8 +26,10 @@ class FunctionQueriesTest {
     static final long T0 = 1_700_000_000_000L;
     static final long NS = 10_000_000L;
     static final int PLUGINS = 3000;
+
     @TempDir
     static Path dir;
+
     static TestCollector c;
 
     @BeforeAll
@@ -48,10 +49,16 @@ class FunctionQueriesTest {
     static Profile wide() {
         ProfileBuilder b = new ProfileBuilder(ProfileType.CPU).period(NS);
         StackFrame run = new StackFrame("Plugins.run", FrameKind.JIT, "", 0, "", "");
-        b.add(List.of(new StackFrame("Hot.loop", FrameKind.JIT, "", 0, "", ""), run, Fixtures.MAIN), new long[] {1000, 1000 * NS}, Map.of());
+        b.add(
+                List.of(new StackFrame("Hot.loop", FrameKind.JIT, "", 0, "", ""), run, Fixtures.MAIN),
+                new long[] {1000, 1000 * NS},
+                Map.of());
         for (int i = 0; i < PLUGINS; i++) {
             FrameKind tier = i % 3 == 0 ? FrameKind.JIT : i % 3 == 1 ? FrameKind.C1 : FrameKind.INTERPRETED;
-            b.add(List.of(new StackFrame("Plugin" + (i % 1000) + ".call", tier, "", 0, "", ""), run, Fixtures.MAIN), new long[] {1, NS}, Map.of());
+            b.add(
+                    List.of(new StackFrame("Plugin" + (i % 1000) + ".call", tier, "", 0, "", ""), run, Fixtures.MAIN),
+                    new long[] {1, NS},
+                    Map.of());
         }
         return b.build();
     }
@@ -65,39 +72,61 @@ class FunctionQueriesTest {
     @SuppressWarnings("unchecked")
     static Map<String, Map<String, Object>> rows(Map<String, Object> body) {
         Map<String, Map<String, Object>> out = new java.util.HashMap<>();
-        for (Object o : (List<Object>) body.get("functions")) out.put((String) ((Map<String, Object>) o).get("name"), (Map<String, Object>) o);
+        for (Object o : (List<Object>) body.get("functions"))
+            out.put((String) ((Map<String, Object>) o).get("name"), (Map<String, Object>) o);
         return out;
     }
 
     @Test
     void theTableCountsEveryFunctionWhereTheGraphFoldsAndOneRowPerTier() throws Exception {
-        Map<String, Object> graph = get("/api/v1/flamegraph", "service", "wide", "maxNodes", 100).json();
-        assertTrue(graph.toString().contains("\"other\"") || graph.toString().contains("name=other"), "the graph folds at 100 nodes");
+        Map<String, Object> graph =
+                get("/api/v1/flamegraph", "service", "wide", "maxNodes", 100).json();
+        assertTrue(
+                graph.toString().contains("\"other\"") || graph.toString().contains("name=other"),
+                "the graph folds at 100 nodes");
         Http.Reply r = get("/api/v1/functions", "service", "wide", "limit", 5000);
         assertEquals(200, r.status(), r.text());
         Map<String, Object> body = r.json();
         assertEquals((1000.0 + PLUGINS) * NS, Http.num(body, "total"));
-        assertEquals(1 + 1 + 1 + 1000, Http.num(body, "count"), "main, run, the loop, 1000 plugins: tiers are not rows");
+        assertEquals(
+                1 + 1 + 1 + 1000, Http.num(body, "count"), "main, run, the loop, 1000 plugins: tiers are not rows");
         Map<String, Map<String, Object>> rows = rows(body);
         assertFalse(rows.containsKey("other"));
         assertEquals(3.0 * NS, Http.num(rows.get("Plugin0.call"), "self"), "three call sites, one in each tier");
-        assertEquals(List.of("jit", "c1", "interpreted"), rows.get("Plugin0.call").get("kinds"));
+        assertEquals(
+                List.of("jit", "c1", "interpreted"), rows.get("Plugin0.call").get("kinds"));
         assertEquals((1000.0 + PLUGINS) * NS, Http.num(rows.get("Plugins.run"), "total"));
         // the default limit keeps the heaviest by self and by total
-        assertTrue(((List<?>) get("/api/v1/functions", "service", "wide", "limit", 10).json().get("functions")).size() <= 20);
+        assertTrue(((List<?>) get("/api/v1/functions", "service", "wide", "limit", 10)
+                                .json()
+                                .get("functions"))
+                        .size()
+                <= 20);
     }
 
     @Test
     void aSearchShareCountsTheFoldedFramesToo() throws Exception {
-        Map<String, Object> sub = get("/api/v1/functions", "service", "wide", "search", "CALL", "limit", 1).json();
+        Map<String, Object> sub = get("/api/v1/functions", "service", "wide", "search", "CALL", "limit", 1)
+                .json();
         assertEquals((double) PLUGINS * NS, Http.num(sub, "matched"), "case-insensitive substring");
-        Map<String, Object> re = get("/api/v1/functions", "service", "wide", "search", "^Plugin1\\d\\.call$", "regex", "true", "limit", 1).json();
+        Map<String, Object> re = get(
+                        "/api/v1/functions",
+                        "service",
+                        "wide",
+                        "search",
+                        "^Plugin1\\d\\.call$",
+                        "regex",
+                        "true",
+                        "limit",
+                        1)
+                .json();
         assertEquals(30.0 * NS, Http.num(re, "matched"), "Plugin10..19, three samples each");
     }
 
     @Test
     void aDiffTableCarriesTheBaseline() throws Exception {
-        Map<String, Object> body = get("/api/v1/functions", "service", "shop", "baseFrom", T0 - 60_000, "baseUntil", T0).json();
+        Map<String, Object> body = get("/api/v1/functions", "service", "shop", "baseFrom", T0 - 60_000, "baseUntil", T0)
+                .json();
         assertEquals(100.0 * NS, Http.num(body, "total"));
         assertEquals(0.0, Http.num(body, "baseTotal"), "nothing before T0");
         assertEquals(0.0, Http.num(rows(body).get("com.example.Shop.hash"), "baseTotal"));
@@ -108,9 +137,11 @@ class FunctionQueriesTest {
         Http.Reply r = get("/api/v1/sandwich", "service", "shop", "function", "com.example.Shop.checkout");
         assertEquals(200, r.status(), r.text());
         @SuppressWarnings("unchecked")
-        Map<String, Object> callers = (Map<String, Object>) ((Map<String, Object>) r.json().get("callers")).get("root");
+        Map<String, Object> callers =
+                (Map<String, Object>) ((Map<String, Object>) r.json().get("callers")).get("root");
         @SuppressWarnings("unchecked")
-        Map<String, Object> callees = (Map<String, Object>) ((Map<String, Object>) r.json().get("callees")).get("root");
+        Map<String, Object> callees =
+                (Map<String, Object>) ((Map<String, Object>) r.json().get("callees")).get("root");
         assertEquals(80.0 * NS, Http.num(callers, "total"));
         assertEquals(80.0 * NS, Http.num(Http.child(callers, "com.example.Shop.main"), "total"));
         assertEquals(50.0 * NS, Http.num(Http.child(callees, "com.example.Shop.hash"), "total"));
@@ -129,7 +160,8 @@ class FunctionQueriesTest {
             cpu.put((String) s.get("name"), ((Number) v.get("total")).doubleValue());
         }
         assertEquals(Map.of("wide", (1000.0 + PLUGINS) * NS, "shop", 100.0 * NS, "tiny", 1.0 * NS), cpu);
-        Map<?, ?> later = c.http.get(Http.query("/api/v1/services", "from", T0 + 60_000, "until", T0 + 120_000)).json();
+        Map<?, ?> later = c.http.get(Http.query("/api/v1/services", "from", T0 + 60_000, "until", T0 + 120_000))
+                .json();
         assertTrue(later.toString().contains("total=0"), "listed, with nothing in a later window: " + later);
         assertFalse(c.http.get("/api/v1/services").text().contains("volume"), "without a window, the plain list");
     }
@@ -139,13 +171,22 @@ class FunctionQueriesTest {
         BadInputTest.refused(400, "limit", get("/api/v1/functions", "service", "wide", "limit", 0));
         BadInputTest.refused(400, "limit", get("/api/v1/functions", "service", "wide", "limit", 1_000_000));
         BadInputTest.refused(400, "search", get("/api/v1/functions", "service", "wide", "search", "a".repeat(1025)));
-        BadInputTest.refused(400, "bad regex", get("/api/v1/functions", "service", "wide", "search", "a(?=b)", "regex", "true"));
+        BadInputTest.refused(
+                400, "bad regex", get("/api/v1/functions", "service", "wide", "search", "a(?=b)", "regex", "true"));
         BadInputTest.refused(400, "function", get("/api/v1/sandwich", "service", "shop"));
-        BadInputTest.refused(400, "maxNodes", get("/api/v1/sandwich", "service", "shop", "function", "x", "maxNodes", 1));
-        BadInputTest.refused(400, "baseFrom", get("/api/v1/functions", "service", "shop", "baseFrom", T0, "baseUntil", T0 - 1));
+        BadInputTest.refused(
+                400, "maxNodes", get("/api/v1/sandwich", "service", "shop", "function", "x", "maxNodes", 1));
+        BadInputTest.refused(
+                400, "baseFrom", get("/api/v1/functions", "service", "shop", "baseFrom", T0, "baseUntil", T0 - 1));
         BadInputTest.refused(400, "from", c.http.get(Http.query("/api/v1/services", "from", -5)));
-        assertEquals(405, c.http.post(Http.query("/api/v1/functions", "service", "shop", "type", "cpu"), new byte[0]).status());
+        assertEquals(
+                405,
+                c.http.post(Http.query("/api/v1/functions", "service", "shop", "type", "cpu"), new byte[0])
+                        .status());
         // a backtracking pattern runs on RE2: answered at once
-        assertEquals(200, get("/api/v1/functions", "service", "wide", "search", "((a+)+)+x", "regex", "true", "limit", 1).status());
+        assertEquals(
+                200,
+                get("/api/v1/functions", "service", "wide", "search", "((a+)+)+x", "regex", "true", "limit", 1)
+                        .status());
     }
 }

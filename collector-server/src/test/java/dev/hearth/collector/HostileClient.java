@@ -23,9 +23,14 @@ public final class HostileClient {
         for (int i = 0; i < 2; i++) regex.add(CompletableFuture.supplyAsync(() -> status(port, evil, 60_000)));
         for (CompletableFuture<Integer> f : regex) System.out.println("regex " + f.get(90, TimeUnit.SECONDS));
         System.out.println("services " + status(port, "GET /api/v1/services HTTP/1.1\r\n" + h + "\r\n", 30_000));
-        System.out.println("search-regex " + status(port, "GET /api/v1/functions?service=re&type=cpu&from=1600000000000&until=1800000000000"
-                + "&search=((a%2B)%2B)%2Bx&regex=true&limit=1 HTTP/1.1\r\n" + h + "\r\n", 30_000));
-        System.out.println("escape " + status(port, "GET /api/v1/services?service=a%ZZ HTTP/1.1\r\n" + h + "\r\n", 30_000));
+        System.out.println("search-regex "
+                + status(
+                        port,
+                        "GET /api/v1/functions?service=re&type=cpu&from=1600000000000&until=1800000000000"
+                                + "&search=((a%2B)%2B)%2Bx&regex=true&limit=1 HTTP/1.1\r\n" + h + "\r\n",
+                        30_000));
+        System.out.println(
+                "escape " + status(port, "GET /api/v1/services?service=a%ZZ HTTP/1.1\r\n" + h + "\r\n", 30_000));
         System.out.println("pyroscope-parts " + status(port, manyParts(h, 2000), 30_000));
         System.out.println("endless-headers " + status(port, "GET /api/v1/services HTTP/1.1\r\n" + h, 30_000));
     }
@@ -33,10 +38,14 @@ public final class HostileClient {
     /** A Pyroscope multipart upload of {@code n} tiny parts: the collector's part limit refuses it. */
     static String manyParts(String h, int n) {
         StringBuilder body = new StringBuilder();
-        for (int i = 0; i < n; i++) body.append("--b\r\nContent-Disposition: form-data; name=\"p").append(i).append("\"\r\n\r\nx\r\n");
+        for (int i = 0; i < n; i++)
+            body.append("--b\r\nContent-Disposition: form-data; name=\"p")
+                    .append(i)
+                    .append("\"\r\n\r\nx\r\n");
         body.append("--b--\r\n");
-        return "POST /ingest?name=hostile&format=pprof HTTP/1.1\r\n" + h + "Content-Type: multipart/form-data; boundary=b\r\n"
-                + "Content-Length: " + body.length() + "\r\n\r\n" + body;
+        return "POST /ingest?name=hostile&format=pprof HTTP/1.1\r\n" + h
+                + "Content-Type: multipart/form-data; boundary=b\r\n" + "Content-Length: " + body.length() + "\r\n\r\n"
+                + body;
     }
 
     /** The answer's status; 0 when the collector closed without one, -1 when nothing came in time. */

@@ -30,7 +30,10 @@ public final class Http {
 
     /** Flame graph trees nest two levels per frame, and a stored stack may be thousands of frames deep. */
     private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(Integer.MAX_VALUE).build()).build());
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxNestingDepth(Integer.MAX_VALUE)
+                    .build())
+            .build());
 
     private final String base;
     private final HttpClient client;
@@ -44,7 +47,10 @@ public final class Http {
     }
 
     public Http(String base) {
-        this(base, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(), Map.of());
+        this(
+                base,
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(),
+                Map.of());
     }
 
     public Http(int port) {
@@ -53,7 +59,12 @@ public final class Http {
 
     /** A client for https://127.0.0.1:PORT that trusts what the context trusts. */
     public static Http https(int port, SSLContext tls) {
-        return new Http("https://127.0.0.1:" + port, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).sslContext(tls).build(),
+        return new Http(
+                "https://127.0.0.1:" + port,
+                HttpClient.newBuilder()
+                        .connectTimeout(Duration.ofSeconds(10))
+                        .sslContext(tls)
+                        .build(),
                 Map.of());
     }
 
@@ -85,12 +96,14 @@ public final class Http {
     }
 
     public Reply post(String pathAndQuery, byte[] body) throws Exception {
-        return send(HttpRequest.newBuilder(URI.create(base + pathAndQuery)).POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+        return send(HttpRequest.newBuilder(URI.create(base + pathAndQuery))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
     }
 
     private Reply send(HttpRequest.Builder b) throws Exception {
         headers.forEach(b::header);
-        HttpResponse<byte[]> r = client.send(b.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> r =
+                client.send(b.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofByteArray());
         return new Reply(r.statusCode(), r.body(), r);
     }
 

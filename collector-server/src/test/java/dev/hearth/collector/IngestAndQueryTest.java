@@ -11,12 +11,12 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Profiles go in over HTTP and come back merged, filtered and windowed. On every store. */
 @ParameterizedClass
@@ -28,8 +28,10 @@ class IngestAndQueryTest {
 
     static final long T0 = 1_700_000_000_000L;
     static final long NS = 10_000_000L;
+
     @TempDir
     static Path dir;
+
     static TestCollector c;
 
     @BeforeParameterizedClassInvocation
@@ -46,7 +48,8 @@ class IngestAndQueryTest {
         c.close();
     }
 
-    static void ingestOk(String service, long from, long until, String labels, String id, dev.hearth.pprof.proto.Profile p)
+    static void ingestOk(
+            String service, long from, long until, String labels, String id, dev.hearth.pprof.proto.Profile p)
             throws Exception {
         Http.Reply r = c.http.post(Fixtures.ingest(service, "cpu", from, until, labels, id), Fixtures.gz(p));
         assertEquals(200, r.status(), r.text());
@@ -54,7 +57,8 @@ class IngestAndQueryTest {
 
     static Map<String, Object> flame(Object... extra) throws Exception {
         Object[] params = new Object[8 + extra.length];
-        System.arraycopy(new Object[] {"service", "shop", "type", "cpu", "from", T0, "until", T0 + 60_000}, 0, params, 0, 8);
+        System.arraycopy(
+                new Object[] {"service", "shop", "type", "cpu", "from", T0, "until", T0 + 60_000}, 0, params, 0, 8);
         System.arraycopy(extra, 0, params, 8, extra.length);
         Http.Reply r = c.http.get(Http.query("/api/v1/flamegraph", params));
         assertEquals(200, r.status(), r.text());
@@ -92,7 +96,10 @@ class IngestAndQueryTest {
         Map<String, Object> fg = flame("value", "samples");
         assertEquals("count", fg.get("unit"));
         assertEquals(50, num(fg, "total"));
-        assertEquals(400, c.http.get(Http.query("/api/v1/flamegraph", "service", "shop", "type", "cpu", "value", "bytes")).status());
+        assertEquals(
+                400,
+                c.http.get(Http.query("/api/v1/flamegraph", "service", "shop", "type", "cpu", "value", "bytes"))
+                        .status());
     }
 
     @Test
@@ -108,21 +115,41 @@ class IngestAndQueryTest {
     @Test
     void windowSelectsOverlappingProfiles() throws Exception {
         // [T0+5s, T0+10s) overlaps only the first profile; [T0+10s, …) only the second
-        Map<String, Object> first = c.http.get(Http.query("/api/v1/flamegraph", "service", "shop", "type", "cpu",
-                "from", T0 + 5_000, "until", T0 + 10_000)).json();
+        Map<String, Object> first = c.http.get(Http.query(
+                        "/api/v1/flamegraph",
+                        "service",
+                        "shop",
+                        "type",
+                        "cpu",
+                        "from",
+                        T0 + 5_000,
+                        "until",
+                        T0 + 10_000))
+                .json();
         assertEquals(45 * NS, num(first, "total"));
-        Map<String, Object> second = c.http.get(Http.query("/api/v1/flamegraph", "service", "shop", "type", "cpu",
-                "from", T0 + 10_000, "until", T0 + 30_000)).json();
+        Map<String, Object> second = c.http.get(Http.query(
+                        "/api/v1/flamegraph",
+                        "service",
+                        "shop",
+                        "type",
+                        "cpu",
+                        "from",
+                        T0 + 10_000,
+                        "until",
+                        T0 + 30_000))
+                .json();
         assertEquals(5 * NS, num(second, "total"));
-        Map<String, Object> none = c.http.get(Http.query("/api/v1/flamegraph", "service", "shop", "type", "cpu",
-                "from", T0 - 60_000, "until", T0)).json();
+        Map<String, Object> none = c.http.get(Http.query(
+                        "/api/v1/flamegraph", "service", "shop", "type", "cpu", "from", T0 - 60_000, "until", T0))
+                .json();
         assertEquals(0, num(none, "total"));
         assertTrue(((List<?>) root(none).get("children")).isEmpty());
     }
 
     @Test
     void anIdAlreadyStoredIsAcknowledgedAndNotCountedTwice() throws Exception {
-        Http.Reply again = c.http.post(Fixtures.ingest("shop", "cpu", T0, T0 + 10_000, "host=a,version=1,pid=7", "p1"),
+        Http.Reply again = c.http.post(
+                Fixtures.ingest("shop", "cpu", T0, T0 + 10_000, "host=a,version=1,pid=7", "p1"),
                 Fixtures.gz(Fixtures.shop(30, 10, 5)));
         assertEquals(200, again.status(), again.text());
         assertEquals(Boolean.FALSE, again.json().get("stored"));
@@ -134,21 +161,42 @@ class IngestAndQueryTest {
     void servicesListTypesAndLabelKeys() throws Exception {
         Map<String, Object> s = c.http.get("/api/v1/services").json();
         List<Map<String, Object>> services = (List<Map<String, Object>>) s.get("services");
-        Map<String, Object> shop = services.stream().filter(m -> m.get("name").equals("shop")).findFirst().orElseThrow();
+        Map<String, Object> shop = services.stream()
+                .filter(m -> m.get("name").equals("shop"))
+                .findFirst()
+                .orElseThrow();
         assertEquals(List.of("cpu"), shop.get("types"));
         assertEquals(List.of("host", "pid", "version"), shop.get("labels"));
-        assertEquals(Map.of("values", List.of("a", "b")), c.http.get(Http.query("/api/v1/labels", "service", "shop", "key", "host")).json());
-        assertEquals(Map.of("values", List.of()), c.http.get(Http.query("/api/v1/labels", "service", "shop", "key", "zone")).json());
+        assertEquals(
+                Map.of("values", List.of("a", "b")),
+                c.http.get(Http.query("/api/v1/labels", "service", "shop", "key", "host"))
+                        .json());
+        assertEquals(
+                Map.of("values", List.of()),
+                c.http.get(Http.query("/api/v1/labels", "service", "shop", "key", "zone"))
+                        .json());
     }
 
     @Test
     void timeFromTheProfileWhenTheRequestHasNone() throws Exception {
         long start = T0 + 3_600_000;
-        var p = Fixtures.shop(2, 0, 0).toBuilder().setTimeNanos(start * 1_000_000L).setDurationNanos(10_000_000_000L).build();
+        var p = Fixtures.shop(2, 0, 0).toBuilder()
+                .setTimeNanos(start * 1_000_000L)
+                .setDurationNanos(10_000_000_000L)
+                .build();
         Http.Reply r = c.http.post(Http.query("/api/v1/ingest", "service", "clock", "type", "cpu"), Fixtures.gz(p));
         assertEquals(200, r.status(), r.text());
-        Map<String, Object> fg = c.http.get(Http.query("/api/v1/flamegraph", "service", "clock", "type", "cpu",
-                "from", start + 9_000, "until", start + 9_500)).json();
+        Map<String, Object> fg = c.http.get(Http.query(
+                        "/api/v1/flamegraph",
+                        "service",
+                        "clock",
+                        "type",
+                        "cpu",
+                        "from",
+                        start + 9_000,
+                        "until",
+                        start + 9_500))
+                .json();
         assertEquals(2 * NS, num(fg, "total"));
     }
 
@@ -156,11 +204,15 @@ class IngestAndQueryTest {
     void servesTheUi() throws Exception {
         Http.Reply index = c.http.get("/");
         assertEquals(200, index.status());
-        assertEquals("text/html; charset=utf-8", index.raw().headers().firstValue("Content-Type").orElseThrow());
+        assertEquals(
+                "text/html; charset=utf-8",
+                index.raw().headers().firstValue("Content-Type").orElseThrow());
         assertTrue(index.text().contains("<title>Hearth</title>"), index.text());
         Http.Reply js = c.http.get("/js/main.js");
         assertEquals(200, js.status());
-        assertEquals("text/javascript; charset=utf-8", js.raw().headers().firstValue("Content-Type").orElseThrow());
+        assertEquals(
+                "text/javascript; charset=utf-8",
+                js.raw().headers().firstValue("Content-Type").orElseThrow());
         assertEquals(200, c.http.get("/hearth-ui/style.css").status());
     }
 
@@ -170,31 +222,40 @@ class IngestAndQueryTest {
         assertEquals(404, r.status());
         assertNotNull(r.json().get("error"));
         assertEquals(404, c.http.get("/api/v1/nothing").status());
-        assertNull(c.http.get("/api/v1/services").raw().headers().firstValue("Retry-After").orElse(null));
+        assertNull(c.http.get("/api/v1/services")
+                .raw()
+                .headers()
+                .firstValue("Retry-After")
+                .orElse(null));
     }
 
     /** JSON is gzipped for a client that accepts it and reads back the same; a pprof export, gzipped already, is not gzipped twice. */
     @Test
     void gzipsJsonAnswersWhenAccepted() throws Exception {
-        String timeline = Http.query("/api/v1/timeline", "service", "shop", "type", "cpu", "from", T0, "until", T0 + 60_000, "step", 100);
+        String timeline = Http.query(
+                "/api/v1/timeline", "service", "shop", "type", "cpu", "from", T0, "until", T0 + 60_000, "step", 100);
         Http.Reply plain = c.http.get(timeline);
         Http.Reply gzipped = c.http.withHeader("Accept-Encoding", "gzip").get(timeline);
         assertEquals(200, gzipped.status());
         assertTrue(plain.body().length > 1024, "an answer worth compressing: " + plain.body().length + " bytes");
         assertNull(plain.raw().headers().firstValue("Content-Encoding").orElse(null));
-        assertEquals("gzip", gzipped.raw().headers().firstValue("Content-Encoding").orElse(null));
+        assertEquals(
+                "gzip", gzipped.raw().headers().firstValue("Content-Encoding").orElse(null));
         byte[] unzipped;
         try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gzipped.body()))) {
             unzipped = in.readAllBytes();
         }
-        assertTrue(gzipped.body().length < plain.body().length / 4, gzipped.body().length + " of " + plain.body().length + " bytes");
+        assertTrue(
+                gzipped.body().length < plain.body().length / 4,
+                gzipped.body().length + " of " + plain.body().length + " bytes");
         assertEquals(plain.text(), new String(unzipped, java.nio.charset.StandardCharsets.UTF_8));
         assertEquals(600, ((List<?>) Http.json(plain.text()).get("points")).size());
 
         Http.Reply pprof = c.http.withHeader("Accept-Encoding", "gzip")
                 .get(Http.query("/api/v1/pprof", "service", "shop", "type", "cpu", "from", T0, "until", T0 + 60_000));
         assertEquals(200, pprof.status());
-        assertNull(pprof.raw().headers().firstValue("Content-Encoding").orElse(null), "a gzipped pprof is sent as it is");
+        assertNull(
+                pprof.raw().headers().firstValue("Content-Encoding").orElse(null), "a gzipped pprof is sent as it is");
         assertTrue(dev.hearth.pprof.ProfileCodec.isGzip(pprof.body()));
     }
 
@@ -203,11 +264,13 @@ class IngestAndQueryTest {
     void framesNamedAnyWayComeBackExactly() throws Exception {
         List<String> names = List.of("say \"hi\"", "back\\slash", "tab\there", "bell\u0007", "</script><b>", "日本語🔥");
         String folded = "odd;" + String.join(";", names) + " 5\n";
-        Http.Reply r = c.http.post(Fixtures.ingest("odd", "cpu", T0, T0 + 10_000, "", "odd-1") + "&format=folded",
+        Http.Reply r = c.http.post(
+                Fixtures.ingest("odd", "cpu", T0, T0 + 10_000, "", "odd-1") + "&format=folded",
                 folded.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         assertEquals(200, r.status(), r.text());
-        Map<String, Object> node = root(c.http.get(Http.query("/api/v1/flamegraph", "service", "odd", "type", "cpu", "from", T0,
-                "until", T0 + 60_000)).json());
+        Map<String, Object> node = root(c.http.get(Http.query(
+                        "/api/v1/flamegraph", "service", "odd", "type", "cpu", "from", T0, "until", T0 + 60_000))
+                .json());
         node = child(node, "odd");
         for (String name : names) {
             node = child(node, name);

@@ -15,13 +15,16 @@ public final class OtlpHostileClient {
         String auth = "Host: x\r\nAuthorization: Bearer " + args[1] + "\r\n";
         for (int i = 2; i < args.length; i++) {
             byte[] body = Files.readAllBytes(Path.of(args[i]));
-            String head = "POST /v1development/profiles HTTP/1.1\r\n" + auth + "Content-Type: application/x-protobuf\r\nContent-Length: "
-                    + body.length + "\r\n\r\n";
+            String head = "POST /v1development/profiles HTTP/1.1\r\n" + auth
+                    + "Content-Type: application/x-protobuf\r\nContent-Length: " + body.length + "\r\n\r\n";
             try (RawHttp h = new RawHttp(port)) {
-                RawHttp.Answer a = h.send(head.getBytes(StandardCharsets.ISO_8859_1)).send(body).read(60_000);
+                RawHttp.Answer a = h.send(head.getBytes(StandardCharsets.ISO_8859_1))
+                        .send(body)
+                        .read(60_000);
                 System.out.println(Path.of(args[i]).getFileName() + " " + (a == null ? 0 : a.status()));
             }
         }
-        System.out.println("services " + HostileClient.status(port, "GET /api/v1/services HTTP/1.1\r\n" + auth + "\r\n", 30_000));
+        System.out.println(
+                "services " + HostileClient.status(port, "GET /api/v1/services HTTP/1.1\r\n" + auth + "\r\n", 30_000));
     }
 }

@@ -33,8 +33,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class OtlpIngestTest {
     static final String PATH = "/v1development/profiles";
+
     @TempDir
     static Path dir;
+
     static TestCollector c;
     static byte[] recording;
     /** The converter's cpu profile of the recording, as it wrote it. */
@@ -45,18 +47,43 @@ class OtlpIngestTest {
         c = new TestCollector(dir.resolve("data"));
         Path jfr = dir.resolve("app.jfr");
         String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-        run(java, "-XX:StartFlightRecording=filename=" + jfr + ",settings=profile",
-                "-cp", Paths.get(JfrWorkload.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString(),
-                JfrWorkload.class.getName(), "2000");
+        run(
+                java,
+                "-XX:StartFlightRecording=filename=" + jfr + ",settings=profile",
+                "-cp",
+                Paths.get(JfrWorkload.class
+                                .getProtectionDomain()
+                                .getCodeSource()
+                                .getLocation()
+                                .toURI())
+                        .toString(),
+                JfrWorkload.class.getName(),
+                "2000");
         recording = Files.readAllBytes(jfr);
         Path otlp = dir.resolve("app.otlp");
-        run(java, "-cp", Paths.get(one.convert.Main.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString(),
-                "one.convert.Main", "--dot", "-o", "otlp", jfr.toString(), otlp.toString());
+        run(
+                java,
+                "-cp",
+                Paths.get(one.convert.Main.class
+                                .getProtectionDomain()
+                                .getCodeSource()
+                                .getLocation()
+                                .toURI())
+                        .toString(),
+                "one.convert.Main",
+                "--dot",
+                "-o",
+                "otlp",
+                jfr.toString(),
+                otlp.toString());
         cpu = ExportProfilesServiceRequest.parseFrom(Files.readAllBytes(otlp));
     }
 
     static void run(String... command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
         assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, "failed: " + String.join(" ", command));
     }
 
@@ -68,13 +95,18 @@ class OtlpIngestTest {
     /** The converter's request with a resource naming the service, as an OpenTelemetry SDK sends it. */
     static ExportProfilesServiceRequest withResource(ExportProfilesServiceRequest r, String service) {
         ExportProfilesServiceRequest.Builder b = r.toBuilder();
-        b.getResourceProfilesBuilder(0).getResourceBuilder()
-                .addAttributes(attr("service.name", service)).addAttributes(attr("deployment.environment", "test"));
+        b.getResourceProfilesBuilder(0)
+                .getResourceBuilder()
+                .addAttributes(attr("service.name", service))
+                .addAttributes(attr("deployment.environment", "test"));
         return b.build();
     }
 
     static KeyValue attr(String k, String v) {
-        return KeyValue.newBuilder().setKey(k).setValue(AnyValue.newBuilder().setStringValue(v)).build();
+        return KeyValue.newBuilder()
+                .setKey(k)
+                .setValue(AnyValue.newBuilder().setStringValue(v))
+                .build();
     }
 
     static Http.Reply post(byte[] body) throws Exception {
@@ -82,8 +114,18 @@ class OtlpIngestTest {
     }
 
     static Map<String, Object> flame(String service, String value) throws Exception {
-        Http.Reply r = c.http.get(Http.query("/api/v1/flamegraph", "service", service, "type", "cpu", "value", value,
-                "from", 0, "until", System.currentTimeMillis() + 60_000));
+        Http.Reply r = c.http.get(Http.query(
+                "/api/v1/flamegraph",
+                "service",
+                service,
+                "type",
+                "cpu",
+                "value",
+                value,
+                "from",
+                0,
+                "until",
+                System.currentTimeMillis() + 60_000));
         assertEquals(200, r.status(), r.text());
         return r.json();
     }
@@ -106,7 +148,8 @@ class OtlpIngestTest {
 
     @Test
     void converterOutputGivesTheSameTotalsAndTopFramesAsTheRecording() throws Exception {
-        Http.Reply j = c.http.post(Http.query("/api/v1/ingest", "format", "jfr", "type", "cpu", "service", "as-jfr"), recording);
+        Http.Reply j = c.http.post(
+                Http.query("/api/v1/ingest", "format", "jfr", "type", "cpu", "service", "as-jfr"), recording);
         assertEquals(200, j.status(), j.text());
         Http.Reply o = post(JfrIngestTest.gzip(withResource(cpu, "as-otlp").toByteArray()));
         assertEquals(200, o.status(), o.text());
@@ -116,12 +159,14 @@ class OtlpIngestTest {
             Map<String, Object> fromJfr = flame("as-jfr", value), fromOtlp = flame("as-otlp", value);
             assertTrue(Http.num(fromJfr, "total") > 0);
             assertEquals(Http.num(fromJfr, "total"), Http.num(fromOtlp, "total"), value + " totals differ");
-            List<Map.Entry<String, Long>> topJfr = top(cast(fromJfr.get("root")), 3), topOtlp = top(cast(fromOtlp.get("root")), 3);
+            List<Map.Entry<String, Long>> topJfr = top(cast(fromJfr.get("root")), 3),
+                    topOtlp = top(cast(fromOtlp.get("root")), 3);
             assertEquals(topJfr, topOtlp, value + " top frames differ");
             assertTrue(topOtlp.get(0).getKey().equals(JfrIngestTest.SPIN), "top frame " + topOtlp);
         }
         // the resource's attributes are the profile's labels; service.name is the service
-        Http.Reply labels = c.http.get(Http.query("/api/v1/labels", "service", "as-otlp", "key", "deployment.environment"));
+        Http.Reply labels =
+                c.http.get(Http.query("/api/v1/labels", "service", "as-otlp", "key", "deployment.environment"));
         assertEquals(List.of("test"), labels.json().get("values"), labels.text());
     }
 
@@ -146,13 +191,19 @@ class OtlpIngestTest {
     void oneBadProfileIsRefusedAndTheOthersStored() throws Exception {
         ExportProfilesServiceRequest.Builder b = withResource(cpu, "partial").toBuilder();
         Profile good = b.getResourceProfiles(0).getScopeProfiles(0).getProfiles(0);
-        b.getResourceProfilesBuilder(0).getScopeProfilesBuilder(0).addProfiles(good.toBuilder()
-                .addSamples(Sample.newBuilder().setStackIndex(b.getDictionary().getStackTableCount()).addValues(1)));
+        b.getResourceProfilesBuilder(0)
+                .getScopeProfilesBuilder(0)
+                .addProfiles(good.toBuilder()
+                        .addSamples(Sample.newBuilder()
+                                .setStackIndex(b.getDictionary().getStackTableCount())
+                                .addValues(1)));
         Http.Reply r = post(b.build().toByteArray());
         assertEquals(200, r.status());
         ExportProfilesServiceResponse res = ExportProfilesServiceResponse.parseFrom(r.body());
         assertEquals(1, res.getPartialSuccess().getRejectedProfiles());
-        assertTrue(res.getPartialSuccess().getErrorMessage().contains("stack index"), res.getPartialSuccess().getErrorMessage());
+        assertTrue(
+                res.getPartialSuccess().getErrorMessage().contains("stack index"),
+                res.getPartialSuccess().getErrorMessage());
         assertTrue(Http.num(flame("partial", "samples"), "total") > 0);
     }
 
@@ -160,39 +211,72 @@ class OtlpIngestTest {
     @Test
     void brokenAndHostileRequestsAreRefused() throws Exception {
         ExportProfilesServiceRequest base = withResource(cpu, "hostile");
-        int stacks = base.getDictionary().getStackTableCount(), strings = base.getDictionary().getStringTableCount();
+        int stacks = base.getDictionary().getStackTableCount(),
+                strings = base.getDictionary().getStringTableCount();
         Map<String, byte[]> cases = new java.util.LinkedHashMap<>();
         cases.put("not an OTLP", "\u0007garbage, not a message".getBytes());
-        cases.put("stack index", withSample(base, Sample.newBuilder().setStackIndex(stacks + 1000).addValues(1)).toByteArray());
-        cases.put("stack index -1", withSample(base, Sample.newBuilder().setStackIndex(-1).addValues(1)).toByteArray());
+        cases.put(
+                "stack index",
+                withSample(
+                                base,
+                                Sample.newBuilder().setStackIndex(stacks + 1000).addValues(1))
+                        .toByteArray());
+        cases.put(
+                "stack index -1",
+                withSample(base, Sample.newBuilder().setStackIndex(-1).addValues(1))
+                        .toByteArray());
         ExportProfilesServiceRequest.Builder badLocation = base.toBuilder();
         badLocation.getDictionaryBuilder().addStackTable(Stack.newBuilder().addLocationIndices(1 << 30));
-        cases.put("location index", withSample(badLocation.build(), Sample.newBuilder().setStackIndex(stacks).addValues(1)).toByteArray());
+        cases.put(
+                "location index",
+                withSample(
+                                badLocation.build(),
+                                Sample.newBuilder().setStackIndex(stacks).addValues(1))
+                        .toByteArray());
         ExportProfilesServiceRequest.Builder badString = base.toBuilder();
-        badString.getResourceProfilesBuilder(0).getScopeProfilesBuilder(0).getProfilesBuilder(0).getSampleTypeBuilder()
+        badString
+                .getResourceProfilesBuilder(0)
+                .getScopeProfilesBuilder(0)
+                .getProfilesBuilder(0)
+                .getSampleTypeBuilder()
                 .setTypeStrindex(strings + 5);
         cases.put("string index", badString.build().toByteArray());
-        cases.put("negative value", withSample(base, Sample.newBuilder().setStackIndex(1).addValues(-5)).toByteArray());
+        cases.put(
+                "negative value",
+                withSample(base, Sample.newBuilder().setStackIndex(1).addValues(-5))
+                        .toByteArray());
         ExportProfilesServiceRequest.Builder many = base.toBuilder();
         Profile one = base.getResourceProfiles(0).getScopeProfiles(0).getProfiles(0);
-        for (int i = 0; i < 300; i++) many.getResourceProfilesBuilder(0).getScopeProfilesBuilder(0).addProfiles(one);
+        for (int i = 0; i < 300; i++)
+            many.getResourceProfilesBuilder(0).getScopeProfilesBuilder(0).addProfiles(one);
         cases.put("at most 256", many.build().toByteArray());
         ExportProfilesServiceRequest.Builder noTime = base.toBuilder();
-        noTime.getResourceProfilesBuilder(0).getScopeProfilesBuilder(0).getProfilesBuilder(0).setTimeUnixNano(0);
+        noTime.getResourceProfilesBuilder(0)
+                .getScopeProfilesBuilder(0)
+                .getProfilesBuilder(0)
+                .setTimeUnixNano(0);
         cases.put("time_unix_nano", noTime.build().toByteArray());
-        ExportProfilesServiceRequest.Builder expands = base.toBuilder(); // one deep stack, made distinct by 20000 attributes
+        ExportProfilesServiceRequest.Builder expands =
+                base.toBuilder(); // one deep stack, made distinct by 20000 attributes
         Stack.Builder deep = Stack.newBuilder();
         for (int i = 0; i < 5000; i++) deep.addLocationIndices(1);
         expands.getDictionaryBuilder().addStackTable(deep);
-        Profile.Builder wide = expands.getResourceProfilesBuilder(0).getScopeProfilesBuilder(0).getProfilesBuilder(0);
+        Profile.Builder wide =
+                expands.getResourceProfilesBuilder(0).getScopeProfilesBuilder(0).getProfilesBuilder(0);
         for (int i = 0; i < 20_000; i++) {
-            expands.getDictionaryBuilder().addAttributeTable(io.opentelemetry.proto.profiles.v1development.KeyValueAndUnit.newBuilder()
-                    .setKeyStrindex(1).setValue(AnyValue.newBuilder().setIntValue(i)));
-            wide.addSamples(Sample.newBuilder().setStackIndex(stacks).addValues(1)
+            expands.getDictionaryBuilder()
+                    .addAttributeTable(io.opentelemetry.proto.profiles.v1development.KeyValueAndUnit.newBuilder()
+                            .setKeyStrindex(1)
+                            .setValue(AnyValue.newBuilder().setIntValue(i)));
+            wide.addSamples(Sample.newBuilder()
+                    .setStackIndex(stacks)
+                    .addValues(1)
                     .addAttributeIndices(expands.getDictionary().getAttributeTableCount() - 1));
         }
         cases.put("frames", expands.build().toByteArray());
-        cases.put("decompressed body exceeds", JfrIngestTest.gzip(new byte[(int) (CollectorConfig.DEFAULT_MAX_DECOMPRESSED + 1024)]));
+        cases.put(
+                "decompressed body exceeds",
+                JfrIngestTest.gzip(new byte[(int) (CollectorConfig.DEFAULT_MAX_DECOMPRESSED + 1024)]));
 
         long before = c.count("profiles");
         for (Map.Entry<String, byte[]> e : cases.entrySet()) {
@@ -216,20 +300,42 @@ class OtlpIngestTest {
         Stack.Builder deep = Stack.newBuilder();
         for (int i = 0; i < 100_000; i++) deep.addLocationIndices(1);
         b.getDictionaryBuilder().addStackTable(deep);
-        Profile.Builder p = b.getResourceProfilesBuilder(0).getScopeProfilesBuilder(0).getProfilesBuilder(0).clearSamples();
-        p.addSamples(Sample.newBuilder().setStackIndex(b.getDictionary().getStackTableCount() - 1).addValues(Long.MAX_VALUE).addValues(Long.MAX_VALUE));
-        for (int i = 0; i < 20_000; i++) p.addSamples(Sample.newBuilder().setStackIndex(b.getDictionary().getStackTableCount() - 1).addValues(1));
+        Profile.Builder p = b.getResourceProfilesBuilder(0)
+                .getScopeProfilesBuilder(0)
+                .getProfilesBuilder(0)
+                .clearSamples();
+        p.addSamples(Sample.newBuilder()
+                .setStackIndex(b.getDictionary().getStackTableCount() - 1)
+                .addValues(Long.MAX_VALUE)
+                .addValues(Long.MAX_VALUE));
+        for (int i = 0; i < 20_000; i++)
+            p.addSamples(Sample.newBuilder()
+                    .setStackIndex(b.getDictionary().getStackTableCount() - 1)
+                    .addValues(1));
         Http.Reply r = post(b.build().toByteArray());
         assertEquals(200, r.status(), statusMessage(r.body()));
         Map<String, Object> f = flame("huge", "cpu");
         assertEquals(Long.MAX_VALUE, (long) Http.num(f, "total"));
-        assertTrue(c.http.get(Http.query("/api/v1/flamegraph", "service", "huge", "type", "cpu", "from", 0,
-                "until", System.currentTimeMillis() + 60_000)).text().contains("[truncated]"));
+        assertTrue(c.http.get(Http.query(
+                        "/api/v1/flamegraph",
+                        "service",
+                        "huge",
+                        "type",
+                        "cpu",
+                        "from",
+                        0,
+                        "until",
+                        System.currentTimeMillis() + 60_000))
+                .text()
+                .contains("[truncated]"));
     }
 
     static ExportProfilesServiceRequest withSample(ExportProfilesServiceRequest r, Sample.Builder s) {
         ExportProfilesServiceRequest.Builder b = r.toBuilder();
-        b.getResourceProfilesBuilder(0).getScopeProfilesBuilder(0).getProfilesBuilder(0).addSamples(s);
+        b.getResourceProfilesBuilder(0)
+                .getScopeProfilesBuilder(0)
+                .getProfilesBuilder(0)
+                .addSamples(s);
         return b.build();
     }
 

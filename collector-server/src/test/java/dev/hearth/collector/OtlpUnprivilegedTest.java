@@ -37,19 +37,30 @@ class OtlpUnprivilegedTest {
     static ExportProfilesServiceRequest.Builder request() {
         ProfilesDictionary.Builder d = ProfilesDictionary.newBuilder()
                 .addAllStringTable(List.of("", "cpu", "count", "nanoseconds", "main", "spin", "thread.name"))
-                .addFunctionTable(Function.getDefaultInstance()).addFunctionTable(Function.newBuilder().setNameStrindex(4))
+                .addFunctionTable(Function.getDefaultInstance())
+                .addFunctionTable(Function.newBuilder().setNameStrindex(4))
                 .addFunctionTable(Function.newBuilder().setNameStrindex(5))
-                .addLocationTable(Location.getDefaultInstance()).addLocationTable(Location.newBuilder().addLines(Line.newBuilder().setFunctionIndex(2)))
-                .addLocationTable(Location.newBuilder().addLines(Line.newBuilder().setFunctionIndex(1)))
-                .addStackTable(Stack.getDefaultInstance()).addStackTable(Stack.newBuilder().addLocationIndices(1).addLocationIndices(2))
+                .addLocationTable(Location.getDefaultInstance())
+                .addLocationTable(
+                        Location.newBuilder().addLines(Line.newBuilder().setFunctionIndex(2)))
+                .addLocationTable(
+                        Location.newBuilder().addLines(Line.newBuilder().setFunctionIndex(1)))
+                .addStackTable(Stack.getDefaultInstance())
+                .addStackTable(Stack.newBuilder().addLocationIndices(1).addLocationIndices(2))
                 .addAttributeTable(KeyValueAndUnit.getDefaultInstance());
-        Profile.Builder p = Profile.newBuilder().setSampleType(ValueType.newBuilder().setTypeStrindex(1).setUnitStrindex(2))
-                .setPeriodType(ValueType.newBuilder().setTypeStrindex(1).setUnitStrindex(3)).setPeriod(10_000_000)
-                .setTimeUnixNano(System.currentTimeMillis() * 1_000_000L).setDurationNano(1_000_000_000L)
+        Profile.Builder p = Profile.newBuilder()
+                .setSampleType(ValueType.newBuilder().setTypeStrindex(1).setUnitStrindex(2))
+                .setPeriodType(ValueType.newBuilder().setTypeStrindex(1).setUnitStrindex(3))
+                .setPeriod(10_000_000)
+                .setTimeUnixNano(System.currentTimeMillis() * 1_000_000L)
+                .setDurationNano(1_000_000_000L)
                 .addSamples(Sample.newBuilder().setStackIndex(1).addValues(5));
-        return ExportProfilesServiceRequest.newBuilder().setDictionary(d).addResourceProfiles(ResourceProfiles.newBuilder()
-                .setResource(io.opentelemetry.proto.resource.v1.Resource.newBuilder().addAttributes(OtlpIngestTest.attr("service.name", "nobody")))
-                .addScopeProfiles(ScopeProfiles.newBuilder().addProfiles(p)));
+        return ExportProfilesServiceRequest.newBuilder()
+                .setDictionary(d)
+                .addResourceProfiles(ResourceProfiles.newBuilder()
+                        .setResource(io.opentelemetry.proto.resource.v1.Resource.newBuilder()
+                                .addAttributes(OtlpIngestTest.attr("service.name", "nobody")))
+                        .addScopeProfiles(ScopeProfiles.newBuilder().addProfiles(p)));
     }
 
     static Profile.Builder profile(ExportProfilesServiceRequest.Builder r) {
@@ -59,14 +70,16 @@ class OtlpUnprivilegedTest {
     @Test
     void nobodysHostileOtlpIsRefusedAndTheCollectorServes() throws Exception {
         if (!"root".equals(System.getProperty("user.name"))) {
-            if (System.getenv("CI") != null) throw new AssertionError("this test runs as root in CI (it drops to nobody)");
+            if (System.getenv("CI") != null)
+                throw new AssertionError("this test runs as root in CI (it drops to nobody)");
             System.out.println("skipped: dropping to nobody needs root");
             return;
         }
         List<String> files = new ArrayList<>();
         write(files, "good", request().build().toByteArray());
         ExportProfilesServiceRequest.Builder index = request();
-        profile(index).addSamples(Sample.newBuilder().setStackIndex(Integer.MAX_VALUE).addValues(1));
+        profile(index)
+                .addSamples(Sample.newBuilder().setStackIndex(Integer.MAX_VALUE).addValues(1));
         write(files, "bad-index", index.build().toByteArray());
         ExportProfilesServiceRequest.Builder fn = request();
         fn.getDictionaryBuilder().getLocationTableBuilder(1).getLinesBuilder(0).setFunctionIndex(-7);
@@ -76,17 +89,26 @@ class OtlpUnprivilegedTest {
         for (int i = 0; i < 5000; i++) deep.addLocationIndices(1);
         expands.getDictionaryBuilder().addStackTable(deep);
         for (int i = 0; i < 20_000; i++) {
-            expands.getDictionaryBuilder().addAttributeTable(KeyValueAndUnit.newBuilder().setKeyStrindex(6)
-                    .setValue(AnyValue.newBuilder().setIntValue(i)));
-            profile(expands).addSamples(Sample.newBuilder().setStackIndex(2).addValues(1).addAttributeIndices(i + 1));
+            expands.getDictionaryBuilder()
+                    .addAttributeTable(KeyValueAndUnit.newBuilder()
+                            .setKeyStrindex(6)
+                            .setValue(AnyValue.newBuilder().setIntValue(i)));
+            profile(expands)
+                    .addSamples(
+                            Sample.newBuilder().setStackIndex(2).addValues(1).addAttributeIndices(i + 1));
         }
         write(files, "expands", expands.build().toByteArray());
         ExportProfilesServiceRequest.Builder many = request();
-        for (int i = 0; i < 1000; i++) many.getResourceProfilesBuilder(0).getScopeProfilesBuilder(0).addProfiles(profile(request()));
+        for (int i = 0; i < 1000; i++)
+            many.getResourceProfilesBuilder(0).getScopeProfilesBuilder(0).addProfiles(profile(request()));
         write(files, "too-many", many.build().toByteArray());
         write(files, "bomb", JfrIngestTest.gzip(new byte[(int) CollectorConfig.DEFAULT_MAX_DECOMPRESSED + 1]));
 
-        Path classes = Path.of(OtlpHostileClient.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path classes = Path.of(OtlpHostileClient.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .toURI());
         Path copy = dir.resolve("classes");
         try (Stream<Path> all = Files.walk(classes)) {
             for (Path f : (Iterable<Path>) all::iterator) {
@@ -97,15 +119,32 @@ class OtlpUnprivilegedTest {
         }
         new ProcessBuilder("chmod", "-R", "a+rX", dir.toString()).start().waitFor();
         try (TestCollector c = new TestCollector(dir.resolve("data"))) {
-            List<String> command = new ArrayList<>(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", copy.toString(),
-                    OtlpHostileClient.class.getName(), String.valueOf(c.server.port()), c.token));
+            List<String> command = new ArrayList<>(List.of(
+                    "setpriv",
+                    "--reuid=65534",
+                    "--regid=65534",
+                    "--clear-groups",
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp",
+                    copy.toString(),
+                    OtlpHostileClient.class.getName(),
+                    String.valueOf(c.server.port()),
+                    c.token));
             command.addAll(files);
             Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             p.waitFor(120, TimeUnit.SECONDS);
-            assertEquals(List.of("good 200", "bad-index 400", "bad-function 400", "expands 400", "too-many 400", "bomb 400",
-                    "services 200"), out.lines().toList(), out);
+            assertEquals(
+                    List.of(
+                            "good 200",
+                            "bad-index 400",
+                            "bad-function 400",
+                            "expands 400",
+                            "too-many 400",
+                            "bomb 400",
+                            "services 200"),
+                    out.lines().toList(),
+                    out);
             assertEquals(1, c.count("profiles"), "only the good request is stored");
             assertEquals(200, c.http.get("/api/v1/services").status());
         }

@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
  * of the same type for every family, and a sample line for every series.
  */
 public final class PrometheusScrape {
-    public static final String PROTOBUF = "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited";
+    public static final String PROTOBUF =
+            "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited";
 
     private final Map<String, MetricFamily> families;
     public final String text;
@@ -38,7 +39,11 @@ public final class PrometheusScrape {
     public static PrometheusScrape of(Http http) throws Exception {
         Http.Reply proto = http.withHeader("Accept", PROTOBUF).get("/metrics");
         assertEquals(200, proto.status(), proto.text());
-        assertTrue(proto.raw().headers().firstValue("Content-Type").orElse("").startsWith("application/vnd.google.protobuf"));
+        assertTrue(proto.raw()
+                .headers()
+                .firstValue("Content-Type")
+                .orElse("")
+                .startsWith("application/vnd.google.protobuf"));
         Map<String, MetricFamily> families = new TreeMap<>();
         InputStream in = new ByteArrayInputStream(proto.body());
         for (MetricFamily f; (f = MetricFamily.parseDelimitedFrom(in)) != null; ) families.put(f.getName(), f);
@@ -48,12 +53,21 @@ public final class PrometheusScrape {
         String t = text.text();
         for (MetricFamily f : families.values()) {
             String type = f.getType().name().toLowerCase(Locale.ROOT);
-            assertTrue(Pattern.compile("(?m)^# HELP " + f.getName() + " \\S").matcher(t).find(), "HELP of " + f.getName() + " in\n" + t);
-            assertTrue(t.contains("\n# TYPE " + f.getName() + " " + type + "\n") || t.startsWith("# TYPE " + f.getName() + " " + type + "\n"),
+            assertTrue(
+                    Pattern.compile("(?m)^# HELP " + f.getName() + " \\S")
+                            .matcher(t)
+                            .find(),
+                    "HELP of " + f.getName() + " in\n" + t);
+            assertTrue(
+                    t.contains("\n# TYPE " + f.getName() + " " + type + "\n")
+                            || t.startsWith("# TYPE " + f.getName() + " " + type + "\n"),
                     "TYPE " + type + " of " + f.getName() + " in\n" + t);
             String sample = f.getType() == MetricType.HISTOGRAM ? f.getName() + "_count" : f.getName();
             for (Metric m : f.getMetricList()) {
-                assertTrue(Pattern.compile("(?m)^" + Pattern.quote(sample + braces(m)) + " \\S+$").matcher(t).find(),
+                assertTrue(
+                        Pattern.compile("(?m)^" + Pattern.quote(sample + braces(m)) + " \\S+$")
+                                .matcher(t)
+                                .find(),
                         "series " + sample + braces(m) + " in\n" + t);
             }
         }
@@ -81,21 +95,25 @@ public final class PrometheusScrape {
         Map<String, String> want = new HashMap<>();
         for (int i = 0; i < labels.length; i += 2) want.put(labels[i], labels[i + 1]);
         List<Metric> all = family(name).getMetricList();
-        return all.stream().filter(m -> {
-            Map<String, String> have = new HashMap<>();
-            for (LabelPair l : m.getLabelList()) have.put(l.getName(), l.getValue());
-            return have.equals(want);
-        }).findFirst();
+        return all.stream()
+                .filter(m -> {
+                    Map<String, String> have = new HashMap<>();
+                    for (LabelPair l : m.getLabelList()) have.put(l.getName(), l.getValue());
+                    return have.equals(want);
+                })
+                .findFirst();
     }
 
     /** A counter's or a gauge's value; 0 for a series not (yet) there, as Prometheus reads a counter that has not started. */
     public double value(String name, String... labels) {
         MetricFamily f = family(name);
-        return series(name, labels).map(m -> switch (f.getType()) {
-            case COUNTER -> m.getCounter().getValue();
-            case GAUGE -> m.getGauge().getValue();
-            default -> throw new AssertionError(name + " is a " + f.getType());
-        }).orElse(0.0);
+        return series(name, labels)
+                .map(m -> switch (f.getType()) {
+                    case COUNTER -> m.getCounter().getValue();
+                    case GAUGE -> m.getGauge().getValue();
+                    default -> throw new AssertionError(name + " is a " + f.getType());
+                })
+                .orElse(0.0);
     }
 
     /** How many observations a histogram series holds (0 when the series is not there). */

@@ -56,11 +56,14 @@ public final class RawHttp implements AutoCloseable {
         String status = line();
         if (status == null) return null;
         String[] parts = status.split(" ", 3);
-        if (parts.length < 2 || !parts[0].startsWith("HTTP/")) throw new IOException("not an HTTP status line: " + status);
+        if (parts.length < 2 || !parts[0].startsWith("HTTP/"))
+            throw new IOException("not an HTTP status line: " + status);
         Map<String, String> headers = new TreeMap<>();
         for (String h; (h = line()) != null && !h.isEmpty(); ) {
             int colon = h.indexOf(':');
-            headers.put(h.substring(0, colon).trim().toLowerCase(Locale.ROOT), h.substring(colon + 1).trim());
+            headers.put(
+                    h.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                    h.substring(colon + 1).trim());
         }
         int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
         byte[] body = in.readNBytes(length);

@@ -24,8 +24,11 @@ class StartupErrorsTest {
     record Run(int exit, List<String> lines) {}
 
     static Run run(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "dev.hearth.collector.Main"));
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.hearth.collector.Main"));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the collector kept running");
@@ -37,7 +40,8 @@ class StartupErrorsTest {
     void busyPortIsOneLineAndNoDatabaseIsCreated() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             Path data = dir.resolve("data");
-            Run r = run("--host", "127.0.0.1", "--port", String.valueOf(taken.getLocalPort()), "--data", data.toString());
+            Run r = run(
+                    "--host", "127.0.0.1", "--port", String.valueOf(taken.getLocalPort()), "--data", data.toString());
             assertEquals(1, r.exit(), String.join("\n", r.lines()));
             assertEquals(1, r.lines().size(), "one line, no stack trace:\n" + String.join("\n", r.lines()));
             String line = r.lines().get(0);

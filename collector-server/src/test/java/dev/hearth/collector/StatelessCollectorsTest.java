@@ -37,7 +37,9 @@ class StatelessCollectorsTest {
                 CollectorProcess b = CollectorProcess.start(dir.resolve("b"), args)) {
             int hosts = 8;
             for (int h = 0; h < hosts; h++) {
-                Http.Reply r = a.http.post(Fixtures.ingest("shop", "cpu", T0 + h * 10_000L, T0 + (h + 1) * 10_000L, "host=h" + h, "p" + h), body);
+                Http.Reply r = a.http.post(
+                        Fixtures.ingest("shop", "cpu", T0 + h * 10_000L, T0 + (h + 1) * 10_000L, "host=h" + h, "p" + h),
+                        body);
                 assertEquals(200, r.status(), r.text());
             }
             assertEquals(hosts * PER_PROFILE, total(b, ""));
@@ -53,7 +55,10 @@ class StatelessCollectorsTest {
                     try {
                         for (int i = 0; i < resent; i++) {
                             together.await();
-                            statuses.add(c.http.post(Fixtures.ingest("shop", "cpu", T0, T0 + 10_000, "host=twice", "twice-" + i), body).status());
+                            statuses.add(c.http.post(
+                                            Fixtures.ingest("shop", "cpu", T0, T0 + 10_000, "host=twice", "twice-" + i),
+                                            body)
+                                    .status());
                         }
                     } catch (Exception e) {
                         throw new IllegalStateException(e);
@@ -61,27 +66,53 @@ class StatelessCollectorsTest {
                     return statuses;
                 }));
             }
-            for (CompletableFuture<List<Integer>> s : senders) assertEquals(List.of(200), s.get().stream().distinct().toList());
+            for (CompletableFuture<List<Integer>> s : senders)
+                assertEquals(List.of(200), s.get().stream().distinct().toList());
 
             for (CollectorProcess c : List.of(a, b)) {
                 assertEquals((hosts + resent) * PER_PROFILE, total(c, ""));
                 assertEquals(resent * PER_PROFILE, total(c, "host=twice"));
-                Map<String, Object> timeline = c.http.get(Http.query("/api/v1/timeline", "service", "shop", "type", "cpu", "from", T0,
-                        "until", T0 + 10_000, "step", 10_000)).json();
+                Map<String, Object> timeline = c.http.get(Http.query(
+                                "/api/v1/timeline",
+                                "service",
+                                "shop",
+                                "type",
+                                "cpu",
+                                "from",
+                                T0,
+                                "until",
+                                T0 + 10_000,
+                                "step",
+                                10_000))
+                        .json();
                 assertEquals(List.of(List.of(T0, (resent + 1) * PER_PROFILE)), normalized(timeline.get("points")));
             }
             try (ClickHouseStore direct = (ClickHouseStore) store.open(16)) {
                 assertEquals(hosts + resent, direct.count("profiles"));
                 long[] profiles = direct.rowsPerShard("profiles"), samples = direct.rowsPerShard("samples");
-                assertTrue(Arrays.stream(profiles).allMatch(n -> n > 0), "a shard holds no profile: " + Arrays.toString(profiles));
-                assertTrue(Arrays.stream(samples).allMatch(n -> n > 0), "a shard holds no sample: " + Arrays.toString(samples));
+                assertTrue(
+                        Arrays.stream(profiles).allMatch(n -> n > 0),
+                        "a shard holds no profile: " + Arrays.toString(profiles));
+                assertTrue(
+                        Arrays.stream(samples).allMatch(n -> n > 0),
+                        "a shard holds no sample: " + Arrays.toString(samples));
             }
         }
     }
 
     static long total(CollectorProcess c, String labels) throws Exception {
-        Http.Reply r = c.http.get(Http.query("/api/v1/flamegraph", "service", "shop", "type", "cpu", "from", T0, "until", T0 + 600_000,
-                "labels", labels.isEmpty() ? null : labels));
+        Http.Reply r = c.http.get(Http.query(
+                "/api/v1/flamegraph",
+                "service",
+                "shop",
+                "type",
+                "cpu",
+                "from",
+                T0,
+                "until",
+                T0 + 600_000,
+                "labels",
+                labels.isEmpty() ? null : labels));
         assertEquals(200, r.status(), r.text());
         return (long) Http.num(r.json(), "total");
     }
@@ -89,7 +120,8 @@ class StatelessCollectorsTest {
     /** JSON numbers as longs. */
     static List<List<Long>> normalized(Object points) {
         List<List<Long>> out = new ArrayList<>();
-        for (Object p : (List<?>) points) out.add(((List<?>) p).stream().map(n -> ((Number) n).longValue()).toList());
+        for (Object p : (List<?>) points)
+            out.add(((List<?>) p).stream().map(n -> ((Number) n).longValue()).toList());
         return out;
     }
 }

@@ -19,16 +19,62 @@ import javax.net.ssl.TrustManagerFactory;
 public record TestCerts(Path ca, Path cert, Path key) {
     public static TestCerts make(Path dir) throws Exception {
         Files.createDirectories(dir);
-        Path caKey = dir.resolve("ca.key"), ca = dir.resolve("ca.pem"), key = dir.resolve("server.key"), csr = dir.resolve("server.csr"),
-                cert = dir.resolve("server.pem"), ext = dir.resolve("ext.cnf");
+        Path caKey = dir.resolve("ca.key"),
+                ca = dir.resolve("ca.pem"),
+                key = dir.resolve("server.key"),
+                csr = dir.resolve("server.csr"),
+                cert = dir.resolve("server.pem"),
+                ext = dir.resolve("ext.cnf");
         String ec = "ec", curve = "ec_paramgen_curve:prime256v1";
-        openssl(dir, "req", "-x509", "-newkey", ec, "-pkeyopt", curve, "-nodes", "-keyout", caKey.toString(), "-out", ca.toString(),
-                "-days", "2", "-subj", "/CN=hearth test CA");
-        openssl(dir, "req", "-newkey", ec, "-pkeyopt", curve, "-nodes", "-keyout", key.toString(), "-out", csr.toString(),
-                "-subj", "/CN=127.0.0.1");
+        openssl(
+                dir,
+                "req",
+                "-x509",
+                "-newkey",
+                ec,
+                "-pkeyopt",
+                curve,
+                "-nodes",
+                "-keyout",
+                caKey.toString(),
+                "-out",
+                ca.toString(),
+                "-days",
+                "2",
+                "-subj",
+                "/CN=hearth test CA");
+        openssl(
+                dir,
+                "req",
+                "-newkey",
+                ec,
+                "-pkeyopt",
+                curve,
+                "-nodes",
+                "-keyout",
+                key.toString(),
+                "-out",
+                csr.toString(),
+                "-subj",
+                "/CN=127.0.0.1");
         Files.writeString(ext, "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
-        openssl(dir, "x509", "-req", "-in", csr.toString(), "-CA", ca.toString(), "-CAkey", caKey.toString(), "-CAcreateserial",
-                "-out", cert.toString(), "-days", "2", "-extfile", ext.toString());
+        openssl(
+                dir,
+                "x509",
+                "-req",
+                "-in",
+                csr.toString(),
+                "-CA",
+                ca.toString(),
+                "-CAkey",
+                caKey.toString(),
+                "-CAcreateserial",
+                "-out",
+                cert.toString(),
+                "-days",
+                "2",
+                "-extfile",
+                ext.toString());
         Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
         return new TestCerts(ca, cert, key);
     }
@@ -36,9 +82,13 @@ public record TestCerts(Path ca, Path cert, Path key) {
     private static void openssl(Path dir, String... args) throws Exception {
         List<String> cmd = new java.util.ArrayList<>(List.of("openssl"));
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(cmd)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes());
-        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) throw new IllegalStateException("openssl " + args[0] + " failed: " + out);
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0)
+            throw new IllegalStateException("openssl " + args[0] + " failed: " + out);
     }
 
     /** A TLS context that trusts this CA only. */

@@ -23,9 +23,15 @@ public enum TestStore {
     public StoreLocation fresh(Path dir) throws Exception {
         return switch (this) {
             case DUCKDB -> new StoreLocation.DuckDb(dir);
-            case CLICKHOUSE -> new StoreLocation.ClickHouse(ClickHouseServers.single(), null, newDatabase(), ClickHouseCredentials.DEFAULT);
-            case CLICKHOUSE_CLUSTER -> new StoreLocation.ClickHouse(ClickHouseServers.cluster(), ClickHouseServers.CLUSTER, newDatabase(),
-                    ClickHouseCredentials.DEFAULT);
+            case CLICKHOUSE ->
+                new StoreLocation.ClickHouse(
+                        ClickHouseServers.single(), null, newDatabase(), ClickHouseCredentials.DEFAULT);
+            case CLICKHOUSE_CLUSTER ->
+                new StoreLocation.ClickHouse(
+                        ClickHouseServers.cluster(),
+                        ClickHouseServers.CLUSTER,
+                        newDatabase(),
+                        ClickHouseCredentials.DEFAULT);
         };
     }
 
@@ -36,9 +42,13 @@ public enum TestStore {
     /** The collector's command-line arguments for a store. */
     public static List<String> args(StoreLocation location) {
         if (location instanceof StoreLocation.ClickHouse ch) {
-            String urls = ch.shards().stream().map(u -> "http://" + u.getHost() + ":" + u.getPort()).collect(Collectors.joining(","));
-            return List.of("--store", "clickhouse:" + urls + "?" + (ch.cluster() != null ? "cluster=" + ch.cluster() + "&" : "")
-                    + "database=" + ch.database());
+            String urls = ch.shards().stream()
+                    .map(u -> "http://" + u.getHost() + ":" + u.getPort())
+                    .collect(Collectors.joining(","));
+            return List.of(
+                    "--store",
+                    "clickhouse:" + urls + "?" + (ch.cluster() != null ? "cluster=" + ch.cluster() + "&" : "")
+                            + "database=" + ch.database());
         }
         return List.of("--store", "duckdb:" + ((StoreLocation.DuckDb) location).dir());
     }

@@ -11,6 +11,7 @@ import java.util.HexFormat;
 public final class TestTokens {
     /** The tenant of the tokens the shared test helpers use. */
     public static final String TENANT = "test";
+
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private TestTokens() {}
@@ -24,7 +25,8 @@ public final class TestTokens {
     /** Writes the lines to the file, made private first (rewrites keep the mode). */
     public static Path write(Path file, String... lines) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
-        if (!Files.exists(file)) Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        if (!Files.exists(file))
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(file, String.join("\n", lines) + "\n");
         return file;
     }

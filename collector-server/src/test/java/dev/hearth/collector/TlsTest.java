@@ -20,15 +20,22 @@ import org.junit.jupiter.api.io.TempDir;
 /** A collector process serving HTTPS with certificates made by openssl: clients that trust its CA get in, plain HTTP does not. */
 class TlsTest {
     static final long T0 = 1_700_000_000_000L;
+
     @TempDir
     static Path dir;
+
     static TestCerts certs;
     static CollectorProcess c;
 
     @BeforeAll
     static void start() throws Exception {
         certs = TestCerts.make(dir.resolve("certs"));
-        c = CollectorProcess.start(dir.resolve("data"), "--tls-cert", certs.cert().toString(), "--tls-key", certs.key().toString());
+        c = CollectorProcess.start(
+                dir.resolve("data"),
+                "--tls-cert",
+                certs.cert().toString(),
+                "--tls-key",
+                certs.key().toString());
     }
 
     @AfterAll
@@ -40,17 +47,32 @@ class TlsTest {
     void aClientTrustingTheCaIngestsAndQueriesOverHttps() throws Exception {
         assertTrue(c.output().contains("listening on https://"), c.output());
         Http https = Http.https(c.port, certs.trustingCa()).withToken(c.token);
-        Http.Reply r = https.post(Fixtures.ingest("tls-shop", "cpu", T0, T0 + 10_000, "", "t1"), Fixtures.gz(Fixtures.shop(3, 2, 1)));
+        Http.Reply r = https.post(
+                Fixtures.ingest("tls-shop", "cpu", T0, T0 + 10_000, "", "t1"), Fixtures.gz(Fixtures.shop(3, 2, 1)));
         assertEquals(200, r.status(), r.text());
-        Http.Reply fg = https.get(Http.query("/api/v1/flamegraph", "service", "tls-shop", "type", "cpu", "value", "samples",
-                "from", T0, "until", T0 + 60_000));
+        Http.Reply fg = https.get(Http.query(
+                "/api/v1/flamegraph",
+                "service",
+                "tls-shop",
+                "type",
+                "cpu",
+                "value",
+                "samples",
+                "from",
+                T0,
+                "until",
+                T0 + 60_000));
         assertEquals(6, Http.num(fg.json(), "total"));
-        assertEquals(401, Http.https(c.port, certs.trustingCa()).get("/api/v1/services").status(), "TLS does not replace the token");
+        assertEquals(
+                401,
+                Http.https(c.port, certs.trustingCa()).get("/api/v1/services").status(),
+                "TLS does not replace the token");
     }
 
     @Test
     void plainHttpIsRefusedWithASentenceAndNothingIsStored() throws Exception {
-        Http.Reply r = c.http.post(Fixtures.ingest("plain", "cpu", T0, T0 + 10_000, "", "p1"), Fixtures.gz(Fixtures.shop(3, 2, 1)));
+        Http.Reply r = c.http.post(
+                Fixtures.ingest("plain", "cpu", T0, T0 + 10_000, "", "p1"), Fixtures.gz(Fixtures.shop(3, 2, 1)));
         assertEquals(400, r.status(), r.text());
         assertTrue(String.valueOf(r.json().get("error")).contains("HTTPS only"), r.text());
         Http https = Http.https(c.port, certs.trustingCa()).withToken(c.token);
@@ -59,7 +81,9 @@ class TlsTest {
 
     @Test
     void aClientThatDoesNotTrustTheCertificateCannotConnect() {
-        Exception e = assertThrows(IOException.class, () -> Http.https(c.port, SSLContext.getDefault()).get("/api/v1/services"));
+        Exception e = assertThrows(
+                IOException.class,
+                () -> Http.https(c.port, SSLContext.getDefault()).get("/api/v1/services"));
         assertTrue(e instanceof SSLHandshakeException || e.getCause() instanceof SSLHandshakeException, e.toString());
     }
 
@@ -73,13 +97,15 @@ class TlsTest {
 
         Path notPem = dir.resolve("not.pem");
         Files.writeString(notPem, "not a certificate\n");
-        out = refusedStart("--tls-cert", notPem.toString(), "--tls-key", certs.key().toString());
+        out = refusedStart(
+                "--tls-cert", notPem.toString(), "--tls-key", certs.key().toString());
         assertTrue(out.contains("cannot use TLS certificate " + notPem), out);
     }
 
     static String refusedStart(String... args) throws Exception {
         Path data = dir.resolve("never");
-        Process p = CollectorProcess.command(data, args).redirectErrorStream(true).start();
+        Process p =
+                CollectorProcess.command(data, args).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
         assertEquals(2, p.exitValue(), out);

@@ -23,11 +23,16 @@ class UnprivilegedAttackTest {
     @Test
     void nobodyCannotStallTheCollector() throws Exception {
         if (!"root".equals(System.getProperty("user.name"))) {
-            if (System.getenv("CI") != null) throw new AssertionError("this test runs as root in CI (it drops to nobody)");
+            if (System.getenv("CI") != null)
+                throw new AssertionError("this test runs as root in CI (it drops to nobody)");
             System.out.println("skipped: dropping to nobody needs root");
             return;
         }
-        Path classes = Path.of(HostileClient.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path classes = Path.of(HostileClient.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .toURI());
         Path copy = dir.resolve("classes");
         try (Stream<Path> files = Files.walk(classes)) {
             for (Path f : (Iterable<Path>) files::iterator) {
@@ -38,16 +43,40 @@ class UnprivilegedAttackTest {
         }
         new ProcessBuilder("chmod", "-R", "a+rX", dir.toString()).start().waitFor();
         Duration t = Duration.ofSeconds(2);
-        try (TestCollector c = new TestCollector(CollectorConfig.defaults(dir.resolve("data")).withLimits(
-                CollectorLimits.defaults().withTimeouts(t, t, t)))) {
-            assertEquals(200, BoundedQueriesTest.ingest(c, "re", "k=" + BoundedQueriesTest.EVIL_VALUE, "re1",
-                    Fixtures.shop(1, 1, 1)).status());
-            Process p = new ProcessBuilder("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", copy.toString(),
-                    HostileClient.class.getName(), String.valueOf(c.server.port()), c.token).redirectErrorStream(true).start();
+        try (TestCollector c = new TestCollector(CollectorConfig.defaults(dir.resolve("data"))
+                .withLimits(CollectorLimits.defaults().withTimeouts(t, t, t)))) {
+            assertEquals(
+                    200,
+                    BoundedQueriesTest.ingest(
+                                    c, "re", "k=" + BoundedQueriesTest.EVIL_VALUE, "re1", Fixtures.shop(1, 1, 1))
+                            .status());
+            Process p = new ProcessBuilder(
+                            "setpriv",
+                            "--reuid=65534",
+                            "--regid=65534",
+                            "--clear-groups",
+                            Path.of(System.getProperty("java.home"), "bin", "java")
+                                    .toString(),
+                            "-cp",
+                            copy.toString(),
+                            HostileClient.class.getName(),
+                            String.valueOf(c.server.port()),
+                            c.token)
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             p.waitFor(120, TimeUnit.SECONDS);
-            assertEquals(List.of("regex 200", "regex 200", "services 200", "search-regex 200", "escape 400", "pyroscope-parts 400", "endless-headers 408"), out.lines().toList(), out);
+            assertEquals(
+                    List.of(
+                            "regex 200",
+                            "regex 200",
+                            "services 200",
+                            "search-regex 200",
+                            "escape 400",
+                            "pyroscope-parts 400",
+                            "endless-headers 408"),
+                    out.lines().toList(),
+                    out);
             assertEquals(200, c.http.get("/api/v1/services").status());
         }
     }

@@ -32,40 +32,56 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AgentTlsShippingTest {
     static final long T0 = 1_700_000_000_000L;
+
     @TempDir
     Path dir;
 
     static Upload upload(String service, long samples) {
         StackFrame main = new StackFrame("tls.Main.main", FrameKind.JIT, "Main.java", 1, "", "");
         StackFrame work = new StackFrame("tls.Main.work", FrameKind.JIT, "Main.java", 2, "", "");
-        var p = new ProfileBuilder(ProfileType.CPU).period(10_000_000L)
-                .add(List.of(work, main), new long[] {samples, samples * 10_000_000L}, Map.of()).build();
-        return Upload.of(service, "cpu", T0, T0 + 10_000, LabelSet.EMPTY.with("host", "tls-host"), ProfileCodec.encodeGzip(p));
+        var p = new ProfileBuilder(ProfileType.CPU)
+                .period(10_000_000L)
+                .add(List.of(work, main), new long[] {samples, samples * 10_000_000L}, Map.of())
+                .build();
+        return Upload.of(
+                service, "cpu", T0, T0 + 10_000, LabelSet.EMPTY.with("host", "tls-host"), ProfileCodec.encodeGzip(p));
     }
 
     @Test
     void theAgentShipsToATlsCollectorThatItVerifiesWithTheCaFile() throws Exception {
         TestCerts certs = TestCerts.make(dir.resolve("certs"));
-        try (CollectorProcess c = CollectorProcess.start(dir.resolve("data"), "--tls-cert", certs.cert().toString(),
-                "--tls-key", certs.key().toString())) {
+        try (CollectorProcess c = CollectorProcess.start(
+                dir.resolve("data"),
+                "--tls-cert",
+                certs.cert().toString(),
+                "--tls-key",
+                certs.key().toString())) {
             Path tokenFile = TestTokens.write(dir.resolve("agent.token"), c.token);
-            URI https = URI.create("https://127.0.0.1:" + c.port), localhost = URI.create("https://localhost:" + c.port);
+            URI https = URI.create("https://127.0.0.1:" + c.port),
+                    localhost = URI.create("https://localhost:" + c.port);
             Duration t = Duration.ofSeconds(10);
 
             try (Shipper s = new Shipper(https, t, BearerToken.read(tokenFile), certs.ca())) {
                 Outcome o = s.send(upload("tls-agent", 7));
                 assertEquals(Outcome.Kind.STORED, o.kind(), o.toString());
-                assertEquals(Outcome.Kind.STORED, s.send(upload("tls-agent", 5)).kind(), "again on the kept-alive connection");
+                assertEquals(
+                        Outcome.Kind.STORED,
+                        s.send(upload("tls-agent", 5)).kind(),
+                        "again on the kept-alive connection");
             }
             try (Shipper s = new Shipper(localhost, t, BearerToken.read(tokenFile), certs.ca())) {
-                assertEquals(Outcome.Kind.STORED, s.send(upload("tls-agent", 1)).kind(), "the certificate names localhost too");
+                assertEquals(
+                        Outcome.Kind.STORED,
+                        s.send(upload("tls-agent", 1)).kind(),
+                        "the certificate names localhost too");
             }
             try (Shipper s = new Shipper(https, t, BearerToken.read(tokenFile), null)) {
                 Outcome o = s.send(upload("tls-untrusted", 1));
                 assertEquals(Outcome.Kind.RETRY, o.kind(), o.toString());
                 assertTrue(o.message().contains("SSLHandshakeException"), o.message());
             }
-            try (Shipper s = new Shipper(URI.create("http://127.0.0.1:" + c.port), t, BearerToken.read(tokenFile), null)) {
+            try (Shipper s =
+                    new Shipper(URI.create("http://127.0.0.1:" + c.port), t, BearerToken.read(tokenFile), null)) {
                 Outcome o = s.send(upload("tls-plain", 1));
                 assertEquals(400, o.status(), o.toString());
                 assertEquals(Outcome.Kind.REJECTED, o.kind());
@@ -79,22 +95,47 @@ class AgentTlsShippingTest {
             }
 
             Http h = Http.https(c.port, certs.trustingCa()).withToken(c.token);
-            Http.Reply fg = h.get(Http.query("/api/v1/flamegraph", "service", "tls-agent", "type", "cpu", "value", "samples",
-                    "from", T0, "until", T0 + 60_000));
+            Http.Reply fg = h.get(Http.query(
+                    "/api/v1/flamegraph",
+                    "service",
+                    "tls-agent",
+                    "type",
+                    "cpu",
+                    "value",
+                    "samples",
+                    "from",
+                    T0,
+                    "until",
+                    T0 + 60_000));
             assertEquals(200, fg.status(), fg.text());
             assertEquals(13, Http.num(fg.json(), "total"));
             String services = h.get("/api/v1/services").text();
-            for (String refused : List.of("tls-untrusted", "tls-plain", "tls-wrong-token")) assertTrue(!services.contains(refused), services);
+            for (String refused : List.of("tls-untrusted", "tls-plain", "tls-wrong-token"))
+                assertTrue(!services.contains(refused), services);
 
             // the query command connects as the agent ships: the same token file and CA file
             Path out = dir.resolve("services.txt");
-            String[] query = {"query", "services", "--collector", https.toString(), "--token-file", tokenFile.toString(), "-o", out.toString()};
-            assertEquals(1, dev.hearth.agent.Main.run(query), "the collector's certificate is not trusted without --ca-file");
+            String[] query = {
+                "query",
+                "services",
+                "--collector",
+                https.toString(),
+                "--token-file",
+                tokenFile.toString(),
+                "-o",
+                out.toString()
+            };
+            assertEquals(
+                    1,
+                    dev.hearth.agent.Main.run(query),
+                    "the collector's certificate is not trusted without --ca-file");
             String[] trusting = java.util.Arrays.copyOf(query, query.length + 2);
             trusting[query.length] = "--ca-file";
             trusting[query.length + 1] = certs.ca().toString();
             assertEquals(0, dev.hearth.agent.Main.run(trusting));
-            assertTrue(java.nio.file.Files.readString(out).lines().anyMatch(l -> l.startsWith("tls-agent ")), java.nio.file.Files.readString(out));
+            assertTrue(
+                    java.nio.file.Files.readString(out).lines().anyMatch(l -> l.startsWith("tls-agent ")),
+                    java.nio.file.Files.readString(out));
         }
     }
 }

@@ -30,9 +30,18 @@ final class CollectorProcess implements AutoCloseable {
     static CollectorProcess start(Path dataDir, Path log) throws IOException, InterruptedException {
         int port = freePort();
         String java = ProcessHandle.current().info().command().orElse("java");
-        Process p = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
-                "dev.hearth.collector.Main", "--port", String.valueOf(port), "--data", dataDir.toString()))
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = new ProcessBuilder(List.of(
+                        java,
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "dev.hearth.collector.Main",
+                        "--port",
+                        String.valueOf(port),
+                        "--data",
+                        dataDir.toString()))
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         CollectorProcess c = new CollectorProcess(port, p, log);
         c.awaitUp();
         return c;
@@ -46,7 +55,9 @@ final class CollectorProcess implements AutoCloseable {
                 throw new IllegalStateException("collector exited with " + process.exitValue() + ", see " + log);
             }
             try {
-                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(url + "/api/v1/services")).build(),
+                HttpResponse<Void> r = http.send(
+                        HttpRequest.newBuilder(URI.create(url + "/api/v1/services"))
+                                .build(),
                         HttpResponse.BodyHandlers.discarding());
                 if (r.statusCode() == 200) return;
             } catch (IOException notYet) {
@@ -66,6 +77,7 @@ final class CollectorProcess implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         process.destroy();
-        if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) process.destroyForcibly().waitFor();
+        if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS))
+            process.destroyForcibly().waitFor();
     }
 }

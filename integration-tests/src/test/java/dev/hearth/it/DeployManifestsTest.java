@@ -45,17 +45,31 @@ class DeployManifestsTest {
         for (String c : DistTarballTest.AGENT_CAPABILITIES) assertTrue(added.contains(c.toUpperCase()), c);
 
         Map<String, String> mounts = mounts(pod, agent);
-        assertEquals("hostPath:/run/hearth", mounts.get(arg(args, "--run-dir")), "one agent per node: the node's run dir");
-        assertEquals("hostPath:/var/lib/hearth/agent-spool", mounts.get(arg(args, "--spool-dir")), "the spool outlives the pod");
+        assertEquals(
+                "hostPath:/run/hearth", mounts.get(arg(args, "--run-dir")), "one agent per node: the node's run dir");
+        assertEquals(
+                "hostPath:/var/lib/hearth/agent-spool",
+                mounts.get(arg(args, "--spool-dir")),
+                "the spool outlives the pod");
         assertEquals("hostPath:/sys/kernel/btf", mounts.get("/sys/kernel/btf"));
-        assertEquals("secret:hearth-agent-token", mounts.get(Path.of(arg(args, "--token-file")).getParent().toString()));
-        if (Boolean.TRUE.equals(sc.get("readOnlyRootFilesystem"))) assertEquals("emptyDir", mounts.get("/tmp"), "JNA unpacks into /tmp");
+        assertEquals(
+                "secret:hearth-agent-token",
+                mounts.get(Path.of(arg(args, "--token-file")).getParent().toString()));
+        if (Boolean.TRUE.equals(sc.get("readOnlyRootFilesystem")))
+            assertEquals("emptyDir", mounts.get("/tmp"), "JNA unpacks into /tmp");
         assertPrivateSecret(pod, "hearth-agent-token");
 
         Map<String, Object> service = only(load("collector.yaml"), "Service");
         URI collector = URI.create(arg(args, "--collector"));
-        assertEquals(map(service, "metadata").get("name") + "." + map(service, "metadata").get("namespace") + ".svc", collector.getHost());
-        assertEquals(((List<Map<String, Object>>) map(service, "spec").get("ports")).get(0).get("port"), collector.getPort());
+        assertEquals(
+                map(service, "metadata").get("name") + "."
+                        + map(service, "metadata").get("namespace") + ".svc",
+                collector.getHost());
+        assertEquals(
+                ((List<Map<String, Object>>) map(service, "spec").get("ports"))
+                        .get(0)
+                        .get("port"),
+                collector.getPort());
     }
 
     @Test
@@ -69,23 +83,37 @@ class DeployManifestsTest {
         Map<String, Object> collector = onlyContainer(pod);
         List<String> args = (List<String>) collector.get("args");
 
-        List<Map<String, Object>> claims = (List<Map<String, Object>>) map(sts, "spec").get("volumeClaimTemplates");
+        List<Map<String, Object>> claims =
+                (List<Map<String, Object>>) map(sts, "spec").get("volumeClaimTemplates");
         Map<String, String> mounts = mounts(pod, collector);
         String dataClaim = (String) map(claims.get(0), "metadata").get("name");
         assertEquals("claim:" + dataClaim, mounts.get(arg(args, "--data")), "the DuckDB folder is on the claim");
-        assertEquals("secret:hearth-collector-tokens", mounts.get(Path.of(arg(args, "--tokens")).getParent().toString()));
+        assertEquals(
+                "secret:hearth-collector-tokens",
+                mounts.get(Path.of(arg(args, "--tokens")).getParent().toString()));
         assertPrivateSecret(pod, "hearth-collector-tokens");
 
         assertEquals(true, map(pod, "securityContext").get("runAsNonRoot"));
-        assertEquals(List.of("ALL"), map(map(collector, "securityContext"), "capabilities").get("drop"));
+        assertEquals(
+                List.of("ALL"),
+                map(map(collector, "securityContext"), "capabilities").get("drop"));
         assertEquals(false, map(collector, "securityContext").get("allowPrivilegeEscalation"));
 
         assertEquals(map(service, "metadata").get("name"), map(sts, "spec").get("serviceName"));
         Map<String, Object> podLabels = map(map(template, "metadata"), "labels");
-        assertTrue(podLabels.entrySet().containsAll(map(map(service, "spec"), "selector").entrySet()), "the Service selects the pods");
-        Object target = ((List<Map<String, Object>>) map(service, "spec").get("ports")).get(0).get("targetPort");
-        Map<String, Object> port = ((List<Map<String, Object>>) collector.get("ports")).stream()
-                .filter(p -> p.get("name").equals(target)).findFirst().orElseThrow(() -> new AssertionError("no container port " + target));
+        assertTrue(
+                podLabels
+                        .entrySet()
+                        .containsAll(map(map(service, "spec"), "selector").entrySet()),
+                "the Service selects the pods");
+        Object target = ((List<Map<String, Object>>) map(service, "spec").get("ports"))
+                .get(0)
+                .get("targetPort");
+        Map<String, Object> port = ((List<Map<String, Object>>) collector.get("ports"))
+                .stream()
+                        .filter(p -> p.get("name").equals(target))
+                        .findFirst()
+                        .orElseThrow(() -> new AssertionError("no container port " + target));
         assertEquals(Integer.parseInt(arg(args, "--port")), port.get("containerPort"));
     }
 
@@ -94,7 +122,8 @@ class DeployManifestsTest {
         return Files.readAllLines(DEPLOY.resolve("systemd/hearth-agent.service")).stream()
                 .filter(l -> l.startsWith("CapabilityBoundingSet="))
                 .flatMap(l -> List.of(l.substring(l.indexOf('=') + 1).trim().split("\\s+")).stream())
-                .map(c -> c.replaceFirst("^CAP_", "")).collect(Collectors.toSet());
+                .map(c -> c.replaceFirst("^CAP_", ""))
+                .collect(Collectors.toSet());
     }
 
     /** Secret files must not be readable by others: the agent and the collector refuse them otherwise. */
@@ -103,7 +132,10 @@ class DeployManifestsTest {
         for (Map<String, Object> v : (List<Map<String, Object>>) pod.get("volumes")) {
             Map<String, Object> s = (Map<String, Object>) v.get("secret");
             if (s != null && secret.equals(s.get("secretName"))) {
-                assertEquals(0, ((Integer) s.get("defaultMode")) & 0007, secret + " mode " + Integer.toOctalString((Integer) s.get("defaultMode")));
+                assertEquals(
+                        0,
+                        ((Integer) s.get("defaultMode")) & 0007,
+                        secret + " mode " + Integer.toOctalString((Integer) s.get("defaultMode")));
                 return;
             }
         }
@@ -116,8 +148,10 @@ class DeployManifestsTest {
         Map<String, String> sources = new java.util.HashMap<>();
         for (Map<String, Object> v : (List<Map<String, Object>>) pod.getOrDefault("volumes", List.of())) {
             String name = (String) v.get("name");
-            if (v.get("hostPath") != null) sources.put(name, "hostPath:" + map(v, "hostPath").get("path"));
-            else if (v.get("secret") != null) sources.put(name, "secret:" + map(v, "secret").get("secretName"));
+            if (v.get("hostPath") != null)
+                sources.put(name, "hostPath:" + map(v, "hostPath").get("path"));
+            else if (v.get("secret") != null)
+                sources.put(name, "secret:" + map(v, "secret").get("secretName"));
             else if (v.containsKey("emptyDir")) sources.put(name, "emptyDir");
         }
         Map<String, String> out = new java.util.HashMap<>();
@@ -145,7 +179,8 @@ class DeployManifestsTest {
     }
 
     private static Map<String, Object> only(List<Map<String, Object>> docs, String kind) {
-        List<Map<String, Object>> of = docs.stream().filter(d -> kind.equals(d.get("kind"))).toList();
+        List<Map<String, Object>> of =
+                docs.stream().filter(d -> kind.equals(d.get("kind"))).toList();
         assertEquals(1, of.size(), "one " + kind);
         return of.get(0);
     }
@@ -165,8 +200,12 @@ class DeployManifestsTest {
             for (Object doc : new Yaml(new SafeConstructor(new LoaderOptions())).loadAll(r)) {
                 if (doc == null) continue;
                 Map<String, Object> d = (Map<String, Object>) doc;
-                assertTrue(d.get("apiVersion") instanceof String && d.get("kind") instanceof String, file + ": " + d.keySet());
-                assertTrue(map(d, "metadata").get("name") instanceof String, file + ": a " + d.get("kind") + " without a name");
+                assertTrue(
+                        d.get("apiVersion") instanceof String && d.get("kind") instanceof String,
+                        file + ": " + d.keySet());
+                assertTrue(
+                        map(d, "metadata").get("name") instanceof String,
+                        file + ": a " + d.get("kind") + " without a name");
                 docs.add(d);
             }
         }
@@ -176,7 +215,14 @@ class DeployManifestsTest {
     private static Path project() {
         try {
             // this class's folder: <project>/integration-tests/<target>/test-classes
-            return Path.of(DeployManifestsTest.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getParent().getParent().getParent();
+            return Path.of(DeployManifestsTest.class
+                            .getProtectionDomain()
+                            .getCodeSource()
+                            .getLocation()
+                            .toURI())
+                    .getParent()
+                    .getParent()
+                    .getParent();
         } catch (java.net.URISyntaxException e) {
             throw new IllegalStateException(e);
         }

@@ -45,24 +45,58 @@ class EndToEndTest {
 
     @Test
     void agentToCollectorToApi() throws Exception {
-        boolean root = "0".equals(new String(new ProcessBuilder("id", "-u").start().getInputStream().readAllBytes()).trim());
+        boolean root = "0"
+                .equals(new String(new ProcessBuilder("id", "-u")
+                                .start()
+                                .getInputStream()
+                                .readAllBytes())
+                        .trim());
         if (System.getenv("CI") == null) assumeTrue(root, "skipped: the agent needs root for eBPF (CI runs as root)");
         List<Process> started = new ArrayList<>();
         Path stop = dir.resolve("stop");
         Path agentLog = dir.resolve("agent.log");
         try (CollectorProcess collector = CollectorProcess.start(dir.resolve("data"))) {
             long workStart = System.currentTimeMillis();
-            Process v1 = start(started, dir.resolve("v1.log"), workload(3, 1, stop), Map.of("HEARTH_SERVICE", SERVICE, "HEARTH_VERSION", "1"));
-            Process v2 = start(started, dir.resolve("v2.log"), workload(1, 1, stop), Map.of("HEARTH_SERVICE", SERVICE, "HEARTH_VERSION", "2"));
+            Process v1 = start(
+                    started,
+                    dir.resolve("v1.log"),
+                    workload(3, 1, stop),
+                    Map.of("HEARTH_SERVICE", SERVICE, "HEARTH_VERSION", "1"));
+            Process v2 = start(
+                    started,
+                    dir.resolve("v2.log"),
+                    workload(1, 1, stop),
+                    Map.of("HEARTH_SERVICE", SERVICE, "HEARTH_VERSION", "2"));
             Path token = TestTokens.write(dir.resolve("agent.token"), collector.token);
-            Process agent = start(started, agentLog, javaCommand(List.of("dev.hearth.agent.Main", "agent",
-                    "--collector", "http://127.0.0.1:" + collector.port, "--token-file", token.toString(), "--period", "2s", "--hz", "499", "--pid", v1.pid() + "," + v2.pid(),
-                    "--spool-dir", dir.resolve("spool").toString(), "--run-dir", dir.resolve("run").toString(), "--metrics-port", "0")), Map.of());
+            Process agent = start(
+                    started,
+                    agentLog,
+                    javaCommand(List.of(
+                            "dev.hearth.agent.Main",
+                            "agent",
+                            "--collector",
+                            "http://127.0.0.1:" + collector.port,
+                            "--token-file",
+                            token.toString(),
+                            "--period",
+                            "2s",
+                            "--hz",
+                            "499",
+                            "--pid",
+                            v1.pid() + "," + v2.pid(),
+                            "--spool-dir",
+                            dir.resolve("spool").toString(),
+                            "--run-dir",
+                            dir.resolve("run").toString(),
+                            "--metrics-port",
+                            "0")),
+                    Map.of());
             awaitLine(agent, agentLog, "profiling pids");
             long agentReady = System.currentTimeMillis();
 
             // 1. within 30 s the flame graph shows the service, alpha : beta = 3 : 1 within ±5 points
-            Map<String, Double> v1Totals = awaitSamples(collector, agent, agentLog, workStart, "version=1", agentReady + 30_000);
+            Map<String, Double> v1Totals =
+                    awaitSamples(collector, agent, agentLog, workStart, "version=1", agentReady + 30_000);
             double a = v1Totals.get(ALPHA), b = v1Totals.get(BETA);
             assertEquals(0.75, a / (a + b), 0.05, "alpha's share of alpha + beta (" + a + " : " + b + ")");
 
@@ -77,8 +111,20 @@ class EndToEndTest {
             assertTrue(agent.isAlive(), "agent died: " + Files.readString(agentLog));
 
             // 3. deploy diff: version 2 against version 1, the largest increase is beta
-            Http.Reply d = collector.http.get(Http.query("/api/v1/diff", "service", SERVICE, "type", "cpu",
-                    "from", workStart - 60_000, "until", workEnd + 60_000, "labels", "version=2", "baseLabels", "version=1"));
+            Http.Reply d = collector.http.get(Http.query(
+                    "/api/v1/diff",
+                    "service",
+                    SERVICE,
+                    "type",
+                    "cpu",
+                    "from",
+                    workStart - 60_000,
+                    "until",
+                    workEnd + 60_000,
+                    "labels",
+                    "version=2",
+                    "baseLabels",
+                    "version=1"));
             assertEquals(200, d.status(), d.text());
             Map<String, Object> diff = d.json();
             double t = Http.num(diff, "total"), bt = Http.num(diff, "baseTotal");
@@ -96,8 +142,18 @@ class EndToEndTest {
 
             // 4. timeline: data only where the workloads ran
             long step = 5_000;
-            Http.Reply tl = collector.http.get(Http.query("/api/v1/timeline", "service", SERVICE, "type", "cpu",
-                    "from", workStart - 60_000, "until", System.currentTimeMillis() + 30_000, "step", step));
+            Http.Reply tl = collector.http.get(Http.query(
+                    "/api/v1/timeline",
+                    "service",
+                    SERVICE,
+                    "type",
+                    "cpu",
+                    "from",
+                    workStart - 60_000,
+                    "until",
+                    System.currentTimeMillis() + 30_000,
+                    "step",
+                    step));
             assertEquals(200, tl.status(), tl.text());
             @SuppressWarnings("unchecked")
             List<List<Number>> points = (List<List<Number>>) tl.json().get("points");
@@ -106,8 +162,10 @@ class EndToEndTest {
                 long ms = p.get(0).longValue();
                 if (p.get(1).doubleValue() > 0) {
                     withData++;
-                    assertTrue(ms >= workStart - step && ms <= workEnd + step,
-                            "data at " + ms + " outside the workloads' run [" + workStart + ", " + workEnd + "]: " + points);
+                    assertTrue(
+                            ms >= workStart - step && ms <= workEnd + step,
+                            "data at " + ms + " outside the workloads' run [" + workStart + ", " + workEnd + "]: "
+                                    + points);
                 }
             }
             assertTrue(withData >= 3, "timeline has data in only " + withData + " steps: " + points);
@@ -122,7 +180,10 @@ class EndToEndTest {
             assertTrue(agentMetrics.observations("hearth_agent_cycle_seconds") >= 2, "a period's end is timed");
             assertEquals(0, agentMetrics.value("hearth_agent_profiles_lost_total", "reason", "spool_full"));
             PrometheusScrape collectorMetrics = PrometheusScrape.of(collector.http);
-            assertTrue(collectorMetrics.value("hearth_collector_ingest_requests_total", "format", "pprof", "result", "stored") >= shipped,
+            assertTrue(
+                    collectorMetrics.value(
+                                    "hearth_collector_ingest_requests_total", "format", "pprof", "result", "stored")
+                            >= shipped,
                     "every profile the agent saw stored, the collector counted");
             assertTrue(collectorMetrics.observations("hearth_collector_query_seconds", "endpoint", "flamegraph") >= 2);
             assertEquals(1, collectorMetrics.observations("hearth_collector_query_seconds", "endpoint", "diff"));
@@ -136,20 +197,34 @@ class EndToEndTest {
     }
 
     /** Polls the flame graph of one version until alpha and beta have MIN_SAMPLES samples; their totals by name. */
-    private static Map<String, Double> awaitSamples(CollectorProcess collector, Process agent, Path agentLog, long from, String labels,
-            long deadline) throws Exception {
+    private static Map<String, Double> awaitSamples(
+            CollectorProcess collector, Process agent, Path agentLog, long from, String labels, long deadline)
+            throws Exception {
         Map<String, Double> totals = Map.of();
         while (System.currentTimeMillis() < deadline) {
             Thread.sleep(1000);
             assertTrue(agent.isAlive(), "agent died: " + Files.readString(agentLog));
-            Http.Reply r = collector.http.get(Http.query("/api/v1/flamegraph", "service", SERVICE, "type", "cpu", "value", "samples",
-                    "from", from - 60_000, "until", System.currentTimeMillis() + 60_000, "labels", labels));
+            Http.Reply r = collector.http.get(Http.query(
+                    "/api/v1/flamegraph",
+                    "service",
+                    SERVICE,
+                    "type",
+                    "cpu",
+                    "value",
+                    "samples",
+                    "from",
+                    from - 60_000,
+                    "until",
+                    System.currentTimeMillis() + 60_000,
+                    "labels",
+                    labels));
             assertEquals(200, r.status(), r.text());
             totals = totalsByName(r.json(), "total");
             if (totals.getOrDefault(ALPHA, 0.0) + totals.getOrDefault(BETA, 0.0) >= MIN_SAMPLES) return totals;
         }
-        return fail("no flame graph of " + labels + " with " + MIN_SAMPLES + " samples of alpha and beta in time; frames seen: "
-                + totals + "\nagent log:\n" + Files.readString(agentLog));
+        return fail("no flame graph of " + labels + " with " + MIN_SAMPLES
+                + " samples of alpha and beta in time; frames seen: " + totals + "\nagent log:\n"
+                + Files.readString(agentLog));
     }
 
     private static void awaitLine(Process p, Path log, String text) throws Exception {
@@ -163,19 +238,28 @@ class EndToEndTest {
     }
 
     private static List<String> workload(int alpha, int beta, Path stop) {
-        return javaCommand(List.of("-XX:+PreserveFramePointer", "-XX:CompileCommand=quiet",
-                "-XX:CompileCommand=dontinline,dev/hearth/it/Workload.*", Workload.class.getName(),
-                String.valueOf(alpha), String.valueOf(beta), "2", stop.toString()));
+        return javaCommand(List.of(
+                "-XX:+PreserveFramePointer",
+                "-XX:CompileCommand=quiet",
+                "-XX:CompileCommand=dontinline,dev/hearth/it/Workload.*",
+                Workload.class.getName(),
+                String.valueOf(alpha),
+                String.valueOf(beta),
+                "2",
+                stop.toString()));
     }
 
     private static List<String> javaCommand(List<String> args) {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path")));
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path")));
         cmd.addAll(args);
         return cmd;
     }
 
-    private static Process start(List<Process> started, Path log, List<String> cmd, Map<String, String> env) throws Exception {
+    private static Process start(List<Process> started, Path log, List<String> cmd, Map<String, String> env)
+            throws Exception {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().putAll(env);
         Process p = pb.start();

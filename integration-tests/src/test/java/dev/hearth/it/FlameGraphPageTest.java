@@ -45,8 +45,8 @@ import org.openqa.selenium.support.ui.Select;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FlameGraphPageTest {
-    static final double TAX_SHARE = (double) (ShopProfiles.TAX_V1 + ShopProfiles.TAX_V2)
-            / (ShopProfiles.TOTAL_V1 + ShopProfiles.TOTAL_V2);
+    static final double TAX_SHARE =
+            (double) (ShopProfiles.TAX_V1 + ShopProfiles.TAX_V2) / (ShopProfiles.TOTAL_V1 + ShopProfiles.TOTAL_V2);
     static final List<Long> MATCH_RGB = List.of(224L, 64L, 251L);
 
     static CollectorProcess collector;
@@ -57,17 +57,37 @@ class FlameGraphPageTest {
 
     @BeforeAll
     static void start() throws Exception {
-        if (System.getenv("CI") == null) Assumptions.assumeTrue(Browser.available(), "skipped: needs /usr/bin/chromium and /usr/bin/chromedriver (apt-get install chromium chromium-driver)");
+        if (System.getenv("CI") == null)
+            Assumptions.assumeTrue(
+                    Browser.available(),
+                    "skipped: needs /usr/bin/chromium and /usr/bin/chromedriver (apt-get install chromium chromium-driver)");
         Path target = Path.of("target");
         Path data = Files.createTempDirectory(Files.createDirectories(target), "ui-collector-");
         collector = CollectorProcess.start(data, target.resolve("ui-collector.log"));
         long now = System.currentTimeMillis();
         ShopProfiles.ingest(collector.url, "1", ShopProfiles.TAX_V1, now - 20 * 60_000, now - 19 * 60_000);
         ShopProfiles.ingest(collector.url, "2", ShopProfiles.TAX_V2, now - 10 * 60_000, now - 9 * 60_000);
-        ShopProfiles.post(collector.url, ShopProfiles.WIDE_SERVICE, "host=it-host", ShopProfiles.wideProfile(), now - 5 * 60_000, now - 4 * 60_000);
-        ShopProfiles.post(collector.url, ShopProfiles.TINY_SERVICE, "host=it-host", ShopProfiles.tinyProfile(), now - 5 * 60_000, now - 4 * 60_000);
-        ShopProfiles.post(collector.url, ShopProfiles.TIERS_SERVICE, "host=it-host," + ShopProfiles.UNNAMED_LABEL, ShopProfiles.tiersProfile(),
-                now - 5 * 60_000, now - 4 * 60_000);
+        ShopProfiles.post(
+                collector.url,
+                ShopProfiles.WIDE_SERVICE,
+                "host=it-host",
+                ShopProfiles.wideProfile(),
+                now - 5 * 60_000,
+                now - 4 * 60_000);
+        ShopProfiles.post(
+                collector.url,
+                ShopProfiles.TINY_SERVICE,
+                "host=it-host",
+                ShopProfiles.tinyProfile(),
+                now - 5 * 60_000,
+                now - 4 * 60_000);
+        ShopProfiles.post(
+                collector.url,
+                ShopProfiles.TIERS_SERVICE,
+                "host=it-host," + ShopProfiles.UNNAMED_LABEL,
+                ShopProfiles.tiersProfile(),
+                now - 5 * 60_000,
+                now - 4 * 60_000);
         browser = new Browser(target.resolve("screenshots"));
     }
 
@@ -100,7 +120,9 @@ class FlameGraphPageTest {
         assertTrue(inlined.get(1) > inlined.get(0) + 60 && inlined.get(2) > inlined.get(0) + 60, "aqua: " + inlined);
         List<Long> kernel = pixelIn(frame(SYSCALL));
         assertTrue(kernel.get(0) > kernel.get(1) && kernel.get(1) > kernel.get(2) + 60, "orange: " + kernel);
-        assertFalse(browser.driver.findElements(By.cssSelector("#top tr[data-name='" + TAX + "']")).isEmpty());
+        assertFalse(browser.driver
+                .findElements(By.cssSelector("#top tr[data-name='" + TAX + "']"))
+                .isEmpty());
         browser.screenshot("1-service");
     }
 
@@ -108,9 +130,13 @@ class FlameGraphPageTest {
     @Order(2)
     void searchHighlightsTheMethodAndShowsItsShare() throws Exception {
         find("#search").sendKeys("tax.comp");
-        String share = browser.await("match share", d -> attr("#flame", "data-match-share").isEmpty() ? null : attr("#flame", "data-match-share"));
+        String share = browser.await(
+                "match share",
+                d -> attr("#flame", "data-match-share").isEmpty() ? null : attr("#flame", "data-match-share"));
         assertEquals(TAX_SHARE, Double.parseDouble(share), 1e-6);
-        assertTrue(find("#match-share").getText().contains(percent(TAX_SHARE)), find("#match-share").getText());
+        assertTrue(
+                find("#match-share").getText().contains(percent(TAX_SHARE)),
+                find("#match-share").getText());
         assertEquals(MATCH_RGB, pixelIn(frame(TAX)).subList(0, 3));
         assertNotEquals(MATCH_RGB, pixelIn(frame(ADD)).subList(0, 3));
         browser.screenshot("2-search");
@@ -121,7 +147,8 @@ class FlameGraphPageTest {
     void clickingAFrameZoomsIntoIt() throws Exception {
         click(frame(CHECKOUT));
         browser.await("zoom", d -> CHECKOUT.equals(attr("#flame", "data-focus")));
-        double width = ((Number) browser.js("return document.getElementById('flame').getBoundingClientRect().width")).doubleValue();
+        double width = ((Number) browser.js("return document.getElementById('flame').getBoundingClientRect().width"))
+                .doubleValue();
         assertEquals(width, num(frame(CHECKOUT), "w"), 1.0);
         // Checkout.total holds BigDecimal.add (600) and Tax.compute (800): the zoomed shares
         assertEquals(800.0 / 1400, num(frame(TAX), "w") / width, 0.01);
@@ -146,10 +173,13 @@ class FlameGraphPageTest {
 
         // the share of Tax.compute grows from 200 of 900 to 600 of 1300: +107.7 %
         double expected = ((double) ShopProfiles.TAX_V2 / ShopProfiles.TOTAL_V2)
-                / ((double) ShopProfiles.TAX_V1 / ShopProfiles.TOTAL_V1) - 1;
+                        / ((double) ShopProfiles.TAX_V1 / ShopProfiles.TOTAL_V1)
+                - 1;
         String change = row(frame(TAX), "change");
         assertTrue(change.startsWith(String.format(java.util.Locale.ROOT, "+%.1f%%", expected * 100)), change);
-        assertEquals("2.02 s (22.2% of baseline)", row(frame(TAX), "baseline"), "the baseline's own numbers: 200 samples of 900");
+        assertEquals(
+                "2.02 s (22.2% of baseline)",
+                row(frame(TAX), "baseline"), "the baseline's own numbers: 200 samples of 900");
         List<Long> more = pixelIn(frame(TAX));
         assertTrue(more.get(0) > 180 && more.get(1) < 90 && more.get(2) < 90, "red: " + more);
         List<Long> less = pixelIn(frame(ADD));
@@ -192,11 +222,16 @@ class FlameGraphPageTest {
         assertEquals(0L, browser.js("return document.querySelectorAll('img').length"));
         WebElement cell = find("#top tr[data-name='" + HOSTILE.replace("'", "\\'") + "'] td.name");
         assertEquals(HOSTILE, cell.getDomAttribute("title"));
-        assertTrue(HOSTILE.endsWith(cell.getText().replaceFirst("^…", "")), "as text, shortened to the column: " + cell.getText());
+        assertTrue(
+                HOSTILE.endsWith(cell.getText().replaceFirst("^…", "")),
+                "as text, shortened to the column: " + cell.getText());
         hover(frame(HOSTILE));
-        browser.await("tooltip of the hostile name", d -> HOSTILE.equals(find("#tooltip .tt-name").getText()));
+        browser.await(
+                "tooltip of the hostile name",
+                d -> HOSTILE.equals(find("#tooltip .tt-name").getText()));
         assertEquals(0L, browser.js("return document.querySelectorAll('img').length"));
-        assertThrows(NoAlertPresentException.class, () -> browser.driver.switchTo().alert());
+        assertThrows(
+                NoAlertPresentException.class, () -> browser.driver.switchTo().alert());
     }
 
     @Test
@@ -211,8 +246,11 @@ class FlameGraphPageTest {
         find("#show-sandwich").click();
         browser.await("callers", d -> !frames(CHECKOUT, "callers").isEmpty());
         assertFalse(frames(TAX, "callers").isEmpty());
-        assertEquals(List.of(TAX), browser.js(
-                "return [...new Set(window.hearth.frames(arguments[0], 'callees').map(f => f.info.name))]", TAX));
+        assertEquals(
+                List.of(TAX),
+                browser.js(
+                        "return [...new Set(window.hearth.frames(arguments[0], 'callees').map(f => f.info.name))]",
+                        TAX));
         browser.screenshot("7-sandwich");
     }
 
@@ -223,11 +261,21 @@ class FlameGraphPageTest {
         WebElement timeline = find("#timeline");
         assertTrue(Double.parseDouble(timeline.getAttribute("data-max")) > 0, "the timeline shows the ingested totals");
         int w = timeline.getSize().getWidth();
-        new Actions(browser.driver).moveToElement(timeline, -w / 4, 0).clickAndHold()
-                .moveByOffset(w / 2, 0).release().perform();
-        browser.await("window chosen", d -> ((Map<?, ?>) browser.js("return window.hearth.state()")).get("from").toString().matches("\\d+"));
+        new Actions(browser.driver)
+                .moveToElement(timeline, -w / 4, 0)
+                .clickAndHold()
+                .moveByOffset(w / 2, 0)
+                .release()
+                .perform();
+        browser.await(
+                "window chosen",
+                d -> ((Map<?, ?>) browser.js("return window.hearth.state()"))
+                        .get("from")
+                        .toString()
+                        .matches("\\d+"));
         Map<?, ?> state = (Map<?, ?>) browser.js("return window.hearth.state()");
-        long span = Long.parseLong(state.get("until").toString()) - Long.parseLong(state.get("from").toString());
+        long span = Long.parseLong(state.get("until").toString())
+                - Long.parseLong(state.get("from").toString());
         assertEquals(30 * 60_000, span, 60_000, "half of the one-hour timeline");
         browser.await("loaded", d -> !"loading".equals(attr("body", "data-status")));
     }
@@ -237,8 +285,8 @@ class FlameGraphPageTest {
     void thePprofDownloadIsTheMergedProfile() throws Exception {
         open("");
         String href = find("#download").getDomProperty("href");
-        HttpResponse<byte[]> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(href)).build(),
-                HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> r = HttpClient.newHttpClient()
+                .send(HttpRequest.newBuilder(URI.create(href)).build(), HttpResponse.BodyHandlers.ofByteArray());
         assertEquals(200, r.statusCode());
         Profile p = ProfileCodec.decode(r.body(), ProfileCodec.DEFAULT_MAX_DECOMPRESSED);
         assertTrue(p.getStringTableList().contains(TAX), "the merged profile names " + TAX);
@@ -253,7 +301,11 @@ class FlameGraphPageTest {
         browser.js("window.saved = null; URL.createObjectURL = (b) => { window.saved = b; return 'about:blank'; };"
                 + " HTMLAnchorElement.prototype.click = function () { window.savedAs = this.download; };");
         find("#download-html").click();
-        browser.await("saved", d -> browser.js("return window.saved !== null && window.savedAs !== undefined") == Boolean.TRUE ? true : null);
+        browser.await(
+                "saved",
+                d -> browser.js("return window.saved !== null && window.savedAs !== undefined") == Boolean.TRUE
+                        ? true
+                        : null);
         assertEquals(SERVICE + "-cpu.html", browser.js("return window.savedAs"));
         String html = (String) ((org.openqa.selenium.JavascriptExecutor) browser.driver)
                 .executeAsyncScript("const done = arguments[0]; window.saved.text().then(done);");
@@ -266,7 +318,9 @@ class FlameGraphPageTest {
     void anEmptyWindowIsSaidInWords() throws Exception {
         open("&from=now-7d&until=now-6d");
         awaitStatus("empty");
-        assertTrue(find("#message").getText().startsWith("No data for " + SERVICE), find("#message").getText());
+        assertTrue(
+                find("#message").getText().startsWith("No data for " + SERVICE),
+                find("#message").getText());
     }
 
     @Test
@@ -278,7 +332,9 @@ class FlameGraphPageTest {
         assertEquals("other (pruned small frames)", row(other, "kind"));
         long folded = Math.round(num(other, "total") / ShopProfiles.NANOS_PER_SAMPLE);
         assertTrue(folded > 0 && folded <= ShopProfiles.PLUGINS, "folded plugin frames: " + folded);
-        assertEquals((50_000.0 + ShopProfiles.PLUGINS) * ShopProfiles.NANOS_PER_SAMPLE, num(frame("com.example.Plugins.run"), "total"),
+        assertEquals(
+                (50_000.0 + ShopProfiles.PLUGINS) * ShopProfiles.NANOS_PER_SAMPLE,
+                num(frame("com.example.Plugins.run"), "total"),
                 "pruning loses no time");
         List<Long> grey = pixelIn(other);
         assertTrue(Math.abs(grey.get(0) - grey.get(1)) < 8 && Math.abs(grey.get(1) - grey.get(2)) < 8, "grey: " + grey);
@@ -291,9 +347,14 @@ class FlameGraphPageTest {
         browser.size(800, 800);
         try {
             open("");
-            assertTrue((Long) browser.js("return document.documentElement.scrollWidth") <= 800, "no horizontal scrolling, wider: "
-                    + browser.js("return [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 800).map(e => e.id || e.tagName).join(' ')"));
-            double right = ((Number) browser.js("return document.getElementById('flame').getBoundingClientRect().right")).doubleValue();
+            assertTrue(
+                    (Long) browser.js("return document.documentElement.scrollWidth") <= 800,
+                    "no horizontal scrolling, wider: "
+                            + browser.js(
+                                    "return [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 800).map(e => e.id || e.tagName).join(' ')"));
+            double right = ((Number)
+                            browser.js("return document.getElementById('flame').getBoundingClientRect().right"))
+                    .doubleValue();
             assertTrue(right <= 800, "graph fits: " + right);
             hover(frame(TAX));
             browser.await("tooltip", d -> find("#tooltip").isDisplayed());
@@ -309,10 +370,17 @@ class FlameGraphPageTest {
         open("&zoom=" + URLEncoder.encode("java;com.example.shop.Server.handle", StandardCharsets.UTF_8));
         assertEquals("com.example.shop.Server.handle", attr("#flame", "data-focus"));
         new Actions(browser.driver).sendKeys(org.openqa.selenium.Keys.ESCAPE).perform();
-        browser.await("one level out", d -> List.of("java").equals(((Map<?, ?>) browser.js("return window.hearth.state()")).get("zoom")));
+        browser.await(
+                "one level out",
+                d -> List.of("java").equals(((Map<?, ?>) browser.js("return window.hearth.state()")).get("zoom")));
         new Actions(browser.driver).sendKeys("0").perform();
-        browser.await("zoom reset", d -> ((List<?>) ((Map<?, ?>) browser.js("return window.hearth.state()")).get("zoom")).isEmpty());
-        assertEquals(num(frame("java"), "w"), num(frame("com.example.shop.Server.handle"), "w") + num(frame("GCTaskThread::run()"), "w"), 2.0,
+        browser.await(
+                "zoom reset",
+                d -> ((List<?>) ((Map<?, ?>) browser.js("return window.hearth.state()")).get("zoom")).isEmpty());
+        assertEquals(
+                num(frame("java"), "w"),
+                num(frame("com.example.shop.Server.handle"), "w") + num(frame("GCTaskThread::run()"), "w"),
+                2.0,
                 "back to the whole graph");
     }
 
@@ -320,12 +388,17 @@ class FlameGraphPageTest {
     @Order(14)
     void aBaselineWindowOfThePreviousPeriod() throws Exception {
         open("&diff=1");
-        assertTrue(row(frame(TAX), "change").startsWith("0% "), "the same window on both sides: no change, got " + row(frame(TAX), "change"));
+        assertTrue(
+                row(frame(TAX), "change").startsWith("0% "),
+                "the same window on both sides: no change, got " + row(frame(TAX), "change"));
         find("#previous-period").click();
         // nothing was ingested in the hour before the window: every frame is new
         browser.await("baseline moved", d -> row(frame(TAX), "change").startsWith("new "));
         Map<?, ?> state = (Map<?, ?>) browser.js("return window.hearth.state()");
-        assertEquals(Long.parseLong(state.get("baseUntil").toString()) - Long.parseLong(state.get("baseFrom").toString()), 3_600_000L);
+        assertEquals(
+                Long.parseLong(state.get("baseUntil").toString())
+                        - Long.parseLong(state.get("baseFrom").toString()),
+                3_600_000L);
         // ... which the page says, rather than showing everything red
         WebElement warning = browser.await("warning", d -> find("#warning").isDisplayed() ? find("#warning") : null);
         assertTrue(warning.getText().contains("has no data: every frame shows as new"), warning.getText());
@@ -335,7 +408,9 @@ class FlameGraphPageTest {
         assertEquals(0, Double.parseDouble(base[0]), 2);
         assertEquals(w / 2, Double.parseDouble(base[1]), 2);
         // the fields show local date-times, never milliseconds
-        assertTrue(find("#base-from").getDomProperty("value").matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d"), find("#base-from").getDomProperty("value"));
+        assertTrue(
+                find("#base-from").getDomProperty("value").matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d"),
+                find("#base-from").getDomProperty("value"));
         browser.screenshot("14-empty-baseline");
     }
 
@@ -346,14 +421,25 @@ class FlameGraphPageTest {
     void theLandingPageOpensTheBusiestServiceAndThePickerShowsVolumes() throws Exception {
         browser.driver.get(collector.url + "/");
         awaitStatus("ready");
-        assertEquals(ShopProfiles.WIDE_SERVICE, state().get("service"), "the busiest, not '" + ShopProfiles.TINY_SERVICE + "', first by name");
+        assertEquals(
+                ShopProfiles.WIDE_SERVICE,
+                state().get("service"),
+                "the busiest, not '" + ShopProfiles.TINY_SERVICE + "', first by name");
         browser.screenshot("16-1-landing-busiest");
-        assertEquals(ShopProfiles.TINY_SERVICE + " · cpu 10.1 ms", find("#service option[value='" + ShopProfiles.TINY_SERVICE + "']").getText());
-        assertTrue(find("#service option[value='" + SERVICE + "']").getText().startsWith(SERVICE + " · cpu "),
+        assertEquals(
+                ShopProfiles.TINY_SERVICE + " · cpu 10.1 ms",
+                find("#service option[value='" + ShopProfiles.TINY_SERVICE + "']")
+                        .getText());
+        assertTrue(
+                find("#service option[value='" + SERVICE + "']").getText().startsWith(SERVICE + " · cpu "),
                 find("#service option[value='" + SERVICE + "']").getText());
         find("#service-filter").sendKeys("tier");
-        browser.await("filtered", d -> browser.js("return [...document.querySelectorAll('#service option')].map(o => o.value).join()")
-                .equals(ShopProfiles.WIDE_SERVICE + "," + ShopProfiles.TIERS_SERVICE) ? true : null);
+        browser.await(
+                "filtered",
+                d -> browser.js("return [...document.querySelectorAll('#service option')].map(o => o.value).join()")
+                                .equals(ShopProfiles.WIDE_SERVICE + "," + ShopProfiles.TIERS_SERVICE)
+                        ? true
+                        : null);
         browser.screenshot("16-1-picker-filtered");
         find("#service-filter").sendKeys(org.openqa.selenium.Keys.ENTER);
         browser.await("picked by Enter", d -> ShopProfiles.TIERS_SERVICE.equals(state().get("service")));
@@ -365,7 +451,9 @@ class FlameGraphPageTest {
     void anUnknownServiceInALinkIsAnErrorNotAnotherService() throws Exception {
         browser.driver.get(collector.url + "/?service=nope&type=cpu");
         awaitStatus("error");
-        assertTrue(find("#message").getText().contains("no service \"nope\""), find("#message").getText());
+        assertTrue(
+                find("#message").getText().contains("no service \"nope\""),
+                find("#message").getText());
         assertEquals("nope", state().get("service"));
         browser.screenshot("16-8-unknown-service");
         new Select(find("#service")).selectByValue(SERVICE);
@@ -378,15 +466,31 @@ class FlameGraphPageTest {
         browser.driver.get(collector.url + "/?service=" + ShopProfiles.WIDE_SERVICE + "&type=cpu");
         awaitStatus("ready");
         assertFalse(frames("other").isEmpty(), "the graph folds");
-        assertTrue(browser.driver.findElements(By.cssSelector("#top tr[data-name='other']")).isEmpty(), "the table does not");
-        assertEquals(400L, browser.js("return document.querySelectorAll('#top tbody tr').length"), "plugin rows fill the table");
-        assertEquals(0L, browser.js("return [...document.querySelectorAll('#top td.name')].filter(td => td.scrollWidth > td.clientWidth).length"),
+        assertTrue(
+                browser.driver
+                        .findElements(By.cssSelector("#top tr[data-name='other']"))
+                        .isEmpty(),
+                "the table does not");
+        assertEquals(
+                400L,
+                browser.js("return document.querySelectorAll('#top tbody tr').length"),
+                "plugin rows fill the table");
+        assertEquals(
+                0L,
+                browser.js(
+                        "return [...document.querySelectorAll('#top td.name')].filter(td => td.scrollWidth > td.clientWidth).length"),
                 "names are shortened to fit, never cut off at the right");
         WebElement note = find("#folded-note");
         assertTrue(note.isDisplayed() && note.getText().contains("into the striped “other” frames"), note.getText());
         find("#search").sendKeys("plugin.P");
-        String share = browser.await("match share", d -> attr("#flame", "data-match-share").isEmpty() ? null : attr("#flame", "data-match-share"));
-        assertEquals((double) ShopProfiles.PLUGINS / (50_000 + ShopProfiles.PLUGINS), Double.parseDouble(share), 1e-9, "every plugin, folded or not");
+        String share = browser.await(
+                "match share",
+                d -> attr("#flame", "data-match-share").isEmpty() ? null : attr("#flame", "data-match-share"));
+        assertEquals(
+                (double) ShopProfiles.PLUGINS / (50_000 + ShopProfiles.PLUGINS),
+                Double.parseDouble(share),
+                1e-9,
+                "every plugin, folded or not");
         browser.screenshot("16-2-full-merge-table");
     }
 
@@ -394,15 +498,25 @@ class FlameGraphPageTest {
     @Order(23)
     void timesAreLocalDateTimesAndRelativeForms() throws Exception {
         open("");
-        assertTrue(find("#time-zone").getText().matches(".+, UTC[+-]\\d\\d:\\d\\d"), find("#time-zone").getText());
+        assertTrue(
+                find("#time-zone").getText().matches(".+, UTC[+-]\\d\\d:\\d\\d"),
+                find("#time-zone").getText());
         WebElement timeline = find("#timeline");
         int w = timeline.getSize().getWidth();
         // from half an hour ago to a quarter of an hour ago: the profile of twenty minutes ago
-        new Actions(browser.driver).moveToElement(timeline, 0, 0).clickAndHold().moveByOffset(w / 4, 0).release().perform();
+        new Actions(browser.driver)
+                .moveToElement(timeline, 0, 0)
+                .clickAndHold()
+                .moveByOffset(w / 4, 0)
+                .release()
+                .perform();
         browser.await("window chosen", d -> state().get("from").toString().matches("\\d+"));
         String shown = find("#from").getDomProperty("value");
-        assertTrue(shown.matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d"), "a local date-time, not milliseconds: " + shown);
-        assertEquals(Long.parseLong(state().get("from").toString()),
+        assertTrue(
+                shown.matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d"),
+                "a local date-time, not milliseconds: " + shown);
+        assertEquals(
+                Long.parseLong(state().get("from").toString()),
                 ((Number) browser.js("return new Date(arguments[0].replace(' ', 'T')).getTime()", shown)).longValue());
         awaitStatus("ready");
         browser.screenshot("16-3-local-times");
@@ -412,7 +526,10 @@ class FlameGraphPageTest {
         clear(find("#from"));
         find("#from").sendKeys(shown.substring(0, 16), org.openqa.selenium.Keys.ENTER); // minutes only
         browser.await("typed local time", d -> state().get("from").toString().matches("\\d+"));
-        assertEquals(((Number) browser.js("return new Date(arguments[0].replace(' ', 'T')).getTime()", shown.substring(0, 16))).longValue(),
+        assertEquals(
+                ((Number) browser.js(
+                                "return new Date(arguments[0].replace(' ', 'T')).getTime()", shown.substring(0, 16)))
+                        .longValue(),
                 Long.parseLong(state().get("from").toString()));
     }
 
@@ -421,10 +538,15 @@ class FlameGraphPageTest {
     void aFunctionIsOneRowWhateverItsJitTier() throws Exception {
         browser.driver.get(collector.url + "/?service=" + ShopProfiles.TIERS_SERVICE + "&type=cpu");
         awaitStatus("ready");
-        List<WebElement> rows = browser.driver.findElements(By.cssSelector("#top tr[data-name='" + ShopProfiles.SORT + "']"));
+        List<WebElement> rows =
+                browser.driver.findElements(By.cssSelector("#top tr[data-name='" + ShopProfiles.SORT + "']"));
         assertEquals(1, rows.size());
-        assertTrue(rows.get(0).findElement(By.cssSelector("td.num")).getText().startsWith("1.52 s"), "150 samples: " + rows.get(0).getText());
-        assertEquals(ShopProfiles.SORT + "\n(frames as JIT Java, C1 Java, interpreted Java)", rows.get(0).findElement(By.cssSelector("td.name")).getDomAttribute("title"));
+        assertTrue(
+                rows.get(0).findElement(By.cssSelector("td.num")).getText().startsWith("1.52 s"),
+                "150 samples: " + rows.get(0).getText());
+        assertEquals(
+                ShopProfiles.SORT + "\n(frames as JIT Java, C1 Java, interpreted Java)",
+                rows.get(0).findElement(By.cssSelector("td.name")).getDomAttribute("title"));
         assertTrue(frames(ShopProfiles.SORT).size() >= 3, "the graph keeps the tiers apart by colour");
         browser.screenshot("16-4-one-row-per-function");
     }
@@ -434,9 +556,12 @@ class FlameGraphPageTest {
     void unnamedFramesSayWhyAndHowToFixIt() throws Exception {
         browser.driver.get(collector.url + "/?service=" + ShopProfiles.TIERS_SERVICE + "&type=cpu");
         awaitStatus("ready");
-        WebElement note = browser.await("note", d -> find("#unnamed-note").isDisplayed() ? find("#unnamed-note") : null);
+        WebElement note =
+                browser.await("note", d -> find("#unnamed-note").isDisplayed() ? find("#unnamed-note") : null);
         String text = note.getText();
-        assertTrue(text.startsWith(percent(50.0 / ShopProfiles.TIERS_TOTAL) + " of the time is in frames without a name"), text);
+        assertTrue(
+                text.startsWith(percent(50.0 / ShopProfiles.TIERS_TOTAL) + " of the time is in frames without a name"),
+                text);
         assertTrue(text.contains("The agent says: the JVM runs without -XX:+PreserveFramePointer"), text);
         assertTrue(text.contains("let Hearth attach"), text);
         open("");
@@ -453,16 +578,22 @@ class FlameGraphPageTest {
         awaitStatus("ready");
         WebElement cell = find("#top tr[data-name='" + ShopProfiles.LONG_NAME + "'] td.name");
         String before = cell.getText();
-        assertTrue(before.length() < ShopProfiles.LONG_NAME.length() && ShopProfiles.LONG_NAME.endsWith(before.replaceFirst("^…", "")), before);
+        assertTrue(
+                before.length() < ShopProfiles.LONG_NAME.length()
+                        && ShopProfiles.LONG_NAME.endsWith(before.replaceFirst("^…", "")),
+                before);
         assertEquals(ShopProfiles.LONG_NAME, cell.getDomAttribute("title"));
         double table = find("#table-panel").getSize().getWidth();
         new Actions(browser.driver).dragAndDropBy(find("#splitter"), 300, 0).perform();
         browser.await("wider table", d -> find("#table-panel").getSize().getWidth() > table + 250 ? true : null);
         String after = browser.await("longer name", d -> {
-            String t = find("#top tr[data-name='" + ShopProfiles.LONG_NAME + "'] td.name").getText();
+            String t = find("#top tr[data-name='" + ShopProfiles.LONG_NAME + "'] td.name")
+                    .getText();
             return t.length() > before.length() ? t : null;
         });
-        assertTrue(after.endsWith("OrderRepositoryAdapterImplementation.findAllPendingOrders"), "the class and method read whole: " + after);
+        assertTrue(
+                after.endsWith("OrderRepositoryAdapterImplementation.findAllPendingOrders"),
+                "the class and method read whole: " + after);
         browser.screenshot("16-7-split-and-names");
         browser.js("localStorage.removeItem('hearth.tableWidth')");
     }
@@ -471,12 +602,17 @@ class FlameGraphPageTest {
     @Order(27)
     void sideBySideShowsBaselineAndComparisonAlignedByFrame() throws Exception {
         open("&labels=version%3D2&diff=1&baseLabels=version%3D1&view=side");
-        browser.await("both sides", d -> !frames(TAX, "base").isEmpty() && !frames(TAX, "comp").isEmpty());
-        double side = ((Number) browser.js("return document.getElementById('side-base').getBoundingClientRect().width")).doubleValue();
+        browser.await(
+                "both sides",
+                d -> !frames(TAX, "base").isEmpty() && !frames(TAX, "comp").isEmpty());
+        double side = ((Number) browser.js("return document.getElementById('side-base').getBoundingClientRect().width"))
+                .doubleValue();
         assertEquals((double) ShopProfiles.TAX_V1 / ShopProfiles.TOTAL_V1, num(frame(TAX, "base"), "w") / side, 0.01);
         assertEquals((double) ShopProfiles.TAX_V2 / ShopProfiles.TOTAL_V2, num(frame(TAX, "comp"), "w") / side, 0.01);
         hover(frame(TAX, "base"));
-        browser.await("the same frame marked in the comparison", d -> pixelIn(frame(TAX, "comp"), "comp").subList(0, 3).equals(MATCH_RGB) ? true : null);
+        browser.await(
+                "the same frame marked in the comparison",
+                d -> pixelIn(frame(TAX, "comp"), "comp").subList(0, 3).equals(MATCH_RGB) ? true : null);
         browser.screenshot("16-8-side-by-side");
     }
 
@@ -496,8 +632,12 @@ class FlameGraphPageTest {
         assertFalse(frames("com.example.Fib.add", "callees").isEmpty());
         assertEquals(1, frames(ShopProfiles.FIB, "callees").size(), "its recursive calls folded there too");
         assertTrue(frames("java", "callees").isEmpty());
-        double callersBottom = ((Number) browser.js("return document.getElementById('callers').getBoundingClientRect().bottom")).doubleValue();
-        assertTrue(callersBottom <= ((Number) browser.js("return document.getElementById('callees').getBoundingClientRect().top")).doubleValue());
+        double callersBottom = ((Number)
+                        browser.js("return document.getElementById('callers').getBoundingClientRect().bottom"))
+                .doubleValue();
+        assertTrue(callersBottom
+                <= ((Number) browser.js("return document.getElementById('callees').getBoundingClientRect().top"))
+                        .doubleValue());
         browser.screenshot("16-11-focus-on-function");
     }
 
@@ -508,10 +648,15 @@ class FlameGraphPageTest {
         new Actions(browser.driver).sendKeys("/").perform();
         assertEquals("search", browser.js("return document.activeElement.id"));
         assertEquals("", find("#search").getDomProperty("value"), "the slash is not typed");
-        browser.driver.executeCdpCommand("Emulation.setEmulatedMedia",
+        browser.driver.executeCdpCommand(
+                "Emulation.setEmulatedMedia",
                 Map.of("features", List.of(Map.of("name", "prefers-color-scheme", "value", "dark"))));
         try {
-            browser.await("dark", d -> "rgb(23, 24, 26)".equals(browser.js("return getComputedStyle(document.body).backgroundColor")) ? true : null);
+            browser.await(
+                    "dark",
+                    d -> "rgb(23, 24, 26)".equals(browser.js("return getComputedStyle(document.body).backgroundColor"))
+                            ? true
+                            : null);
             open("&diff=1&baseLabels=version%3D1&labels=version%3D2");
             browser.screenshot("16-11-dark-theme");
         } finally {
@@ -527,19 +672,23 @@ class FlameGraphPageTest {
         collector.close();
         find("#apply-time").click();
         awaitStatus("error");
-        assertTrue(find("#message").getText().contains("unreachable"), find("#message").getText());
+        assertTrue(
+                find("#message").getText().contains("unreachable"),
+                find("#message").getText());
         browser.screenshot("99-unreachable");
     }
 
     // ---- helpers ----
 
     private static void open(String extra) {
-        browser.driver.get(collector.url + "/?service=" + URLEncoder.encode(SERVICE, StandardCharsets.UTF_8) + "&type=cpu" + extra);
+        browser.driver.get(collector.url + "/?service=" + URLEncoder.encode(SERVICE, StandardCharsets.UTF_8)
+                + "&type=cpu" + extra);
         awaitStatus(extra.contains("now-6d") ? "empty" : "ready");
     }
 
     private static void awaitStatus(String status) {
-        browser.await("page status " + status + " (message: " + safeMessage() + ")",
+        browser.await(
+                "page status " + status + " (message: " + safeMessage() + ")",
                 d -> status.equals(attr("body", "data-status")));
     }
 
@@ -576,8 +725,11 @@ class FlameGraphPageTest {
 
     @SuppressWarnings("unchecked")
     private static List<Long> pixelIn(Map<?, ?> frame, String view) {
-        return (List<Long>) browser.js("return window.hearth.pixel(arguments[0], arguments[1], arguments[2])",
-                num(frame, "x") + 1.5, num(frame, "y") + 1.5, view);
+        return (List<Long>) browser.js(
+                "return window.hearth.pixel(arguments[0], arguments[1], arguments[2])",
+                num(frame, "x") + 1.5,
+                num(frame, "y") + 1.5,
+                view);
     }
 
     private static List<?> frames(String name, String view) {
@@ -605,16 +757,21 @@ class FlameGraphPageTest {
     /** A pixel inside the frame's box, clear of its text. */
     @SuppressWarnings("unchecked")
     private static List<Long> pixelIn(Map<?, ?> frame) {
-        return (List<Long>) browser.js("return window.hearth.pixel(arguments[0], arguments[1])",
-                num(frame, "x") + 1.5, num(frame, "y") + 1.5);
+        return (List<Long>) browser.js(
+                "return window.hearth.pixel(arguments[0], arguments[1])", num(frame, "x") + 1.5, num(frame, "y") + 1.5);
     }
 
     private static void hover(Map<?, ?> frame) {
-        new Actions(browser.driver).moveToLocation(center(frame, "x", "w"), center(frame, "y", "h")).perform();
+        new Actions(browser.driver)
+                .moveToLocation(center(frame, "x", "w"), center(frame, "y", "h"))
+                .perform();
     }
 
     private static void click(Map<?, ?> frame) {
-        new Actions(browser.driver).moveToLocation(center(frame, "x", "w"), center(frame, "y", "h")).click().perform();
+        new Actions(browser.driver)
+                .moveToLocation(center(frame, "x", "w"), center(frame, "y", "h"))
+                .click()
+                .perform();
     }
 
     private static int center(Map<?, ?> frame, String at, String size) {

@@ -55,7 +55,8 @@ final class ShopProfiles {
         ProfileBuilder b = new ProfileBuilder(ProfileType.CPU);
         stacks(tax).forEach((stack, samples) -> {
             List<StackFrame> leafFirst = new ArrayList<>();
-            for (int i = stack.size() - 1; i >= 0; i--) leafFirst.add(StackFrame.of(stack.get(i), kindOf(stack.get(i))));
+            for (int i = stack.size() - 1; i >= 0; i--)
+                leafFirst.add(StackFrame.of(stack.get(i), kindOf(stack.get(i))));
             b.add(leafFirst, new long[] {samples, samples * NANOS_PER_SAMPLE}, Map.of());
         });
         return ProfileCodec.encodeGzip(b.build());
@@ -67,11 +68,17 @@ final class ShopProfiles {
     /** More distinct frames than the collector keeps (8192 by default), so it folds the small ones into "other". */
     static byte[] wideProfile() {
         ProfileBuilder b = new ProfileBuilder(ProfileType.CPU);
-        StackFrame root = StackFrame.of("java", FrameKind.NATIVE), run = StackFrame.of("com.example.Plugins.run", FrameKind.JIT);
-        b.add(List.of(StackFrame.of("com.example.Hot.loop", FrameKind.JIT), run, root), new long[] {50_000, 50_000 * NANOS_PER_SAMPLE}, Map.of());
+        StackFrame root = StackFrame.of("java", FrameKind.NATIVE),
+                run = StackFrame.of("com.example.Plugins.run", FrameKind.JIT);
+        b.add(
+                List.of(StackFrame.of("com.example.Hot.loop", FrameKind.JIT), run, root),
+                new long[] {50_000, 50_000 * NANOS_PER_SAMPLE},
+                Map.of());
         for (int i = 0; i < PLUGINS; i++) {
-            b.add(List.of(StackFrame.of("com.example.plugin.P" + i + ".call", FrameKind.JIT), run, root),
-                    new long[] {1, NANOS_PER_SAMPLE}, Map.of());
+            b.add(
+                    List.of(StackFrame.of("com.example.plugin.P" + i + ".call", FrameKind.JIT), run, root),
+                    new long[] {1, NANOS_PER_SAMPLE},
+                    Map.of());
         }
         return ProfileCodec.encodeGzip(b.build());
     }
@@ -81,27 +88,40 @@ final class ShopProfiles {
 
     static byte[] tinyProfile() {
         ProfileBuilder b = new ProfileBuilder(ProfileType.CPU);
-        b.add(List.of(StackFrame.of("[unknown]", FrameKind.UNKNOWN), StackFrame.of("awk", FrameKind.NATIVE)), new long[] {1, NANOS_PER_SAMPLE}, Map.of());
+        b.add(
+                List.of(StackFrame.of("[unknown]", FrameKind.UNKNOWN), StackFrame.of("awk", FrameKind.NATIVE)),
+                new long[] {1, NANOS_PER_SAMPLE},
+                Map.of());
         return ProfileCodec.encodeGzip(b.build());
     }
 
     /** A JVM seen by eBPF without frame pointers and through several JIT tiers, with a recursive method and a long name. */
     static final String TIERS_SERVICE = "tiers-ui";
+
     static final String SORT = "com.example.Busy.sortStuff";
     static final String FIB = "com.example.Fib.fib";
-    static final String LONG_NAME = "com.example.enterprise.platform.integration.adapters.persistence.OrderRepositoryAdapterImplementation.findAllPendingOrders";
+    static final String LONG_NAME =
+            "com.example.enterprise.platform.integration.adapters.persistence.OrderRepositoryAdapterImplementation.findAllPendingOrders";
     static final long SORT_SELF = 10 + 30 + 60 + 50, TIERS_TOTAL = SORT_SELF + 40 + 20;
     /** The series label through which the agent says why frames are unnamed (read by the page; see docs/jvm.md). */
     static final String UNNAMED_LABEL = "hearth_frames_unnamed=no-frame-pointers";
 
     static byte[] tiersProfile() {
         ProfileBuilder b = new ProfileBuilder(ProfileType.CPU);
-        StackFrame java = StackFrame.of("java", FrameKind.NATIVE), run = StackFrame.of("com.example.Busy.run", FrameKind.JIT);
+        StackFrame java = StackFrame.of("java", FrameKind.NATIVE),
+                run = StackFrame.of("com.example.Busy.run", FrameKind.JIT);
         Map<FrameKind, Long> tiers = Map.of(FrameKind.INTERPRETED, 10L, FrameKind.C1, 30L, FrameKind.JIT, 60L);
-        tiers.forEach((kind, n) -> b.add(List.of(StackFrame.of(SORT, kind), run, java), new long[] {n, n * NANOS_PER_SAMPLE}, Map.of()));
-        b.add(List.of(StackFrame.of(SORT, FrameKind.JIT), StackFrame.of("[unknown]", FrameKind.UNKNOWN), java), new long[] {50, 50 * NANOS_PER_SAMPLE}, Map.of());
+        tiers.forEach((kind, n) ->
+                b.add(List.of(StackFrame.of(SORT, kind), run, java), new long[] {n, n * NANOS_PER_SAMPLE}, Map.of()));
+        b.add(
+                List.of(StackFrame.of(SORT, FrameKind.JIT), StackFrame.of("[unknown]", FrameKind.UNKNOWN), java),
+                new long[] {50, 50 * NANOS_PER_SAMPLE},
+                Map.of());
         StackFrame fib = StackFrame.of(FIB, FrameKind.JIT);
-        b.add(List.of(StackFrame.of("com.example.Fib.add", FrameKind.INLINED), fib, fib, fib, java), new long[] {40, 40 * NANOS_PER_SAMPLE}, Map.of());
+        b.add(
+                List.of(StackFrame.of("com.example.Fib.add", FrameKind.INLINED), fib, fib, fib, java),
+                new long[] {40, 40 * NANOS_PER_SAMPLE},
+                Map.of());
         b.add(List.of(StackFrame.of(LONG_NAME, FrameKind.JIT), java), new long[] {20, 20 * NANOS_PER_SAMPLE}, Map.of());
         return ProfileCodec.encodeGzip(b.build());
     }
@@ -113,11 +133,15 @@ final class ShopProfiles {
 
     static void post(String collector, String service, String labels, byte[] body, long fromMs, long untilMs)
             throws IOException, InterruptedException {
-        URI uri = URI.create(collector + "/api/v1/ingest?service=" + service + "&type=cpu&from=" + fromMs
-                + "&until=" + untilMs + "&labels=" + URLEncoder.encode(labels, StandardCharsets.UTF_8));
-        HttpResponse<String> r = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() / 100 != 2) throw new IllegalStateException("ingest refused: " + r.statusCode() + " " + r.body());
+        URI uri = URI.create(collector + "/api/v1/ingest?service=" + service + "&type=cpu&from=" + fromMs + "&until="
+                + untilMs + "&labels=" + URLEncoder.encode(labels, StandardCharsets.UTF_8));
+        HttpResponse<String> r = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(uri)
+                                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() / 100 != 2)
+            throw new IllegalStateException("ingest refused: " + r.statusCode() + " " + r.body());
     }
 }

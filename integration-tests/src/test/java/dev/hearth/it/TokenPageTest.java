@@ -20,14 +20,27 @@ import org.openqa.selenium.WebElement;
 class TokenPageTest {
     @Test
     void thePageAsksForATokenAndKeepsItForTheTab() throws Exception {
-        if (System.getenv("CI") == null) Assumptions.assumeTrue(Browser.available(), "skipped: needs /usr/bin/chromium and /usr/bin/chromedriver (apt-get install chromium chromium-driver)");
+        if (System.getenv("CI") == null)
+            Assumptions.assumeTrue(
+                    Browser.available(),
+                    "skipped: needs /usr/bin/chromium and /usr/bin/chromedriver (apt-get install chromium chromium-driver)");
         Path target = Path.of("target");
         Path data = Files.createTempDirectory(Files.createDirectories(target), "token-ui-collector-");
         try (CollectorProcess c = CollectorProcess.start(data.resolve("data"));
-             Browser browser = new Browser(target.resolve("screenshots"))) {
+                Browser browser = new Browser(target.resolve("screenshots"))) {
             long now = System.currentTimeMillis();
-            Http.Reply r = c.http.post(Http.query("/api/v1/ingest", "service", "token-shop", "type", "cpu", "from", now - 120_000,
-                    "until", now - 60_000), ShopProfiles.profile(5));
+            Http.Reply r = c.http.post(
+                    Http.query(
+                            "/api/v1/ingest",
+                            "service",
+                            "token-shop",
+                            "type",
+                            "cpu",
+                            "from",
+                            now - 120_000,
+                            "until",
+                            now - 60_000),
+                    ShopProfiles.profile(5));
             assertEquals(200, r.status(), r.text());
             String url = "http://127.0.0.1:" + c.port + "/";
 
@@ -37,14 +50,22 @@ class TokenPageTest {
             awaitDialog(browser, "unknown token");
             browser.screenshot("token-dialog");
             answer(browser, c.token);
-            browser.await("ready", d -> "ready".equals(d.findElement(By.tagName("body")).getDomAttribute("data-status")) ? true : null);
+            browser.await(
+                    "ready",
+                    d -> "ready".equals(d.findElement(By.tagName("body")).getDomAttribute("data-status"))
+                            ? true
+                            : null);
             assertEquals("token-shop", browser.js("return document.getElementById('service').value"));
             assertEquals(c.token, browser.js("return sessionStorage.getItem('hearth.token')"));
             assertFalse(browser.driver.getCurrentUrl().contains(c.token), browser.driver.getCurrentUrl());
             assertEquals(0L, browser.js("return localStorage.length"), "nothing kept beyond the tab");
 
             browser.driver.navigate().refresh();
-            browser.await("ready after reload", d -> "ready".equals(d.findElement(By.tagName("body")).getDomAttribute("data-status")) ? true : null);
+            browser.await(
+                    "ready after reload",
+                    d -> "ready".equals(d.findElement(By.tagName("body")).getDomAttribute("data-status"))
+                            ? true
+                            : null);
             assertEquals(Boolean.FALSE, browser.js("return document.getElementById('token-dialog').open"));
         }
     }
@@ -53,7 +74,9 @@ class TokenPageTest {
         b.await("token dialog saying '" + says + "'", d -> {
             WebElement dialog = d.findElement(By.id("token-dialog"));
             return Boolean.TRUE.equals(b.js("return arguments[0].open", dialog))
-                    && d.findElement(By.id("token-why")).getText().contains(says) ? true : null;
+                            && d.findElement(By.id("token-why")).getText().contains(says)
+                    ? true
+                    : null;
         });
     }
 

@@ -44,16 +44,19 @@ public final class FoldedFormat {
      * default value is not empty.
      */
     public static long[] weights(ProfileType type, int valueIndex, long hz) {
-        if (hz <= 0 || hz > 1_000_000_000L) throw new IllegalArgumentException("the sample rate must be between 1 and 1e9 Hz, got " + hz);
+        if (hz <= 0 || hz > 1_000_000_000L)
+            throw new IllegalArgumentException("the sample rate must be between 1 and 1e9 Hz, got " + hz);
         long[] w = new long[type.valueTypes().size()];
         w[valueIndex] = 1;
         boolean samples = type.valueTypes().get(valueIndex).type().equals("samples");
-        if (samples && (type == ProfileType.CPU || type == ProfileType.WALL)) w[type.defaultValueIndex()] = 1_000_000_000L / hz;
+        if (samples && (type == ProfileType.CPU || type == ProfileType.WALL))
+            w[type.defaultValueIndex()] = 1_000_000_000L / hz;
         return w;
     }
 
     /** Reads folded lines into a profile of {@code type}; each count goes to value {@code valueIndex}. */
-    public static Profile read(Reader in, ProfileType type, int valueIndex) throws IOException, InvalidProfileException {
+    public static Profile read(Reader in, ProfileType type, int valueIndex)
+            throws IOException, InvalidProfileException {
         long[] weights = new long[type.valueTypes().size()];
         weights[valueIndex] = 1;
         return read(in, type, weights, true);
@@ -63,17 +66,21 @@ public final class FoldedFormat {
      * Reads folded lines into a profile of {@code type}; value i of a stack is its count times
      * {@code weights[i]} (e.g. samples and, at 100 Hz, 10,000,000 ns per sample).
      */
-    public static Profile read(Reader in, ProfileType type, long[] weights) throws IOException, InvalidProfileException {
+    public static Profile read(Reader in, ProfileType type, long[] weights)
+            throws IOException, InvalidProfileException {
         return read(in, type, weights, true);
     }
 
     /** Reads one stack per line, {@code root;…;leaf} without a count: each line is one sample. */
-    public static Profile readLines(Reader in, ProfileType type, long[] weights) throws IOException, InvalidProfileException {
+    public static Profile readLines(Reader in, ProfileType type, long[] weights)
+            throws IOException, InvalidProfileException {
         return read(in, type, weights, false);
     }
 
-    private static Profile read(Reader in, ProfileType type, long[] weights, boolean counted) throws IOException, InvalidProfileException {
-        if (weights.length != type.valueTypes().size()) throw new IllegalArgumentException("one weight per value of " + type.id());
+    private static Profile read(Reader in, ProfileType type, long[] weights, boolean counted)
+            throws IOException, InvalidProfileException {
+        if (weights.length != type.valueTypes().size())
+            throw new IllegalArgumentException("one weight per value of " + type.id());
         ProfileBuilder b = new ProfileBuilder(type);
         BufferedReader r = new BufferedReader(in);
         int lineNo = 0;
@@ -97,7 +104,8 @@ public final class FoldedFormat {
             try {
                 for (int i = 0; i < weights.length; i++) values[i] = Math.multiplyExact(count, weights[i]);
             } catch (ArithmeticException e) {
-                throw new InvalidProfileException("folded line " + lineNo + ": count " + count + " overflows its value");
+                throw new InvalidProfileException(
+                        "folded line " + lineNo + ": count " + count + " overflows its value");
             }
             b.add(stack, values, Map.of());
         }

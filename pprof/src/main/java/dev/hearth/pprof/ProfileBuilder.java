@@ -79,8 +79,8 @@ public final class ProfileBuilder {
     /** Adds (or sums into) a sample. {@code stack} is leaf first; values match the value types. */
     public ProfileBuilder add(List<StackFrame> stack, long[] values, Map<String, String> labels) {
         if (values.length != valueTypes.size()) {
-            throw new IllegalArgumentException("sample has " + values.length + " values, the profile has "
-                    + valueTypes.size() + " value types");
+            throw new IllegalArgumentException(
+                    "sample has " + values.length + " values, the profile has " + valueTypes.size() + " value types");
         }
         long[] ids = new long[stack.size()];
         for (int i = 0; i < ids.length; i++) ids[i] = location(stack.get(i));
@@ -107,7 +107,8 @@ public final class ProfileBuilder {
             Sample.Builder s = Sample.newBuilder();
             for (long id : key.locations) s.addLocationId(id);
             for (long v : values) s.addValue(v);
-            key.labels.forEach((k, v) -> s.addLabel(Label.newBuilder().setKey(string(k)).setStr(string(v))));
+            key.labels.forEach(
+                    (k, v) -> s.addLabel(Label.newBuilder().setKey(string(k)).setStr(string(v))));
             out.addSample(s);
         });
         // string() above may have added strings; the table is written last.
@@ -118,7 +119,10 @@ public final class ProfileBuilder {
     }
 
     private dev.hearth.pprof.proto.ValueType valueType(ValueType vt) {
-        return dev.hearth.pprof.proto.ValueType.newBuilder().setType(string(vt.type())).setUnit(string(vt.unit())).build();
+        return dev.hearth.pprof.proto.ValueType.newBuilder()
+                .setType(string(vt.type()))
+                .setUnit(string(vt.unit()))
+                .build();
     }
 
     private long string(String s) {
@@ -144,8 +148,11 @@ public final class ProfileBuilder {
     private long function(StackFrame f) {
         return functions.computeIfAbsent(new FunctionKey(f.name(), f.kind(), f.file()), k -> {
             long id = functions.size() + 1;
-            profile.addFunction(Function.newBuilder().setId(id).setName(string(f.name()))
-                    .setSystemName(string(f.kind().suffixed(f.name()))).setFilename(string(f.file())));
+            profile.addFunction(Function.newBuilder()
+                    .setId(id)
+                    .setName(string(f.name()))
+                    .setSystemName(string(f.kind().suffixed(f.name())))
+                    .setFilename(string(f.file())));
             return id;
         });
     }
@@ -155,8 +162,11 @@ public final class ProfileBuilder {
         if (f.binary().isEmpty()) return 0;
         return mappings.computeIfAbsent(List.of(f.binary(), f.buildId()), k -> {
             long id = mappings.size() + 1;
-            profile.addMapping(Mapping.newBuilder().setId(id).setFilename(string(f.binary()))
-                    .setBuildId(string(f.buildId())).setHasFunctions(true));
+            profile.addMapping(Mapping.newBuilder()
+                    .setId(id)
+                    .setFilename(string(f.binary()))
+                    .setBuildId(string(f.buildId()))
+                    .setHasFunctions(true));
             return id;
         });
     }

@@ -22,7 +22,8 @@ public final class ProfileCodec {
     public static Profile decode(byte[] body, long maxDecompressedBytes) throws InvalidProfileException {
         byte[] raw = isGzip(body) ? gunzip(body, maxDecompressedBytes) : body;
         if (raw.length > maxDecompressedBytes) {
-            throw new InvalidProfileException("profile is " + raw.length + " bytes, over the limit of " + maxDecompressedBytes);
+            throw new InvalidProfileException(
+                    "profile is " + raw.length + " bytes, over the limit of " + maxDecompressedBytes);
         }
         Profile p;
         try {
@@ -73,7 +74,8 @@ public final class ProfileCodec {
             long total = 0;
             for (int n; (n = in.read(buf)) > 0; ) {
                 total += n;
-                if (total > max) throw new InvalidProfileException("decompressed body exceeds the limit of " + max + " bytes");
+                if (total > max)
+                    throw new InvalidProfileException("decompressed body exceeds the limit of " + max + " bytes");
                 out.write(buf, 0, n);
             }
         } catch (IOException e) {

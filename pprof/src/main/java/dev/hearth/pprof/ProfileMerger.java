@@ -11,13 +11,15 @@ public final class ProfileMerger {
         if (profiles.isEmpty()) throw new IllegalArgumentException("nothing to merge");
         Profile first = profiles.get(0);
         List<ValueType> types = ProfileReader.valueTypes(first);
-        ValueType period = new ValueType(first.getStringTable((int) first.getPeriodType().getType()),
-                first.getStringTable((int) first.getPeriodType().getUnit()));
+        ValueType period =
+                new ValueType(first.getStringTable((int) first.getPeriodType().getType()), first.getStringTable((int)
+                        first.getPeriodType().getUnit()));
         ProfileBuilder out = new ProfileBuilder(types, period).period(first.getPeriod());
         long start = Long.MAX_VALUE, end = Long.MIN_VALUE;
         for (Profile p : profiles) {
             if (!ProfileReader.valueTypes(p).equals(types)) {
-                throw new IllegalArgumentException("cannot merge sample types " + ProfileReader.valueTypes(p) + " into " + types);
+                throw new IllegalArgumentException(
+                        "cannot merge sample types " + ProfileReader.valueTypes(p) + " into " + types);
             }
             start = Math.min(start, p.getTimeNanos());
             end = Math.max(end, p.getTimeNanos() + p.getDurationNanos());

@@ -59,12 +59,14 @@ public final class ProfileReader {
         Map<String, String> labels = new TreeMap<>();
         for (Label label : s.getLabelList()) {
             String key = p.getStringTable((int) label.getKey());
-            labels.put(key, label.getStr() != 0 ? p.getStringTable((int) label.getStr()) : Long.toString(label.getNum()));
+            labels.put(
+                    key, label.getStr() != 0 ? p.getStringTable((int) label.getStr()) : Long.toString(label.getNum()));
         }
         return labels;
     }
 
-    private static List<StackFrame> frames(Profile p, Location l, Map<Long, Mapping> mappings, Map<Long, Function> functions) {
+    private static List<StackFrame> frames(
+            Profile p, Location l, Map<Long, Mapping> mappings, Map<Long, Function> functions) {
         Mapping m = mappings.get(l.getMappingId());
         String binary = m == null ? "" : p.getStringTable((int) m.getFilename());
         String buildId = m == null ? "" : p.getStringTable((int) m.getBuildId());
@@ -82,8 +84,13 @@ public final class ProfileReader {
             FrameKind kind = FrameKind.ofSystemName(systemName);
             boolean explicit = systemName.endsWith("_[" + kind.tag() + "]");
             if (!explicit && i < l.getLineCount() - 1) kind = FrameKind.INLINED;
-            out.add(new StackFrame(p.getStringTable((int) f.getName()), kind, p.getStringTable((int) f.getFilename()),
-                    line.getLine(), binary, buildId));
+            out.add(new StackFrame(
+                    p.getStringTable((int) f.getName()),
+                    kind,
+                    p.getStringTable((int) f.getFilename()),
+                    line.getLine(),
+                    binary,
+                    buildId));
         }
         return out;
     }

@@ -10,12 +10,22 @@ import java.util.stream.Collectors;
  * one (what a flame graph shows), as pprof's convention for default_sample_type.
  */
 public enum ProfileType {
-    CPU(new ValueType("cpu", "nanoseconds"), List.of(new ValueType("samples", "count"), new ValueType("cpu", "nanoseconds"))),
+    CPU(
+            new ValueType("cpu", "nanoseconds"),
+            List.of(new ValueType("samples", "count"), new ValueType("cpu", "nanoseconds"))),
     OFFCPU(new ValueType("offcpu", "nanoseconds"), List.of(new ValueType("offcpu", "nanoseconds"))),
-    UPROBE(new ValueType("calls", "count"), List.of(new ValueType("calls", "count"), new ValueType("latency", "nanoseconds"))),
-    ALLOC(new ValueType("space", "bytes"), List.of(new ValueType("alloc_objects", "count"), new ValueType("alloc_space", "bytes"))),
-    LOCK(new ValueType("contentions", "count"), List.of(new ValueType("contentions", "count"), new ValueType("delay", "nanoseconds"))),
-    WALL(new ValueType("wall", "nanoseconds"), List.of(new ValueType("samples", "count"), new ValueType("wall", "nanoseconds")));
+    UPROBE(
+            new ValueType("calls", "count"),
+            List.of(new ValueType("calls", "count"), new ValueType("latency", "nanoseconds"))),
+    ALLOC(
+            new ValueType("space", "bytes"),
+            List.of(new ValueType("alloc_objects", "count"), new ValueType("alloc_space", "bytes"))),
+    LOCK(
+            new ValueType("contentions", "count"),
+            List.of(new ValueType("contentions", "count"), new ValueType("delay", "nanoseconds"))),
+    WALL(
+            new ValueType("wall", "nanoseconds"),
+            List.of(new ValueType("samples", "count"), new ValueType("wall", "nanoseconds")));
 
     private final ValueType periodType;
     private final List<ValueType> valueTypes;

@@ -27,25 +27,30 @@ public final class ProfileValidator {
         str(strings, p.getDefaultSampleType(), "default_sample_type");
         for (int i = 0; i < p.getCommentCount(); i++) str(strings, p.getComment(i), "comment[" + i + "]");
 
-        IdSet mappings = IdSet.of(p.getMappingList().stream().mapToLong(Mapping::getId).toArray(), "mapping");
+        IdSet mappings =
+                IdSet.of(p.getMappingList().stream().mapToLong(Mapping::getId).toArray(), "mapping");
         for (Mapping m : p.getMappingList()) {
             str(strings, m.getFilename(), "mapping " + m.getId() + " filename");
             str(strings, m.getBuildId(), "mapping " + m.getId() + " build_id");
         }
-        IdSet functions = IdSet.of(p.getFunctionList().stream().mapToLong(Function::getId).toArray(), "function");
+        IdSet functions =
+                IdSet.of(p.getFunctionList().stream().mapToLong(Function::getId).toArray(), "function");
         for (Function f : p.getFunctionList()) {
             str(strings, f.getName(), "function ", f.getId(), " name");
             str(strings, f.getSystemName(), "function ", f.getId(), " system_name");
             str(strings, f.getFilename(), "function ", f.getId(), " filename");
         }
-        IdSet locations = IdSet.of(p.getLocationList().stream().mapToLong(Location::getId).toArray(), "location");
+        IdSet locations =
+                IdSet.of(p.getLocationList().stream().mapToLong(Location::getId).toArray(), "location");
         for (Location l : p.getLocationList()) {
             if (l.getMappingId() != 0 && !mappings.contains(l.getMappingId())) {
-                throw new InvalidProfileException("location " + l.getId() + " refers to missing mapping " + l.getMappingId());
+                throw new InvalidProfileException(
+                        "location " + l.getId() + " refers to missing mapping " + l.getMappingId());
             }
             for (Line line : l.getLineList()) {
                 if (!functions.contains(line.getFunctionId())) {
-                    throw new InvalidProfileException("location " + l.getId() + " refers to missing function " + line.getFunctionId());
+                    throw new InvalidProfileException(
+                            "location " + l.getId() + " refers to missing function " + line.getFunctionId());
                 }
             }
         }
@@ -53,12 +58,13 @@ public final class ProfileValidator {
         for (int i = 0; i < p.getSampleCount(); i++) {
             Sample s = p.getSample(i);
             if (s.getValueCount() != values) {
-                throw new InvalidProfileException("sample " + i + " has " + s.getValueCount() + " values, the profile has "
-                        + values + " sample types");
+                throw new InvalidProfileException("sample " + i + " has " + s.getValueCount()
+                        + " values, the profile has " + values + " sample types");
             }
             for (int j = 0; j < s.getLocationIdCount(); j++) {
                 long id = s.getLocationId(j);
-                if (!locations.contains(id)) throw new InvalidProfileException("sample " + i + " refers to missing location " + id);
+                if (!locations.contains(id))
+                    throw new InvalidProfileException("sample " + i + " refers to missing location " + id);
             }
             for (Label label : s.getLabelList()) {
                 str(strings, label.getKey(), "sample ", i, " label key");

@@ -6,8 +6,8 @@ package dev.hearth.pprof;
  * mapping, empty when there is none; {@code offset} is where the address lies in {@code binary}
  * (the address itself for kernel, JIT and unmapped frames), 0 when the frame came without one.
  */
-public record StackFrame(String name, FrameKind kind, String file, long line, String binary, String buildId,
-                         long offset) {
+public record StackFrame(
+        String name, FrameKind kind, String file, long line, String binary, String buildId, long offset) {
     public StackFrame {
         if (name == null) throw new IllegalArgumentException("frame name is null");
         if (kind == null) kind = FrameKind.NATIVE;

@@ -21,12 +21,14 @@ import org.junit.jupiter.api.io.TempDir;
 class GoToolPprofTest {
     @TempDir
     static Path dir;
+
     static Path file;
 
     @BeforeAll
     static void write() throws Exception {
         boolean haveGo = Files.isExecutable(Path.of("/usr/bin/go"));
-        if (System.getenv("CI") == null) assumeTrue(haveGo, "skipped: go (Debian golang-go) is not installed; ./hearth test installs it");
+        if (System.getenv("CI") == null)
+            assumeTrue(haveGo, "skipped: go (Debian golang-go) is not installed; ./hearth test installs it");
         file = dir.resolve("shop.pb.gz");
         Files.write(file, ProfileCodec.encodeGzip(Profiles.shop()));
     }
@@ -46,8 +48,16 @@ class GoToolPprofTest {
     void topAgreesWithOurTotalsAndNames() throws Exception {
         String top = pprof("-top", "-sample_index=samples");
         assertTrue(top.contains("Showing nodes accounting for 45, 100% of 45 total"), top);
-        assertTrue(Pattern.compile("(?m)^\\s+30\\s+66\\.67%.*com\\.example\\.Shop\\.hash$").matcher(top).find(), top);
-        assertTrue(Pattern.compile("(?m)^\\s+0\\s+0%\\s+\\S+\\s+40\\s+88\\.89%\\s+com\\.example\\.Shop\\.checkout$").matcher(top).find(), top);
+        assertTrue(
+                Pattern.compile("(?m)^\\s+30\\s+66\\.67%.*com\\.example\\.Shop\\.hash$")
+                        .matcher(top)
+                        .find(),
+                top);
+        assertTrue(
+                Pattern.compile("(?m)^\\s+0\\s+0%\\s+\\S+\\s+40\\s+88\\.89%\\s+com\\.example\\.Shop\\.checkout$")
+                        .matcher(top)
+                        .find(),
+                top);
     }
 
     @Test

@@ -12,22 +12,29 @@ import org.junit.jupiter.api.Test;
 class ProfileBuilderTest {
     @Test
     void roundTripKeepsStacksKindsLinesAndLabels() throws Exception {
-        Profile decoded = ProfileCodec.decode(ProfileCodec.encodeGzip(Profiles.shop()), ProfileCodec.DEFAULT_MAX_DECOMPRESSED);
+        Profile decoded =
+                ProfileCodec.decode(ProfileCodec.encodeGzip(Profiles.shop()), ProfileCodec.DEFAULT_MAX_DECOMPRESSED);
         List<ResolvedSample> samples = ProfileReader.samples(decoded);
         assertEquals(3, samples.size());
         ResolvedSample first = samples.get(0);
         assertEquals(List.of(Profiles.HASH, Profiles.CHECKOUT, Profiles.MAIN), first.stack());
         assertArrayEquals(new long[] {30, 300}, first.values());
         assertEquals(Map.of("thread", "worker-1"), first.labels());
-        assertEquals(List.of(Profiles.MEMCPY, Profiles.SYSCALL, Profiles.CHECKOUT, Profiles.MAIN), samples.get(1).stack());
-        assertEquals(List.of(new ValueType("samples", "count"), new ValueType("cpu", "nanoseconds")), ProfileReader.valueTypes(decoded));
+        assertEquals(
+                List.of(Profiles.MEMCPY, Profiles.SYSCALL, Profiles.CHECKOUT, Profiles.MAIN),
+                samples.get(1).stack());
+        assertEquals(
+                List.of(new ValueType("samples", "count"), new ValueType("cpu", "nanoseconds")),
+                ProfileReader.valueTypes(decoded));
         assertEquals(10_101_010, decoded.getPeriod());
     }
 
     @Test
     void storesEachStringFunctionLocationAndMappingOnce() {
         Profile p = Profiles.shop();
-        assertEquals(p.getStringTableList().size(), p.getStringTableList().stream().distinct().count());
+        assertEquals(
+                p.getStringTableList().size(),
+                p.getStringTableList().stream().distinct().count());
         assertEquals(5, p.getFunctionCount());
         assertEquals(5, p.getLocationCount());
         assertEquals(2, p.getMappingCount());
@@ -48,7 +55,8 @@ class ProfileBuilderTest {
     @Test
     void rejectsWrongNumberOfValues() {
         var b = new ProfileBuilder(ProfileType.CPU);
-        var e = assertThrows(IllegalArgumentException.class, () -> b.add(List.of(Profiles.MAIN), new long[] {1}, Map.of()));
+        var e = assertThrows(
+                IllegalArgumentException.class, () -> b.add(List.of(Profiles.MAIN), new long[] {1}, Map.of()));
         assertEquals("sample has 1 values, the profile has 2 value types", e.getMessage());
     }
 }

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 class ProfileMergerTest {
     @Test
     void sumsEqualStacksAndSpansBothTimeRanges() {
-        Profile later = Profiles.shop().toBuilder().setTimeNanos(20_000_000_000L).build();
+        Profile later =
+                Profiles.shop().toBuilder().setTimeNanos(20_000_000_000L).build();
         Profile merged = ProfileMerger.merge(List.of(Profiles.shop(), later));
         List<ResolvedSample> samples = ProfileReader.samples(merged);
         assertEquals(3, samples.size());
@@ -23,7 +24,9 @@ class ProfileMergerTest {
 
     @Test
     void refusesDifferentSampleTypes() {
-        Profile offcpu = new ProfileBuilder(ProfileType.OFFCPU).add(List.of(Profiles.MAIN), new long[] {1}, Map.of()).build();
+        Profile offcpu = new ProfileBuilder(ProfileType.OFFCPU)
+                .add(List.of(Profiles.MAIN), new long[] {1}, Map.of())
+                .build();
         assertThrows(IllegalArgumentException.class, () -> ProfileMerger.merge(List.of(Profiles.shop(), offcpu)));
     }
 }

@@ -17,7 +17,7 @@ final class BinaryCache {
     private static final long RETRY_UNREADABLE_NANOS = 10_000_000_000L;
 
     private final Map<String, BinarySymbols> tables;
-    private final Map<String, String> keyOfFile;     // dev:inode -> table key
+    private final Map<String, String> keyOfFile; // dev:inode -> table key
     private final Map<String, Long> unreadableSince; // dev:inode -> when opening last failed
     private long loads;
     private long refused;
@@ -40,7 +40,9 @@ final class BinaryCache {
     private static <K, V> Map<K, V> lru(int max) {
         return new LinkedHashMap<>(16, 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<K, V> eldest) { return size() > max; }
+            protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
+                return size() > max;
+            }
         };
     }
 
@@ -83,18 +85,28 @@ final class BinaryCache {
         return BinarySymbols.UNREADABLE;
     }
 
-    int size() { return tables.size(); }
+    int size() {
+        return tables.size();
+    }
 
     /** Changes whenever a table leaves the cache: a table remembered elsewhere is still cached while it stays. */
-    long generation() { return generation; }
+    long generation() {
+        return generation;
+    }
 
-    long loads() { return loads; }
+    long loads() {
+        return loads;
+    }
 
     /** Mapped files refused unread: not a regular file, or too large. */
-    long refused() { return refused; }
+    long refused() {
+        return refused;
+    }
 
     /** Binaries that could not be read as ELF, or only in part (malformed, or past a bound). */
-    long badBinaries() { return badBinaries; }
+    long badBinaries() {
+        return badBinaries;
+    }
 
     long bytes() {
         long sum = 0;

@@ -18,7 +18,9 @@ final class BinaryLoader {
      */
     static BinarySymbols load(Path opened, String binaryPath, Path root) throws IOException {
         try (ElfFile elf = ElfFile.open(opened)) {
-            return read(elf, buildId -> DebugFiles.find(root, opened, binaryPath, buildId, elf.debugLink(), elf.debugLinkCrc()));
+            return read(
+                    elf,
+                    buildId -> DebugFiles.find(root, opened, binaryPath, buildId, elf.debugLink(), elf.debugLinkCrc()));
         }
     }
 

@@ -14,11 +14,19 @@ import java.util.List;
  * @param debugFile the separate debug file the symbols came from, or null
  * @param partial   the file was malformed or past a bound in places, and read only in part
  */
-record BinarySymbols(String buildId, SymbolTable table, long[] segOffset, long[] segVaddr, long[] segSize, String debugFile,
-                     boolean partial) {
-    static final BinarySymbols UNREADABLE = new BinarySymbols(null, SymbolTable.EMPTY, new long[0], new long[0], new long[0], null, false);
+record BinarySymbols(
+        String buildId,
+        SymbolTable table,
+        long[] segOffset,
+        long[] segVaddr,
+        long[] segSize,
+        String debugFile,
+        boolean partial) {
+    static final BinarySymbols UNREADABLE =
+            new BinarySymbols(null, SymbolTable.EMPTY, new long[0], new long[0], new long[0], null, false);
 
-    static BinarySymbols of(String buildId, SymbolTable table, List<ElfFile.Segment> segments, String debugFile, boolean partial) {
+    static BinarySymbols of(
+            String buildId, SymbolTable table, List<ElfFile.Segment> segments, String debugFile, boolean partial) {
         int n = segments.size();
         long[] off = new long[n], va = new long[n], size = new long[n];
         for (int i = 0; i < n; i++) {
@@ -32,10 +40,13 @@ record BinarySymbols(String buildId, SymbolTable table, long[] segOffset, long[]
     /** ELF virtual address of a file offset (what symbol values are), or -1 outside every segment. */
     long vaddr(long fileOffset) {
         for (int i = 0; i < segOffset.length; i++) {
-            if (fileOffset >= segOffset[i] && fileOffset < segOffset[i] + segSize[i]) return fileOffset - segOffset[i] + segVaddr[i];
+            if (fileOffset >= segOffset[i] && fileOffset < segOffset[i] + segSize[i])
+                return fileOffset - segOffset[i] + segVaddr[i];
         }
         return -1;
     }
 
-    long bytes() { return table.bytes() + 24L * segOffset.length + 64; }
+    long bytes() {
+        return table.bytes() + 24L * segOffset.length + 64;
+    }
 }

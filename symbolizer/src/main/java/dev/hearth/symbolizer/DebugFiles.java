@@ -21,7 +21,9 @@ final class DebugFiles {
     /** A candidate: a path as the process (or the host) sees it, under a trusted root. */
     record Candidate(Path root, String path) {
         @Override
-        public String toString() { return "/".equals(root.toString()) ? path : root + path; }
+        public String toString() {
+            return "/".equals(root.toString()) ? path : root + path;
+        }
     }
 
     private static final Path HOST_ROOT = Path.of("/");

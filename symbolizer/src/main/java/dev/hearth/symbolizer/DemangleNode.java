@@ -15,7 +15,9 @@ abstract class DemangleNode {
     void right(DemangleOutput out) {}
 
     /** Types such as functions and arrays put part of themselves after the declarator. */
-    boolean hasRight() { return false; }
+    boolean hasRight() {
+        return false;
+    }
 
     /** Nesting of this node: printing recurses this deep, so it is bounded when a node is made. */
     final int depth;
@@ -46,13 +48,17 @@ abstract class DemangleNode {
     }
 
     /** The unqualified name for a constructor or destructor of this class name. */
-    String baseName(DemangleOutput.Budget budget) { return print(budget); }
+    String baseName(DemangleOutput.Budget budget) {
+        return print(budget);
+    }
 
     static final class Name extends DemangleNode {
         final String text;
         final String ctorName;
 
-        Name(String text) { this(text, text); }
+        Name(String text) {
+            this(text, text);
+        }
 
         Name(String text, String ctorName) {
             super(1);
@@ -60,9 +66,15 @@ abstract class DemangleNode {
             this.ctorName = ctorName;
         }
 
-        @Override void left(DemangleOutput out) { out.append(text); }
+        @Override
+        void left(DemangleOutput out) {
+            out.append(text);
+        }
 
-        @Override String baseName(DemangleOutput.Budget budget) { return ctorName; }
+        @Override
+        String baseName(DemangleOutput.Budget budget) {
+            return ctorName;
+        }
     }
 
     /** {@code prefix::name} */
@@ -75,14 +87,18 @@ abstract class DemangleNode {
             this.name = name;
         }
 
-        @Override void left(DemangleOutput out) {
+        @Override
+        void left(DemangleOutput out) {
             prefix.left(out);
             prefix.right(out);
             out.append("::");
             name.left(out);
         }
 
-        @Override String baseName(DemangleOutput.Budget budget) { return name.baseName(budget); }
+        @Override
+        String baseName(DemangleOutput.Budget budget) {
+            return name.baseName(budget);
+        }
     }
 
     static final class Template extends DemangleNode {
@@ -95,7 +111,8 @@ abstract class DemangleNode {
             this.args = args;
         }
 
-        @Override void left(DemangleOutput out) {
+        @Override
+        void left(DemangleOutput out) {
             name.left(out);
             if (out.last() == '<') out.append(' ');
             printArgs(out, args);
@@ -108,7 +125,10 @@ abstract class DemangleNode {
             out.append('>');
         }
 
-        @Override String baseName(DemangleOutput.Budget budget) { return name.baseName(budget); }
+        @Override
+        String baseName(DemangleOutput.Budget budget) {
+            return name.baseName(budget);
+        }
     }
 
     static void joinList(DemangleOutput out, List<DemangleNode> items) {
@@ -132,7 +152,10 @@ abstract class DemangleNode {
             this.items = items;
         }
 
-        @Override void left(DemangleOutput out) { joinList(out, items); }
+        @Override
+        void left(DemangleOutput out) {
+            joinList(out, items);
+        }
     }
 
     /** A template parameter resolved to its argument. */
@@ -144,13 +167,25 @@ abstract class DemangleNode {
             this.target = target;
         }
 
-        @Override void left(DemangleOutput out) { target.left(out); }
+        @Override
+        void left(DemangleOutput out) {
+            target.left(out);
+        }
 
-        @Override void right(DemangleOutput out) { target.right(out); }
+        @Override
+        void right(DemangleOutput out) {
+            target.right(out);
+        }
 
-        @Override boolean hasRight() { return target.hasRight(); }
+        @Override
+        boolean hasRight() {
+            return target.hasRight();
+        }
 
-        @Override String baseName(DemangleOutput.Budget budget) { return target.baseName(budget); }
+        @Override
+        String baseName(DemangleOutput.Budget budget) {
+            return target.baseName(budget);
+        }
     }
 
     /** A type with a suffix: const, volatile, restrict, or a vendor qualifier. */
@@ -164,17 +199,22 @@ abstract class DemangleNode {
             this.quals = quals;
         }
 
-        @Override void left(DemangleOutput out) {
+        @Override
+        void left(DemangleOutput out) {
             inner.left(out);
             if (!inner.hasRight()) out.append(quals);
         }
 
-        @Override void right(DemangleOutput out) {
+        @Override
+        void right(DemangleOutput out) {
             inner.right(out);
             if (inner.hasRight()) out.append(quals);
         }
 
-        @Override boolean hasRight() { return inner.hasRight(); }
+        @Override
+        boolean hasRight() {
+            return inner.hasRight();
+        }
     }
 
     /** Pointer, reference or rvalue reference. */
@@ -195,7 +235,8 @@ abstract class DemangleNode {
             return t instanceof FunctionType || t instanceof ArrayType;
         }
 
-        @Override void left(DemangleOutput out) {
+        @Override
+        void left(DemangleOutput out) {
             pointee.left(out);
             if (parenthesize()) {
                 char last = out.last();
@@ -205,12 +246,16 @@ abstract class DemangleNode {
             out.append(op);
         }
 
-        @Override void right(DemangleOutput out) {
+        @Override
+        void right(DemangleOutput out) {
             if (parenthesize()) out.append(')');
             pointee.right(out);
         }
 
-        @Override boolean hasRight() { return pointee.hasRight(); }
+        @Override
+        boolean hasRight() {
+            return pointee.hasRight();
+        }
     }
 
     /** Pointer to member: {@code int A::*} or {@code void (A::*)(int)}. */
@@ -223,7 +268,8 @@ abstract class DemangleNode {
             this.member = member;
         }
 
-        @Override void left(DemangleOutput out) {
+        @Override
+        void left(DemangleOutput out) {
             member.left(out);
             if (member.hasRight()) out.append('(');
             else out.append(' ');
@@ -232,14 +278,18 @@ abstract class DemangleNode {
             out.append("::*");
         }
 
-        @Override void right(DemangleOutput out) {
+        @Override
+        void right(DemangleOutput out) {
             if (member.hasRight()) {
                 out.append(')');
                 member.right(out);
             }
         }
 
-        @Override boolean hasRight() { return member.hasRight(); }
+        @Override
+        boolean hasRight() {
+            return member.hasRight();
+        }
     }
 
     static final class FunctionType extends DemangleNode {
@@ -254,20 +304,25 @@ abstract class DemangleNode {
             this.quals = quals;
         }
 
-        @Override void left(DemangleOutput out) {
+        @Override
+        void left(DemangleOutput out) {
             ret.left(out);
             ret.right(out);
             out.append(' ');
         }
 
-        @Override void right(DemangleOutput out) {
+        @Override
+        void right(DemangleOutput out) {
             out.append('(');
             joinList(out, params);
             out.append(')');
             out.append(quals);
         }
 
-        @Override boolean hasRight() { return true; }
+        @Override
+        boolean hasRight() {
+            return true;
+        }
     }
 
     static final class ArrayType extends DemangleNode {
@@ -280,18 +335,23 @@ abstract class DemangleNode {
             this.dim = dim;
         }
 
-        @Override void left(DemangleOutput out) {
+        @Override
+        void left(DemangleOutput out) {
             elem.left(out);
             out.append(' ');
         }
 
-        @Override void right(DemangleOutput out) {
+        @Override
+        void right(DemangleOutput out) {
             if (out.last() == ')') out.append(' ');
             out.append('[').append(dim).append(']');
             elem.right(out);
         }
 
-        @Override boolean hasRight() { return true; }
+        @Override
+        boolean hasRight() {
+            return true;
+        }
     }
 
     /** A function: {@code ret name(params) quals}; return type only for templates. */
@@ -308,7 +368,8 @@ abstract class DemangleNode {
             this.quals = quals;
         }
 
-        @Override void left(DemangleOutput out) {
+        @Override
+        void left(DemangleOutput out) {
             if (ret != null) {
                 ret.left(out);
                 if (!ret.hasRight()) out.append(' ');
@@ -334,7 +395,8 @@ abstract class DemangleNode {
             this.after = after;
         }
 
-        @Override void left(DemangleOutput out) {
+        @Override
+        void left(DemangleOutput out) {
             out.append(before);
             if (inner != null) {
                 inner.left(out);
@@ -343,6 +405,9 @@ abstract class DemangleNode {
             out.append(after);
         }
 
-        @Override String baseName(DemangleOutput.Budget budget) { return inner != null && before.isEmpty() ? inner.baseName(budget) : print(budget); }
+        @Override
+        String baseName(DemangleOutput.Budget budget) {
+            return inner != null && before.isEmpty() ? inner.baseName(budget) : print(budget);
+        }
     }
 }

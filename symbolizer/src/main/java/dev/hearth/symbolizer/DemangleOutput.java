@@ -9,14 +9,18 @@ package dev.hearth.symbolizer;
 final class DemangleOutput {
     /** Thrown when a print runs out of room: control flow, so without a stack trace. */
     static final class Spent extends RuntimeException {
-        Spent() { super("demangled name too long", null, false, false); }
+        Spent() {
+            super("demangled name too long", null, false, false);
+        }
     }
 
     /** Characters left for all the prints of one name. */
     static final class Budget {
         private long left;
 
-        Budget(long chars) { left = chars; }
+        Budget(long chars) {
+            left = chars;
+        }
     }
 
     private final StringBuilder sb = new StringBuilder();
@@ -46,18 +50,26 @@ final class DemangleOutput {
     }
 
     /** Walking a node that may print nothing (an empty pack) still costs: a walk cannot go on unbounded. */
-    void visit() { charge(1); }
+    void visit() {
+        charge(1);
+    }
 
     private void charge(int chars) {
         budget.left -= Math.max(chars, 1);
         if (budget.left < 0) throw new Spent();
     }
 
-    int length() { return sb.length(); }
+    int length() {
+        return sb.length();
+    }
 
     /** The last character printed, or NUL when none was. */
-    char last() { return sb.isEmpty() ? '\0' : sb.charAt(sb.length() - 1); }
+    char last() {
+        return sb.isEmpty() ? '\0' : sb.charAt(sb.length() - 1);
+    }
 
     @Override
-    public String toString() { return sb.toString(); }
+    public String toString() {
+        return sb.toString();
+    }
 }

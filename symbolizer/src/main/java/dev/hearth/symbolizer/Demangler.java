@@ -10,6 +10,7 @@ final class Demangler {
     static final int MAX_NAME = 16 * 1024;
     /** Characters all the prints of one name may write (async-profiler's bound): about a millisecond of work. */
     static final int MAX_WORK = 1 << 20;
+
     static final String CUT = "...";
 
     private Demangler() {}
@@ -21,7 +22,9 @@ final class Demangler {
      */
     record Named(String name, boolean complete) {}
 
-    static boolean isMangled(String name) { return name.startsWith("_Z"); }
+    static boolean isMangled(String name) {
+        return name.startsWith("_Z");
+    }
 
     /** The demangled name, or null when {@code name} is not a mangled name this demangler understands. */
     static String demangle(String name) {
@@ -30,7 +33,9 @@ final class Demangler {
     }
 
     /** The demangled name, or {@code name} itself: a frame keeps its raw symbol rather than lose it. */
-    static String demangleOrSelf(String name) { return name(name).name(); }
+    static String demangleOrSelf(String name) {
+        return name(name).name();
+    }
 
     /** The frame name of raw symbol {@code raw}: demangled when it can be, never longer than {@link #MAX_NAME} and a cut mark. */
     static Named name(String raw) {

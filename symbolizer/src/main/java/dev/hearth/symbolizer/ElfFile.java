@@ -28,6 +28,7 @@ final class ElfFile implements AutoCloseable {
     static final long MAX_SYMBOL_ENTRIES = 2_000_000;
     /** Longest symbol name kept (LLVM's longest is 613 bytes); longer ones are cut. */
     static final int MAX_SYMBOL_NAME = 4096;
+
     private static final int MAX_DEBUGLINK = 256;
     private static final byte[] DEBUGLINK = ".gnu_debuglink".getBytes(StandardCharsets.US_ASCII);
     private static final int MAX_SEGMENTS = 64; // loadable ones; linkers write 2 to 4
@@ -61,7 +62,12 @@ final class ElfFile implements AutoCloseable {
             if (buf.getInt(p) == PT_LOAD && segments.size() == MAX_SEGMENTS) {
                 problems++; // every lookup walks them
             } else if (buf.getInt(p) == PT_LOAD) {
-                segments.add(new Segment(buf.getLong(p + 8), buf.getLong(p + 16), buf.getLong(p + 32), buf.getLong(p + 40), (buf.getInt(p + 4) & 1) != 0));
+                segments.add(new Segment(
+                        buf.getLong(p + 8),
+                        buf.getLong(p + 16),
+                        buf.getLong(p + 32),
+                        buf.getLong(p + 40),
+                        (buf.getInt(p + 4) & 1) != 0));
             }
         }
         if (shoff != 0 && shnum > 0) {
@@ -80,8 +86,14 @@ final class ElfFile implements AutoCloseable {
             for (int i = 0; i < shnum; i++) {
                 int s = checked(shoff + (long) i * shentsize, 64);
                 long nameAt = names + Integer.toUnsignedLong(buf.getInt(s));
-                sections.add(new Section(names >= 0 && nameAt < namesEnd ? nameAt : -1, buf.getInt(s + 4), buf.getLong(s + 16), buf.getLong(s + 24),
-                        buf.getLong(s + 32), buf.getInt(s + 40), buf.getLong(s + 56)));
+                sections.add(new Section(
+                        names >= 0 && nameAt < namesEnd ? nameAt : -1,
+                        buf.getInt(s + 4),
+                        buf.getLong(s + 16),
+                        buf.getLong(s + 24),
+                        buf.getLong(s + 32),
+                        buf.getInt(s + 40),
+                        buf.getLong(s + 56)));
             }
         }
     }
@@ -108,7 +120,9 @@ final class ElfFile implements AutoCloseable {
         }
     }
 
-    List<Segment> segments() { return segments; }
+    List<Segment> segments() {
+        return segments;
+    }
 
     boolean has(int sectionType) {
         for (Section s : sections) if (s.type() == sectionType && s.type() != SHT_NOBITS && s.size() > 0) return true;
@@ -236,9 +250,17 @@ final class ElfFile implements AutoCloseable {
                     return added;
                 }
                 int underscores = 0;
-                while (underscores < 3 && nameAt + underscores < nameEnd && buf.get((int) nameAt + underscores) == '_') underscores++;
+                while (underscores < 3 && nameAt + underscores < nameEnd && buf.get((int) nameAt + underscores) == '_')
+                    underscores++;
                 int bindRank = bind == 1 ? 0 : bind == 2 ? 1 : 2; // GLOBAL, WEAK, LOCAL
-                out.add(value, size, buf, (int) nameAt, (int) (nameEnd - nameAt), rankBase + underscores * 4 + bindRank, 0);
+                out.add(
+                        value,
+                        size,
+                        buf,
+                        (int) nameAt,
+                        (int) (nameEnd - nameAt),
+                        rankBase + underscores * 4 + bindRank,
+                        0);
                 added++;
             }
         }
@@ -246,7 +268,9 @@ final class ElfFile implements AutoCloseable {
     }
 
     /** e_machine: 62 for x86-64. */
-    int machine() { return u16(18); }
+    int machine() {
+        return u16(18);
+    }
 
     /**
      * The bytes of the section named {@code name} as a little-endian buffer over the file, and its
@@ -267,7 +291,9 @@ final class ElfFile implements AutoCloseable {
     }
 
     /** Structures skipped as malformed or past a bound: the file was read only in part. */
-    int problems() { return problems; }
+    int problems() {
+        return problems;
+    }
 
     private boolean nameIs(Section s, byte[] name) {
         long at = s.nameAt();
@@ -295,9 +321,13 @@ final class ElfFile implements AutoCloseable {
         return (int) off;
     }
 
-    private int u16(int off) { return Short.toUnsignedInt(buf.getShort(off)); }
+    private int u16(int off) {
+        return Short.toUnsignedInt(buf.getShort(off));
+    }
 
-    private static long align4(long v) { return (v + 3) & ~3L; }
+    private static long align4(long v) {
+        return (v + 3) & ~3L;
+    }
 
     @Override
     public void close() throws IOException {

@@ -9,6 +9,7 @@ final class Frames {
     static final String ANON = "[anon]";
     /** The binary of JIT-compiled code: it lives in no file. */
     static final String JIT_BINARY = "[jit]";
+
     static final String JIT = "[jit]";
 
     private Frames() {}
@@ -23,6 +24,7 @@ final class Frames {
         if (binary == null) return StackFrame.ofAddress(UNKNOWN, FrameKind.UNKNOWN, null, null, offset);
         int slash = binary.lastIndexOf('/');
         String base = slash < 0 ? binary : binary.substring(slash + 1);
-        return StackFrame.ofAddress(base + "+0x" + Long.toHexString(offset), FrameKind.UNKNOWN, binary, buildId, offset);
+        return StackFrame.ofAddress(
+                base + "+0x" + Long.toHexString(offset), FrameKind.UNKNOWN, binary, buildId, offset);
     }
 }

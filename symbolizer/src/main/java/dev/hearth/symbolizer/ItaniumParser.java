@@ -33,38 +33,105 @@ import java.util.Map;
  */
 final class ItaniumParser {
     private static final Map<Character, Name> BUILTINS = Map.ofEntries(
-            Map.entry('v', new Name("void")), Map.entry('w', new Name("wchar_t")), Map.entry('b', new Name("bool")),
-            Map.entry('c', new Name("char")), Map.entry('a', new Name("signed char")), Map.entry('h', new Name("unsigned char")),
-            Map.entry('s', new Name("short")), Map.entry('t', new Name("unsigned short")), Map.entry('i', new Name("int")),
-            Map.entry('j', new Name("unsigned int")), Map.entry('l', new Name("long")), Map.entry('m', new Name("unsigned long")),
-            Map.entry('x', new Name("long long")), Map.entry('y', new Name("unsigned long long")), Map.entry('n', new Name("__int128")),
-            Map.entry('o', new Name("unsigned __int128")), Map.entry('f', new Name("float")), Map.entry('d', new Name("double")),
-            Map.entry('e', new Name("long double")), Map.entry('g', new Name("__float128")), Map.entry('z', new Name("...")));
+            Map.entry('v', new Name("void")),
+            Map.entry('w', new Name("wchar_t")),
+            Map.entry('b', new Name("bool")),
+            Map.entry('c', new Name("char")),
+            Map.entry('a', new Name("signed char")),
+            Map.entry('h', new Name("unsigned char")),
+            Map.entry('s', new Name("short")),
+            Map.entry('t', new Name("unsigned short")),
+            Map.entry('i', new Name("int")),
+            Map.entry('j', new Name("unsigned int")),
+            Map.entry('l', new Name("long")),
+            Map.entry('m', new Name("unsigned long")),
+            Map.entry('x', new Name("long long")),
+            Map.entry('y', new Name("unsigned long long")),
+            Map.entry('n', new Name("__int128")),
+            Map.entry('o', new Name("unsigned __int128")),
+            Map.entry('f', new Name("float")),
+            Map.entry('d', new Name("double")),
+            Map.entry('e', new Name("long double")),
+            Map.entry('g', new Name("__float128")),
+            Map.entry('z', new Name("...")));
     private static final Map<Character, Name> D_BUILTINS = Map.ofEntries(
-            Map.entry('d', new Name("decimal64")), Map.entry('e', new Name("decimal128")), Map.entry('f', new Name("decimal32")),
-            Map.entry('h', new Name("half")), Map.entry('i', new Name("char32_t")), Map.entry('s', new Name("char16_t")),
-            Map.entry('u', new Name("char8_t")), Map.entry('a', new Name("auto")), Map.entry('c', new Name("decltype(auto)")),
+            Map.entry('d', new Name("decimal64")),
+            Map.entry('e', new Name("decimal128")),
+            Map.entry('f', new Name("decimal32")),
+            Map.entry('h', new Name("half")),
+            Map.entry('i', new Name("char32_t")),
+            Map.entry('s', new Name("char16_t")),
+            Map.entry('u', new Name("char8_t")),
+            Map.entry('a', new Name("auto")),
+            Map.entry('c', new Name("decltype(auto)")),
             Map.entry('n', new Name("decltype(nullptr)")));
-    private static final Map<Character, String> LITERAL_SUFFIX = Map.of('i', "", 'j', "u", 'l', "l", 'm', "ul", 'x', "ll", 'y', "ull");
+    private static final Map<Character, String> LITERAL_SUFFIX =
+            Map.of('i', "", 'j', "u", 'l', "l", 'm', "ul", 'x', "ll", 'y', "ull");
     /** code -> {printed operator, arity} */
     private static final Map<String, String[]> OPERATORS = Map.ofEntries(
-            op("nw", "new", 3), op("na", "new[]", 3), op("dl", "delete", 1), op("da", "delete[]", 1),
-            op("ps", "+", 1), op("ng", "-", 1), op("ad", "&", 1), op("de", "*", 1), op("co", "~", 1),
-            op("pl", "+", 2), op("mi", "-", 2), op("ml", "*", 2), op("dv", "/", 2), op("rm", "%", 2),
-            op("an", "&", 2), op("or", "|", 2), op("eo", "^", 2), op("aS", "=", 2), op("pL", "+=", 2),
-            op("mI", "-=", 2), op("mL", "*=", 2), op("dV", "/=", 2), op("rM", "%=", 2), op("aN", "&=", 2),
-            op("oR", "|=", 2), op("eO", "^=", 2), op("ls", "<<", 2), op("rs", ">>", 2), op("lS", "<<=", 2),
-            op("rS", ">>=", 2), op("eq", "==", 2), op("ne", "!=", 2), op("lt", "<", 2), op("gt", ">", 2),
-            op("le", "<=", 2), op("ge", ">=", 2), op("ss", "<=>", 2), op("nt", "!", 1), op("aa", "&&", 2),
-            op("oo", "||", 2), op("pp", "++", 1), op("mm", "--", 1), op("cm", ",", 2), op("pm", "->*", 2),
-            op("pt", "->", 2), op("cl", "()", 2), op("ix", "[]", 2), op("qu", "?", 3), op("st", "sizeof ", 1),
-            op("sz", "sizeof ", 1), op("at", "alignof ", 1), op("az", "alignof ", 1), op("aw", "co_await", 1));
+            op("nw", "new", 3),
+            op("na", "new[]", 3),
+            op("dl", "delete", 1),
+            op("da", "delete[]", 1),
+            op("ps", "+", 1),
+            op("ng", "-", 1),
+            op("ad", "&", 1),
+            op("de", "*", 1),
+            op("co", "~", 1),
+            op("pl", "+", 2),
+            op("mi", "-", 2),
+            op("ml", "*", 2),
+            op("dv", "/", 2),
+            op("rm", "%", 2),
+            op("an", "&", 2),
+            op("or", "|", 2),
+            op("eo", "^", 2),
+            op("aS", "=", 2),
+            op("pL", "+=", 2),
+            op("mI", "-=", 2),
+            op("mL", "*=", 2),
+            op("dV", "/=", 2),
+            op("rM", "%=", 2),
+            op("aN", "&=", 2),
+            op("oR", "|=", 2),
+            op("eO", "^=", 2),
+            op("ls", "<<", 2),
+            op("rs", ">>", 2),
+            op("lS", "<<=", 2),
+            op("rS", ">>=", 2),
+            op("eq", "==", 2),
+            op("ne", "!=", 2),
+            op("lt", "<", 2),
+            op("gt", ">", 2),
+            op("le", "<=", 2),
+            op("ge", ">=", 2),
+            op("ss", "<=>", 2),
+            op("nt", "!", 1),
+            op("aa", "&&", 2),
+            op("oo", "||", 2),
+            op("pp", "++", 1),
+            op("mm", "--", 1),
+            op("cm", ",", 2),
+            op("pm", "->*", 2),
+            op("pt", "->", 2),
+            op("cl", "()", 2),
+            op("ix", "[]", 2),
+            op("qu", "?", 3),
+            op("st", "sizeof ", 1),
+            op("sz", "sizeof ", 1),
+            op("at", "alignof ", 1),
+            op("az", "alignof ", 1),
+            op("aw", "co_await", 1));
 
     private static Map.Entry<String, String[]> op(String code, String text, int arity) {
         return Map.entry(code, new String[] {text, Integer.toString(arity)});
     }
 
-    private enum Kind { PLAIN, CTOR_DTOR, CONVERSION }
+    private enum Kind {
+        PLAIN,
+        CTOR_DTOR,
+        CONVERSION
+    }
 
     private final String s;
     private int p;
@@ -107,12 +174,19 @@ final class ItaniumParser {
         return new IllegalArgumentException(why + " at " + p + " in " + s);
     }
 
-    private char peek() { return p < s.length() ? s.charAt(p) : '\0'; }
+    private char peek() {
+        return p < s.length() ? s.charAt(p) : '\0';
+    }
 
-    private char peek(int ahead) { return p + ahead < s.length() ? s.charAt(p + ahead) : '\0'; }
+    private char peek(int ahead) {
+        return p + ahead < s.length() ? s.charAt(p + ahead) : '\0';
+    }
 
     private boolean consume(String prefix) {
-        if (s.startsWith(prefix, p)) { p += prefix.length(); return true; }
+        if (s.startsWith(prefix, p)) {
+            p += prefix.length();
+            return true;
+        }
         return false;
     }
 
@@ -179,9 +253,19 @@ final class ItaniumParser {
         if (consume("TS")) return new Decorated("typeinfo name for ", type(), "");
         if (consume("TW")) return new Decorated("TLS wrapper function for ", name(), "");
         if (consume("TH")) return new Decorated("TLS init function for ", name(), "");
-        if (consume("Th")) { callOffset('h'); return new Decorated("non-virtual thunk to ", encoding(), ""); }
-        if (consume("Tv")) { callOffset('v'); return new Decorated("virtual thunk to ", encoding(), ""); }
-        if (consume("Tc")) { callOffset(next()); callOffset(next()); return new Decorated("covariant return thunk to ", encoding(), ""); }
+        if (consume("Th")) {
+            callOffset('h');
+            return new Decorated("non-virtual thunk to ", encoding(), "");
+        }
+        if (consume("Tv")) {
+            callOffset('v');
+            return new Decorated("virtual thunk to ", encoding(), "");
+        }
+        if (consume("Tc")) {
+            callOffset(next());
+            callOffset(next());
+            return new Decorated("covariant return thunk to ", encoding(), "");
+        }
         if (consume("TC")) {
             DemangleNode derived = type();
             number();
@@ -200,11 +284,25 @@ final class ItaniumParser {
         throw fail("unknown special name");
     }
 
-    private char next() { return s.charAt(p++); }
+    private char next() {
+        return s.charAt(p++);
+    }
 
     private void callOffset(char kind) {
-        if (kind == 'h') { if (peek() == 'h') p++; number(); expect('_'); return; }
-        if (kind == 'v') { if (peek() == 'v') p++; number(); expect('_'); number(); expect('_'); return; }
+        if (kind == 'h') {
+            if (peek() == 'h') p++;
+            number();
+            expect('_');
+            return;
+        }
+        if (kind == 'v') {
+            if (peek() == 'v') p++;
+            number();
+            expect('_');
+            number();
+            expect('_');
+            return;
+        }
         throw fail("bad call offset");
     }
 
@@ -249,12 +347,21 @@ final class ItaniumParser {
     private DemangleNode nestedName() {
         expect('N');
         String quals = cvQualifiers();
-        if (peek() == 'R') { p++; quals += " &"; } else if (peek() == 'O') { p++; quals += " &&"; }
+        if (peek() == 'R') {
+            p++;
+            quals += " &";
+        } else if (peek() == 'O') {
+            p++;
+            quals += " &&";
+        }
         DemangleNode cur = null;
         boolean template = false;
         while (true) {
             char c = peek();
-            if (c == 'E') { p++; break; }
+            if (c == 'E') {
+                p++;
+                break;
+            }
             if (c == '\0') throw fail("unterminated nested name");
             template = false;
             if (c == 'S' && peek(1) == 't') {
@@ -303,7 +410,11 @@ final class ItaniumParser {
             nameIsTemplate = false;
             lastKind = Kind.PLAIN;
         } else {
-            if (peek() == 'd') { p++; if (peek() != '_') number(); expect('_'); }
+            if (peek() == 'd') {
+                p++;
+                if (peek() != '_') number();
+                expect('_');
+            }
             entity = name();
         }
         discriminator();
@@ -331,7 +442,10 @@ final class ItaniumParser {
         } else if (c == 'C' && (Character.isDigit(peek(1)) || peek(1) == 'I')) {
             if (prefix == null) throw fail("constructor without a class");
             p++;
-            if (peek() == 'I') { p += 2; type(); } else p++;
+            if (peek() == 'I') {
+                p += 2;
+                type();
+            } else p++;
             n = new Name(prefix.baseName(budget));
             lastKind = Kind.CTOR_DTOR;
         } else if (c == 'D' && "01245".indexOf(peek(1)) >= 0) {
@@ -429,7 +543,8 @@ final class ItaniumParser {
         String[] special = switch (c) {
             case 'a' -> new String[] {"std::allocator", "allocator"};
             case 'b' -> new String[] {"std::basic_string", "basic_string"};
-            case 's' -> new String[] {"std::basic_string<char, std::char_traits<char>, std::allocator<char> >", "basic_string"};
+            case 's' ->
+                new String[] {"std::basic_string<char, std::char_traits<char>, std::allocator<char> >", "basic_string"};
             case 'i' -> new String[] {"std::basic_istream<char, std::char_traits<char> >", "basic_istream"};
             case 'o' -> new String[] {"std::basic_ostream<char, std::char_traits<char> >", "basic_ostream"};
             case 'd' -> new String[] {"std::basic_iostream<char, std::char_traits<char> >", "basic_iostream"};
@@ -521,19 +636,40 @@ final class ItaniumParser {
     private DemangleNode typeInner() {
         char c = peek();
         Name builtin = BUILTINS.get(c);
-        if (builtin != null) { p++; return builtin; }
+        if (builtin != null) {
+            p++;
+            return builtin;
+        }
         DemangleNode t;
         switch (c) {
             case 'r', 'V', 'K' -> {
                 String q = cvQualifiers();
                 t = new Qualified(type(), q);
             }
-            case 'P' -> { p++; t = new Pointer(type(), "*"); }
-            case 'R' -> { p++; t = new Pointer(type(), "&"); }
-            case 'O' -> { p++; t = new Pointer(type(), "&&"); }
-            case 'C' -> { p++; t = new Qualified(type(), " _Complex"); }
-            case 'G' -> { p++; t = new Qualified(type(), " _Imaginary"); }
-            case 'u' -> { p++; t = sourceName(); }
+            case 'P' -> {
+                p++;
+                t = new Pointer(type(), "*");
+            }
+            case 'R' -> {
+                p++;
+                t = new Pointer(type(), "&");
+            }
+            case 'O' -> {
+                p++;
+                t = new Pointer(type(), "&&");
+            }
+            case 'C' -> {
+                p++;
+                t = new Qualified(type(), " _Complex");
+            }
+            case 'G' -> {
+                p++;
+                t = new Qualified(type(), " _Imaginary");
+            }
+            case 'u' -> {
+                p++;
+                t = sourceName();
+            }
             case 'F' -> t = functionType();
             case 'A' -> t = arrayType();
             case 'M' -> {
@@ -559,7 +695,10 @@ final class ItaniumParser {
             }
             case 'D' -> {
                 Name db = D_BUILTINS.get(peek(1));
-                if (db != null) { p += 2; return db; }
+                if (db != null) {
+                    p += 2;
+                    return db;
+                }
                 if (peek(1) == 'p') {
                     p += 2;
                     t = new Decorated("", type(), "...");
@@ -592,7 +731,11 @@ final class ItaniumParser {
         String ref = "";
         while (peek() != 'E') {
             if (peek() == '\0') throw fail("unterminated function type");
-            if ((peek() == 'R' || peek() == 'O') && peek(1) == 'E') { ref = peek() == 'R' ? " &" : " &&"; p++; continue; }
+            if ((peek() == 'R' || peek() == 'O') && peek(1) == 'E') {
+                ref = peek() == 'R' ? " &" : " &&";
+                p++;
+                continue;
+            }
             params.add(type());
         }
         p++;
@@ -633,7 +776,8 @@ final class ItaniumParser {
         String value = s.substring(start, p);
         p++;
         if (value.startsWith("n")) value = "-" + value.substring(1);
-        if (t == BUILTINS.get('b') && (value.equals("0") || value.equals("1"))) return new Name(value.equals("0") ? "false" : "true");
+        if (t == BUILTINS.get('b') && (value.equals("0") || value.equals("1")))
+            return new Name(value.equals("0") ? "false" : "true");
         for (Map.Entry<Character, String> e : LITERAL_SUFFIX.entrySet()) {
             if (t == BUILTINS.get(e.getKey())) return new Name(value + e.getValue());
         }
@@ -690,7 +834,9 @@ final class ItaniumParser {
             List<DemangleNode> args = new ArrayList<>();
             while (peek() != 'E') args.add(expression());
             p++;
-            DemangleOutput sb = new DemangleOutput(budget, Integer.MAX_VALUE).append(fn.print(budget)).append('(');
+            DemangleOutput sb = new DemangleOutput(budget, Integer.MAX_VALUE)
+                    .append(fn.print(budget))
+                    .append('(');
             DemangleNode.joinList(sb, args);
             return new Name(sb.append(')').toString());
         }

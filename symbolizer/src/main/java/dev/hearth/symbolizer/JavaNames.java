@@ -1,7 +1,6 @@
 package dev.hearth.symbolizer;
 
 import dev.hearth.pprof.FrameKind;
-
 import java.util.regex.Pattern;
 
 /** Turns JVM perf-map names into readable frame names and kinds. */

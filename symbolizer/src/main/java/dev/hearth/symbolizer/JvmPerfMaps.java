@@ -10,7 +10,6 @@ import dev.hearth.symbolizer.safefs.UnsafeFileException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
@@ -45,7 +44,13 @@ final class JvmPerfMaps {
     /** Lines skipped as too long, reads stopped at a bound, maps refused (a link, FIFO, wrong owner). */
     long skippedLines, truncatedReads, refused;
 
-    JvmPerfMaps(Path proc, int pid, boolean hotSpot, PerfMapRequester requester, long minIntervalNanos, PerfMapLimits limits) {
+    JvmPerfMaps(
+            Path proc,
+            int pid,
+            boolean hotSpot,
+            PerfMapRequester requester,
+            long minIntervalNanos,
+            PerfMapLimits limits) {
         this.limits = limits;
         this.proc = proc;
         this.pid = pid;
@@ -55,7 +60,9 @@ final class JvmPerfMaps {
         this.minIntervalNanos = minIntervalNanos;
     }
 
-    boolean isHotSpot() { return hotSpot; }
+    boolean isHotSpot() {
+        return hotSpot;
+    }
 
     /** The perf map covering {@code addr} after at most one (rate-limited) refresh; check {@link PerfMap#find}. */
     PerfMap lookup(long addr) {
@@ -89,8 +96,8 @@ final class JvmPerfMaps {
             return; // gone, or not readable: as when its map cannot be opened
         }
         try (SafeDir root = SafeDir.openTrusted(pidDir.resolve("root"));
-             SafeDir tmp = root.dir("tmp");
-             SafeFile file = tmp.openFile("perf-" + status.nsPid() + ".map")) {
+                SafeDir tmp = root.dir("tmp");
+                SafeFile file = tmp.openFile("perf-" + status.nsPid() + ".map")) {
             file.requireOwner(status.fsUid(), 0).requireOneLink();
             FileStat stat = file.stat();
             long version = stat.modifiedMillis() ^ stat.size() * 31 ^ stat.inode() * 17;
@@ -98,7 +105,8 @@ final class JvmPerfMaps {
             // left by an earlier process with the same pid: its addresses would name the wrong code
             if (stat.modifiedMillis() < PidStat.read(pidDir).startMillis(proc) - STALE_SLACK_MILLIS) return;
             try (InputStream in = file.input()) {
-                map = PerfMap.parse(new BoundedLines(in, limits.maxLineBytes(), limits.maxBytes(), StandardCharsets.UTF_8),
+                map = PerfMap.parse(
+                        new BoundedLines(in, limits.maxLineBytes(), limits.maxBytes(), StandardCharsets.UTF_8),
                         limits.maxEntries());
             }
             skippedLines += map.skippedLines();

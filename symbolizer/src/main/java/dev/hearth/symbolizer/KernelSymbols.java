@@ -2,7 +2,6 @@ package dev.hearth.symbolizer;
 
 import dev.hearth.pprof.FrameKind;
 import dev.hearth.pprof.StackFrame;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -47,9 +46,13 @@ final class KernelSymbols {
                 int group = 0;
                 if (tab >= 0) {
                     String module = line.substring(tab + 1).trim();
-                    if (module.startsWith("[") && module.endsWith("]")) module = module.substring(1, module.length() - 1);
+                    if (module.startsWith("[") && module.endsWith("]"))
+                        module = module.substring(1, module.length() - 1);
                     String bin = "[" + module + "]";
-                    group = modules.computeIfAbsent(bin, k -> { binaries.add(k); return binaries.size() - 1; });
+                    group = modules.computeIfAbsent(bin, k -> {
+                        binaries.add(k);
+                        return binaries.size() - 1;
+                    });
                 }
                 // Prefer global names (T) over local ones at one address.
                 b.add(addr, 0, name, Character.isUpperCase(type) ? 0 : 1, group);
@@ -58,9 +61,13 @@ final class KernelSymbols {
         return new KernelSymbols(b.build(), binaries.toArray(String[]::new));
     }
 
-    static KernelSymbols empty() { return new KernelSymbols(SymbolTable.EMPTY, new String[] {KERNEL_BINARY}); }
+    static KernelSymbols empty() {
+        return new KernelSymbols(SymbolTable.EMPTY, new String[] {KERNEL_BINARY});
+    }
 
-    long bytes() { return table.bytes(); }
+    long bytes() {
+        return table.bytes();
+    }
 
     /** The frame for {@code addr}, named by the symbol covering {@code lookup}; null when none does. */
     StackFrame frame(long addr, long lookup) {

@@ -8,12 +8,41 @@ package dev.hearth.symbolizer;
  * @param deleted the file was deleted (or replaced) after it was mapped
  * @param fileKey identity of the file independent of its path: device and inode
  */
-record Mapping(long start, long end, boolean readable, boolean executable, long fileOffset,
-               int devMajor, int devMinor, long inode, String path, boolean deleted, String fileKey) {
+record Mapping(
+        long start,
+        long end,
+        boolean readable,
+        boolean executable,
+        long fileOffset,
+        int devMajor,
+        int devMinor,
+        long inode,
+        String path,
+        boolean deleted,
+        String fileKey) {
 
-    Mapping(long start, long end, boolean readable, boolean executable, long fileOffset,
-            int devMajor, int devMinor, long inode, String path, boolean deleted) {
-        this(start, end, readable, executable, fileOffset, devMajor, devMinor, inode, path, deleted,
+    Mapping(
+            long start,
+            long end,
+            boolean readable,
+            boolean executable,
+            long fileOffset,
+            int devMajor,
+            int devMinor,
+            long inode,
+            String path,
+            boolean deleted) {
+        this(
+                start,
+                end,
+                readable,
+                executable,
+                fileOffset,
+                devMajor,
+                devMinor,
+                inode,
+                path,
+                deleted,
                 devMajor + ":" + devMinor + ":" + inode);
     }
 
@@ -21,12 +50,18 @@ record Mapping(long start, long end, boolean readable, boolean executable, long 
         return Long.compareUnsigned(addr, start) >= 0 && Long.compareUnsigned(addr, end) < 0;
     }
 
-    boolean isFile() { return inode != 0 && path.startsWith("/"); }
+    boolean isFile() {
+        return inode != 0 && path.startsWith("/");
+    }
 
-    boolean isAnonymous() { return path.isEmpty() || path.startsWith("[anon"); }
+    boolean isAnonymous() {
+        return path.isEmpty() || path.startsWith("[anon");
+    }
 
     /** Offset in the mapped file of an address inside this mapping. */
-    long toFileOffset(long addr) { return addr - start + fileOffset; }
+    long toFileOffset(long addr) {
+        return addr - start + fileOffset;
+    }
 
     String baseName() {
         int slash = path.lastIndexOf('/');

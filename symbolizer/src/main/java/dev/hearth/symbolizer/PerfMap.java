@@ -37,7 +37,8 @@ final class PerfMap {
             if (sp2 < 0) continue;
             long start = hex(line, 0, sp1), size = hex(line, sp1 + 1, sp2);
             if (start == BAD || size == BAD) continue; // a torn last line while the JVM writes, or junk
-            if (size == 0 || Long.compareUnsigned(start + size, start) < 0) continue; // empty, or past the address space
+            if (size == 0 || Long.compareUnsigned(start + size, start) < 0)
+                continue; // empty, or past the address space
             int from = sp2 + 1, to = len;
             while (from < to && (line[from] & 0xff) <= ' ') from++;
             while (to > from && (line[to - 1] & 0xff) <= ' ') to--;
@@ -63,7 +64,11 @@ final class PerfMap {
         if (from == to || to - from > 16) return BAD;
         long v = 0;
         for (int i = from; i < to; i++) {
-            int c = b[i], d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+            int c = b[i],
+                    d =
+                            c >= '0' && c <= '9'
+                                    ? c - '0'
+                                    : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
             if (d < 0) return BAD;
             v = v << 4 | d;
         }
@@ -203,16 +208,27 @@ final class PerfMap {
                     while (Long.compareUnsigned(starts[a[j]], pivot) > 0) j--;
                     if (i <= j) swap(a, i++, j--);
                 }
-                if (j - lo < hi - i) { sortByStart(a, lo, j); lo = i; } else { sortByStart(a, i, hi); hi = j; }
+                if (j - lo < hi - i) {
+                    sortByStart(a, lo, j);
+                    lo = i;
+                } else {
+                    sortByStart(a, i, hi);
+                    hi = j;
+                }
             }
             for (int i = lo + 1; i <= hi; i++) {
                 int v = a[i], j = i - 1;
-                while (j >= lo && before(v, a[j])) { a[j + 1] = a[j]; j--; }
+                while (j >= lo && before(v, a[j])) {
+                    a[j + 1] = a[j];
+                    j--;
+                }
                 a[j + 1] = v;
             }
         }
 
-        private boolean before(int x, int y) { return Long.compareUnsigned(starts[x], starts[y]) < 0; }
+        private boolean before(int x, int y) {
+            return Long.compareUnsigned(starts[x], starts[y]) < 0;
+        }
 
         private static void swap(int[] a, int i, int j) {
             int t = a[i];
@@ -256,25 +272,41 @@ final class PerfMap {
                 at += e.nameLen[entries[k]];
             }
             offsets[m] = at;
-            return SymbolTable.ofSorted(starts.length == m ? starts : Arrays.copyOf(starts, m),
-                    ends.length == m ? ends : Arrays.copyOf(ends, m), offsets, pool, null);
+            return SymbolTable.ofSorted(
+                    starts.length == m ? starts : Arrays.copyOf(starts, m),
+                    ends.length == m ? ends : Arrays.copyOf(ends, m),
+                    offsets,
+                    pool,
+                    null);
         }
     }
 
-    int size() { return table.size(); }
+    int size() {
+        return table.size();
+    }
 
     /** Lines skipped for being longer than the line bound. */
-    long skippedLines() { return skippedLines; }
+    long skippedLines() {
+        return skippedLines;
+    }
 
     /** Whether reading stopped at the size or entry bound. */
-    boolean truncated() { return truncated; }
+    boolean truncated() {
+        return truncated;
+    }
 
     /** Index of the entry covering {@code addr}; -1 when none does. */
-    int find(long addr) { return table.find(addr); }
+    int find(long addr) {
+        return table.find(addr);
+    }
 
-    String displayName(int i) { return table.displayName(i, JavaNames::readable); }
+    String displayName(int i) {
+        return table.displayName(i, JavaNames::readable);
+    }
 
-    String rawName(int i) { return table.rawName(i); }
+    String rawName(int i) {
+        return table.rawName(i);
+    }
 
     /** The kind a JVM's entry names: JIT-compiled method, interpreter or stub; computed once per entry. */
     FrameKind kind(int i) {

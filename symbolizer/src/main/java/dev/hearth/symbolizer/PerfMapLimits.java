@@ -16,7 +16,9 @@ public record PerfMapLimits(long maxBytes, int maxLineBytes, int maxEntries) {
 
     public PerfMapLimits {
         if (maxBytes < 1) throw new IllegalArgumentException("perf map size bound must be positive, got " + maxBytes);
-        if (maxLineBytes < 64) throw new IllegalArgumentException("perf map line bound must be at least 64 bytes, got " + maxLineBytes);
-        if (maxEntries < 1) throw new IllegalArgumentException("perf map entry bound must be positive, got " + maxEntries);
+        if (maxLineBytes < 64)
+            throw new IllegalArgumentException("perf map line bound must be at least 64 bytes, got " + maxLineBytes);
+        if (maxEntries < 1)
+            throw new IllegalArgumentException("perf map entry bound must be positive, got " + maxEntries);
     }
 }

@@ -68,7 +68,9 @@ final class ProcMaps {
     }
 
     /** Lines that could not be read, or were too long to. */
-    int skipped() { return skipped; }
+    int skipped() {
+        return skipped;
+    }
 
     /** The mapping containing {@code addr}, or null. */
     Mapping find(long addr) {
@@ -76,7 +78,9 @@ final class ProcMaps {
         return found >= 0 && mappings[found].contains(addr) ? mappings[found] : null;
     }
 
-    List<Mapping> all() { return List.of(mappings); }
+    List<Mapping> all() {
+        return List.of(mappings);
+    }
 
     /** A HotSpot JVM maps libjvm.so. */
     boolean isHotSpot() {

@@ -32,7 +32,8 @@ final class ProcessFiles {
         Path pidDir = proc.resolve(Integer.toString(pid));
         IOException failure;
         try {
-            return bounded(SafeDir.openTrustedFile(pidDir.resolve("map_files").resolve(Long.toHexString(m.start()) + "-" + Long.toHexString(m.end()))));
+            return bounded(SafeDir.openTrustedFile(pidDir.resolve("map_files")
+                    .resolve(Long.toHexString(m.start()) + "-" + Long.toHexString(m.end()))));
         } catch (UnsafeFileException e) {
             throw e;
         } catch (IOException e) {
@@ -46,7 +47,8 @@ final class ProcessFiles {
     static SafeFile openBeneath(Path root, String path) throws IOException {
         int slash = path.lastIndexOf('/');
         if (!path.startsWith("/") || slash == path.length() - 1) throw new NoSuchFileException(path);
-        try (SafeDir r = SafeDir.openTrusted(root); SafeDir dir = r.dir(path.substring(1, Math.max(1, slash)))) {
+        try (SafeDir r = SafeDir.openTrusted(root);
+                SafeDir dir = r.dir(path.substring(1, Math.max(1, slash)))) {
             return bounded(dir.openFile(path.substring(slash + 1)));
         }
     }

@@ -36,15 +36,23 @@ final class ProcessMaps {
         return p;
     }
 
-    int pid() { return pid; }
+    int pid() {
+        return pid;
+    }
 
-    ProcMaps current() { return maps; }
+    ProcMaps current() {
+        return maps;
+    }
 
     /** Lines skipped as unreadable or too long, and reads cut at the bound. */
-    long problems() { return problems; }
+    long problems() {
+        return problems;
+    }
 
     /** How often the maps were read and found changed: addresses may name other code since. */
-    long changes() { return changes; }
+    long changes() {
+        return changes;
+    }
 
     /** The mapping of {@code addr}; re-reads the maps (rate-limited) when it misses, as they may have grown. */
     Mapping find(long addr) {

@@ -12,6 +12,7 @@ import java.util.function.UnaryOperator;
 final class SymbolTable {
     /** How far a last symbol without a size is taken to reach (a page), lacking anything better. */
     private static final long LAST_SYMBOL_SPAN = 4096;
+
     static final SymbolTable EMPTY = new Builder().build();
 
     private final long[] starts;
@@ -23,7 +24,9 @@ final class SymbolTable {
     private long displayBytes;
     /** Display names kept per table: libjvm.so's 65,000 demangled names take 6 MB. */
     static final long MAX_DISPLAY_BYTES = 16 << 20;
+
     private static final int STRING_BYTES = 48; // a String's own header and array header, roughly
+
     @SuppressWarnings("StringOperationCanBeSimplified")
     private static final String OVER_BUDGET = new String("over budget"); // told apart by identity
     /**
@@ -50,7 +53,9 @@ final class SymbolTable {
         return new SymbolTable(starts, ends, nameOffsets, pool, groups);
     }
 
-    int size() { return starts.length; }
+    int size() {
+        return starts.length;
+    }
 
     private static final int PAGE_SHIFT = 12;
 
@@ -100,13 +105,18 @@ final class SymbolTable {
         int found = -1;
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
-            if (Long.compareUnsigned(sorted[mid], key) <= 0) { found = mid; lo = mid + 1; } else hi = mid - 1;
+            if (Long.compareUnsigned(sorted[mid], key) <= 0) {
+                found = mid;
+                lo = mid + 1;
+            } else hi = mid - 1;
         }
         return found;
     }
 
     /** The caller's grouping of a symbol, such as the kernel module it belongs to. */
-    int group(int i) { return groups == null ? 0 : groups[i]; }
+    int group(int i) {
+        return groups == null ? 0 : groups[i];
+    }
 
     /** Whether the raw name starts with {@code prefix} (ASCII), without decoding it. */
     boolean rawStartsWith(int i, String prefix) {
@@ -146,8 +156,14 @@ final class SymbolTable {
 
     /** Approximate heap bytes held, not counting display names computed so far. */
     long bytes() {
-        return 16L * 6 + 8L * starts.length * 2 + (pageFirst == null ? 0 : 4L * pageFirst.length) + 4L * nameOffsets.length + pool.length + (groups == null ? 0 : 4L * groups.length)
-                + (display == null ? 0 : 4L * display.length) + displayBytes;
+        return 16L * 6
+                + 8L * starts.length * 2
+                + (pageFirst == null ? 0 : 4L * pageFirst.length)
+                + 4L * nameOffsets.length
+                + pool.length
+                + (groups == null ? 0 : 4L * groups.length)
+                + (display == null ? 0 : 4L * display.length)
+                + displayBytes;
     }
 
     /**
@@ -160,6 +176,7 @@ final class SymbolTable {
          * cost. Half a million symbols take 15 MB while being built; libjvm.so has 65,000, the kernel 120,000.
          */
         static final int MAX_SYMBOLS = 1 << 19;
+
         static final int MAX_NAME_BYTES = 16 << 20;
 
         private long[] starts = new long[1024];
@@ -174,10 +191,14 @@ final class SymbolTable {
         private long dropped;
 
         /** Whether a symbol with a name of {@code len} bytes would still be kept. */
-        boolean hasRoom(int len) { return n < MAX_SYMBOLS && poolLen + len <= MAX_NAME_BYTES; }
+        boolean hasRoom(int len) {
+            return n < MAX_SYMBOLS && poolLen + len <= MAX_NAME_BYTES;
+        }
 
         /** Symbols not kept because the table was full. */
-        long dropped() { return dropped; }
+        long dropped() {
+            return dropped;
+        }
 
         Builder add(long start, long size, String name, int rank, int group) {
             byte[] b = name.getBytes(StandardCharsets.UTF_8);
@@ -186,14 +207,20 @@ final class SymbolTable {
 
         /** Adds a name read straight from {@code src} (an ELF string table), without an intermediate copy. */
         Builder add(long start, long size, java.nio.ByteBuffer src, int off, int len, int rank, int group) {
-            if (!hasRoom(len)) { dropped++; return this; }
+            if (!hasRoom(len)) {
+                dropped++;
+                return this;
+            }
             reserve(len);
             src.get(off, pool, poolLen, len);
             return append(start, size, len, rank, group);
         }
 
         Builder add(long start, long size, byte[] name, int off, int len, int rank, int group) {
-            if (!hasRoom(len)) { dropped++; return this; }
+            if (!hasRoom(len)) {
+                dropped++;
+                return this;
+            }
             reserve(len);
             System.arraycopy(name, off, pool, poolLen, len);
             return append(start, size, len, rank, group);
@@ -208,7 +235,8 @@ final class SymbolTable {
                 groups = Arrays.copyOf(groups, cap);
                 nameOffsets = Arrays.copyOf(nameOffsets, cap + 1);
             }
-            if (poolLen + len > pool.length) pool = Arrays.copyOf(pool, Math.max(Math.min(pool.length * 2, MAX_NAME_BYTES), poolLen + len));
+            if (poolLen + len > pool.length)
+                pool = Arrays.copyOf(pool, Math.max(Math.min(pool.length * 2, MAX_NAME_BYTES), poolLen + len));
         }
 
         private Builder append(long start, long size, int len, int rank, int group) {
@@ -276,11 +304,20 @@ final class SymbolTable {
                     while (compare(a[j], pivot) > 0) j--;
                     if (i <= j) swap(a, i++, j--);
                 }
-                if (j - lo < hi - i) { sort(a, lo, j); lo = i; } else { sort(a, i, hi); hi = j; }
+                if (j - lo < hi - i) {
+                    sort(a, lo, j);
+                    lo = i;
+                } else {
+                    sort(a, i, hi);
+                    hi = j;
+                }
             }
             for (int i = lo + 1; i <= hi; i++) {
                 int v = a[i], j = i - 1;
-                while (j >= lo && compare(a[j], v) > 0) { a[j + 1] = a[j]; j--; }
+                while (j >= lo && compare(a[j], v) > 0) {
+                    a[j + 1] = a[j];
+                    j--;
+                }
                 a[j + 1] = v;
             }
         }

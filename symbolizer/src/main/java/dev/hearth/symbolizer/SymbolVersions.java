@@ -16,7 +16,8 @@ public final class SymbolVersions {
         if (version == raw.length()) return raw;
         for (int i = version; i < raw.length(); i++) {
             char c = raw.charAt(i);
-            if (!(c == '_' || c == '.' || c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z')) return raw;
+            if (!(c == '_' || c == '.' || c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z'))
+                return raw;
         }
         return raw.substring(0, at);
     }

@@ -2,7 +2,6 @@ package dev.hearth.symbolizer;
 
 import dev.hearth.pprof.FrameKind;
 import dev.hearth.pprof.StackFrame;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,13 +43,15 @@ public final class Symbolizer implements AutoCloseable {
     /** {@code perfMaps} asks JVMs for their perf maps when {@link SymbolizerOptions#askJvmForPerfMap()} is on. */
     public Symbolizer(SymbolizerOptions options, PerfMapRequester perfMaps) {
         this.options = options;
-        this.perfMaps = options.askJvmForPerfMap() ? Objects.requireNonNull(perfMaps, "perfMaps") : PerfMapRequester.NONE;
+        this.perfMaps =
+                options.askJvmForPerfMap() ? Objects.requireNonNull(perfMaps, "perfMaps") : PerfMapRequester.NONE;
         this.binaries = new BinaryCache(options.maxCachedBinaries());
     }
 
     /** A real name, not a placeholder for an address that could not be named (yet). */
     public static boolean named(StackFrame f) {
-        return f.kind() != FrameKind.UNKNOWN && !(f.kind() == FrameKind.JIT && f.name().equals(Frames.JIT));
+        return f.kind() != FrameKind.UNKNOWN
+                && !(f.kind() == FrameKind.JIT && f.name().equals(Frames.JIT));
     }
 
     /** Frames for a user stack of process {@code pid}, leaf first in and out, one per address. */
@@ -58,7 +59,8 @@ public final class Symbolizer implements AutoCloseable {
         ensureOpen();
         Objects.requireNonNull(addrs, "addrs");
         if (pid <= 0) throw new IllegalArgumentException("pid must be positive, got " + pid);
-        ProcessState state = processes.computeIfAbsent(pid, p -> new ProcessState(++processStates, ProcessMaps.read(PROC, p)));
+        ProcessState state =
+                processes.computeIfAbsent(pid, p -> new ProcessState(++processStates, ProcessMaps.read(PROC, p)));
         List<StackFrame> out = new ArrayList<>(addrs.length);
         for (int i = 0; i < addrs.length; i++) out.add(count(userFrameOrUnknown(state, addrs[i], i > 0)));
         return out;
@@ -118,10 +120,22 @@ public final class Symbolizer implements AutoCloseable {
                 refused += st.jit.refused;
             }
         }
-        return new SymbolizerStats(resolved, unknown, jitMisses, reloads, requests,
-                binaries.size(), binaries.bytes() + (kernel == null ? 0 : kernel.bytes()), binaries.loads(),
-                skipped, truncated, refused + binaries.refused(),
-                cutSymbols, binaries.badBinaries(), procProblems, frameFailures);
+        return new SymbolizerStats(
+                resolved,
+                unknown,
+                jitMisses,
+                reloads,
+                requests,
+                binaries.size(),
+                binaries.bytes() + (kernel == null ? 0 : kernel.bytes()),
+                binaries.loads(),
+                skipped,
+                truncated,
+                refused + binaries.refused(),
+                cutSymbols,
+                binaries.badBinaries(),
+                procProblems,
+                frameFailures);
     }
 
     @Override
@@ -163,8 +177,13 @@ public final class Symbolizer implements AutoCloseable {
     /** Code in anonymous executable memory: JIT-compiled, named by the process's perf map. */
     private StackFrame jitFrame(ProcessState state, long addr, long lookup) {
         if (state.jit == null) {
-            state.jit = new JvmPerfMaps(PROC, state.maps.pid(), state.maps.current().isHotSpot(),
-                    perfMaps, options.perfMapRefreshMinInterval().toNanos(), options.perfMapLimits());
+            state.jit = new JvmPerfMaps(
+                    PROC,
+                    state.maps.pid(),
+                    state.maps.current().isHotSpot(),
+                    perfMaps,
+                    options.perfMapRefreshMinInterval().toNanos(),
+                    options.perfMapLimits());
         }
         PerfMap map = state.jit.lookup(lookup);
         int i = map.find(lookup);
@@ -172,7 +191,8 @@ public final class Symbolizer implements AutoCloseable {
             jitMisses++;
             return state.jit.isHotSpot() ? Frames.jit(addr) : Frames.unknown(Frames.ANON, null, addr);
         }
-        if (!state.jit.isHotSpot()) return StackFrame.ofAddress(map.rawName(i), FrameKind.JIT, Frames.JIT_BINARY, null, addr);
+        if (!state.jit.isHotSpot())
+            return StackFrame.ofAddress(map.rawName(i), FrameKind.JIT, Frames.JIT_BINARY, null, addr);
         String name = map.displayName(i);
         if (name == null) return Frames.jit(addr); // the map's display names are over their budget
         return StackFrame.ofAddress(name, map.kind(i), Frames.JIT_BINARY, null, addr);
@@ -233,7 +253,8 @@ public final class Symbolizer implements AutoCloseable {
     }
 
     private StackFrame count(StackFrame f) {
-        if (named(f)) resolved++; else unknown++;
+        if (named(f)) resolved++;
+        else unknown++;
         return f;
     }
 

@@ -8,10 +8,14 @@ import java.time.Duration;
  * @param perfMapRefreshMinInterval shortest time between two re-reads (and re-requests) of one JVM's perf map
  * @param perfMapLimits             bounds on reading one perf map (a file the profiled process writes)
  */
-public record SymbolizerOptions(boolean askJvmForPerfMap, int maxCachedBinaries, Duration perfMapRefreshMinInterval,
-                                PerfMapLimits perfMapLimits) {
+public record SymbolizerOptions(
+        boolean askJvmForPerfMap,
+        int maxCachedBinaries,
+        Duration perfMapRefreshMinInterval,
+        PerfMapLimits perfMapLimits) {
     public SymbolizerOptions {
-        if (maxCachedBinaries < 1) throw new IllegalArgumentException("maxCachedBinaries must be at least 1, got " + maxCachedBinaries);
+        if (maxCachedBinaries < 1)
+            throw new IllegalArgumentException("maxCachedBinaries must be at least 1, got " + maxCachedBinaries);
         if (perfMapRefreshMinInterval == null || perfMapRefreshMinInterval.isNegative())
             throw new IllegalArgumentException("perfMapRefreshMinInterval must be zero or positive");
         if (perfMapLimits == null) throw new IllegalArgumentException("perfMapLimits must be given");

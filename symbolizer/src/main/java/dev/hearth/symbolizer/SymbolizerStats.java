@@ -19,7 +19,19 @@ package dev.hearth.symbolizer;
  * @param badProcData     /proc/PID/maps lines skipped as unreadable or too long, and maps cut at their bound
  * @param frameFailures   frames whose naming failed in a way no bound caught (each became an unknown frame)
  */
-public record SymbolizerStats(long resolved, long unknown, long jitMisses, long perfMapReloads,
-                              long perfMapRequests, int cachedBinaries, long cachedBytes, long binaryLoads,
-                              long perfMapLinesSkipped, long perfMapsTruncated, long unsafeFilesRefused,
-                              long cutSymbols, long badBinaries, long badProcData, long frameFailures) {}
+public record SymbolizerStats(
+        long resolved,
+        long unknown,
+        long jitMisses,
+        long perfMapReloads,
+        long perfMapRequests,
+        int cachedBinaries,
+        long cachedBytes,
+        long binaryLoads,
+        long perfMapLinesSkipped,
+        long perfMapsTruncated,
+        long unsafeFilesRefused,
+        long cutSymbols,
+        long badBinaries,
+        long badProcData,
+        long frameFailures) {}

@@ -10,8 +10,8 @@ import java.util.function.Function;
  * is cut: the same names deeper in a stack are real work.
  */
 public final class TracingFrames {
-    private static final List<String> PREFIXES = List.of(
-            "bpf_prog_", "bpf_trampoline_", "bpf_trace_run", "__bpf_trace_", "__traceiter_", "bpf_dispatcher_");
+    private static final List<String> PREFIXES =
+            List.of("bpf_prog_", "bpf_trampoline_", "bpf_trace_run", "__bpf_trace_", "__traceiter_", "bpf_dispatcher_");
 
     private TracingFrames() {}
 

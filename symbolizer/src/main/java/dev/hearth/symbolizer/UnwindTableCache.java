@@ -36,7 +36,7 @@ public final class UnwindTableCache {
 
     private final long maxBytes;
     private final Map<String, Entry> tables = new LinkedHashMap<>(16, 0.75f, true);
-    private final Map<String, String> keyOfFile;     // dev:inode -> table key
+    private final Map<String, String> keyOfFile; // dev:inode -> table key
     private final Map<String, Long> unreadableSince; // dev:inode -> when opening last failed
     private long bytes, builds, noTables, unreadable, evicted;
     private Entry vdso;
@@ -51,7 +51,9 @@ public final class UnwindTableCache {
     private static <K, V> Map<K, V> lru(int max) {
         return new LinkedHashMap<>(16, 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<K, V> eldest) { return size() > max; }
+            protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
+                return size() > max;
+            }
         };
     }
 
@@ -64,7 +66,8 @@ public final class UnwindTableCache {
         List<MappedTable> out = new ArrayList<>();
         for (Mapping m : ProcessMaps.read(PROC, pid).current().all()) {
             if (m.executable() && m.isFile()) out.add(mapped(pid, m));
-            else if (m.executable() && m.path().equals(Vdso.BINARY)) out.add(new MappedTable(m.start(), m.end(), loadBias(vdso(), m), VDSO_KEY, vdso().result()));
+            else if (m.executable() && m.path().equals(Vdso.BINARY))
+                out.add(new MappedTable(m.start(), m.end(), loadBias(vdso(), m), VDSO_KEY, vdso().result()));
         }
         return out;
     }
@@ -74,7 +77,9 @@ public final class UnwindTableCache {
         if (vdso == null) {
             try {
                 byte[] image = Vdso.image();
-                vdso = image == null ? noTable("no vDSO") : entry(ElfFile.of(ByteBuffer.wrap(image)), elf -> build(elf, null, null, null));
+                vdso = image == null
+                        ? noTable("no vDSO")
+                        : entry(ElfFile.of(ByteBuffer.wrap(image)), elf -> build(elf, null, null, null));
             } catch (IOException | RuntimeException e) {
                 vdso = noTable("vDSO unreadable: " + e.getMessage());
             }
@@ -105,7 +110,12 @@ public final class UnwindTableCache {
                 // gone, not ours to read, not a regular file, too large, or cut short while read: tried again later
                 unreadable++;
                 unreadableSince.put(fileKey, System.nanoTime());
-                return new MappedTable(m.start(), m.end(), 0, key != null ? key : "file:" + fileKey, new NoUnwindTable("unreadable: " + ex.getMessage()));
+                return new MappedTable(
+                        m.start(),
+                        m.end(),
+                        0,
+                        key != null ? key : "file:" + fileKey,
+                        new NoUnwindTable("unreadable: " + ex.getMessage()));
             }
         }
         return new MappedTable(m.start(), m.end(), loadBias(e, m), key, e.result());
@@ -115,7 +125,8 @@ public final class UnwindTableCache {
     private static long loadBias(Entry e, Mapping m) {
         for (int i = 0; i < e.segOffset().length; i++) {
             long from = e.segOffset()[i] & -PAGE, to = e.segOffset()[i] + e.segSize()[i];
-            if (m.fileOffset() >= from && m.fileOffset() < to) return m.start() - m.fileOffset() + e.segOffset()[i] - e.segVaddr()[i];
+            if (m.fileOffset() >= from && m.fileOffset() < to)
+                return m.start() - m.fileOffset() + e.segOffset()[i] - e.segVaddr()[i];
         }
         return m.start() - m.fileOffset();
     }
@@ -125,7 +136,8 @@ public final class UnwindTableCache {
         if (!(e.result() instanceof UnwindTable)) noTables++;
         tables.put(key, e);
         bytes += e.bytes();
-        for (Iterator<Map.Entry<String, Entry>> it = tables.entrySet().iterator(); bytes > maxBytes && tables.size() > 1 && it.hasNext(); ) {
+        for (Iterator<Map.Entry<String, Entry>> it = tables.entrySet().iterator();
+                bytes > maxBytes && tables.size() > 1 && it.hasNext(); ) {
             Map.Entry<String, Entry> eldest = it.next();
             if (eldest.getKey().equals(key)) continue;
             bytes -= eldest.getValue().bytes();
@@ -176,13 +188,15 @@ public final class UnwindTableCache {
 
     /** From .eh_frame (with .eh_frame_hdr), else .debug_frame of the file, else of its debug file. */
     private static UnwindResult build(ElfFile elf, Path opened, String binaryPath, Path root) throws IOException {
-        if (elf.machine() != EM_X86_64) return new NoUnwindTable("not an x86-64 binary (e_machine " + elf.machine() + ")");
+        if (elf.machine() != EM_X86_64)
+            return new NoUnwindTable("not an x86-64 binary (e_machine " + elf.machine() + ")");
         FrameSections.Section eh = elf.section(".eh_frame");
         if (eh != null) return UnwindTables.build(new FrameSections(eh, elf.section(".eh_frame_hdr"), null));
         FrameSections.Section debugFrame = elf.section(".debug_frame");
         if (debugFrame != null) return UnwindTables.build(new FrameSections(null, null, debugFrame));
         if (opened == null) return new NoUnwindTable("no .eh_frame or .debug_frame");
-        try (SafeFile debug = DebugFiles.find(root, opened, binaryPath, elf.buildId(), elf.debugLink(), elf.debugLinkCrc())) {
+        try (SafeFile debug =
+                DebugFiles.find(root, opened, binaryPath, elf.buildId(), elf.debugLink(), elf.debugLinkCrc())) {
             if (debug != null) {
                 try (ElfFile dbg = ElfFile.open(debug.path())) {
                     FrameSections.Section fromDebug = dbg.section(".debug_frame");
@@ -194,20 +208,32 @@ public final class UnwindTableCache {
     }
 
     /** Tables and no-table entries held. */
-    public synchronized int size() { return tables.size(); }
+    public synchronized int size() {
+        return tables.size();
+    }
 
     /** Heap bytes the tables hold. */
-    public synchronized long bytes() { return bytes; }
+    public synchronized long bytes() {
+        return bytes;
+    }
 
     /** Binaries read (a table or a reason built). */
-    public synchronized long builds() { return builds; }
+    public synchronized long builds() {
+        return builds;
+    }
 
     /** Binaries read that gave no table. */
-    public synchronized long noTables() { return noTables; }
+    public synchronized long noTables() {
+        return noTables;
+    }
 
     /** Mapped files that could not be opened (gone, refused, not root). */
-    public synchronized long unreadable() { return unreadable; }
+    public synchronized long unreadable() {
+        return unreadable;
+    }
 
     /** Tables dropped to stay within the byte bound. */
-    public synchronized long evicted() { return evicted; }
+    public synchronized long evicted() {
+        return evicted;
+    }
 }

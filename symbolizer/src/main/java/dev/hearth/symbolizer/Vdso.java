@@ -35,7 +35,8 @@ final class Vdso {
 
     /** This process's vDSO image, or null when it has none. */
     static byte[] image() throws IOException {
-        for (String line : Files.readString(Path.of("/proc/self/maps"), StandardCharsets.ISO_8859_1).split("\n")) {
+        for (String line : Files.readString(Path.of("/proc/self/maps"), StandardCharsets.ISO_8859_1)
+                .split("\n")) {
             if (!line.endsWith(BINARY)) continue;
             Mapping m = ProcMaps.parseLine(line);
             byte[] image = new byte[(int) (m.end() - m.start())];

@@ -41,9 +41,13 @@ public final class DemanglerBench {
     }
 
     public static void main(String[] args) throws Exception {
-        System.out.printf("# %s, %d CPUs, load %s%n", System.getProperty("java.vm.version"),
-                Runtime.getRuntime().availableProcessors(), Files.readString(Path.of("/proc/loadavg")).trim());
-        System.out.printf("%-28s %7s %12s %14s %7s %9s%n", "binary", "names", "ours ns/name", "native ns/name", "ratio", "agree");
+        System.out.printf(
+                "# %s, %d CPUs, load %s%n",
+                System.getProperty("java.vm.version"),
+                Runtime.getRuntime().availableProcessors(),
+                Files.readString(Path.of("/proc/loadavg")).trim());
+        System.out.printf(
+                "%-28s %7s %12s %14s %7s %9s%n", "binary", "names", "ours ns/name", "native ns/name", "ratio", "agree");
         for (String a : args) {
             Path bin = Path.of(a);
             if (!Files.exists(bin)) {
@@ -57,8 +61,9 @@ public final class DemanglerBench {
                 String o = Demangler.demangleOrSelf(n), t = CxxAbi.demangle(n);
                 if (o.equals(t == null ? n : t)) agree++;
             }
-            System.out.printf("%-28s %7d %12.0f %14.0f %7.2f %8.3f%%%n", bin.getFileName(), names.length, ours, theirs,
-                    theirs / ours, 100.0 * agree / names.length);
+            System.out.printf(
+                    "%-28s %7d %12.0f %14.0f %7.2f %8.3f%%%n",
+                    bin.getFileName(), names.length, ours, theirs, theirs / ours, 100.0 * agree / names.length);
         }
         System.out.println("ratio = native time / ours (above 1: ours is faster); agree = same text from both");
     }

@@ -1,10 +1,9 @@
 package dev.hearth.symbolizer;
 
-import dev.hearth.pprof.FrameKind;
-import dev.hearth.pprof.StackFrame;
-
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.hearth.pprof.FrameKind;
+import dev.hearth.pprof.StackFrame;
 import dev.hearth.testsupport.Jdks;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,12 +20,15 @@ class DemanglerTest {
     @Test
     void knownNames() {
         assertEquals("SafepointSynchronize::begin()", Demangler.demangle("_ZN20SafepointSynchronize5beginEv"));
-        assertEquals("JavaThread::JavaThread(void (*)(JavaThread*, JavaThread*), unsigned long)",
+        assertEquals(
+                "JavaThread::JavaThread(void (*)(JavaThread*, JavaThread*), unsigned long)",
                 Demangler.demangle("_ZN10JavaThreadC1EPFvPS_S0_Em"));
         assertEquals("std::basic_ostream<char, std::char_traits<char> >::flush()", Demangler.demangle("_ZNSo5flushEv"));
-        assertEquals("initialize(JavaThread*) [clone .isra.0]", Demangler.demangle("_ZL10initializeP10JavaThread.isra.0"));
+        assertEquals(
+                "initialize(JavaThread*) [clone .isra.0]", Demangler.demangle("_ZL10initializeP10JavaThread.isra.0"));
         assertEquals("vtable for Thread", Demangler.demangle("_ZTV6Thread"));
-        assertEquals("LogPrefix<(LogTag::type)112, (LogTag::type)15, (LogTag::type)154, (LogTag::type)0, (LogTag::type)0, (LogTag::type)0>::prefix(char*, unsigned long)",
+        assertEquals(
+                "LogPrefix<(LogTag::type)112, (LogTag::type)15, (LogTag::type)154, (LogTag::type)0, (LogTag::type)0, (LogTag::type)0>::prefix(char*, unsigned long)",
                 Demangler.demangle("_ZN9LogPrefixILN6LogTag4typeE112ELS1_15ELS1_154ELS1_0ELS1_0ELS1_0EE6prefixEPcm"));
     }
 
@@ -45,7 +47,9 @@ class DemanglerTest {
         Demangler.Named n = onAgentStack(() -> Demangler.name(deep));
         assertEquals(new Demangler.Named(deep, false), n, "kept raw, and counted as not read");
         String justDeepEnough = HostileNames.nested(DemangleNode.MAX_DEPTH - 8);
-        assertEquals(Tools.run(List.of("c++filt", justDeepEnough)).trim(), onAgentStack(() -> Demangler.demangle(justDeepEnough)));
+        assertEquals(
+                Tools.run(List.of("c++filt", justDeepEnough)).trim(),
+                onAgentStack(() -> Demangler.demangle(justDeepEnough)));
     }
 
     @Test
@@ -72,14 +76,17 @@ class DemanglerTest {
     @Test
     void aHostileNameCostsBoundedMemory() throws Exception {
         var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
-        for (String name : List.of(HostileNames.doubling(23), HostileNames.doubling(200), HostileNames.nested(100_000))) {
+        for (String name :
+                List.of(HostileNames.doubling(23), HostileNames.doubling(200), HostileNames.nested(100_000))) {
             long allocated = onAgentStack(() -> {
                 long before = threads.getCurrentThreadAllocatedBytes();
                 Demangler.name(name);
                 return threads.getCurrentThreadAllocatedBytes() - before;
             });
             // the work bound in characters, a few times over for the builders' growth and the parse tree
-            assertTrue(allocated < 8L * Demangler.MAX_WORK, allocated + " bytes allocated for " + name.length() + " characters");
+            assertTrue(
+                    allocated < 8L * Demangler.MAX_WORK,
+                    allocated + " bytes allocated for " + name.length() + " characters");
         }
     }
 
@@ -87,13 +94,17 @@ class DemanglerTest {
     static <T> T onAgentStack(java.util.concurrent.Callable<T> task) throws Exception {
         var result = new java.util.concurrent.atomic.AtomicReference<T>();
         var failure = new java.util.concurrent.atomic.AtomicReference<Throwable>();
-        Thread t = new Thread(null, () -> {
-            try {
-                result.set(task.call());
-            } catch (Throwable e) {
-                failure.set(e);
-            }
-        }, "agent-stack", 512 * 1024);
+        Thread t = new Thread(
+                null,
+                () -> {
+                    try {
+                        result.set(task.call());
+                    } catch (Throwable e) {
+                        failure.set(e);
+                    }
+                },
+                "agent-stack",
+                512 * 1024);
         t.start();
         t.join();
         if (failure.get() != null) throw new AssertionError("thrown on a 512 KiB stack", failure.get());
@@ -102,7 +113,9 @@ class DemanglerTest {
 
     @Test
     void agreesWithCxxFiltOnLibstdcxx() throws Exception {
-        Path lib = Path.of(Tools.run(List.of("gcc", "-print-file-name=libstdc++.so.6")).trim()).toRealPath();
+        Path lib = Path.of(Tools.run(List.of("gcc", "-print-file-name=libstdc++.so.6"))
+                        .trim())
+                .toRealPath();
         assertAgreement(symbols(lib, true), 1.0);
     }
 
@@ -132,28 +145,39 @@ class DemanglerTest {
     }
 
     private static void assertAgreement(List<String> mangled, double minShare) throws Exception {
-        String[] expected = Tools.run(List.of("c++filt"), String.join("\n", mangled) + "\n").split("\n");
+        String[] expected =
+                Tools.run(List.of("c++filt"), String.join("\n", mangled) + "\n").split("\n");
         assertEquals(mangled.size(), expected.length);
         List<String> differing = new ArrayList<>();
         for (int i = 0; i < mangled.size(); i++) {
             String ours = Demangler.demangleOrSelf(mangled.get(i));
-            if (!ours.equals(expected[i])) differing.add(mangled.get(i) + "\n  ours:     " + ours + "\n  c++filt:  " + expected[i]);
+            if (!ours.equals(expected[i]))
+                differing.add(mangled.get(i) + "\n  ours:     " + ours + "\n  c++filt:  " + expected[i]);
         }
         double share = 1.0 - (double) differing.size() / mangled.size();
-        assertTrue(share >= minShare, differing.size() + " of " + mangled.size() + " differ, e.g.\n"
-                + String.join("\n", differing.subList(0, Math.min(5, differing.size()))));
+        assertTrue(
+                share >= minShare,
+                differing.size() + " of " + mangled.size() + " differ, e.g.\n"
+                        + String.join("\n", differing.subList(0, Math.min(5, differing.size()))));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"_ZN20SafepointSynchronize5beginEv", "_ZN13ObjectMonitor4waitElbP10JavaThread", "_ZN9JavaCalls11call_helperEP9JavaValueRK12methodHandleP17JavaCallArgumentsP10JavaThread"})
+    @ValueSource(
+            strings = {
+                "_ZN20SafepointSynchronize5beginEv",
+                "_ZN13ObjectMonitor4waitElbP10JavaThread",
+                "_ZN9JavaCalls11call_helperEP9JavaValueRK12methodHandleP17JavaCallArgumentsP10JavaThread"
+            })
     void realLibjvmSymbolsResolveInThisJvm(String mangled) throws Exception {
         long vaddr = Tools.nmValue(JDK17_JVM, mangled);
         // where libjvm.so is mapped in this very process: the mapping at file offset 0 is its base
         int pid = (int) ProcessHandle.current().pid();
         ProcMaps maps = ProcMaps.parse(Files.readString(Path.of("/proc/self/maps")));
         String libjvm = JDK17_JVM.toRealPath().toString();
-        Mapping base = maps.all().stream().filter(m -> m.path().equals(libjvm) && m.fileOffset() == 0)
-                .findFirst().orElseThrow(() -> new AssertionError("libjvm.so not mapped here"));
+        Mapping base = maps.all().stream()
+                .filter(m -> m.path().equals(libjvm) && m.fileOffset() == 0)
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("libjvm.so not mapped here"));
         try (Symbolizer s = new Symbolizer(SymbolizerOptions.defaults())) {
             StackFrame f = s.user(pid, new long[] {base.start() + vaddr + 2}).get(0);
             assertEquals(expectedName(mangled), f.name());

@@ -1,11 +1,10 @@
 package dev.hearth.symbolizer;
 
-import dev.hearth.pprof.FrameKind;
-import dev.hearth.pprof.StackFrame;
-
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.sun.management.ThreadMXBean;
+import dev.hearth.pprof.FrameKind;
+import dev.hearth.pprof.StackFrame;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
@@ -34,10 +33,15 @@ class ElfMutationTest {
     private static final long MAX_NANOS_PER_FILE = 3_000_000_000L;
     /** What the table bounds allow a file to cost: half a million symbols and 16 MB of names while built, twice over. */
     private static final long MAX_BYTES_PER_FILE = 96L << 20;
-    private static final long[] LARGE = {0xffffffffL, 0x7fffffffL, 0x80000000L, -1L, Long.MAX_VALUE, Long.MIN_VALUE, 0xfffffffffffL, 0};
+
+    private static final long[] LARGE = {
+        0xffffffffL, 0x7fffffffL, 0x80000000L, -1L, Long.MAX_VALUE, Long.MIN_VALUE, 0xfffffffffffL, 0
+    };
     private static final ThreadMXBean THREADS = (ThreadMXBean) ManagementFactory.getThreadMXBean();
 
-    @TempDir static Path dir;
+    @TempDir
+    static Path dir;
+
     static Path withSymtab;
 
     @BeforeAll
@@ -49,27 +53,39 @@ class ElfMutationTest {
         Tools.run(List.of("gcc", "-O1", "-g", "-Wl,--build-id", "-o", built.toString(), src.toString()));
         Tools.run(List.of("objcopy", "--only-keep-debug", built.toString(), debug.toString()));
         // a .symtab, a .gnu_debuglink and the build-id note: every structure the reader parses
-        Tools.run(List.of("objcopy", "--strip-debug", "--add-gnu-debuglink=" + debug, built.toString(), withSymtab.toString()));
+        Tools.run(List.of(
+                "objcopy", "--strip-debug", "--add-gnu-debuglink=" + debug, built.toString(), withSymtab.toString()));
     }
 
     @Test
-    void mutatedCompiledProgramIsReadOrRefused() throws Exception { mutate(withSymtab, 1); }
+    void mutatedCompiledProgramIsReadOrRefused() throws Exception {
+        mutate(withSymtab, 1);
+    }
 
     @Test
-    void mutatedLsIsReadOrRefused() throws Exception { mutate(Path.of("/bin/ls").toRealPath(), 2); }
+    void mutatedLsIsReadOrRefused() throws Exception {
+        mutate(Path.of("/bin/ls").toRealPath(), 2);
+    }
 
     @Test
-    void mutatedLibcIsReadOrRefused() throws Exception { mutate(libc(), 3); }
+    void mutatedLibcIsReadOrRefused() throws Exception {
+        mutate(libc(), 3);
+    }
 
     @Test
     void mutatedLibstdcxxIsReadOrRefused() throws Exception {
-        mutate(Path.of(Tools.run(List.of("gcc", "-print-file-name=libstdc++.so.6")).trim()).toRealPath(), 4);
+        mutate(
+                Path.of(Tools.run(List.of("gcc", "-print-file-name=libstdc++.so.6"))
+                                .trim())
+                        .toRealPath(),
+                4);
     }
 
     static Path libc() throws Exception {
         for (String line : Files.readAllLines(Path.of("/proc/self/maps"))) {
             int slash = line.indexOf('/');
-            if (slash > 0 && line.substring(slash).matches(".*/libc[.-][^/]*so.*")) return Path.of(line.substring(slash).trim());
+            if (slash > 0 && line.substring(slash).matches(".*/libc[.-][^/]*so.*"))
+                return Path.of(line.substring(slash).trim());
         }
         throw new AssertionError("libc is not mapped in this JVM");
     }
@@ -95,7 +111,8 @@ class ElfMutationTest {
                 b = read(bytes);
                 if (b != null) nameSome(b, random);
             } catch (Throwable e) {
-                throw new AssertionError("seed " + SEED + ", " + binary + " mutation " + n + " (" + what + ") threw", e);
+                throw new AssertionError(
+                        "seed " + SEED + ", " + binary + " mutation " + n + " (" + what + ") threw", e);
             }
             long nanos = System.nanoTime() - start;
             long allocated = THREADS.getCurrentThreadAllocatedBytes() - bytesBefore;
@@ -107,7 +124,8 @@ class ElfMutationTest {
             else if (b.partial()) partial++;
             else loaded++;
         }
-        System.out.printf("%s: %d mutations (seed %d): %d read, %d read in part, %d refused; worst %.1f ms, %.1f MB%n",
+        System.out.printf(
+                "%s: %d mutations (seed %d): %d read, %d read in part, %d refused; worst %.1f ms, %.1f MB%n",
                 binary, MUTATIONS_PER_FILE, SEED, loaded, partial, refused, worstNanos / 1e6, worstBytes / 1e6);
         assertTrue(refused > 0 && loaded + partial > 0, "the mutations reach both outcomes");
     }
@@ -126,7 +144,8 @@ class ElfMutationTest {
         SymbolTable t = b.table();
         for (int k = 0; k < Math.min(64, t.size()); k++) {
             int i = t.find(b.vaddr(random.nextInt(1 << 22)));
-            if (i >= 0) assertTrue(Demangler.name(t.rawName(i)).name().length() <= Demangler.MAX_NAME + Demangler.CUT.length());
+            if (i >= 0)
+                assertTrue(Demangler.name(t.rawName(i)).name().length() <= Demangler.MAX_NAME + Demangler.CUT.length());
         }
         for (int k = 0; k < Math.min(64, t.size()); k++) {
             String name = Demangler.name(t.rawName(random.nextInt(t.size()))).name();
@@ -135,11 +154,14 @@ class ElfMutationTest {
     }
 
     /** Where a file's structures lie, read independently of the code under test, to aim mutations at them. */
-    private record Layout(int size, List<int[]> regions, List<Integer> fields8, List<Integer> fields4, List<Integer> fields2) {
+    private record Layout(
+            int size, List<int[]> regions, List<Integer> fields8, List<Integer> fields4, List<Integer> fields2) {
         static Layout of(byte[] b) {
             ByteBuffer buf = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
             List<int[]> regions = new ArrayList<>();
-            List<Integer> f8 = new ArrayList<>(List.of(24, 32, 40)), f4 = new ArrayList<>(), f2 = new ArrayList<>(List.of(54, 56, 58, 60, 62));
+            List<Integer> f8 = new ArrayList<>(List.of(24, 32, 40)),
+                    f4 = new ArrayList<>(),
+                    f2 = new ArrayList<>(List.of(54, 56, 58, 60, 62));
             regions.add(new int[] {0, 64});
             int phoff = (int) buf.getLong(32), phnum = buf.getShort(56) & 0xffff;
             regions.add(new int[] {phoff, phnum * 56});
@@ -157,7 +179,9 @@ class ElfMutationTest {
                 int s = shoff + i * 64;
                 f4.addAll(List.of(s, s + 40));
                 f8.addAll(List.of(s + 24, s + 32, s + 56));
-                int type = buf.getInt(s + 4), off = (int) buf.getLong(s + 24), size = (int) Math.min(buf.getLong(s + 32), 1 << 16);
+                int type = buf.getInt(s + 4),
+                        off = (int) buf.getLong(s + 24),
+                        size = (int) Math.min(buf.getLong(s + 32), 1 << 16);
                 if (type == 2 || type == 11) { // symbol tables: the first entries' name offsets, values, sizes
                     regions.add(new int[] {off, size});
                     for (int e = off; e < off + Math.min(size, 24 * 64); e += 24) {
@@ -190,13 +214,16 @@ class ElfMutationTest {
                     }
                     return flips + " bit flips at " + reg[0];
                 }
-                case 2 -> { // cut short: mutate() cannot change the length, so zero the tail as a read past it would find
+                case 2 -> { // cut short: mutate() cannot change the length, so zero the tail as a read past it would
+                    // find
                     int at = r.nextInt(b.length);
                     Arrays.fill(b, at, b.length, (byte) 0);
                     return "zeroed from " + at;
                 }
                 default -> { // fields set to large or boundary values
-                    long v = r.nextInt(4) == 0 ? (r.nextBoolean() ? size : size - r.nextInt(64)) : LARGE[r.nextInt(LARGE.length)];
+                    long v = r.nextInt(4) == 0
+                            ? (r.nextBoolean() ? size : size - r.nextInt(64))
+                            : LARGE[r.nextInt(LARGE.length)];
                     int kind = r.nextInt(3);
                     List<Integer> at = kind == 0 ? fields8 : kind == 1 ? fields4 : fields2;
                     int off = at.get(r.nextInt(at.size()));
@@ -227,7 +254,8 @@ class ElfMutationTest {
         Path forgedBinary = dir.resolve("target-forged");
         Files.write(forgedBinary, b);
         assertTrue(forgedBinary.toFile().setExecutable(true));
-        try (TargetProcess t = TargetProcess.start(forgedBinary); Symbolizer s = new Symbolizer(SymbolizerOptions.defaults())) {
+        try (TargetProcess t = TargetProcess.start(forgedBinary);
+                Symbolizer s = new Symbolizer(SymbolizerOptions.defaults())) {
             List<StackFrame> frames = s.user(t.pid, NativeSymbolsTest.stack(t));
             assertEquals(4, frames.size());
             assertEquals(FrameKind.UNKNOWN, frames.get(0).kind(), "its own table is unreadable: " + frames.get(0));
@@ -260,12 +288,14 @@ class ElfMutationTest {
         Random random = new Random(SEED);
         for (int n = 0; n < 2000; n++) {
             char[] text = real.toCharArray();
-            for (int i = 0, flips = 1 + random.nextInt(64); i < flips; i++) text[random.nextInt(text.length)] = (char) random.nextInt(256);
+            for (int i = 0, flips = 1 + random.nextInt(64); i < flips; i++)
+                text[random.nextInt(text.length)] = (char) random.nextInt(256);
             ProcMaps maps = ProcMaps.parse(new String(text));
             assertTrue(maps.all().size() + maps.skipped() >= 1);
         }
         String longPath = "/" + "x".repeat(ProcMaps.MAX_LINE);
-        ProcMaps maps = ProcMaps.parse("1000-2000 r-xp 00000000 fe:00 1 " + longPath + "\n3000-4000 r-xp 00000000 fe:00 2 /bin/ok\n");
+        ProcMaps maps = ProcMaps.parse(
+                "1000-2000 r-xp 00000000 fe:00 1 " + longPath + "\n3000-4000 r-xp 00000000 fe:00 2 /bin/ok\n");
         assertEquals(1, maps.skipped(), "a line past the bound is skipped");
         assertEquals("/bin/ok", maps.find(0x3000).path());
     }
@@ -279,8 +309,14 @@ class ElfMutationTest {
         StringBuilder text = new StringBuilder();
         int lines = 0;
         while (text.length() <= ProcessMaps.MAX_MAPS_BYTES + 100_000) {
-            text.append(Long.toHexString(0x10000L + lines * 0x1000L)).append('-').append(Long.toHexString(0x11000L + lines * 0x1000L))
-                    .append(" r-xp 00000000 fe:00 ").append(lines + 1).append(' ').append(path).append('\n');
+            text.append(Long.toHexString(0x10000L + lines * 0x1000L))
+                    .append('-')
+                    .append(Long.toHexString(0x11000L + lines * 0x1000L))
+                    .append(" r-xp 00000000 fe:00 ")
+                    .append(lines + 1)
+                    .append(' ')
+                    .append(path)
+                    .append('\n');
             lines++;
         }
         Files.writeString(pidDir.resolve("maps"), text, StandardCharsets.ISO_8859_1);

@@ -20,7 +20,8 @@ final class JcmdPerfMaps implements PerfMapRequester {
     @Override
     public boolean canAsk(int pid) {
         try {
-            String cmdline = Files.readString(Path.of("/proc", Integer.toString(pid), "cmdline"), StandardCharsets.ISO_8859_1);
+            String cmdline =
+                    Files.readString(Path.of("/proc", Integer.toString(pid), "cmdline"), StandardCharsets.ISO_8859_1);
             return !List.of(cmdline.split("\0")).contains("-XX:+DisableAttachMechanism");
         } catch (IOException e) {
             return false;

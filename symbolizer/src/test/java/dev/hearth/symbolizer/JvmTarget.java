@@ -1,5 +1,6 @@
 package dev.hearth.symbolizer;
 
+import dev.hearth.symbolizer.jvmapp.Shop;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -7,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import dev.hearth.symbolizer.jvmapp.Shop;
 
 /** A running JVM with the test workload, and jcmd's Compiler.codelist as an independent source of JIT addresses. */
 final class JvmTarget implements AutoCloseable {
@@ -30,14 +30,26 @@ final class JvmTarget implements AutoCloseable {
         List<String> cmd = new ArrayList<>(wrapper);
         cmd.addAll(List.of(javaHome.resolve("bin/java").toString(), "-XX:+PreserveFramePointer"));
         cmd.addAll(List.of(jvmOptions));
-        String classes = Path.of(Shop.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        String classes = Path.of(Shop.class
+                        .getProtectionDomain()
+                        .getCodeSource()
+                        .getLocation()
+                        .toURI())
+                .toString();
         cmd.addAll(List.of("-cp", classes, Shop.class.getName()));
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
         String first = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)).readLine();
         if (!"ready".equals(first)) throw new IllegalStateException("workload did not start: " + first);
-        int pid = wrapper.isEmpty() ? (int) p.pid() : (int) p.descendants()
-                .filter(h -> h.info().command().map(c -> c.endsWith("/java")).orElse(false))
-                .findFirst().orElseThrow(() -> new IllegalStateException("no JVM under " + wrapper)).pid();
+        int pid = wrapper.isEmpty()
+                ? (int) p.pid()
+                : (int) p.descendants()
+                        .filter(h ->
+                                h.info().command().map(c -> c.endsWith("/java")).orElse(false))
+                        .findFirst()
+                        .orElseThrow(() -> new IllegalStateException("no JVM under " + wrapper))
+                        .pid();
         return new JvmTarget(javaHome, p, pid);
     }
 
@@ -54,7 +66,8 @@ final class JvmTarget implements AutoCloseable {
     long compiledAddress(String method, long timeoutMillis) throws Exception {
         long deadline = System.currentTimeMillis() + timeoutMillis;
         while (System.currentTimeMillis() < deadline) {
-            String out = Tools.run(List.of(javaHome.resolve("bin/jcmd").toString(), Integer.toString(pid), "Compiler.codelist"));
+            String out = Tools.run(
+                    List.of(javaHome.resolve("bin/jcmd").toString(), Integer.toString(pid), "Compiler.codelist"));
             long found = 0;
             for (String line : out.split("\n")) {
                 // 7 4 0 dev.hearth...Shop.checkout(J)J [0xblob, 0xcode - 0xend]
@@ -73,7 +86,8 @@ final class JvmTarget implements AutoCloseable {
     @Override
     public void close() throws Exception {
         process.getOutputStream().close(); // the workload exits when stdin closes
-        if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) process.destroyForcibly().waitFor();
+        if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS))
+            process.destroyForcibly().waitFor();
         java.nio.file.Files.deleteIfExists(Path.of("/tmp/perf-" + pid + ".map"));
     }
 }

@@ -1,10 +1,9 @@
 package dev.hearth.symbolizer;
 
-import dev.hearth.pprof.FrameKind;
-import dev.hearth.pprof.StackFrame;
-
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.hearth.pprof.FrameKind;
+import dev.hearth.pprof.StackFrame;
 import dev.hearth.testsupport.Privileges;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,20 +17,38 @@ class KernelStackTest {
     void kernelFramesOfAProcessInASyscallMatchPerf(@TempDir Path dir) throws Exception {
         Privileges.assumeRootOrCi("sampling kernel stacks and reading kernel addresses");
         Process dd = new ProcessBuilder("dd", "if=/dev/zero", "of=/dev/null", "bs=64k", "count=100000000")
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true)
+                .start();
         List<List<long[]>> samples = new ArrayList<>(); // per sample: {addr} leaf first
         List<List<String>> perfNames = new ArrayList<>();
         try {
             Path data = dir.resolve("perf.data");
-            Tools.run(List.of("perf", "record", "-q", "-e", "cpu-clock", "-F", "499", "-g", "-p", Long.toString(dd.pid()),
-                    "-o", data.toString(), "--", "sleep", "1"));
+            Tools.run(List.of(
+                    "perf",
+                    "record",
+                    "-q",
+                    "-e",
+                    "cpu-clock",
+                    "-F",
+                    "499",
+                    "-g",
+                    "-p",
+                    Long.toString(dd.pid()),
+                    "-o",
+                    data.toString(),
+                    "--",
+                    "sleep",
+                    "1"));
             String script = Tools.run(List.of("perf", "script", "-i", data.toString(), "-F", "ip,sym,dso"));
             List<long[]> stack = new ArrayList<>();
             List<String> names = new ArrayList<>();
             for (String line : (script + "\n\n").split("\n")) {
                 line = line.trim();
                 if (line.isEmpty()) {
-                    if (!stack.isEmpty()) { samples.add(stack); perfNames.add(names); }
+                    if (!stack.isEmpty()) {
+                        samples.add(stack);
+                        perfNames.add(names);
+                    }
                     stack = new ArrayList<>();
                     names = new ArrayList<>();
                 } else if (line.endsWith("([kernel.kallsyms])")) {

@@ -1,10 +1,9 @@
 package dev.hearth.symbolizer;
 
-import dev.hearth.pprof.FrameKind;
-import dev.hearth.pprof.StackFrame;
-
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.hearth.pprof.FrameKind;
+import dev.hearth.pprof.StackFrame;
 import dev.hearth.testsupport.Privileges;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,18 +15,29 @@ class KernelSymbolsTest {
     @Test
     void namesAddressesInsideFunctionsAndKeepsModules(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("kallsyms");
-        Files.writeString(f, String.join("\n",
-                "ffffffff81000000 T _stext",
-                "ffffffff81001000 t local_fn",
-                "ffffffff81001000 T global_alias",
-                "ffffffff81002000 D some_data",
-                "ffffffff81003000 T do_sys_openat2",
-                "ffffffffc0201000 t nft_do_chain\t[nf_tables]",
-                "0000000000000000 T hidden", ""));
+        Files.writeString(
+                f,
+                String.join(
+                        "\n",
+                        "ffffffff81000000 T _stext",
+                        "ffffffff81001000 t local_fn",
+                        "ffffffff81001000 T global_alias",
+                        "ffffffff81002000 D some_data",
+                        "ffffffff81003000 T do_sys_openat2",
+                        "ffffffffc0201000 t nft_do_chain\t[nf_tables]",
+                        "0000000000000000 T hidden",
+                        ""));
         KernelSymbols k = KernelSymbols.load(f);
-        assertEquals(StackFrame.ofAddress("global_alias", FrameKind.KERNEL, "[kernel.kallsyms]", null, 0xffffffff81001010L), k.frame(0xffffffff81001010L, 0xffffffff81001010L));
-        assertEquals("global_alias", k.frame(0xffffffff81002010L, 0xffffffff81002010L).name(), "data symbols are not frames");
-        assertEquals("do_sys_openat2", k.frame(0xffffffff81003abcL, 0xffffffff81003abcL).name());
+        assertEquals(
+                StackFrame.ofAddress("global_alias", FrameKind.KERNEL, "[kernel.kallsyms]", null, 0xffffffff81001010L),
+                k.frame(0xffffffff81001010L, 0xffffffff81001010L));
+        assertEquals(
+                "global_alias",
+                k.frame(0xffffffff81002010L, 0xffffffff81002010L).name(),
+                "data symbols are not frames");
+        assertEquals(
+                "do_sys_openat2",
+                k.frame(0xffffffff81003abcL, 0xffffffff81003abcL).name());
         StackFrame mod = k.frame(0xffffffffc0201044L, 0xffffffffc0201044L);
         assertEquals("nft_do_chain", mod.name());
         assertEquals("[nf_tables]", mod.binary());

@@ -24,12 +24,13 @@ import org.junit.jupiter.api.io.TempDir;
  * block, nor follow a link, nor hold more than the bounds, and must keep naming frames.
  */
 class PerfMapAttackTest {
-    private static final List<String> AS_NOBODY = List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
-            "sh", "-c", "\"$0\" \"$@\"");
+    private static final List<String> AS_NOBODY =
+            List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", "sh", "-c", "\"$0\" \"$@\"");
     private static final String SHOP = "dev.hearth.symbolizer.jvmapp.Shop";
 
     @TempDir
     Path base;
+
     JvmTarget jvm;
     Path map;
     long checkout;
@@ -49,8 +50,10 @@ class PerfMapAttackTest {
     }
 
     private void asNobody(String script) throws Exception {
-        Process p = new ProcessBuilder("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", "sh", "-c", script)
-                .redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        "setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", "sh", "-c", script)
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "attacker script hung");
         assertEquals(0, p.exitValue(), script + ": " + out);
@@ -74,14 +77,18 @@ class PerfMapAttackTest {
         try (Symbolizer s = symbolizer()) {
             String first;
             try {
-                first = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> name(s), "reading the FIFO blocked the agent");
+                first = assertTimeoutPreemptively(
+                        Duration.ofSeconds(60), () -> name(s), "reading the FIFO blocked the agent");
             } finally {
                 // a reader stuck opening the FIFO would keep the symbolizer locked: give it a writer
-                new ProcessBuilder("timeout", "2", "sh", "-c", ": > " + map).start().waitFor();
+                new ProcessBuilder("timeout", "2", "sh", "-c", ": > " + map)
+                        .start()
+                        .waitFor();
             }
             assertEquals("[jit]", first);
             assertEquals(1, s.stats().unsafeFilesRefused());
-            asNobody("rm " + map + " && printf '" + goodLine(checkout, "void " + SHOP + ".checkout(long)") + "' > " + map);
+            asNobody("rm " + map + " && printf '" + goodLine(checkout, "void " + SHOP + ".checkout(long)") + "' > "
+                    + map);
             assertEquals(SHOP + ".checkout", name(s), "a proper map is read once it is there");
         }
     }
@@ -101,8 +108,8 @@ class PerfMapAttackTest {
     @Test
     void anOverLongLineIsSkippedAndCountedAndTheRestIsRead() throws Exception {
         // one line of 1 MB (the bound is 4 KB), then the real entry
-        asNobody("{ head -c 1048576 /dev/zero | tr '\\0' 'x'; printf '\\n" + goodLine(checkout, "void " + SHOP + ".checkout(long)")
-                + "'; } > " + map);
+        asNobody("{ head -c 1048576 /dev/zero | tr '\\0' 'x'; printf '\\n"
+                + goodLine(checkout, "void " + SHOP + ".checkout(long)") + "'; } > " + map);
         try (Symbolizer s = symbolizer()) {
             assertEquals(SHOP + ".checkout", name(s));
             assertEquals(1, s.stats().perfMapLinesSkipped());
@@ -127,8 +134,8 @@ class PerfMapAttackTest {
     void anOversizedMapIsReadUpToTheBoundAndCounted() throws Exception {
         // 17 MB of valid entries elsewhere, with this method's entry last: past the 16 MB bound
         String filler = "7f0000000000 10 filler.F.f()\n";
-        asNobody("yes '" + filler.strip() + "' | head -c " + (17L << 20) / filler.length() * filler.length() + " > " + map
-                + " && printf '" + goodLine(checkout, "void " + SHOP + ".checkout(long)") + "' >> " + map);
+        asNobody("yes '" + filler.strip() + "' | head -c " + (17L << 20) / filler.length() * filler.length() + " > "
+                + map + " && printf '" + goodLine(checkout, "void " + SHOP + ".checkout(long)") + "' >> " + map);
         try (Symbolizer s = symbolizer()) {
             assertEquals("[jit]", name(s), "the entry past the bound was read");
             assertEquals(1, s.stats().perfMapsTruncated());

@@ -1,9 +1,8 @@
 package dev.hearth.symbolizer;
 
-import dev.hearth.pprof.FrameKind;
-
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.hearth.pprof.FrameKind;
 import dev.hearth.symbolizer.safefs.BoundedLines;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -11,8 +10,13 @@ import org.junit.jupiter.api.Test;
 
 class PerfMapTest {
     static PerfMap parse(String text) throws Exception {
-        return PerfMap.parse(new BoundedLines(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), 4096, 1 << 20,
-                StandardCharsets.UTF_8), 1000);
+        return PerfMap.parse(
+                new BoundedLines(
+                        new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)),
+                        4096,
+                        1 << 20,
+                        StandardCharsets.UTF_8),
+                1000);
     }
 
     static String at(PerfMap m, long addr) {
@@ -58,16 +62,20 @@ class PerfMapTest {
         // every name cost over 100 MB of allocation before; primitives and one exact pool, about 3×
         StringBuilder text = new StringBuilder();
         for (int i = 0; i < 200_000; i++) {
-            text.append(Long.toHexString(0x7f0000000000L + 128L * i)).append(" 40 void com.example.Gen").append(i)
+            text.append(Long.toHexString(0x7f0000000000L + 128L * i))
+                    .append(" 40 void com.example.Gen")
+                    .append(i)
                     .append(".method(java.lang.String)\n");
         }
         byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
         var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
         long before = threads.getCurrentThreadAllocatedBytes();
-        PerfMap m = PerfMap.parse(new BoundedLines(new ByteArrayInputStream(bytes), 4096, 64 << 20, StandardCharsets.UTF_8), 250_000);
+        PerfMap m = PerfMap.parse(
+                new BoundedLines(new ByteArrayInputStream(bytes), 4096, 64 << 20, StandardCharsets.UTF_8), 250_000);
         long cost = threads.getCurrentThreadAllocatedBytes() - before;
         assertEquals(200_000, m.size());
-        assertEquals("void com.example.Gen123456.method(java.lang.String)", at(m, 0x7f0000000000L + 128L * 123456 + 0x3f));
+        assertEquals(
+                "void com.example.Gen123456.method(java.lang.String)", at(m, 0x7f0000000000L + 128L * 123456 + 0x3f));
         assertNull(at(m, 0x7f0000000000L + 128L * 123456 + 0x40));
         assertEquals(FrameKind.JIT, m.kind(m.find(0x7f0000000000L)));
         assertTrue(cost < 4L * bytes.length, "reading a " + bytes.length + "-byte map allocated " + cost + " bytes");
@@ -75,13 +83,19 @@ class PerfMapTest {
 
     @Test
     void javaNamesAreReadable() {
-        assertEquals("com.example.Shop.checkout", JavaNames.readable("void com.example.Shop.checkout(java.lang.String)"));
+        assertEquals(
+                "com.example.Shop.checkout", JavaNames.readable("void com.example.Shop.checkout(java.lang.String)"));
         assertEquals("com.example.Shop.<init>", JavaNames.readable("void com.example.Shop.<init>()"));
         assertEquals("com.example.Cart.add", JavaNames.readable("Lcom/example/Cart;::add"));
         assertEquals("com.example.Cart.add", JavaNames.readable("Lcom/example/Cart;::add(I)V"));
-        assertEquals("java.util.ArrayList.toArray", JavaNames.readable("java.lang.Object[] java.util.ArrayList.toArray()"));
-        assertEquals("com.example.Shop$$Lambda.run", JavaNames.readable("void com.example.Shop$$Lambda$14/0x0000000801001800.run()"));
-        assertEquals("com.example.Shop$$Lambda.run", JavaNames.readable("void com.example.Shop$$Lambda/0x00007f3a1c00a000.run()"));
+        assertEquals(
+                "java.util.ArrayList.toArray", JavaNames.readable("java.lang.Object[] java.util.ArrayList.toArray()"));
+        assertEquals(
+                "com.example.Shop$$Lambda.run",
+                JavaNames.readable("void com.example.Shop$$Lambda$14/0x0000000801001800.run()"));
+        assertEquals(
+                "com.example.Shop$$Lambda.run",
+                JavaNames.readable("void com.example.Shop$$Lambda/0x00007f3a1c00a000.run()"));
         assertEquals("[interpreter]", JavaNames.readable("Interpreter"));
         assertEquals("I2C/C2I adapters", JavaNames.readable("I2C/C2I adapters"));
         assertEquals(FrameKind.JIT, JavaNames.kind("void com.example.Shop.checkout(java.lang.String)"));
@@ -94,7 +108,8 @@ class PerfMapTest {
 
     @Test
     void procMapsLinesParse() {
-        Mapping m = ProcMaps.parseLine("7f12a000-7f12b000 r-xp 00002000 fe:00 260131                     /usr/lib/x b.so (deleted)");
+        Mapping m = ProcMaps.parseLine(
+                "7f12a000-7f12b000 r-xp 00002000 fe:00 260131                     /usr/lib/x b.so (deleted)");
         assertEquals(0x7f12a000L, m.start());
         assertEquals(0x7f12b000L, m.end());
         assertTrue(m.executable());

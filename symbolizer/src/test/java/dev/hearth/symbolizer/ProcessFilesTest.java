@@ -34,7 +34,9 @@ class ProcessFilesTest {
         assertThrows(UnsafeFileException.class, () -> ProcessFiles.openBeneath(root, "/usr/lib/link.so"));
         assertThrows(UnsafeFileException.class, () -> ProcessFiles.openBeneath(root, "/lib/real.so"));
         assertThrows(UnsafeFileException.class, () -> ProcessFiles.openBeneath(root, "/usr/lib/../../outside"));
-        assertTimeoutPreemptively(Duration.ofSeconds(30),
-                () -> assertThrows(UnsafeFileException.class, () -> ProcessFiles.openBeneath(root, "/usr/lib/fifo.so")));
+        assertTimeoutPreemptively(
+                Duration.ofSeconds(30),
+                () -> assertThrows(
+                        UnsafeFileException.class, () -> ProcessFiles.openBeneath(root, "/usr/lib/fifo.so")));
     }
 }

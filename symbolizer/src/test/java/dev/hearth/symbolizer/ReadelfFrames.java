@@ -15,8 +15,10 @@ record ReadelfFrames(List<Fde> fdes, Map<Long, String> cieAugmentations) {
     record Fde(long cie, long begin, long end, List<Row> rows) {}
 
     private static final Pattern CIE = Pattern.compile("^([0-9a-f]+) [0-9a-f]+ [0-9a-f]+ CIE \"([^\"]*)\".*");
-    private static final Pattern FDE = Pattern.compile("^[0-9a-f]+ [0-9a-f]+ [0-9a-f]+ FDE cie=([0-9a-f]+) pc=([0-9a-f]+)\\.\\.([0-9a-f]+).*");
-    private static final Pattern ROW = Pattern.compile("^([0-9a-f]{16}) (\\S+)(.*)$"); // a 64-bit LOC: not the 8-digit "ZERO terminator" line
+    private static final Pattern FDE =
+            Pattern.compile("^[0-9a-f]+ [0-9a-f]+ [0-9a-f]+ FDE cie=([0-9a-f]+) pc=([0-9a-f]+)\\.\\.([0-9a-f]+).*");
+    private static final Pattern ROW =
+            Pattern.compile("^([0-9a-f]{16}) (\\S+)(.*)$"); // a 64-bit LOC: not the 8-digit "ZERO terminator" line
     /** A cell: a rule, or "rN (name)" for a value in another register (which has a space in it). */
     private static final Pattern CELL = Pattern.compile("r\\d+ \\([^)]*\\)|\\S+");
 
@@ -78,7 +80,14 @@ record ReadelfFrames(List<Fde> fdes, Map<Long, String> cieAugmentations) {
         return new ReadelfFrames(fdes, augmentations);
     }
 
-    private static void flush(List<Fde> fdes, Map<Long, List<Row>> cieRows, boolean isFde, long cie, long begin, long end, List<Row> rows) {
+    private static void flush(
+            List<Fde> fdes,
+            Map<Long, List<Row>> cieRows,
+            boolean isFde,
+            long cie,
+            long begin,
+            long end,
+            List<Row> rows) {
         if (!isFde) {
             cieRows.put(cie, rows);
             return;

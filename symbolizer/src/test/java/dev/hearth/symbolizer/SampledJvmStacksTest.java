@@ -1,14 +1,13 @@
 package dev.hearth.symbolizer;
 
-import dev.hearth.pprof.FrameKind;
-import dev.hearth.pprof.StackFrame;
-
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.hearth.bpf.BpfProfiler;
 import dev.hearth.bpf.ProfilerConfig;
 import dev.hearth.bpf.RawSample;
 import dev.hearth.bpf.SampleType;
+import dev.hearth.pprof.FrameKind;
+import dev.hearth.pprof.StackFrame;
 import dev.hearth.testsupport.Privileges;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,17 +25,22 @@ import org.junit.jupiter.params.provider.MethodSource;
 class SampledJvmStacksTest {
     static final String SHOP = "dev.hearth.symbolizer.jvmapp.Shop";
 
-    static List<Path> jdks() { return JitSymbolsTest.jdks().toList(); }
+    static List<Path> jdks() {
+        return JitSymbolsTest.jdks().toList();
+    }
 
     @ParameterizedTest
     @MethodSource("jdks")
     void sampledJavaStacksNameTheWorkloadsMethods(Path jdk) throws Exception {
         Privileges.assumeRootOrCi("BPF programs need root");
         // keep checkout and refund as frames of their own rather than inlined into the loop
-        try (JvmTarget jvm = JvmTarget.start(jdk, "-XX:CompileCommand=quiet", "-XX:CompileCommand=dontinline," + SHOP + "::*");
-             Symbolizer s = new Symbolizer(new SymbolizerOptions(true, 64, Duration.ZERO), new JcmdPerfMaps(jdk));
-             BpfProfiler bpf = BpfProfiler.start(ProfilerConfig.defaults().withHz(499).withPids(Set.of(jvm.pid))
-                     .withDrainPeriod(Duration.ofSeconds(2)))) {
+        try (JvmTarget jvm = JvmTarget.start(
+                        jdk, "-XX:CompileCommand=quiet", "-XX:CompileCommand=dontinline," + SHOP + "::*");
+                Symbolizer s = new Symbolizer(new SymbolizerOptions(true, 64, Duration.ZERO), new JcmdPerfMaps(jdk));
+                BpfProfiler bpf = BpfProfiler.start(ProfilerConfig.defaults()
+                        .withHz(499)
+                        .withPids(Set.of(jvm.pid))
+                        .withDrainPeriod(Duration.ofSeconds(2)))) {
             jvm.compiledAddress("Shop.checkout", 60_000);
             bpf.drain();
             Thread.sleep(2000);
@@ -49,7 +53,9 @@ class SampledJvmStacksTest {
             bpf.drain();
             Thread.sleep(2000);
             Map<String, Long> second = workerLeafNames(s, jvm.pid, bpf.drain());
-            assertTrue(second.getOrDefault(SHOP + ".refund", 0L) > 0, "refund, compiled after the first map was read: " + second);
+            assertTrue(
+                    second.getOrDefault(SHOP + ".refund", 0L) > 0,
+                    "refund, compiled after the first map was read: " + second);
             assertTrue(s.stats().perfMapRequests() > requests, "the miss made the symbolizer ask the JVM again");
         }
     }
@@ -67,12 +73,17 @@ class SampledJvmStacksTest {
             // the whole thread is named: Java, interpreter, stubs, libjvm's C++ and libc down to start_thread
             // (a sample in a method's prologue, before its frame is set up, yields a broken walk instead)
             worker += r.value();
-            if (user.stream().noneMatch(f -> f.kind() == FrameKind.UNKNOWN || f.name().equals("[jit]"))
-                    && user.stream().anyMatch(f -> f.kind() == FrameKind.CPP && f.name().startsWith("JavaCalls::call_helper("))
+            if (user.stream()
+                            .noneMatch(f ->
+                                    f.kind() == FrameKind.UNKNOWN || f.name().equals("[jit]"))
+                    && user.stream()
+                            .anyMatch(f -> f.kind() == FrameKind.CPP && f.name().startsWith("JavaCalls::call_helper("))
                     && user.get(user.size() - 1).name().equals("start_thread")) {
                 complete += r.value();
             }
-            user.stream().filter(f -> f.kind() == FrameKind.JIT).findFirst()
+            user.stream()
+                    .filter(f -> f.kind() == FrameKind.JIT)
+                    .findFirst()
                     .ifPresent(f -> out.merge(f.name(), r.value(), Long::sum));
         }
         assertTrue(worker > 100, "worker samples: " + worker);

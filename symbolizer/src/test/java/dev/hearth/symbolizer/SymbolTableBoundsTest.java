@@ -39,7 +39,11 @@ class SymbolTableBoundsTest {
         }
         assertTrue(kept > 0 && kept < n, kept + " of " + n + " kept");
         assertTrue(t.bytes() <= SymbolTable.MAX_DISPLAY_BYTES + 16L * 20 * n, "bytes " + t.bytes());
-        assertNull(t.displayName(n - 1, raw -> { throw new AssertionError("not computed again"); }));
-        assertEquals(longName, t.displayName(0, raw -> { throw new AssertionError("kept"); }));
+        assertNull(t.displayName(n - 1, raw -> {
+            throw new AssertionError("not computed again");
+        }));
+        assertEquals(longName, t.displayName(0, raw -> {
+            throw new AssertionError("kept");
+        }));
     }
 }

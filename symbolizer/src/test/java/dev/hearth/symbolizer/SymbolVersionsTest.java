@@ -42,22 +42,49 @@ class SymbolVersionsTest {
     @Test
     void bothVersionsOfAFunctionHaveItsPlainName(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("v.c"), LIB);
-        Files.writeString(dir.resolve("v.map"), "VERS_1 { global: spin; spin_old_addr; local: *; };\nVERS_2 { global: spin; } VERS_1;\n");
+        Files.writeString(
+                dir.resolve("v.map"),
+                "VERS_1 { global: spin; spin_old_addr; local: *; };\nVERS_2 { global: spin; } VERS_1;\n");
         Files.writeString(dir.resolve("main.c"), MAIN);
         Path lib = dir.resolve("libv.so");
-        Tools.run(List.of("gcc", "-O1", "-fPIC", "-shared", "-Wl,--version-script=" + dir.resolve("v.map"), "-o", lib.toString(),
+        Tools.run(List.of(
+                "gcc",
+                "-O1",
+                "-fPIC",
+                "-shared",
+                "-Wl,--version-script=" + dir.resolve("v.map"),
+                "-o",
+                lib.toString(),
                 dir.resolve("v.c").toString()));
-        assertTrue(Tools.run(List.of("readelf", "-sW", lib.toString())).contains("spin@@VERS_2"), "the table carries versioned names");
+        assertTrue(
+                Tools.run(List.of("readelf", "-sW", lib.toString())).contains("spin@@VERS_2"),
+                "the table carries versioned names");
         Path main = dir.resolve("main");
-        Tools.run(List.of("gcc", "-O1", "-fPIE", "-pie", "-o", main.toString(), dir.resolve("main.c").toString(),
-                "-L" + dir, "-lv", "-Wl,-rpath," + dir));
-        Process p = new ProcessBuilder(main.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Tools.run(List.of(
+                "gcc",
+                "-O1",
+                "-fPIE",
+                "-pie",
+                "-o",
+                main.toString(),
+                dir.resolve("main.c").toString(),
+                "-L" + dir,
+                "-lv",
+                "-Wl,-rpath," + dir));
+        Process p = new ProcessBuilder(main.toString())
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
         try (Symbolizer s = new Symbolizer(SymbolizerOptions.defaults())) {
-            String[] f = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)).readLine().split(" ");
+            String[] f = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))
+                    .readLine()
+                    .split(" ");
             int pid = Integer.parseInt(f[0]);
-            long current = Long.parseUnsignedLong(f[1].substring(2), 16), old = Long.parseUnsignedLong(f[2].substring(2), 16);
+            long current = Long.parseUnsignedLong(f[1].substring(2), 16),
+                    old = Long.parseUnsignedLong(f[2].substring(2), 16);
             List<StackFrame> frames = s.user(pid, new long[] {current + 2, old + 2});
-            assertEquals(List.of("spin", "spin"), frames.stream().map(StackFrame::name).toList());
+            assertEquals(
+                    List.of("spin", "spin"),
+                    frames.stream().map(StackFrame::name).toList());
             assertEquals(lib.toString(), frames.get(0).binary());
         } finally {
             p.destroyForcibly().waitFor();

@@ -22,7 +22,9 @@ public final class SymbolizerBench {
     public static void main(String[] args) throws Exception {
         int pid = (int) ProcessHandle.current().pid();
         ProcMaps maps = ProcMaps.parse(Files.readString(Path.of("/proc/self/maps")));
-        List<Mapping> text = maps.all().stream().filter(m -> m.path().endsWith("/libjvm.so") && m.executable()).toList();
+        List<Mapping> text = maps.all().stream()
+                .filter(m -> m.path().endsWith("/libjvm.so") && m.executable())
+                .toList();
         if (text.isEmpty()) throw new IllegalStateException("libjvm.so is not mapped");
         Path libjvm = Path.of(text.get(0).path());
         long[] addrs = new long[ADDRESSES];
@@ -31,7 +33,8 @@ public final class SymbolizerBench {
             Mapping m = text.get(rnd.nextInt(text.size()));
             addrs[i] = m.start() + (long) (rnd.nextDouble() * (m.end() - m.start()));
         }
-        System.out.printf("libjvm.so: %s (%d MB), %d addresses in its text, stacks of %d%n",
+        System.out.printf(
+                "libjvm.so: %s (%d MB), %d addresses in its text, stacks of %d%n",
                 libjvm, Files.size(libjvm) >> 20, ADDRESSES, STACK);
 
         // first load, in a JVM that has never run the loader
@@ -81,13 +84,25 @@ public final class SymbolizerBench {
         SymbolizerStats st = s.stats();
         s.close();
 
-        System.out.printf("warm resolve of %d addresses: median %.1f ms wall, %.1f ms cpu (best %.1f ms wall)   [baseline TreeMap floorEntry, no frames built: %.1f ms wall, %.1f ms cpu; ours/baseline cpu ratio, median of %d alternating rounds: %.2f]%n",
-                ADDRESSES, median(warm), median(warmCpu), min(warm), median(treeWarm), median(treeCpu), WARM_ROUNDS, median(ratio));
-        System.out.printf("first load of libjvm.so symbols: %.0f ms wall (%.0f ms cpu) in a fresh JVM; warmed median %.0f ms wall (%.0f ms cpu)   [baseline nm -C into TreeMap, warmed: %.0f ms wall]%n",
+        System.out.printf(
+                "warm resolve of %d addresses: median %.1f ms wall, %.1f ms cpu (best %.1f ms wall)   [baseline TreeMap floorEntry, no frames built: %.1f ms wall, %.1f ms cpu; ours/baseline cpu ratio, median of %d alternating rounds: %.2f]%n",
+                ADDRESSES,
+                median(warm),
+                median(warmCpu),
+                min(warm),
+                median(treeWarm),
+                median(treeCpu),
+                WARM_ROUNDS,
+                median(ratio));
+        System.out.printf(
+                "first load of libjvm.so symbols: %.0f ms wall (%.0f ms cpu) in a fresh JVM; warmed median %.0f ms wall (%.0f ms cpu)   [baseline nm -C into TreeMap, warmed: %.0f ms wall]%n",
                 coldLoadMs, coldLoadCpu, median(loads), median(loadsCpu), nmLoadMs);
-        System.out.printf("libjvm.so table: %.1f MB by accounting, %.1f MB heap delta after first load   [baseline TreeMap: %.1f MB heap]%n",
+        System.out.printf(
+                "libjvm.so table: %.1f MB by accounting, %.1f MB heap delta after first load   [baseline TreeMap: %.1f MB heap]%n",
                 tableBytes / 1e6, (heapAfter - heapBefore) / 1e6, treeHeap / 1e6);
-        System.out.printf("stats after the run: resolved %d, unknown %d, cached binaries %d%n", st.resolved(), st.unknown(), st.cachedBinaries());
+        System.out.printf(
+                "stats after the run: resolved %d, unknown %d, cached binaries %d%n",
+                st.resolved(), st.unknown(), st.cachedBinaries());
     }
 
     static void treeLookups(TreeMap<Long, String> tree, long base, long[] addrs) {
@@ -106,7 +121,9 @@ public final class SymbolizerBench {
     }
 
     static TreeMap<Long, String> nmTree(Path lib) throws Exception {
-        Process p = new ProcessBuilder("nm", "-C", "--defined-only", lib.toString()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder("nm", "-C", "--defined-only", lib.toString())
+                .redirectErrorStream(true)
+                .start();
         TreeMap<Long, String> tree = new TreeMap<>();
         try (var r = p.inputReader()) {
             for (String line; (line = r.readLine()) != null; ) {
@@ -120,7 +137,9 @@ public final class SymbolizerBench {
         return tree;
     }
 
-    interface Load { Object get() throws Exception; }
+    interface Load {
+        Object get() throws Exception;
+    }
 
     static long heapOf(Load load) throws Exception {
         long before = usedHeap();
@@ -135,7 +154,9 @@ public final class SymbolizerBench {
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
-    static double ms(long nanos) { return nanos / 1e6; }
+    static double ms(long nanos) {
+        return nanos / 1e6;
+    }
 
     static double median(double[] v) {
         double[] c = v.clone();
@@ -143,5 +164,7 @@ public final class SymbolizerBench {
         return c[c.length / 2];
     }
 
-    static double min(double[] v) { return Arrays.stream(v).min().orElse(0); }
+    static double min(double[] v) {
+        return Arrays.stream(v).min().orElse(0);
+    }
 }

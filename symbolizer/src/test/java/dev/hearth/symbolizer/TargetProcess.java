@@ -24,16 +24,22 @@ final class TargetProcess implements AutoCloseable {
         jitPage = addr(f[6]);
     }
 
-    private static long addr(String s) { return Long.parseUnsignedLong(s.substring(2), 16); }
+    private static long addr(String s) {
+        return Long.parseUnsignedLong(s.substring(2), 16);
+    }
 
     static TargetProcess start(List<String> command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process p = new ProcessBuilder(command)
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
         String line = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)).readLine();
         if (line == null) throw new IllegalStateException("target printed nothing: " + command);
         return new TargetProcess(p, line);
     }
 
-    static TargetProcess start(Path binary) throws Exception { return start(List.of(binary.toString())); }
+    static TargetProcess start(Path binary) throws Exception {
+        return start(List.of(binary.toString()));
+    }
 
     void stop() throws Exception {
         process.getOutputStream().close();

@@ -47,7 +47,8 @@ final class Tools {
 
     static String buildId(Path binary) throws Exception {
         for (String line : run(List.of("readelf", "-n", binary.toString())).split("\n")) {
-            if (line.contains("Build ID:")) return line.substring(line.indexOf(':') + 1).trim();
+            if (line.contains("Build ID:"))
+                return line.substring(line.indexOf(':') + 1).trim();
         }
         return null;
     }

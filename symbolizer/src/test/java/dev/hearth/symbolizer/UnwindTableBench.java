@@ -19,9 +19,12 @@ public final class UnwindTableBench {
     static final String[] RULES = {"gap", "rsp", "rbp", "plt", "signal", "end", "stop"};
 
     public static void main(String[] args) throws Exception {
-        Path libjvm = Path.of(System.getProperty("java.home"), "lib", "server", "libjvm.so").toRealPath();
+        Path libjvm = Path.of(System.getProperty("java.home"), "lib", "server", "libjvm.so")
+                .toRealPath();
         Path libc = ElfMutationTest.libc().toRealPath();
-        System.out.printf("unwind tables (java %s, load %s)%n", System.getProperty("java.version"),
+        System.out.printf(
+                "unwind tables (java %s, load %s)%n",
+                System.getProperty("java.version"),
                 Files.readString(Path.of("/proc/loadavg")).trim());
         for (Path p : new Path[] {libjvm, libc}) measure(p);
     }
@@ -47,12 +50,18 @@ public final class UnwindTableBench {
         long code = 0;
         for (int k = 1; k < RULES.length; k++) code += bytesByRule[k];
         StringBuilder rules = new StringBuilder();
-        for (int k = 0; k < RULES.length; k++) if (byRule[k] > 0) rules.append(String.format(" %s %d", RULES[k], byRule[k]));
-        System.out.printf("%s (%d MB): first build %.0f ms (%.0f ms CPU), warm median %.1f ms (%.1f ms CPU) over %d%n",
+        for (int k = 0; k < RULES.length; k++)
+            if (byRule[k] > 0) rules.append(String.format(" %s %d", RULES[k], byRule[k]));
+        System.out.printf(
+                "%s (%d MB): first build %.0f ms (%.0f ms CPU), warm median %.1f ms (%.1f ms CPU) over %d%n",
                 binary.getFileName(), Files.size(binary) >> 20, coldMs, coldCpu, median(wall), median(cpu), ROUNDS);
         System.out.printf("  %d rows from %d FDEs (%d skipped);%s%n", t.rows(), t.fdes(), t.skippedFdes(), rules);
-        System.out.printf("  %.2f MB on the heap, %.2f MB at %d bytes per row; code covered by FDEs %.1f MB, of it unwindable (not stop) %.2f%%%n",
-                t.bytes() / 1e6, (double) t.rows() * KERNEL_ROW_BYTES / 1e6, KERNEL_ROW_BYTES, code / 1e6,
+        System.out.printf(
+                "  %.2f MB on the heap, %.2f MB at %d bytes per row; code covered by FDEs %.1f MB, of it unwindable (not stop) %.2f%%%n",
+                t.bytes() / 1e6,
+                (double) t.rows() * KERNEL_ROW_BYTES / 1e6,
+                KERNEL_ROW_BYTES,
+                code / 1e6,
                 100.0 * (code - bytesByRule[UnwindTable.STOP]) / Math.max(1, code));
     }
 

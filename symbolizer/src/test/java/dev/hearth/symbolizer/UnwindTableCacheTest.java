@@ -25,12 +25,15 @@ import org.junit.jupiter.api.io.TempDir;
  * has forged frame sections, and is swapped for a FIFO on disk, costs a clean "no table".
  */
 class UnwindTableCacheTest {
-    @TempDir static Path dir;
+    @TempDir
+    static Path dir;
+
     static Path target;
 
     @BeforeAll
     static void compile() throws Exception {
-        Path src = Path.of(UnwindTableCacheTest.class.getResource("/hearth_target.c").toURI());
+        Path src = Path.of(
+                UnwindTableCacheTest.class.getResource("/hearth_target.c").toURI());
         target = dir.resolve("target");
         Tools.run(List.of("gcc", "-O1", "-Wl,--build-id", "-o", target.toString(), src.toString()));
     }
@@ -38,11 +41,15 @@ class UnwindTableCacheTest {
     @Test
     void pcsOfARunningProcessMapToItsFileAndTablesAreShared() throws Exception {
         UnwindTableCache cache = new UnwindTableCache(64 << 20);
-        try (TargetProcess a = TargetProcess.start(target); TargetProcess b = TargetProcess.start(target)) {
+        try (TargetProcess a = TargetProcess.start(target);
+                TargetProcess b = TargetProcess.start(target)) {
             List<MappedTable> first = cache.tables(a.pid);
             MappedTable own = containing(first, a.alpha);
             UnwindTable t = assertInstanceOf(UnwindTable.class, own.table(), "the target's table");
-            assertEquals(Tools.nmValue(target, "hearth_alpha"), a.alpha - own.loadBias(), "pc - load bias is the address nm gives");
+            assertEquals(
+                    Tools.nmValue(target, "hearth_alpha"),
+                    a.alpha - own.loadBias(),
+                    "pc - load bias is the address nm gives");
             int row = t.find(a.alpha - own.loadBias());
             assertEquals(UnwindTable.RSP, t.rule(row), "at a function's first instruction, CFA = rsp + 8");
             assertEquals(8, t.cfaOffset(row));
@@ -73,11 +80,14 @@ class UnwindTableCacheTest {
             all.tables(a.pid);
             assertTrue(all.size() >= 3, "the target, libc and the loader: " + all.size());
             assertEquals(0, all.evicted());
-            long libcBytes = ((UnwindTable) containing(all.tables(a.pid), a.getpid).table()).bytes();
+            long libcBytes =
+                    ((UnwindTable) containing(all.tables(a.pid), a.getpid).table()).bytes();
 
             UnwindTableCache small = new UnwindTableCache(libcBytes); // room for libc's table, not for it and another
             small.tables(a.pid);
-            assertTrue(small.bytes() <= libcBytes || small.size() == 1, "within the budget, or one table alone: " + small.bytes());
+            assertTrue(
+                    small.bytes() <= libcBytes || small.size() == 1,
+                    "within the budget, or one table alone: " + small.bytes());
             assertEquals(all.size() - small.size(), small.evicted(), "what left was counted");
             assertTrue(small.evicted() >= 2, "evicted: " + small.evicted());
         }
@@ -98,28 +108,44 @@ class UnwindTableCacheTest {
             f.write(fill);
         }
         Tools.run(List.of("chown", "-R", "nobody:nogroup", home.toString()));
-        try (TargetProcess p = TargetProcess.start(List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", forged.toString()))) {
-            Process swap = new ProcessBuilder("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", "sh", "-c",
-                    "rm " + forged + " && mkfifo " + forged).redirectErrorStream(true).start();
-            assertTrue(swap.waitFor(30, TimeUnit.SECONDS) && swap.exitValue() == 0, "nobody swapped its binary for a FIFO");
+        try (TargetProcess p = TargetProcess.start(
+                List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", forged.toString()))) {
+            Process swap = new ProcessBuilder(
+                            "setpriv",
+                            "--reuid=nobody",
+                            "--regid=nogroup",
+                            "--clear-groups",
+                            "sh",
+                            "-c",
+                            "rm " + forged + " && mkfifo " + forged)
+                    .redirectErrorStream(true)
+                    .start();
+            assertTrue(
+                    swap.waitFor(30, TimeUnit.SECONDS) && swap.exitValue() == 0,
+                    "nobody swapped its binary for a FIFO");
             UnwindTableCache cache = new UnwindTableCache(64 << 20);
-            List<MappedTable> tables = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> cache.tables(p.pid), "reading the tables blocked");
-            NoUnwindTable none = assertInstanceOf(NoUnwindTable.class, containing(tables, p.alpha).table(), "the forged binary has no table");
+            List<MappedTable> tables = assertTimeoutPreemptively(
+                    Duration.ofSeconds(60), () -> cache.tables(p.pid), "reading the tables blocked");
+            NoUnwindTable none = assertInstanceOf(
+                    NoUnwindTable.class, containing(tables, p.alpha).table(), "the forged binary has no table");
             assertTrue(none.reason().startsWith("no readable FDE"), none.reason());
             assertInstanceOf(UnwindTable.class, containing(tables, p.getpid).table(), "libc still has its table");
         }
     }
 
     private static MappedTable containing(List<MappedTable> tables, long pc) {
-        for (MappedTable m : tables) if (Long.compareUnsigned(pc, m.start()) >= 0 && Long.compareUnsigned(pc, m.end()) < 0) return m;
+        for (MappedTable m : tables)
+            if (Long.compareUnsigned(pc, m.start()) >= 0 && Long.compareUnsigned(pc, m.end()) < 0) return m;
         throw new AssertionError("no executable mapping holds 0x" + Long.toHexString(pc) + ": " + tables);
     }
 
     /** {file offset, size} of a section, from readelf. */
     private static long[] sectionInFile(Path binary, String name) throws Exception {
-        for (String line : Tools.run(List.of("readelf", "-SW", binary.toString())).split("\n")) {
+        for (String line :
+                Tools.run(List.of("readelf", "-SW", binary.toString())).split("\n")) {
             String[] f = line.replaceFirst("^\\s*\\[\\s*\\d+]\\s*", "").trim().split("\\s+");
-            if (f.length > 5 && f[0].equals(name)) return new long[] {Long.parseLong(f[3], 16), Long.parseLong(f[4], 16)};
+            if (f.length > 5 && f[0].equals(name))
+                return new long[] {Long.parseLong(f[3], 16), Long.parseLong(f[4], 16)};
         }
         throw new AssertionError(name + " not in " + binary);
     }

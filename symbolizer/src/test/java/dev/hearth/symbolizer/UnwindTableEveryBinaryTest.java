@@ -31,7 +31,8 @@ class UnwindTableEveryBinaryTest {
             bin.filter(Files::isRegularFile).forEach(files::add);
         }
         try (Stream<Path> lib = Files.walk(Path.of("/usr/lib/x86_64-linux-gnu"), 4)) {
-            lib.filter(p -> p.getFileName().toString().contains(".so") && Files.isRegularFile(p)).forEach(files::add);
+            lib.filter(p -> p.getFileName().toString().contains(".so") && Files.isRegularFile(p))
+                    .forEach(files::add);
         }
         AtomicInteger elf = new AtomicInteger(), tables = new AtomicInteger();
         Map<String, Integer> reasons = new ConcurrentHashMap<>();
@@ -53,16 +54,22 @@ class UnwindTableEveryBinaryTest {
                 }
             }
         });
-        System.out.printf("unwind tables: %d of %d ELF files (%d files looked at); no table: %s%n", tables.get(), elf.get(), files.size(), new TreeMap<>(reasons));
+        System.out.printf(
+                "unwind tables: %d of %d ELF files (%d files looked at); no table: %s%n",
+                tables.get(), elf.get(), files.size(), new TreeMap<>(reasons));
         assertTrue(failures.isEmpty(), "threw instead of answering:\n" + String.join("\n", failures));
         assertTrue(elf.get() > 300, "ELF files found: " + elf.get());
-        assertTrue(tables.get() >= elf.get() * 0.95, "tables for " + tables.get() + " of " + elf.get() + ": " + reasons);
+        assertTrue(
+                tables.get() >= elf.get() * 0.95, "tables for " + tables.get() + " of " + elf.get() + ": " + reasons);
     }
 
     private static void checkSorted(Path p, UnwindTable t) {
         for (int i = 1; i < t.rows(); i++) {
-            if (t.start(i) <= t.start(i - 1)) throw new AssertionError(p + ": row " + i + " is not after row " + (i - 1));
-            if (t.rule(i) == t.rule(i - 1) && t.cfaOffset(i) == t.cfaOffset(i - 1) && t.rbpOffset(i) == t.rbpOffset(i - 1)) {
+            if (t.start(i) <= t.start(i - 1))
+                throw new AssertionError(p + ": row " + i + " is not after row " + (i - 1));
+            if (t.rule(i) == t.rule(i - 1)
+                    && t.cfaOffset(i) == t.cfaOffset(i - 1)
+                    && t.rbpOffset(i) == t.rbpOffset(i - 1)) {
                 throw new AssertionError(p + ": rows " + (i - 1) + " and " + i + " are equal, not merged");
             }
         }

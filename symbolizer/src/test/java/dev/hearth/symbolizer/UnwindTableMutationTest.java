@@ -32,17 +32,25 @@ class UnwindTableMutationTest {
     private static final long MAX_NANOS = 3_000_000_000L;
     /** What a table at its row bound costs while built, with room: a forged file cannot make it cost more. */
     private static final long MAX_BYTES = 160L << 20;
+
     private static final long[] LARGE = {0xffffffffL, 0xfffffff0L, 0x7fffffffL, 0x80000000L, 0, 1, 4, 8};
     private static final ThreadMXBean THREADS = (ThreadMXBean) ManagementFactory.getThreadMXBean();
 
-    @TempDir static Path dir;
+    @TempDir
+    static Path dir;
 
     @Test
-    void mutatedLibcFrameSectionsStayBounded() throws Exception { mutate(ElfMutationTest.libc(), 1); }
+    void mutatedLibcFrameSectionsStayBounded() throws Exception {
+        mutate(ElfMutationTest.libc(), 1);
+    }
 
     @Test
     void mutatedLibstdcxxFrameSectionsStayBounded() throws Exception {
-        mutate(Path.of(Tools.run(List.of("gcc", "-print-file-name=libstdc++.so.6")).trim()).toRealPath(), 2);
+        mutate(
+                Path.of(Tools.run(List.of("gcc", "-print-file-name=libstdc++.so.6"))
+                                .trim())
+                        .toRealPath(),
+                2);
     }
 
     @Test
@@ -62,7 +70,10 @@ class UnwindTableMutationTest {
         Path f = dir.resolve("ls-forged");
         Files.write(f, b);
         UnwindResult r = UnwindTableCache.build(f);
-        assertEquals("no .eh_frame or .debug_frame", assertInstanceOf(dev.hearth.symbolizer.unwind.NoUnwindTable.class, r).reason());
+        assertEquals(
+                "no .eh_frame or .debug_frame",
+                assertInstanceOf(dev.hearth.symbolizer.unwind.NoUnwindTable.class, r)
+                        .reason());
     }
 
     @Test
@@ -75,11 +86,17 @@ class UnwindTableMutationTest {
         assertTrue(nanos < MAX_NANOS, "60 MB of instructions took " + nanos / 1_000_000 + " ms");
         assertEquals(3, t.rows());
         assertEquals(List.of(0x1000L, 0x1004L, 0x1100L), List.of(t.start(0), t.start(1), t.start(2)));
-        assertEquals(List.of(UnwindTable.RSP, UnwindTable.RSP, UnwindTable.GAP), List.of(t.rule(0), t.rule(1), t.rule(2)));
+        assertEquals(
+                List.of(UnwindTable.RSP, UnwindTable.RSP, UnwindTable.GAP), List.of(t.rule(0), t.rule(1), t.rule(2)));
         assertEquals(List.of(8, 16), List.of(t.cfaOffset(0), t.cfaOffset(1)));
 
-        UnwindResult past = UnwindTables.build(new FrameSections(synthetic(UnwindTables.MAX_SECTION_BYTES + 16), null, null));
-        assertTrue(assertInstanceOf(dev.hearth.symbolizer.unwind.NoUnwindTable.class, past).reason().contains("more than"), past.toString());
+        UnwindResult past =
+                UnwindTables.build(new FrameSections(synthetic(UnwindTables.MAX_SECTION_BYTES + 16), null, null));
+        assertTrue(
+                assertInstanceOf(dev.hearth.symbolizer.unwind.NoUnwindTable.class, past)
+                        .reason()
+                        .contains("more than"),
+                past.toString());
     }
 
     /** A .eh_frame at 0x100000 of about {@code size} bytes: a "zR" CIE, one FDE for [0x1000, 0x1100), nops to fill. */
@@ -113,18 +130,24 @@ class UnwindTableMutationTest {
             byte[] e = bytes(eh.data()), h = bytes(hdr.data());
             String what = mutate(e, h, entries, random);
             int cut = what.startsWith("cut") ? random.nextInt(e.length) : e.length;
-            FrameSections s = new FrameSections(section(eh.addr(), Arrays.copyOf(e, cut)), section(hdr.addr(), h), null);
+            FrameSections s =
+                    new FrameSections(section(eh.addr(), Arrays.copyOf(e, cut)), section(hdr.addr(), h), null);
             long bytesBefore = THREADS.getCurrentThreadAllocatedBytes(), start = System.nanoTime();
             UnwindResult r;
             try {
                 r = UnwindTables.build(s);
             } catch (Throwable t) {
-                throw new AssertionError("seed " + SEED + ", " + binary + " mutation " + n + " (" + what + ") threw", t);
+                throw new AssertionError(
+                        "seed " + SEED + ", " + binary + " mutation " + n + " (" + what + ") threw", t);
             }
             long nanos = System.nanoTime() - start, allocated = THREADS.getCurrentThreadAllocatedBytes() - bytesBefore;
             assertNotNull(r);
-            assertTrue(nanos < MAX_NANOS, "seed " + SEED + " mutation " + n + " (" + what + ") took " + nanos / 1_000_000 + " ms");
-            assertTrue(allocated < MAX_BYTES, "seed " + SEED + " mutation " + n + " (" + what + ") allocated " + allocated + " bytes");
+            assertTrue(
+                    nanos < MAX_NANOS,
+                    "seed " + SEED + " mutation " + n + " (" + what + ") took " + nanos / 1_000_000 + " ms");
+            assertTrue(
+                    allocated < MAX_BYTES,
+                    "seed " + SEED + " mutation " + n + " (" + what + ") allocated " + allocated + " bytes");
             worstNanos = Math.max(worstNanos, nanos);
             worstBytes = Math.max(worstBytes, allocated);
             if (r instanceof UnwindTable t) {
@@ -135,7 +158,8 @@ class UnwindTableMutationTest {
                 noTables++;
             }
         }
-        System.out.printf("%s: %d mutations of .eh_frame (seed %d): %d tables (%d with FDEs skipped), %d no table; worst %.1f ms, %.1f MB%n",
+        System.out.printf(
+                "%s: %d mutations of .eh_frame (seed %d): %d tables (%d with FDEs skipped), %d no table; worst %.1f ms, %.1f MB%n",
                 binary, MUTATIONS, SEED, tables, fewer, noTables, worstNanos / 1e6, worstBytes / 1e6);
         assertTrue(fewer > 0, "some mutations cost FDEs");
     }
@@ -168,7 +192,8 @@ class UnwindTableMutationTest {
             }
             case 4 -> { // random instructions in one entry
                 int len = buf.getInt(entry);
-                for (int i = entry + 16; i < Math.min(eh.length, entry + 4 + Math.min(len, 4096)); i++) eh[i] = (byte) r.nextInt(256);
+                for (int i = entry + 16; i < Math.min(eh.length, entry + 4 + Math.min(len, 4096)); i++)
+                    eh[i] = (byte) r.nextInt(256);
                 return "random instructions in the entry at " + entry;
             }
             case 5 -> { // an FDE pointing at itself or at another FDE as its CIE

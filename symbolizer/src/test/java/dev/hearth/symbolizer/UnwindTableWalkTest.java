@@ -27,17 +27,29 @@ import org.junit.jupiter.api.io.TempDir;
 class UnwindTableWalkTest {
     private static final int MAX_FRAMES = 64;
 
-    @TempDir static Path dir;
+    @TempDir
+    static Path dir;
+
     static Path program, noPie;
 
     @BeforeAll
     static void compile() throws Exception {
-        Path src = Path.of(UnwindTableWalkTest.class.getResource("/unwind_walk.c").toURI());
+        Path src =
+                Path.of(UnwindTableWalkTest.class.getResource("/unwind_walk.c").toURI());
         program = dir.resolve("unwind-walk");
-        Tools.run(List.of("gcc", "-O2", "-fomit-frame-pointer", "-Wl,--build-id", "-o", program.toString(), src.toString()));
+        Tools.run(List.of(
+                "gcc", "-O2", "-fomit-frame-pointer", "-Wl,--build-id", "-o", program.toString(), src.toString()));
         // loaded at its link address: a load bias of 0, and segments whose addresses are not their offsets
         noPie = dir.resolve("unwind-walk-no-pie");
-        Tools.run(List.of("gcc", "-O2", "-fomit-frame-pointer", "-no-pie", "-Wl,--build-id", "-o", noPie.toString(), src.toString()));
+        Tools.run(List.of(
+                "gcc",
+                "-O2",
+                "-fomit-frame-pointer",
+                "-no-pie",
+                "-Wl,--build-id",
+                "-o",
+                noPie.toString(),
+                src.toString()));
     }
 
     @Test
@@ -67,17 +79,25 @@ class UnwindTableWalkTest {
 
     private static Walk walk(Path binary, List<String> command) throws Exception {
         List<String[]> symbols = new ArrayList<>(); // {start, size, name}
-        for (String line : Tools.run(List.of("nm", "-S", "--defined-only", binary.toString())).split("\n")) {
+        for (String line : Tools.run(List.of("nm", "-S", "--defined-only", binary.toString()))
+                .split("\n")) {
             String[] f = line.trim().split("\\s+");
             if (f.length == 4 && (f[2].equals("T") || f[2].equals("t"))) symbols.add(new String[] {f[0], f[1], f[3]});
         }
-        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process p = new ProcessBuilder(command)
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
         try {
-            String[] regs = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)).readLine().trim().split(" ");
-            long rsp = Long.parseUnsignedLong(regs[0].substring(2), 16), rbp = regs[1].startsWith("0x") ? Long.parseUnsignedLong(regs[1].substring(2), 16) : 0;
+            String[] regs = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))
+                    .readLine()
+                    .trim()
+                    .split(" ");
+            long rsp = Long.parseUnsignedLong(regs[0].substring(2), 16),
+                    rbp = regs[1].startsWith("0x") ? Long.parseUnsignedLong(regs[1].substring(2), 16) : 0;
             int pid = (int) p.pid();
             List<MappedTable> maps = new UnwindTableCache(64 << 20).tables(pid);
-            String own = "build-id:" + Tools.buildId(binary), libc = "build-id:" + Tools.buildId(ElfMutationTest.libc());
+            String own = "build-id:" + Tools.buildId(binary),
+                    libc = "build-id:" + Tools.buildId(ElfMutationTest.libc());
             List<String> frames = new ArrayList<>();
             Set<String> rules = new TreeSet<>();
             try (RandomAccessFile mem = new RandomAccessFile("/proc/" + pid + "/mem", "r")) {
@@ -88,8 +108,12 @@ class UnwindTableWalkTest {
                 for (int i = 0; i < MAX_FRAMES; i++) {
                     MappedTable m = containing(maps, pc);
                     if (m == null) return new Walk(frames, "no mapping at 0x" + Long.toHexString(pc), rules);
-                    String name = m.key().equals(own) ? symbol(symbols, pc - m.loadBias() - (returnAddress ? 1 : 0)) : m.key().equals(libc) ? "libc" : m.key();
-                    if (frames.isEmpty() || !(name.equals("libc") && frames.get(frames.size() - 1).equals("libc"))) frames.add(name);
+                    String name = m.key().equals(own)
+                            ? symbol(symbols, pc - m.loadBias() - (returnAddress ? 1 : 0))
+                            : m.key().equals(libc) ? "libc" : m.key();
+                    if (frames.isEmpty()
+                            || !(name.equals("libc")
+                                    && frames.get(frames.size() - 1).equals("libc"))) frames.add(name);
                     if (!(m.table() instanceof UnwindTable t)) return new Walk(frames, "no table: " + m.table(), rules);
                     // a return address may follow a call that ends its function: look up the call itself
                     int row = t.find(pc - m.loadBias() - (returnAddress ? 1 : 0));
@@ -140,7 +164,8 @@ class UnwindTableWalkTest {
     }
 
     private static MappedTable containing(List<MappedTable> tables, long pc) {
-        for (MappedTable m : tables) if (Long.compareUnsigned(pc, m.start()) >= 0 && Long.compareUnsigned(pc, m.end()) < 0) return m;
+        for (MappedTable m : tables)
+            if (Long.compareUnsigned(pc, m.start()) >= 0 && Long.compareUnsigned(pc, m.end()) < 0) return m;
         return null;
     }
 

@@ -14,7 +14,8 @@ public final class Privileges {
     public static boolean isRoot() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("Uid:")) return line.substring(4).trim().split("\\s+")[1].equals("0");
+                if (line.startsWith("Uid:"))
+                    return line.substring(4).trim().split("\\s+")[1].equals("0");
             }
         } catch (IOException e) {
             // no /proc: not a machine these tests run on as root
@@ -23,6 +24,8 @@ public final class Privileges {
     }
 
     public static void assumeRootOrCi(String why) {
-        assumeTrue(isRoot() || System.getenv("CI") != null, "skipped: needs root (" + why + "); run as root or with CI=true");
+        assumeTrue(
+                isRoot() || System.getenv("CI") != null,
+                "skipped: needs root (" + why + "); run as root or with CI=true");
     }
 }

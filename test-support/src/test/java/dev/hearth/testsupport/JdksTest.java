@@ -21,11 +21,14 @@ class JdksTest {
         String java = Jdks.java(25); // skips outside CI when none is installed
         assertTrue(version(java).contains("version \"25."), java);
         assertEquals(java, Jdks.require(25).resolve("bin/java").toString());
-        assertTrue(Jdks.find(9).isEmpty() || version(Jdks.java(9)).contains("\"9"), "a JDK found is of the release asked for");
+        assertTrue(
+                Jdks.find(9).isEmpty() || version(Jdks.java(9)).contains("\"9"),
+                "a JDK found is of the release asked for");
     }
 
     private static String version(String java) throws Exception {
-        Process p = new ProcessBuilder(java, "-version").redirectErrorStream(true).start();
+        Process p =
+                new ProcessBuilder(java, "-version").redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
         return out;

@@ -39,6 +39,7 @@ public final class AsyncProfilerLibrary {
     private static final String DIR_NAME = "hearth-async-profiler";
     /** Our folder in the target's /tmp: the library and one folder per session. */
     public static final String TARGET_DIR = "/tmp/" + DIR_NAME;
+
     private static final int ROOT = 0;
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -54,7 +55,8 @@ public final class AsyncProfilerLibrary {
 
     public static AsyncProfilerLibrary fromClasspath() throws IOException {
         try (InputStream in = AsyncProfilerLibrary.class.getClassLoader().getResourceAsStream(RESOURCE)) {
-            if (in == null) throw new IOException(RESOURCE + " is not on the class path (the async-profiler jar is missing)");
+            if (in == null)
+                throw new IOException(RESOURCE + " is not on the class path (the async-profiler jar is missing)");
             return new AsyncProfilerLibrary(in.readAllBytes());
         }
     }
@@ -73,7 +75,7 @@ public final class AsyncProfilerLibrary {
     /** Puts the library into the target's /tmp (once, while it stays verified); see the class comment. */
     public Placement placeFor(JvmTarget target) throws IOException {
         try (SafeDir root = SafeDir.openTrusted(target.root());
-             SafeDir tmp = root.stickyDir("tmp", ROOT, target.uid())) {
+                SafeDir tmp = root.stickyDir("tmp", ROOT, target.uid())) {
             SafeDir folder = ourFolder(tmp, target);
             try {
                 String dir = "/tmp/" + lastName(folder);
@@ -97,8 +99,10 @@ public final class AsyncProfilerLibrary {
                     // someone made it meanwhile: judge theirs on the next round
                 }
             } catch (UnsafeFileException e) {
-                LOG.log(Level.WARNING, "JVM " + target.pid() + ": not using " + TARGET_DIR + " (" + e.getMessage()
-                        + "); placing async-profiler in a fresh folder");
+                LOG.log(
+                        Level.WARNING,
+                        "JVM " + target.pid() + ": not using " + TARGET_DIR + " (" + e.getMessage()
+                                + "); placing async-profiler in a fresh folder");
                 break;
             }
         }
@@ -120,7 +124,8 @@ public final class AsyncProfilerLibrary {
         try (SafeFile f = folder.createFile(tmpName, 0600)) {
             f.write(bytes);
             f.sync();
-            if (!Arrays.equals(sha256(f.readAll(bytes.length)), sha256)) throw new IOException(f.name() + ": content differs after writing");
+            if (!Arrays.equals(sha256(f.readAll(bytes.length)), sha256))
+                throw new IOException(f.name() + ": content differs after writing");
             f.chmod(0644);
             // renamed into place complete, so a JVM never maps a half-written file
             folder.rename(tmpName, fileName);
@@ -137,14 +142,21 @@ public final class AsyncProfilerLibrary {
     /** Owned by root, writable by no one else, one link, and the content we mean to load. */
     private boolean verified(SafeFile f) throws IOException {
         var s = f.stat();
-        return s.uid() == ROOT && !s.writableByOthers() && s.links() == 1 && s.size() == bytes.length
+        return s.uid() == ROOT
+                && !s.writableByOthers()
+                && s.links() == 1
+                && s.size() == bytes.length
                 && Arrays.equals(sha256(f.readAll(bytes.length)), sha256);
     }
 
     /** The library's file name (it carries a hash of the content) and size. */
-    String fileName() { return fileName; }
+    String fileName() {
+        return fileName;
+    }
 
-    int size() { return bytes.length; }
+    int size() {
+        return bytes.length;
+    }
 
     static String lastName(SafeDir d) {
         return d.name().substring(d.name().lastIndexOf('/') + 1);

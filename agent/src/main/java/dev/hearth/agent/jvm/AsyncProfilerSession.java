@@ -40,6 +40,7 @@ public final class AsyncProfilerSession implements AutoCloseable {
     private static final long TIMER_TICK_MS = 1100;
     /** async-profiler's own log and status messages are short. */
     private static final long MAX_LOG_BYTES = 64 * 1024;
+
     private static final String STATUS_LOG = "status.log";
     /** A load returns once async-profiler's command ran; starting it takes well under a second. */
     private static final long ATTACH_TIMEOUT_MS = 10_000;
@@ -68,8 +69,14 @@ public final class AsyncProfilerSession implements AutoCloseable {
         }
     }
 
-    private AsyncProfilerSession(JvmTarget target, Claim claim, AsyncProfilerLibrary.Placement placement, SafeDir session, String dir,
-                                 String cpuEvent, long maxRecordingBytes) {
+    private AsyncProfilerSession(
+            JvmTarget target,
+            Claim claim,
+            AsyncProfilerLibrary.Placement placement,
+            SafeDir session,
+            String dir,
+            String cpuEvent,
+            long maxRecordingBytes) {
         this.target = target;
         this.claim = claim;
         this.placement = placement;
@@ -97,12 +104,14 @@ public final class AsyncProfilerSession implements AutoCloseable {
      * started is not touched (IOException naming that agent), nor one no agent started (a user's own).
      * Without a list ({@code null}) a profiler found running is never stopped.
      */
-    public static AsyncProfilerSession start(JvmTarget target, AsyncProfilerLibrary lib, AsyncProfilerOptions options,
-                                             ProfiledJvms profiled) throws IOException {
+    public static AsyncProfilerSession start(
+            JvmTarget target, AsyncProfilerLibrary lib, AsyncProfilerOptions options, ProfiledJvms profiled)
+            throws IOException {
         ProcessStatus jvm = ProcessStatus.read(JvmTarget.PROC, target.pid());
         Optional<HostLock.Holder> previous = profiled == null ? Optional.empty() : profiled.owner(jvm);
         if (previous.isPresent() && !profiled.gone(previous.get())) {
-            throw new IOException("JVM " + target.pid() + " is profiled by the running agent (pid " + previous.get().pid() + ")");
+            throw new IOException("JVM " + target.pid() + " is profiled by the running agent (pid "
+                    + previous.get().pid() + ")");
         }
         Claim claim = new Claim(profiled, jvm);
         if (profiled != null) profiled.claim(jvm);
@@ -114,8 +123,13 @@ public final class AsyncProfilerSession implements AutoCloseable {
         }
     }
 
-    private static AsyncProfilerSession start(JvmTarget target, AsyncProfilerLibrary lib, AsyncProfilerOptions options,
-                                              Claim claim, boolean leftByGoneAgent) throws IOException {
+    private static AsyncProfilerSession start(
+            JvmTarget target,
+            AsyncProfilerLibrary lib,
+            AsyncProfilerOptions options,
+            Claim claim,
+            boolean leftByGoneAgent)
+            throws IOException {
         AsyncProfilerLibrary.Placement placement = lib.placeFor(target);
         String library = placement.library();
         SafeDir session = null;
@@ -140,7 +154,9 @@ public final class AsyncProfilerSession implements AutoCloseable {
                     if (why.contains("already started") && !stoppedLeftover) {
                         // Left running by an agent that is gone (its entry says so): stop it, retry.
                         stoppedLeftover = true;
-                        LOG.log(Level.INFO, "JVM " + target.pid() + ": stopping a profiler left running by an agent that is gone");
+                        LOG.log(
+                                Level.INFO,
+                                "JVM " + target.pid() + ": stopping a profiler left running by an agent that is gone");
                         stopQuietly(target, library);
                         try {
                             load(target, library, options.startCommand(event, dir));
@@ -157,15 +173,23 @@ public final class AsyncProfilerSession implements AutoCloseable {
             throw e;
         }
         discard(placement, session, sessionName);
-        throw new IOException("async-profiler did not start in JVM " + target.pid() + " (" + String.join("; ", failures) + ")");
+        throw new IOException(
+                "async-profiler did not start in JVM " + target.pid() + " (" + String.join("; ", failures) + ")");
     }
 
     /**
      * Ours runs, so no other profiler does in this JVM (one per JVM): earlier sessions' folders can go.
      * Not before: a profiler found running that is left alone keeps writing into its folder.
      */
-    private static AsyncProfilerSession started(JvmTarget target, Claim claim, AsyncProfilerLibrary.Placement placement,
-                                                SafeDir session, String dir, String event, long maxRecordingBytes) throws IOException {
+    private static AsyncProfilerSession started(
+            JvmTarget target,
+            Claim claim,
+            AsyncProfilerLibrary.Placement placement,
+            SafeDir session,
+            String dir,
+            String event,
+            long maxRecordingBytes)
+            throws IOException {
         deleteEarlierSessions(placement.folder(), target, AsyncProfilerLibrary.lastName(session));
         return new AsyncProfilerSession(target, claim, placement, session, dir, event, maxRecordingBytes);
     }
@@ -222,7 +246,9 @@ public final class AsyncProfilerSession implements AutoCloseable {
                 JfrProfiles p = JfrToPprof.convert(f.path());
                 if (!p.complete()) {
                     damage++;
-                    LOG.log(Level.WARNING, "JVM " + target.pid() + ": recording " + name + " partly read: " + p.damage());
+                    LOG.log(
+                            Level.WARNING,
+                            "JVM " + target.pid() + ": recording " + name + " partly read: " + p.damage());
                 }
                 out.add(p);
             } catch (IOException | RuntimeException e) {
@@ -278,8 +304,10 @@ public final class AsyncProfilerSession implements AutoCloseable {
                 return;
             }
         }
-        if (target.alive()) LOG.log(Level.WARNING, "JVM " + target.pid() + ": async-profiler still running after "
-                + STOP_ATTEMPTS + " stops");
+        if (target.alive())
+            LOG.log(
+                    Level.WARNING,
+                    "JVM " + target.pid() + ": async-profiler still running after " + STOP_ATTEMPTS + " stops");
     }
 
     private boolean runningAfter(long ms) throws IOException {
@@ -322,8 +350,10 @@ public final class AsyncProfilerSession implements AutoCloseable {
     /** Finished and in-progress recordings, oldest first: the names we asked for, whatever they are. */
     private List<String> recordings() {
         try {
-            return session.list().stream().filter(n -> RECORDING.matcher(n).matches())
-                    .sorted(Comparator.comparingLong(AsyncProfilerSession::sequence)).toList();
+            return session.list().stream()
+                    .filter(n -> RECORDING.matcher(n).matches())
+                    .sorted(Comparator.comparingLong(AsyncProfilerSession::sequence))
+                    .toList();
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.WARNING, "JVM " + target.pid() + ": cannot list " + session.name() + ": " + e.getMessage());
             return List.of();
@@ -362,7 +392,8 @@ public final class AsyncProfilerSession implements AutoCloseable {
         try {
             String text = readLog(session, target, log);
             deleteQuietly(session, log);
-            if (text != null && !text.isBlank()) return text.strip().lines().reduce((a, b) -> b).orElse(text);
+            if (text != null && !text.isBlank())
+                return text.strip().lines().reduce((a, b) -> b).orElse(text);
         } catch (IOException ignored) {
             // fall back to the attach error
         }

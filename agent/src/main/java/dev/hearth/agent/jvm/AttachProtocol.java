@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 final class AttachProtocol {
     /** HotSpot refuses longer arguments (arg_length_max in attachListener.hpp). */
     static final int MAX_ARGUMENT_BYTES = 1024;
+
     private static final String LOAD_RESULT_PREFIX = "return code: ";
 
     private AttachProtocol() {}
@@ -31,7 +32,8 @@ final class AttachProtocol {
 
     private static void field(ByteArrayOutputStream out, String s) {
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        if (b.length > MAX_ARGUMENT_BYTES) throw new IllegalArgumentException("attach argument longer than " + MAX_ARGUMENT_BYTES + " bytes");
+        if (b.length > MAX_ARGUMENT_BYTES)
+            throw new IllegalArgumentException("attach argument longer than " + MAX_ARGUMENT_BYTES + " bytes");
         if (s.indexOf('\0') >= 0) throw new IllegalArgumentException("attach argument holds a NUL");
         out.writeBytes(b);
         out.write(0);

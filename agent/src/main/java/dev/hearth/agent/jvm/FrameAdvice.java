@@ -41,23 +41,35 @@ public record FrameAdvice(String reason, String explanation) {
     /** For the JVM at {@code pidDir} whose Java frames come from eBPF; empty when they are named and whole. */
     public static Optional<FrameAdvice> forEbpf(Path pidDir) {
         try {
-            boolean framePointers = JvmFlags.bool(pidDir, PRESERVE_FRAME_POINTER).orElse(false);
-            String cut = framePointers ? "" : ", and without -XX:+PreserveFramePointer its stacks stop at the first Java frame ([unknown])";
+            boolean framePointers =
+                    JvmFlags.bool(pidDir, PRESERVE_FRAME_POINTER).orElse(false);
+            String cut = framePointers
+                    ? ""
+                    : ", and without -XX:+PreserveFramePointer its stacks stop at the first Java frame ([unknown])";
             if (JvmFlags.bool(pidDir, JvmModeSelector.DISABLE_ATTACH).orElse(false)) {
-                return Optional.of(new FrameAdvice(ATTACH_DISABLED, "Java frames show as [jit]: -XX:+" + JvmModeSelector.DISABLE_ATTACH
-                        + " keeps Hearth from asking the JVM for its symbol map (perf map) and from starting async-profiler in it" + cut
-                        + ". To have them named, start the JVM without -XX:+" + JvmModeSelector.DISABLE_ATTACH));
+                return Optional.of(new FrameAdvice(
+                        ATTACH_DISABLED,
+                        "Java frames show as [jit]: -XX:+" + JvmModeSelector.DISABLE_ATTACH
+                                + " keeps Hearth from asking the JVM for its symbol map (perf map) and from starting async-profiler in it"
+                                + cut
+                                + ". To have them named, start the JVM without -XX:+"
+                                + JvmModeSelector.DISABLE_ATTACH));
             }
             Optional<String> obstacle = JvmModeSelector.obstacle(pidDir);
             if (obstacle.isPresent()) {
-                return Optional.of(new FrameAdvice(ATTACH_IMPOSSIBLE, "Java frames show as [jit]: " + obstacle.get()
-                        + ", so Hearth can neither ask the JVM for its symbol map (perf map) nor start async-profiler in it" + cut
-                        + ". To have them named, remove that obstacle"));
+                return Optional.of(new FrameAdvice(
+                        ATTACH_IMPOSSIBLE,
+                        "Java frames show as [jit]: " + obstacle.get()
+                                + ", so Hearth can neither ask the JVM for its symbol map (perf map) nor start async-profiler in it"
+                                + cut
+                                + ". To have them named, remove that obstacle"));
             }
             if (!framePointers) {
-                return Optional.of(new FrameAdvice(NO_FRAME_POINTERS, "stacks stop at the first Java frame ([unknown]): the JVM runs without"
-                        + " -XX:+PreserveFramePointer, which eBPF needs to walk Java frames. Run it with -XX:+PreserveFramePointer,"
-                        + " or let the agent profile it with async-profiler (--jvm-mode auto)"));
+                return Optional.of(new FrameAdvice(
+                        NO_FRAME_POINTERS,
+                        "stacks stop at the first Java frame ([unknown]): the JVM runs without"
+                                + " -XX:+PreserveFramePointer, which eBPF needs to walk Java frames. Run it with -XX:+PreserveFramePointer,"
+                                + " or let the agent profile it with async-profiler (--jvm-mode auto)"));
             }
             return Optional.empty();
         } catch (IOException | RuntimeException e) {

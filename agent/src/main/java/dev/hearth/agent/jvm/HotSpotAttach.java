@@ -61,7 +61,8 @@ public final class HotSpotAttach {
     public static String jcmd(int pid, String command, long timeoutMillis) throws IOException {
         AttachProtocol.Reply r = execute(pid, timeoutMillis, "jcmd", command);
         if (r.status() != 0) {
-            throw new IOException("JVM " + pid + " refused '" + command + "' (" + r.status() + "): " + AttachProtocol.abbreviate(r.body().strip()));
+            throw new IOException("JVM " + pid + " refused '" + command + "' (" + r.status() + "): "
+                    + AttachProtocol.abbreviate(r.body().strip()));
         }
         return r.body();
     }
@@ -73,21 +74,27 @@ public final class HotSpotAttach {
     public static void load(int pid, String library, String options, long timeoutMillis) throws IOException {
         AttachProtocol.Reply r = execute(pid, timeoutMillis, "load", library, "true", options);
         if (r.status() != 0) {
-            throw new IOException("JVM " + pid + " did not load " + library + " (" + r.status() + "): " + AttachProtocol.abbreviate(r.body().strip()));
+            throw new IOException("JVM " + pid + " did not load " + library + " (" + r.status() + "): "
+                    + AttachProtocol.abbreviate(r.body().strip()));
         }
         int rc = AttachProtocol.loadResult(r.body());
         if (rc != 0) throw new AgentRefusedException(pid, rc);
     }
 
-    private static AttachProtocol.Reply execute(int pid, long timeoutMillis, String command, String... args) throws IOException {
+    private static AttachProtocol.Reply execute(int pid, long timeoutMillis, String command, String... args)
+            throws IOException {
         byte[] request = AttachProtocol.request(command, args);
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         ProcessStatus jvm = ProcessStatus.read(PROC, pid);
         String socket = ".java_pid" + jvm.nsPid();
-        try (SafeDir root = SafeDir.processRoot(pid); SafeDir tmp = root.dir("tmp")) {
+        try (SafeDir root = SafeDir.processRoot(pid);
+                SafeDir tmp = root.dir("tmp")) {
             FileStat s = tmp.statEntry(socket);
-            boolean rootsOrJvms = s != null && (s.uid() == 0 || s.uid() == jvm.euid()); // never so much as connect to anyone else's
-            if (rootsOrJvms && (s.mode() & S_IFMT) == S_IFSOCK && nobodyListens(tmp.path().resolve(socket))) {
+            boolean rootsOrJvms =
+                    s != null && (s.uid() == 0 || s.uid() == jvm.euid()); // never so much as connect to anyone else's
+            if (rootsOrJvms
+                    && (s.mode() & S_IFMT) == S_IFSOCK
+                    && nobodyListens(tmp.path().resolve(socket))) {
                 // left by a JVM that died with this pid (pids wrap): root's own leftover only root can have
                 // put there, so it goes; one of the JVM's user HotSpot replaces itself, so wait for a new one
                 if (s.uid() == 0) {
@@ -112,12 +119,15 @@ public final class HotSpotAttach {
 
     /** The JDK's check (a socket of the JVM's user, no access for others), then that it is still what we judged. */
     private static void checkSocket(ProcessStatus jvm, FileStat s) throws IOException {
-        if ((s.mode() & S_IFMT) != S_IFSOCK) throw new IOException("JVM " + jvm.pid() + ": its attach socket is a " + s.type());
+        if ((s.mode() & S_IFMT) != S_IFSOCK)
+            throw new IOException("JVM " + jvm.pid() + ": its attach socket is a " + s.type());
         if (s.uid() != jvm.euid()) {
-            throw new IOException("JVM " + jvm.pid() + ": its attach socket belongs to uid " + s.uid() + ", not to the JVM's " + jvm.euid());
+            throw new IOException("JVM " + jvm.pid() + ": its attach socket belongs to uid " + s.uid()
+                    + ", not to the JVM's " + jvm.euid());
         }
         if ((s.permissions() & 077) != 0) {
-            throw new IOException("JVM " + jvm.pid() + ": its attach socket is open to others (" + Integer.toOctalString(s.permissions()) + ")");
+            throw new IOException("JVM " + jvm.pid() + ": its attach socket is open to others ("
+                    + Integer.toOctalString(s.permissions()) + ")");
         }
     }
 
@@ -125,8 +135,10 @@ public final class HotSpotAttach {
     private static void checkPeer(ProcessStatus jvm, SocketChannel ch, Path path) throws IOException {
         UnixDomainPrincipal peer = ch.getOption(ExtendedSocketOptions.SO_PEERCRED);
         UserPrincipal owner = Files.getOwner(path, LinkOption.NOFOLLOW_LINKS);
-        if ((int) Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS) != jvm.euid() || !peer.user().equals(owner)) {
-            throw new IOException("JVM " + jvm.pid() + ": the process on its attach socket runs as " + peer.user().getName() + ", not as the JVM's user");
+        if ((int) Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS) != jvm.euid()
+                || !peer.user().equals(owner)) {
+            throw new IOException("JVM " + jvm.pid() + ": the process on its attach socket runs as "
+                    + peer.user().getName() + ", not as the JVM's user");
         }
     }
 
@@ -143,9 +155,11 @@ public final class HotSpotAttach {
     }
 
     /** Signals the JVM to start its listener and waits for its socket (another than {@code stale}, when given). */
-    private static FileStat startListener(ProcessStatus jvm, SafeDir tmp, String socket, long deadline, FileStat stale) throws IOException {
+    private static FileStat startListener(ProcessStatus jvm, SafeDir tmp, String socket, long deadline, FileStat stale)
+            throws IOException {
         if (!jvm.catchesSigquit()) {
-            throw new IOException("process " + jvm.pid() + " does not catch SIGQUIT (attach disabled with -Xrs, or not a HotSpot JVM)");
+            throw new IOException("process " + jvm.pid()
+                    + " does not catch SIGQUIT (attach disabled with -Xrs, or not a HotSpot JVM)");
         }
         String trigger = ".attach_pid" + jvm.nsPid();
         FileStat ours = null;
@@ -158,11 +172,13 @@ public final class HotSpotAttach {
             Signals.send(PROC, jvm.pid(), jvm.startTicks(), Signals.SIGQUIT);
             long half = System.nanoTime() + (deadline - System.nanoTime()) / 2;
             boolean resent = false;
-            for (;;) {
+            for (; ; ) {
                 FileStat s = tmp.statEntry(socket);
-                if (s != null && (stale == null || s.device() != stale.device() || s.inode() != stale.inode())) return s;
+                if (s != null && (stale == null || s.device() != stale.device() || s.inode() != stale.inode()))
+                    return s;
                 long now = System.nanoTime();
-                if (now > deadline) throw new IOException("JVM " + jvm.pid() + " did not start its attach listener (attach disabled?)");
+                if (now > deadline)
+                    throw new IOException("JVM " + jvm.pid() + " did not start its attach listener (attach disabled?)");
                 if (!resent && now > half) {
                     // as the JDK does: a signal that arrived while the JVM was still starting up is lost
                     resent = true;
@@ -184,7 +200,7 @@ public final class HotSpotAttach {
         ByteBuffer buf = ByteBuffer.allocate(8192);
         try (Selector selector = Selector.open()) {
             ch.register(selector, SelectionKey.OP_READ);
-            for (;;) {
+            for (; ; ) {
                 long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
                 if (left <= 0) throw new IOException("JVM " + pid + " did not answer in time");
                 selector.select(left);
@@ -193,7 +209,8 @@ public final class HotSpotAttach {
                 if (n < 0) return out.toByteArray();
                 out.write(buf.array(), 0, buf.position());
                 buf.clear();
-                if (out.size() > MAX_REPLY_BYTES) throw new IOException("JVM " + pid + ": attach reply over " + MAX_REPLY_BYTES + " bytes");
+                if (out.size() > MAX_REPLY_BYTES)
+                    throw new IOException("JVM " + pid + ": attach reply over " + MAX_REPLY_BYTES + " bytes");
             }
         }
     }

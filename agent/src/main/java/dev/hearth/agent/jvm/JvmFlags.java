@@ -15,7 +15,8 @@ import java.util.Optional;
  */
 final class JvmFlags {
     /** Where HotSpot reads options besides the command line, in the order it applies them ("" is the command line). */
-    private static final List<String> OPTION_VARIABLES = List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "", "_JAVA_OPTIONS");
+    private static final List<String> OPTION_VARIABLES =
+            List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "", "_JAVA_OPTIONS");
 
     private JvmFlags() {}
 
@@ -36,7 +37,8 @@ final class JvmFlags {
 
     private static List<String> variableWords(List<String> environ, String name) {
         for (String e : environ) {
-            if (e.startsWith(name + "=")) return List.of(e.substring(name.length() + 1).trim().split("\\s+"));
+            if (e.startsWith(name + "="))
+                return List.of(e.substring(name.length() + 1).trim().split("\\s+"));
         }
         return List.of();
     }

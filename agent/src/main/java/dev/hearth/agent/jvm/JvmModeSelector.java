@@ -72,7 +72,8 @@ public final class JvmModeSelector {
             if (!Files.readString(pidDir.resolve("maps")).contains("/libjvm.so")) {
                 return Optional.of("unsupported JVM (no HotSpot libjvm.so)");
             }
-            if (JvmFlags.bool(pidDir, DISABLE_ATTACH).orElse(false)) return Optional.of("attach disabled (-XX:+" + DISABLE_ATTACH + ")");
+            if (JvmFlags.bool(pidDir, DISABLE_ATTACH).orElse(false))
+                return Optional.of("attach disabled (-XX:+" + DISABLE_ATTACH + ")");
             PidStatus status = PidStatus.read(pidDir);
             if ((status.caughtSignals() & PidStatus.SIGQUIT_MASK) == 0) {
                 return Optional.of("attach impossible: the JVM does not handle SIGQUIT (-Xrs)");
@@ -80,8 +81,9 @@ public final class JvmModeSelector {
             int jvmEuid = status.effectiveUid();
             if (agentEuid != 0 && jvmEuid != agentEuid) {
                 // HotSpot's own check of the peer (SO_PEERCRED): no capability of ours gets past it
-                return Optional.of("attach impossible: HotSpot takes attach requests only from root or its own user (uid "
-                        + jvmEuid + "), and the agent runs as uid " + agentEuid);
+                return Optional.of(
+                        "attach impossible: HotSpot takes attach requests only from root or its own user (uid "
+                                + jvmEuid + "), and the agent runs as uid " + agentEuid);
             }
             return Optional.empty();
         } catch (IOException | RuntimeException e) {
@@ -91,7 +93,9 @@ public final class JvmModeSelector {
 
     private static int agentEuid() {
         try {
-            return ProcessStatus.read(JvmTarget.PROC, (int) ProcessHandle.current().pid()).euid();
+            return ProcessStatus.read(
+                            JvmTarget.PROC, (int) ProcessHandle.current().pid())
+                    .euid();
         } catch (IOException e) {
             return 0; // unknown: the attach itself will tell
         }

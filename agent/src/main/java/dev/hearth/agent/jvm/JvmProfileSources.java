@@ -69,15 +69,26 @@ public final class JvmProfileSources implements ProfileSources {
         String name = "hearth_agent_jfr_recordings_total";
         String help = "async-profiler JFR recordings collected, by outcome";
         converted = metrics.counter(name, help, "result", "converted");
-        metrics.read("hearth_agent_perf_maps_removed_total", "perf maps the agent had JVMs write, removed after their process",
-                Metrics.Kind.COUNTER, perfMaps::removed);
+        metrics.read(
+                "hearth_agent_perf_maps_removed_total",
+                "perf maps the agent had JVMs write, removed after their process",
+                Metrics.Kind.COUNTER,
+                perfMaps::removed);
         damaged = metrics.counter(name, help, "result", "damaged");
         skipped = metrics.counter(name, help, "result", "skipped");
-        convertCpuNanos = metrics.counter("hearth_agent_jfr_convert_cpu_nanoseconds_total",
+        convertCpuNanos = metrics.counter(
+                "hearth_agent_jfr_convert_cpu_nanoseconds_total",
                 "CPU time the agent spent reading and converting JFR recordings");
         for (JvmChoice.Profiler p : JvmChoice.Profiler.values()) {
-            metrics.read("hearth_agent_jvms", "JVMs followed, by where their profiles come from", Metrics.Kind.GAUGE,
-                    "profiler", p.id(), () -> jvms.values().stream().filter(t -> t.choice().profiler() == p).count());
+            metrics.read(
+                    "hearth_agent_jvms",
+                    "JVMs followed, by where their profiles come from",
+                    Metrics.Kind.GAUGE,
+                    "profiler",
+                    p.id(),
+                    () -> jvms.values().stream()
+                            .filter(t -> t.choice().profiler() == p)
+                            .count());
         }
     }
 
@@ -90,10 +101,15 @@ public final class JvmProfileSources implements ProfileSources {
     private void choose(ProcessInfo process) {
         JvmChoice choice = selector.choose(process.pid());
         Level level = choice.profiler() == JvmChoice.Profiler.ASYNC_PROFILER ? Level.INFO : Level.WARNING;
-        LOG.log(level, "JVM " + process.pid() + " (" + process.service() + "): " + choice.label() + ": " + choice.reason());
+        LOG.log(
+                level,
+                "JVM " + process.pid() + " (" + process.service() + "): " + choice.label() + ": " + choice.reason());
         FrameAdvice advice = choice.profiler() == JvmChoice.Profiler.EBPF
-                ? FrameAdvice.forEbpf(JvmTarget.PROC.resolve(Integer.toString(process.pid()))).orElse(null) : null;
-        if (advice != null) LOG.log(Level.WARNING, "JVM " + process.pid() + " (" + process.service() + "): " + advice.explanation());
+                ? FrameAdvice.forEbpf(JvmTarget.PROC.resolve(Integer.toString(process.pid())))
+                        .orElse(null)
+                : null;
+        if (advice != null)
+            LOG.log(Level.WARNING, "JVM " + process.pid() + " (" + process.service() + "): " + advice.explanation());
         jvms.put(process.pid(), new Tracked(process, choice, advice, new AtomicBoolean()));
     }
 
@@ -104,7 +120,8 @@ public final class JvmProfileSources implements ProfileSources {
         return switch (t.choice().profiler()) {
             case EBPF -> true;
             case NONE -> false;
-            case ASYNC_PROFILER -> t.choice().session().cpuEvent() == null || !t.settled().get();
+            case ASYNC_PROFILER ->
+                t.choice().session().cpuEvent() == null || !t.settled().get();
         };
     }
 
@@ -113,7 +130,9 @@ public final class JvmProfileSources implements ProfileSources {
         Tracked t = jvms.get(process.pid());
         if (t == null) return LabelSet.EMPTY;
         LabelSet labels = LabelSet.EMPTY.with(JvmChoice.LABEL, t.choice().label());
-        return t.advice() == null ? labels : labels.with(FrameAdvice.LABEL, t.advice().reason());
+        return t.advice() == null
+                ? labels
+                : labels.with(FrameAdvice.LABEL, t.advice().reason());
     }
 
     @Override
@@ -126,13 +145,16 @@ public final class JvmProfileSources implements ProfileSources {
             AsyncProfilerSession.Collected c = session.collect();
             Map<ProfileType, List<Profile>> byType = new EnumMap<>(ProfileType.class);
             for (JfrProfiles r : c.recordings()) {
-                r.profiles().forEach((type, p) -> byType.computeIfAbsent(type, k -> new ArrayList<>()).add(p));
+                r.profiles()
+                        .forEach((type, p) -> byType.computeIfAbsent(type, k -> new ArrayList<>())
+                                .add(p));
             }
             // the period async-profiler started in was eBPF's whole: its part of that period's CPU is not shipped
             if (!t.settled().getAndSet(true) && session.cpuEvent() != null) byType.remove(ProfileType.CPU);
-            byType.forEach((type, list) -> out.add(new SourcedProfile(t.process(), type,
-                    list.size() == 1 ? list.get(0) : ProfileMerger.merge(list))));
-            convertCpuNanos.inc(Math.max(0, THREADS.getCurrentThreadCpuTime() - cpu)); // -1 where CPU time is not measured
+            byType.forEach((type, list) -> out.add(
+                    new SourcedProfile(t.process(), type, list.size() == 1 ? list.get(0) : ProfileMerger.merge(list))));
+            convertCpuNanos.inc(
+                    Math.max(0, THREADS.getCurrentThreadCpuTime() - cpu)); // -1 where CPU time is not measured
             converted.inc(c.recordings().size() - c.damaged());
             damaged.inc(c.damaged());
             skipped.inc(c.skipped());
@@ -160,7 +182,9 @@ public final class JvmProfileSources implements ProfileSources {
             Thread.currentThread().interrupt();
         }
         // Each stop waits a moment to check it held: stop the JVMs side by side.
-        jvms.values().parallelStream().map(t -> t.choice().session()).filter(java.util.Objects::nonNull)
+        jvms.values().parallelStream()
+                .map(t -> t.choice().session())
+                .filter(java.util.Objects::nonNull)
                 .forEach(AsyncProfilerSession::close);
         jvms.clear();
         perfMaps.close();

@@ -34,8 +34,10 @@ public record JvmTarget(int pid, Path root, int uid, int gid) {
         int uid = -1;
         int gid = -1;
         for (String line : Files.readAllLines(status)) {
-            if (line.startsWith("Uid:")) uid = Integer.parseInt(line.substring(4).trim().split("\\s+")[0]);
-            if (line.startsWith("Gid:")) gid = Integer.parseInt(line.substring(4).trim().split("\\s+")[0]);
+            if (line.startsWith("Uid:"))
+                uid = Integer.parseInt(line.substring(4).trim().split("\\s+")[0]);
+            if (line.startsWith("Gid:"))
+                gid = Integer.parseInt(line.substring(4).trim().split("\\s+")[0]);
         }
         if (uid < 0 || gid < 0) throw new IOException("no Uid/Gid in " + status);
         return new int[] {uid, gid};

@@ -110,8 +110,11 @@ public final class PerfMapRequests implements PerfMapRequester, AutoCloseable {
     private void remove(Asked a) {
         try (SafeDir tmp = a.tmp) {
             FileStat now = a.written == null ? null : tmp.statEntry(a.name);
-            if (now != null && now.isRegularFile() && now.uid() == a.jvm.euid()
-                    && now.device() == a.written.device() && now.inode() == a.written.inode()) {
+            if (now != null
+                    && now.isRegularFile()
+                    && now.uid() == a.jvm.euid()
+                    && now.device() == a.written.device()
+                    && now.inode() == a.written.inode()) {
                 tmp.delete(a.name);
                 removed++;
             }

@@ -42,7 +42,8 @@ public final class ProfiledJvms {
         Files.createDirectories(dir);
         // JVMs that exited since an agent died: their files mean nothing any more
         for (Entry e : read(runDir)) {
-            if (!ProcessStatus.alive(PROC, e.pid(), e.startTicks())) Files.deleteIfExists(file(e.pid(), e.startTicks()));
+            if (!ProcessStatus.alive(PROC, e.pid(), e.startTicks()))
+                Files.deleteIfExists(file(e.pid(), e.startTicks()));
         }
     }
 
@@ -59,7 +60,9 @@ public final class ProfiledJvms {
 
     /** JVMs a running agent profiles with async-profiler. */
     public static List<Entry> profiledByLiveAgents(Path runDir) throws IOException {
-        return read(runDir).stream().filter(e -> e.agent().alive() && ProcessStatus.alive(PROC, e.pid(), e.startTicks())).toList();
+        return read(runDir).stream()
+                .filter(e -> e.agent().alive() && ProcessStatus.alive(PROC, e.pid(), e.startTicks()))
+                .toList();
     }
 
     /** The agent listed for this JVM, if any. */
@@ -96,8 +99,11 @@ public final class ProfiledJvms {
 
     private static Optional<Entry> parse(Path f) throws IOException {
         String[] name = f.getFileName().toString().split("-");
-        if (name.length != 2 || !name[0].chars().allMatch(Character::isDigit) || !name[1].chars().allMatch(Character::isDigit)
-                || name[0].isEmpty() || name[1].isEmpty()) return Optional.empty();
+        if (name.length != 2
+                || !name[0].chars().allMatch(Character::isDigit)
+                || !name[1].chars().allMatch(Character::isDigit)
+                || name[0].isEmpty()
+                || name[1].isEmpty()) return Optional.empty();
         try {
             if (Files.size(f) > MAX_RECORD_BYTES) return Optional.empty();
             return HostLock.Holder.parse(Files.readString(f, StandardCharsets.US_ASCII))

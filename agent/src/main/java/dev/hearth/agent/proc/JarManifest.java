@@ -19,6 +19,7 @@ final class JarManifest {
     static final int MAX_JAR_PREFIX = 1 << 20;
     /** Bytes of the manifest read: the main section, with the version, comes first. */
     static final int MAX_MANIFEST = 64 * 1024;
+
     private static final int MAX_ENTRIES_BEFORE = 4;
 
     private JarManifest() {}

@@ -40,7 +40,8 @@ final class ProcFs {
     /** The target of /proc/PID/exe (the link is read, never followed); null when unreadable. */
     String exe(int pid) {
         try {
-            return Files.readSymbolicLink(proc.resolve(Integer.toString(pid)).resolve("exe")).toString();
+            return Files.readSymbolicLink(proc.resolve(Integer.toString(pid)).resolve("exe"))
+                    .toString();
         } catch (IOException | UnsupportedOperationException | SecurityException e) {
             return null;
         }
@@ -71,9 +72,9 @@ final class ProcFs {
         String rel = jar.startsWith("/") ? jar.substring(1) : jar;
         int slash = rel.lastIndexOf('/');
         try (SafeDir from = SafeDir.openTrusted(start);
-             SafeDir dir = from.dir(slash < 0 ? "" : rel.substring(0, slash));
-             SafeFile file = dir.openFile(rel.substring(slash + 1));
-             var in = file.input()) {
+                SafeDir dir = from.dir(slash < 0 ? "" : rel.substring(0, slash));
+                SafeFile file = dir.openFile(rel.substring(slash + 1));
+                var in = file.input()) {
             return JarManifest.implementationVersion(in);
         } catch (IOException | RuntimeException e) {
             return null;
@@ -95,7 +96,8 @@ final class ProcFs {
 
     private String read(int pid, String file) {
         try {
-            return new String(Files.readAllBytes(proc.resolve(Integer.toString(pid)).resolve(file)), StandardCharsets.UTF_8);
+            return new String(
+                    Files.readAllBytes(proc.resolve(Integer.toString(pid)).resolve(file)), StandardCharsets.UTF_8);
         } catch (IOException | SecurityException e) {
             return null;
         }

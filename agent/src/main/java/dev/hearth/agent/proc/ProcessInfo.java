@@ -12,10 +12,18 @@ package dev.hearth.agent.proc;
  * @param kernelThread a kernel thread (no user space)
  * @param byExecutable the service is only its executable's name (see {@link ServiceNamer.Naming})
  */
-public record ProcessInfo(int pid, long startTicks, String comm, String service, String version,
-                          boolean jvm, boolean kernelThread, boolean byExecutable) {
+public record ProcessInfo(
+        int pid,
+        long startTicks,
+        String comm,
+        String service,
+        String version,
+        boolean jvm,
+        boolean kernelThread,
+        boolean byExecutable) {
 
-    public ProcessInfo(int pid, long startTicks, String comm, String service, String version, boolean jvm, boolean kernelThread) {
+    public ProcessInfo(
+            int pid, long startTicks, String comm, String service, String version, boolean jvm, boolean kernelThread) {
         this(pid, startTicks, comm, service, version, jvm, kernelThread, false);
     }
 

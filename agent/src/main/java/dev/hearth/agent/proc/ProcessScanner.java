@@ -74,8 +74,12 @@ public final class ProcessScanner {
     private ProcessInfo read(int pid, PidStat stat) {
         String comm = fs.comm(pid);
         boolean kthread = stat.kernelThread();
-        ServiceNamer.Naming n = ServiceNamer.name(kthread ? Map.of() : fs.environ(pid),
-                kthread ? List.of() : fs.cmdline(pid), comm, kthread ? null : fs.exe(pid), kthread);
+        ServiceNamer.Naming n = ServiceNamer.name(
+                kthread ? Map.of() : fs.environ(pid),
+                kthread ? List.of() : fs.cmdline(pid),
+                comm,
+                kthread ? null : fs.exe(pid),
+                kthread);
         String version = n.version();
         if (version == null && n.jar() != null) version = fs.jarVersion(pid, n.jar());
         return new ProcessInfo(pid, stat.startTicks(), comm, n.service(), version, n.jvm(), kthread, n.byExecutable());

@@ -24,14 +24,28 @@ public final class ServiceNamer {
     public static final String SHORT_LIVED_SERVICE = "short-lived";
     /** Longest service name taken from an executable's path; a path can be 4 KB. */
     static final int MAX_EXECUTABLE_NAME = 128;
+
     private static final String DELETED = " (deleted)";
     private static final String MEMFD = "memfd:";
 
     /** java launcher options that take the next argument as their value */
     private static final Set<String> OPTIONS_WITH_VALUE = Set.of(
-            "-cp", "-classpath", "--class-path", "-p", "--module-path", "--upgrade-module-path",
-            "--add-modules", "--limit-modules", "--add-reads", "--add-exports", "--add-opens",
-            "--patch-module", "--enable-native-access", "--source", "-d", "--describe-module");
+            "-cp",
+            "-classpath",
+            "--class-path",
+            "-p",
+            "--module-path",
+            "--upgrade-module-path",
+            "--add-modules",
+            "--limit-modules",
+            "--add-reads",
+            "--add-exports",
+            "--add-opens",
+            "--patch-module",
+            "--enable-native-access",
+            "--source",
+            "-d",
+            "--describe-module");
 
     private ServiceNamer() {}
 
@@ -44,7 +58,8 @@ public final class ServiceNamer {
     public record Naming(String service, String version, String jar, boolean jvm, boolean byExecutable) {}
 
     /** @param exe the target of /proc/PID/exe, or null when unreadable */
-    public static Naming name(Map<String, String> env, List<String> cmdline, String comm, String exe, boolean kernelThread) {
+    public static Naming name(
+            Map<String, String> env, List<String> cmdline, String comm, String exe, boolean kernelThread) {
         String version = nonBlank(env.get(VERSION_ENV));
         String fromEnv = nonBlank(env.get(SERVICE_ENV));
         if (kernelThread) return new Naming(fromEnv != null ? fromEnv : KERNEL_SERVICE, version, null, false, false);

@@ -20,18 +20,26 @@ public final class CollectorOptions {
     /** Merged profiles can be large; a bigger answer is refused rather than held in memory. */
     static final int MAX_ANSWER = 256 << 20;
 
-    @Option(names = "--collector", paramLabel = "URL", required = true,
+    @Option(
+            names = "--collector",
+            paramLabel = "URL",
+            required = true,
             description = "the collector, e.g. http://collector:4040 or https://collector:4040")
     URI collector;
 
     @Mixin
     CollectorCredentials credentials;
 
-    @Option(names = "--tenant", paramLabel = "ID",
+    @Option(
+            names = "--tenant",
+            paramLabel = "ID",
             description = "the tenant (X-Scope-OrgID) of a collector without tokens; with tokens the token decides")
     String tenant;
 
-    @Option(names = "--timeout", paramLabel = "TIME", defaultValue = "60s",
+    @Option(
+            names = "--timeout",
+            paramLabel = "TIME",
+            defaultValue = "60s",
             description = "how long to wait for an answer (default: ${DEFAULT-VALUE})")
     String timeout;
 
@@ -43,11 +51,16 @@ public final class CollectorOptions {
         });
         String target = query.length() == 0 ? path : path + "?" + query;
         Duration wait = Units.duration(timeout);
-        try (CollectorHttp http = new CollectorHttp(collector, wait, credentials.token(), credentials.caFile(),
-                MAX_ANSWER)) {
+        try (CollectorHttp http =
+                new CollectorHttp(collector, wait, credentials.token(), credentials.caFile(), MAX_ANSWER)) {
             CollectorHttp.Reply r;
             try {
-                r = http.exchange(HttpMethod.GET, target, null, null, tenant == null ? Map.of() : Map.of("X-Scope-OrgID", tenant));
+                r = http.exchange(
+                        HttpMethod.GET,
+                        target,
+                        null,
+                        null,
+                        tenant == null ? Map.of() : Map.of("X-Scope-OrgID", tenant));
             } catch (IOException e) {
                 throw new IOException("no answer from " + collector + ": " + e.getMessage(), e);
             }

@@ -34,31 +34,54 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code hearth query …}: the collector's API from a terminal or a script. */
-@Command(name = "query", mixinStandardHelpOptions = true,
-        description = {"Ask a collector for its services, a merged flame graph, a diff, a timeline or a pprof file.",
-                "Output: top (a table), folded, pprof, json or html (one self-contained file, search and zoom inside)."},
-        subcommands = {QueryCommand.Services.class, QueryCommand.Flamegraph.class, QueryCommand.Diff.class,
-                QueryCommand.Timeline.class, QueryCommand.Pprof.class})
+@Command(
+        name = "query",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Ask a collector for its services, a merged flame graph, a diff, a timeline or a pprof file.",
+            "Output: top (a table), folded, pprof, json or html (one self-contained file, search and zoom inside)."
+        },
+        subcommands = {
+            QueryCommand.Services.class,
+            QueryCommand.Flamegraph.class,
+            QueryCommand.Diff.class,
+            QueryCommand.Timeline.class,
+            QueryCommand.Pprof.class
+        })
 public final class QueryCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    enum Format { top, folded, pprof, json, html }
+    enum Format {
+        top,
+        folded,
+        pprof,
+        json,
+        html
+    }
 
     /** A profile the collector sends is decoded up to this size, as the collector's own ingest bounds it. */
     private static final long MAX_PROFILE = 1L << 30;
 
     @Override
     public Integer call() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a query: services, flamegraph, diff, timeline or pprof");
+        throw new CommandLine.ParameterException(
+                spec.commandLine(), "name a query: services, flamegraph, diff, timeline or pprof");
     }
 
     /** Where and how a subcommand writes. */
     static final class OutputOptions {
-        @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "where to write (default: standard output)")
+        @Option(
+                names = {"-o", "--output"},
+                paramLabel = "FILE",
+                description = "where to write (default: standard output)")
         Path output;
 
-        @Option(names = "--top", paramLabel = "N", defaultValue = "20", description = "rows of the top table (default: ${DEFAULT-VALUE})")
+        @Option(
+                names = "--top",
+                paramLabel = "N",
+                defaultValue = "20",
+                description = "rows of the top table (default: ${DEFAULT-VALUE})")
         int top;
 
         void write(String text) throws IOException {
@@ -75,10 +98,16 @@ public final class QueryCommand implements Callable<Integer> {
         return f;
     }
 
-    @Command(name = "services", mixinStandardHelpOptions = true, description = "The services with their profile types and label keys.")
+    @Command(
+            name = "services",
+            mixinStandardHelpOptions = true,
+            description = "The services with their profile types and label keys.")
     static final class Services implements Callable<Integer> {
-        @Mixin CollectorOptions collector;
-        @Mixin OutputOptions out;
+        @Mixin
+        CollectorOptions collector;
+
+        @Mixin
+        OutputOptions out;
 
         @Option(names = "--format", defaultValue = "top", description = "top or json (default: ${DEFAULT-VALUE})")
         Format format;
@@ -91,26 +120,45 @@ public final class QueryCommand implements Callable<Integer> {
                 out.write(body);
                 return 0;
             }
-            StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-30s %-30s %s%n", "service", "types", "labels"));
+            StringBuilder sb =
+                    new StringBuilder(String.format(Locale.ROOT, "%-30s %-30s %s%n", "service", "types", "labels"));
             for (JsonNode s : Json.MAPPER.readTree(body).path("services")) {
-                sb.append(String.format(Locale.ROOT, "%-30s %-30s %s%n", s.path("name").asText(), join(s.path("types")), join(s.path("labels"))));
+                sb.append(String.format(
+                        Locale.ROOT,
+                        "%-30s %-30s %s%n",
+                        s.path("name").asText(),
+                        join(s.path("types")),
+                        join(s.path("labels"))));
             }
             out.write(sb.toString());
             return 0;
         }
     }
 
-    @Command(name = "flamegraph", mixinStandardHelpOptions = true,
+    @Command(
+            name = "flamegraph",
+            mixinStandardHelpOptions = true,
             description = "The merged flame graph of a service's profiles in a time window.")
     static final class Flamegraph implements Callable<Integer> {
-        @Mixin CollectorOptions collector;
-        @Mixin SelectionOptions selection;
-        @Mixin OutputOptions out;
+        @Mixin
+        CollectorOptions collector;
 
-        @Option(names = "--format", defaultValue = "top", description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
+        @Mixin
+        SelectionOptions selection;
+
+        @Mixin
+        OutputOptions out;
+
+        @Option(
+                names = "--format",
+                defaultValue = "top",
+                description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
         Format format;
 
-        @Option(names = "--max-nodes", paramLabel = "N", description = "json: prune the tree to this many nodes (default: the collector's)")
+        @Option(
+                names = "--max-nodes",
+                paramLabel = "N",
+                description = "json: prune the tree to this many nodes (default: the collector's)")
         Integer maxNodes;
 
         @Override
@@ -138,7 +186,8 @@ public final class QueryCommand implements Callable<Integer> {
             ValueType vt = ProfileReader.valueTypes(p).get(index);
             if (format == Format.folded) {
                 StringBuilder sb = new StringBuilder();
-                for (String line : FoldedFormat.write(p, index, false)) sb.append(line).append('\n');
+                for (String line : FoldedFormat.write(p, index, false))
+                    sb.append(line).append('\n');
                 out.write(sb.toString());
                 return 0;
             }
@@ -147,8 +196,10 @@ public final class QueryCommand implements Callable<Integer> {
             if (format == Format.top) {
                 out.write(FlameTop.table(FlameTop.rows(root, out.top), root.total(), unit));
             } else {
-                String title = selection.service + " " + selection.type + ", " + Instant.ofEpochMilli(selection.fromMs(now)) + " to "
-                        + Instant.ofEpochMilli(selection.untilMs(now)) + (selection.labels == null ? "" : " {" + selection.labels + "}");
+                String title =
+                        selection.service + " " + selection.type + ", " + Instant.ofEpochMilli(selection.fromMs(now))
+                                + " to " + Instant.ofEpochMilli(selection.untilMs(now))
+                                + (selection.labels == null ? "" : " {" + selection.labels + "}");
                 out.write(FlameGraphHtml.render(title, unit, root));
             }
             return 0;
@@ -156,7 +207,12 @@ public final class QueryCommand implements Callable<Integer> {
 
         private static int valueIndex(Profile p, SelectionOptions s) {
             List<ValueType> types = ProfileReader.valueTypes(p);
-            String wanted = s.value != null ? s.value : ProfileType.ofId(s.type).valueTypes().get(ProfileType.ofId(s.type).defaultValueIndex()).type();
+            String wanted = s.value != null
+                    ? s.value
+                    : ProfileType.ofId(s.type)
+                            .valueTypes()
+                            .get(ProfileType.ofId(s.type).defaultValueIndex())
+                            .type();
             for (int i = 0; i < types.size(); i++) {
                 if (types.get(i).type().equals(wanted)) return i;
             }
@@ -164,13 +220,22 @@ public final class QueryCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "diff", mixinStandardHelpOptions = true,
-            description = {"Compare a window (--from/--until/--labels) with a base (--base-from/--base-until/--base-labels).",
-                    "The base is scaled to the compared side's total unless --absolute."})
+    @Command(
+            name = "diff",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Compare a window (--from/--until/--labels) with a base (--base-from/--base-until/--base-labels).",
+                "The base is scaled to the compared side's total unless --absolute."
+            })
     static final class Diff implements Callable<Integer> {
-        @Mixin CollectorOptions collector;
-        @Mixin SelectionOptions selection;
-        @Mixin OutputOptions out;
+        @Mixin
+        CollectorOptions collector;
+
+        @Mixin
+        SelectionOptions selection;
+
+        @Mixin
+        OutputOptions out;
 
         @Option(names = "--base-from", paramLabel = "TIME", required = true, description = "start of the base window")
         String baseFrom;
@@ -178,7 +243,10 @@ public final class QueryCommand implements Callable<Integer> {
         @Option(names = "--base-until", paramLabel = "TIME", required = true, description = "end of the base window")
         String baseUntil;
 
-        @Option(names = "--base-labels", paramLabel = "MATCHERS", description = "label matchers of the base (default: --labels)")
+        @Option(
+                names = "--base-labels",
+                paramLabel = "MATCHERS",
+                description = "label matchers of the base (default: --labels)")
         String baseLabels;
 
         @Option(names = "--absolute", description = "compare raw values, not values scaled to the same total")
@@ -220,38 +288,71 @@ public final class QueryCommand implements Callable<Integer> {
             }
             List<Map.Entry<String, double[]>> rows = new ArrayList<>(byName.entrySet());
             rows.sort((a, b) -> {
-                int c = Double.compare(Math.abs(b.getValue()[0] - b.getValue()[1]), Math.abs(a.getValue()[0] - a.getValue()[1]));
+                int c = Double.compare(
+                        Math.abs(b.getValue()[0] - b.getValue()[1]), Math.abs(a.getValue()[0] - a.getValue()[1]));
                 return c != 0 ? c : a.getKey().compareTo(b.getKey());
             });
             double total = Math.max(1, tree.path("total").asDouble());
-            StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%14s %14s %14s %8s  %s%n", "self", "base self", "change",
-                    "change%", "name (" + tree.path("value").asText() + ", " + tree.path("unit").asText() + ")"));
+            StringBuilder sb = new StringBuilder(String.format(
+                    Locale.ROOT,
+                    "%14s %14s %14s %8s  %s%n",
+                    "self",
+                    "base self",
+                    "change",
+                    "change%",
+                    "name (" + tree.path("value").asText() + ", "
+                            + tree.path("unit").asText() + ")"));
             for (Map.Entry<String, double[]> r : rows.subList(0, Math.min(limit, rows.size()))) {
                 double[] v = r.getValue();
-                sb.append(String.format(Locale.ROOT, "%14.0f %14.0f %+14.0f %+7.2f%%  %s%n", v[0], v[1], v[0] - v[1],
-                        100 * (v[0] - v[1]) / total, r.getKey()));
+                sb.append(String.format(
+                        Locale.ROOT,
+                        "%14.0f %14.0f %+14.0f %+7.2f%%  %s%n",
+                        v[0],
+                        v[1],
+                        v[0] - v[1],
+                        100 * (v[0] - v[1]) / total,
+                        r.getKey()));
             }
             return sb.toString();
         }
     }
 
-    @Command(name = "timeline", mixinStandardHelpOptions = true, description = "A service's total per step over a time window.")
+    @Command(
+            name = "timeline",
+            mixinStandardHelpOptions = true,
+            description = "A service's total per step over a time window.")
     static final class Timeline implements Callable<Integer> {
-        @Mixin CollectorOptions collector;
-        @Mixin SelectionOptions selection;
-        @Mixin OutputOptions out;
+        @Mixin
+        CollectorOptions collector;
 
-        @Option(names = "--step", paramLabel = "TIME", description = "bucket width, e.g. 10s, 1m (default: the collector's)")
+        @Mixin
+        SelectionOptions selection;
+
+        @Mixin
+        OutputOptions out;
+
+        @Option(
+                names = "--step",
+                paramLabel = "TIME",
+                description = "bucket width, e.g. 10s, 1m (default: the collector's)")
         String step;
 
-        @Option(names = "--format", defaultValue = "top", description = "top (a time,value table) or json (default: ${DEFAULT-VALUE})")
+        @Option(
+                names = "--format",
+                defaultValue = "top",
+                description = "top (a time,value table) or json (default: ${DEFAULT-VALUE})")
         Format format;
 
         @Override
         public Integer call() throws IOException {
             check(format, EnumSet.of(Format.top, Format.json), "timeline");
             Map<String, String> params = selection.params(Instant.now());
-            params.put("step", step == null ? null : Long.toString(dev.hearth.agent.Units.duration(step).toMillis()));
+            params.put(
+                    "step",
+                    step == null
+                            ? null
+                            : Long.toString(
+                                    dev.hearth.agent.Units.duration(step).toMillis()));
             byte[] body = collector.get("/api/v1/timeline", params);
             if (format == Format.json) {
                 out.write(body);
@@ -259,19 +360,31 @@ public final class QueryCommand implements Callable<Integer> {
             }
             StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-24s %s%n", "time", "value"));
             for (JsonNode point : Json.MAPPER.readTree(body).path("points")) {
-                sb.append(String.format(Locale.ROOT, "%-24s %d%n", Instant.ofEpochMilli(point.get(0).asLong()), point.get(1).asLong()));
+                sb.append(String.format(
+                        Locale.ROOT,
+                        "%-24s %d%n",
+                        Instant.ofEpochMilli(point.get(0).asLong()),
+                        point.get(1).asLong()));
             }
             out.write(sb.toString());
             return 0;
         }
     }
 
-    @Command(name = "pprof", mixinStandardHelpOptions = true,
-            description = "The merged profile as a gzipped pprof file, for go tool pprof (like flamegraph --format pprof).")
+    @Command(
+            name = "pprof",
+            mixinStandardHelpOptions = true,
+            description =
+                    "The merged profile as a gzipped pprof file, for go tool pprof (like flamegraph --format pprof).")
     static final class Pprof implements Callable<Integer> {
-        @Mixin CollectorOptions collector;
-        @Mixin SelectionOptions selection;
-        @Mixin OutputOptions out;
+        @Mixin
+        CollectorOptions collector;
+
+        @Mixin
+        SelectionOptions selection;
+
+        @Mixin
+        OutputOptions out;
 
         @Override
         public Integer call() throws IOException {

@@ -45,8 +45,8 @@ public final class QueryTime {
         try {
             return LocalDate.parse(iso).atStartOfDay(zone).toInstant().toEpochMilli();
         } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("not a time: '" + text + "' (now, now-1h, 2026-11-29T10:00, 2026-11-29T10:00:00Z,"
-                    + " or milliseconds since 1970)");
+            throw new IllegalArgumentException("not a time: '" + text
+                    + "' (now, now-1h, 2026-11-29T10:00, 2026-11-29T10:00:00Z," + " or milliseconds since 1970)");
         }
     }
 }

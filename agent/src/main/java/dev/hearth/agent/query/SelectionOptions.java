@@ -12,21 +12,37 @@ public final class SelectionOptions {
     @Option(names = "--service", paramLabel = "NAME", required = true, description = "the service")
     String service;
 
-    @Option(names = "--type", paramLabel = "TYPE", defaultValue = "cpu",
+    @Option(
+            names = "--type",
+            paramLabel = "TYPE",
+            defaultValue = "cpu",
             description = "cpu, offcpu, uprobe, alloc, lock or wall (default: ${DEFAULT-VALUE})")
     String type;
 
-    @Option(names = "--value", paramLabel = "NAME", description = "which value of the type, e.g. cpu's 'samples' (default: the type's own)")
+    @Option(
+            names = "--value",
+            paramLabel = "NAME",
+            description = "which value of the type, e.g. cpu's 'samples' (default: the type's own)")
     String value;
 
-    @Option(names = "--from", paramLabel = "TIME", defaultValue = "now-1h",
-            description = "start: now-1h, 2026-11-29T10:00 (local time), 2026-11-29T10:00:00Z, or Unix ms (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--from",
+            paramLabel = "TIME",
+            defaultValue = "now-1h",
+            description =
+                    "start: now-1h, 2026-11-29T10:00 (local time), 2026-11-29T10:00:00Z, or Unix ms (default: ${DEFAULT-VALUE})")
     String from;
 
-    @Option(names = "--until", paramLabel = "TIME", defaultValue = "now", description = "end, in the forms of --from (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--until",
+            paramLabel = "TIME",
+            defaultValue = "now",
+            description = "end, in the forms of --from (default: ${DEFAULT-VALUE})")
     String until;
 
-    @Option(names = "--labels", paramLabel = "MATCHERS",
+    @Option(
+            names = "--labels",
+            paramLabel = "MATCHERS",
             description = "label matchers as the API takes them: k=v,k!=v,k=~regex,k!~regex")
     String labels;
 

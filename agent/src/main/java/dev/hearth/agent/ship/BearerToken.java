@@ -4,9 +4,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.FileTime;
 import java.util.regex.Pattern;
 
 /**
@@ -55,12 +55,18 @@ public final class BearerToken {
         if (token != null && a.lastModifiedTime().equals(modified) && a.size() == size) return;
         String at = "token file " + file + ": ";
         if (!a.isRegularFile()) throw new IllegalArgumentException(at + "not a regular file");
-        if (a.permissions().contains(PosixFilePermission.OTHERS_READ) || a.permissions().contains(PosixFilePermission.OTHERS_WRITE)
+        if (a.permissions().contains(PosixFilePermission.OTHERS_READ)
+                || a.permissions().contains(PosixFilePermission.OTHERS_WRITE)
                 || a.permissions().contains(PosixFilePermission.GROUP_WRITE)) {
-            throw new IllegalArgumentException(at + "other users can read or change it; make it private with 'chmod 600 " + file + "'");
+            throw new IllegalArgumentException(
+                    at + "other users can read or change it; make it private with 'chmod 600 " + file + "'");
         }
         if (a.size() > MAX_BYTES) throw new IllegalArgumentException(at + "larger than " + MAX_BYTES + " bytes");
-        String first = Files.readString(file, StandardCharsets.UTF_8).lines().map(String::strip).findFirst().orElse("");
+        String first = Files.readString(file, StandardCharsets.UTF_8)
+                .lines()
+                .map(String::strip)
+                .findFirst()
+                .orElse("");
         if (!TOKEN.matcher(first).matches()) {
             throw new IllegalArgumentException(at + "the first line must be the token, of [A-Za-z0-9._~+/-]");
         }

@@ -97,7 +97,8 @@ public final class CollectorHttp implements AutoCloseable {
         if (!(https || "http".equals(collector.getScheme())) || collector.getHost() == null) {
             throw new IllegalArgumentException("collector must be an http(s)://HOST[:PORT] address, got " + collector);
         }
-        if (caFile != null && !https) throw new IllegalArgumentException("a CA file is for an https:// collector, got " + collector);
+        if (caFile != null && !https)
+            throw new IllegalArgumentException("a CA file is for an https:// collector, got " + collector);
         this.collector = collector;
         this.host = collector.getHost();
         this.defaultPort = https ? 443 : 80;
@@ -105,14 +106,20 @@ public final class CollectorHttp implements AutoCloseable {
         this.timeout = timeout;
         this.token = token;
         SslContext tls = https ? clientTls(caFile) : null;
-        this.bootstrap = new Bootstrap().group(loop).channel(NioSocketChannel.class)
+        this.bootstrap = new Bootstrap()
+                .group(loop)
+                .channel(NioSocketChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()))
                 .option(ChannelOption.TCP_NODELAY, true)
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         if (tls != null) ch.pipeline().addLast(tls.newHandler(ch.alloc(), host, port));
-                        ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(maxResponse), new ResponseHandler());
+                        ch.pipeline()
+                                .addLast(
+                                        new HttpClientCodec(),
+                                        new HttpObjectAggregator(maxResponse),
+                                        new ResponseHandler());
                     }
                 });
     }
@@ -127,8 +134,8 @@ public final class CollectorHttp implements AutoCloseable {
      * before. The answer fails with an IOException when none came (unreachable, TLS refused, timed
      * out, too large), with a message that says why.
      */
-    public CompletableFuture<Reply> send(HttpMethod method, String pathAndQuery, byte[] body, String contentType,
-            Map<String, String> headers) {
+    public CompletableFuture<Reply> send(
+            HttpMethod method, String pathAndQuery, byte[] body, String contentType, Map<String, String> headers) {
         Exchange x;
         try {
             x = new Exchange(request(method, pathAndQuery, body, contentType, headers));
@@ -152,28 +159,39 @@ public final class CollectorHttp implements AutoCloseable {
     }
 
     /** {@link #send} for a caller that waits for the answer (never the event loop). */
-    public Reply exchange(HttpMethod method, String pathAndQuery, byte[] body, String contentType, Map<String, String> headers)
+    public Reply exchange(
+            HttpMethod method, String pathAndQuery, byte[] body, String contentType, Map<String, String> headers)
             throws IOException {
         try {
             return send(method, pathAndQuery, body, contentType, headers).get();
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
-            throw cause instanceof NoAnswer ? new IOException(cause.getMessage(), cause) : new IOException(describe(cause), cause);
+            throw cause instanceof NoAnswer
+                    ? new IOException(cause.getMessage(), cause)
+                    : new IOException(describe(cause), cause);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted");
         }
     }
 
-    private FullHttpRequest request(HttpMethod method, String pathAndQuery, byte[] body, String contentType, Map<String, String> headers) {
-        String path = (collector.getRawPath() == null ? "" : collector.getRawPath().replaceAll("/+$", "")) + pathAndQuery;
-        FullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, path,
+    private FullHttpRequest request(
+            HttpMethod method, String pathAndQuery, byte[] body, String contentType, Map<String, String> headers) {
+        String path =
+                (collector.getRawPath() == null ? "" : collector.getRawPath().replaceAll("/+$", "")) + pathAndQuery;
+        FullHttpRequest req = new DefaultFullHttpRequest(
+                HttpVersion.HTTP_1_1,
+                method,
+                path,
                 body == null ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
         if (token != null) req.headers().set(HttpHeaderNames.AUTHORIZATION, "Bearer " + token.current());
-        req.headers().set(HttpHeaderNames.HOST, port == defaultPort ? host : host + ":" + port)
+        req.headers()
+                .set(HttpHeaderNames.HOST, port == defaultPort ? host : host + ":" + port)
                 .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         if (body != null) {
-            req.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType).set(HttpHeaderNames.CONTENT_LENGTH, body.length);
+            req.headers()
+                    .set(HttpHeaderNames.CONTENT_TYPE, contentType)
+                    .set(HttpHeaderNames.CONTENT_LENGTH, body.length);
         }
         headers.forEach((k, v) -> req.headers().set(k, v));
         return req;
@@ -183,8 +201,10 @@ public final class CollectorHttp implements AutoCloseable {
     private void next() {
         if (current != null || queue.isEmpty()) return;
         Exchange x = current = queue.poll();
-        ScheduledFuture<?> timer = loop.schedule(() -> fail(x, new NoAnswer("no answer within " + timeout.toMillis() + " ms")),
-                timeout.toMillis(), TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> timer = loop.schedule(
+                () -> fail(x, new NoAnswer("no answer within " + timeout.toMillis() + " ms")),
+                timeout.toMillis(),
+                TimeUnit.MILLISECONDS);
         x.reply.whenComplete((r, e) -> timer.cancel(false));
         if (channel != null && channel.isActive()) {
             write(x);
@@ -239,7 +259,8 @@ public final class CollectorHttp implements AutoCloseable {
             if (caFile != null) b.trustManager(caFile.toFile());
             return b.build();
         } catch (SSLException | IllegalArgumentException e) {
-            throw new IllegalArgumentException("cannot use CA file " + caFile + " (PEM certificates): " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "cannot use CA file " + caFile + " (PEM certificates): " + e.getMessage(), e);
         }
     }
 
@@ -271,13 +292,19 @@ public final class CollectorHttp implements AutoCloseable {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse msg) {
             if (ctx.channel() != channel || current == null) return; // an answer no one waits for: dropped
-            answer(current, new Reply(msg.status().code(), msg.headers().get(HttpHeaderNames.CONTENT_TYPE, ""), ByteBufUtil.getBytes(msg.content())),
+            answer(
+                    current,
+                    new Reply(
+                            msg.status().code(),
+                            msg.headers().get(HttpHeaderNames.CONTENT_TYPE, ""),
+                            ByteBufUtil.getBytes(msg.content())),
                     HttpUtil.isKeepAlive(msg));
         }
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            if (ctx.channel() == channel && current != null) fail(current, new NoAnswer("connection closed before the response"));
+            if (ctx.channel() == channel && current != null)
+                fail(current, new NoAnswer("connection closed before the response"));
         }
 
         @Override

@@ -148,7 +148,12 @@ public final class Delivery implements AutoCloseable {
                 }
                 case REJECTED -> {
                     rejected.incrementAndGet();
-                    LOG.log(Level.WARNING, "collector refused {0} (HTTP {1}), not retrying: {2}", u, o.status(), o.message());
+                    LOG.log(
+                            Level.WARNING,
+                            "collector refused {0} (HTTP {1}), not retrying: {2}",
+                            u,
+                            o.status(),
+                            o.message());
                     if (entry != null) spool.remove(entry);
                     recovered();
                 }

@@ -16,7 +16,8 @@ public record Outcome(Kind kind, int status, String message) {
 
     public static Outcome ofStatus(int status, String body) {
         if (status >= 200 && status < 300) return new Outcome(Kind.STORED, status, "");
-        boolean retry = status >= 500 || status == 408 || status == 429 || status == 401 || status == 403 || status < 200;
+        boolean retry =
+                status >= 500 || status == 408 || status == 429 || status == 401 || status == 403 || status < 200;
         return new Outcome(retry ? Kind.RETRY : Kind.REJECTED, status, errorMessage(body));
     }
 

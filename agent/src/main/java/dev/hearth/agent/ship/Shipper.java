@@ -32,8 +32,12 @@ public final class Shipper implements Transport {
     @Override
     public Outcome send(Upload u) {
         try {
-            CollectorHttp.Reply r = http.exchange(HttpMethod.POST, INGEST_PATH + "?" + u.query(), u.body(),
-                    HttpHeaderValues.APPLICATION_OCTET_STREAM.toString(), Map.of());
+            CollectorHttp.Reply r = http.exchange(
+                    HttpMethod.POST,
+                    INGEST_PATH + "?" + u.query(),
+                    u.body(),
+                    HttpHeaderValues.APPLICATION_OCTET_STREAM.toString(),
+                    Map.of());
             return Outcome.ofStatus(r.status(), new String(r.body(), StandardCharsets.UTF_8));
         } catch (IOException e) {
             return Outcome.unreachable(e.getMessage());

@@ -63,7 +63,7 @@ public final class Spool {
         Path abs = dir.toAbsolutePath().normalize();
         int us = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
         try (SafeDir root = SafeDir.openTrusted(abs.getRoot());
-             SafeDir checked = root.trustedDir(abs.getRoot().relativize(abs).toString(), 0, us)) {
+                SafeDir checked = root.trustedDir(abs.getRoot().relativize(abs).toString(), 0, us)) {
             // every component passed
         } catch (IOException e) {
             throw new IOException("spool folder " + dir + " is not safe for root to use: " + e.getMessage(), e);
@@ -108,8 +108,8 @@ public final class Spool {
                 byte[] all = Files.readAllBytes(e.file());
                 int nl = indexOf(all, (byte) '\n');
                 if (nl < 0) throw new IllegalArgumentException("no header line");
-                Upload u = Upload.fromQuery(new String(all, 0, nl, StandardCharsets.UTF_8),
-                        Arrays.copyOfRange(all, nl + 1, all.length));
+                Upload u = Upload.fromQuery(
+                        new String(all, 0, nl, StandardCharsets.UTF_8), Arrays.copyOfRange(all, nl + 1, all.length));
                 return Map.entry(e, u);
             } catch (IOException | IllegalArgumentException ex) {
                 corrupt++;

@@ -28,16 +28,21 @@ public record Upload(UUID id, String service, String type, long fromMs, long unt
 
     /** The ingest query string (without '?'); also the header of a spooled upload. */
     public String query() {
-        return SERVICE + "=" + enc(service) + "&" + TYPE + "=" + enc(type) + "&" + FROM + "=" + fromMs + "&" + UNTIL + "="
-                + untilMs + "&" + LABELS + "=" + enc(labels.encode()) + "&" + ID + "=" + id;
+        return SERVICE + "=" + enc(service) + "&" + TYPE + "=" + enc(type) + "&" + FROM + "=" + fromMs + "&" + UNTIL
+                + "=" + untilMs + "&" + LABELS + "=" + enc(labels.encode()) + "&" + ID + "=" + id;
     }
 
     /** Reads {@link #query()} back. */
     public static Upload fromQuery(String query, byte[] body) {
         Map<String, List<String>> p = new QueryStringDecoder(query, StandardCharsets.UTF_8, false).parameters();
-        return new Upload(UUID.fromString(param(p, ID, query)), param(p, SERVICE, query), param(p, TYPE, query),
-                Long.parseLong(param(p, FROM, query)), Long.parseLong(param(p, UNTIL, query)),
-                LabelSet.parse(param(p, LABELS, query)), body);
+        return new Upload(
+                UUID.fromString(param(p, ID, query)),
+                param(p, SERVICE, query),
+                param(p, TYPE, query),
+                Long.parseLong(param(p, FROM, query)),
+                Long.parseLong(param(p, UNTIL, query)),
+                LabelSet.parse(param(p, LABELS, query)),
+                body);
     }
 
     private static String param(Map<String, List<String>> params, String name, String query) {

@@ -31,10 +31,20 @@ import org.junit.jupiter.api.io.TempDir;
  * plants into before the agent attaches. Each test also checks that the victim is still profiled.
  */
 class AsyncProfilerAttackTest {
-    private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    private static final String JAVA =
+            Path.of(System.getProperty("java.home"), "bin", "java").toString();
     /** A private /tmp (and pid namespace) for the victim, shared with nobody alone. */
-    private static final List<String> OWN_TMP = List.of("unshare", "--pid", "--fork", "--mount", "--propagation", "private",
-            "sh", "-c", "mount -t tmpfs tmpfs /tmp && exec \"$0\" \"$@\"");
+    private static final List<String> OWN_TMP = List.of(
+            "unshare",
+            "--pid",
+            "--fork",
+            "--mount",
+            "--propagation",
+            "private",
+            "sh",
+            "-c",
+            "mount -t tmpfs tmpfs /tmp && exec \"$0\" \"$@\"");
+
     private static final String MARKER = "/tmp/planted-constructor-ran";
     private static final String W = JvmWorkload.class.getName();
 
@@ -57,15 +67,23 @@ class AsyncProfilerAttackTest {
     void aPlantedFolderWithASameSizeLibraryIsNeverLoaded() throws Exception {
         Path planted = plantedLibrary();
         try (WorkloadJvm jvm = new WorkloadJvm(OWN_TMP, JAVA)) {
-            nobodyIn(jvm, "mkdir " + AsyncProfilerLibrary.TARGET_DIR + " && cat > " + AsyncProfilerLibrary.TARGET_DIR + "/"
-                    + library.fileName(), planted);
+            nobodyIn(
+                    jvm,
+                    "mkdir " + AsyncProfilerLibrary.TARGET_DIR + " && cat > " + AsyncProfilerLibrary.TARGET_DIR + "/"
+                            + library.fileName(),
+                    planted);
             try (AsyncProfilerSession session = start(jvm)) {
                 assertFalse(session.library().startsWith(AsyncProfilerLibrary.TARGET_DIR + "/"), session.library());
                 assertStillProfiled(jvm, session);
             }
             assertFalse(Files.exists(inJvm(jvm, MARKER)), "the planted library ran inside the root JVM");
-            assertEquals(65534, Files.getAttribute(inJvm(jvm, AsyncProfilerLibrary.TARGET_DIR + "/" + library.fileName()),
-                    "unix:uid", LinkOption.NOFOLLOW_LINKS), "the planted file was replaced, not left alone");
+            assertEquals(
+                    65534,
+                    Files.getAttribute(
+                            inJvm(jvm, AsyncProfilerLibrary.TARGET_DIR + "/" + library.fileName()),
+                            "unix:uid",
+                            LinkOption.NOFOLLOW_LINKS),
+                    "the planted file was replaced, not left alone");
         }
     }
 
@@ -81,7 +99,8 @@ class AsyncProfilerAttackTest {
                 assertEquals(List.of(), s.toList(), "root wrote into the folder nobody linked to");
             }
             assertTrue(Files.isSymbolicLink(inJvm(jvm, AsyncProfilerLibrary.TARGET_DIR)));
-            assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(inJvm(jvm, "/tmp/evil"))));
+            assertEquals(
+                    "rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(inJvm(jvm, "/tmp/evil"))));
         }
     }
 
@@ -95,10 +114,20 @@ class AsyncProfilerAttackTest {
                 String folder = lib.substring(0, lib.lastIndexOf('/'));
                 Path hostFolder = inJvm(jvm, folder);
                 assertEquals(0, Files.getAttribute(hostFolder, "unix:uid", LinkOption.NOFOLLOW_LINKS));
-                assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(hostFolder, LinkOption.NOFOLLOW_LINKS)));
-                assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(inJvm(jvm, lib), LinkOption.NOFOLLOW_LINKS)));
-                for (String attempt : List.of("mv " + lib + " " + lib + ".old", "rm -f " + lib, "touch " + folder + "/x",
-                        "cp /bin/true " + lib, "mv " + folder + " /tmp/moved")) {
+                assertEquals(
+                        "rwxr-xr-x",
+                        PosixFilePermissions.toString(
+                                Files.getPosixFilePermissions(hostFolder, LinkOption.NOFOLLOW_LINKS)));
+                assertEquals(
+                        "rw-r--r--",
+                        PosixFilePermissions.toString(
+                                Files.getPosixFilePermissions(inJvm(jvm, lib), LinkOption.NOFOLLOW_LINKS)));
+                for (String attempt : List.of(
+                        "mv " + lib + " " + lib + ".old",
+                        "rm -f " + lib,
+                        "touch " + folder + "/x",
+                        "cp /bin/true " + lib,
+                        "mv " + folder + " /tmp/moved")) {
                     assertNotEquals(0, nobodyInStatus(jvm, attempt), "nobody could: " + attempt);
                 }
                 assertStillProfiled(jvm, session);
@@ -112,8 +141,9 @@ class AsyncProfilerAttackTest {
         Path own = Files.createDirectory(base.resolve("nobody"));
         Files.setAttribute(own, "unix:uid", 65534);
         // the victim JVM is nobody's: the recording folder is theirs to write
-        try (WorkloadJvm jvm = new WorkloadJvm(List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"), JAVA);
-             AsyncProfilerSession session = start(jvm)) {
+        try (WorkloadJvm jvm = new WorkloadJvm(
+                        List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"), JAVA);
+                AsyncProfilerSession session = start(jvm)) {
             Path dir = session.directory();
             jvm.run("cpu 700");
             session.stop();
@@ -127,7 +157,8 @@ class AsyncProfilerAttackTest {
             Files.write(ownCopy, secretBytes);
             Files.setAttribute(ownCopy, "unix:uid", 65534);
             Files.setPosixFilePermissions(ownCopy, PosixFilePermissions.fromString("rw-r--r--"));
-            asNobody("cd " + dir + " && ln -s " + secret + " 900000.jfr && ln " + ownCopy + " 900001.jfr && mkfifo 900002.jfr");
+            asNobody("cd " + dir + " && ln -s " + secret + " 900000.jfr && ln " + ownCopy
+                    + " 900001.jfr && mkfifo 900002.jfr");
 
             AsyncProfilerSession.Collected c;
             try {
@@ -142,7 +173,10 @@ class AsyncProfilerAttackTest {
             assertEquals(3, c.skipped());
             assertArrayEquals(secretBytes, Files.readAllBytes(secret), "the link's target changed");
             assertArrayEquals(secretBytes, Files.readAllBytes(ownCopy), "the hard link's other name changed");
-            assertEquals(1, Files.getAttribute(ownCopy, "unix:nlink"), "the name in the session folder was removed, only it");
+            assertEquals(
+                    1,
+                    Files.getAttribute(ownCopy, "unix:nlink"),
+                    "the name in the session folder was removed, only it");
             assertEquals(List.of(), AsyncProfilerSessionTest.recordings(dir));
             session.close();
             assertFalse(Files.exists(dir, LinkOption.NOFOLLOW_LINKS));
@@ -160,7 +194,8 @@ class AsyncProfilerAttackTest {
         assertTrue(session.cpuEvent() != null, "no CPU profiling");
         jvm.run("cpu 400");
         var cpu = AsyncProfilerSessionTest.stopAndCollect(session, ProfileType.CPU);
-        assertTrue(AsyncProfilerSessionTest.total(cpu, 0, AsyncProfilerSessionTest.onStack(W + ".heavy")) > 0,
+        assertTrue(
+                AsyncProfilerSessionTest.total(cpu, 0, AsyncProfilerSessionTest.onStack(W + ".heavy")) > 0,
                 "the victim was not profiled");
     }
 
@@ -195,17 +230,36 @@ class AsyncProfilerAttackTest {
     }
 
     private static List<String> nobodyInCmd(WorkloadJvm jvm, String script) {
-        return List.of("nsenter", "-t", Integer.toString(jvm.pid()), "-m", "--", "setpriv", "--reuid=nobody", "--regid=nogroup",
-                "--clear-groups", "sh", "-c", script);
+        return List.of(
+                "nsenter",
+                "-t",
+                Integer.toString(jvm.pid()),
+                "-m",
+                "--",
+                "setpriv",
+                "--reuid=nobody",
+                "--regid=nogroup",
+                "--clear-groups",
+                "sh",
+                "-c",
+                script);
     }
 
     private static void asNobody(String script) throws Exception {
-        assertEquals(0, run(List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", "sh", "-c", script), null), script);
+        assertEquals(
+                0,
+                run(
+                        List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", "sh", "-c", script),
+                        null),
+                script);
     }
 
     private static int run(List<String> cmd, Path stdin) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(cmd)).redirectErrorStream(true);
-        pb.redirectInput(stdin == null ? ProcessBuilder.Redirect.from(new File("/dev/null")) : ProcessBuilder.Redirect.from(stdin.toFile()));
+        pb.redirectInput(
+                stdin == null
+                        ? ProcessBuilder.Redirect.from(new File("/dev/null"))
+                        : ProcessBuilder.Redirect.from(stdin.toFile()));
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "hung: " + cmd);

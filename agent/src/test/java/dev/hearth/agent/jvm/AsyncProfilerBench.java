@@ -22,15 +22,31 @@ public final class AsyncProfilerBench {
     static final int WINDOW_SECONDS = 6;
 
     public static void main(String[] args) throws Exception {
-        String java = args.length > 0 ? args[0] : Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+        String java = args.length > 0
+                ? args[0]
+                : Paths.get(System.getProperty("java.home"), "bin", "java").toString();
         int pairs = args.length > 1 ? Integer.parseInt(args[1]) : 5;
-        AsyncProfilerOptions options = new AsyncProfilerOptions(Duration.ofMillis(10), 512 * 1024, null, null, Duration.ofSeconds(2));
+        AsyncProfilerOptions options =
+                new AsyncProfilerOptions(Duration.ofMillis(10), 512 * 1024, null, null, Duration.ofSeconds(2));
         AsyncProfilerLibrary library = AsyncProfilerLibrary.fromClasspath();
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        Process p = new ProcessBuilder(java, "-Xms256m", "-Xmx256m", "-XX:+UseSerialGC", "-cp",
-                Paths.get(BenchWorkload.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString(),
-                BenchWorkload.class.getName()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+        Process p = new ProcessBuilder(
+                        java,
+                        "-Xms256m",
+                        "-Xmx256m",
+                        "-XX:+UseSerialGC",
+                        "-cp",
+                        Paths.get(BenchWorkload.class
+                                        .getProtectionDomain()
+                                        .getCodeSource()
+                                        .getLocation()
+                                        .toURI())
+                                .toString(),
+                        BenchWorkload.class.getName())
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        try (BufferedReader out =
+                new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             int pid = (int) p.pid();
             window(out, pid, 8); // JIT warm-up
             List<Window> off = new ArrayList<>();
@@ -69,16 +85,23 @@ public final class AsyncProfilerBench {
             System.out.printf("workload: %s, %d windows of %d s each way (ABBA)%n", java, pairs, WINDOW_SECONDS);
             double a = perWall(off);
             double b = perWall(on);
-            System.out.printf("per wall second: without %.0f ops/s, with %.0f ops/s: loss %.2f %% (noisy on a shared machine)%n",
+            System.out.printf(
+                    "per wall second: without %.0f ops/s, with %.0f ops/s: loss %.2f %% (noisy on a shared machine)%n",
                     a, b, 100 * (a - b) / a);
             double ac = perCpu(off);
             double bc = perCpu(on);
-            System.out.printf("per JVM CPU second: without %.0f ops, with async-profiler cpu=10ms alloc=512k %.0f ops: loss %.2f %% (target <= 2 %%)%n",
+            System.out.printf(
+                    "per JVM CPU second: without %.0f ops, with async-profiler cpu=10ms alloc=512k %.0f ops: loss %.2f %% (target <= 2 %%)%n",
                     ac, bc, 100 * (ac - bc) / ac);
-            System.out.printf("  windows without (ops/CPU s): %s%n  windows with    (ops/CPU s): %s%n",
-                    off.stream().map(w -> Math.round(w.perCpu())).toList(), on.stream().map(w -> Math.round(w.perCpu())).toList());
-            System.out.printf("agent CPU for JFR reading + conversion: %.4f CPU s per wall s (%d recordings, %.1f ms CPU each)%n",
-                    (double) convertCpu / profiledNanos, recordings, recordings == 0 ? 0 : convertCpu / 1e6 / recordings);
+            System.out.printf(
+                    "  windows without (ops/CPU s): %s%n  windows with    (ops/CPU s): %s%n",
+                    off.stream().map(w -> Math.round(w.perCpu())).toList(),
+                    on.stream().map(w -> Math.round(w.perCpu())).toList());
+            System.out.printf(
+                    "agent CPU for JFR reading + conversion: %.4f CPU s per wall s (%d recordings, %.1f ms CPU each)%n",
+                    (double) convertCpu / profiledNanos,
+                    recordings,
+                    recordings == 0 ? 0 : convertCpu / 1e6 / recordings);
         } finally {
             p.destroyForcibly();
         }
@@ -109,11 +132,13 @@ public final class AsyncProfilerBench {
     }
 
     static double perWall(List<Window> ws) {
-        return ws.stream().mapToLong(Window::ops).sum() / (double) ws.stream().mapToInt(Window::seconds).sum();
+        return ws.stream().mapToLong(Window::ops).sum()
+                / (double) ws.stream().mapToInt(Window::seconds).sum();
     }
 
     static double perCpu(List<Window> ws) {
-        return ws.stream().mapToLong(Window::ops).sum() * (double) TICKS_PER_SECOND
+        return ws.stream().mapToLong(Window::ops).sum()
+                * (double) TICKS_PER_SECOND
                 / ws.stream().mapToLong(Window::cpuTicks).sum();
     }
 
@@ -122,5 +147,4 @@ public final class AsyncProfilerBench {
         if (!line.startsWith("ops ")) throw new IllegalStateException("workload said: " + line);
         return Long.parseLong(line.substring(4).trim());
     }
-
 }

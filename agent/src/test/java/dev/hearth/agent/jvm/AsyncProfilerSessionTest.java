@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
 /** async-profiler attached to real JVMs (JDK 17 and Temurin 25) running {@link JvmWorkload}. */
 class AsyncProfilerSessionTest {
     static final String W = JvmWorkload.class.getName();
-    static final AsyncProfilerOptions OPTIONS = new AsyncProfilerOptions(Duration.ofMillis(5), 512 * 1024,
-            Duration.ofMillis(10), null, Duration.ofSeconds(1));
+    static final AsyncProfilerOptions OPTIONS = new AsyncProfilerOptions(
+            Duration.ofMillis(5), 512 * 1024, Duration.ofMillis(10), null, Duration.ofSeconds(1));
     static AsyncProfilerLibrary library;
 
     @BeforeAll
@@ -33,7 +33,7 @@ class AsyncProfilerSessionTest {
     @Test
     void cpuSharesFollowTheWorkOnJdk17() throws Exception {
         try (WorkloadJvm jvm = WorkloadJvm.jdk17("-XX:+UnlockDiagnosticVMOptions", "-XX:+DebugNonSafepoints");
-             AsyncProfilerSession session = start(jvm)) {
+                AsyncProfilerSession session = start(jvm)) {
             assertEquals("cpu", session.cpuEvent(), "perf events (software cpu-clock) work on this kernel");
             jvm.run("cpu 800");
             List<ResolvedSample> cpu = stopAndCollect(session, ProfileType.CPU);
@@ -41,19 +41,24 @@ class AsyncProfilerSessionTest {
             long light = total(cpu, 0, onStack(W + ".light"));
             assertTrue(heavy + light > 300, "too few samples: " + (heavy + light));
             assertEquals(75, 100.0 * heavy / (heavy + light), 5, "heavy share of heavy+light");
-            assertTrue(cpu.stream().filter(onStack(W + ".heavy")).allMatch(s -> "worker".equals(s.labels().get("thread"))));
+            assertTrue(cpu.stream()
+                    .filter(onStack(W + ".heavy"))
+                    .allMatch(s -> "worker".equals(s.labels().get("thread"))));
         }
     }
 
     @Test
     void interpretedOnlyJvmStillNamesMethodsOnJdk25() throws Exception {
         try (WorkloadJvm jvm = new WorkloadJvm(WorkloadJvm.jdk25(), "-Xint");
-             AsyncProfilerSession session = start(jvm)) {
+                AsyncProfilerSession session = start(jvm)) {
             jvm.run("cpu 25");
             List<ResolvedSample> cpu = stopAndCollect(session, ProfileType.CPU);
             for (String m : List.of(".heavy", ".light")) {
-                assertTrue(cpu.stream().flatMap(s -> s.stack().stream())
-                        .anyMatch(f -> f.name().equals(W + m) && f.kind() == FrameKind.INTERPRETED), m);
+                assertTrue(
+                        cpu.stream()
+                                .flatMap(s -> s.stack().stream())
+                                .anyMatch(f -> f.name().equals(W + m) && f.kind() == FrameKind.INTERPRETED),
+                        m);
             }
         }
     }
@@ -61,7 +66,7 @@ class AsyncProfilerSessionTest {
     @Test
     void allocatedBytesShowUnderTheAllocatingMethodOnJdk25() throws Exception {
         try (WorkloadJvm jvm = new WorkloadJvm(WorkloadJvm.jdk25());
-             AsyncProfilerSession session = start(jvm)) {
+                AsyncProfilerSession session = start(jvm)) {
             long bytes = jvm.run("alloc 6000");
             List<ResolvedSample> alloc = stopAndCollect(session, ProfileType.ALLOC);
             assertEquals(bytes, total(alloc, 1, onStack(W + ".allocate")), bytes * 0.2, "bytes under allocate()");
@@ -70,7 +75,8 @@ class AsyncProfilerSessionTest {
 
     @Test
     void contendedMonitorShowsItsWaitingMethod() throws Exception {
-        try (WorkloadJvm jvm = WorkloadJvm.jdk17(); AsyncProfilerSession session = start(jvm)) {
+        try (WorkloadJvm jvm = WorkloadJvm.jdk17();
+                AsyncProfilerSession session = start(jvm)) {
             jvm.run("lock 1500");
             List<ResolvedSample> lock = stopAndCollect(session, ProfileType.LOCK);
             long contentions = total(lock, 0, onStack(W + ".contend"));
@@ -81,14 +87,18 @@ class AsyncProfilerSessionTest {
 
     @Test
     void rotatesFilesCollectsFinishedOnesAndStopsOnDetach() throws Exception {
-        try (WorkloadJvm jvm = WorkloadJvm.jdk17(); AsyncProfilerSession session = start(jvm)) {
+        try (WorkloadJvm jvm = WorkloadJvm.jdk17();
+                AsyncProfilerSession session = start(jvm)) {
             Path dir = session.directory();
             jvm.run("cpu 700");
             List<Path> before = recordings(dir);
             AsyncProfilerSession.Collected running = session.collect();
             assertTrue(running.recordings().size() >= 1, "no finished recording after a few rotations");
             // Only the file being written stays (a rotation since may have finished it and begun another).
-            long newest = before.stream().mapToLong(AsyncProfilerSessionTest::sequence).max().orElseThrow();
+            long newest = before.stream()
+                    .mapToLong(AsyncProfilerSessionTest::sequence)
+                    .max()
+                    .orElseThrow();
             List<Path> after = recordings(dir);
             assertFalse(after.isEmpty(), "the file being written was taken");
             assertTrue(after.stream().allMatch(p -> sequence(p) >= newest), "collected files left: " + after);
@@ -104,7 +114,8 @@ class AsyncProfilerSessionTest {
 
     @Test
     void jvmKilledMidRecordingAndBadFilesAreSkippedAndCounted() throws Exception {
-        try (WorkloadJvm jvm = WorkloadJvm.jdk17(); AsyncProfilerSession session = start(jvm)) {
+        try (WorkloadJvm jvm = WorkloadJvm.jdk17();
+                AsyncProfilerSession session = start(jvm)) {
             Path dir = session.directory();
             jvm.run("cpu 300");
             Files.writeString(dir.resolve("0.jfr"), "not a recording");
@@ -120,12 +131,16 @@ class AsyncProfilerSessionTest {
 
     @Test
     void jvmExitingNormallyLeavesAFinishedLastRecording() throws Exception {
-        try (WorkloadJvm jvm = WorkloadJvm.jdk17(); AsyncProfilerSession session = start(jvm)) {
+        try (WorkloadJvm jvm = WorkloadJvm.jdk17();
+                AsyncProfilerSession session = start(jvm)) {
             jvm.run("cpu 200");
             jvm.exit();
             AsyncProfilerSession.Collected c = session.collect();
             assertEquals(0, c.skipped() + c.damaged());
-            assertNotNull(merged(c, ProfileType.CPU).stream().filter(onStack(W + ".heavy")).findFirst().orElse(null));
+            assertNotNull(merged(c, ProfileType.CPU).stream()
+                    .filter(onStack(W + ".heavy"))
+                    .findFirst()
+                    .orElse(null));
         }
     }
 
@@ -143,7 +158,8 @@ class AsyncProfilerSessionTest {
     static List<ResolvedSample> merged(AsyncProfilerSession.Collected c, ProfileType type) {
         List<ResolvedSample> out = new ArrayList<>();
         c.recordings().forEach(r -> {
-            if (r.profiles().containsKey(type)) out.addAll(ProfileReader.samples(r.profiles().get(type)));
+            if (r.profiles().containsKey(type))
+                out.addAll(ProfileReader.samples(r.profiles().get(type)));
         });
         return out;
     }
@@ -165,5 +181,4 @@ class AsyncProfilerSessionTest {
     static long total(List<ResolvedSample> samples, int value, Predicate<ResolvedSample> filter) {
         return samples.stream().filter(filter).mapToLong(s -> s.values()[value]).sum();
     }
-
 }

@@ -13,9 +13,11 @@ import org.junit.jupiter.api.Test;
 class AttachProtocolTest {
     @Test
     void requestIsVersionCommandAndThreeArgumentsEachNulTerminated() {
-        assertArrayEquals("1\0jcmd\0Compiler.perfmap\0\0\0".getBytes(StandardCharsets.UTF_8),
+        assertArrayEquals(
+                "1\0jcmd\0Compiler.perfmap\0\0\0".getBytes(StandardCharsets.UTF_8),
                 AttachProtocol.request("jcmd", "Compiler.perfmap"));
-        assertArrayEquals("1\0load\0/tmp/x.so\0true\0start,cpu\0".getBytes(StandardCharsets.UTF_8),
+        assertArrayEquals(
+                "1\0load\0/tmp/x.so\0true\0start,cpu\0".getBytes(StandardCharsets.UTF_8),
                 AttachProtocol.request("load", "/tmp/x.so", "true", "start,cpu"));
     }
 
@@ -40,11 +42,14 @@ class AttachProtocolTest {
 
     @Test
     void aLibraryThatDidNotLoadAndGarbageAreErrorsNotResults() throws IOException {
-        IOException e = assertThrows(IOException.class, () -> AttachProtocol.loadResult("Could not load library /x.so\n"));
+        IOException e =
+                assertThrows(IOException.class, () -> AttachProtocol.loadResult("Could not load library /x.so\n"));
         assertTrue(e.getMessage().contains("Could not load library"), e.getMessage());
-        assertThrows(IOException.class, () -> AttachProtocol.reply("HTTP/1.1 200 OK\n".getBytes(StandardCharsets.UTF_8)));
+        assertThrows(
+                IOException.class, () -> AttachProtocol.reply("HTTP/1.1 200 OK\n".getBytes(StandardCharsets.UTF_8)));
         assertThrows(IOException.class, () -> AttachProtocol.reply(new byte[0]));
-        AttachProtocol.Reply refused = AttachProtocol.reply("-1\nUnknown diagnostic command\n".getBytes(StandardCharsets.UTF_8));
+        AttachProtocol.Reply refused =
+                AttachProtocol.reply("-1\nUnknown diagnostic command\n".getBytes(StandardCharsets.UTF_8));
         assertEquals(-1, refused.status());
         assertEquals("Unknown diagnostic command\n", refused.body());
     }

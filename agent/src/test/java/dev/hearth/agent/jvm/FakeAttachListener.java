@@ -19,7 +19,7 @@ public final class FakeAttachListener {
             server.bind(UnixDomainSocketAddress.of(path));
             Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
             System.out.println("ready");
-            for (;;) {
+            for (; ; ) {
                 try (SocketChannel c = server.accept()) {
                     System.out.println("connected");
                 }

@@ -37,8 +37,15 @@ import org.junit.jupiter.params.provider.ValueSource;
 class HotSpotAttachTest {
     static final List<String> NOBODY = List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups");
     /** A private /tmp as PrivateTmp=yes gives: a mount namespace of its own with a fresh tmpfs on /tmp; exec keeps the pid. */
-    static final List<String> PRIVATE_TMP = List.of("unshare", "--mount", "--propagation", "private",
-            "sh", "-c", "mount -t tmpfs tmpfs /tmp && exec \"$0\" \"$@\"");
+    static final List<String> PRIVATE_TMP = List.of(
+            "unshare",
+            "--mount",
+            "--propagation",
+            "private",
+            "sh",
+            "-c",
+            "mount -t tmpfs tmpfs /tmp && exec \"$0\" \"$@\"");
+
     static final String HEAVY = JvmWorkload.class.getName() + ".heavy";
 
     @BeforeEach
@@ -49,25 +56,31 @@ class HotSpotAttachTest {
     @Test
     void jvmWithAPrivateTmpGetsItsPerfMapWrittenAndReadAndAsyncProfilerLoaded() throws Exception {
         try (WorkloadJvm jvm = new WorkloadJvm(PRIVATE_TMP, java17(), "-XX:+PreserveFramePointer");
-             PerfMapRequests perfMaps = new PerfMapRequests()) {
+                PerfMapRequests perfMaps = new PerfMapRequests()) {
             int pid = jvm.pid();
-            assertNotEquals(Files.readSymbolicLink(Path.of("/proc/self/ns/mnt")), Files.readSymbolicLink(Path.of("/proc/" + pid + "/ns/mnt")),
+            assertNotEquals(
+                    Files.readSymbolicLink(Path.of("/proc/self/ns/mnt")),
+                    Files.readSymbolicLink(Path.of("/proc/" + pid + "/ns/mnt")),
                     "the JVM has a mount namespace of its own");
             assertEquals(pid, ProcessStatus.read(Path.of("/proc"), pid).nsPid(), "and shares the host's pid namespace");
 
             jvm.run("cpu 300");
             long heavy = compiledAddress(pid, "JvmWorkload.heavy");
             try (Symbolizer s = new Symbolizer(new SymbolizerOptions(true, 16, Duration.ZERO), perfMaps)) {
-                assertEquals(HEAVY, s.user(pid, new long[] {heavy}).get(0).name(), "JIT frame named from the JVM's own perf map");
+                assertEquals(
+                        HEAVY,
+                        s.user(pid, new long[] {heavy}).get(0).name(),
+                        "JIT frame named from the JVM's own perf map");
             }
             Path map = Path.of("/proc/" + pid + "/root/tmp/perf-" + pid + ".map");
             assertTrue(Files.size(map) > 0, "the map is in the JVM's private /tmp");
 
-            try (AsyncProfilerSession session = AsyncProfilerSession.start(JvmTarget.of(pid), AsyncProfilerLibrary.fromClasspath(),
-                    AsyncProfilerSessionTest.OPTIONS)) {
+            try (AsyncProfilerSession session = AsyncProfilerSession.start(
+                    JvmTarget.of(pid), AsyncProfilerLibrary.fromClasspath(), AsyncProfilerSessionTest.OPTIONS)) {
                 jvm.run("cpu 400");
                 List<ResolvedSample> cpu = AsyncProfilerSessionTest.stopAndCollect(session, ProfileType.CPU);
-                assertTrue(AsyncProfilerSessionTest.total(cpu, 0, AsyncProfilerSessionTest.onStack(HEAVY)) > 0,
+                assertTrue(
+                        AsyncProfilerSessionTest.total(cpu, 0, AsyncProfilerSessionTest.onStack(HEAVY)) > 0,
                         "async-profiler ran inside the JVM");
             }
 
@@ -78,10 +91,18 @@ class HotSpotAttachTest {
 
     @Test
     void jvmInItsOwnPidAndMountNamespaceIsAttachedByItsNsPid() throws Exception {
-        List<String> container = List.of("unshare", "--pid", "--fork", "--mount", "--propagation", "private",
-                "sh", "-c", "mount -t tmpfs tmpfs /tmp && exec \"$0\" \"$@\"");
+        List<String> container = List.of(
+                "unshare",
+                "--pid",
+                "--fork",
+                "--mount",
+                "--propagation",
+                "private",
+                "sh",
+                "-c",
+                "mount -t tmpfs tmpfs /tmp && exec \"$0\" \"$@\"");
         try (WorkloadJvm jvm = new WorkloadJvm(container, java17(), "-XX:+PreserveFramePointer");
-             PerfMapRequests perfMaps = new PerfMapRequests()) {
+                PerfMapRequests perfMaps = new PerfMapRequests()) {
             int pid = jvm.pid();
             assertEquals(1, ProcessStatus.read(Path.of("/proc"), pid).nsPid(), "the JVM is pid 1 in its namespace");
             jvm.run("cpu 300");
@@ -108,30 +129,48 @@ class HotSpotAttachTest {
         for (int owner : new int[] {0, 65534}) {
             try (WorkloadJvm jvm = new WorkloadJvm(nobodyPrivateTmp, java17())) {
                 Path socket = Path.of("/proc/" + jvm.pid() + "/root/tmp/.java_pid" + jvm.pid());
-                try (java.nio.channels.ServerSocketChannel dead = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
-                    dead.bind(java.net.UnixDomainSocketAddress.of(socket)); // closing leaves the file, as a killed JVM does
+                try (java.nio.channels.ServerSocketChannel dead =
+                        java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+                    dead.bind(java.net.UnixDomainSocketAddress.of(
+                            socket)); // closing leaves the file, as a killed JVM does
                 }
                 Files.setAttribute(socket, "unix:uid", owner);
-                Files.setPosixFilePermissions(socket, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-                assertTrue(HotSpotAttach.jcmd(jvm.pid(), "VM.version", 10_000).contains("JDK 17"), "attached past a dead socket of uid " + owner);
-                assertEquals(65534, Files.getAttribute(socket, "unix:uid", java.nio.file.LinkOption.NOFOLLOW_LINKS), "the JVM's own socket now");
+                Files.setPosixFilePermissions(
+                        socket, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+                assertTrue(
+                        HotSpotAttach.jcmd(jvm.pid(), "VM.version", 10_000).contains("JDK 17"),
+                        "attached past a dead socket of uid " + owner);
+                assertEquals(
+                        65534,
+                        Files.getAttribute(socket, "unix:uid", java.nio.file.LinkOption.NOFOLLOW_LINKS),
+                        "the JVM's own socket now");
             }
         }
     }
 
     @Test
     void attachSocketsPlantedByAnotherUserAreNeverSpokenTo() throws Exception {
-        try (WorkloadJvm victim = WorkloadJvm.jdk17(); WorkloadJvm other = WorkloadJvm.jdk17()) {
+        try (WorkloadJvm victim = WorkloadJvm.jdk17();
+                WorkloadJvm other = WorkloadJvm.jdk17()) {
             Path socket = Path.of("/tmp/.java_pid" + victim.pid());
             assertFalse(Files.exists(socket), "the victim's attach listener has not started yet");
 
             // a listener of nobody's own where the victim's socket would be
-            Process fake = new ProcessBuilder(command(NOBODY, java17(), "-cp", testClasses(),
-                    FakeAttachListener.class.getName(), socket.toString())).redirectErrorStream(true).start();
-            BufferedReader fakeOut = new BufferedReader(new InputStreamReader(fake.getInputStream(), StandardCharsets.UTF_8));
+            Process fake = new ProcessBuilder(command(
+                            NOBODY,
+                            java17(),
+                            "-cp",
+                            testClasses(),
+                            FakeAttachListener.class.getName(),
+                            socket.toString()))
+                    .redirectErrorStream(true)
+                    .start();
+            BufferedReader fakeOut =
+                    new BufferedReader(new InputStreamReader(fake.getInputStream(), StandardCharsets.UTF_8));
             try {
                 assertEquals("ready", fakeOut.readLine());
-                IOException e = assertThrows(IOException.class, () -> HotSpotAttach.jcmd(victim.pid(), "VM.version", 3000));
+                IOException e =
+                        assertThrows(IOException.class, () -> HotSpotAttach.jcmd(victim.pid(), "VM.version", 3000));
                 assertTrue(e.getMessage().contains("uid 65534"), e.getMessage());
                 // the test connects itself, so the listener's next line tells whether anyone came before
                 try (var probe = java.nio.channels.SocketChannel.open(java.net.UnixDomainSocketAddress.of(socket))) {
@@ -149,7 +188,8 @@ class HotSpotAttachTest {
             Path otherSocket = Path.of("/tmp/.java_pid" + other.pid());
             run(command(NOBODY, "ln", "-s", otherSocket.toString(), socket.toString()));
             try {
-                IOException e = assertThrows(IOException.class, () -> HotSpotAttach.jcmd(victim.pid(), "VM.version", 3000));
+                IOException e =
+                        assertThrows(IOException.class, () -> HotSpotAttach.jcmd(victim.pid(), "VM.version", 3000));
                 assertTrue(e.getMessage().contains("symbolic link"), e.getMessage());
             } finally {
                 Files.deleteIfExists(socket);
@@ -166,18 +206,21 @@ class HotSpotAttachTest {
     void commandsLoadsAndRefusalsReadTheSameOnJdk17AndJdk25(String version) throws Exception {
         try (WorkloadJvm jvm = version.equals("17") ? WorkloadJvm.jdk17() : new WorkloadJvm(WorkloadJvm.jdk25())) {
             assertTrue(HotSpotAttach.jcmd(jvm.pid(), "VM.version", 5000).contains("JDK " + version), "jcmd's output");
-            IOException unknown = assertThrows(IOException.class, () -> HotSpotAttach.jcmd(jvm.pid(), "No.such.command", 5000));
+            IOException unknown =
+                    assertThrows(IOException.class, () -> HotSpotAttach.jcmd(jvm.pid(), "No.such.command", 5000));
             assertTrue(unknown.getMessage().contains("refused 'No.such.command'"), unknown.getMessage());
 
             // a library that is not there: the JVM says so (JDK 17 in the status, 21+ in the body)
-            IOException missing = assertThrows(IOException.class,
-                    () -> HotSpotAttach.load(jvm.pid(), "/nonexistent/libnothing.so", "", 5000));
+            IOException missing = assertThrows(
+                    IOException.class, () -> HotSpotAttach.load(jvm.pid(), "/nonexistent/libnothing.so", "", 5000));
             assertFalse(missing instanceof HotSpotAttach.AgentRefusedException, missing.getMessage());
             assertTrue(missing.getMessage().contains("libnothing.so"), missing.getMessage());
 
             // a library whose Agent_OnAttach refuses: async-profiler asked to stop while it is not running
-            try (AsyncProfilerLibrary.Placement placement = AsyncProfilerLibrary.fromClasspath().placeFor(JvmTarget.of(jvm.pid()))) {
-                HotSpotAttach.AgentRefusedException refused = assertThrows(HotSpotAttach.AgentRefusedException.class,
+            try (AsyncProfilerLibrary.Placement placement =
+                    AsyncProfilerLibrary.fromClasspath().placeFor(JvmTarget.of(jvm.pid()))) {
+                HotSpotAttach.AgentRefusedException refused = assertThrows(
+                        HotSpotAttach.AgentRefusedException.class,
                         () -> HotSpotAttach.load(jvm.pid(), placement.library(), "stop,log=/dev/null", 5000));
                 assertNotEquals(0, refused.returnCode());
                 HotSpotAttach.load(jvm.pid(), placement.library(), "status,log=/dev/null", 5000);
@@ -191,7 +234,8 @@ class HotSpotAttachTest {
         long deadline = System.currentTimeMillis() + 60_000;
         while (System.currentTimeMillis() < deadline) {
             long found = 0;
-            for (String line : HotSpotAttach.jcmd(pid, "Compiler.codelist", 5000).split("\n")) {
+            for (String line :
+                    HotSpotAttach.jcmd(pid, "Compiler.codelist", 5000).split("\n")) {
                 // 7 4 0 pkg.Class.method()V [0xblob, 0xcode - 0xend]
                 String[] f = line.trim().split("\\s+");
                 if (f.length < 8 || !f[1].equals("4") || !f[2].equals("0") || !f[3].contains(method + "(")) continue;
@@ -210,7 +254,12 @@ class HotSpotAttachTest {
     }
 
     static String testClasses() throws Exception {
-        return Paths.get(JvmWorkload.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        return Paths.get(JvmWorkload.class
+                        .getProtectionDomain()
+                        .getCodeSource()
+                        .getLocation()
+                        .toURI())
+                .toString();
     }
 
     static List<String> command(List<String> wrapper, String... cmd) {

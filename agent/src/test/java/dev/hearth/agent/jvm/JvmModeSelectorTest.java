@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class JvmModeSelectorTest {
-    static final JvmModeSelector.Starter REAL = pid ->
-            AsyncProfilerSession.start(JvmTarget.of(pid), AsyncProfilerLibrary.fromClasspath(), AsyncProfilerOptions.DEFAULTS);
+    static final JvmModeSelector.Starter REAL = pid -> AsyncProfilerSession.start(
+            JvmTarget.of(pid), AsyncProfilerLibrary.fromClasspath(), AsyncProfilerOptions.DEFAULTS);
 
     @Test
     void autoAttachesAsyncProfilerToAnOrdinaryJvm() throws Exception {
@@ -59,8 +59,9 @@ class JvmModeSelectorTest {
         Process sleep = new ProcessBuilder("sleep", "30").start();
         try {
             JvmChoice c = new JvmModeSelector(JvmMode.AUTO, pid -> {
-                throw new AssertionError("tried to attach to a process without a JVM");
-            }).choose((int) sleep.pid());
+                        throw new AssertionError("tried to attach to a process without a JVM");
+                    })
+                    .choose((int) sleep.pid());
             assertEquals(JvmChoice.Profiler.EBPF, c.profiler());
             assertTrue(c.reason().contains("unsupported JVM"), c.reason());
         } finally {
@@ -85,25 +86,35 @@ class JvmModeSelectorTest {
     @Test
     void ebpfModeNeverAttaches() {
         JvmChoice c = new JvmModeSelector(JvmMode.EBPF, pid -> {
-            throw new AssertionError("attached in ebpf mode");
-        }).choose(1);
+                    throw new AssertionError("attached in ebpf mode");
+                })
+                .choose(1);
         assertEquals(JvmChoice.Profiler.EBPF, c.profiler());
     }
 
     @Test
     void lastDisableAttachOptionWinsAcrossEnvironmentAndCommandLine(@TempDir Path dir) throws Exception {
-        assertEquals(Optional.empty(), JvmModeSelector.obstacle(fakeJvm(dir.resolve("a"),
-                "JAVA_TOOL_OPTIONS=-XX:+DisableAttachMechanism", "java\0-XX:-DisableAttachMechanism\0Main")));
-        assertTrue(JvmModeSelector.obstacle(fakeJvm(dir.resolve("b"),
-                "JAVA_TOOL_OPTIONS=-Xmx1g -XX:+DisableAttachMechanism", "java\0Main")).isPresent());
-        assertTrue(JvmModeSelector.obstacle(fakeJvm(dir.resolve("c"),
-                "_JAVA_OPTIONS=-XX:+DisableAttachMechanism", "java\0-XX:-DisableAttachMechanism\0Main")).isPresent());
+        assertEquals(
+                Optional.empty(),
+                JvmModeSelector.obstacle(fakeJvm(
+                        dir.resolve("a"),
+                        "JAVA_TOOL_OPTIONS=-XX:+DisableAttachMechanism",
+                        "java\0-XX:-DisableAttachMechanism\0Main")));
+        assertTrue(JvmModeSelector.obstacle(
+                        fakeJvm(dir.resolve("b"), "JAVA_TOOL_OPTIONS=-Xmx1g -XX:+DisableAttachMechanism", "java\0Main"))
+                .isPresent());
+        assertTrue(JvmModeSelector.obstacle(fakeJvm(
+                        dir.resolve("c"),
+                        "_JAVA_OPTIONS=-XX:+DisableAttachMechanism",
+                        "java\0-XX:-DisableAttachMechanism\0Main"))
+                .isPresent());
     }
 
     @Test
     void anAgentThatIsNotRootAttachesOnlyToJvmsOfItsOwnUser(@TempDir Path dir) throws Exception {
         Path jvm = fakeJvm(dir, "", "java\0Main");
-        Files.writeString(jvm.resolve("status"), "Name:\tjava\nUid:\t1001\t1001\t1001\t1001\nSigCgt:\t0000000181005ccf\n");
+        Files.writeString(
+                jvm.resolve("status"), "Name:\tjava\nUid:\t1001\t1001\t1001\t1001\nSigCgt:\t0000000181005ccf\n");
         assertEquals(Optional.empty(), JvmModeSelector.obstacle(jvm, 0), "root attaches to anyone's JVM");
         assertEquals(Optional.empty(), JvmModeSelector.obstacle(jvm, 1001), "the JVM's own user attaches");
         String why = JvmModeSelector.obstacle(jvm, 65534).orElseThrow();
@@ -119,7 +130,8 @@ class JvmModeSelectorTest {
 
     private static Path fakeJvm(Path dir, String environ, String cmdline) throws IOException {
         Files.createDirectories(dir);
-        Files.writeString(dir.resolve("maps"), "7f0000-7f1000 r-xp 0 08:01 1 /usr/lib/jvm/java-17/lib/server/libjvm.so\n");
+        Files.writeString(
+                dir.resolve("maps"), "7f0000-7f1000 r-xp 0 08:01 1 /usr/lib/jvm/java-17/lib/server/libjvm.so\n");
         Files.writeString(dir.resolve("environ"), "PATH=/usr/bin\0" + environ + "\0");
         Files.writeString(dir.resolve("cmdline"), cmdline + "\0");
         Files.writeString(dir.resolve("status"), "Name:\tjava\nSigCgt:\t0000000181005ccf\n");

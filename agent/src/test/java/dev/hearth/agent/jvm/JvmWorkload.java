@@ -35,14 +35,16 @@ public final class JvmWorkload {
 
     static long contend(long millis) throws InterruptedException {
         long until = System.currentTimeMillis() + millis;
-        Thread holder = new Thread(() -> {
-            while (System.currentTimeMillis() < until) {
-                synchronized (MONITOR) {
-                    pause(20);
-                }
-                pause(1);
-            }
-        }, "lock-holder");
+        Thread holder = new Thread(
+                () -> {
+                    while (System.currentTimeMillis() < until) {
+                        synchronized (MONITOR) {
+                            pause(20);
+                        }
+                        pause(1);
+                    }
+                },
+                "lock-holder");
         holder.start();
         long entered = 0;
         while (System.currentTimeMillis() < until) {

@@ -30,11 +30,13 @@ class PerfMapRequestsTest {
         Files.writeString(victim, "root's file");
         PerfMapRequests perfMaps = new PerfMapRequests();
         try (WorkloadJvm asked = WorkloadJvm.jdk17();
-             WorkloadJvm askedBefore = WorkloadJvm.jdk17();
-             WorkloadJvm nobodys = new WorkloadJvm(NOBODY, java17());
-             WorkloadJvm running = WorkloadJvm.jdk17()) {
+                WorkloadJvm askedBefore = WorkloadJvm.jdk17();
+                WorkloadJvm nobodys = new WorkloadJvm(NOBODY, java17());
+                WorkloadJvm running = WorkloadJvm.jdk17()) {
             // someone else (the JDK's own jcmd) had this JVM write its map before the agent asked
-            run(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Integer.toString(askedBefore.pid()),
+            run(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                    Integer.toString(askedBefore.pid()),
                     "Compiler.perfmap"));
             for (WorkloadJvm jvm : List.of(asked, askedBefore, nobodys, running)) {
                 assertTrue(perfMaps.canAsk(jvm.pid()));
@@ -49,9 +51,16 @@ class PerfMapRequestsTest {
             assertTrue(Files.exists(map(askedBefore)), "a map that was there before the agent asked stays");
 
             // the JVM's user swaps the map for a link to a file of root's
-            run(command(NOBODY, "sh", "-c", "rm -f \"$0\" && ln -s \"$1\" \"$0\"", map(nobodys).toString(), victim.toString()));
+            run(command(
+                    NOBODY,
+                    "sh",
+                    "-c",
+                    "rm -f \"$0\" && ln -s \"$1\" \"$0\"",
+                    map(nobodys).toString(),
+                    victim.toString()));
             exit(nobodys, perfMaps);
-            assertTrue(Files.isSymbolicLink(map(nobodys)), "what the JVM's user put there is not the agent's to remove");
+            assertTrue(
+                    Files.isSymbolicLink(map(nobodys)), "what the JVM's user put there is not the agent's to remove");
             assertEquals("root's file", Files.readString(victim));
 
             perfMaps.close();

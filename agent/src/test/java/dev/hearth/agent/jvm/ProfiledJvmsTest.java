@@ -33,7 +33,8 @@ class ProfiledJvmsTest {
         AsyncProfilerLibrary library = AsyncProfilerLibrary.fromClasspath();
         Process otherAgent = new ProcessBuilder("sleep", "60").start();
         try (WorkloadJvm jvm = WorkloadJvm.jdk17();
-             AsyncProfilerSession running = AsyncProfilerSession.start(JvmTarget.of(jvm.pid()), library, AsyncProfilerSessionTest.OPTIONS)) {
+                AsyncProfilerSession running = AsyncProfilerSession.start(
+                        JvmTarget.of(jvm.pid()), library, AsyncProfilerSessionTest.OPTIONS)) {
             // no agent listed: the application's own profiler, say
             IOException notOurs = assertThrows(IOException.class, () -> start(jvm, library, list));
             assertTrue(notOurs.getMessage().contains("left alone"), notOurs.getMessage());
@@ -42,18 +43,25 @@ class ProfiledJvmsTest {
 
             // listed as started by an agent that still runs: not even attached to
             ProcessStatus jvmStatus = ProcessStatus.read(PROC, jvm.pid());
-            HostLock.Holder other = new HostLock.Holder((int) otherAgent.pid(), ProcessStatus.read(PROC, (int) otherAgent.pid()).startTicks());
+            HostLock.Holder other = new HostLock.Holder(
+                    (int) otherAgent.pid(),
+                    ProcessStatus.read(PROC, (int) otherAgent.pid()).startTicks());
             Files.writeString(run.resolve(RunDir.JVMS).resolve(jvm.pid() + "-" + jvmStatus.startTicks()), other.line());
             IOException live = assertThrows(IOException.class, () -> start(jvm, library, list));
-            assertTrue(live.getMessage().contains("profiled by the running agent (pid " + otherAgent.pid() + ")"), live.getMessage());
+            assertTrue(
+                    live.getMessage().contains("profiled by the running agent (pid " + otherAgent.pid() + ")"),
+                    live.getMessage());
             assertStillRecords(jvm, running, "the live agent's profiler was stopped");
-            assertEquals(List.of(new ProfiledJvms.Entry(jvm.pid(), jvmStatus.startTicks(), other)), ProfiledJvms.profiledByLiveAgents(run));
+            assertEquals(
+                    List.of(new ProfiledJvms.Entry(jvm.pid(), jvmStatus.startTicks(), other)),
+                    ProfiledJvms.profiledByLiveAgents(run));
 
             // that agent is gone: its profiler is stopped and ours takes the JVM, listed as ours until it stops
             otherAgent.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             assertTrue(ProfiledJvms.profiledByLiveAgents(run).isEmpty());
             try (AsyncProfilerSession ours = start(jvm, library, list)) {
-                assertEquals(HostLock.Holder.self(), ProfiledJvms.read(run).get(0).agent());
+                assertEquals(
+                        HostLock.Holder.self(), ProfiledJvms.read(run).get(0).agent());
                 jvm.run("cpu 300");
                 ours.stop();
                 assertFalse(ours.collect().recordings().isEmpty(), "the new session records");
@@ -72,7 +80,8 @@ class ProfiledJvmsTest {
         assertFalse(session.collect().recordings().isEmpty(), why);
     }
 
-    private static AsyncProfilerSession start(WorkloadJvm jvm, AsyncProfilerLibrary library, ProfiledJvms list) throws IOException {
+    private static AsyncProfilerSession start(WorkloadJvm jvm, AsyncProfilerLibrary library, ProfiledJvms list)
+            throws IOException {
         return AsyncProfilerSession.start(JvmTarget.of(jvm.pid()), library, AsyncProfilerSessionTest.OPTIONS, list);
     }
 }

@@ -35,18 +35,31 @@ final class WorkloadJvm implements AutoCloseable {
         List<String> cmd = new ArrayList<>(wrapper);
         cmd.add(java);
         cmd.addAll(List.of(jvmFlags));
-        cmd.addAll(List.of("-cp", Paths.get(JvmWorkload.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString(),
+        cmd.addAll(List.of(
+                "-cp",
+                Paths.get(JvmWorkload.class
+                                .getProtectionDomain()
+                                .getCodeSource()
+                                .getLocation()
+                                .toURI())
+                        .toString(),
                 JvmWorkload.class.getName()));
-        process = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        process = new ProcessBuilder(cmd)
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         in = new java.io.OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
         expect("ready");
-        pid = process.descendants().filter(h -> h.info().command().map(c -> c.endsWith("/java")).orElse(false))
-                .findFirst().map(h -> (int) h.pid()).orElse((int) process.pid());
+        pid = process.descendants()
+                .filter(h -> h.info().command().map(c -> c.endsWith("/java")).orElse(false))
+                .findFirst()
+                .map(h -> (int) h.pid())
+                .orElse((int) process.pid());
     }
 
     static WorkloadJvm jdk17(String... flags) throws Exception {
-        return new WorkloadJvm(Paths.get(System.getProperty("java.home"), "bin", "java").toString(), flags);
+        return new WorkloadJvm(
+                Paths.get(System.getProperty("java.home"), "bin", "java").toString(), flags);
     }
 
     int pid() {

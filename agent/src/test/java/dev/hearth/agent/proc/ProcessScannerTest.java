@@ -52,8 +52,12 @@ class ProcessScannerTest {
         m.getMainAttributes().put(Attributes.Name.MAIN_CLASS, "Sleeper");
         m.getMainAttributes().put(Attributes.Name.IMPLEMENTATION_VERSION, "3.4.5");
         Path src = tmp.resolve("Sleeper.java");
-        Files.writeString(src, "public class Sleeper { public static void main(String[] a) throws Exception { Thread.sleep(60000); } }");
-        Process javac = new ProcessBuilder("javac", "-d", tmp.toString(), src.toString()).inheritIO().start();
+        Files.writeString(
+                src,
+                "public class Sleeper { public static void main(String[] a) throws Exception { Thread.sleep(60000); } }");
+        Process javac = new ProcessBuilder("javac", "-d", tmp.toString(), src.toString())
+                .inheritIO()
+                .start();
         assertEquals(0, javac.waitFor());
         Path jar = tmp.resolve("inventory.jar");
         try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), m)) {
@@ -61,7 +65,9 @@ class ProcessScannerTest {
             out.write(Files.readAllBytes(tmp.resolve("Sleeper.class")));
         }
         // relative path: resolved in the process's working directory
-        Process p = new ProcessBuilder("java", "-Xmx32m", "-jar", "inventory.jar").directory(tmp.toFile()).start();
+        Process p = new ProcessBuilder("java", "-Xmx32m", "-jar", "inventory.jar")
+                .directory(tmp.toFile())
+                .start();
         try {
             ProcessScanner scanner = ProcessScanner.system();
             ProcessInfo info = scanner.lookup((int) p.pid());
@@ -83,14 +89,18 @@ class ProcessScannerTest {
         Files.setAttribute(own, "unix:uid", 65534);
         Path fifo = own.resolve("evil.jar");
         List<String> nobody = List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups");
-        Process mk = new ProcessBuilder(concat(nobody, List.of("mkfifo", fifo.toString()))).inheritIO().start();
+        Process mk = new ProcessBuilder(concat(nobody, List.of("mkfifo", fifo.toString())))
+                .inheritIO()
+                .start();
         assertEquals(0, mk.waitFor());
         // the launcher itself blocks opening the FIFO: the process stays, named by its jar
         Process p = new ProcessBuilder(concat(nobody, List.of("java", "-jar", fifo.toString()))).start();
         try {
             awaitExec(p, "java"); // until then the process is setpriv, named by itself
-            ProcessInfo info = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(30),
-                    () -> ProcessScanner.system().lookup((int) p.pid()), "the scanner blocked on the FIFO");
+            ProcessInfo info = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+                    java.time.Duration.ofSeconds(30),
+                    () -> ProcessScanner.system().lookup((int) p.pid()),
+                    "the scanner blocked on the FIFO");
             assertNotNull(info);
             assertEquals("evil", info.service());
             assertNull(info.version());
@@ -98,7 +108,9 @@ class ProcessScannerTest {
             p.destroyForcibly();
             p.waitFor(5, TimeUnit.SECONDS);
             // release a reader a regression left stuck in open()
-            new ProcessBuilder("timeout", "2", "sh", "-c", ": > " + fifo).start().waitFor();
+            new ProcessBuilder("timeout", "2", "sh", "-c", ": > " + fifo)
+                    .start()
+                    .waitFor();
         }
     }
 
@@ -107,12 +119,15 @@ class ProcessScannerTest {
         Manifest m = new Manifest();
         m.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
         m.getMainAttributes().put(Attributes.Name.IMPLEMENTATION_VERSION, "9.9.9");
-        for (int i = 0; i < 200_000; i++) m.getEntries().computeIfAbsent("entry-" + i, k -> new Attributes()).putValue("Digest", "x".repeat(40));
+        for (int i = 0; i < 200_000; i++)
+            m.getEntries().computeIfAbsent("entry-" + i, k -> new Attributes()).putValue("Digest", "x".repeat(40));
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
         try (JarOutputStream out = new JarOutputStream(bytes, m)) {
             out.putNextEntry(new java.util.jar.JarEntry("a.txt"));
         }
-        assertEquals("9.9.9", JarManifest.implementationVersion(new java.io.ByteArrayInputStream(bytes.toByteArray())),
+        assertEquals(
+                "9.9.9",
+                JarManifest.implementationVersion(new java.io.ByteArrayInputStream(bytes.toByteArray())),
                 "a manifest far past the bound still gives its main section");
         assertNull(JarManifest.implementationVersion(new java.io.ByteArrayInputStream("not a jar".getBytes())));
     }
@@ -167,7 +182,8 @@ class ProcessScannerTest {
     private static void awaitExec(Process p, String program) throws Exception {
         Path cmdline = Path.of("/proc", Long.toString(p.pid()), "cmdline");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!new String(Files.readAllBytes(cmdline), java.nio.charset.StandardCharsets.ISO_8859_1).startsWith(program + "\0")) {
+        while (!new String(Files.readAllBytes(cmdline), java.nio.charset.StandardCharsets.ISO_8859_1)
+                .startsWith(program + "\0")) {
             if (System.nanoTime() > deadline) throw new AssertionError(p.pid() + " never ran " + program);
             Thread.sleep(10);
         }

@@ -40,9 +40,11 @@ class ServiceNamingProcessTest {
     void aProgramRunFromAMemfdIsNamedByItsArgv0() throws Exception {
         Process p = ready(new ProcessBuilder(compile("renamed").toString(), "memfd"));
         try {
-            String link = Files.readSymbolicLink(Path.of("/proc/" + p.pid() + "/exe")).toString();
+            String link =
+                    Files.readSymbolicLink(Path.of("/proc/" + p.pid() + "/exe")).toString();
             assertTrue(link.startsWith("/memfd:sealed"), "runs from the memfd: " + link);
-            assertEquals("memfd-tool", ProcessScanner.system().lookup((int) p.pid()).service());
+            assertEquals(
+                    "memfd-tool", ProcessScanner.system().lookup((int) p.pid()).service());
         } finally {
             p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
         }
@@ -63,7 +65,8 @@ class ServiceNamingProcessTest {
             try {
                 // sampled while running
                 assertEquals("sleep", period.get((int) quick.pid(), "sleep").service());
-                assertEquals("nightly-job", period.get((int) named.pid(), "sleep").service());
+                assertEquals(
+                        "nightly-job", period.get((int) named.pid(), "sleep").service());
                 period.get((int) stays.pid(), "sleep");
                 period.get((int) longLived.pid(), "sleep");
                 assertTrue(quick.waitFor(10, TimeUnit.SECONDS) && named.waitFor(10, TimeUnit.SECONDS));
@@ -73,12 +76,16 @@ class ServiceNamingProcessTest {
                 ProcessInfo vanished = period.get((int) gone.pid(), "ThreadPoolForeg");
 
                 scanner.scan(); // the period ends
-                assertEquals(ServiceNamer.SHORT_LIVED_SERVICE, period.settled((int) quick.pid()).service());
+                assertEquals(
+                        ServiceNamer.SHORT_LIVED_SERVICE,
+                        period.settled((int) quick.pid()).service());
                 assertEquals("sleep", period.settled((int) quick.pid()).comm(), "its comm still tells it apart");
                 assertEquals("nightly-job", period.settled((int) named.pid()).service(), "a chosen name stays");
                 assertEquals("sleep", period.settled((int) stays.pid()).service(), "the period's scan saw it");
                 assertEquals("sleep", period.settled((int) longLived.pid()).service(), "an earlier scan saw it");
-                assertEquals(ServiceNamer.SHORT_LIVED_SERVICE, period.settled((int) gone.pid()).service());
+                assertEquals(
+                        ServiceNamer.SHORT_LIVED_SERVICE,
+                        period.settled((int) gone.pid()).service());
                 assertEquals("ThreadPoolForeg", vanished.comm(), "a sampled thread's name is only its comm");
             } finally {
                 stays.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
@@ -95,11 +102,15 @@ class ServiceNamingProcessTest {
         Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         String evil = "x\n\u001b[31mred\t" + "a".repeat(240);
         Path exe = Files.copy(Path.of("/bin/sleep"), tmp.resolve(evil));
-        Process p = new ProcessBuilder("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", exe.toString(), "60").start();
+        Process p = new ProcessBuilder(
+                        "setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", exe.toString(), "60")
+                .start();
         try {
             long deadline = System.nanoTime() + 10_000_000_000L;
             ProcessInfo info = ProcessScanner.system().lookup((int) p.pid());
-            while (info != null && !info.service().startsWith("x") && System.nanoTime() < deadline) { // until setpriv has exec'd
+            while (info != null
+                    && !info.service().startsWith("x")
+                    && System.nanoTime() < deadline) { // until setpriv has exec'd
                 Thread.sleep(20);
                 info = ProcessScanner.system().lookup((int) p.pid());
             }
@@ -118,7 +129,9 @@ class ServiceNamingProcessTest {
             Files.copy(in, src);
         }
         Path exe = tmp.resolve(name);
-        Process gcc = new ProcessBuilder("gcc", "-O1", "-pthread", "-o", exe.toString(), src.toString()).inheritIO().start();
+        Process gcc = new ProcessBuilder("gcc", "-O1", "-pthread", "-o", exe.toString(), src.toString())
+                .inheritIO()
+                .start();
         assertEquals(0, gcc.waitFor(), "gcc " + name + ".c");
         return exe;
     }

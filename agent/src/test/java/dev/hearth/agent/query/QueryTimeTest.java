@@ -28,7 +28,10 @@ class QueryTimeTest {
     void absoluteForms() {
         assertEquals(Instant.parse("2026-11-29T10:00:00Z").toEpochMilli(), parse("2026-11-29T10:00:00Z"));
         assertEquals(Instant.parse("2026-11-29T08:00:00Z").toEpochMilli(), parse("2026-11-29T10:00:00+02:00"));
-        assertEquals(Instant.parse("2026-11-29T09:00:00Z").toEpochMilli(), parse("2026-11-29T10:00"), "local time, Paris is UTC+1 in winter");
+        assertEquals(
+                Instant.parse("2026-11-29T09:00:00Z").toEpochMilli(),
+                parse("2026-11-29T10:00"),
+                "local time, Paris is UTC+1 in winter");
         assertEquals(Instant.parse("2026-11-29T09:00:30Z").toEpochMilli(), parse("2026-11-29 10:00:30"));
         assertEquals(Instant.parse("2026-11-28T23:00:00Z").toEpochMilli(), parse("2026-11-29"));
         assertEquals(1_764_000_000_000L, parse("1764000000000"));
@@ -39,7 +42,9 @@ class QueryTimeTest {
         for (String bad : new String[] {"yesterday", "now-1y", "now-", "2026-13-01", "12:00", "9999999999999999"}) {
             assertThrows(IllegalArgumentException.class, () -> parse(bad), bad);
         }
-        assertEquals("not a time: 'yesterday' (now, now-1h, 2026-11-29T10:00, 2026-11-29T10:00:00Z, or milliseconds since 1970)",
-                assertThrows(IllegalArgumentException.class, () -> parse("yesterday")).getMessage());
+        assertEquals(
+                "not a time: 'yesterday' (now, now-1h, 2026-11-29T10:00, 2026-11-29T10:00:00Z, or milliseconds since 1970)",
+                assertThrows(IllegalArgumentException.class, () -> parse("yesterday"))
+                        .getMessage());
     }
 }

@@ -42,7 +42,8 @@ class BearerTokenTest {
     void aFileOthersCanReadOrAMalformedTokenIsRefusedWithTheFileNamed() throws Exception {
         Path open = file("abcdef0123456789abcdef\n", "rw-r--r--");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> BearerToken.read(open));
-        assertTrue(e.getMessage().contains("token file " + open + ": other users can read or change it"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("token file " + open + ": other users can read or change it"), e.getMessage());
         Path spaced = file("Bearer abc\n", "rw-------");
         e = assertThrows(IllegalArgumentException.class, () -> BearerToken.read(spaced));
         assertTrue(e.getMessage().contains("the first line must be the token"), e.getMessage());

@@ -23,7 +23,10 @@ class OutcomeTest {
 
     @Test
     void takesTheCollectorsErrorMessage() {
-        assertEquals("type \"x\" is unknown", Outcome.ofStatus(400, "{\"error\": \"type \\\"x\\\" is unknown\"}").message());
+        assertEquals(
+                "type \"x\" is unknown",
+                Outcome.ofStatus(400, "{\"error\": \"type \\\"x\\\" is unknown\"}")
+                        .message());
         assertEquals("plain text", Outcome.ofStatus(400, " plain text\n").message());
     }
 }

@@ -26,15 +26,16 @@ class SpoolTest {
         Privileges.assumeRootOrCi("a folder owned by nobody");
         Path theirs = Files.createDirectory(dir.resolve("theirs"));
         Files.setAttribute(theirs, "unix:uid", 65534);
-        java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
-                () -> new Spool(theirs.resolve("spool"), 1 << 20));
+        java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(
+                java.io.IOException.class, () -> new Spool(theirs.resolve("spool"), 1 << 20));
         assertTrue(e.getMessage().contains("owned by uid 65534"), e.getMessage());
         Path open = Files.createDirectory(dir.resolve("open"));
         Files.setPosixFilePermissions(open, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
         org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> new Spool(open, 1 << 20));
         Path mine = Files.createDirectory(dir.resolve("mine"));
         Files.createSymbolicLink(dir.resolve("link"), mine);
-        org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> new Spool(dir.resolve("link"), 1 << 20));
+        org.junit.jupiter.api.Assertions.assertThrows(
+                java.io.IOException.class, () -> new Spool(dir.resolve("link"), 1 << 20));
         new Spool(mine, 1 << 20);
     }
 

@@ -20,10 +20,16 @@ class UploadTest {
 
     @Test
     void aSpooledHeaderReadsBackAsTheUpload() {
-        Upload u = Upload.of(HOSTILE, "cpu", 1_700_000_000_000L, 1_700_000_010_000L,
-                LabelSet.EMPTY.with("comm", HOSTILE).with("host", "h1"), new byte[] {1, 2});
+        Upload u = Upload.of(
+                HOSTILE,
+                "cpu",
+                1_700_000_000_000L,
+                1_700_000_010_000L,
+                LabelSet.EMPTY.with("comm", HOSTILE).with("host", "h1"),
+                new byte[] {1, 2});
         Upload back = Upload.fromQuery(u.query(), u.body());
-        assertEquals(List.of(u.id(), u.service(), u.type(), u.fromMs(), u.untilMs(), u.labels()),
+        assertEquals(
+                List.of(u.id(), u.service(), u.type(), u.fromMs(), u.untilMs(), u.labels()),
                 List.of(back.id(), back.service(), back.type(), back.fromMs(), back.untilMs(), back.labels()));
         assertArrayEquals(u.body(), back.body());
     }
@@ -33,7 +39,8 @@ class UploadTest {
         LabelSet labels = LabelSet.EMPTY.with("comm", HOSTILE).with("version", "1.2,3");
         Upload u = Upload.of(HOSTILE, "offcpu", 1_700_000_000_000L, 1_700_000_010_000L, labels, new byte[0]);
         // the collector decodes the request target with Netty and the labels by the shared rules
-        Map<String, List<String>> p = new QueryStringDecoder(IngestApi.PATH + "?" + u.query(), StandardCharsets.UTF_8).parameters();
+        Map<String, List<String>> p =
+                new QueryStringDecoder(IngestApi.PATH + "?" + u.query(), StandardCharsets.UTF_8).parameters();
         assertEquals(List.of(HOSTILE), p.get(IngestApi.SERVICE));
         assertEquals(List.of("offcpu"), p.get(IngestApi.TYPE));
         assertEquals(List.of("1700000000000"), p.get(IngestApi.FROM));
@@ -46,7 +53,8 @@ class UploadTest {
     void aHeaderMissingAParameterNamesIt() {
         Upload u = Upload.of("shop", "cpu", 1, 2, LabelSet.EMPTY, new byte[0]);
         String cut = u.query().replaceAll("&" + IngestApi.UNTIL + "=[^&]*", "");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Upload.fromQuery(cut, new byte[0]));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> Upload.fromQuery(cut, new byte[0]));
         assertTrue(e.getMessage().contains("lacks '" + IngestApi.UNTIL + "'"), e.getMessage());
     }
 }

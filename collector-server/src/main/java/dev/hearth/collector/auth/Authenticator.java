@@ -9,8 +9,10 @@ package dev.hearth.collector.auth;
 public final class Authenticator {
     /** The value of {@code WWW-Authenticate} on a 401. */
     public static final String CHALLENGE = "Bearer realm=\"hearth\"";
+
     private static final String BEARER = "Bearer ";
-    private static final String BASIC_FORM = "malformed Basic credentials: send base64(TENANT:TOKEN), the token as password";
+    private static final String BASIC_FORM =
+            "malformed Basic credentials: send base64(TENANT:TOKEN), the token as password";
 
     public sealed interface Decision permits Allowed, Denied {}
 
@@ -48,7 +50,8 @@ public final class Authenticator {
                 return new Denied(401, BASIC_FORM + ": " + e.getMessage());
             }
             String user = basic.user().isEmpty() ? null : basic.user();
-            if (user != null && !Tenant.isValid(user)) return new Denied(401, BASIC_FORM + "; the user is a tenant id: " + Tenant.RULE);
+            if (user != null && !Tenant.isValid(user))
+                return new Denied(401, BASIC_FORM + "; the user is a tenant id: " + Tenant.RULE);
             if (user != null && tenantHeader != null && !user.equals(tenantHeader)) {
                 return new Denied(400, "the Basic user and header " + Tenant.HEADER + " name different tenants");
             }
@@ -58,7 +61,9 @@ public final class Authenticator {
         }
         if (tokens == null) return new Allowed(tenantHeader != null ? tenantHeader : Tenant.ANONYMOUS);
         if (authorization == null || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            return new Denied(401, "this collector needs a token: send 'Authorization: Bearer TOKEN' (or Basic with the token as password)");
+            return new Denied(
+                    401,
+                    "this collector needs a token: send 'Authorization: Bearer TOKEN' (or Basic with the token as password)");
         }
         return byToken(scope, authorization.substring(BEARER.length()).strip(), tenantHeader);
     }
@@ -67,8 +72,11 @@ public final class Authenticator {
     private Decision byToken(Scope scope, String token, String tenantHeader) {
         Grant g = tokens.find(token);
         if (g == null) return new Denied(401, "unknown token");
-        if (!g.scopes().contains(scope)) return new Denied(403, "this token may not " + scope.id() + " (its scopes: "
-                + g.scopes().stream().map(Scope::id).sorted().toList() + ")");
+        if (!g.scopes().contains(scope))
+            return new Denied(
+                    403,
+                    "this token may not " + scope.id() + " (its scopes: "
+                            + g.scopes().stream().map(Scope::id).sorted().toList() + ")");
         if (tenantHeader != null && !tenantHeader.equals(g.tenant())) {
             return new Denied(403, "header " + Tenant.HEADER + " names another tenant than the token's");
         }

@@ -13,9 +13,11 @@ public final class PrivateFile {
     public static void check(Path file) throws IOException {
         if (!Files.isRegularFile(file)) throw new IllegalArgumentException("not a regular file");
         Set<PosixFilePermission> p = Files.getPosixFilePermissions(file);
-        if (p.contains(PosixFilePermission.OTHERS_READ) || p.contains(PosixFilePermission.OTHERS_WRITE)
+        if (p.contains(PosixFilePermission.OTHERS_READ)
+                || p.contains(PosixFilePermission.OTHERS_WRITE)
                 || p.contains(PosixFilePermission.GROUP_WRITE)) {
-            throw new IllegalArgumentException("other users can read or change it; make it private with 'chmod 600 " + file + "'");
+            throw new IllegalArgumentException(
+                    "other users can read or change it; make it private with 'chmod 600 " + file + "'");
         }
     }
 }

@@ -11,7 +11,8 @@ public final class Tenant {
     public static final String ANONYMOUS = "anonymous";
     public static final String HEADER = "X-Scope-OrgID";
     public static final int MAX_LENGTH = 64;
-    public static final String RULE = "a tenant id is 1 to " + MAX_LENGTH + " of [A-Za-z0-9._-], starting with a letter or digit";
+    public static final String RULE =
+            "a tenant id is 1 to " + MAX_LENGTH + " of [A-Za-z0-9._-], starting with a letter or digit";
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0," + (MAX_LENGTH - 1) + "}");
 
     private Tenant() {}

@@ -21,6 +21,7 @@ public final class TokenFile {
     public static final int MAX_TOKEN_LENGTH = 256;
     /** RFC 6750's b64token: what a Bearer header can carry without quoting. */
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9._~+/-]+=*");
+
     private static final Pattern FIELDS = Pattern.compile("[ \t]+");
 
     private TokenFile() {}
@@ -35,9 +36,13 @@ public final class TokenFile {
             if (line.isEmpty() || line.startsWith("#")) continue;
             String at = "line " + (i + 1) + ": ";
             String[] f = FIELDS.split(line);
-            if (f.length != 3) throw new IllegalArgumentException(at + "expected TOKEN TENANT SCOPE[,SCOPE], got " + f.length + " fields");
+            if (f.length != 3)
+                throw new IllegalArgumentException(
+                        at + "expected TOKEN TENANT SCOPE[,SCOPE], got " + f.length + " fields");
             String token = f[0];
-            if (token.length() < MIN_TOKEN_LENGTH || token.length() > MAX_TOKEN_LENGTH || !TOKEN.matcher(token).matches()) {
+            if (token.length() < MIN_TOKEN_LENGTH
+                    || token.length() > MAX_TOKEN_LENGTH
+                    || !TOKEN.matcher(token).matches()) {
                 throw new IllegalArgumentException(at + "a token is " + MIN_TOKEN_LENGTH + " to " + MAX_TOKEN_LENGTH
                         + " of [A-Za-z0-9._~+/-] (e.g. made by 'openssl rand -hex 32')");
             }

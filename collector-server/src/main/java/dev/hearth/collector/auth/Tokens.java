@@ -1,14 +1,14 @@
 package dev.hearth.collector.auth;
 
-import java.lang.System.Logger.Level;
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.FileTime;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -33,6 +33,7 @@ public final class Tokens implements AutoCloseable {
     private volatile Snapshot current;
     /** The stamp of a changed file that could not be used: said once, not every second. */
     private Stamp refused;
+
     private final ScheduledExecutorService watcher;
 
     private Tokens(Path file, Snapshot first) {
@@ -72,12 +73,16 @@ public final class Tokens implements AutoCloseable {
             if (now.equals(current.stamp()) || now.equals(refused)) return false;
             current = read(file, true);
             refused = null;
-            LOG.log(Level.INFO, "tokens file " + file + " read again: " + current.grants().size() + " tokens"
-                    + (current.grants().isEmpty() ? "; every request under /api/ is refused" : ""));
+            LOG.log(
+                    Level.INFO,
+                    "tokens file " + file + " read again: " + current.grants().size() + " tokens"
+                            + (current.grants().isEmpty() ? "; every request under /api/ is refused" : ""));
             return true;
         } catch (IOException | RuntimeException e) {
             if (now == null || !now.equals(refused)) {
-                LOG.log(Level.WARNING, "tokens file changed but cannot be used, the earlier tokens stay in force: " + e.getMessage());
+                LOG.log(
+                        Level.WARNING,
+                        "tokens file changed but cannot be used, the earlier tokens stay in force: " + e.getMessage());
             }
             refused = now;
             return false;
@@ -111,9 +116,11 @@ public final class Tokens implements AutoCloseable {
         Stamp stamp = stamp(file);
         if (stamp == MISSING) throw new IllegalArgumentException("no such file");
         PrivateFile.check(file);
-        if (stamp.size() > TokenFile.MAX_BYTES) throw new IllegalArgumentException("larger than " + TokenFile.MAX_BYTES + " bytes");
+        if (stamp.size() > TokenFile.MAX_BYTES)
+            throw new IllegalArgumentException("larger than " + TokenFile.MAX_BYTES + " bytes");
         Map<String, Grant> grants = TokenFile.parse(Files.readString(file, StandardCharsets.UTF_8));
-        if (grants.isEmpty() && !mayBeEmpty) throw new IllegalArgumentException("holds no tokens (one a line: TOKEN TENANT SCOPE[,SCOPE])");
+        if (grants.isEmpty() && !mayBeEmpty)
+            throw new IllegalArgumentException("holds no tokens (one a line: TOKEN TENANT SCOPE[,SCOPE])");
         // the stamp read before the contents: a write in between is read again on the next look
         return new Snapshot(new HashMap<>(grants), stamp);
     }

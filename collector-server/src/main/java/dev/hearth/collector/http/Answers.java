@@ -38,9 +38,17 @@ final class Answers {
 
     /** {@code GET /api/v1/functions}: the baseline and search fields only when asked for. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Functions(String unit, String value, long total, Long baseTotal, int count, Long matched, Long baseMatched,
+    record Functions(
+            String unit,
+            String value,
+            long total,
+            Long baseTotal,
+            int count,
+            Long matched,
+            Long baseMatched,
             List<Function> functions) {}
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Function(String name, String kind, List<String> kinds, long self, long total, Long baseSelf, Long baseTotal) {}
+    record Function(
+            String name, String kind, List<String> kinds, long self, long total, Long baseSelf, Long baseTotal) {}
 }

@@ -47,7 +47,12 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
     private final Executor workers;
     private final Duration queryTimeout;
 
-    public ApiHandler(Endpoints endpoints, StaticAssets assets, Executor workers, Duration queryTimeout, CollectorMetrics metrics) {
+    public ApiHandler(
+            Endpoints endpoints,
+            StaticAssets assets,
+            Executor workers,
+            Duration queryTimeout,
+            CollectorMetrics metrics) {
         this.targets = new Routes.Targets(endpoints, metrics);
         this.assets = assets;
         this.workers = workers;
@@ -89,8 +94,19 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         QueryDeadline deadline = post ? QueryDeadline.NONE : QueryDeadline.after(queryTimeout);
         CompletableFuture<Response> answer;
         try {
-            answer = CompletableFuture.supplyAsync(() -> route(path, method, new Routes.Call(tenant, params, body, contentType, accept, deadline,
-                    System.currentTimeMillis())), workers)
+            answer = CompletableFuture.supplyAsync(
+                            () -> route(
+                                    path,
+                                    method,
+                                    new Routes.Call(
+                                            tenant,
+                                            params,
+                                            body,
+                                            contentType,
+                                            accept,
+                                            deadline,
+                                            System.currentTimeMillis())),
+                            workers)
                     .thenCompose(f -> f);
         } catch (RejectedExecutionException e) {
             HttpMetrics.reason(ctx, BUSY);
@@ -103,11 +119,16 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
             first.complete(err == null ? r : failure(err));
         });
         if (deadline != QueryDeadline.NONE) {
-            ScheduledFuture<?> timer = ctx.executor().schedule(() -> {
-                deadline.expire();
-                if (!first.isDone()) HttpMetrics.reason(ctx, CollectorMetrics.Limit.QUERY_DEADLINE.label);
-                first.complete(timedOut(queryTimeout));
-            }, queryTimeout.toNanos(), TimeUnit.NANOSECONDS);
+            ScheduledFuture<?> timer = ctx.executor()
+                    .schedule(
+                            () -> {
+                                deadline.expire();
+                                if (!first.isDone())
+                                    HttpMetrics.reason(ctx, CollectorMetrics.Limit.QUERY_DEADLINE.label);
+                                first.complete(timedOut(queryTimeout));
+                            },
+                            queryTimeout.toNanos(),
+                            TimeUnit.NANOSECONDS);
             first.whenComplete((r, err) -> timer.cancel(false));
         }
         first.whenComplete((r, err) -> send(ctx, keepAlive, r));
@@ -133,13 +154,16 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         try {
             Routes.Route route = Routes.find(path);
             if (route != null || path.startsWith(Routes.API_PREFIX)) {
-                if (call.tenant() == null) throw new ApiException(401, "not authenticated"); // AuthHandler sets it for every such path
+                if (call.tenant() == null)
+                    throw new ApiException(401, "not authenticated"); // AuthHandler sets it for every such path
                 if (route == null) throw new ApiException(404, "no endpoint " + path);
                 if (!route.method().equals(method)) throw new ApiException(405, path + " takes " + route.method());
                 return route.handler().handle(targets, call);
             }
-            if (!method.equals(HttpMethod.GET)) return CompletableFuture.completedFuture(Response.error(405, path + " takes GET"));
-            return CompletableFuture.completedFuture(assets.get(path).orElseGet(() -> Response.error(404, "not found: " + path)));
+            if (!method.equals(HttpMethod.GET))
+                return CompletableFuture.completedFuture(Response.error(405, path + " takes GET"));
+            return CompletableFuture.completedFuture(
+                    assets.get(path).orElseGet(() -> Response.error(404, "not found: " + path)));
         } catch (Exception e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -155,7 +179,8 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
 
     private static Throwable cause(Throwable err) {
         Throwable e = err;
-        while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) e = e.getCause();
+        while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null)
+            e = e.getCause();
         return e;
     }
 
@@ -176,8 +201,8 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
     }
 
     static FullHttpResponse httpResponse(Response r, boolean keepAlive) {
-        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(r.status()),
-                Unpooled.wrappedBuffer(r.body()));
+        FullHttpResponse res = new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(r.status()), Unpooled.wrappedBuffer(r.body()));
         res.headers().set(HttpHeaderNames.CONTENT_TYPE, r.contentType());
         res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, r.body().length);
         r.headers().forEach((k, v) -> res.headers().set(k, v));

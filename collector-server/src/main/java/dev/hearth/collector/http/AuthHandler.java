@@ -42,7 +42,8 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
                 ctx.fireChannelRead(msg);
                 return;
             }
-            boolean bodyless = msg instanceof LastHttpContent || (!HttpUtil.isTransferEncodingChunked(req) && HttpUtil.getContentLength(req, 0L) == 0);
+            boolean bodyless = msg instanceof LastHttpContent
+                    || (!HttpUtil.isTransferEncodingChunked(req) && HttpUtil.getContentLength(req, 0L) == 0);
             ApiHandler.send(ctx, bodyless && HttpUtil.isKeepAlive(req), refused);
             discarding = !(msg instanceof LastHttpContent);
             ReferenceCountUtil.release(msg);
@@ -68,7 +69,10 @@ public final class AuthHandler extends ChannelInboundHandlerAdapter {
         }
         Scope scope = Routes.scope(path);
         if (scope == null) return null;
-        Authenticator.Decision d = auth.decide(scope, req.headers().get(HttpHeaderNames.AUTHORIZATION), req.headers().get(Tenant.HEADER));
+        Authenticator.Decision d = auth.decide(
+                scope,
+                req.headers().get(HttpHeaderNames.AUTHORIZATION),
+                req.headers().get(Tenant.HEADER));
         if (d instanceof Authenticator.Allowed a) {
             ctx.channel().attr(TENANT).set(a.tenant());
             return null;

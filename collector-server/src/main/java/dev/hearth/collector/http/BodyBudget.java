@@ -52,8 +52,10 @@ public final class BodyBudget extends ChannelDuplexHandler {
             ReferenceCountUtil.release(msg);
             ctx.channel().config().setAutoRead(false);
             HttpMetrics.reason(ctx, CollectorMetrics.Limit.BODY_BUDGET.label);
-            Responses.sendAndClose(ctx, Response.busy("request bodies in flight are at the collector's limit of " + max
-                    + " bytes; retry later"));
+            Responses.sendAndClose(
+                    ctx,
+                    Response.busy(
+                            "request bodies in flight are at the collector's limit of " + max + " bytes; retry later"));
             return;
         }
         ctx.fireChannelRead(msg);
@@ -68,7 +70,7 @@ public final class BodyBudget extends ChannelDuplexHandler {
     }
 
     private boolean reserve(long bytes) {
-        for (;;) {
+        for (; ; ) {
             long now = inFlight.get();
             if (now + bytes > max) return false;
             if (inFlight.compareAndSet(now, now + bytes)) {

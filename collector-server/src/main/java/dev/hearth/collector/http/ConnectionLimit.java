@@ -21,7 +21,8 @@ public final class ConnectionLimit extends ChannelInboundHandlerAdapter {
         if (open.incrementAndGet() > max) {
             ctx.channel().config().setAutoRead(false); // nothing it sends is read
             HttpMetrics.reason(ctx, CollectorMetrics.Limit.CONNECTIONS.label);
-            Responses.sendAndClose(ctx, Response.busy("the collector has " + max + " open connections, its limit; retry later"));
+            Responses.sendAndClose(
+                    ctx, Response.busy("the collector has " + max + " open connections, its limit; retry later"));
             return;
         }
         ctx.fireChannelActive();

@@ -1,9 +1,9 @@
 package dev.hearth.collector.http;
 
 import dev.hearth.collector.labels.Labels;
-import dev.hearth.collector.query.FlameHtml;
 import dev.hearth.collector.metrics.CollectorMetrics;
 import dev.hearth.collector.metrics.CollectorMetrics.Limit;
+import dev.hearth.collector.query.FlameHtml;
 import dev.hearth.collector.query.FlameJson;
 import dev.hearth.collector.query.FlameNode;
 import dev.hearth.collector.query.FlameTree;
@@ -13,8 +13,8 @@ import dev.hearth.collector.query.Timeline;
 import dev.hearth.collector.query.TreePruner;
 import dev.hearth.collector.storage.ProfileConverter;
 import dev.hearth.collector.storage.ProfileRows;
-import dev.hearth.collector.storage.QueryDeadline;
 import dev.hearth.collector.storage.ProfileStore;
+import dev.hearth.collector.storage.QueryDeadline;
 import dev.hearth.collector.storage.Selection;
 import dev.hearth.collector.storage.WriteOutcome;
 import dev.hearth.pprof.FoldedFormat;
@@ -66,8 +66,11 @@ public final class Endpoints {
         this.store = store;
         this.maxDecompressedBytes = maxDecompressedBytes;
         this.maxStackDepth = maxStackDepth;
-        this.otlp = new OtlpIngest((tenant, id, c) -> store(tenant, c.service(), c.labels(), c.type(), c.profile(), id, c.fromMs(), c.untilMs()),
-                maxDecompressedBytes, maxStackDepth);
+        this.otlp = new OtlpIngest(
+                (tenant, id, c) ->
+                        store(tenant, c.service(), c.labels(), c.type(), c.profile(), id, c.fromMs(), c.untilMs()),
+                maxDecompressedBytes,
+                maxStackDepth);
         this.metrics = metrics;
         this.functions = new FunctionEndpoints(store);
         this.summary = new ServiceSummary(store);
@@ -86,7 +89,8 @@ public final class Endpoints {
         Profile p = decode(q, type, body);
         String id = id(q);
         return store(tenant, q, type, p, id)
-                .thenApply(rows -> Response.jsonOf(new Answers.Ingested(id, rows.stored(), rows.samples(), rows.truncatedStacks())));
+                .thenApply(rows -> Response.jsonOf(
+                        new Answers.Ingested(id, rows.stored(), rows.samples(), rows.truncatedStacks())));
     }
 
     /**
@@ -94,24 +98,29 @@ public final class Endpoints {
      * given), each stored under the id with "-TYPE" appended. A recording whose last chunk was cut
      * short is stored as far as it reads, and the answer names the damage.
      */
-    private CompletableFuture<Response> ingestJfr(String tenant, QueryParams q, byte[] body) throws InvalidProfileException {
+    private CompletableFuture<Response> ingestJfr(String tenant, QueryParams q, byte[] body)
+            throws InvalidProfileException {
         if (body.length == 0) throw ApiException.badRequest("empty body: expected a JFR recording");
         JfrProfiles jfr = convertJfr(body);
         Map<ProfileType, Profile> profiles = new EnumMap<>(ProfileType.class);
         profiles.putAll(jfr.profiles());
         if (q.has(IngestApi.TYPE)) profiles.keySet().retainAll(List.of(q.type()));
         if (profiles.isEmpty()) {
-            throw ApiException.badRequest("no " + (q.has(IngestApi.TYPE) ? q.type().id() + " " : "") + "profiling events in the JFR recording");
+            throw ApiException.badRequest("no "
+                    + (q.has(IngestApi.TYPE) ? q.type().id() + " " : "") + "profiling events in the JFR recording");
         }
         String id = id(q);
         List<String> types = profiles.keySet().stream().map(ProfileType::id).toList();
         List<CompletableFuture<Stored>> parts = new ArrayList<>();
-        for (Map.Entry<ProfileType, Profile> e : profiles.entrySet()) parts.add(store(tenant, q, e.getKey(), e.getValue(), id + "-" + e.getKey().id()));
+        for (Map.Entry<ProfileType, Profile> e : profiles.entrySet())
+            parts.add(store(
+                    tenant, q, e.getKey(), e.getValue(), id + "-" + e.getKey().id()));
         return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(done -> {
             List<Answers.TypedIngested> answers = new ArrayList<>();
             for (int i = 0; i < parts.size(); i++) {
                 Stored r = parts.get(i).join();
-                answers.add(new Answers.TypedIngested(types.get(i), id + "-" + types.get(i), r.stored(), r.samples(), r.truncatedStacks()));
+                answers.add(new Answers.TypedIngested(
+                        types.get(i), id + "-" + types.get(i), r.stored(), r.samples(), r.truncatedStacks()));
             }
             return Response.jsonOf(new Answers.JfrIngested(answers, jfr.damage()));
         });
@@ -122,7 +131,8 @@ public final class Endpoints {
     private static String id(QueryParams q) {
         String id = q.optional(IngestApi.ID);
         if (id == null) return UUID.randomUUID().toString();
-        if (!PROFILE_ID.matcher(id).matches()) throw ApiException.badRequest("id must be 1–128 of [A-Za-z0-9._:-], got '" + id + "'");
+        if (!PROFILE_ID.matcher(id).matches())
+            throw ApiException.badRequest("id must be 1–128 of [A-Za-z0-9._:-], got '" + id + "'");
         return id;
     }
 
@@ -141,7 +151,8 @@ public final class Endpoints {
         }
         labels.remove(IngestApi.SERVICE); // the service parameter says it
         long from = q.has(IngestApi.FROM) ? q.longParam(IngestApi.FROM, 0) : p.getTimeNanos() / 1_000_000L;
-        long until = q.has(IngestApi.UNTIL) ? q.longParam(IngestApi.UNTIL, 0) : from + p.getDurationNanos() / 1_000_000L;
+        long until =
+                q.has(IngestApi.UNTIL) ? q.longParam(IngestApi.UNTIL, 0) : from + p.getDurationNanos() / 1_000_000L;
         if (!q.has(IngestApi.FROM) && p.getTimeNanos() == 0) {
             throw ApiException.badRequest("missing parameter '" + IngestApi.FROM + "' (and the profile has no time)");
         }
@@ -149,14 +160,25 @@ public final class Endpoints {
     }
 
     /** Stores one profile: the one path every ingest format ends in (tenants, limits, 409 rules, stack depth). */
-    CompletableFuture<Stored> store(String tenant, String service, SortedMap<String, String> labels, ProfileType type, Profile p, String id,
-            long from, long until) throws InvalidProfileException {
+    CompletableFuture<Stored> store(
+            String tenant,
+            String service,
+            SortedMap<String, String> labels,
+            ProfileType type,
+            Profile p,
+            String id,
+            long from,
+            long until)
+            throws InvalidProfileException {
         QueryParams.checkIngestWindow(IngestApi.FROM, from, IngestApi.UNTIL, until);
-        ProfileRows rows = ProfileConverter.convert(p, new ProfileConverter.Meta(tenant, id, service, type, from, until, labels), maxStackDepth);
+        ProfileRows rows = ProfileConverter.convert(
+                p, new ProfileConverter.Meta(tenant, id, service, type, from, until, labels), maxStackDepth);
         return store.write(rows).thenApply(outcome -> {
             if (outcome == WriteOutcome.CONFLICT) {
-                throw new ApiException(409, "profile id '" + id + "' of service '" + service + "' is already stored with other content;"
-                        + " give each profile an id of its own");
+                throw new ApiException(
+                        409,
+                        "profile id '" + id + "' of service '" + service + "' is already stored with other content;"
+                                + " give each profile an id of its own");
             }
             if (outcome == WriteOutcome.STORED) metrics.limitHit(Limit.STACK_DEPTH, rows.truncatedStacks());
             return new Stored(outcome == WriteOutcome.STORED, rows.sampleCount(), rows.truncatedStacks());
@@ -188,7 +210,8 @@ public final class Endpoints {
     /** Folded text (counted) or one stack per line, gzipped or not, as a profile. */
     Profile readFolded(byte[] body, ProfileType type, long[] weights, boolean counted) throws InvalidProfileException {
         byte[] raw = ProfileCodec.isGzip(body) ? ProfileCodec.gunzip(body, maxDecompressedBytes) : body;
-        if (raw.length > maxDecompressedBytes) throw ApiException.badRequest("body is over the limit of " + maxDecompressedBytes + " bytes");
+        if (raw.length > maxDecompressedBytes)
+            throw ApiException.badRequest("body is over the limit of " + maxDecompressedBytes + " bytes");
         try (Reader r = new InputStreamReader(new ByteArrayInputStream(raw), StandardCharsets.UTF_8)) {
             return counted ? FoldedFormat.read(r, type, weights) : FoldedFormat.readLines(r, type, weights);
         } catch (IOException e) {
@@ -234,7 +257,8 @@ public final class Endpoints {
     }
 
     Response labels(String tenant, QueryParams q) throws SQLException {
-        return Response.jsonOf(new Answers.Values(List.copyOf(store.labelValues(tenant, q.service(), q.required("key")))));
+        return Response.jsonOf(
+                new Answers.Values(List.copyOf(store.labelValues(tenant, q.service(), q.required("key")))));
     }
 
     Response flamegraph(String tenant, QueryParams q, long now, QueryDeadline deadline) throws SQLException {
@@ -248,17 +272,28 @@ public final class Endpoints {
         ValueType vt = sel.type().valueTypes().get(value);
         saturated(Sums.saturated(root.total));
         String format = q.optional("format");
-        if (format == null || format.equals("json")) return Response.json(FlameJson.flamegraph(root, vt.unit(), vt.type()));
+        if (format == null || format.equals("json"))
+            return Response.json(FlameJson.flamegraph(root, vt.unit(), vt.type()));
         if (!format.equals("html")) throw ApiException.badRequest("format must be json or html, got '" + format + "'");
-        String title = sel.service() + " " + sel.type().id() + ", " + java.time.Instant.ofEpochMilli(sel.fromMs()) + " to "
-                + java.time.Instant.ofEpochMilli(sel.untilMs()) + (q.has(IngestApi.LABELS) ? " {" + q.optional(IngestApi.LABELS) + "}" : "");
-        String file = sel.service().replaceAll("[^A-Za-z0-9._-]", "_") + "-" + sel.type().id() + ".html";
-        // a download, and sandboxed should it be opened from here: its script never runs with the UI's origin (and token)
-        return new Response(200, "text/html; charset=utf-8",
-                FlameHtml.render(title, vt.type() + " (" + vt.unit() + ")", root).getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                Map.of("Content-Disposition", "attachment; filename=\"" + file + "\"", "Content-Security-Policy",
+        String title = sel.service() + " " + sel.type().id() + ", " + java.time.Instant.ofEpochMilli(sel.fromMs())
+                + " to " + java.time.Instant.ofEpochMilli(sel.untilMs())
+                + (q.has(IngestApi.LABELS) ? " {" + q.optional(IngestApi.LABELS) + "}" : "");
+        String file = sel.service().replaceAll("[^A-Za-z0-9._-]", "_") + "-"
+                + sel.type().id() + ".html";
+        // a download, and sandboxed should it be opened from here: its script never runs with the UI's origin (and
+        // token)
+        return new Response(
+                200,
+                "text/html; charset=utf-8",
+                FlameHtml.render(title, vt.type() + " (" + vt.unit() + ")", root)
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                Map.of(
+                        "Content-Disposition",
+                        "attachment; filename=\"" + file + "\"",
+                        "Content-Security-Policy",
                         "sandbox allow-scripts; default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'",
-                        "X-Content-Type-Options", "nosniff"));
+                        "X-Content-Type-Options",
+                        "nosniff"));
     }
 
     Response diff(String tenant, QueryParams q, long now, QueryDeadline deadline) throws SQLException {
@@ -268,7 +303,8 @@ public final class Endpoints {
         int maxNodes = maxNodes(q);
         boolean absolute = q.flag("absolute");
         int[] column = {value};
-        FlameNode root = FlameTree.diff(compared.service(), store.merge(compared, column, deadline), store.merge(base, column, deadline));
+        FlameNode root = FlameTree.diff(
+                compared.service(), store.merge(compared, column, deadline), store.merge(base, column, deadline));
         deadline.check();
         double t = Math.max(1, root.total), b = Math.max(1, root.baseTotal);
         TreePruner.prune(root, maxNodes, n -> Math.max(n.total / t, n.baseTotal / b));
@@ -291,7 +327,8 @@ public final class Endpoints {
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(e.getMessage());
         }
-        List<Timeline.Point> points = Timeline.points(store.totalsByStart(sel, q.valueIndex(sel.type()), deadline), sel.fromMs(), sel.untilMs(), step);
+        List<Timeline.Point> points = Timeline.points(
+                store.totalsByStart(sel, q.valueIndex(sel.type()), deadline), sel.fromMs(), sel.untilMs(), step);
         saturated(Timeline.saturated(points));
         return Response.json(Timeline.json(points));
     }
@@ -303,11 +340,20 @@ public final class Endpoints {
         List<ResolvedSample> merged = store.merge(sel, all, deadline);
         deadline.check();
         byte[] gz = PprofExport.gzip(sel.type(), sel.fromMs(), sel.untilMs(), merged);
-        String file = sel.service().replaceAll("[^A-Za-z0-9._-]", "_") + "-" + sel.type().id() + ".pb.gz";
-        boolean saturated = merged.stream().anyMatch(s -> java.util.Arrays.stream(s.values()).anyMatch(Sums::saturated));
+        String file = sel.service().replaceAll("[^A-Za-z0-9._-]", "_") + "-"
+                + sel.type().id() + ".pb.gz";
+        boolean saturated = merged.stream()
+                .anyMatch(s -> java.util.Arrays.stream(s.values()).anyMatch(Sums::saturated));
         saturated(saturated);
-        return new Response(200, "application/octet-stream", gz, Map.of("Content-Disposition", "attachment; filename=\"" + file + "\"",
-                SATURATED_HEADER, String.valueOf(saturated)));
+        return new Response(
+                200,
+                "application/octet-stream",
+                gz,
+                Map.of(
+                        "Content-Disposition",
+                        "attachment; filename=\"" + file + "\"",
+                        SATURATED_HEADER,
+                        String.valueOf(saturated)));
     }
 
     /** Counts a query whose answer holds a sum stopped at Long.MAX_VALUE. */
@@ -317,8 +363,8 @@ public final class Endpoints {
 
     static int maxNodes(QueryParams q) {
         long n = q.longParam("maxNodes", DEFAULT_MAX_NODES);
-        if (n < 2 || n > MAX_MAX_NODES) throw ApiException.badRequest("maxNodes must be between 2 and " + MAX_MAX_NODES + ", got " + n);
+        if (n < 2 || n > MAX_MAX_NODES)
+            throw ApiException.badRequest("maxNodes must be between 2 and " + MAX_MAX_NODES + ", got " + n);
         return (int) n;
     }
-
 }

@@ -7,9 +7,9 @@ import dev.hearth.collector.query.FunctionTable;
 import dev.hearth.collector.query.Json;
 import dev.hearth.collector.query.Sandwich;
 import dev.hearth.collector.query.TreePruner;
+import dev.hearth.collector.storage.ProfileStore;
 import dev.hearth.collector.storage.QueryDeadline;
 import dev.hearth.collector.storage.Selection;
-import dev.hearth.collector.storage.ProfileStore;
 import dev.hearth.pprof.FrameKind;
 import dev.hearth.pprof.ResolvedSample;
 import dev.hearth.pprof.ValueType;
@@ -43,7 +43,8 @@ final class FunctionEndpoints {
         Selection base = q.has("baseFrom") ? baseline(q, sel) : null;
         int[] column = {q.valueIndex(sel.type())};
         long limit = q.longParam("limit", DEFAULT_LIMIT);
-        if (limit < 1 || limit > MAX_LIMIT) throw ApiException.badRequest("limit must be between 1 and " + MAX_LIMIT + ", got " + limit);
+        if (limit < 1 || limit > MAX_LIMIT)
+            throw ApiException.badRequest("limit must be between 1 and " + MAX_LIMIT + ", got " + limit);
         Predicate<String> search = search(q);
         List<ResolvedSample> compared = reader.merge(sel, column, deadline);
         List<ResolvedSample> baseline = base == null ? List.of() : reader.merge(base, column, deadline);
@@ -54,12 +55,24 @@ final class FunctionEndpoints {
         ValueType vt = sel.type().valueTypes().get(column[0]);
         List<Answers.Function> functions = new ArrayList<>(rows.size());
         for (FunctionTable.Row r : rows) {
-            functions.add(new Answers.Function(r.name, r.kind().id(), r.kinds().stream().map(FrameKind::id).toList(), r.self, r.total,
-                    base == null ? null : r.baseSelf, base == null ? null : r.baseTotal));
+            functions.add(new Answers.Function(
+                    r.name,
+                    r.kind().id(),
+                    r.kinds().stream().map(FrameKind::id).toList(),
+                    r.self,
+                    r.total,
+                    base == null ? null : r.baseSelf,
+                    base == null ? null : r.baseTotal));
         }
-        return Response.jsonOf(new Answers.Functions(vt.unit(), vt.type(), table.total(), base == null ? null : table.baseTotal(),
-                table.rows().size(), search == null ? null : FunctionTable.matched(compared, search),
-                search == null || base == null ? null : FunctionTable.matched(baseline, search), functions));
+        return Response.jsonOf(new Answers.Functions(
+                vt.unit(),
+                vt.type(),
+                table.total(),
+                base == null ? null : table.baseTotal(),
+                table.rows().size(),
+                search == null ? null : FunctionTable.matched(compared, search),
+                search == null || base == null ? null : FunctionTable.matched(baseline, search),
+                functions));
     }
 
     Response sandwich(String tenant, QueryParams q, long now, QueryDeadline deadline) throws SQLException {
@@ -73,14 +86,15 @@ final class FunctionEndpoints {
         TreePruner.prune(trees.callees(), maxNodes, n -> n.total);
         deadline.check();
         ValueType vt = sel.type().valueTypes().get(column[0]);
-        return Response.json(Json.stream(256 + (trees.callers().size() + trees.callees().size()) * 64, g -> {
-            g.writeStartObject();
-            g.writeFieldName("callers");
-            FlameJson.flamegraph(g, trees.callers(), vt.unit(), vt.type());
-            g.writeFieldName("callees");
-            FlameJson.flamegraph(g, trees.callees(), vt.unit(), vt.type());
-            g.writeEndObject();
-        }));
+        return Response.json(
+                Json.stream(256 + (trees.callers().size() + trees.callees().size()) * 64, g -> {
+                    g.writeStartObject();
+                    g.writeFieldName("callers");
+                    FlameJson.flamegraph(g, trees.callers(), vt.unit(), vt.type());
+                    g.writeFieldName("callees");
+                    FlameJson.flamegraph(g, trees.callees(), vt.unit(), vt.type());
+                    g.writeEndObject();
+                }));
     }
 
     /** The baseline side of a comparison: its own window and labels, the compared side's when not given. */
@@ -88,7 +102,12 @@ final class FunctionEndpoints {
         long baseUntil = q.longParam("baseUntil", compared.untilMs());
         long baseFrom = q.longParam("baseFrom", compared.fromMs());
         QueryParams.checkWindow("baseFrom", baseFrom, "baseUntil", baseUntil);
-        return new Selection(compared.tenant(), compared.service(), compared.type(), baseFrom, baseUntil,
+        return new Selection(
+                compared.tenant(),
+                compared.service(),
+                compared.type(),
+                baseFrom,
+                baseUntil,
                 q.has("baseLabels") ? q.selector("baseLabels") : compared.labels());
     }
 
@@ -99,7 +118,8 @@ final class FunctionEndpoints {
     private static Predicate<String> search(QueryParams q) {
         String s = q.optional("search");
         if (s == null || s.isEmpty()) return null;
-        if (s.length() > MAX_SEARCH) throw ApiException.badRequest("search must be at most " + MAX_SEARCH + " characters");
+        if (s.length() > MAX_SEARCH)
+            throw ApiException.badRequest("search must be at most " + MAX_SEARCH + " characters");
         if (!q.flag("regex")) {
             String needle = s.toLowerCase(Locale.ROOT);
             return name -> name.toLowerCase(Locale.ROOT).contains(needle);

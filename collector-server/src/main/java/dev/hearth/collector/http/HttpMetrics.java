@@ -27,12 +27,19 @@ public final class HttpMetrics extends ChannelDuplexHandler {
     private static final AttributeKey<String> REASON = AttributeKey.valueOf("hearth.rejectReason");
     private static final Set<String> FORMATS = Set.of("pprof", "jfr", "folded", "lines", "otlp");
     /** The format of an ingest path's body when the request names none. */
-    private static final Map<String, String> DEFAULT_FORMAT = Map.of(Endpoints.INGEST_PATH, "pprof", PyroscopeIngest.PATH, "folded",
-            OtlpIngest.PATH, "otlp");
+    private static final Map<String, String> DEFAULT_FORMAT =
+            Map.of(Endpoints.INGEST_PATH, "pprof", PyroscopeIngest.PATH, "folded", OtlpIngest.PATH, "otlp");
+
     private static final String QUERY_PREFIX = "/api/v1/";
-    private static final Map<String, Limit> LIMIT_REASONS = Map.of(Limit.CONNECTIONS.label, Limit.CONNECTIONS,
-            Limit.BODY_BUDGET.label, Limit.BODY_BUDGET, Limit.BODY_SIZE.label, Limit.BODY_SIZE,
-            Limit.QUERY_DEADLINE.label, Limit.QUERY_DEADLINE);
+    private static final Map<String, Limit> LIMIT_REASONS = Map.of(
+            Limit.CONNECTIONS.label,
+            Limit.CONNECTIONS,
+            Limit.BODY_BUDGET.label,
+            Limit.BODY_BUDGET,
+            Limit.BODY_SIZE.label,
+            Limit.BODY_SIZE,
+            Limit.QUERY_DEADLINE.label,
+            Limit.QUERY_DEADLINE);
 
     /** A request seen, waiting for its answer (HTTP/1.1 answers in order). */
     private static final class Pending {
@@ -62,7 +69,8 @@ public final class HttpMetrics extends ChannelDuplexHandler {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof HttpRequest req) pending.add(classify(req));
-        if (msg instanceof HttpContent c && !pending.isEmpty()) pending.peekLast().bodyBytes += c.content().readableBytes();
+        if (msg instanceof HttpContent c && !pending.isEmpty())
+            pending.peekLast().bodyBytes += c.content().readableBytes();
         ctx.fireChannelRead(msg);
     }
 
@@ -76,7 +84,8 @@ public final class HttpMetrics extends ChannelDuplexHandler {
             if (route == null || !route.method().equals(req.method())) return new Pending(null, null);
             if (route.scope() == Scope.INGEST) {
                 List<String> format = uri.parameters().get("format");
-                String f = format == null || format.isEmpty() ? DEFAULT_FORMAT.getOrDefault(path, "pprof") : format.get(0);
+                String f =
+                        format == null || format.isEmpty() ? DEFAULT_FORMAT.getOrDefault(path, "pprof") : format.get(0);
                 return new Pending(FORMATS.contains(f) ? f : "other", null);
             }
             if (path.startsWith(QUERY_PREFIX)) return new Pending(null, path.substring(QUERY_PREFIX.length()));

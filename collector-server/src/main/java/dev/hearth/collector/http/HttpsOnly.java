@@ -18,12 +18,14 @@ import java.util.List;
 public final class HttpsOnly extends ByteToMessageDecoder {
     /** A TLS record header: enough to tell TLS from anything else. */
     private static final int SNIFF = 5;
+
     private static final byte[] PLAIN_REFUSAL;
 
     static {
-        byte[] body = "{\"error\":\"this collector speaks HTTPS only: use an https:// address\"}\n".getBytes(StandardCharsets.UTF_8);
-        String head = "HTTP/1.1 400 Bad Request\r\nContent-Type: " + Response.JSON + "\r\nContent-Length: " + body.length
-                + "\r\nConnection: close\r\n\r\n";
+        byte[] body = "{\"error\":\"this collector speaks HTTPS only: use an https:// address\"}\n"
+                .getBytes(StandardCharsets.UTF_8);
+        String head = "HTTP/1.1 400 Bad Request\r\nContent-Type: " + Response.JSON + "\r\nContent-Length: "
+                + body.length + "\r\nConnection: close\r\n\r\n";
         byte[] h = head.getBytes(StandardCharsets.US_ASCII);
         PLAIN_REFUSAL = new byte[h.length + body.length];
         System.arraycopy(h, 0, PLAIN_REFUSAL, 0, h.length);

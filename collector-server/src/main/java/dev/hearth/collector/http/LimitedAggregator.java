@@ -27,7 +27,8 @@ public final class LimitedAggregator extends HttpObjectAggregator {
         if (r instanceof FullHttpResponse f && f.status().code() >= 400) {
             int status = f.status().code();
             f.release();
-            String message = status == 413 ? "request body is larger than the limit of " + maxBytes + " bytes"
+            String message = status == 413
+                    ? "request body is larger than the limit of " + maxBytes + " bytes"
                     : "unsupported Expect header: only 100-continue is understood";
             return ApiHandler.httpResponse(Response.error(status, message), HttpUtil.isKeepAlive(start));
         }
@@ -37,6 +38,7 @@ public final class LimitedAggregator extends HttpObjectAggregator {
     @Override
     protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
         boolean keep = HttpUtil.isKeepAlive(oversized) && HttpUtil.getContentLength(oversized, -1L) >= 0;
-        ApiHandler.send(ctx, keep, Response.error(413, "request body is larger than the limit of " + maxBytes + " bytes"));
+        ApiHandler.send(
+                ctx, keep, Response.error(413, "request body is larger than the limit of " + maxBytes + " bytes"));
     }
 }

@@ -13,9 +13,9 @@ import io.opentelemetry.proto.collector.profiles.v1development.ExportProfilesSer
 import io.opentelemetry.proto.profiles.v1development.Profile;
 import io.opentelemetry.proto.profiles.v1development.ResourceProfiles;
 import io.opentelemetry.proto.profiles.v1development.ScopeProfiles;
-import java.lang.System.Logger.Level;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -40,13 +40,15 @@ final class OtlpIngest {
     static final String PROTOBUF = "application/x-protobuf";
     /** Profiles in one request; each becomes its own stored profile. */
     static final int MAX_PROFILES = 256;
+
     private static final System.Logger LOG = System.getLogger(OtlpIngest.class.getName());
     /** google.rpc.Code values for the Status body. */
     private static final int INVALID_ARGUMENT = 3, UNAVAILABLE = 14, INTERNAL = 13;
 
     /** Stores one converted profile under an id, as every ingest does. */
     interface Store {
-        CompletableFuture<Endpoints.Stored> store(String tenant, String id, OtlpProfiles.Converted profile) throws InvalidProfileException;
+        CompletableFuture<Endpoints.Stored> store(String tenant, String id, OtlpProfiles.Converted profile)
+                throws InvalidProfileException;
     }
 
     private final Store store;
@@ -64,10 +66,14 @@ final class OtlpIngest {
         ExportProfilesServiceRequest req;
         byte[] raw;
         try {
-            // a protobuf message never starts with 0x1f (wire type 7), so gzip is known by its magic, Content-Encoding or not
+            // a protobuf message never starts with 0x1f (wire type 7), so gzip is known by its magic, Content-Encoding
+            // or not
             raw = ProfileCodec.isGzip(body) ? ProfileCodec.gunzip(body, maxDecompressedBytes) : body;
             if (raw.length > 0 && raw[0] == '{') {
-                return done(status(415, INVALID_ARGUMENT, "only binary protobuf (application/x-protobuf) is accepted, not OTLP/JSON"));
+                return done(status(
+                        415,
+                        INVALID_ARGUMENT,
+                        "only binary protobuf (application/x-protobuf) is accepted, not OTLP/JSON"));
             }
             req = ExportProfilesServiceRequest.parseFrom(raw);
         } catch (InvalidProfileException | InvalidProtocolBufferException e) {
@@ -78,7 +84,10 @@ final class OtlpIngest {
             for (ScopeProfiles sp : rp.getScopeProfilesList()) count += sp.getProfilesCount();
         }
         if (count > MAX_PROFILES) {
-            return done(status(400, INVALID_ARGUMENT, "the request holds " + count + " profiles, at most " + MAX_PROFILES + " are taken at once"));
+            return done(status(
+                    400,
+                    INVALID_ARGUMENT,
+                    "the request holds " + count + " profiles, at most " + MAX_PROFILES + " are taken at once"));
         }
 
         String requestId = HexFormat.of().formatHex(sha256(raw), 0, 12);
@@ -94,20 +103,31 @@ final class OtlpIngest {
                         Profile p = sp.getProfiles(i);
                         String where = "profile " + r + "/" + s + "/" + i;
                         try {
-                            OtlpProfiles.Converted c = converter.convert(p, rp.getResource().getAttributesList(), sp.getScope().getAttributesList());
-                            QueryParams.checkWindow("time_unix_nano", c.fromMs(), "time_unix_nano + duration_nano", c.untilMs());
-                            new QueryParams(Map.of(IngestApi.SERVICE, List.of(c.service()))).service(); // the service name rules of every ingest
-                            String id = p.getProfileId().isEmpty() || p.getProfileId().equals(ZERO_ID)
+                            OtlpProfiles.Converted c = converter.convert(
+                                    p,
+                                    rp.getResource().getAttributesList(),
+                                    sp.getScope().getAttributesList());
+                            QueryParams.checkWindow(
+                                    "time_unix_nano", c.fromMs(), "time_unix_nano + duration_nano", c.untilMs());
+                            new QueryParams(Map.of(IngestApi.SERVICE, List.of(c.service())))
+                                    .service(); // the service name rules of every ingest
+                            String id = p.getProfileId().isEmpty()
+                                            || p.getProfileId().equals(ZERO_ID)
                                     ? "otlp-" + requestId + "-" + r + "." + s + "." + i
-                                    : "otlp-" + HexFormat.of().formatHex(p.getProfileId().toByteArray());
-                            parts.add(store.store(tenant, id, c).handle((stored, err) -> err == null ? null : refusal(where, err)));
+                                    : "otlp-"
+                                            + HexFormat.of()
+                                                    .formatHex(p.getProfileId().toByteArray());
+                            parts.add(store.store(tenant, id, c)
+                                    .handle((stored, err) -> err == null ? null : refusal(where, err)));
                         } catch (OtlpFormatException | InvalidProfileException | ApiException e) {
                             refusals.add(where + ": " + e.getMessage());
                         }
                     }
                 }
             }
-        } catch (RejectedExecutionException e) { // full or closing: nothing is lost, the client retries the whole request
+        } catch (
+                RejectedExecutionException
+                        e) { // full or closing: nothing is lost, the client retries the whole request
             return done(busy(e));
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "OTLP ingest failed", e);
@@ -125,10 +145,12 @@ final class OtlpIngest {
                 LOG.log(Level.WARNING, "OTLP ingest failed", e.getCause());
                 return status(500, INTERNAL, "internal error: " + e.getCause());
             }
-            if (refusals.size() > 0 && refusals.size() == total) return status(400, INVALID_ARGUMENT, String.join("; ", cap(refusals)));
+            if (refusals.size() > 0 && refusals.size() == total)
+                return status(400, INVALID_ARGUMENT, String.join("; ", cap(refusals)));
             ExportProfilesServiceResponse.Builder res = ExportProfilesServiceResponse.newBuilder();
             if (!refusals.isEmpty()) {
-                res.setPartialSuccess(ExportProfilesPartialSuccess.newBuilder().setRejectedProfiles(refusals.size())
+                res.setPartialSuccess(ExportProfilesPartialSuccess.newBuilder()
+                        .setRejectedProfiles(refusals.size())
                         .setErrorMessage(String.join("; ", cap(refusals))));
             }
             return new Response(200, PROTOBUF, res.build().toByteArray(), Map.of());

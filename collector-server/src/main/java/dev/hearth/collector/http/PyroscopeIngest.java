@@ -37,6 +37,7 @@ final class PyroscopeIngest {
     static final long DEFAULT_SAMPLE_RATE = 100;
     /** The label Pyroscope keeps the client's {@code spyName} in. */
     static final String SPY_LABEL = "pyroscope_spy";
+
     private static final Pattern WORD = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
     private static final Set<String> AGGREGATIONS = Set.of("sum", "average");
 
@@ -88,10 +89,14 @@ final class PyroscopeIngest {
                     payload = part(parts, "jfr");
                     byte[] snapshot = parts.get("labels");
                     if (snapshot != null && snapshot.length > 0) {
-                        contexts = contexts(ProfileCodec.isGzip(snapshot) ? ProfileCodec.gunzip(snapshot, endpointsLimit()) : snapshot);
+                        contexts = contexts(
+                                ProfileCodec.isGzip(snapshot)
+                                        ? ProfileCodec.gunzip(snapshot, endpointsLimit())
+                                        : snapshot);
                     }
                 }
-                for (Map.Entry<ProfileType, Profile> e : new EnumMap<>(endpoints.convertJfr(payload).profiles()).entrySet()) {
+                for (Map.Entry<ProfileType, Profile> e :
+                        new EnumMap<>(endpoints.convertJfr(payload).profiles()).entrySet()) {
                     Map<SortedMap<String, String>, Profile> byLabels;
                     try {
                         byLabels = PyroscopeLabels.split(e.getValue(), contexts);
@@ -114,12 +119,24 @@ final class PyroscopeIngest {
                 } catch (IllegalArgumentException e) {
                     throw ApiException.badRequest("sampleRate: " + e.getMessage());
                 }
-                items.add(new Item(t.type(), labels, endpoints.readFolded(payload, t.type(), weights, !"lines".equals(format))));
+                items.add(new Item(
+                        t.type(), labels, endpoints.readFolded(payload, t.type(), weights, !"lines".equals(format))));
             }
-            default -> throw ApiException.badRequest("format '" + format + "' is not accepted; send pprof, jfr, folded (groups) or lines");
+            default ->
+                throw ApiException.badRequest(
+                        "format '" + format + "' is not accepted; send pprof, jfr, folded (groups) or lines");
         }
         List<CompletableFuture<Endpoints.Stored>> stored = new ArrayList<>();
-        for (Item i : items) stored.add(endpoints.store(tenant, name.service(), i.labels(), i.type(), i.profile(), UUID.randomUUID().toString(), from, until));
+        for (Item i : items)
+            stored.add(endpoints.store(
+                    tenant,
+                    name.service(),
+                    i.labels(),
+                    i.type(),
+                    i.profile(),
+                    UUID.randomUUID().toString(),
+                    from,
+                    until));
         return CompletableFuture.allOf(stored.toArray(CompletableFuture[]::new)).thenApply(done -> {
             List<Answers.PyroscopeProfile> profiles = new ArrayList<>();
             for (int i = 0; i < items.size(); i++) {
@@ -142,12 +159,14 @@ final class PyroscopeIngest {
     }
 
     /** The name's labels with a sample context's; the name's service and spy labels stay. */
-    private static SortedMap<String, String> merged(SortedMap<String, String> fromName, SortedMap<String, String> dynamic) {
+    private static SortedMap<String, String> merged(
+            SortedMap<String, String> fromName, SortedMap<String, String> dynamic) {
         if (dynamic.isEmpty()) return fromName;
         SortedMap<String, String> out = new TreeMap<>(dynamic);
         out.keySet().removeAll(List.of("service", "service_name", SPY_LABEL));
         out.putAll(fromName);
-        if (out.size() > Labels.MAX_PAIRS) throw ApiException.badRequest("over " + Labels.MAX_PAIRS + " labels with the dynamic ones");
+        if (out.size() > Labels.MAX_PAIRS)
+            throw ApiException.badRequest("over " + Labels.MAX_PAIRS + " labels with the dynamic ones");
         return out;
     }
 
@@ -167,14 +186,16 @@ final class PyroscopeIngest {
 
     private static String word(QueryParams q, String param) {
         String v = q.optional(param);
-        if (v != null && !WORD.matcher(v).matches()) throw ApiException.badRequest(param + " must be 1-64 of [A-Za-z0-9_.-], got '" + v + "'");
+        if (v != null && !WORD.matcher(v).matches())
+            throw ApiException.badRequest(param + " must be 1-64 of [A-Za-z0-9_.-], got '" + v + "'");
         return v;
     }
 
     private static byte[] part(Map<String, byte[]> parts, String name) {
         byte[] b = parts.get(name);
         if (b == null || b.length == 0) {
-            throw ApiException.badRequest("the multipart body has no '" + name + "' part (it has " + parts.keySet() + ")");
+            throw ApiException.badRequest(
+                    "the multipart body has no '" + name + "' part (it has " + parts.keySet() + ")");
         }
         return b;
     }
@@ -189,7 +210,8 @@ final class PyroscopeIngest {
 
     /** The first profile type whose sample types the pprof profile all has (it has no type suffix to say). */
     private static ProfileType typeOf(Profile p) {
-        Set<String> have = ProfileReader.valueTypes(p).stream().map(ValueType::type).collect(Collectors.toSet());
+        Set<String> have =
+                ProfileReader.valueTypes(p).stream().map(ValueType::type).collect(Collectors.toSet());
         for (ProfileType t : ProfileType.values()) {
             if (have.containsAll(t.valueTypes().stream().map(ValueType::type).toList())) return t;
         }

@@ -78,7 +78,8 @@ public final class QueryParams {
     }
 
     /** The queried window; until defaults to now and from to an hour before until. */
-    public Selection selection(String tenant, String fromName, String untilName, String labelsName, long defaultFrom, long defaultUntil) {
+    public Selection selection(
+            String tenant, String fromName, String untilName, String labelsName, long defaultFrom, long defaultUntil) {
         long until = longParam(untilName, defaultUntil);
         long from = longParam(fromName, defaultFrom);
         checkWindow(fromName, from, untilName, until);
@@ -100,13 +101,15 @@ public final class QueryParams {
         checkTime(fromName, from);
         checkTime(untilName, until);
         if (from >= until) {
-            throw ApiException.badRequest(fromName + " (" + from + ") must be before " + untilName + " (" + until + ")");
+            throw ApiException.badRequest(
+                    fromName + " (" + from + ") must be before " + untilName + " (" + until + ")");
         }
     }
 
     public static void checkTime(String name, long ms) {
         if (ms < 0 || ms > MAX_TIME_MS) {
-            throw ApiException.badRequest(name + " (" + ms + ") must be Unix milliseconds between 0 and " + MAX_TIME_MS);
+            throw ApiException.badRequest(
+                    name + " (" + ms + ") must be Unix milliseconds between 0 and " + MAX_TIME_MS);
         }
     }
 
@@ -125,11 +128,13 @@ public final class QueryParams {
 
     private static void checkIngestTime(String name, long ms) {
         if (ms >= 0 && ms < MIN_INGEST_MS) {
-            throw ApiException.badRequest(name + " (" + ms + ") is before 2000 as Unix milliseconds: it looks like seconds; send milliseconds");
+            throw ApiException.badRequest(name + " (" + ms
+                    + ") is before 2000 as Unix milliseconds: it looks like seconds; send milliseconds");
         }
         if (ms > MAX_TIME_MS) {
-            throw ApiException.badRequest(name + " (" + ms + ") is after 9999 as Unix milliseconds: it looks like micro- or nanoseconds;"
-                    + " send milliseconds");
+            throw ApiException.badRequest(
+                    name + " (" + ms + ") is after 9999 as Unix milliseconds: it looks like micro- or nanoseconds;"
+                            + " send milliseconds");
         }
     }
 

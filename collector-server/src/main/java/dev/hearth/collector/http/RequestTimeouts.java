@@ -22,7 +22,12 @@ import java.util.concurrent.TimeUnit;
  * decoded); this handler goes after it.
  */
 public final class RequestTimeouts extends ChannelDuplexHandler {
-    private enum Phase { IDLE, HEADERS, BODY, HANDLING }
+    private enum Phase {
+        IDLE,
+        HEADERS,
+        BODY,
+        HANDLING
+    }
 
     private final Duration idle, header, body;
     private Phase phase = Phase.IDLE;
@@ -72,9 +77,10 @@ public final class RequestTimeouts extends ChannelDuplexHandler {
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
         if (Responses.isFinal(msg)) {
-            if (phase == Phase.HANDLING) promise.addListener(f -> {
-                if (phase == Phase.HANDLING) enter(Phase.IDLE);
-            });
+            if (phase == Phase.HANDLING)
+                promise.addListener(f -> {
+                    if (phase == Phase.HANDLING) enter(Phase.IDLE);
+                });
             else answeredEarly = true; // e.g. 413 or 503 before the body ended
         }
         ctx.write(msg, promise);
@@ -95,7 +101,8 @@ public final class RequestTimeouts extends ChannelDuplexHandler {
             case BODY -> body;
             case HANDLING -> null;
         };
-        if (d != null && ctx != null) timer = ctx.executor().schedule(() -> expired(p, d), d.toNanos(), TimeUnit.NANOSECONDS);
+        if (d != null && ctx != null)
+            timer = ctx.executor().schedule(() -> expired(p, d), d.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     private void cancel() {
@@ -110,6 +117,7 @@ public final class RequestTimeouts extends ChannelDuplexHandler {
             return;
         }
         String what = p == Phase.HEADERS ? "request headers" : "request body";
-        Responses.sendAndClose(ctx, Response.error(408, "the " + what + " did not arrive within " + d.toMillis() + " ms"));
+        Responses.sendAndClose(
+                ctx, Response.error(408, "the " + what + " did not arrive within " + d.toMillis() + " ms"));
     }
 }

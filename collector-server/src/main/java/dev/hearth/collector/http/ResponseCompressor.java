@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
 public final class ResponseCompressor extends HttpContentCompressor {
     /** Below this many bytes the gzip header and the work are not worth it. */
     static final int MIN_BYTES = 1024;
+
     private static final Pattern TEXT = Pattern.compile("^text/|json|javascript|openmetrics-text");
 
     public ResponseCompressor() {

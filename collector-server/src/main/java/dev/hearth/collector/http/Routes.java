@@ -26,7 +26,14 @@ public final class Routes {
     }
 
     /** One request to a route: its caller's tenant (authenticated before) and what it sent. */
-    record Call(String tenant, QueryParams params, byte[] body, String contentType, String accept, QueryDeadline deadline, long nowMs) {}
+    record Call(
+            String tenant,
+            QueryParams params,
+            byte[] body,
+            String contentType,
+            String accept,
+            QueryDeadline deadline,
+            long nowMs) {}
 
     interface Handler {
         CompletableFuture<Response> handle(Targets t, Call c) throws Exception;
@@ -35,23 +42,61 @@ public final class Routes {
     record Route(String path, HttpMethod method, Scope scope, Handler handler) {}
 
     private static final Map<String, Route> TABLE = table(
-            new Route(Endpoints.INGEST_PATH, HttpMethod.POST, Scope.INGEST, (t, c) -> t.api().ingest(c.tenant(), c.params(), c.body())),
-            new Route(PyroscopeIngest.PATH, HttpMethod.POST, Scope.INGEST,
+            new Route(
+                    Endpoints.INGEST_PATH,
+                    HttpMethod.POST,
+                    Scope.INGEST,
+                    (t, c) -> t.api().ingest(c.tenant(), c.params(), c.body())),
+            new Route(
+                    PyroscopeIngest.PATH,
+                    HttpMethod.POST,
+                    Scope.INGEST,
                     (t, c) -> t.pyroscope().ingest(c.tenant(), c.params(), c.contentType(), c.body(), c.nowMs())),
-            new Route(OtlpIngest.PATH, HttpMethod.POST, Scope.INGEST, (t, c) -> t.api().otlp().ingest(c.tenant(), c.body())),
-            new Route("/api/v1/services", HttpMethod.GET, Scope.QUERY,
+            new Route(
+                    OtlpIngest.PATH,
+                    HttpMethod.POST,
+                    Scope.INGEST,
+                    (t, c) -> t.api().otlp().ingest(c.tenant(), c.body())),
+            new Route(
+                    "/api/v1/services",
+                    HttpMethod.GET,
+                    Scope.QUERY,
                     (t, c) -> done(t.api().services(c.tenant(), c.params(), c.nowMs(), c.deadline()))),
-            new Route(FunctionEndpoints.FUNCTIONS, HttpMethod.GET, Scope.QUERY,
+            new Route(
+                    FunctionEndpoints.FUNCTIONS,
+                    HttpMethod.GET,
+                    Scope.QUERY,
                     (t, c) -> done(t.api().functions().functions(c.tenant(), c.params(), c.nowMs(), c.deadline()))),
-            new Route(FunctionEndpoints.SANDWICH, HttpMethod.GET, Scope.QUERY,
+            new Route(
+                    FunctionEndpoints.SANDWICH,
+                    HttpMethod.GET,
+                    Scope.QUERY,
                     (t, c) -> done(t.api().functions().sandwich(c.tenant(), c.params(), c.nowMs(), c.deadline()))),
-            new Route("/api/v1/labels", HttpMethod.GET, Scope.QUERY, (t, c) -> done(t.api().labels(c.tenant(), c.params()))),
-            new Route("/api/v1/flamegraph", HttpMethod.GET, Scope.QUERY,
+            new Route(
+                    "/api/v1/labels",
+                    HttpMethod.GET,
+                    Scope.QUERY,
+                    (t, c) -> done(t.api().labels(c.tenant(), c.params()))),
+            new Route(
+                    "/api/v1/flamegraph",
+                    HttpMethod.GET,
+                    Scope.QUERY,
                     (t, c) -> done(t.api().flamegraph(c.tenant(), c.params(), c.nowMs(), c.deadline()))),
-            new Route("/api/v1/diff", HttpMethod.GET, Scope.QUERY, (t, c) -> done(t.api().diff(c.tenant(), c.params(), c.nowMs(), c.deadline()))),
-            new Route("/api/v1/timeline", HttpMethod.GET, Scope.QUERY,
+            new Route(
+                    "/api/v1/diff",
+                    HttpMethod.GET,
+                    Scope.QUERY,
+                    (t, c) -> done(t.api().diff(c.tenant(), c.params(), c.nowMs(), c.deadline()))),
+            new Route(
+                    "/api/v1/timeline",
+                    HttpMethod.GET,
+                    Scope.QUERY,
                     (t, c) -> done(t.api().timeline(c.tenant(), c.params(), c.nowMs(), c.deadline()))),
-            new Route("/api/v1/pprof", HttpMethod.GET, Scope.QUERY, (t, c) -> done(t.api().pprof(c.tenant(), c.params(), c.nowMs(), c.deadline()))),
+            new Route(
+                    "/api/v1/pprof",
+                    HttpMethod.GET,
+                    Scope.QUERY,
+                    (t, c) -> done(t.api().pprof(c.tenant(), c.params(), c.nowMs(), c.deadline()))),
             // the query scope, though the figures are the whole collector's
             new Route(METRICS_PATH, HttpMethod.GET, Scope.QUERY, (t, c) -> {
                 CollectorMetrics.Scrape s = t.metrics().scrape(c.accept());

@@ -2,10 +2,10 @@ package dev.hearth.collector.http;
 
 import dev.hearth.collector.labels.LabelSelector;
 import dev.hearth.collector.query.Sums;
+import dev.hearth.collector.storage.ProfileStore;
 import dev.hearth.collector.storage.QueryDeadline;
 import dev.hearth.collector.storage.Selection;
 import dev.hearth.collector.storage.StartTotal;
-import dev.hearth.collector.storage.ProfileStore;
 import dev.hearth.pprof.ProfileType;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -42,12 +42,15 @@ final class ServiceSummary {
                 deadline.check();
                 int value = type.defaultValueIndex();
                 long sum = 0;
-                for (StartTotal t : reader.totalsByStart(new Selection(tenant, s.name(), type, from, until, LabelSelector.ALL), value, deadline)) {
+                for (StartTotal t : reader.totalsByStart(
+                        new Selection(tenant, s.name(), type, from, until, LabelSelector.ALL), value, deadline)) {
                     sum = Sums.add(sum, t.total());
                 }
-                volume.put(id, new Answers.Volume(sum, type.valueTypes().get(value).unit()));
+                volume.put(
+                        id, new Answers.Volume(sum, type.valueTypes().get(value).unit()));
             }
-            services.add(new Answers.ServiceVolumes(s.name(), List.copyOf(s.types()), List.copyOf(s.labelKeys()), volume));
+            services.add(
+                    new Answers.ServiceVolumes(s.name(), List.copyOf(s.types()), List.copyOf(s.labelKeys()), volume));
         }
         return Response.jsonOf(new Answers.Volumes(from, until, services));
     }

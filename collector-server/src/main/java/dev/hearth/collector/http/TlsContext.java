@@ -18,10 +18,14 @@ public final class TlsContext {
             throw new IllegalArgumentException("TLS key " + key + ": " + e.getMessage(), e);
         }
         try {
-            return SslContextBuilder.forServer(certChain.toFile(), key.toFile()).protocols("TLSv1.3", "TLSv1.2").build();
+            return SslContextBuilder.forServer(certChain.toFile(), key.toFile())
+                    .protocols("TLSv1.3", "TLSv1.2")
+                    .build();
         } catch (IOException | IllegalArgumentException e) {
-            throw new IllegalArgumentException("cannot use TLS certificate " + certChain + " with key " + key + ": " + e.getMessage()
-                    + " (both PEM; an unencrypted PKCS#8 key, e.g. from 'openssl pkcs8 -topk8 -nocrypt')", e);
+            throw new IllegalArgumentException(
+                    "cannot use TLS certificate " + certChain + " with key " + key + ": " + e.getMessage()
+                            + " (both PEM; an unencrypted PKCS#8 key, e.g. from 'openssl pkcs8 -topk8 -nocrypt')",
+                    e);
         }
     }
 }

@@ -12,7 +12,10 @@ import java.util.Map;
  */
 public record LabelMatcher(String key, Op op, String value, Pattern regex) {
     public enum Op {
-        EQ("="), NE("!="), RE("=~"), NRE("!~");
+        EQ("="),
+        NE("!="),
+        RE("=~"),
+        NRE("!~");
 
         final String symbol;
 
@@ -28,7 +31,8 @@ public record LabelMatcher(String key, Op op, String value, Pattern regex) {
             try {
                 regex = Pattern.compile(value);
             } catch (PatternSyntaxException e) {
-                throw new IllegalArgumentException("bad regex for label '" + key + "': " + e.getDescription() + " in '" + value + "'");
+                throw new IllegalArgumentException(
+                        "bad regex for label '" + key + "': " + e.getDescription() + " in '" + value + "'");
             }
         }
         return new LabelMatcher(key, op, value, regex);

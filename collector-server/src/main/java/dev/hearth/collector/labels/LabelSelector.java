@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
  */
 public record LabelSelector(List<LabelMatcher> matchers) {
     public static final LabelSelector ALL = new LabelSelector(List.of());
-    private static final Pattern HEAD = Pattern.compile("\\s*([A-Za-z_][A-Za-z0-9_.]*)\\s*(=~|!~|!=|=)(.*)", Pattern.DOTALL);
+    private static final Pattern HEAD =
+            Pattern.compile("\\s*([A-Za-z_][A-Za-z0-9_.]*)\\s*(=~|!~|!=|=)(.*)", Pattern.DOTALL);
     private static final Pattern SPLIT = Pattern.compile(",(?=\\s*[A-Za-z_][A-Za-z0-9_.]*\\s*(?:=|!=|!~))");
 
     /** Longest selector accepted: bounds the regexes compiled per request. */
@@ -21,13 +22,14 @@ public record LabelSelector(List<LabelMatcher> matchers) {
     /** Parses a selector; null or blank selects everything. */
     public static LabelSelector parse(String text) {
         if (text == null || text.isBlank()) return ALL;
-        if (text.length() > MAX_LENGTH) throw new IllegalArgumentException("selector is longer than " + MAX_LENGTH + " characters");
+        if (text.length() > MAX_LENGTH)
+            throw new IllegalArgumentException("selector is longer than " + MAX_LENGTH + " characters");
         List<LabelMatcher> out = new ArrayList<>();
         for (String part : SPLIT.split(text)) {
             Matcher m = HEAD.matcher(part);
             if (!m.matches()) {
-                throw new IllegalArgumentException("label matcher must be key=value, key!=value, key=~regex or key!~regex, got '"
-                        + part + "'");
+                throw new IllegalArgumentException(
+                        "label matcher must be key=value, key!=value, key=~regex or key!~regex, got '" + part + "'");
             }
             LabelMatcher.Op op = switch (m.group(2)) {
                 case "=" -> LabelMatcher.Op.EQ;

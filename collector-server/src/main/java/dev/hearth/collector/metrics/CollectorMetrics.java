@@ -24,8 +24,12 @@ public final class CollectorMetrics {
 
     /** A limit from docs/security.md that a request ran into. */
     public enum Limit {
-        CONNECTIONS("connections"), BODY_BUDGET("body_budget"), BODY_SIZE("body_size"), QUERY_DEADLINE("query_deadline"),
-        STACK_DEPTH("stack_depth"), SUM_SATURATED("sum_saturated");
+        CONNECTIONS("connections"),
+        BODY_BUDGET("body_budget"),
+        BODY_SIZE("body_size"),
+        QUERY_DEADLINE("query_deadline"),
+        STACK_DEPTH("stack_depth"),
+        SUM_SATURATED("sum_saturated");
 
         public final String label;
 
@@ -37,34 +41,74 @@ public final class CollectorMetrics {
     private static final ExpositionFormats FORMATS = ExpositionFormats.init();
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
-    private final Counter ingests = Counter.builder().withoutExemplars().name("hearth_collector_ingest_requests_total")
+    private final Counter ingests = Counter.builder()
+            .withoutExemplars()
+            .name("hearth_collector_ingest_requests_total")
             .help("ingest requests answered, by body format and result (stored, rejected, busy, failed)")
-            .labelNames("format", "result").register(registry);
-    private final Counter ingestBytes = Counter.builder().withoutExemplars().name("hearth_collector_ingest_bytes_total")
+            .labelNames("format", "result")
+            .register(registry);
+    private final Counter ingestBytes = Counter.builder()
+            .withoutExemplars()
+            .name("hearth_collector_ingest_bytes_total")
             .help("request body bytes received by the ingest paths, as sent (compressed or not), by format and result")
-            .labelNames("format", "result").register(registry);
-    private final Counter rejects = Counter.builder().withoutExemplars().name("hearth_collector_rejected_requests_total")
-            .help("requests answered 4xx or 5xx, by status and reason").labelNames("status", "reason").register(registry);
-    private final Counter limits = Counter.builder().withoutExemplars().name("hearth_collector_limit_hits_total")
-            .help("times a request ran into a limit: connections and body budget refused, bodies over the size limit, query"
-                    + " deadlines passed, stacks cut to the depth limit (one per sample), query answers with a saturated sum")
-            .labelNames("limit").register(registry);
-    private final Histogram queries = Histogram.builder().withoutExemplars().name("hearth_collector_query_seconds")
-            .help("time from a query's request to its answer, by endpoint").labelNames("endpoint").classicOnly()
-            .classicUpperBounds(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60).register(registry);
-    private final Counter retentionRuns = Counter.builder().withoutExemplars().name("hearth_collector_retention_runs_total")
-            .help("retention passes, by result").labelNames("result").register(registry);
-    private final Counter retentionDeleted = Counter.builder().withoutExemplars().name("hearth_collector_retention_deleted_profiles_total")
-            .help("profiles deleted by retention").register(registry);
-    private final Counter downsamplingRuns = Counter.builder().withoutExemplars().name("hearth_collector_downsampling_runs_total")
-            .help("downsampling passes, by result").labelNames("result").register(registry);
-    private final Counter downsampledProfiles = Counter.builder().withoutExemplars().name("hearth_collector_downsampled_profiles_total")
-            .help("profiles merged by downsampling into one profile per series and step").register(registry);
-    private final Counter downsamplingRowsSaved = Counter.builder().withoutExemplars().name("hearth_collector_downsampling_rows_saved_total")
-            .help("profile and sample rows fewer after downsampling than before").register(registry);
-    private final Histogram downsamplingSeconds = Histogram.builder().withoutExemplars().name("hearth_collector_downsampling_seconds")
-            .help("time one downsampling pass took (the writer waits for it)").classicOnly()
-            .classicUpperBounds(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60).register(registry);
+            .labelNames("format", "result")
+            .register(registry);
+    private final Counter rejects = Counter.builder()
+            .withoutExemplars()
+            .name("hearth_collector_rejected_requests_total")
+            .help("requests answered 4xx or 5xx, by status and reason")
+            .labelNames("status", "reason")
+            .register(registry);
+    private final Counter limits = Counter.builder()
+            .withoutExemplars()
+            .name("hearth_collector_limit_hits_total")
+            .help(
+                    "times a request ran into a limit: connections and body budget refused, bodies over the size limit, query"
+                            + " deadlines passed, stacks cut to the depth limit (one per sample), query answers with a saturated sum")
+            .labelNames("limit")
+            .register(registry);
+    private final Histogram queries = Histogram.builder()
+            .withoutExemplars()
+            .name("hearth_collector_query_seconds")
+            .help("time from a query's request to its answer, by endpoint")
+            .labelNames("endpoint")
+            .classicOnly()
+            .classicUpperBounds(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
+            .register(registry);
+    private final Counter retentionRuns = Counter.builder()
+            .withoutExemplars()
+            .name("hearth_collector_retention_runs_total")
+            .help("retention passes, by result")
+            .labelNames("result")
+            .register(registry);
+    private final Counter retentionDeleted = Counter.builder()
+            .withoutExemplars()
+            .name("hearth_collector_retention_deleted_profiles_total")
+            .help("profiles deleted by retention")
+            .register(registry);
+    private final Counter downsamplingRuns = Counter.builder()
+            .withoutExemplars()
+            .name("hearth_collector_downsampling_runs_total")
+            .help("downsampling passes, by result")
+            .labelNames("result")
+            .register(registry);
+    private final Counter downsampledProfiles = Counter.builder()
+            .withoutExemplars()
+            .name("hearth_collector_downsampled_profiles_total")
+            .help("profiles merged by downsampling into one profile per series and step")
+            .register(registry);
+    private final Counter downsamplingRowsSaved = Counter.builder()
+            .withoutExemplars()
+            .name("hearth_collector_downsampling_rows_saved_total")
+            .help("profile and sample rows fewer after downsampling than before")
+            .register(registry);
+    private final Histogram downsamplingSeconds = Histogram.builder()
+            .withoutExemplars()
+            .name("hearth_collector_downsampling_seconds")
+            .help("time one downsampling pass took (the writer waits for it)")
+            .classicOnly()
+            .classicUpperBounds(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
+            .register(registry);
 
     public CollectorMetrics() {
         for (Limit l : Limit.values()) limits.labelValues(l.label); // every limit shows, at 0 until hit
@@ -76,7 +120,9 @@ public final class CollectorMetrics {
 
     /** An ingest request answered with {@code status}, after {@code bytes} of body. */
     public void ingest(String format, int status, long bytes) {
-        String result = status < 300 ? "stored" : status == 503 || status == 429 ? "busy" : status < 500 ? "rejected" : "failed";
+        String result = status < 300
+                ? "stored"
+                : status == 503 || status == 429 ? "busy" : status < 500 ? "rejected" : "failed";
         ingests.labelValues(format, result).inc();
         if (bytes > 0) ingestBytes.labelValues(format, result).inc(bytes);
     }
@@ -108,20 +154,30 @@ public final class CollectorMetrics {
 
     /** Requests waiting for the writer thread and for a worker, read when scraped. */
     public void queues(LongSupplier writeQueue, LongSupplier workQueue) {
-        GaugeWithCallback.builder().name("hearth_collector_queue_depth").help("requests waiting, by queue (write: for the"
-                        + " storage writer; work: for a worker thread)").labelNames("queue")
+        GaugeWithCallback.builder()
+                .name("hearth_collector_queue_depth")
+                .help("requests waiting, by queue (write: for the" + " storage writer; work: for a worker thread)")
+                .labelNames("queue")
                 .callback(cb -> {
                     cb.call(writeQueue.getAsLong(), "write");
                     cb.call(workQueue.getAsLong(), "work");
-                }).register(registry);
+                })
+                .register(registry);
     }
 
     /** The store's size, read when scraped from a source that caches it. */
     public void store(Supplier<StoreSize> size) {
-        GaugeWithCallback.builder().name("hearth_collector_store_bytes").help("size on disk of the database and its log")
-                .callback(cb -> cb.call(size.get().bytesOnDisk())).register(registry);
-        GaugeWithCallback.builder().name("hearth_collector_store_rows").help("rows of the main tables (the database's own estimate)")
-                .labelNames("table").callback(cb -> size.get().rowsByTable().forEach((t, n) -> cb.call(n, t))).register(registry);
+        GaugeWithCallback.builder()
+                .name("hearth_collector_store_bytes")
+                .help("size on disk of the database and its log")
+                .callback(cb -> cb.call(size.get().bytesOnDisk()))
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("hearth_collector_store_rows")
+                .help("rows of the main tables (the database's own estimate)")
+                .labelNames("table")
+                .callback(cb -> size.get().rowsByTable().forEach((t, n) -> cb.call(n, t)))
+                .register(registry);
     }
 
     /** The exposition a scraper asked for with {@code accept}: Prometheus text unless it asks for another. */

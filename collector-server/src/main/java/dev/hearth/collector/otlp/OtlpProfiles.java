@@ -41,16 +41,25 @@ public final class OtlpProfiles {
     public static final String UNKNOWN_SERVICE = "unknown_service";
     /** The sample attribute holding the thread name; stored as our {@link #THREAD_LABEL}. */
     static final String THREAD_NAME = "thread.name";
+
     static final String THREAD_LABEL = "thread";
     /** The location attribute naming the kind of frame (OpenTelemetry profiles semantic conventions). */
     static final String FRAME_TYPE = "profile.frame.type";
+
     static final int MAX_SAMPLE_ATTRIBUTES = 64;
     /** Frames built for one request (its profiles' distinct stacks times their depth): past it a profile is refused. */
     static final long MAX_FRAMES = 16L << 20;
+
     private static final int MAX_VALUE_LENGTH = 1024;
 
     /** A converted profile and where it goes. */
-    public record Converted(ProfileType type, String service, SortedMap<String, String> labels, long fromMs, long untilMs, Profile profile) {}
+    public record Converted(
+            ProfileType type,
+            String service,
+            SortedMap<String, String> labels,
+            long fromMs,
+            long untilMs,
+            Profile profile) {}
 
     private final ProfilesDictionary dict;
     private final int maxStackDepth;
@@ -66,10 +75,15 @@ public final class OtlpProfiles {
     }
 
     /** Converts a profile of a resource; {@code resource} and {@code scope} attributes become profile labels. */
-    public Converted convert(io.opentelemetry.proto.profiles.v1development.Profile p, List<KeyValue> resource, List<KeyValue> scope)
+    public Converted convert(
+            io.opentelemetry.proto.profiles.v1development.Profile p, List<KeyValue> resource, List<KeyValue> scope)
             throws OtlpFormatException {
-        OtlpSampleType st = OtlpSampleType.of(string(p.getSampleType().getTypeStrindex()), string(p.getSampleType().getUnitStrindex()),
-                string(p.getPeriodType().getTypeStrindex()), string(p.getPeriodType().getUnitStrindex()), p.getPeriod());
+        OtlpSampleType st = OtlpSampleType.of(
+                string(p.getSampleType().getTypeStrindex()),
+                string(p.getSampleType().getUnitStrindex()),
+                string(p.getPeriodType().getTypeStrindex()),
+                string(p.getPeriodType().getUnitStrindex()),
+                p.getPeriod());
 
         TreeMap<String, String> labels = new TreeMap<>();
         String service = UNKNOWN_SERVICE;
@@ -90,7 +104,8 @@ public final class OtlpProfiles {
         try { // the label rules of every ingest: count and length
             checked = Labels.parse(Labels.encode(labels));
         } catch (IllegalArgumentException e) {
-            throw new OtlpFormatException("profile labels from resource, scope and profile attributes: " + e.getMessage());
+            throw new OtlpFormatException(
+                    "profile labels from resource, scope and profile attributes: " + e.getMessage());
         }
 
         if (p.getTimeUnixNano() <= 0) throw new OtlpFormatException("profile has no time_unix_nano");
@@ -106,24 +121,29 @@ public final class OtlpProfiles {
             long[] values = values(st, s, k);
             if (values == null) continue;
             if (s.getAttributeIndicesCount() > MAX_SAMPLE_ATTRIBUTES) {
-                throw new OtlpFormatException("sample " + k + " has " + s.getAttributeIndicesCount() + " attributes, at most "
-                        + MAX_SAMPLE_ATTRIBUTES);
+                throw new OtlpFormatException("sample " + k + " has " + s.getAttributeIndicesCount()
+                        + " attributes, at most " + MAX_SAMPLE_ATTRIBUTES);
             }
             entry("stack", s.getStackIndex(), dict.getStackTableList(), null);
-            long[] sum = sums.computeIfAbsent(new SampleKey(s.getStackIndex(), s.getAttributeIndicesList()), x -> new long[values.length]);
+            long[] sum = sums.computeIfAbsent(
+                    new SampleKey(s.getStackIndex(), s.getAttributeIndicesList()), x -> new long[values.length]);
             for (int i = 0; i < values.length; i++) sum[i] = Sums.add(sum[i], values[i]);
         }
 
         long more = 0; // counted before any is built: a hostile profile costs one pass over its keys
         for (SampleKey key : sums.keySet()) more += stack(key.stack()).size();
         if (frames + more > MAX_FRAMES) {
-            throw new OtlpFormatException("profile expands to " + more + " frames (distinct stacks and attributes times their depth),"
-                    + " past the request's budget of " + MAX_FRAMES + " (" + frames + " used)");
+            throw new OtlpFormatException(
+                    "profile expands to " + more + " frames (distinct stacks and attributes times their depth),"
+                            + " past the request's budget of " + MAX_FRAMES + " (" + frames + " used)");
         }
         frames += more;
-        ProfileBuilder b = new ProfileBuilder(st.type()).timeNanos(p.getTimeUnixNano()).durationNanos(Math.max(0, p.getDurationNano()));
+        ProfileBuilder b = new ProfileBuilder(st.type())
+                .timeNanos(p.getTimeUnixNano())
+                .durationNanos(Math.max(0, p.getDurationNano()));
         if (st.period() > 0 && st.periodUnit().equals(st.type().periodType().unit())) b.period(st.period());
-        for (Map.Entry<SampleKey, long[]> e : sums.entrySet()) b.add(stack(e.getKey().stack()), e.getValue(), labels(e.getKey().attributes()));
+        for (Map.Entry<SampleKey, long[]> e : sums.entrySet())
+            b.add(stack(e.getKey().stack()), e.getValue(), labels(e.getKey().attributes()));
         return new Converted(st.type(), service, checked, fromMs, untilMs, b.build());
     }
 
@@ -147,7 +167,8 @@ public final class OtlpProfiles {
     private List<StackFrame> stack(int index) throws OtlpFormatException {
         List<StackFrame> cached = stacks.get(index);
         if (cached != null) return cached;
-        List<Integer> locs = entry("stack", index, dict.getStackTableList(), Stack.getDefaultInstance()).getLocationIndicesList();
+        List<Integer> locs = entry("stack", index, dict.getStackTableList(), Stack.getDefaultInstance())
+                .getLocationIndicesList();
         List<StackFrame> out = new ArrayList<>(Math.min(locs.size(), maxStackDepth + 1));
         for (int i = 0; i < locs.size() && out.size() <= maxStackDepth; i++) {
             for (StackFrame f : location(locs.get(i))) {
@@ -179,10 +200,22 @@ public final class OtlpProfiles {
             out = new StackFrame[l.getLinesCount()];
             for (int i = 0; i < out.length; i++) {
                 Line line = l.getLines(i);
-                Function f = entry("function", line.getFunctionIndex(), dict.getFunctionTableList(), Function.getDefaultInstance());
+                Function f = entry(
+                        "function",
+                        line.getFunctionIndex(),
+                        dict.getFunctionTableList(),
+                        Function.getDefaultInstance());
                 String system = string(f.getSystemNameStrindex());
-                FrameKind k = system.endsWith("]") ? FrameKind.ofSystemName(system) : i < out.length - 1 ? FrameKind.INLINED : kind;
-                out[i] = new StackFrame(string(f.getNameStrindex()), k, string(f.getFilenameStrindex()), Math.max(0, line.getLine()), binary, "");
+                FrameKind k = system.endsWith("]")
+                        ? FrameKind.ofSystemName(system)
+                        : i < out.length - 1 ? FrameKind.INLINED : kind;
+                out[i] = new StackFrame(
+                        string(f.getNameStrindex()),
+                        k,
+                        string(f.getFilenameStrindex()),
+                        Math.max(0, line.getLine()),
+                        binary,
+                        "");
             }
         }
         locations.put(index, out);
@@ -244,7 +277,8 @@ public final class OtlpProfiles {
     private static <T> T entry(String table, int index, List<T> entries, T none) throws OtlpFormatException {
         if (index == 0 && entries.isEmpty()) return none;
         if (index < 0 || index >= entries.size()) {
-            throw new OtlpFormatException(table + " index " + index + " is outside the dictionary's " + table + " table of " + entries.size());
+            throw new OtlpFormatException(table + " index " + index + " is outside the dictionary's " + table
+                    + " table of " + entries.size());
         }
         return entries.get(index);
     }

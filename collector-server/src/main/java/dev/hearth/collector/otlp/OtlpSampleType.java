@@ -16,13 +16,21 @@ import java.util.Map;
  */
 public record OtlpSampleType(ProfileType type, String unit, String periodUnit, long period) {
     private static final Map<String, ProfileType> BY_NAME = Map.ofEntries(
-            Map.entry("cpu", ProfileType.CPU), Map.entry("cpu-time", ProfileType.CPU), Map.entry("itimer", ProfileType.CPU),
+            Map.entry("cpu", ProfileType.CPU),
+            Map.entry("cpu-time", ProfileType.CPU),
+            Map.entry("itimer", ProfileType.CPU),
             Map.entry("wall", ProfileType.WALL),
-            Map.entry("offcpu", ProfileType.OFFCPU), Map.entry("off_cpu", ProfileType.OFFCPU), Map.entry("off-cpu", ProfileType.OFFCPU),
-            Map.entry("alloc", ProfileType.ALLOC), Map.entry("allocations", ProfileType.ALLOC),
-            Map.entry("alloc_objects", ProfileType.ALLOC), Map.entry("alloc_space", ProfileType.ALLOC),
-            Map.entry("lock", ProfileType.LOCK), Map.entry("locks", ProfileType.LOCK),
-            Map.entry("contentions", ProfileType.LOCK), Map.entry("delay", ProfileType.LOCK),
+            Map.entry("offcpu", ProfileType.OFFCPU),
+            Map.entry("off_cpu", ProfileType.OFFCPU),
+            Map.entry("off-cpu", ProfileType.OFFCPU),
+            Map.entry("alloc", ProfileType.ALLOC),
+            Map.entry("allocations", ProfileType.ALLOC),
+            Map.entry("alloc_objects", ProfileType.ALLOC),
+            Map.entry("alloc_space", ProfileType.ALLOC),
+            Map.entry("lock", ProfileType.LOCK),
+            Map.entry("locks", ProfileType.LOCK),
+            Map.entry("contentions", ProfileType.LOCK),
+            Map.entry("delay", ProfileType.LOCK),
             Map.entry("calls", ProfileType.UPROBE));
     private static final String COUNT = "count";
 
@@ -30,19 +38,22 @@ public record OtlpSampleType(ProfileType type, String unit, String periodUnit, l
      * The type named by the sample type, or by the period type when the sample type is a plain
      * "samples" count; units must fit one of the type's values.
      */
-    public static OtlpSampleType of(String sampleType, String sampleUnit, String periodType, String periodUnit, long period)
+    public static OtlpSampleType of(
+            String sampleType, String sampleUnit, String periodType, String periodUnit, long period)
             throws OtlpFormatException {
         if (period < 0) throw new OtlpFormatException("negative period " + period);
         String name = sampleType.toLowerCase(Locale.ROOT);
         if (name.equals("samples") || name.equals("events")) name = periodType.toLowerCase(Locale.ROOT);
         ProfileType type = BY_NAME.get(name);
         if (type == null) {
-            throw new OtlpFormatException("sample type '" + sampleType + "' (period type '" + periodType + "') is none of the profile types"
-                    + " stored here; known names: " + new java.util.TreeSet<>(BY_NAME.keySet()));
+            throw new OtlpFormatException(
+                    "sample type '" + sampleType + "' (period type '" + periodType + "') is none of the profile types"
+                            + " stored here; known names: " + new java.util.TreeSet<>(BY_NAME.keySet()));
         }
         String unit = sampleUnit.toLowerCase(Locale.ROOT);
         if (type.valueTypes().stream().noneMatch(v -> v.unit().equals(unit))) {
-            throw new OtlpFormatException("sample unit '" + sampleUnit + "' does not fit a " + type.id() + " profile, expected one of "
+            throw new OtlpFormatException("sample unit '" + sampleUnit + "' does not fit a " + type.id()
+                    + " profile, expected one of "
                     + type.valueTypes().stream().map(ValueType::unit).distinct().toList());
         }
         return new OtlpSampleType(type, unit, periodUnit.toLowerCase(Locale.ROOT), period);
@@ -59,7 +70,8 @@ public record OtlpSampleType(ProfileType type, String unit, String periodUnit, l
         for (int i = 0; i < out.length; i++) {
             String columnUnit = columns.get(i).unit();
             if (columnUnit.equals(unit)) out[i] = value;
-            else if (columnUnit.equals(COUNT)) out[i] = events >= 0 ? events : period > 0 && unit.equals(periodUnit) ? value / period : 0;
+            else if (columnUnit.equals(COUNT))
+                out[i] = events >= 0 ? events : period > 0 && unit.equals(periodUnit) ? value / period : 0;
             else if (unit.equals(COUNT) && columnUnit.equals(periodUnit) && period > 0) out[i] = times(value, period);
         }
         return out;

@@ -25,6 +25,7 @@ import java.util.regex.Pattern;
 public final class PyroscopeLabels {
     /** Distinct label sets one upload may split into; each becomes a stored profile. */
     static final int MAX_LABEL_SETS = 1024;
+
     static final int MAX_LABELS_PER_CONTEXT = 32;
     private static final Pattern KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_.]{0,127}");
 
@@ -63,10 +64,13 @@ public final class PyroscopeLabels {
             SortedMap<String, String> labels = new TreeMap<>();
             pairs.forEach((k, v) -> {
                 String key = strings.get(k), value = strings.get(v);
-                if (key == null || value == null) throw new IllegalArgumentException("labels snapshot: context " + id + " names a missing string");
-                if (!KEY.matcher(key).matches()) throw new IllegalArgumentException("labels snapshot: bad label key '" + key + "'");
+                if (key == null || value == null)
+                    throw new IllegalArgumentException("labels snapshot: context " + id + " names a missing string");
+                if (!KEY.matcher(key).matches())
+                    throw new IllegalArgumentException("labels snapshot: bad label key '" + key + "'");
                 if (value.length() > 1024 || value.indexOf(',') >= 0) {
-                    throw new IllegalArgumentException("labels snapshot: the value of '" + key + "' must be at most 1024 characters, no comma");
+                    throw new IllegalArgumentException(
+                            "labels snapshot: the value of '" + key + "' must be at most 1024 characters, no comma");
                 }
                 labels.put(key, value);
             });
@@ -82,10 +86,12 @@ public final class PyroscopeLabels {
         for (int t; (t = in.readTag()) != 0; ) {
             if (WireFormat.getTagFieldNumber(t) == 1) {
                 id = in.readInt64();
-            } else if (WireFormat.getTagFieldNumber(t) == 2 && WireFormat.getTagWireType(t) == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+            } else if (WireFormat.getTagFieldNumber(t) == 2
+                    && WireFormat.getTagWireType(t) == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
                 int context = in.pushLimit(in.readRawVarint32());
                 for (int c; (c = in.readTag()) != 0; ) {
-                    if (WireFormat.getTagFieldNumber(c) == 1 && WireFormat.getTagWireType(c) == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+                    if (WireFormat.getTagFieldNumber(c) == 1
+                            && WireFormat.getTagWireType(c) == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
                         int entry = in.pushLimit(in.readRawVarint32());
                         long k = 0, v = 0;
                         for (int e; (e = in.readTag()) != 0; ) {
@@ -95,7 +101,8 @@ public final class PyroscopeLabels {
                         }
                         in.popLimit(entry);
                         pairs.put(k, v);
-                        if (pairs.size() > MAX_LABELS_PER_CONTEXT) throw new IOException("a context has over " + MAX_LABELS_PER_CONTEXT + " labels");
+                        if (pairs.size() > MAX_LABELS_PER_CONTEXT)
+                            throw new IOException("a context has over " + MAX_LABELS_PER_CONTEXT + " labels");
                     } else {
                         in.skipField(c);
                     }
@@ -114,7 +121,8 @@ public final class PyroscopeLabels {
      * of their contexts (the context label removed), keyed by that set; samples of no or an unknown
      * context go under no labels.
      */
-    public static Map<SortedMap<String, String>, Profile> split(Profile p, Map<Long, SortedMap<String, String>> contexts) {
+    public static Map<SortedMap<String, String>, Profile> split(
+            Profile p, Map<Long, SortedMap<String, String>> contexts) {
         long key = -1;
         for (int i = 0; i < p.getStringTableCount(); i++) {
             if (p.getStringTable(i).equals(JfrToPprof.CONTEXT_LABEL)) key = i;
@@ -138,11 +146,13 @@ public final class PyroscopeLabels {
                 labels = contexts.getOrDefault(id, labels);
             }
             List<Sample> group = groups.computeIfAbsent(labels, k -> new ArrayList<>());
-            if (groups.size() > MAX_LABEL_SETS) throw new IllegalArgumentException("the upload holds over " + MAX_LABEL_SETS + " label sets");
+            if (groups.size() > MAX_LABEL_SETS)
+                throw new IllegalArgumentException("the upload holds over " + MAX_LABEL_SETS + " label sets");
             group.add(kept.build());
         }
         Map<SortedMap<String, String>, Profile> out = new LinkedHashMap<>();
-        groups.forEach((labels, samples) -> out.put(labels, p.toBuilder().clearSample().addAllSample(samples).build()));
+        groups.forEach((labels, samples) -> out.put(
+                labels, p.toBuilder().clearSample().addAllSample(samples).build()));
         return out;
     }
 }

@@ -33,12 +33,13 @@ public final class PyroscopeMultipart {
 
     /** The parts by name (the last of a repeated name wins); IllegalArgumentException for a malformed body. */
     public static Map<String, byte[]> parts(String contentType, byte[] body) {
-        FullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/", Unpooled.wrappedBuffer(body));
+        FullHttpRequest req =
+                new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/", Unpooled.wrappedBuffer(body));
         req.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
         HttpPostMultipartRequestDecoder decoder = null;
         try {
-            decoder = new HttpPostMultipartRequestDecoder(new DefaultHttpDataFactory(false), req, StandardCharsets.UTF_8,
-                    MAX_PARTS, body.length + 1);
+            decoder = new HttpPostMultipartRequestDecoder(
+                    new DefaultHttpDataFactory(false), req, StandardCharsets.UTF_8, MAX_PARTS, body.length + 1);
             Map<String, byte[]> parts = new HashMap<>();
             for (InterfaceHttpData d : decoder.getBodyHttpDatas()) {
                 if (d instanceof HttpData data) parts.put(data.getName(), data.get());

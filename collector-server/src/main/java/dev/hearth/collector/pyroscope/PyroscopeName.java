@@ -20,23 +20,27 @@ import java.util.regex.Pattern;
 public record PyroscopeName(String service, String suffix, SortedMap<String, String> labels) {
     /** The characters Pyroscope allows in an application name. */
     private static final Pattern APP = Pattern.compile("[A-Za-z0-9_./-]{1,256}");
+
     static final String SERVICE_LABEL = "service_name";
     static final String APP_LABEL = "app_name";
 
     /** Parses a name; a malformed one is an IllegalArgumentException saying what is wrong. */
     public static PyroscopeName parse(String name) {
-        if (name == null || name.isBlank()) throw new IllegalArgumentException("missing parameter 'name' (the application, as app.cpu{k=v})");
+        if (name == null || name.isBlank())
+            throw new IllegalArgumentException("missing parameter 'name' (the application, as app.cpu{k=v})");
         int brace = name.indexOf('{');
         String app = (brace < 0 ? name : name.substring(0, brace)).strip();
         if (!APP.matcher(app).matches()) {
-            throw new IllegalArgumentException("the application name must be 1-256 of [A-Za-z0-9_./-], got '" + app + "'");
+            throw new IllegalArgumentException(
+                    "the application name must be 1-256 of [A-Za-z0-9_./-], got '" + app + "'");
         }
         SortedMap<String, String> labels = new TreeMap<>();
         if (brace >= 0) {
             String rest = name.substring(brace).strip();
             if (!rest.endsWith("}")) throw new IllegalArgumentException("the labels of name must be closed by '}'");
             String inner = rest.substring(1, rest.length() - 1);
-            if (inner.indexOf('{') >= 0 || inner.indexOf('}') >= 0) throw new IllegalArgumentException("name holds more than one {…}");
+            if (inner.indexOf('{') >= 0 || inner.indexOf('}') >= 0)
+                throw new IllegalArgumentException("name holds more than one {…}");
             labels.putAll(Labels.parse(inner.endsWith(",") ? inner.substring(0, inner.length() - 1) : inner));
         }
         if (labels.containsKey("__name__")) throw new IllegalArgumentException("label name '__name__' is reserved");

@@ -17,17 +17,20 @@ public final class PyroscopeTime {
 
     /** Unix milliseconds; an IllegalArgumentException for a malformed or overflowing time. */
     public static long parseMs(String text, long nowMs) {
-        if (text.length() > MAX_LENGTH) throw new IllegalArgumentException("is longer than " + MAX_LENGTH + " characters");
+        if (text.length() > MAX_LENGTH)
+            throw new IllegalArgumentException("is longer than " + MAX_LENGTH + " characters");
         String s = text.strip().replace("_", "").replace(",", "").replace(" ", "");
         if (s.isEmpty() || s.equals("now")) return nowMs;
         if (s.chars().allMatch(c -> c >= '0' && c <= '9')) return absolute(s);
         int sign = s.indexOf('+') >= 0 ? s.indexOf('+') : s.indexOf('-');
         String ref = sign < 0 ? s : s.substring(0, sign);
-        if (!ref.isEmpty() && !ref.equals("now")) throw new IllegalArgumentException("'" + text + "' is not a time (Unix seconds, ms, µs, ns, or now-1h)");
+        if (!ref.isEmpty() && !ref.equals("now"))
+            throw new IllegalArgumentException("'" + text + "' is not a time (Unix seconds, ms, µs, ns, or now-1h)");
         if (sign < 0) return nowMs;
         long offsetSeconds = offsetSeconds(s.substring(sign + 1), text);
         try {
-            return Math.addExact(nowMs, Math.multiplyExact(s.charAt(sign) == '-' ? -offsetSeconds : offsetSeconds, 1000L));
+            return Math.addExact(
+                    nowMs, Math.multiplyExact(s.charAt(sign) == '-' ? -offsetSeconds : offsetSeconds, 1000L));
         } catch (ArithmeticException e) {
             throw new IllegalArgumentException("'" + text + "' is out of range");
         }
@@ -36,8 +39,10 @@ public final class PyroscopeTime {
     private static long absolute(String digits) {
         if (digits.length() == 8) {
             try {
-                LocalDate d = LocalDate.parse(digits.substring(0, 4) + "-" + digits.substring(4, 6) + "-" + digits.substring(6));
-                if (d.getYear() > 1900) return d.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+                LocalDate d = LocalDate.parse(
+                        digits.substring(0, 4) + "-" + digits.substring(4, 6) + "-" + digits.substring(6));
+                if (d.getYear() > 1900)
+                    return d.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
             } catch (DateTimeParseException e) {
                 // not a date: seconds, as Pyroscope reads it
             }
@@ -67,14 +72,18 @@ public final class PyroscopeTime {
         while (i < offset.length()) {
             int start = i;
             while (i < offset.length() && Character.isDigit(offset.charAt(i))) i++;
-            if (i == start || i - start > 9) throw new IllegalArgumentException("'" + text + "' needs a number of at most 9 digits before each unit");
+            if (i == start || i - start > 9)
+                throw new IllegalArgumentException(
+                        "'" + text + "' needs a number of at most 9 digits before each unit");
             long n = Long.parseLong(offset.substring(start, i));
             int unitStart = i;
             while (i < offset.length() && !Character.isDigit(offset.charAt(i))) i++;
             long unit = unitSeconds(offset.substring(unitStart, i));
-            if (unit == 0) throw new IllegalArgumentException("'" + text + "' has an unknown unit '" + offset.substring(unitStart, i)
-                    + "' (s, m or min, h, d, w, M or mon, y)");
-            total += n * unit; // at most 9 digits times a year per part: no overflow for the few parts a bounded string holds
+            if (unit == 0)
+                throw new IllegalArgumentException("'" + text + "' has an unknown unit '"
+                        + offset.substring(unitStart, i) + "' (s, m or min, h, d, w, M or mon, y)");
+            total += n * unit; // at most 9 digits times a year per part: no overflow for the few parts a bounded string
+            // holds
         }
         return total;
     }

@@ -30,8 +30,17 @@ public final class PyroscopeTypes {
             Map.entry("lock_duration", new Target(ProfileType.LOCK, 1)));
 
     /** Suffixes Pyroscope knows whose profiles Hearth has no type for (live heap, goroutines, …). */
-    private static final Set<String> NOT_STORED = Set.of("inuse_objects", "inuse_space", "goroutines", "live", "exceptions",
-            "seconds", "nanoseconds", "microseconds", "milliseconds", "bytes");
+    private static final Set<String> NOT_STORED = Set.of(
+            "inuse_objects",
+            "inuse_space",
+            "goroutines",
+            "live",
+            "exceptions",
+            "seconds",
+            "nanoseconds",
+            "microseconds",
+            "milliseconds",
+            "bytes");
 
     private PyroscopeTypes() {}
 
@@ -43,8 +52,9 @@ public final class PyroscopeTypes {
     public static Target target(String suffix) {
         if (suffix == null) return STORED.get("cpu");
         Target t = STORED.get(suffix);
-        if (t == null) throw new IllegalArgumentException("Hearth does not store '" + suffix + "' profiles; it stores "
-                + STORED.keySet().stream().sorted().toList());
+        if (t == null)
+            throw new IllegalArgumentException("Hearth does not store '" + suffix + "' profiles; it stores "
+                    + STORED.keySet().stream().sorted().toList());
         return t;
     }
 }

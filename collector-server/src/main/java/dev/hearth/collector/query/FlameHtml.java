@@ -13,6 +13,7 @@ public final class FlameHtml {
     }
 
     static FlameFrame frames(FlameNode root) {
-        return FlameFrames.freeze(root, FlameNode::sortedChildren, (n, kids) -> new FlameFrame(n.name, n.kind, n.self, n.total, kids));
+        return FlameFrames.freeze(
+                root, FlameNode::sortedChildren, (n, kids) -> new FlameFrame(n.name, n.kind, n.self, n.total, kids));
     }
 }

@@ -43,7 +43,8 @@ public final class FunctionTable {
         public List<FrameKind> kinds() {
             List<FrameKind> out = new ArrayList<>();
             for (FrameKind k : FrameKind.values()) if (byKind[k.ordinal()] > 0) out.add(k);
-            out.sort(Comparator.comparingLong((FrameKind k) -> byKind[k.ordinal()]).reversed());
+            out.sort(Comparator.comparingLong((FrameKind k) -> byKind[k.ordinal()])
+                    .reversed());
             return out;
         }
     }
@@ -89,8 +90,8 @@ public final class FunctionTable {
     public static List<Row> heaviest(Table t, int limit) {
         Set<Row> out = new LinkedHashSet<>();
         List<Row> all = new ArrayList<>(t.rows().values());
-        List<Comparator<Row>> orders = new ArrayList<>(List.of(Comparator.comparingLong((Row r) -> r.self),
-                Comparator.comparingLong((Row r) -> r.total)));
+        List<Comparator<Row>> orders = new ArrayList<>(
+                List.of(Comparator.comparingLong((Row r) -> r.self), Comparator.comparingLong((Row r) -> r.total)));
         if (t.baseTotal() > 0) {
             orders.add(Comparator.comparingLong((Row r) -> r.baseSelf));
             orders.add(Comparator.comparingLong((Row r) -> r.baseTotal));

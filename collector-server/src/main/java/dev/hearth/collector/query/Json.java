@@ -16,7 +16,9 @@ import java.io.UncheckedIOException;
  */
 public final class Json {
     public static final JsonFactory FACTORY = JsonFactory.builder()
-            .streamWriteConstraints(StreamWriteConstraints.builder().maxNestingDepth(Integer.MAX_VALUE).build())
+            .streamWriteConstraints(StreamWriteConstraints.builder()
+                    .maxNestingDepth(Integer.MAX_VALUE)
+                    .build())
             .build();
     private static final ObjectMapper MAPPER = new ObjectMapper(FACTORY);
 

@@ -12,7 +12,8 @@ public final class PprofExport {
 
     /** {@code samples} carry all of the type's values, in ProfileType.valueTypes() order. */
     public static byte[] gzip(ProfileType type, long fromMs, long untilMs, List<ResolvedSample> samples) {
-        ProfileBuilder b = new ProfileBuilder(type).timeNanos(fromMs * 1_000_000L).durationNanos((untilMs - fromMs) * 1_000_000L);
+        ProfileBuilder b =
+                new ProfileBuilder(type).timeNanos(fromMs * 1_000_000L).durationNanos((untilMs - fromMs) * 1_000_000L);
         for (ResolvedSample s : samples) b.add(s);
         return ProfileCodec.encodeGzip(b.build());
     }

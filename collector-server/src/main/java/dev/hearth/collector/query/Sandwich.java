@@ -20,7 +20,8 @@ public final class Sandwich {
         for (ResolvedSample s : samples) {
             List<StackFrame> stack = s.stack(); // leaf first
             int at = -1;
-            for (int i = stack.size() - 1; i >= 0 && at < 0; i--) if (stack.get(i).name().equals(function)) at = i;
+            for (int i = stack.size() - 1; i >= 0 && at < 0; i--)
+                if (stack.get(i).name().equals(function)) at = i;
             if (at < 0) continue;
             long v = s.values()[0];
             if (callers == null) {

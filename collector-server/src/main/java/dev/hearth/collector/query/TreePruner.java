@@ -24,7 +24,8 @@ public final class TreePruner {
         Map<FlameNode, Boolean> kept = new IdentityHashMap<>();
         Map<FlameNode, Integer> unkeptChildren = new IdentityHashMap<>();
         Map<FlameNode, FlameNode> parents = new IdentityHashMap<>();
-        PriorityQueue<FlameNode> frontier = new PriorityQueue<>((a, b) -> Double.compare(weight.applyAsDouble(b), weight.applyAsDouble(a)));
+        PriorityQueue<FlameNode> frontier =
+                new PriorityQueue<>((a, b) -> Double.compare(weight.applyAsDouble(b), weight.applyAsDouble(a)));
         int others = 0;
         kept.put(root, true);
         if (!root.children().isEmpty()) {

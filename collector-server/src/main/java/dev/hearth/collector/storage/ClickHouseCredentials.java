@@ -17,6 +17,7 @@ public record ClickHouseCredentials(String user, String password) {
     public static final String USER_ENV = "HEARTH_CLICKHOUSE_USER", PASSWORD_ENV = "HEARTH_CLICKHOUSE_PASSWORD";
     /** ClickHouse's own default: the {@code default} user without a password. */
     public static final ClickHouseCredentials DEFAULT = new ClickHouseCredentials("default", "");
+
     private static final int MAX_BYTES = 64 << 10;
 
     public ClickHouseCredentials {
@@ -36,7 +37,8 @@ public record ClickHouseCredentials(String user, String password) {
             if (Files.size(file) > MAX_BYTES) throw new IllegalArgumentException("larger than " + MAX_BYTES + " bytes");
             return parse(Files.readString(file, StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new IllegalArgumentException("ClickHouse credentials file " + file + ": cannot read it: " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "ClickHouse credentials file " + file + ": cannot read it: " + e.getMessage(), e);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("ClickHouse credentials file " + file + ": " + e.getMessage(), e);
         }
@@ -54,7 +56,8 @@ public record ClickHouseCredentials(String user, String password) {
             switch (key) {
                 case "user" -> user = value;
                 case "password" -> password = value;
-                default -> throw new IllegalArgumentException("line " + (i + 1) + ": expected user=NAME or password=SECRET");
+                default ->
+                    throw new IllegalArgumentException("line " + (i + 1) + ": expected user=NAME or password=SECRET");
             }
         }
         if (user == null) throw new IllegalArgumentException("no user=NAME line");

@@ -25,7 +25,10 @@ final class ClickHouseHttp {
 
     private static final int MAX_QUERY_BYTES = 16 << 20;
 
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpClient client = HttpClient.newBuilder()
+            .connectTimeout(CONNECT_TIMEOUT)
+            .version(HttpClient.Version.HTTP_1_1)
+            .build();
     private final String authorization;
     private final String database;
 
@@ -37,11 +40,16 @@ final class ClickHouseHttp {
     /** Runs a statement on a server; returns its rows (TabSeparated, fields still escaped). */
     List<String[]> query(URI server, String sql, QueryDeadline deadline) throws SQLException {
         deadline.check();
-        Duration timeout = deadline == QueryDeadline.NONE ? WRITE_TIMEOUT : Duration.ofSeconds(deadline.remainingSeconds());
+        Duration timeout =
+                deadline == QueryDeadline.NONE ? WRITE_TIMEOUT : Duration.ofSeconds(deadline.remainingSeconds());
         // max_query_size: a selection's series and a stack chunk's ids go into the SQL text as IN lists
-        String body = send(server, "database=" + database + "&max_execution_time=" + timeout.toSeconds() + "&max_query_size=" + MAX_QUERY_BYTES,
+        String body = send(
+                server,
+                "database=" + database + "&max_execution_time=" + timeout.toSeconds() + "&max_query_size="
+                        + MAX_QUERY_BYTES,
                 sql.getBytes(StandardCharsets.UTF_8),
-                timeout, deadline);
+                timeout,
+                deadline);
         List<String[]> rows = new ArrayList<>();
         int start = 0;
         while (start < body.length()) {
@@ -64,19 +72,29 @@ final class ClickHouseHttp {
      */
     void insert(URI server, String table, byte[] tsv) throws SQLException {
         String q = "INSERT INTO " + table + " FORMAT TabSeparated";
-        send(server, "database=" + database + "&insert_distributed_sync=1&query=" + URLEncoder.encode(q, StandardCharsets.UTF_8), tsv,
-                WRITE_TIMEOUT, QueryDeadline.NONE);
+        send(
+                server,
+                "database=" + database + "&insert_distributed_sync=1&query="
+                        + URLEncoder.encode(q, StandardCharsets.UTF_8),
+                tsv,
+                WRITE_TIMEOUT,
+                QueryDeadline.NONE);
     }
 
-    private String send(URI server, String params, byte[] body, Duration timeout, QueryDeadline deadline) throws SQLException {
-        HttpRequest request = HttpRequest.newBuilder(server.resolve("/?" + params)).timeout(timeout)
-                .header("Authorization", authorization).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+    private String send(URI server, String params, byte[] body, Duration timeout, QueryDeadline deadline)
+            throws SQLException {
+        HttpRequest request = HttpRequest.newBuilder(server.resolve("/?" + params))
+                .timeout(timeout)
+                .header("Authorization", authorization)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build();
         HttpResponse<String> r;
         try {
             r = client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (java.net.http.HttpTimeoutException e) {
             deadline.check();
-            throw new SQLException("ClickHouse at " + server + " did not answer within " + timeout.toSeconds() + " s", e);
+            throw new SQLException(
+                    "ClickHouse at " + server + " did not answer within " + timeout.toSeconds() + " s", e);
         } catch (IOException e) {
             throw new SQLException("cannot reach ClickHouse at " + server + ": " + e, e);
         } catch (InterruptedException e) {

@@ -36,6 +36,7 @@ final class ClickHouseReader {
     private final String localProfiles;
     /** Rows are keyed by content hash and never change: what was read once is kept (up to a bound). */
     private final Map<Long, FrameCache.Stack> stacks = new ConcurrentHashMap<>();
+
     private final Map<Long, StackFrame> locations = new ConcurrentHashMap<>();
     private int next;
 
@@ -57,7 +58,9 @@ final class ClickHouseReader {
 
     List<Service> services(String tenant) throws SQLException {
         Map<String, Service> out = new TreeMap<>();
-        for (String[] r : query("SELECT DISTINCT service, type, labels FROM series WHERE tenant = " + Tsv.literal(tenant), QueryDeadline.NONE)) {
+        for (String[] r : query(
+                "SELECT DISTINCT service, type, labels FROM series WHERE tenant = " + Tsv.literal(tenant),
+                QueryDeadline.NONE)) {
             Service sv = out.computeIfAbsent(Tsv.unescape(r[0]), n -> new Service(n, new TreeSet<>(), new TreeSet<>()));
             sv.types().add(Tsv.unescape(r[1]));
             sv.labelKeys().addAll(Labels.parse(Tsv.unescape(r[2])).keySet());
@@ -67,8 +70,10 @@ final class ClickHouseReader {
 
     SortedSet<String> labelValues(String tenant, String service, String key) throws SQLException {
         SortedSet<String> out = new TreeSet<>();
-        for (String[] r : query("SELECT DISTINCT labels FROM series WHERE tenant = " + Tsv.literal(tenant) + " AND service = "
-                + Tsv.literal(service), QueryDeadline.NONE)) {
+        for (String[] r : query(
+                "SELECT DISTINCT labels FROM series WHERE tenant = " + Tsv.literal(tenant) + " AND service = "
+                        + Tsv.literal(service),
+                QueryDeadline.NONE)) {
             String v = Labels.parse(Tsv.unescape(r[0])).get(key);
             if (v != null) out.add(v);
         }
@@ -80,9 +85,15 @@ final class ClickHouseReader {
         if (series == null) return List.of();
         StringBuilder sql = new StringBuilder("SELECT stack");
         for (int i : valueIndexes) sql.append(", ").append(saturatingSum(Schema.valueColumn(i)));
-        sql.append(" FROM samples WHERE series IN (").append(series).append(") AND day <= '").append(ClickHouseWriter.day(sel.untilMs()))
-                .append("' AND (pkey, batch) IN (SELECT pkey, any(batch) FROM ").append(localProfiles)
-                .append(" WHERE ").append(profileFilter(sel, series)).append(" GROUP BY pkey) GROUP BY stack");
+        sql.append(" FROM samples WHERE series IN (")
+                .append(series)
+                .append(") AND day <= '")
+                .append(ClickHouseWriter.day(sel.untilMs()))
+                .append("' AND (pkey, batch) IN (SELECT pkey, any(batch) FROM ")
+                .append(localProfiles)
+                .append(" WHERE ")
+                .append(profileFilter(sel, series))
+                .append(" GROUP BY pkey) GROUP BY stack");
         Map<Long, long[]> sums = new HashMap<>();
         for (String[] r : query(sql.toString(), deadline)) {
             long[] v = new long[valueIndexes.length];
@@ -103,8 +114,11 @@ final class ClickHouseReader {
         String series = series(sel, deadline);
         if (series == null) return out;
         String total = Schema.totalColumn(valueIndex);
-        for (String[] r : query("SELECT s, d, " + saturatingSum("t") + " FROM (SELECT pkey, any(start_ms) AS s, any(step_ms) AS d, any(" + total
-                + ") AS t FROM profiles WHERE " + profileFilter(sel, series) + " GROUP BY pkey) GROUP BY s, d ORDER BY s", deadline)) {
+        for (String[] r : query(
+                "SELECT s, d, " + saturatingSum("t") + " FROM (SELECT pkey, any(start_ms) AS s, any(step_ms) AS d, any("
+                        + total + ") AS t FROM profiles WHERE " + profileFilter(sel, series)
+                        + " GROUP BY pkey) GROUP BY s, d ORDER BY s",
+                deadline)) {
             out.add(new StartTotal(Long.parseLong(r[0]), Long.parseLong(r[1]), Long.parseLong(r[2])));
         }
         return out;
@@ -117,16 +131,21 @@ final class ClickHouseReader {
 
     /** The selected profiles, leaving out those a downsampled profile merged whose deletion ClickHouse has not done yet. */
     private String profileFilter(Selection sel, String series) {
-        return "tenant = " + Tsv.literal(sel.tenant()) + " AND service = " + Tsv.literal(sel.service()) + " AND series IN (" + series
-                + ") AND day <= '" + ClickHouseWriter.day(sel.untilMs()) + "' AND start_ms < " + sel.untilMs() + " AND end_ms > " + sel.fromMs()
+        return "tenant = " + Tsv.literal(sel.tenant()) + " AND service = " + Tsv.literal(sel.service())
+                + " AND series IN (" + series
+                + ") AND day <= '" + ClickHouseWriter.day(sel.untilMs()) + "' AND start_ms < " + sel.untilMs()
+                + " AND end_ms > " + sel.fromMs()
                 + " AND " + ClickHouseDownsampling.notMerged(localProfiles, series, sel.fromMs(), sel.untilMs());
     }
 
     /** The ids of the selected series as an IN list, or null when none matches. */
     private String series(Selection sel, QueryDeadline deadline) throws SQLException {
         List<Long> ids = new ArrayList<>();
-        for (String[] r : query("SELECT id, any(labels) FROM series WHERE tenant = " + Tsv.literal(sel.tenant()) + " AND service = "
-                + Tsv.literal(sel.service()) + " AND type = " + Tsv.literal(sel.type().id()) + " GROUP BY id", deadline)) {
+        for (String[] r : query(
+                "SELECT id, any(labels) FROM series WHERE tenant = " + Tsv.literal(sel.tenant()) + " AND service = "
+                        + Tsv.literal(sel.service()) + " AND type = "
+                        + Tsv.literal(sel.type().id()) + " GROUP BY id",
+                deadline)) {
             deadline.check();
             if (sel.labels().matches(Labels.parse(Tsv.unescape(r[1])))) ids.add(Long.parseLong(r[0]));
         }
@@ -174,12 +193,21 @@ final class ClickHouseReader {
         if (ids.isEmpty()) return;
         if (locations.size() > MAX_ENTRIES) locations.clear();
         Map<Long, long[]> locs = new HashMap<>(); // function, line, binary, build id
-        for (String[] r : byId(ClickHouseSchema.LOCATIONS, "any(function_id), any(line), any(binary_id), any(build_id)", ids, deadline)) {
-            locs.put(Long.parseLong(r[0]), new long[] {Long.parseLong(r[1]), Long.parseLong(r[2]), Long.parseLong(r[3]), Long.parseLong(r[4])});
+        for (String[] r : byId(
+                ClickHouseSchema.LOCATIONS,
+                "any(function_id), any(line), any(binary_id), any(build_id)",
+                ids,
+                deadline)) {
+            locs.put(Long.parseLong(r[0]), new long[] {
+                Long.parseLong(r[1]), Long.parseLong(r[2]), Long.parseLong(r[3]), Long.parseLong(r[4])
+            });
         }
         Map<Long, String[]> fns = new HashMap<>(); // name id, kind, file id
-        for (String[] r : byId(ClickHouseSchema.FUNCTIONS, "any(name_id), any(kind), any(file_id)", locs.values().stream().map(l -> l[0])
-                .distinct().toList(), deadline)) {
+        for (String[] r : byId(
+                ClickHouseSchema.FUNCTIONS,
+                "any(name_id), any(kind), any(file_id)",
+                locs.values().stream().map(l -> l[0]).distinct().toList(),
+                deadline)) {
             fns.put(Long.parseLong(r[0]), new String[] {r[1], Tsv.unescape(r[2]), r[3]});
         }
         List<Long> stringIds = new ArrayList<>();
@@ -192,7 +220,11 @@ final class ClickHouseReader {
             stringIds.add(Long.parseLong(f[2]));
         }
         Map<Long, String> strings = new HashMap<>();
-        for (String[] r : byId(ClickHouseSchema.STRINGS, "any(str)", stringIds.stream().distinct().toList(), deadline)) {
+        for (String[] r : byId(
+                ClickHouseSchema.STRINGS,
+                "any(str)",
+                stringIds.stream().distinct().toList(),
+                deadline)) {
             strings.put(Long.parseLong(r[0]), Tsv.unescape(r[1]));
         }
         locs.forEach((id, l) -> {
@@ -209,8 +241,10 @@ final class ClickHouseReader {
     private List<String[]> byId(Table t, String columns, List<Long> ids, QueryDeadline deadline) throws SQLException {
         List<String[]> out = new ArrayList<>();
         for (int i = 0; i < ids.size(); i += CHUNK) {
-            out.addAll(query("SELECT id, " + columns + " FROM " + ClickHouseSchema.name(t) + " WHERE id IN ("
-                    + FrameCache.inList(ids.subList(i, Math.min(ids.size(), i + CHUNK))) + ") GROUP BY id", deadline));
+            out.addAll(query(
+                    "SELECT id, " + columns + " FROM " + ClickHouseSchema.name(t) + " WHERE id IN ("
+                            + FrameCache.inList(ids.subList(i, Math.min(ids.size(), i + CHUNK))) + ") GROUP BY id",
+                    deadline));
         }
         return out;
     }
@@ -219,8 +253,9 @@ final class ClickHouseReader {
     long count(String table) throws SQLException {
         String sql = switch (table) {
             case "profiles" -> "SELECT uniqExact(pkey) FROM profiles";
-            case "samples" -> "SELECT count() FROM samples WHERE (pkey, batch) IN (SELECT pkey, any(batch) FROM " + localProfiles
-                    + " GROUP BY pkey)";
+            case "samples" ->
+                "SELECT count() FROM samples WHERE (pkey, batch) IN (SELECT pkey, any(batch) FROM " + localProfiles
+                        + " GROUP BY pkey)";
             case "strings", "functions", "locations", "stacks", "series" -> "SELECT uniqExact(id) FROM " + table;
             case "merged_uids" -> "SELECT uniqExact(pkey) FROM merged_uids";
             default -> throw new IllegalArgumentException("no table " + table);

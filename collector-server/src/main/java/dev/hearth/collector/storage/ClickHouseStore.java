@@ -30,7 +30,8 @@ public final class ClickHouseStore implements ProfileStore {
         this.location = location;
         this.http = http;
         boolean cluster = location.cluster() != null;
-        this.writes = new WriteQueue(new ClickHouseWriter(http, location.shards(), cluster, location.database()), queueCapacity);
+        this.writes = new WriteQueue(
+                new ClickHouseWriter(http, location.shards(), cluster, location.database()), queueCapacity);
         this.reader = new ClickHouseReader(http, location.shards(), cluster, location.database());
     }
 
@@ -83,7 +84,9 @@ public final class ClickHouseStore implements ProfileStore {
         return writes.run(() -> {
             DownsampleResult all = DownsampleResult.NOTHING;
             for (URI shard : location.shards()) {
-                all = all.plus(settings.pass(new ClickHouseDownsampling(http, shard, location.cluster() != null, location.database()), nowMs));
+                all = all.plus(settings.pass(
+                        new ClickHouseDownsampling(http, shard, location.cluster() != null, location.database()),
+                        nowMs));
             }
             return all;
         });
@@ -118,8 +121,11 @@ public final class ClickHouseStore implements ProfileStore {
 
     /** Per table of a shard: rows and bytes on disk of its active parts. */
     private List<String[]> parts(URI shard) throws SQLException {
-        return http.query(shard, "SELECT table, sum(rows), sum(bytes_on_disk) FROM system.parts WHERE active AND database = "
-                + Tsv.literal(location.database()) + " GROUP BY table FORMAT TabSeparated", QueryDeadline.NONE);
+        return http.query(
+                shard,
+                "SELECT table, sum(rows), sum(bytes_on_disk) FROM system.parts WHERE active AND database = "
+                        + Tsv.literal(location.database()) + " GROUP BY table FORMAT TabSeparated",
+                QueryDeadline.NONE);
     }
 
     @Override
@@ -133,7 +139,10 @@ public final class ClickHouseStore implements ProfileStore {
         String local = location.cluster() != null ? table + "_local" : table;
         long[] out = new long[location.shards().size()];
         for (int i = 0; i < out.length; i++) {
-            out[i] = Long.parseLong(http.query(location.shards().get(i), "SELECT count() FROM " + local + " FORMAT TabSeparated", QueryDeadline.NONE)
+            out[i] = Long.parseLong(http.query(
+                            location.shards().get(i),
+                            "SELECT count() FROM " + local + " FORMAT TabSeparated",
+                            QueryDeadline.NONE)
                     .get(0)[0]);
         }
         return out;
@@ -145,7 +154,10 @@ public final class ClickHouseStore implements ProfileStore {
         long bytes = 0;
         for (URI shard : location.shards()) {
             for (ClickHouseSchema.Table t : ClickHouseSchema.TABLES) {
-                http.execute(shard, "OPTIMIZE TABLE " + location.database() + "." + ClickHouseSchema.local(t, location.cluster() != null) + " FINAL");
+                http.execute(
+                        shard,
+                        "OPTIMIZE TABLE " + location.database() + "."
+                                + ClickHouseSchema.local(t, location.cluster() != null) + " FINAL");
             }
             for (String[] r : parts(shard)) bytes += Long.parseLong(r[2]);
         }

@@ -33,6 +33,7 @@ final class ClickHouseWriter implements BatchWriter {
     private final String database;
     /** Where inserts go: on a cluster, the Distributed tables of the first shard spread them. */
     private final URI server;
+
     private final Map<Table, LongSet> stored = new HashMap<>();
     private final SecureRandom random = new SecureRandom();
 
@@ -42,7 +43,11 @@ final class ClickHouseWriter implements BatchWriter {
         this.cluster = cluster;
         this.database = database;
         this.server = shards.get(0);
-        for (Table t : List.of(ClickHouseSchema.STRINGS, ClickHouseSchema.FUNCTIONS, ClickHouseSchema.LOCATIONS, ClickHouseSchema.STACKS,
+        for (Table t : List.of(
+                ClickHouseSchema.STRINGS,
+                ClickHouseSchema.FUNCTIONS,
+                ClickHouseSchema.LOCATIONS,
+                ClickHouseSchema.STACKS,
                 ClickHouseSchema.SERIES)) {
             stored.put(t, new LongSet());
         }
@@ -76,7 +81,8 @@ final class ClickHouseWriter implements BatchWriter {
         }
         for (Table t : ClickHouseSchema.TABLES) {
             StringBuilder tsv = rows.of(t);
-            if (tsv.length() > 0) http.insert(server, ClickHouseSchema.name(t), tsv.toString().getBytes(StandardCharsets.UTF_8));
+            if (tsv.length() > 0)
+                http.insert(server, ClickHouseSchema.name(t), tsv.toString().getBytes(StandardCharsets.UTF_8));
         }
         rows.pending.forEach((table, ids) -> {
             LongSet known = stored.get(table);
@@ -94,14 +100,18 @@ final class ClickHouseWriter implements BatchWriter {
             uids.add(p.uid());
         }
         // the columns of the primary key (merged_uids has the same): a lookup, however many profiles are stored
-        String where = " WHERE tenant IN (" + literals(tenants) + ") AND service IN (" + literals(services) + ") AND uid IN (" + literals(uids)
-                + ") GROUP BY tenant, service, uid";
-        String sql = "SELECT tenant, service, uid, any(digest) FROM " + ClickHouseSchema.name(ClickHouseSchema.PROFILES) + where
-                + " UNION ALL SELECT tenant, service, uid, any(digest) FROM " + ClickHouseSchema.name(ClickHouseSchema.MERGED_UIDS) + where
+        String where = " WHERE tenant IN (" + literals(tenants) + ") AND service IN (" + literals(services)
+                + ") AND uid IN (" + literals(uids) + ") GROUP BY tenant, service, uid";
+        String sql = "SELECT tenant, service, uid, any(digest) FROM " + ClickHouseSchema.name(ClickHouseSchema.PROFILES)
+                + where
+                + " UNION ALL SELECT tenant, service, uid, any(digest) FROM "
+                + ClickHouseSchema.name(ClickHouseSchema.MERGED_UIDS) + where
                 + " FORMAT TabSeparated";
         Map<String, Long> out = new HashMap<>();
         for (String[] r : http.query(server, sql, QueryDeadline.NONE)) {
-            out.put(WriteOutcome.uidKey(Tsv.unescape(r[0]), Tsv.unescape(r[1]), Tsv.unescape(r[2])), Long.parseLong(r[3]));
+            out.put(
+                    WriteOutcome.uidKey(Tsv.unescape(r[0]), Tsv.unescape(r[1]), Tsv.unescape(r[2])),
+                    Long.parseLong(r[3]));
         }
         return out;
     }
@@ -126,7 +136,8 @@ final class ClickHouseWriter implements BatchWriter {
 
         /** True when the dictionary row is neither stored before nor already in this batch. */
         boolean isNew(Table t, long id) {
-            return !stored.get(t).contains(id) && pending.computeIfAbsent(t, k -> new LongSet()).add(id);
+            return !stored.get(t).contains(id)
+                    && pending.computeIfAbsent(t, k -> new LongSet()).add(id);
         }
 
         void add(ProfileRows p, long batchId) {
@@ -138,7 +149,8 @@ final class ClickHouseWriter implements BatchWriter {
                 if (isNew(ClickHouseSchema.STACKS, s.id())) stack(s);
             }
             if (isNew(ClickHouseSchema.SERIES, series.id())) {
-                StringBuilder sb = of(ClickHouseSchema.SERIES).append(series.id()).append('\t');
+                StringBuilder sb =
+                        of(ClickHouseSchema.SERIES).append(series.id()).append('\t');
                 Tsv.string(sb, series.tenant()).append('\t');
                 Tsv.string(sb, series.service()).append('\t');
                 Tsv.string(sb, series.type()).append('\t');
@@ -148,16 +160,37 @@ final class ClickHouseWriter implements BatchWriter {
             StringBuilder samples = of(ClickHouseSchema.SAMPLES);
             String prefix = day + '\t' + series.id() + '\t' + pkey + '\t' + batchId + '\t';
             for (int i = 0; i < stacks.length; i++) {
-                samples.append(prefix).append(stacks[i].id()).append('\t').append(values[0][i]).append('\t')
-                        .append(values.length > 1 ? values[1][i] : 0L).append('\n');
+                samples.append(prefix)
+                        .append(stacks[i].id())
+                        .append('\t')
+                        .append(values[0][i])
+                        .append('\t')
+                        .append(values.length > 1 ? values[1][i] : 0L)
+                        .append('\n');
             }
             long[] totals = p.totals();
-            StringBuilder profiles = of(ClickHouseSchema.PROFILES).append(day).append('\t').append(pkey).append('\t').append(batchId).append('\t');
+            StringBuilder profiles = of(ClickHouseSchema.PROFILES)
+                    .append(day)
+                    .append('\t')
+                    .append(pkey)
+                    .append('\t')
+                    .append(batchId)
+                    .append('\t');
             Tsv.string(profiles, series.tenant()).append('\t');
             Tsv.string(profiles, series.service()).append('\t');
             Tsv.string(profiles, p.uid()).append('\t');
-            profiles.append(series.id()).append('\t').append(p.startMs()).append('\t').append(p.endMs()).append('\t').append(totals[0])
-                    .append('\t').append(totals.length > 1 ? totals[1] : 0L).append('\t').append(p.digest()).append("\t0\t[]\n");
+            profiles.append(series.id())
+                    .append('\t')
+                    .append(p.startMs())
+                    .append('\t')
+                    .append(p.endMs())
+                    .append('\t')
+                    .append(totals[0])
+                    .append('\t')
+                    .append(totals.length > 1 ? totals[1] : 0L)
+                    .append('\t')
+                    .append(p.digest())
+                    .append("\t0\t[]\n");
         }
 
         private void stack(StackRow s) {
@@ -171,13 +204,26 @@ final class ClickHouseWriter implements BatchWriter {
             sb.append("]\n");
             for (LocationRow l : locations) {
                 if (!isNew(ClickHouseSchema.LOCATIONS, l.id())) continue;
-                of(ClickHouseSchema.LOCATIONS).append(l.id()).append('\t').append(l.function().id()).append('\t').append(l.line()).append('\t')
-                        .append(l.binary().id()).append('\t').append(l.buildId().id()).append('\n');
+                of(ClickHouseSchema.LOCATIONS)
+                        .append(l.id())
+                        .append('\t')
+                        .append(l.function().id())
+                        .append('\t')
+                        .append(l.line())
+                        .append('\t')
+                        .append(l.binary().id())
+                        .append('\t')
+                        .append(l.buildId().id())
+                        .append('\n');
                 string(l.binary());
                 string(l.buildId());
                 FunctionRow f = l.function();
                 if (!isNew(ClickHouseSchema.FUNCTIONS, f.id())) continue;
-                StringBuilder fn = of(ClickHouseSchema.FUNCTIONS).append(f.id()).append('\t').append(f.name().id()).append('\t');
+                StringBuilder fn = of(ClickHouseSchema.FUNCTIONS)
+                        .append(f.id())
+                        .append('\t')
+                        .append(f.name().id())
+                        .append('\t');
                 Tsv.string(fn, f.kind()).append('\t').append(f.file().id()).append('\n');
                 string(f.name());
                 string(f.file());
@@ -185,7 +231,9 @@ final class ClickHouseWriter implements BatchWriter {
         }
 
         private void string(StringRow s) {
-            if (isNew(ClickHouseSchema.STRINGS, s.id())) Tsv.string(of(ClickHouseSchema.STRINGS).append(s.id()).append('\t'), s.value()).append('\n');
+            if (isNew(ClickHouseSchema.STRINGS, s.id()))
+                Tsv.string(of(ClickHouseSchema.STRINGS).append(s.id()).append('\t'), s.value())
+                        .append('\n');
         }
     }
 
@@ -201,20 +249,29 @@ final class ClickHouseWriter implements BatchWriter {
         long dropped = 0;
         for (URI shard : shards) {
             String profiles = database + "." + ClickHouseSchema.local(ClickHouseSchema.PROFILES, cluster);
-            List<String[]> days = http.query(shard, "SELECT toYYYYMMDD(day), max(end_ms), count() FROM " + profiles + " WHERE day <= '"
-                    + day(cutoffMs) + "' GROUP BY day FORMAT TabSeparated", QueryDeadline.NONE);
+            List<String[]> days = http.query(
+                    shard,
+                    "SELECT toYYYYMMDD(day), max(end_ms), count() FROM " + profiles + " WHERE day <= '" + day(cutoffMs)
+                            + "' GROUP BY day FORMAT TabSeparated",
+                    QueryDeadline.NONE);
             for (String[] d : days) {
                 if (Long.parseLong(d[1]) > cutoffMs || !d[0].matches("[0-9]{8}")) continue;
                 for (Table t : ClickHouseSchema.BY_DAY) {
-                    http.execute(shard, "ALTER TABLE " + database + "." + ClickHouseSchema.local(t, cluster) + " DROP PARTITION ID '" + d[0] + "'");
+                    http.execute(
+                            shard,
+                            "ALTER TABLE " + database + "." + ClickHouseSchema.local(t, cluster)
+                                    + " DROP PARTITION ID '" + d[0] + "'");
                 }
                 dropped += Long.parseLong(d[2]);
             }
         }
         for (URI shard : shards) {
             String merged = database + "." + ClickHouseSchema.local(ClickHouseSchema.MERGED_UIDS, cluster);
-            for (String[] d : http.query(shard, "SELECT toYYYYMMDD(day), max(end_ms) FROM " + merged + " WHERE day <= '" + day(cutoffMs)
-                    + "' GROUP BY day FORMAT TabSeparated", QueryDeadline.NONE)) {
+            for (String[] d : http.query(
+                    shard,
+                    "SELECT toYYYYMMDD(day), max(end_ms) FROM " + merged + " WHERE day <= '" + day(cutoffMs)
+                            + "' GROUP BY day FORMAT TabSeparated",
+                    QueryDeadline.NONE)) {
                 if (Long.parseLong(d[1]) > cutoffMs || !d[0].matches("[0-9]{8}")) continue;
                 http.execute(shard, "ALTER TABLE " + merged + " DROP PARTITION ID '" + d[0] + "'");
             }

@@ -85,7 +85,8 @@ public final class Database implements AutoCloseable {
     /** Row counts of every table, for tests and benchmarks. */
     public long count(String table) throws SQLException {
         if (!table.matches("[a-z_]+")) throw new IllegalArgumentException(table);
-        try (Statement s = newStatement(); ResultSet r = s.executeQuery("SELECT count(*) FROM " + table)) {
+        try (Statement s = newStatement();
+                ResultSet r = s.executeQuery("SELECT count(*) FROM " + table)) {
             r.next();
             return r.getLong(1);
         }
@@ -106,7 +107,8 @@ public final class Database implements AutoCloseable {
     }
 
     static void query(Connection c, String sql, Row row) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
+        try (Statement s = c.createStatement();
+                ResultSet r = s.executeQuery(sql)) {
             while (r.next()) row.read(r);
         }
     }

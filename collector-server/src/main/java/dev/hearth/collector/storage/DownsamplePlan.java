@@ -51,8 +51,10 @@ public final class DownsamplePlan {
         if (maxProfiles < 1) throw new IllegalArgumentException("maxProfiles must be positive, got " + maxProfiles);
         long due = alignedCutoff(cutoffMs, stepMs);
         record Key(long bucket, long series) {}
-        Map<Key, List<Candidate>> groups = new TreeMap<>(Comparator.comparingLong(Key::bucket).thenComparingLong(Key::series));
-        Map<Key, Boolean> hasRaw = new TreeMap<>(Comparator.comparingLong(Key::bucket).thenComparingLong(Key::series));
+        Map<Key, List<Candidate>> groups =
+                new TreeMap<>(Comparator.comparingLong(Key::bucket).thenComparingLong(Key::series));
+        Map<Key, Boolean> hasRaw =
+                new TreeMap<>(Comparator.comparingLong(Key::bucket).thenComparingLong(Key::series));
         long newestRawBucket = Long.MIN_VALUE;
         for (Candidate c : candidates.profiles()) {
             long bucket = alignedCutoff(c.startMs(), stepMs);
@@ -69,7 +71,8 @@ public final class DownsamplePlan {
         for (Map.Entry<Key, List<Candidate>> g : groups.entrySet()) {
             Key k = g.getKey();
             if (!hasRaw.containsKey(k)) continue; // already one downsampled profile
-            long[] members = g.getValue().stream().mapToLong(Candidate::key).sorted().toArray();
+            long[] members =
+                    g.getValue().stream().mapToLong(Candidate::key).sorted().toArray();
             Merge m = new Merge(k.series(), k.bucket(), stepMs, members);
             (candidates.truncated() && k.bucket() == newestRawBucket ? cut : out).add(m);
         }

@@ -14,7 +14,11 @@ public record DownsampleResult(long merged, long removed, long written, long sam
     }
 
     public DownsampleResult plus(DownsampleResult o) {
-        return new DownsampleResult(merged + o.merged, removed + o.removed, written + o.written, samplesBefore + o.samplesBefore,
+        return new DownsampleResult(
+                merged + o.merged,
+                removed + o.removed,
+                written + o.written,
+                samplesBefore + o.samplesBefore,
                 samplesAfter + o.samplesAfter);
     }
 }

@@ -14,9 +14,12 @@ public record Downsampling(Duration after, Duration step, int maxProfilesPerPass
     public static final int DEFAULT_MAX_PROFILES_PER_PASS = 20_000;
 
     public Downsampling {
-        if (after.isNegative()) throw new IllegalArgumentException("--downsample-after must not be negative, got " + after);
-        if (step.toMillis() < 1) throw new IllegalArgumentException("--downsample-step must be at least 1 ms, got " + step);
-        if (maxProfilesPerPass < 1) throw new IllegalArgumentException("profiles per pass must be positive, got " + maxProfilesPerPass);
+        if (after.isNegative())
+            throw new IllegalArgumentException("--downsample-after must not be negative, got " + after);
+        if (step.toMillis() < 1)
+            throw new IllegalArgumentException("--downsample-step must be at least 1 ms, got " + step);
+        if (maxProfilesPerPass < 1)
+            throw new IllegalArgumentException("profiles per pass must be positive, got " + maxProfilesPerPass);
     }
 
     public static Downsampling defaults() {
@@ -31,7 +34,8 @@ public record Downsampling(Duration after, Duration step, int maxProfilesPerPass
     public DownsampleResult pass(DownsampleStore store, long nowMs) throws Exception {
         long stepMs = step.toMillis();
         long due = DownsamplePlan.alignedCutoff(nowMs - after.toMillis(), stepMs);
-        var plan = DownsamplePlan.plan(store.candidates(due, stepMs, maxProfilesPerPass), due, stepMs, maxProfilesPerPass);
+        var plan =
+                DownsamplePlan.plan(store.candidates(due, stepMs, maxProfilesPerPass), due, stepMs, maxProfilesPerPass);
         return plan.isEmpty() ? DownsampleResult.NOTHING : store.apply(plan);
     }
 }

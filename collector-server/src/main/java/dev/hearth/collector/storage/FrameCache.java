@@ -34,17 +34,26 @@ final class FrameCache {
             if (s != null) out.put(id, s);
             else missing.add(id);
         }
-        for (int i = 0; i < missing.size(); i += CHUNK) load(c, missing.subList(i, Math.min(missing.size(), i + CHUNK)), out, deadline);
+        for (int i = 0; i < missing.size(); i += CHUNK)
+            load(c, missing.subList(i, Math.min(missing.size(), i + CHUNK)), out, deadline);
         return out;
     }
 
     private void load(Connection c, List<Long> ids, Map<Long, Stack> out, QueryDeadline deadline) throws SQLException {
         String in = inList(ids);
         Map<Long, String> labels = new HashMap<>();
-        Database.query(c, "SELECT id, labels FROM stacks WHERE id IN (" + in + ")", deadline, r -> labels.put(r.getLong(1), r.getString(2)));
+        Database.query(
+                c,
+                "SELECT id, labels FROM stacks WHERE id IN (" + in + ")",
+                deadline,
+                r -> labels.put(r.getLong(1), r.getString(2)));
         Map<Long, List<long[]>> frames = new HashMap<>();
-        Database.query(c, "SELECT stack, depth, location FROM stack_frames WHERE stack IN (" + in + ")", deadline,
-                r -> frames.computeIfAbsent(r.getLong(1), k -> new ArrayList<>()).add(new long[] {r.getInt(2), r.getLong(3)}));
+        Database.query(
+                c,
+                "SELECT stack, depth, location FROM stack_frames WHERE stack IN (" + in + ")",
+                deadline,
+                r -> frames.computeIfAbsent(r.getLong(1), k -> new ArrayList<>())
+                        .add(new long[] {r.getInt(2), r.getLong(3)}));
         List<Long> unknown = new ArrayList<>();
         for (List<long[]> fs : frames.values()) {
             for (long[] f : fs) {
@@ -73,12 +82,22 @@ final class FrameCache {
 
     private void loadLocations(Connection c, List<Long> ids, QueryDeadline deadline) throws SQLException {
         if (locations.size() > MAX_ENTRIES) locations.clear();
-        Database.query(c, "SELECT l.id, n.str, f.kind, fi.str, l.line, b.str, bi.str FROM locations l"
-                + " JOIN functions f ON f.id = l.function_id JOIN strings n ON n.id = f.name_id"
-                + " JOIN strings fi ON fi.id = f.file_id JOIN strings b ON b.id = l.binary_id"
-                + " JOIN strings bi ON bi.id = l.build_id WHERE l.id IN (" + inList(ids) + ")", deadline,
-                r -> locations.put(r.getLong(1), new StackFrame(r.getString(2), FrameKind.ofId(r.getString(3)), r.getString(4),
-                        r.getLong(5), r.getString(6), r.getString(7))));
+        Database.query(
+                c,
+                "SELECT l.id, n.str, f.kind, fi.str, l.line, b.str, bi.str FROM locations l"
+                        + " JOIN functions f ON f.id = l.function_id JOIN strings n ON n.id = f.name_id"
+                        + " JOIN strings fi ON fi.id = f.file_id JOIN strings b ON b.id = l.binary_id"
+                        + " JOIN strings bi ON bi.id = l.build_id WHERE l.id IN (" + inList(ids) + ")",
+                deadline,
+                r -> locations.put(
+                        r.getLong(1),
+                        new StackFrame(
+                                r.getString(2),
+                                FrameKind.ofId(r.getString(3)),
+                                r.getString(4),
+                                r.getLong(5),
+                                r.getString(6),
+                                r.getString(7))));
     }
 
     static String inList(Collection<Long> ids) {

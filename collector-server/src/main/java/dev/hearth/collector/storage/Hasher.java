@@ -34,7 +34,10 @@ final class Hasher {
     Hasher putString(String s) {
         int n = s.length(), i = 0;
         for (; i + 4 <= n; i += 4) {
-            putLong(s.charAt(i) | (long) s.charAt(i + 1) << 16 | (long) s.charAt(i + 2) << 32 | (long) s.charAt(i + 3) << 48);
+            putLong(s.charAt(i)
+                    | (long) s.charAt(i + 1) << 16
+                    | (long) s.charAt(i + 2) << 32
+                    | (long) s.charAt(i + 3) << 48);
         }
         long tail = 0;
         for (int shift = 0; i < n; i++, shift += 16) tail |= (long) s.charAt(i) << shift;

@@ -38,14 +38,23 @@ import java.util.SortedMap;
  */
 public final class ProfileConverter {
     private static final long SEED_FUNCTION = 2, SEED_LOCATION = 3, SEED_STACK = 4, SEED_SERIES = 5, SEED_DIGEST = 6;
-    private static final String[] KIND_IDS = java.util.Arrays.stream(FrameKind.values()).map(FrameKind::id).toArray(String[]::new);
-    private static final String[] KIND_SUFFIXES = java.util.Arrays.stream(FrameKind.values()).map(k -> k.suffixed("")).toArray(String[]::new);
+    private static final String[] KIND_IDS =
+            java.util.Arrays.stream(FrameKind.values()).map(FrameKind::id).toArray(String[]::new);
+    private static final String[] KIND_SUFFIXES =
+            java.util.Arrays.stream(FrameKind.values()).map(k -> k.suffixed("")).toArray(String[]::new);
 
     /** The name of the root-most frame of a stack cut to the depth limit. */
     public static final String TRUNCATED = "[truncated]";
 
     /** What the ingest request says about the profile. */
-    public record Meta(String tenant, String uid, String service, ProfileType type, long fromMs, long untilMs, SortedMap<String, String> labels) {}
+    public record Meta(
+            String tenant,
+            String uid,
+            String service,
+            ProfileType type,
+            long fromMs,
+            long untilMs,
+            SortedMap<String, String> labels) {}
 
     private final Profile p;
     /** Rows of string table entries, made once per profile. */
@@ -73,7 +82,12 @@ public final class ProfileConverter {
 
     public static Series series(String tenant, String service, ProfileType type, Map<String, String> labels) {
         String encoded = Labels.encode(labels);
-        long id = new Hasher(SEED_SERIES).putString(tenant).putString(service).putString(type.id()).putString(encoded).hash();
+        long id = new Hasher(SEED_SERIES)
+                .putString(tenant)
+                .putString(service)
+                .putString(type.id())
+                .putString(encoded)
+                .hash();
         return new Series(id, tenant, service, type.id(), encoded);
     }
 
@@ -93,8 +107,8 @@ public final class ProfileConverter {
             for (int i = 0; i < columns.length; i++) {
                 values[i] = s.getValue(columns[i]);
                 if (values[i] < 0) {
-                    throw new InvalidProfileException("sample " + k + " has a negative " + meta.type().valueTypes().get(i).type()
-                            + " value " + values[i]);
+                    throw new InvalidProfileException("sample " + k + " has a negative "
+                            + meta.type().valueTypes().get(i).type() + " value " + values[i]);
                 }
                 any |= values[i] != 0;
             }
@@ -121,9 +135,23 @@ public final class ProfileConverter {
             row++;
         }
         Series series = series(meta.tenant(), meta.service(), meta.type(), meta.labels());
-        long digest = new Hasher(SEED_DIGEST).putLong(series.id()).putLong(meta.fromMs()).putLong(meta.untilMs()).putLong(content).hash();
+        long digest = new Hasher(SEED_DIGEST)
+                .putLong(series.id())
+                .putLong(meta.fromMs())
+                .putLong(meta.untilMs())
+                .putLong(content)
+                .hash();
         if (digest == Schema.UNKNOWN_DIGEST) digest = 1;
-        return new ProfileRows(meta.uid(), series, meta.fromMs(), meta.untilMs(), sampleStacks, sampleValues, totals, digest, truncatedStacks);
+        return new ProfileRows(
+                meta.uid(),
+                series,
+                meta.fromMs(),
+                meta.untilMs(),
+                sampleStacks,
+                sampleValues,
+                totals,
+                digest,
+                truncatedStacks);
     }
 
     /** For each value type of the profile type, the index of the profile's sample type of that name. */
@@ -157,7 +185,8 @@ public final class ProfileConverter {
         ById<LocationRow[]> out = new ById<>(p.getLocationList(), Location::getId);
         for (Location l : p.getLocationList()) {
             Mapping m = l.getMappingId() == 0 ? null : mappings.get(l.getMappingId());
-            StringRow binary = string(m == null ? 0 : m.getFilename()), buildId = string(m == null ? 0 : m.getBuildId());
+            StringRow binary = string(m == null ? 0 : m.getFilename()),
+                    buildId = string(m == null ? 0 : m.getBuildId());
             LocationRow[] frames;
             if (l.getLineCount() == 0) {
                 // an unsymbolized location, named by binary and address as ProfileReader names it
@@ -195,7 +224,8 @@ public final class ProfileConverter {
         /** Inner lines of a location are inlined frames unless the writer gave the function a kind. */
         FunctionRow row(boolean innerLine) {
             if (innerLine && !explicit) {
-                if (inlined == null) inlined = function(string(f.getName()), FrameKind.INLINED, string(f.getFilename()));
+                if (inlined == null)
+                    inlined = function(string(f.getName()), FrameKind.INLINED, string(f.getFilename()));
                 return inlined;
             }
             if (asIs == null) asIs = function(string(f.getName()), kind, string(f.getFilename()));
@@ -270,13 +300,22 @@ public final class ProfileConverter {
     }
 
     private static LocationRow location(FunctionRow function, long line, StringRow binary, StringRow buildId) {
-        long hash = new Hasher(SEED_LOCATION).putLong(function.id()).putLong(line).putLong(binary.id()).putLong(buildId.id()).hash();
+        long hash = new Hasher(SEED_LOCATION)
+                .putLong(function.id())
+                .putLong(line)
+                .putLong(binary.id())
+                .putLong(buildId.id())
+                .hash();
         return new LocationRow(hash, function, line, binary, buildId);
     }
 
     private static FunctionRow function(StringRow name, FrameKind kind, StringRow file) {
         String kindId = KIND_IDS[kind.ordinal()];
-        long hash = new Hasher(SEED_FUNCTION).putLong(name.id()).putString(kindId).putLong(file.id()).hash();
+        long hash = new Hasher(SEED_FUNCTION)
+                .putLong(name.id())
+                .putString(kindId)
+                .putLong(file.id())
+                .hash();
         return new FunctionRow(hash, name, kindId, file);
     }
 

@@ -27,8 +27,10 @@ final class Schema {
             // tenant last: where a migration adds it to an older table (appenders write by position)
             "CREATE TABLE IF NOT EXISTS series (id BIGINT NOT NULL, service VARCHAR NOT NULL, type VARCHAR NOT NULL, labels VARCHAR NOT NULL,"
                     + " tenant VARCHAR NOT NULL)",
-            // pkey: dense key given by the writer, cheap to repeat in every sample row; uid: the client's id, unique per
-            // tenant and service; digest: a hash of the content, to tell a resent profile from another one under its id;
+            // pkey: dense key given by the writer, cheap to repeat in every sample row; uid: the client's id, unique
+            // per
+            // tenant and service; digest: a hash of the content, to tell a resent profile from another one under its
+            // id;
             // step_ms: 0 as ingested, else the downsampling step whose profiles this one merged
             "CREATE TABLE IF NOT EXISTS profiles (pkey BIGINT NOT NULL, uid VARCHAR NOT NULL, series BIGINT NOT NULL,"
                     + " start_ms BIGINT NOT NULL, end_ms BIGINT NOT NULL, total0 BIGINT NOT NULL, total1 BIGINT NOT NULL,"

@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 public sealed interface StoreLocation {
     /** ClickHouse identifiers we accept for cluster and database names: they go into DDL unquoted. */
     Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
+
     String DEFAULT_DATABASE = "hearth";
     int MAX_SHARDS = 256;
 
@@ -37,13 +38,15 @@ public sealed interface StoreLocation {
      * ClickHouse over its HTTP interface: one server ({@code cluster} null), or one URL per shard of
      * the cluster of that name in the servers' {@code remote_servers}.
      */
-    record ClickHouse(List<URI> shards, String cluster, String database, ClickHouseCredentials credentials) implements StoreLocation {
+    record ClickHouse(List<URI> shards, String cluster, String database, ClickHouseCredentials credentials)
+            implements StoreLocation {
         public ClickHouse {
             shards = List.copyOf(shards);
             if (shards.isEmpty()) throw new IllegalArgumentException("no ClickHouse URL");
             if (cluster == null && shards.size() > 1) {
-                throw new IllegalArgumentException("several ClickHouse URLs are the shards of a cluster: add ?cluster=NAME"
-                        + " (its name in the servers' remote_servers)");
+                throw new IllegalArgumentException(
+                        "several ClickHouse URLs are the shards of a cluster: add ?cluster=NAME"
+                                + " (its name in the servers' remote_servers)");
             }
         }
 
@@ -70,8 +73,9 @@ public sealed interface StoreLocation {
             return new DuckDb(Path.of(dir));
         }
         if (!spec.startsWith("clickhouse:")) {
-            throw new IllegalArgumentException("--store is duckdb:DIR or clickhouse:http://HOST:PORT[,...][?cluster=NAME&database=DB], got '"
-                    + spec + "'");
+            throw new IllegalArgumentException(
+                    "--store is duckdb:DIR or clickhouse:http://HOST:PORT[,...][?cluster=NAME&database=DB], got '"
+                            + spec + "'");
         }
         String rest = spec.substring("clickhouse:".length());
         String cluster = null, database = DEFAULT_DATABASE;
@@ -81,20 +85,23 @@ public sealed interface StoreLocation {
                 int eq = param.indexOf('=');
                 String key = eq < 0 ? param : param.substring(0, eq), value = eq < 0 ? "" : param.substring(eq + 1);
                 if (!IDENTIFIER.matcher(value).matches()) {
-                    throw new IllegalArgumentException("--store: " + key + " must be a name of [A-Za-z0-9_] starting with a letter, got '"
-                            + value + "'");
+                    throw new IllegalArgumentException("--store: " + key
+                            + " must be a name of [A-Za-z0-9_] starting with a letter, got '" + value + "'");
                 }
                 switch (key) {
                     case "cluster" -> cluster = value;
                     case "database" -> database = value;
-                    default -> throw new IllegalArgumentException("--store: unknown parameter '" + key + "' (cluster, database)");
+                    default ->
+                        throw new IllegalArgumentException(
+                                "--store: unknown parameter '" + key + "' (cluster, database)");
                 }
             }
             rest = rest.substring(0, q);
         }
         List<URI> shards = new ArrayList<>();
         for (String url : rest.split(",", -1)) {
-            if (shards.size() == MAX_SHARDS) throw new IllegalArgumentException("--store: more than " + MAX_SHARDS + " ClickHouse URLs");
+            if (shards.size() == MAX_SHARDS)
+                throw new IllegalArgumentException("--store: more than " + MAX_SHARDS + " ClickHouse URLs");
             shards.add(serverUrl(url));
         }
         return new ClickHouse(shards, cluster, database, credentials);
@@ -108,14 +115,22 @@ public sealed interface StoreLocation {
         } catch (URISyntaxException e) {
             throw new IllegalArgumentException("--store: '" + url + "' is not a URL like http://HOST:8123");
         }
-        if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null || u.getPort() < 0) {
-            throw new IllegalArgumentException("--store: '" + url + "' is not a URL like http://HOST:8123 (scheme, host and port)");
+        if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme()))
+                || u.getHost() == null
+                || u.getPort() < 0) {
+            throw new IllegalArgumentException(
+                    "--store: '" + url + "' is not a URL like http://HOST:8123 (scheme, host and port)");
         }
         if (u.getRawUserInfo() != null) {
-            throw new IllegalArgumentException("--store: no credentials in the URL (the command line is visible to every user);"
-                    + " use --store-credentials FILE or " + ClickHouseCredentials.USER_ENV + " and " + ClickHouseCredentials.PASSWORD_ENV);
+            throw new IllegalArgumentException(
+                    "--store: no credentials in the URL (the command line is visible to every user);"
+                            + " use --store-credentials FILE or " + ClickHouseCredentials.USER_ENV + " and "
+                            + ClickHouseCredentials.PASSWORD_ENV);
         }
-        if ((u.getRawPath() != null && !u.getRawPath().isEmpty() && !u.getRawPath().equals("/")) || u.getRawFragment() != null) {
+        if ((u.getRawPath() != null
+                        && !u.getRawPath().isEmpty()
+                        && !u.getRawPath().equals("/"))
+                || u.getRawFragment() != null) {
             throw new IllegalArgumentException("--store: '" + url + "' has a path; give only http://HOST:PORT");
         }
         return URI.create(u.getScheme() + "://" + u.getHost() + ":" + u.getPort() + "/");

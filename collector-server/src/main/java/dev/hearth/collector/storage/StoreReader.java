@@ -32,11 +32,13 @@ public final class StoreReader {
     /** The tenant's services. */
     public List<Service> services(String tenant) throws SQLException {
         Map<String, Service> out = new TreeMap<>();
-        try (PreparedStatement s = db.connection().prepareStatement("SELECT DISTINCT service, type, labels FROM series WHERE tenant = ?")) {
+        try (PreparedStatement s = db.connection()
+                .prepareStatement("SELECT DISTINCT service, type, labels FROM series WHERE tenant = ?")) {
             s.setString(1, tenant);
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
-                    Service sv = out.computeIfAbsent(r.getString(1), n -> new Service(n, new TreeSet<>(), new TreeSet<>()));
+                    Service sv =
+                            out.computeIfAbsent(r.getString(1), n -> new Service(n, new TreeSet<>(), new TreeSet<>()));
                     sv.types().add(r.getString(2));
                     sv.labelKeys().addAll(Labels.parse(r.getString(3)).keySet());
                 }
@@ -48,7 +50,8 @@ public final class StoreReader {
     /** Values of one label key among the tenant's service's series. */
     public SortedSet<String> labelValues(String tenant, String service, String key) throws SQLException {
         SortedSet<String> out = new TreeSet<>();
-        try (PreparedStatement s = db.connection().prepareStatement("SELECT DISTINCT labels FROM series WHERE tenant = ? AND service = ?")) {
+        try (PreparedStatement s = db.connection()
+                .prepareStatement("SELECT DISTINCT labels FROM series WHERE tenant = ? AND service = ?")) {
             s.setString(1, tenant);
             s.setString(2, service);
             try (ResultSet r = s.executeQuery()) {
@@ -78,7 +81,9 @@ public final class StoreReader {
             if (profiles == null) return List.of();
             StringBuilder sql = new StringBuilder("SELECT stack");
             for (int i : valueIndexes) sql.append(", ").append(saturatingSum(Schema.valueColumn(i)));
-            sql.append(" FROM samples WHERE profile IN (SELECT pkey FROM profiles WHERE ").append(profiles).append(") GROUP BY stack");
+            sql.append(" FROM samples WHERE profile IN (SELECT pkey FROM profiles WHERE ")
+                    .append(profiles)
+                    .append(") GROUP BY stack");
             Map<Long, long[]> sums = new HashMap<>();
             Database.query(c, sql.toString(), deadline, r -> {
                 long[] v = new long[valueIndexes.length];
@@ -103,8 +108,12 @@ public final class StoreReader {
         List<StartTotal> out = new ArrayList<>();
         String profiles = profileFilter(c, sel, deadline);
         if (profiles == null) return out;
-        Database.query(c, "SELECT start_ms, step_ms, " + saturatingSum(Schema.totalColumn(valueIndex)) + " FROM profiles WHERE " + profiles
-                + " GROUP BY start_ms, step_ms ORDER BY start_ms", deadline, r -> out.add(new StartTotal(r.getLong(1), r.getLong(2), r.getLong(3))));
+        Database.query(
+                c,
+                "SELECT start_ms, step_ms, " + saturatingSum(Schema.totalColumn(valueIndex)) + " FROM profiles WHERE "
+                        + profiles + " GROUP BY start_ms, step_ms ORDER BY start_ms",
+                deadline,
+                r -> out.add(new StartTotal(r.getLong(1), r.getLong(2), r.getLong(3))));
         return out;
     }
 
@@ -119,7 +128,8 @@ public final class StoreReader {
     /** A WHERE condition on profiles for the selection, or null when no series matches. */
     private static String profileFilter(Connection c, Selection sel, QueryDeadline deadline) throws SQLException {
         List<Long> series = new ArrayList<>();
-        try (PreparedStatement s = c.prepareStatement("SELECT id, labels FROM series WHERE tenant = ? AND service = ? AND type = ?")) {
+        try (PreparedStatement s =
+                c.prepareStatement("SELECT id, labels FROM series WHERE tenant = ? AND service = ? AND type = ?")) {
             s.setString(1, sel.tenant());
             s.setString(2, sel.service());
             s.setString(3, sel.type().id());
@@ -131,6 +141,7 @@ public final class StoreReader {
             }
         }
         if (series.isEmpty()) return null;
-        return "series IN (" + FrameCache.inList(series) + ") AND start_ms < " + sel.untilMs() + " AND end_ms > " + sel.fromMs();
+        return "series IN (" + FrameCache.inList(series) + ") AND start_ms < " + sel.untilMs() + " AND end_ms > "
+                + sel.fromMs();
     }
 }

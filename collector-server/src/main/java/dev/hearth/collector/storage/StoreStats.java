@@ -14,7 +14,8 @@ import java.util.TreeMap;
  * once per {@code maxAge} however often Prometheus scrapes.
  */
 public final class StoreStats {
-    private static final String TABLES = "'profiles', 'samples', 'series', 'stacks', 'locations', 'functions', 'strings', 'merged_uids'";
+    private static final String TABLES =
+            "'profiles', 'samples', 'series', 'stacks', 'locations', 'functions', 'strings', 'merged_uids'";
 
     private final Database db;
     private final long maxAgeNanos;
@@ -38,8 +39,11 @@ public final class StoreStats {
     private StoreSize read() {
         Map<String, Long> rows = new TreeMap<>();
         try {
-            Database.query(db.connection(), "SELECT table_name, estimated_size FROM duckdb_tables() WHERE schema_name = 'main'"
-                    + " AND table_name IN (" + TABLES + ")", r -> rows.put(r.getString(1), r.getLong(2)));
+            Database.query(
+                    db.connection(),
+                    "SELECT table_name, estimated_size FROM duckdb_tables() WHERE schema_name = 'main'"
+                            + " AND table_name IN (" + TABLES + ")",
+                    r -> rows.put(r.getString(1), r.getLong(2)));
             return new StoreSize(db.bytesOnDisk(), rows);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read the store's size: " + e.getMessage(), e);

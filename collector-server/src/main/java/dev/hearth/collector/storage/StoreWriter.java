@@ -31,6 +31,7 @@ public final class StoreWriter implements BatchWriter {
     private final Map<String, LongSet> stored = new HashMap<>();
     /** Hashes of every stored (tenant, service, uid): a miss means new, a hit is confirmed by the database. */
     private final LongSet uids = new LongSet();
+
     private Appenders appenders;
     private long nextKey;
 
@@ -52,8 +53,10 @@ public final class StoreWriter implements BatchWriter {
             stored.put(table, ids);
         }
         uids.clear();
-        Database.query(c, "SELECT s.tenant, s.service, p.uid FROM profiles p JOIN series s ON s.id = p.series"
-                + " UNION ALL SELECT s.tenant, s.service, m.uid FROM merged_uids m JOIN series s ON s.id = m.series",
+        Database.query(
+                c,
+                "SELECT s.tenant, s.service, p.uid FROM profiles p JOIN series s ON s.id = p.series"
+                        + " UNION ALL SELECT s.tenant, s.service, m.uid FROM merged_uids m JOIN series s ON s.id = m.series",
                 r -> uids.add(uidHash(r.getString(1), r.getString(2), r.getString(3))));
         long[] max = {0};
         Database.query(c, "SELECT max(pkey) FROM profiles", r -> max[0] = r.getLong(1));
@@ -137,9 +140,11 @@ public final class StoreWriter implements BatchWriter {
             StringBuilder in = new StringBuilder("(");
             for (int i = 0; i < known.size(); i++) in.append(i == 0 ? "?" : ", ?");
             in.append(')');
-            String sql = "SELECT s.tenant, s.service, p.uid, p.digest FROM profiles p JOIN series s ON s.id = p.series WHERE p.uid IN " + in
-                    + " UNION ALL SELECT s.tenant, s.service, m.uid, m.digest FROM merged_uids m JOIN series s ON s.id = m.series"
-                    + " WHERE m.uid IN " + in;
+            String sql =
+                    "SELECT s.tenant, s.service, p.uid, p.digest FROM profiles p JOIN series s ON s.id = p.series WHERE p.uid IN "
+                            + in
+                            + " UNION ALL SELECT s.tenant, s.service, m.uid, m.digest FROM merged_uids m JOIN series s ON s.id = m.series"
+                            + " WHERE m.uid IN " + in;
             try (PreparedStatement s = c.prepareStatement(sql)) {
                 for (int i = 0; i < known.size(); i++) {
                     s.setString(i + 1, known.get(i));
@@ -201,16 +206,37 @@ public final class StoreWriter implements BatchWriter {
         }
         var series = p.series();
         if (rows.series.isNew(series.id())) {
-            a.series.beginRow().append(series.id()).append(series.service()).append(series.type()).append(series.labels())
-                    .append(series.tenant()).endRow();
+            a.series
+                    .beginRow()
+                    .append(series.id())
+                    .append(series.service())
+                    .append(series.type())
+                    .append(series.labels())
+                    .append(series.tenant())
+                    .endRow();
         }
         long[] totals = p.totals();
-        a.profiles.beginRow().append(key).append(p.uid()).append(series.id()).append(p.startMs()).append(p.endMs())
-                .append(totals[0]).append(totals.length > 1 ? totals[1] : 0L).append(p.digest()).append(0L).endRow();
+        a.profiles
+                .beginRow()
+                .append(key)
+                .append(p.uid())
+                .append(series.id())
+                .append(p.startMs())
+                .append(p.endMs())
+                .append(totals[0])
+                .append(totals.length > 1 ? totals[1] : 0L)
+                .append(p.digest())
+                .append(0L)
+                .endRow();
         long[][] values = p.sampleValues();
         for (int i = 0; i < sampleStacks.length; i++) {
-            a.samples.beginRow().append(key).append(sampleStacks[i].id()).append(values[0][i])
-                    .append(values.length > 1 ? values[1][i] : 0L).endRow();
+            a.samples
+                    .beginRow()
+                    .append(key)
+                    .append(sampleStacks[i].id())
+                    .append(values[0][i])
+                    .append(values.length > 1 ? values[1][i] : 0L)
+                    .endRow();
         }
     }
 
@@ -221,20 +247,33 @@ public final class StoreWriter implements BatchWriter {
             LocationRow l = locations[d];
             a.stackFrames.beginRow().append(s.id()).append(d).append(l.id()).endRow();
             if (!rows.locations.isNew(l.id())) continue;
-            a.locations.beginRow().append(l.id()).append(l.function().id()).append(l.line()).append(l.binary().id())
-                    .append(l.buildId().id()).endRow();
+            a.locations
+                    .beginRow()
+                    .append(l.id())
+                    .append(l.function().id())
+                    .append(l.line())
+                    .append(l.binary().id())
+                    .append(l.buildId().id())
+                    .endRow();
             appendString(l.binary(), a, rows);
             appendString(l.buildId(), a, rows);
             FunctionRow f = l.function();
             if (!rows.functions.isNew(f.id())) continue;
-            a.functions.beginRow().append(f.id()).append(f.name().id()).append(f.kind()).append(f.file().id()).endRow();
+            a.functions
+                    .beginRow()
+                    .append(f.id())
+                    .append(f.name().id())
+                    .append(f.kind())
+                    .append(f.file().id())
+                    .endRow();
             appendString(f.name(), a, rows);
             appendString(f.file(), a, rows);
         }
     }
 
     private static void appendString(StringRow s, Appenders a, NewRows rows) throws SQLException {
-        if (rows.strings.isNew(s.id())) a.strings.beginRow().append(s.id()).append(s.value()).endRow();
+        if (rows.strings.isNew(s.id()))
+            a.strings.beginRow().append(s.id()).append(s.value()).endRow();
     }
 
     /**

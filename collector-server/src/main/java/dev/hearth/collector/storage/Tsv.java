@@ -31,15 +31,16 @@ final class Tsv {
                 continue;
             }
             char e = field.charAt(++i);
-            sb.append(switch (e) {
-                case 't' -> '\t';
-                case 'n' -> '\n';
-                case 'r' -> '\r';
-                case '0' -> '\0';
-                case 'b' -> '\b';
-                case 'f' -> '\f';
-                default -> e; // \\ \' and anything else stand for themselves
-            });
+            sb.append(
+                    switch (e) {
+                        case 't' -> '\t';
+                        case 'n' -> '\n';
+                        case 'r' -> '\r';
+                        case '0' -> '\0';
+                        case 'b' -> '\b';
+                        case 'f' -> '\f';
+                        default -> e; // \\ \' and anything else stand for themselves
+                    });
         }
         return sb.toString();
     }

@@ -22,7 +22,8 @@ public enum WriteOutcome {
         WriteOutcome[] out = new WriteOutcome[batch.size()];
         for (int i = 0; i < out.length; i++) {
             ProfileRows p = batch.get(i);
-            Long before = known.putIfAbsent(uidKey(p.series().tenant(), p.series().service(), p.uid()), p.digest());
+            Long before =
+                    known.putIfAbsent(uidKey(p.series().tenant(), p.series().service(), p.uid()), p.digest());
             if (before == null) out[i] = STORED;
             else if (before == p.digest() || before == Schema.UNKNOWN_DIGEST) out[i] = ALREADY_STORED;
             else out[i] = CONFLICT;

@@ -109,7 +109,8 @@ public final class WriteQueue implements AutoCloseable {
     private void flush(List<Write> writes) {
         if (writes.isEmpty()) return;
         try {
-            WriteOutcome[] stored = writer.write(writes.stream().map(Write::rows).toList());
+            WriteOutcome[] stored =
+                    writer.write(writes.stream().map(Write::rows).toList());
             for (int i = 0; i < stored.length; i++) writes.get(i).done().complete(stored[i]);
         } catch (Exception | Error e) {
             if (writes.size() == 1) {

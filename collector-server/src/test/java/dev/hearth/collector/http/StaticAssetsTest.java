@@ -14,8 +14,12 @@ class StaticAssetsTest {
         Response index = assets.get("/").orElseThrow();
         assertEquals("text/html; charset=utf-8", index.contentType());
         assertTrue(new String(index.body(), StandardCharsets.UTF_8).contains("<title>t</title>"));
-        assertEquals("text/javascript; charset=utf-8", assets.get("/js/a.js").orElseThrow().contentType());
-        assertEquals("text/javascript; charset=utf-8", assets.get("/hearth-ui/js/a.js").orElseThrow().contentType());
+        assertEquals(
+                "text/javascript; charset=utf-8",
+                assets.get("/js/a.js").orElseThrow().contentType());
+        assertEquals(
+                "text/javascript; charset=utf-8",
+                assets.get("/hearth-ui/js/a.js").orElseThrow().contentType());
         assertEquals(index, assets.get("/hearth-ui/").orElseThrow());
     }
 

@@ -21,7 +21,9 @@ class OtlpSampleTypeTest {
     void theEbpfProfilersSamplesAreNamedByThePeriodType() throws Exception {
         OtlpSampleType t = OtlpSampleType.of("samples", "count", "cpu", "nanoseconds", 50_000_000);
         assertEquals(ProfileType.CPU, t.type());
-        assertEquals(ProfileType.WALL, OtlpSampleType.of("samples", "count", "wall", "nanoseconds", 1).type());
+        assertEquals(
+                ProfileType.WALL,
+                OtlpSampleType.of("samples", "count", "wall", "nanoseconds", 1).type());
     }
 
     @Test

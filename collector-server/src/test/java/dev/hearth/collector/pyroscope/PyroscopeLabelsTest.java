@@ -25,7 +25,8 @@ class PyroscopeLabelsTest {
         CodedOutputStream c = CodedOutputStream.newInstance(context);
         for (long[] kv : new long[][] {{1, 2}, {3, 4}}) {
             c.writeTag(1, 2);
-            c.writeUInt32NoTag(CodedOutputStream.computeInt64Size(1, kv[0]) + CodedOutputStream.computeInt64Size(2, kv[1]));
+            c.writeUInt32NoTag(
+                    CodedOutputStream.computeInt64Size(1, kv[0]) + CodedOutputStream.computeInt64Size(2, kv[1]));
             c.writeInt64(1, kv[0]);
             c.writeInt64(2, kv[1]);
         }
@@ -40,7 +41,8 @@ class PyroscopeLabelsTest {
         String[] strings = {null, firstKey, "alpha", "tier", "web"};
         for (int i = 1; i < strings.length; i++) {
             o.writeTag(2, 2);
-            o.writeUInt32NoTag(CodedOutputStream.computeInt64Size(1, i) + CodedOutputStream.computeStringSize(2, strings[i]));
+            o.writeUInt32NoTag(
+                    CodedOutputStream.computeInt64Size(1, i) + CodedOutputStream.computeStringSize(2, strings[i]));
             o.writeInt64(1, i);
             o.writeString(2, strings[i]);
         }
@@ -50,7 +52,9 @@ class PyroscopeLabelsTest {
 
     @Test
     void snapshotGivesLabelSetsByContext() throws Exception {
-        assertEquals(Map.of(7L, new TreeMap<>(Map.of("phase", "alpha", "tier", "web"))), PyroscopeLabels.parse(snapshot("phase")));
+        assertEquals(
+                Map.of(7L, new TreeMap<>(Map.of("phase", "alpha", "tier", "web"))),
+                PyroscopeLabels.parse(snapshot("phase")));
         assertThrows(IllegalArgumentException.class, () -> PyroscopeLabels.parse(snapshot("bad key")));
         assertThrows(IllegalArgumentException.class, () -> PyroscopeLabels.parse(new byte[] {10, 100, 1}));
     }
@@ -63,7 +67,8 @@ class PyroscopeLabelsTest {
                 .add(List.of(b), new long[] {1, 10}, Map.of("thread", "t2"))
                 .add(List.of(b), new long[] {2, 20}, Map.of(JfrToPprof.CONTEXT_LABEL, "99"))
                 .build();
-        Map<SortedMap<String, String>, Profile> split = PyroscopeLabels.split(p, PyroscopeLabels.parse(snapshot("phase")));
+        Map<SortedMap<String, String>, Profile> split =
+                PyroscopeLabels.split(p, PyroscopeLabels.parse(snapshot("phase")));
         assertEquals(2, split.size());
         Profile labelled = split.get(new TreeMap<>(Map.of("phase", "alpha", "tier", "web")));
         assertEquals(1, labelled.getSampleCount());

@@ -36,7 +36,8 @@ class PyroscopeNameTest {
         assertEquals(new PyroscopeTypes.Target(ProfileType.WALL, 0), PyroscopeTypes.target("wall"));
         assertEquals(new PyroscopeTypes.Target(ProfileType.CPU, 0), PyroscopeTypes.target(null));
         assertEquals("inuse_space", PyroscopeName.parse("shop.inuse_space").suffix());
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> PyroscopeTypes.target("inuse_space")).getMessage()
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> PyroscopeTypes.target("inuse_space"))
+                .getMessage()
                 .contains("does not store 'inuse_space'"));
     }
 
@@ -49,8 +50,19 @@ class PyroscopeNameTest {
 
     @Test
     void malformedNamesAreRefused() {
-        for (String bad : new String[] {"", "  ", "{env=prod}", "sh op{}", "shop{env=prod", "shop{a=b}{c=d}", "shop{1bad=x}",
-                "shop{a=1,a=2}", "shop{__name__=x}", "shop{novalue}", "x".repeat(300)}) {
+        for (String bad : new String[] {
+            "",
+            "  ",
+            "{env=prod}",
+            "sh op{}",
+            "shop{env=prod",
+            "shop{a=b}{c=d}",
+            "shop{1bad=x}",
+            "shop{a=1,a=2}",
+            "shop{__name__=x}",
+            "shop{novalue}",
+            "x".repeat(300)
+        }) {
             assertThrows(IllegalArgumentException.class, () -> PyroscopeName.parse(bad), bad);
         }
     }

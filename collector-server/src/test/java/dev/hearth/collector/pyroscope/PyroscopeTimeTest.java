@@ -32,8 +32,18 @@ class PyroscopeTimeTest {
 
     @Test
     void garbageIsAnErrorNotNow() {
-        for (String bad : new String[] {"yesterday", "now-", "now-1x", "now-h", "tomorrow+1d", "1e9", "99999999999999999999",
-                "now-9999999999y", "now-999999999y999999999y999999999y999999999y", "9".repeat(70)}) {
+        for (String bad : new String[] {
+            "yesterday",
+            "now-",
+            "now-1x",
+            "now-h",
+            "tomorrow+1d",
+            "1e9",
+            "99999999999999999999",
+            "now-9999999999y",
+            "now-999999999y999999999y999999999y999999999y",
+            "9".repeat(70)
+        }) {
             assertThrows(IllegalArgumentException.class, () -> PyroscopeTime.parseMs(bad, NOW), bad);
         }
     }

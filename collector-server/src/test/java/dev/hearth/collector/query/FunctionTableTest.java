@@ -46,10 +46,12 @@ class FunctionTableTest {
 
     @Test
     void oneRowPerFunctionWhateverItsTierAndTheHeaviestKindNamesIt() {
-        FunctionTable.Table t = FunctionTable.of(List.of(
-                sample(10, "main@native", "Busy.sort@interpreted"),
-                sample(30, "main@native", "Busy.sort@c1"),
-                sample(60, "main@native", "Busy.sort@jit")), List.of());
+        FunctionTable.Table t = FunctionTable.of(
+                List.of(
+                        sample(10, "main@native", "Busy.sort@interpreted"),
+                        sample(30, "main@native", "Busy.sort@c1"),
+                        sample(60, "main@native", "Busy.sort@jit")),
+                List.of());
         FunctionTable.Row sort = t.rows().get("Busy.sort");
         assertEquals(100, sort.self);
         assertEquals(100, sort.total);
@@ -60,7 +62,8 @@ class FunctionTableTest {
 
     @Test
     void recursionCountsOncePerStackAndSelfOnlyAtTheLeaf() {
-        FunctionTable.Table t = FunctionTable.of(List.of(sample(5, "main", "fib", "fib", "fib"), sample(3, "main", "fib", "other")), List.of());
+        FunctionTable.Table t = FunctionTable.of(
+                List.of(sample(5, "main", "fib", "fib", "fib"), sample(3, "main", "fib", "other")), List.of());
         assertEquals(8, t.rows().get("fib").total);
         assertEquals(5, t.rows().get("fib").self);
         assertEquals(8, t.rows().get("main").total);
@@ -69,7 +72,8 @@ class FunctionTableTest {
 
     @Test
     void baselineValuesGoBesideTheCompared() {
-        FunctionTable.Table t = FunctionTable.of(List.of(sample(6, "main", "a")), List.of(sample(2, "main", "a"), sample(2, "main", "b")));
+        FunctionTable.Table t = FunctionTable.of(
+                List.of(sample(6, "main", "a")), List.of(sample(2, "main", "a"), sample(2, "main", "b")));
         assertEquals(6, t.total());
         assertEquals(4, t.baseTotal());
         assertEquals(2, t.rows().get("a").baseTotal);
@@ -79,7 +83,8 @@ class FunctionTableTest {
 
     @Test
     void aSearchShareCountsNestedMatchesOnce() {
-        List<ResolvedSample> samples = List.of(sample(5, "main", "fib", "fib"), sample(3, "main", "other"), sample(2, "main", "fibber"));
+        List<ResolvedSample> samples =
+                List.of(sample(5, "main", "fib", "fib"), sample(3, "main", "other"), sample(2, "main", "fibber"));
         assertEquals(7, FunctionTable.matched(samples, n -> n.startsWith("fib")));
         assertEquals(0, FunctionTable.matched(samples, n -> n.equals("none")));
     }
@@ -89,7 +94,8 @@ class FunctionTableTest {
         List<ResolvedSample> samples = new ArrayList<>();
         for (int i = 0; i < 50; i++) samples.add(sample(i + 1, "root", "f" + i));
         FunctionTable.Table t = FunctionTable.of(samples, List.of());
-        List<String> names = FunctionTable.heaviest(t, 3).stream().map(r -> r.name).toList();
+        List<String> names =
+                FunctionTable.heaviest(t, 3).stream().map(r -> r.name).toList();
         // by self: f49, f48, f47; by total: root, f49, f48
         assertEquals(List.of("f49", "f48", "f47", "root"), names);
     }

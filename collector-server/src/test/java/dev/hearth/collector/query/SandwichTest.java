@@ -9,11 +9,13 @@ import org.junit.jupiter.api.Test;
 class SandwichTest {
     @Test
     void callSitesMergeWithCallersAboveAndCalleesBelow() {
-        Sandwich.Trees s = Sandwich.of(List.of(
-                sample(4, "main", "a", "parse", "lex"),
-                sample(6, "main", "b", "parse"),
-                sample(5, "main", "b", "parse", "parse", "lex"),
-                sample(7, "main", "c")), "parse");
+        Sandwich.Trees s = Sandwich.of(
+                List.of(
+                        sample(4, "main", "a", "parse", "lex"),
+                        sample(6, "main", "b", "parse"),
+                        sample(5, "main", "b", "parse", "parse", "lex"),
+                        sample(7, "main", "c")),
+                "parse");
         assertEquals(15, s.callers().total);
         assertEquals(15, s.callees().total);
         assertEquals(4, s.callers().find("a").total);

@@ -32,7 +32,10 @@ class ClickHouseDownsamplingTest {
         URI shard = location.shards().get(0);
         String db = location.database();
         try (ClickHouseStore store = (ClickHouseStore) location.open(16)) {
-            for (int k = 0; k < 6; k++) assertEquals(WriteOutcome.STORED, store.write(DuckDbDownsamplingTest.minute("m" + k, k)).get());
+            for (int k = 0; k < 6; k++)
+                assertEquals(
+                        WriteOutcome.STORED,
+                        store.write(DuckDbDownsamplingTest.minute("m" + k, k)).get());
             Selection all = new Selection("t1", "shop", ProfileType.CPU, T, T + H, LabelSelector.ALL);
             Map<String, Long> before = DuckDbDownsamplingTest.merged(store::merge, all);
             http.execute(shard, "CREATE TABLE " + db + ".kept_profiles AS " + db + ".profiles");
@@ -42,7 +45,8 @@ class ClickHouseDownsamplingTest {
 
             Downsampling after1ms = new Downsampling(Duration.ofMillis(1), Duration.ofHours(1), 100);
             DownsampleResult r = after1ms.pass(new ClickHouseDownsampling(http, shard, false, db), T + 10 * H);
-            assertEquals(new DownsampleResult(6, 6, 1, 12, 3), r, "6 profiles of 2 stacks each: main, work0 and work1 once");
+            assertEquals(
+                    new DownsampleResult(6, 6, 1, 12, 3), r, "6 profiles of 2 stacks each: main, work0 and work1 once");
 
             // the members back, as if their deletion had not happened
             http.execute(shard, "INSERT INTO " + db + ".profiles SELECT * FROM " + db + ".kept_profiles");
@@ -51,15 +55,21 @@ class ClickHouseDownsamplingTest {
             assertEquals(before, DuckDbDownsamplingTest.merged(store::merge, all));
             assertEquals(List.of(new StartTotal(T, H, 27)), store.totalsByStart(all, 0, QueryDeadline.NONE));
 
-            assertEquals(DownsampleResult.NOTHING, after1ms.pass(new ClickHouseDownsampling(http, shard, false, db), T + 10 * H));
+            assertEquals(
+                    DownsampleResult.NOTHING,
+                    after1ms.pass(new ClickHouseDownsampling(http, shard, false, db), T + 10 * H));
             assertEquals(1, rows(http, shard, db + ".profiles"));
             assertEquals(3, rows(http, shard, db + ".samples"));
             assertEquals(before, DuckDbDownsamplingTest.merged(store::merge, all));
-            assertEquals(WriteOutcome.ALREADY_STORED, store.write(DuckDbDownsamplingTest.minute("m3", 3)).get());
+            assertEquals(
+                    WriteOutcome.ALREADY_STORED,
+                    store.write(DuckDbDownsamplingTest.minute("m3", 3)).get());
         }
     }
 
     static long rows(ClickHouseHttp http, URI shard, String table) throws Exception {
-        return Long.parseLong(http.query(shard, "SELECT count() FROM " + table + " FORMAT TabSeparated", QueryDeadline.NONE).get(0)[0]);
+        return Long.parseLong(
+                http.query(shard, "SELECT count() FROM " + table + " FORMAT TabSeparated", QueryDeadline.NONE)
+                        .get(0)[0]);
     }
 }

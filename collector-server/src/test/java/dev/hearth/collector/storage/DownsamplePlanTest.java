@@ -30,8 +30,17 @@ class DownsamplePlanTest {
 
     @Test
     void oneMergePerSeriesPerStepOldestFirst() {
-        List<Merge> plan = DownsamplePlan.plan(listed(false,
-                raw(1, 7, T + 10), raw(2, 7, T + H - 1), raw(3, 8, T + 5), raw(4, 7, T + H), raw(5, 7, T - 1)), T + 2 * H, H, 100);
+        List<Merge> plan = DownsamplePlan.plan(
+                listed(
+                        false,
+                        raw(1, 7, T + 10),
+                        raw(2, 7, T + H - 1),
+                        raw(3, 8, T + 5),
+                        raw(4, 7, T + H),
+                        raw(5, 7, T - 1)),
+                T + 2 * H,
+                H,
+                100);
         assertEquals(4, plan.size());
         assertMerge(plan.get(0), 7, T - H, 5);
         assertMerge(plan.get(1), 7, T, 1, 2);
@@ -43,7 +52,8 @@ class DownsamplePlanTest {
     @Test
     void aStepThatHasNotEndedBeforeTheCutoffWaits() {
         // the cutoff falls inside the second hour: only the first is due
-        List<Merge> plan = DownsamplePlan.plan(listed(false, raw(1, 7, T), raw(2, 7, T + H + 1)), T + H + H / 2, H, 100);
+        List<Merge> plan =
+                DownsamplePlan.plan(listed(false, raw(1, 7, T), raw(2, 7, T + H + 1)), T + H + H / 2, H, 100);
         assertEquals(1, plan.size());
         assertMerge(plan.get(0), 7, T, 1);
     }

@@ -36,13 +36,17 @@ class DuckDbDownsamplingTest {
     static ProfileRows minute(String uid, int k) throws Exception {
         StackFrame main = new StackFrame("Shop.main", FrameKind.JIT, "Shop.java", 1, "", "");
         StackFrame work = new StackFrame("Shop.work" + (k % 2), FrameKind.JIT, "Shop.java", 2, "", "");
-        var p = new ProfileBuilder(ProfileType.CPU).period(10)
+        var p = new ProfileBuilder(ProfileType.CPU)
+                .period(10)
                 .add(List.of(work, main), new long[] {k + 1, 10L * (k + 1)}, Map.of())
                 .add(List.of(main), new long[] {1, 10}, Map.of())
                 .build();
         long from = T + k * 60_000L;
-        return ProfileConverter.convert(p, new ProfileConverter.Meta("t1", uid, "shop", ProfileType.CPU, from, from + 60_000,
-                new TreeMap<>(Map.of("host", "a"))), CollectorLimits.DEFAULT_MAX_STACK_DEPTH);
+        return ProfileConverter.convert(
+                p,
+                new ProfileConverter.Meta(
+                        "t1", uid, "shop", ProfileType.CPU, from, from + 60_000, new TreeMap<>(Map.of("host", "a"))),
+                CollectorLimits.DEFAULT_MAX_STACK_DEPTH);
     }
 
     interface Merge {
@@ -75,9 +79,12 @@ class DuckDbDownsamplingTest {
 
             Connection other = db.newConnection();
             Database.exec(other, "BEGIN TRANSACTION");
-            Database.exec(other, "DELETE FROM profiles WHERE uid = 'm2'"); // not committed: the pass cannot delete it too
+            Database.exec(
+                    other, "DELETE FROM profiles WHERE uid = 'm2'"); // not committed: the pass cannot delete it too
             SQLException e = assertThrows(SQLException.class, () -> after1ms.pass(store, T + 10 * H));
-            assertTrue(e.getMessage().contains("onflict"), e.getMessage()); // at the members' deletion, after the merged rows went in
+            assertTrue(
+                    e.getMessage().contains("onflict"),
+                    e.getMessage()); // at the members' deletion, after the merged rows went in
             Database.exec(other, "ROLLBACK");
 
             assertEquals(counts, StoreWriterTest.counts(db));
@@ -85,7 +92,8 @@ class DuckDbDownsamplingTest {
             assertEquals(before, merged(reader));
 
             DownsampleResult r = after1ms.pass(store, T + 10 * H);
-            assertEquals(new DownsampleResult(4, 4, 1, 8, 3), r, "4 profiles of 2 stacks each: main, work0 and work1 once");
+            assertEquals(
+                    new DownsampleResult(4, 4, 1, 8, 3), r, "4 profiles of 2 stacks each: main, work0 and work1 once");
             assertEquals(1, db.count("profiles"));
             assertEquals(4, db.count("merged_uids"));
             assertEquals(before, merged(reader));

@@ -23,12 +23,15 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class StoreWriterTest {
     static final long T0 = 1_700_000_000_000L;
-    static final List<String> TABLES = List.of("strings", "functions", "locations", "stacks", "stack_frames", "series", "profiles", "samples");
+    static final List<String> TABLES =
+            List.of("strings", "functions", "locations", "stacks", "stack_frames", "series", "profiles", "samples");
 
     @TempDir
     Path dir;
 
-    static final WriteOutcome NEW = WriteOutcome.STORED, SAME = WriteOutcome.ALREADY_STORED, CONFLICT = WriteOutcome.CONFLICT;
+    static final WriteOutcome NEW = WriteOutcome.STORED,
+            SAME = WriteOutcome.ALREADY_STORED,
+            CONFLICT = WriteOutcome.CONFLICT;
 
     static ProfileRows rows(String uid, String salt) throws Exception {
         return rows("t1", "shop", uid, salt);
@@ -38,19 +41,31 @@ class StoreWriterTest {
     static ProfileRows rows(String tenant, String service, String uid, String salt) throws Exception {
         StackFrame main = new StackFrame("Shop.main", FrameKind.JIT, "Shop.java", 1, "", "");
         StackFrame work = new StackFrame("Shop.work" + salt, FrameKind.JIT, "Shop.java", 2, "", "");
-        var p = new ProfileBuilder(ProfileType.CPU).period(10)
+        var p = new ProfileBuilder(ProfileType.CPU)
+                .period(10)
                 .add(List.of(work, main), new long[] {3, 30}, Map.of("thread", "w-1"))
                 .add(List.of(main), new long[] {1, 10}, Map.of())
                 .build();
-        return ProfileConverter.convert(p, new ProfileConverter.Meta(tenant, uid, service, ProfileType.CPU, T0, T0 + 10_000,
-                new TreeMap<>(Map.of("host", "a"))), dev.hearth.collector.CollectorLimits.DEFAULT_MAX_STACK_DEPTH);
+        return ProfileConverter.convert(
+                p,
+                new ProfileConverter.Meta(
+                        tenant, uid, service, ProfileType.CPU, T0, T0 + 10_000, new TreeMap<>(Map.of("host", "a"))),
+                dev.hearth.collector.CollectorLimits.DEFAULT_MAX_STACK_DEPTH);
     }
 
     /** Rows the database refuses at the append (a NULL type), after dictionary rows of its own. */
     static ProfileRows broken(String uid) throws Exception {
         ProfileRows r = rows(uid, "-broken");
-        return new ProfileRows(r.uid(), new ProfileRows.Series(42, "t1", "shop", null, ""), r.startMs(), r.endMs(), r.sampleStacks(),
-                r.sampleValues(), r.totals(), r.digest(), r.truncatedStacks());
+        return new ProfileRows(
+                r.uid(),
+                new ProfileRows.Series(42, "t1", "shop", null, ""),
+                r.startMs(),
+                r.endMs(),
+                r.sampleStacks(),
+                r.sampleValues(),
+                r.totals(),
+                r.digest(),
+                r.truncatedStacks());
     }
 
     static Map<String, Long> counts(Database db) throws SQLException {
@@ -64,7 +79,8 @@ class StoreWriterTest {
         try (Database db = Database.open(dir)) {
             StoreWriter w = new StoreWriter(db);
             assertThrows(SQLException.class, () -> w.write(List.of(rows("a", ""), broken("b"))));
-            for (var e : counts(db).entrySet()) assertEquals(0L, e.getValue(), e.getKey() + " holds rows of a failed batch");
+            for (var e : counts(db).entrySet())
+                assertEquals(0L, e.getValue(), e.getKey() + " holds rows of a failed batch");
 
             // the same profiles again: nothing of the failed batch is remembered as stored
             assertArrayEquals(new WriteOutcome[] {NEW}, w.write(List.of(rows("a", ""))));
@@ -86,7 +102,9 @@ class StoreWriterTest {
         }
         try (Database db = Database.open(dir)) {
             StoreWriter w = new StoreWriter(db);
-            assertArrayEquals(new WriteOutcome[] {SAME, SAME, NEW}, w.write(List.of(rows("x", ""), rows("y", ""), rows("z", ""))));
+            assertArrayEquals(
+                    new WriteOutcome[] {SAME, SAME, NEW},
+                    w.write(List.of(rows("x", ""), rows("y", ""), rows("z", ""))));
             assertEquals(3, db.count("profiles"));
             assertEquals(6, db.count("samples"));
         }
@@ -96,18 +114,23 @@ class StoreWriterTest {
     void idsAreUniquePerTenantAndServiceAndAReusedIdWithOtherContentIsAConflict() throws Exception {
         try (Database db = Database.open(dir)) {
             StoreWriter w = new StoreWriter(db);
-            assertArrayEquals(new WriteOutcome[] {NEW, NEW, NEW}, w.write(List.of(rows("t1", "shop", "x", ""),
-                    rows("t2", "shop", "x", ""), rows("t1", "cart", "x", ""))));
+            assertArrayEquals(
+                    new WriteOutcome[] {NEW, NEW, NEW},
+                    w.write(List.of(
+                            rows("t1", "shop", "x", ""), rows("t2", "shop", "x", ""), rows("t1", "cart", "x", ""))));
             // other content under a stored id, in a later batch and within one batch
-            assertArrayEquals(new WriteOutcome[] {CONFLICT, SAME}, w.write(List.of(rows("t1", "shop", "x", "-other"),
-                    rows("t2", "shop", "x", ""))));
-            assertArrayEquals(new WriteOutcome[] {NEW, CONFLICT}, w.write(List.of(rows("t1", "shop", "y", ""),
-                    rows("t1", "shop", "y", "-other"))));
+            assertArrayEquals(
+                    new WriteOutcome[] {CONFLICT, SAME},
+                    w.write(List.of(rows("t1", "shop", "x", "-other"), rows("t2", "shop", "x", ""))));
+            assertArrayEquals(
+                    new WriteOutcome[] {NEW, CONFLICT},
+                    w.write(List.of(rows("t1", "shop", "y", ""), rows("t1", "shop", "y", "-other"))));
         }
         try (Database db = Database.open(dir)) {
             StoreWriter w = new StoreWriter(db);
-            assertArrayEquals(new WriteOutcome[] {CONFLICT, SAME}, w.write(List.of(rows("t2", "shop", "x", "-other"),
-                    rows("t1", "cart", "x", ""))));
+            assertArrayEquals(
+                    new WriteOutcome[] {CONFLICT, SAME},
+                    w.write(List.of(rows("t2", "shop", "x", "-other"), rows("t1", "cart", "x", ""))));
             assertEquals(4, db.count("profiles"));
         }
     }
@@ -119,21 +142,36 @@ class StoreWriterTest {
         }
         // the tables as they were before tenants: no tenant, no digest
         try (var c = java.sql.DriverManager.getConnection("jdbc:duckdb:" + dir.resolve(Database.FILE));
-             var s = c.createStatement()) {
+                var s = c.createStatement()) {
             s.execute("ALTER TABLE series DROP COLUMN tenant");
             s.execute("ALTER TABLE profiles DROP COLUMN digest");
         }
         try (Database db = Database.open(dir)) {
             StoreReader r = new StoreReader(db);
-            assertEquals(List.of("shop"), r.services(dev.hearth.collector.auth.Tenant.ANONYMOUS).stream().map(ProfileStore.Service::name).toList());
+            assertEquals(
+                    List.of("shop"),
+                    r.services(dev.hearth.collector.auth.Tenant.ANONYMOUS).stream()
+                            .map(ProfileStore.Service::name)
+                            .toList());
             assertEquals(List.of(), r.services("t1"));
             StoreWriter w = new StoreWriter(db);
-            // its id resent by the anonymous tenant is the same profile (its content was never hashed); new ones are stored
-            assertArrayEquals(new WriteOutcome[] {SAME, NEW}, w.write(List.of(rows(dev.hearth.collector.auth.Tenant.ANONYMOUS, "shop", "old", "-x"),
-                    rows(dev.hearth.collector.auth.Tenant.ANONYMOUS, "shop", "new", ""))));
-            var sel = new Selection(dev.hearth.collector.auth.Tenant.ANONYMOUS, "shop", ProfileType.CPU, T0, T0 + 10_000,
+            // its id resent by the anonymous tenant is the same profile (its content was never hashed); new ones are
+            // stored
+            assertArrayEquals(
+                    new WriteOutcome[] {SAME, NEW},
+                    w.write(List.of(
+                            rows(dev.hearth.collector.auth.Tenant.ANONYMOUS, "shop", "old", "-x"),
+                            rows(dev.hearth.collector.auth.Tenant.ANONYMOUS, "shop", "new", ""))));
+            var sel = new Selection(
+                    dev.hearth.collector.auth.Tenant.ANONYMOUS,
+                    "shop",
+                    ProfileType.CPU,
+                    T0,
+                    T0 + 10_000,
                     dev.hearth.collector.labels.LabelSelector.ALL);
-            long total = r.merge(sel, new int[] {1}).stream().mapToLong(x -> x.values()[0]).sum();
+            long total = r.merge(sel, new int[] {1}).stream()
+                    .mapToLong(x -> x.values()[0])
+                    .sum();
             assertEquals(80, total, "both profiles, old and new, in one merge");
         }
     }

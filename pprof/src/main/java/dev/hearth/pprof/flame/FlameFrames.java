@@ -53,11 +53,14 @@ public final class FlameFrames {
     }
 
     private static FlameFrame freeze(Node root) {
-        return freeze(root, n -> {
-            List<Node> kids = new ArrayList<>(n.children.values());
-            kids.sort((a, b) -> b.total != a.total ? Long.compare(b.total, a.total) : a.name.compareTo(b.name));
-            return kids;
-        }, (n, kids) -> new FlameFrame(n.name, n.kind, n.self, n.total, kids));
+        return freeze(
+                root,
+                n -> {
+                    List<Node> kids = new ArrayList<>(n.children.values());
+                    kids.sort((a, b) -> b.total != a.total ? Long.compare(b.total, a.total) : a.name.compareTo(b.name));
+                    return kids;
+                },
+                (n, kids) -> new FlameFrame(n.name, n.kind, n.self, n.total, kids));
     }
 
     /**
@@ -65,7 +68,8 @@ public final class FlameFrames {
      * deep): nodes in breadth-first order, then frames built from the last back, so children exist
      * before their parent. Children keep the order {@code children} gives them.
      */
-    public static <N> FlameFrame freeze(N root, Function<N, List<N>> children, BiFunction<N, List<FlameFrame>, FlameFrame> frame) {
+    public static <N> FlameFrame freeze(
+            N root, Function<N, List<N>> children, BiFunction<N, List<FlameFrame>, FlameFrame> frame) {
         List<N> order = new ArrayList<>();
         List<Integer> parent = new ArrayList<>();
         order.add(root);

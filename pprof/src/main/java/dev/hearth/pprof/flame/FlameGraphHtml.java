@@ -52,7 +52,12 @@ public final class FlameGraphHtml {
     private static void open(StringBuilder sb, FlameFrame f) {
         sb.append('[');
         string(sb, f.name()).append(',');
-        string(sb, f.kind()).append(',').append(f.self()).append(',').append(f.total()).append(",[");
+        string(sb, f.kind())
+                .append(',')
+                .append(f.self())
+                .append(',')
+                .append(f.total())
+                .append(",[");
     }
 
     /** A JSON string in which {@code < > &} and line separators are escaped too: safe inside a script element. */

@@ -40,7 +40,9 @@ public final class FlameTop {
         }
         List<Row> rows = new ArrayList<>(byName.size());
         byName.forEach((name, st) -> rows.add(new Row(name, st[0], st[1])));
-        rows.sort(Comparator.comparingLong(Row::self).reversed().thenComparing(Comparator.comparingLong(Row::total).reversed())
+        rows.sort(Comparator.comparingLong(Row::self)
+                .reversed()
+                .thenComparing(Comparator.comparingLong(Row::total).reversed())
                 .thenComparing(Row::name));
         return rows.subList(0, Math.min(limit, rows.size()));
     }
@@ -48,10 +50,17 @@ public final class FlameTop {
     /** The rows as a terminal table: self and total with their share of {@code grandTotal}, then the name. */
     public static String table(List<Row> rows, long grandTotal, String unit) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "%14s %7s %14s %7s  %s%n", "self", "self%", "total", "total%", "name (" + unit + ")"));
+        sb.append(String.format(
+                Locale.ROOT, "%14s %7s %14s %7s  %s%n", "self", "self%", "total", "total%", "name (" + unit + ")"));
         for (Row r : rows) {
-            sb.append(String.format(Locale.ROOT, "%14d %6.2f%% %14d %6.2f%%  %s%n", r.self(), pct(r.self(), grandTotal),
-                    r.total(), pct(r.total(), grandTotal), r.name()));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "%14d %6.2f%% %14d %6.2f%%  %s%n",
+                    r.self(),
+                    pct(r.self(), grandTotal),
+                    r.total(),
+                    pct(r.total(), grandTotal),
+                    r.name()));
         }
         return sb.toString();
     }

@@ -12,6 +12,7 @@ public final class IngestApi {
     public static final String TYPE = "type";
     /** the profile's window, Unix milliseconds */
     public static final String FROM = "from";
+
     public static final String UNTIL = "until";
     /** profile labels, in {@link LabelFormat}'s form */
     public static final String LABELS = "labels";

@@ -43,7 +43,8 @@ public final class LabelFormat {
         int eq = pair.indexOf('=');
         if (eq <= 0) throw new IllegalArgumentException("label must be key=value, got '" + pair + "'");
         String key = checkKey(pair.substring(0, eq).trim());
-        return new AbstractMap.SimpleImmutableEntry<>(key, pair.substring(eq + 1).trim());
+        return new AbstractMap.SimpleImmutableEntry<>(
+                key, pair.substring(eq + 1).trim());
     }
 
     /**
@@ -53,7 +54,8 @@ public final class LabelFormat {
     public static SortedMap<String, String> parse(String encoded) {
         TreeMap<String, String> out = new TreeMap<>();
         if (encoded == null || encoded.isBlank()) return out;
-        if (encoded.length() > MAX_LENGTH) throw new IllegalArgumentException("labels are longer than " + MAX_LENGTH + " characters");
+        if (encoded.length() > MAX_LENGTH)
+            throw new IllegalArgumentException("labels are longer than " + MAX_LENGTH + " characters");
         for (String text : encoded.split(",")) {
             Map.Entry<String, String> p = pair(text);
             if (out.put(p.getKey(), p.getValue()) != null) {

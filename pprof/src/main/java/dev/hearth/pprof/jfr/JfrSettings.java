@@ -37,7 +37,8 @@ final class JfrSettings {
     long wallIntervalNanos() {
         long wall = nanos(byName.get("wall"));
         if (wall > 0) return wall;
-        if ("wall".equals(byName.get("event")) && nanos(byName.get("interval")) > 0) return nanos(byName.get("interval"));
+        if ("wall".equals(byName.get("event")) && nanos(byName.get("interval")) > 0)
+            return nanos(byName.get("interval"));
         return DEFAULT_WALL_INTERVAL_NANOS;
     }
 

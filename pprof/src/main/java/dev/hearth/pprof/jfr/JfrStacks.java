@@ -19,6 +19,7 @@ import jdk.jfr.consumer.RecordedStackTrace;
 final class JfrStacks {
     /** A lambda class as JFR names it: "Shop$$Lambda$14/0x0000000801001800" (JDK 17), "Shop$$Lambda/0x…" (21+). */
     private static final Pattern LAMBDA = Pattern.compile("\\$\\$Lambda(?:\\$\\d+)?(?:\\.0x[0-9a-f]+)?");
+
     private final Map<RecordedStackTrace, List<StackFrame>> seen = new IdentityHashMap<>();
     private final Map<RecordedMethod, Method> methods = new IdentityHashMap<>();
 
@@ -85,7 +86,11 @@ final class JfrStacks {
 
     /** A native frame's "class" names a library, not a Java class (the JDK's own native Java methods). */
     private static boolean isLibrary(String cls) {
-        return cls.isEmpty() || cls.startsWith("[") || cls.startsWith("/") || cls.endsWith(".so") || cls.contains(".so.");
+        return cls.isEmpty()
+                || cls.startsWith("[")
+                || cls.startsWith("/")
+                || cls.endsWith(".so")
+                || cls.contains(".so.");
     }
 
     /** A class as Java source spells it: "[B" is "byte[]", "[Ljava/lang/String;" is "java.lang.String[]". */

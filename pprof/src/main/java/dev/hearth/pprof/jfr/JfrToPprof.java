@@ -55,15 +55,17 @@ public final class JfrToPprof {
      * {@link JfrProfiles#damage()}; the whole chunks before it are converted.
      */
     public static JfrProfiles convert(Path recording) throws IOException {
-        if (!JfrChunks.startsWithMagic(recording)) throw new JfrFormatException("not a JFR recording: " + recording.getFileName());
+        if (!JfrChunks.startsWithMagic(recording))
+            throw new JfrFormatException("not a JFR recording: " + recording.getFileName());
         long size = Files.size(recording);
         long whole = JfrChunks.completePrefix(recording);
-        if (whole == 0) throw new JfrFormatException("JFR recording " + recording.getFileName() + " has no complete chunk");
+        if (whole == 0)
+            throw new JfrFormatException("JFR recording " + recording.getFileName() + " has no complete chunk");
         if (whole == size) return read(recording, null);
         Path prefix = Files.createTempFile("hearth-", ".jfr");
         try {
             try (FileChannel in = FileChannel.open(recording);
-                 FileChannel out = FileChannel.open(prefix, StandardOpenOption.WRITE)) {
+                    FileChannel out = FileChannel.open(prefix, StandardOpenOption.WRITE)) {
                 in.transferTo(0, whole, out);
             }
             return read(prefix, "last chunk cut short after " + whole + " of " + size + " bytes");
@@ -118,18 +120,19 @@ public final class JfrToPprof {
                 executionSampleTypeId = e.getEventType().getId();
                 add(ProfileType.CPU, e, e.getThread("sampledThread"), 1, 0);
             }
-            case "profiler.WallClockSample" -> add(ProfileType.WALL, e, e.getThread("sampledThread"),
-                    Math.max(1, e.getLong("samples")), 0);
+            case "profiler.WallClockSample" ->
+                add(ProfileType.WALL, e, e.getThread("sampledThread"), Math.max(1, e.getLong("samples")), 0);
             case "jdk.ObjectAllocationInNewTLAB" -> {
                 long size = e.getLong("allocationSize");
                 long weight = e.getLong("tlabSize");
                 addAlloc(e, size, weight > 0 ? weight : size);
             }
-            case "jdk.ObjectAllocationOutsideTLAB" -> addAlloc(e, e.getLong("allocationSize"), e.getLong("allocationSize"));
+            case "jdk.ObjectAllocationOutsideTLAB" ->
+                addAlloc(e, e.getLong("allocationSize"), e.getLong("allocationSize"));
             case "jdk.ObjectAllocationSample" -> addAlloc(e, 0, e.getLong("weight"));
             case "jdk.JavaMonitorEnter" -> addLock(e, e.getClass("monitorClass"));
             case "jdk.ThreadPark" -> addLock(e, e.getClass("parkedClass"));
-            default -> { }
+            default -> {}
         }
     }
 
@@ -143,7 +146,12 @@ public final class JfrToPprof {
     }
 
     private void addLock(RecordedEvent e, RecordedClass lockClass) {
-        put(ProfileType.LOCK, withClassLeaf(e, lockClass), e, 1, Math.max(0, e.getDuration().toNanos()));
+        put(
+                ProfileType.LOCK,
+                withClassLeaf(e, lockClass),
+                e,
+                1,
+                Math.max(0, e.getDuration().toNanos()));
     }
 
     /** The allocated or locked class as the leaf frame, as async-profiler shows it. */
@@ -190,8 +198,8 @@ public final class JfrToPprof {
                 case WALL -> settings.wallIntervalNanos();
                 default -> 0;
             };
-            ProfileBuilder b = new ProfileBuilder(type).timeNanos(firstNanos)
-                    .durationNanos(Math.max(0, lastNanos - firstNanos));
+            ProfileBuilder b =
+                    new ProfileBuilder(type).timeNanos(firstNanos).durationNanos(Math.max(0, lastNanos - firstNanos));
             if (interval > 0) b.period(interval);
             Map<String, String> labels = new HashMap<>(1);
             table.forEach((key, v) -> {

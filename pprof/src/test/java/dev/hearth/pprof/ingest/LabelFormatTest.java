@@ -39,9 +39,12 @@ class LabelFormatTest {
     @Test
     void setsPastTheBoundsAreRefused() {
         StringBuilder many = new StringBuilder();
-        for (int i = 0; i <= LabelFormat.MAX_PAIRS; i++) many.append(i == 0 ? "" : ",").append("k").append(i).append("=v");
+        for (int i = 0; i <= LabelFormat.MAX_PAIRS; i++)
+            many.append(i == 0 ? "" : ",").append("k").append(i).append("=v");
         assertMessage("more than " + LabelFormat.MAX_PAIRS + " labels", many.toString());
-        assertEquals(LabelFormat.MAX_PAIRS, LabelFormat.parse(many.substring(0, many.lastIndexOf(","))).size());
+        assertEquals(
+                LabelFormat.MAX_PAIRS,
+                LabelFormat.parse(many.substring(0, many.lastIndexOf(","))).size());
         assertMessage("labels are longer than " + LabelFormat.MAX_LENGTH, "k=" + "v".repeat(LabelFormat.MAX_LENGTH));
     }
 

@@ -37,7 +37,11 @@ class ConverterAgreementTest {
         long theirTotal = theirSelf.values().stream().mapToLong(Long::longValue).sum();
         assertTrue(theirTotal > 0, "empty " + type + " profile from the reference converter");
         // Lock delays are ticks scaled to nanoseconds: rounding may differ by a nanosecond per event.
-        long slack = type.equals("lock") ? ProfileReader.samples(ours).stream().mapToLong(s -> s.values()[0]).sum() : 0;
+        long slack = type.equals("lock")
+                ? ProfileReader.samples(ours).stream()
+                        .mapToLong(s -> s.values()[0])
+                        .sum()
+                : 0;
         assertEquals(theirTotal, ourTotal, slack, type + " total");
 
         Map<String, Long> top = top10(theirSelf);
@@ -47,7 +51,9 @@ class ConverterAgreementTest {
 
     private static Profile theirs(MixedRecording r, String mode) throws Exception {
         Path out = r.dir().resolve("reference" + mode.substring(1) + ".pb");
-        one.convert.JfrToPprof.convert(r.file().toString(), out.toString(),
+        one.convert.JfrToPprof.convert(
+                r.file().toString(),
+                out.toString(),
                 new one.convert.Arguments("--output", "pprof", "--dot", "--total", mode));
         return ProfileCodec.decode(Files.readAllBytes(out), ProfileCodec.DEFAULT_MAX_DECOMPRESSED);
     }

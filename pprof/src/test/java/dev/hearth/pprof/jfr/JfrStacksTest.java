@@ -10,8 +10,11 @@ class JfrStacksTest {
         assertEquals("com.example.Shop", JfrStacks.javaClassName("com/example/Shop"));
         assertEquals("com.example.Shop$Cart", JfrStacks.javaClassName("com/example/Shop$Cart"));
         // JDK 17 and JDK 21+ hidden-class names of the same lambda in two runs
-        assertEquals("com.example.Shop$$Lambda", JfrStacks.javaClassName("com/example/Shop$$Lambda$14.0x0000000801001800"));
-        assertEquals("com.example.Shop$$Lambda", JfrStacks.javaClassName("com/example/Shop$$Lambda$15.0x0000000800c0a000"));
-        assertEquals("com.example.Shop$$Lambda", JfrStacks.javaClassName("com/example/Shop$$Lambda.0x00007f3a1c00a000"));
+        assertEquals(
+                "com.example.Shop$$Lambda", JfrStacks.javaClassName("com/example/Shop$$Lambda$14.0x0000000801001800"));
+        assertEquals(
+                "com.example.Shop$$Lambda", JfrStacks.javaClassName("com/example/Shop$$Lambda$15.0x0000000800c0a000"));
+        assertEquals(
+                "com.example.Shop$$Lambda", JfrStacks.javaClassName("com/example/Shop$$Lambda.0x00007f3a1c00a000"));
     }
 }

@@ -45,7 +45,9 @@ class JfrToPprofTest {
     @Test
     void readsTheWholeRecordingIntoValidProfiles() throws Exception {
         assertNull(profiles.damage());
-        assertEquals(Set.of(ProfileType.CPU, ProfileType.ALLOC, ProfileType.LOCK), profiles.profiles().keySet());
+        assertEquals(
+                Set.of(ProfileType.CPU, ProfileType.ALLOC, ProfileType.LOCK),
+                profiles.profiles().keySet());
         for (Profile p : profiles.profiles().values()) ProfileValidator.validate(p);
         assertTrue(profiles.events() > 100, "events: " + profiles.events());
     }
@@ -64,13 +66,20 @@ class JfrToPprofTest {
         double heavyShare = 100.0 * heavy / (heavy + light);
         assertEquals(75, heavyShare, 5, "heavy share of heavy+light");
 
-        ResolvedSample hot = samples.stream().filter(onStack(WORKLOAD + ".heavy"))
-                .max((a, b) -> Long.compare(a.values()[0], b.values()[0])).orElseThrow();
-        StackFrame frame = hot.stack().stream().filter(f -> f.name().equals(WORKLOAD + ".heavy")).findFirst().orElseThrow();
+        ResolvedSample hot = samples.stream()
+                .filter(onStack(WORKLOAD + ".heavy"))
+                .max((a, b) -> Long.compare(a.values()[0], b.values()[0]))
+                .orElseThrow();
+        StackFrame frame = hot.stack().stream()
+                .filter(f -> f.name().equals(WORKLOAD + ".heavy"))
+                .findFirst()
+                .orElseThrow();
         assertTrue(frame.line() > 0, "line of " + frame);
-        assertTrue(Set.of(FrameKind.JIT, FrameKind.C1, FrameKind.INLINED, FrameKind.INTERPRETED).contains(frame.kind()));
+        assertTrue(Set.of(FrameKind.JIT, FrameKind.C1, FrameKind.INLINED, FrameKind.INTERPRETED)
+                .contains(frame.kind()));
         assertEquals("cpu-worker", hot.labels().get(JfrToPprof.THREAD_LABEL));
-        assertTrue(samples.stream().flatMap(s -> s.stack().stream()).anyMatch(f -> f.kind() == FrameKind.JIT),
+        assertTrue(
+                samples.stream().flatMap(s -> s.stack().stream()).anyMatch(f -> f.kind() == FrameKind.JIT),
                 "no JIT frames");
     }
 
@@ -84,7 +93,10 @@ class JfrToPprofTest {
         long objects = total(samples, 0, onStack(WORKLOAD + ".allocate"));
         long arrays = allocatedBytes / (MixedWorkload.CHUNK + 16);
         assertEquals(arrays, objects, arrays * 0.2, "objects attributed to allocate()");
-        ResolvedSample s = samples.stream().filter(onStack(WORKLOAD + ".allocate")).findFirst().orElseThrow();
+        ResolvedSample s = samples.stream()
+                .filter(onStack(WORKLOAD + ".allocate"))
+                .findFirst()
+                .orElseThrow();
         assertEquals("byte[]", s.stack().get(0).name());
         assertEquals("allocator", s.labels().get(JfrToPprof.THREAD_LABEL));
     }
@@ -99,20 +111,31 @@ class JfrToPprofTest {
         assertTrue(contentions > 0, "no contentions in contend()");
         // Each wait lasts until the holder's 20 ms sleep ends: on average well over a millisecond.
         assertTrue(delay / contentions > 1_000_000, "mean delay " + delay / contentions + " ns");
-        assertTrue(samples.stream().filter(onStack(WORKLOAD + ".contend"))
+        assertTrue(samples.stream()
+                .filter(onStack(WORKLOAD + ".contend"))
                 .allMatch(s -> "lock-waiter".equals(s.labels().get(JfrToPprof.THREAD_LABEL))));
     }
 
     @Test
     void interpretedOnlyRunStillNamesMethodsOnJdk25AndWallClockHasItsUnits() throws Exception {
         Path out = dir.resolve("xint.jfr");
-        Recordings.record(Recordings.jdk25(), dir, "event=cpu,interval=10ms,wall=20ms", out, List.of("-Xint"),
-                WORKLOAD, "30", "10");
+        Recordings.record(
+                Recordings.jdk25(),
+                dir,
+                "event=cpu,interval=10ms,wall=20ms",
+                out,
+                List.of("-Xint"),
+                WORKLOAD,
+                "30",
+                "10");
         JfrProfiles converted = JfrToPprof.convert(out);
-        List<ResolvedSample> samples = ProfileReader.samples(converted.profiles().get(ProfileType.CPU));
+        List<ResolvedSample> samples =
+                ProfileReader.samples(converted.profiles().get(ProfileType.CPU));
         for (String method : List.of(".heavy", ".light")) {
-            assertTrue(samples.stream().flatMap(s -> s.stack().stream())
-                    .anyMatch(f -> f.name().equals(WORKLOAD + method) && f.kind() == FrameKind.INTERPRETED),
+            assertTrue(
+                    samples.stream()
+                            .flatMap(s -> s.stack().stream())
+                            .anyMatch(f -> f.name().equals(WORKLOAD + method) && f.kind() == FrameKind.INTERPRETED),
                     method + " not named as an interpreted frame");
         }
         assertFalse(samples.stream().flatMap(s -> s.stack().stream()).anyMatch(f -> f.kind() == FrameKind.JIT));
@@ -123,7 +146,8 @@ class JfrToPprofTest {
         List<ResolvedSample> wallSamples = ProfileReader.samples(wall);
         for (ResolvedSample s : wallSamples) assertEquals(s.values()[0] * 20_000_000, s.values()[1]);
         // Wall clock also sees threads that wait: the lock holder sleeping in holdMonitor.
-        assertTrue(wallSamples.stream().anyMatch(onStack(WORKLOAD + ".holdMonitor")), "no waiting thread in wall samples");
+        assertTrue(
+                wallSamples.stream().anyMatch(onStack(WORKLOAD + ".holdMonitor")), "no waiting thread in wall samples");
     }
 
     @Test
@@ -158,8 +182,10 @@ class JfrToPprofTest {
         JfrProfiles fromGzip = JfrToPprof.convert(gzip(Files.readAllBytes(recording)), 1L << 30);
         assertEquals(profiles.events(), fromGzip.events());
         for (ProfileType t : profiles.profiles().keySet()) {
-            assertEquals(ProfileCodec.encodeGzip(profiles.profiles().get(t)).length,
-                    ProfileCodec.encodeGzip(fromGzip.profiles().get(t)).length, t.id());
+            assertEquals(
+                    ProfileCodec.encodeGzip(profiles.profiles().get(t)).length,
+                    ProfileCodec.encodeGzip(fromGzip.profiles().get(t)).length,
+                    t.id());
         }
     }
 
@@ -172,7 +198,9 @@ class JfrToPprofTest {
     }
 
     static List<String> units(Profile p) {
-        return ProfileReader.valueTypes(p).stream().map(v -> v.type() + "/" + v.unit()).toList();
+        return ProfileReader.valueTypes(p).stream()
+                .map(v -> v.type() + "/" + v.unit())
+                .toList();
     }
 
     static Predicate<ResolvedSample> onStack(String name) {

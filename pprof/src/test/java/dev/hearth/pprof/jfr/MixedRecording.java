@@ -18,10 +18,14 @@ record MixedRecording(Path dir, Path file, long allocatedBytes) {
         Path dir = Files.createTempDirectory("hearth-jfr-test");
         Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(dir)));
         Path file = dir.resolve("mixed.jfr");
-        String out = Recordings.record(Recordings.defaultJava(), dir, OPTIONS, file, List.of(),
-                MixedWorkload.class.getName(), "800", "6000");
-        long bytes = Long.parseLong(out.lines().filter(l -> l.startsWith("allocated ")).findFirst()
-                .orElseThrow(() -> new AssertionError("no allocation total in: " + out)).substring(10).trim());
+        String out = Recordings.record(
+                Recordings.defaultJava(), dir, OPTIONS, file, List.of(), MixedWorkload.class.getName(), "800", "6000");
+        long bytes = Long.parseLong(out.lines()
+                .filter(l -> l.startsWith("allocated "))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no allocation total in: " + out))
+                .substring(10)
+                .trim());
         return instance = new MixedRecording(dir, file, bytes);
     }
 

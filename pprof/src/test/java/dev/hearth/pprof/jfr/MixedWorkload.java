@@ -52,29 +52,35 @@ public final class MixedWorkload {
     public static void main(String[] args) throws Exception {
         int rounds = Integer.parseInt(args[0]);
         int arrays = Integer.parseInt(args[1]);
-        Thread cpu = new Thread(() -> {
-            for (int i = 0; i < rounds; i++) {
-                heavy();
-                light();
-            }
-            done = true;
-        }, "cpu-worker");
+        Thread cpu = new Thread(
+                () -> {
+                    for (int i = 0; i < rounds; i++) {
+                        heavy();
+                        light();
+                    }
+                    done = true;
+                },
+                "cpu-worker");
         long[] allocated = new long[1];
         Thread alloc = new Thread(() -> allocated[0] = allocate(arrays), "allocator");
-        Thread holder = new Thread(() -> {
-            try {
-                holdMonitor();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "lock-holder");
-        Thread waiter = new Thread(() -> {
-            try {
-                contend();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "lock-waiter");
+        Thread holder = new Thread(
+                () -> {
+                    try {
+                        holdMonitor();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                "lock-holder");
+        Thread waiter = new Thread(
+                () -> {
+                    try {
+                        contend();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                "lock-waiter");
         for (Thread t : new Thread[] {cpu, alloc, holder, waiter}) t.start();
         for (Thread t : new Thread[] {cpu, alloc, holder, waiter}) t.join();
         // Array size: 16-byte header plus the elements, on 64-bit HotSpot with compressed class pointers.

@@ -36,9 +36,11 @@ final class Recordings {
     }
 
     /** Runs {@code mainClass} with async-profiler recording {@code options} into {@code out}; returns its stdout. */
-    static String record(String java, Path dir, String options, Path out, List<String> jvmFlags, String mainClass,
-                         String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(java, "-agentpath:" + library(dir) + "=start," + options + ",jfr,file=" + out));
+    static String record(
+            String java, Path dir, String options, Path out, List<String> jvmFlags, String mainClass, String... args)
+            throws Exception {
+        List<String> cmd =
+                new ArrayList<>(List.of(java, "-agentpath:" + library(dir) + "=start," + options + ",jfr,file=" + out));
         cmd.addAll(jvmFlags);
         cmd.addAll(List.of("-cp", testClasses(), mainClass));
         cmd.addAll(List.of(args));
@@ -52,6 +54,11 @@ final class Recordings {
     }
 
     static String testClasses() throws Exception {
-        return Paths.get(Recordings.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        return Paths.get(Recordings.class
+                        .getProtectionDomain()
+                        .getCodeSource()
+                        .getLocation()
+                        .toURI())
+                .toString();
     }
 }

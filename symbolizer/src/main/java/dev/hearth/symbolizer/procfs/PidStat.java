@@ -29,7 +29,8 @@ public record PidStat(long flags, long startTicks, long startCode, long endCode,
         String[] f = line.substring(close + 1).trim().split("\\s+");
         // f[0] is field 3 (state): field n is f[n - 3]
         if (f.length < 22 - 2) throw new IllegalArgumentException("only " + (f.length + 2) + " fields");
-        return new PidStat(Long.parseLong(f[9 - 3]), Long.parseLong(f[22 - 3]), field(f, 26), field(f, 27), field(f, 28));
+        return new PidStat(
+                Long.parseLong(f[9 - 3]), Long.parseLong(f[22 - 3]), field(f, 26), field(f, 27), field(f, 28));
     }
 
     private static long field(String[] f, int n) {

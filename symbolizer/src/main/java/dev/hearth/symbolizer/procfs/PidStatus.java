@@ -9,7 +9,8 @@ import java.nio.file.Path;
  * (real, effective, saved, file-system; -1 when the line is missing); and the signal masks "SigCgt"
  * (caught) and "SigIgn".
  */
-public record PidStatus(int nsPid, int realUid, int effectiveUid, int savedUid, int fsUid, long caughtSignals, long ignoredSignals) {
+public record PidStatus(
+        int nsPid, int realUid, int effectiveUid, int savedUid, int fsUid, long caughtSignals, long ignoredSignals) {
     /** SIGQUIT (3) in the signal masks. */
     public static final long SIGQUIT_MASK = 1L << (3 - 1);
 
@@ -25,7 +26,9 @@ public record PidStatus(int nsPid, int realUid, int effectiveUid, int savedUid, 
     /** The pid a /proc/PID folder is named by; -1 for another name. */
     private static int hostPid(Path pidDir) {
         String name = pidDir.getFileName().toString();
-        return !name.isEmpty() && name.length() < 11 && name.chars().allMatch(Character::isDigit) ? Integer.parseInt(name) : -1;
+        return !name.isEmpty() && name.length() < 11 && name.chars().allMatch(Character::isDigit)
+                ? Integer.parseInt(name)
+                : -1;
     }
 
     /** Parses the text of the status file of process {@code pid}. */
@@ -41,11 +44,13 @@ public record PidStatus(int nsPid, int realUid, int effectiveUid, int savedUid, 
                 case "NSpid" -> nsPid = Integer.parseInt(v[v.length - 1]);
                 case "Uid" -> {
                     if (v.length != 4) throw new IllegalArgumentException("Uid has " + v.length + " fields, not 4");
-                    uids = new int[] {Integer.parseInt(v[0]), Integer.parseInt(v[1]), Integer.parseInt(v[2]), Integer.parseInt(v[3])};
+                    uids = new int[] {
+                        Integer.parseInt(v[0]), Integer.parseInt(v[1]), Integer.parseInt(v[2]), Integer.parseInt(v[3])
+                    };
                 }
                 case "SigCgt" -> caught = Long.parseUnsignedLong(v[0], 16);
                 case "SigIgn" -> ignored = Long.parseUnsignedLong(v[0], 16);
-                default -> { }
+                default -> {}
             }
         }
         return new PidStatus(nsPid, uids[0], uids[1], uids[2], uids[3], caught, ignored);

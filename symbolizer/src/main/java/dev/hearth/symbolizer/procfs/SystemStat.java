@@ -9,8 +9,10 @@ public final class SystemStat {
 
     /** The "btime" line: when the system booted, in Unix seconds. */
     public static long bootSeconds(Path proc) throws IOException {
-        for (String line : KernelFile.read(proc.resolve("stat"), KernelFile.MAX_PROC_STAT).split("\n")) {
-            if (line.startsWith("btime ")) return Long.parseLong(line.substring(6).trim());
+        for (String line :
+                KernelFile.read(proc.resolve("stat"), KernelFile.MAX_PROC_STAT).split("\n")) {
+            if (line.startsWith("btime "))
+                return Long.parseLong(line.substring(6).trim());
         }
         throw new IOException("no btime in " + proc.resolve("stat"));
     }

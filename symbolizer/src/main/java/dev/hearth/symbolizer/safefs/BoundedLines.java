@@ -67,7 +67,9 @@ public final class BoundedLines {
     }
 
     /** The bytes of the line {@link #nextLine()} returned last, from index 0. */
-    public byte[] lineBytes() { return line; }
+    public byte[] lineBytes() {
+        return line;
+    }
 
     private int nextByte() throws IOException {
         if (pos == limit) {
@@ -92,14 +94,22 @@ public final class BoundedLines {
     }
 
     /** The longest line returned. */
-    public int maxLineBytes() { return maxLineBytes; }
+    public int maxLineBytes() {
+        return maxLineBytes;
+    }
 
     /** Lines skipped for being longer than the line bound. */
-    public long skippedLines() { return skippedLines; }
+    public long skippedLines() {
+        return skippedLines;
+    }
 
     /** Whether reading stopped at the byte bound with more input left. */
-    public boolean truncated() { return truncated; }
+    public boolean truncated() {
+        return truncated;
+    }
 
     /** Bytes taken from the input. */
-    public long bytesRead() { return consumed; }
+    public long bytesRead() {
+        return consumed;
+    }
 }

@@ -23,12 +23,22 @@ final class Libc {
     static final int O_DIRECTORY = Platform.isARM() ? 040000 : 0200000;
     static final int O_NOFOLLOW = Platform.isARM() ? 0100000 : 0400000;
     static final int AT_FDCWD = -100, AT_REMOVEDIR = 0x200, AT_EMPTY_PATH = 0x1000;
-
-    static final int ENOENT = 2, EACCES = 13, EEXIST = 17, ENOTDIR = 20, EXDEV = 18, ENOSYS = 38, ELOOP = 40,
-            E2BIG = 7, EINVAL = 22, EPERM = 1, EINTR = 4, EAGAIN = 11;
+    static final int ENOENT = 2,
+            EACCES = 13,
+            EEXIST = 17,
+            ENOTDIR = 20,
+            EXDEV = 18,
+            ENOSYS = 38,
+            ELOOP = 40,
+            E2BIG = 7,
+            EINVAL = 22,
+            EPERM = 1,
+            EINTR = 4,
+            EAGAIN = 11;
 
     /** openat2(2), the same number on every architecture; no libc wrapper on older glibc. */
     static final long SYS_OPENAT2 = 437;
+
     static final long RESOLVE_NO_XDEV = 0x01, RESOLVE_NO_MAGICLINKS = 0x02, RESOLVE_NO_SYMLINKS = 0x04;
 
     static native int openat(int dirfd, String path, int flags, int mode);

@@ -26,7 +26,9 @@ abstract sealed class OpenFd implements AutoCloseable permits SafeDir, SafeFile 
     }
 
     /** fstat at the time it was opened. */
-    public FileStat stat() { return stat; }
+    public FileStat stat() {
+        return stat;
+    }
 
     /** fstat now (after a write, a chmod or a chown). */
     public FileStat restat() throws IOException {
@@ -35,10 +37,14 @@ abstract sealed class OpenFd implements AutoCloseable permits SafeDir, SafeFile 
     }
 
     /** The name it was reached by, for messages. */
-    public String name() { return name; }
+    public String name() {
+        return name;
+    }
 
     /** A path the kernel resolves to this very file or directory (for APIs that only take paths); valid while open. */
-    public Path path() { return Path.of("/proc/self/fd/" + fd); }
+    public Path path() {
+        return Path.of("/proc/self/fd/" + fd);
+    }
 
     /** chmod through the fd. */
     public void chmod(int mode) throws IOException {

@@ -139,7 +139,8 @@ public final class SafeDir extends OpenFd {
         if (!s.isDirectory()) throw new UnsafeFileException(d.name + ": a " + s.type() + ", not a directory");
         if (!contains(owners, s.uid())) throw new UnsafeFileException(d.name + ": owned by uid " + s.uid());
         if (s.writableByOthers() && !(parent && s.sticky())) {
-            throw new UnsafeFileException(d.name + ": writable by others (mode " + Integer.toOctalString(s.permissions()) + ")");
+            throw new UnsafeFileException(
+                    d.name + ": writable by others (mode " + Integer.toOctalString(s.permissions()) + ")");
         }
     }
 
@@ -263,7 +264,8 @@ public final class SafeDir extends OpenFd {
     public void deleteDir(String name) throws IOException {
         checkName(name);
         ensureOpen();
-        if (Libc.unlinkat(fd, name, Libc.AT_REMOVEDIR) != 0) throw Libc.error("rmdir", this.name + "/" + name, Libc.errno());
+        if (Libc.unlinkat(fd, name, Libc.AT_REMOVEDIR) != 0)
+            throw Libc.error("rmdir", this.name + "/" + name, Libc.errno());
     }
 
     /**
@@ -301,7 +303,8 @@ public final class SafeDir extends OpenFd {
         checkName(from);
         checkName(to);
         ensureOpen();
-        if (Libc.renameat(fd, from, fd, to) != 0) throw Libc.error("rename to " + to, this.name + "/" + from, Libc.errno());
+        if (Libc.renameat(fd, from, fd, to) != 0)
+            throw Libc.error("rename to " + to, this.name + "/" + from, Libc.errno());
     }
 
     /** A single path component: not empty, no "/", no NUL, not "." or "..". */

@@ -32,14 +32,16 @@ public final class SafeFile extends OpenFd {
 
     /** Refused when larger than {@code max} bytes. */
     public SafeFile requireSizeAtMost(long max) throws UnsafeFileException {
-        if (stat.size() > max) throw new UnsafeFileException(name + ": " + stat.size() + " bytes, more than the bound of " + max);
+        if (stat.size() > max)
+            throw new UnsafeFileException(name + ": " + stat.size() + " bytes, more than the bound of " + max);
         return this;
     }
 
     /** The whole file from its start; refused when it holds more than {@code max} bytes (it may grow after open). */
     public byte[] readAll(long max) throws IOException {
         ensureOpen();
-        ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(Math.max(stat.size(), 0), Math.min(max, CHUNK * 16L)));
+        ByteArrayOutputStream out =
+                new ByteArrayOutputStream((int) Math.min(Math.max(stat.size(), 0), Math.min(max, CHUNK * 16L)));
         try (Memory buf = new Memory(CHUNK)) {
             long offset = 0;
             while (true) {

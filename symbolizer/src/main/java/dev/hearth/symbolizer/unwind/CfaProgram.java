@@ -12,15 +12,42 @@ final class CfaProgram {
     static final int MAX_REMEMBERED = 64;
 
     private static final int ADVANCE_LOC = 0x1, OFFSET = 0x2, RESTORE = 0x3; // high two bits
-    private static final int NOP = 0x00, SET_LOC = 0x01, ADVANCE_LOC1 = 0x02, ADVANCE_LOC2 = 0x03, ADVANCE_LOC4 = 0x04,
-            OFFSET_EXTENDED = 0x05, RESTORE_EXTENDED = 0x06, UNDEFINED = 0x07, SAME_VALUE = 0x08, REGISTER = 0x09,
-            REMEMBER_STATE = 0x0a, RESTORE_STATE = 0x0b, DEF_CFA = 0x0c, DEF_CFA_REGISTER = 0x0d, DEF_CFA_OFFSET = 0x0e,
-            DEF_CFA_EXPRESSION = 0x0f, EXPRESSION = 0x10, OFFSET_EXTENDED_SF = 0x11, DEF_CFA_SF = 0x12,
-            DEF_CFA_OFFSET_SF = 0x13, VAL_OFFSET = 0x14, VAL_OFFSET_SF = 0x15, VAL_EXPRESSION = 0x16,
-            GNU_ARGS_SIZE = 0x2e, GNU_NEGATIVE_OFFSET_EXTENDED = 0x2f;
+    private static final int NOP = 0x00,
+            SET_LOC = 0x01,
+            ADVANCE_LOC1 = 0x02,
+            ADVANCE_LOC2 = 0x03,
+            ADVANCE_LOC4 = 0x04,
+            OFFSET_EXTENDED = 0x05,
+            RESTORE_EXTENDED = 0x06,
+            UNDEFINED = 0x07,
+            SAME_VALUE = 0x08,
+            REGISTER = 0x09,
+            REMEMBER_STATE = 0x0a,
+            RESTORE_STATE = 0x0b,
+            DEF_CFA = 0x0c,
+            DEF_CFA_REGISTER = 0x0d,
+            DEF_CFA_OFFSET = 0x0e,
+            DEF_CFA_EXPRESSION = 0x0f,
+            EXPRESSION = 0x10,
+            OFFSET_EXTENDED_SF = 0x11,
+            DEF_CFA_SF = 0x12,
+            DEF_CFA_OFFSET_SF = 0x13,
+            VAL_OFFSET = 0x14,
+            VAL_OFFSET_SF = 0x15,
+            VAL_EXPRESSION = 0x16,
+            GNU_ARGS_SIZE = 0x2e,
+            GNU_NEGATIVE_OFFSET_EXTENDED = 0x2f;
     // DWARF expression operations of the rules x86-64 toolchains write
-    private static final int OP_DEREF = 0x06, OP_AND = 0x1a, OP_PLUS = 0x22, OP_SHL = 0x24, OP_GE = 0x2a, OP_LIT0 = 0x30,
-            OP_LIT3 = 0x33, OP_LIT15 = 0x3f, OP_BREG7 = 0x77, OP_BREG16 = 0x80;
+    private static final int OP_DEREF = 0x06,
+            OP_AND = 0x1a,
+            OP_PLUS = 0x22,
+            OP_SHL = 0x24,
+            OP_GE = 0x2a,
+            OP_LIT0 = 0x30,
+            OP_LIT3 = 0x33,
+            OP_LIT15 = 0x3f,
+            OP_BREG7 = 0x77,
+            OP_BREG16 = 0x80;
 
     private CfaProgram() {}
 
@@ -36,11 +63,28 @@ final class CfaProgram {
      * {@code sink} for each address range.
      */
     static void rows(DwarfCursor cur, Cie cie, long begin, long end, RowSink sink) {
-        run(cur, cie.initial().copy(), cie.initial(), cie.codeAlign(), cie.dataAlign(), cie.fdeEncoding(), begin, end, sink);
+        run(
+                cur,
+                cie.initial().copy(),
+                cie.initial(),
+                cie.codeAlign(),
+                cie.dataAlign(),
+                cie.fdeEncoding(),
+                begin,
+                end,
+                sink);
     }
 
-    private static void run(DwarfCursor cur, CfaState s, CfaState initial, int codeAlign, int dataAlign, int fdeEncoding,
-                            long begin, long end, RowSink sink) {
+    private static void run(
+            DwarfCursor cur,
+            CfaState s,
+            CfaState initial,
+            int codeAlign,
+            int dataAlign,
+            int fdeEncoding,
+            long begin,
+            long end,
+            RowSink sink) {
         ArrayDeque<CfaState> remembered = new ArrayDeque<>();
         long loc = begin;
         while (cur.more()) {
@@ -72,7 +116,8 @@ final class CfaProgram {
                             s.set(reg, CfaState.OTHER, 0);
                         }
                         case REMEMBER_STATE -> {
-                            if (remembered.size() >= MAX_REMEMBERED) throw new BadFrameData("remember_state nested too deep");
+                            if (remembered.size() >= MAX_REMEMBERED)
+                                throw new BadFrameData("remember_state nested too deep");
                             remembered.push(s.copy());
                         }
                         case RESTORE_STATE -> {
@@ -112,7 +157,8 @@ final class CfaProgram {
                             s.set(reg, CfaState.OTHER, 0);
                         }
                         case GNU_ARGS_SIZE -> cur.uleb();
-                        case GNU_NEGATIVE_OFFSET_EXTENDED -> s.set(cur.ulebInt(), CfaState.OFFSET, -(long) cur.ulebInt() * dataAlign);
+                        case GNU_NEGATIVE_OFFSET_EXTENDED ->
+                            s.set(cur.ulebInt(), CfaState.OFFSET, -(long) cur.ulebInt() * dataAlign);
                         default -> throw new BadFrameData("unknown DW_CFA op 0x" + Integer.toHexString(op));
                     }
                 }
@@ -164,10 +210,19 @@ final class CfaProgram {
             if (next == OP_DEREF && !cur.more()) {
                 s.cfaRule = CfaState.CFA_DEREF_RSP;
                 s.cfaOffset = rspOffset;
-            } else if (next == OP_BREG16 && rspOffset == 8 && cur.sleb() == 0 && cur.u8() == OP_LIT15 && cur.u8() == OP_AND) {
+            } else if (next == OP_BREG16
+                    && rspOffset == 8
+                    && cur.sleb() == 0
+                    && cur.u8() == OP_LIT15
+                    && cur.u8() == OP_AND) {
                 int lit = cur.u8();
-                if (lit >= OP_LIT0 && lit <= OP_LIT15 && cur.u8() == OP_GE && cur.u8() == OP_LIT3 && cur.u8() == OP_SHL
-                        && cur.u8() == OP_PLUS && !cur.more()) {
+                if (lit >= OP_LIT0
+                        && lit <= OP_LIT15
+                        && cur.u8() == OP_GE
+                        && cur.u8() == OP_LIT3
+                        && cur.u8() == OP_SHL
+                        && cur.u8() == OP_PLUS
+                        && !cur.more()) {
                     s.cfaRule = CfaState.CFA_PLT;
                     s.cfaOffset = lit - OP_LIT0;
                 }

@@ -59,20 +59,32 @@ final class CfaState {
             case CFA_REG -> {
                 byte rule = cfaReg == RSP ? UnwindTable.RSP : cfaReg == RBP ? UnwindTable.RBP : UnwindTable.STOP;
                 boolean raAtCall = raRule == UNSPECIFIED || (raRule == OFFSET && raValue == -8);
-                boolean rbpKnown = rbpRule == UNSPECIFIED || rbpRule == SAME || (rbpRule == OFFSET && rbpValue >= -32768 && rbpValue <= -16);
-                if (rule == UnwindTable.STOP || cfaOffset < 0 || cfaOffset > Integer.MAX_VALUE || !raAtCall || !rbpKnown) {
+                boolean rbpKnown = rbpRule == UNSPECIFIED
+                        || rbpRule == SAME
+                        || (rbpRule == OFFSET && rbpValue >= -32768 && rbpValue <= -16);
+                if (rule == UnwindTable.STOP
+                        || cfaOffset < 0
+                        || cfaOffset > Integer.MAX_VALUE
+                        || !raAtCall
+                        || !rbpKnown) {
                     sink.add(start, UnwindTable.STOP, 0, 0);
                 } else {
                     sink.add(start, rule, (int) cfaOffset, rbpRule == OFFSET ? (int) rbpValue : 0);
                 }
             }
             case CFA_PLT -> {
-                boolean plain = (raRule == UNSPECIFIED || (raRule == OFFSET && raValue == -8)) && (rbpRule == UNSPECIFIED || rbpRule == SAME);
+                boolean plain = (raRule == UNSPECIFIED || (raRule == OFFSET && raValue == -8))
+                        && (rbpRule == UNSPECIFIED || rbpRule == SAME);
                 sink.add(start, plain ? UnwindTable.PLT : UnwindTable.STOP, plain ? (int) cfaOffset : 0, 0);
             }
             case CFA_DEREF_RSP -> {
-                boolean signal = cfaOffset > 0 && cfaOffset <= 32767 && raRule == EXPR_RSP && raValue == cfaOffset + 8
-                        && rbpRule == EXPR_RSP && rbpValue > 0 && rbpValue <= 32767;
+                boolean signal = cfaOffset > 0
+                        && cfaOffset <= 32767
+                        && raRule == EXPR_RSP
+                        && raValue == cfaOffset + 8
+                        && rbpRule == EXPR_RSP
+                        && rbpValue > 0
+                        && rbpValue <= 32767;
                 if (signal) sink.add(start, UnwindTable.SIGNAL, (int) cfaOffset, (int) rbpValue);
                 else sink.add(start, UnwindTable.STOP, 0, 0);
             }

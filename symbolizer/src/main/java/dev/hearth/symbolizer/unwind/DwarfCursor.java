@@ -9,8 +9,15 @@ import java.nio.ByteBuffer;
  */
 final class DwarfCursor {
     static final int PE_OMIT = 0xff;
-    private static final int PE_ABSPTR = 0x00, PE_ULEB128 = 0x01, PE_UDATA2 = 0x02, PE_UDATA4 = 0x03, PE_UDATA8 = 0x04,
-            PE_SLEB128 = 0x09, PE_SDATA2 = 0x0a, PE_SDATA4 = 0x0b, PE_SDATA8 = 0x0c;
+    private static final int PE_ABSPTR = 0x00,
+            PE_ULEB128 = 0x01,
+            PE_UDATA2 = 0x02,
+            PE_UDATA4 = 0x03,
+            PE_UDATA8 = 0x04,
+            PE_SLEB128 = 0x09,
+            PE_SDATA2 = 0x0a,
+            PE_SDATA4 = 0x0b,
+            PE_SDATA8 = 0x0c;
     private static final int PE_PCREL = 0x10, PE_DATAREL = 0x30;
 
     private final ByteBuffer buf;
@@ -24,11 +31,17 @@ final class DwarfCursor {
         this.limit = buf.limit();
     }
 
-    int pos() { return pos; }
+    int pos() {
+        return pos;
+    }
 
-    int limit() { return limit; }
+    int limit() {
+        return limit;
+    }
 
-    boolean more() { return pos < limit; }
+    boolean more() {
+        return pos < limit;
+    }
 
     /** Moves to {@code pos}, reading no further than {@code limit} (both within the section). */
     void range(int pos, int limit) {
@@ -148,7 +161,8 @@ final class DwarfCursor {
     /** Skips a pointer in encoding {@code enc} (a personality routine's address, which is not needed). */
     void skipPointer(int enc) {
         if (enc == PE_OMIT) return;
-        if ((enc & 0x70) == 0x50) throw new BadFrameData("aligned pointer"); // DW_EH_PE_aligned: unused by x86-64 toolchains
+        if ((enc & 0x70) == 0x50)
+            throw new BadFrameData("aligned pointer"); // DW_EH_PE_aligned: unused by x86-64 toolchains
         encodedValue(enc);
     }
 }

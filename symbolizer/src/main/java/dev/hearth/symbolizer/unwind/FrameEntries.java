@@ -14,6 +14,7 @@ import java.util.Map;
 final class FrameEntries {
     /** More FDEs than this (libjvm.so has 44,000, libLLVM-15.so 98,000) and the table is refused. */
     static final int MAX_FDES = 1 << 19;
+
     private static final int MAX_AUGMENTATION = 16;
     private static final int MAX_CODE_ALIGN = 1 << 16;
     private static final int EH_TABLE_ENCODING = 0x3b; // datarel | sdata4: what every linker writes
@@ -35,7 +36,9 @@ final class FrameEntries {
         this.cur = new DwarfCursor(data, addr);
     }
 
-    DwarfCursor cursor() { return cur; }
+    DwarfCursor cursor() {
+        return cur;
+    }
 
     /**
      * Offsets of the FDEs from .eh_frame_hdr's sorted table, or null when the header does not
@@ -46,7 +49,8 @@ final class FrameEntries {
             DwarfCursor h = new DwarfCursor(hdr.data(), hdr.addr());
             if (h.u8() != 1) return null;
             int ptrEnc = h.u8(), countEnc = h.u8(), tableEnc = h.u8();
-            if (ptrEnc == DwarfCursor.PE_OMIT || countEnc == DwarfCursor.PE_OMIT || tableEnc != EH_TABLE_ENCODING) return null;
+            if (ptrEnc == DwarfCursor.PE_OMIT || countEnc == DwarfCursor.PE_OMIT || tableEnc != EH_TABLE_ENCODING)
+                return null;
             if (h.pointer(ptrEnc, hdr.addr()) != addr) return null;
             long count = h.pointer(countEnc, hdr.addr());
             if (count < 0 || count > MAX_FDES || count > (h.limit() - h.pos()) / 8) return null;
@@ -83,7 +87,8 @@ final class FrameEntries {
                 continue;
             }
             int idAt = cur.pos();
-            if (length < 0 || length > data.limit() - idAt) break; // runs past the section: nothing after it can be trusted
+            if (length < 0 || length > data.limit() - idAt)
+                break; // runs past the section: nothing after it can be trusted
             if (!isCie(pos)) {
                 if (n == MAX_FDES) return null;
                 if (n == out.length) out = Arrays.copyOf(out, Math.min(n * 2, MAX_FDES));
@@ -124,7 +129,8 @@ final class FrameEntries {
         cur.range(idAt + (dwarf64 ? 8 : 4), end);
         long begin = eh ? cur.pointer(cie.fdeEncoding(), -1) : cur.u64();
         long range = eh ? cur.encodedValue(cie.fdeEncoding()) : cur.u64();
-        if (begin <= 0 || range <= 0 || range > 0xffffffffL || begin > Long.MAX_VALUE - range) throw new BadFrameData("code range");
+        if (begin <= 0 || range <= 0 || range > 0xffffffffL || begin > Long.MAX_VALUE - range)
+            throw new BadFrameData("code range");
         if (cie.augmented()) cur.skip(cur.uleb());
         return new Fde(begin, begin + range, cie, cur.pos(), end);
     }

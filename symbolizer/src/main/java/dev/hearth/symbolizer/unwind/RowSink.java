@@ -20,13 +20,19 @@ final class RowSink {
     private int[] rbp = new int[1024];
     private int count;
 
-    int count() { return count; }
+    int count() {
+        return count;
+    }
 
     /** Drops the rows from {@code n} on (those of an FDE found malformed half-way). */
-    void truncate(int n) { count = Math.min(count, n); }
+    void truncate(int n) {
+        count = Math.min(count, n);
+    }
 
     /** The last row is CFA = rsp + 8 with rbp unchanged: what holds at a function's entry and after its return. */
-    boolean endsAtCall() { return count > 0 && rules[count - 1] == UnwindTable.RSP && cfa[count - 1] == 8 && rbp[count - 1] == 0; }
+    boolean endsAtCall() {
+        return count > 0 && rules[count - 1] == UnwindTable.RSP && cfa[count - 1] == 8 && rbp[count - 1] == 0;
+    }
 
     void add(long start, byte rule, int cfaOffset, int rbpOffset) {
         if (count > 0 && starts[count - 1] == start) {
@@ -52,5 +58,7 @@ final class RowSink {
         rbp = Arrays.copyOf(rbp, n);
     }
 
-    UnwindTable table(int fdes, int skipped) { return new UnwindTable(starts, rules, cfa, rbp, count, fdes, skipped); }
+    UnwindTable table(int fdes, int skipped) {
+        return new UnwindTable(starts, rules, cfa, rbp, count, fdes, skipped);
+    }
 }

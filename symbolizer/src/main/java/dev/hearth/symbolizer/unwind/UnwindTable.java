@@ -62,18 +62,28 @@ public final class UnwindTable implements UnwindResult {
         this.skippedFdes = skippedFdes;
     }
 
-    public int rows() { return starts.length; }
+    public int rows() {
+        return starts.length;
+    }
 
     /** First table address of row {@code i}; rows are sorted by it, strictly increasing. */
-    public long start(int i) { return starts[i]; }
+    public long start(int i) {
+        return starts[i];
+    }
 
     /** One of {@link #GAP}, {@link #RSP}, {@link #RBP}, {@link #PLT}, {@link #SIGNAL}, {@link #END}, {@link #STOP}. */
-    public byte rule(int i) { return rules[i]; }
+    public byte rule(int i) {
+        return rules[i];
+    }
 
-    public int cfaOffset(int i) { return cfaOffsets[i]; }
+    public int cfaOffset(int i) {
+        return cfaOffsets[i];
+    }
 
     /** Where the caller's rbp is saved (see the class comment), or 0: unchanged. */
-    public int rbpOffset(int i) { return rbpOffsets[i]; }
+    public int rbpOffset(int i) {
+        return rbpOffsets[i];
+    }
 
     /** The row covering table address {@code addr}, or -1 before the first row (as {@link #GAP}). */
     public int find(long addr) {
@@ -82,14 +92,22 @@ public final class UnwindTable implements UnwindResult {
     }
 
     /** FDEs the table was built from. */
-    public int fdes() { return fdes; }
+    public int fdes() {
+        return fdes;
+    }
 
     /** FDEs skipped as malformed, overlapping another or past a bound: their addresses are {@link #GAP}. */
-    public int skippedFdes() { return skippedFdes; }
+    public int skippedFdes() {
+        return skippedFdes;
+    }
 
     /** Heap bytes held. */
-    public long bytes() { return (long) ROW_BYTES * starts.length + 4 * 16 + 48; }
+    public long bytes() {
+        return (long) ROW_BYTES * starts.length + 4 * 16 + 48;
+    }
 
     @Override
-    public String toString() { return "UnwindTable[" + rows() + " rows from " + fdes + " FDEs, " + skippedFdes + " skipped]"; }
+    public String toString() {
+        return "UnwindTable[" + rows() + " rows from " + fdes + " FDEs, " + skippedFdes + " skipped]";
+    }
 }

@@ -30,9 +30,11 @@ public final class UnwindTables {
         try {
             FrameSections.Section main = sections.ehFrame() != null ? sections.ehFrame() : sections.debugFrame();
             if (main != null && main.data().limit() > MAX_SECTION_BYTES) {
-                return new NoUnwindTable("frame section of " + main.data().limit() + " bytes, more than " + MAX_SECTION_BYTES);
+                return new NoUnwindTable(
+                        "frame section of " + main.data().limit() + " bytes, more than " + MAX_SECTION_BYTES);
             }
-            if (sections.ehFrame() != null) return build(new FrameEntries(sections.ehFrame(), true), sections.ehFrameHdr());
+            if (sections.ehFrame() != null)
+                return build(new FrameEntries(sections.ehFrame(), true), sections.ehFrameHdr());
             if (sections.debugFrame() != null) return build(new FrameEntries(sections.debugFrame(), false), null);
             return new NoUnwindTable("no .eh_frame or .debug_frame");
         } catch (RowSink.TooManyRows e) {
@@ -72,7 +74,9 @@ public final class UnwindTables {
                 skipped++; // overlaps the one before: a table holds one rule per address
                 continue;
             }
-            if (covered != Long.MIN_VALUE && fde.begin() > covered && !(fde.begin() - covered < PADDING && sink.endsAtCall())) {
+            if (covered != Long.MIN_VALUE
+                    && fde.begin() > covered
+                    && !(fde.begin() - covered < PADDING && sink.endsAtCall())) {
                 sink.add(covered, UnwindTable.GAP, 0, 0);
             }
             int rowsBefore = sink.count();

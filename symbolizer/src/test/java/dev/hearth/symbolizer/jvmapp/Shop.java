@@ -24,12 +24,14 @@ public final class Shop {
     }
 
     public static void main(String[] args) throws Exception {
-        Thread worker = new Thread(() -> {
-            for (long n = 0; ; n++) {
-                sink += checkout(n);
-                if (refunds) sink += refund(n);
-            }
-        }, "shop-worker");
+        Thread worker = new Thread(
+                () -> {
+                    for (long n = 0; ; n++) {
+                        sink += checkout(n);
+                        if (refunds) sink += refund(n);
+                    }
+                },
+                "shop-worker");
         worker.setDaemon(true);
         worker.start();
         System.out.println("ready");

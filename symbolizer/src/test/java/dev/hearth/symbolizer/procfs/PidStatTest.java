@@ -26,8 +26,11 @@ class PidStatTest {
         // boot time is whole seconds and the JDK rounds on its own: a second apart at most
         assertEquals(jdk, stat.startMillis(PROC), 1_000.0);
         assertFalse(stat.kernelThread());
-        assertTrue(stat.startCode() != 0 && Long.compareUnsigned(stat.startCode(), stat.endCode()) < 0, stat.toString());
-        assertEquals(new UnixSystem().getUid(), PidStatus.read(PROC.resolve(Long.toString(pid))).effectiveUid());
+        assertTrue(
+                stat.startCode() != 0 && Long.compareUnsigned(stat.startCode(), stat.endCode()) < 0, stat.toString());
+        assertEquals(
+                new UnixSystem().getUid(),
+                PidStatus.read(PROC.resolve(Long.toString(pid))).effectiveUid());
     }
 
     @Test
@@ -44,11 +47,15 @@ class PidStatTest {
         Privileges.assumeRootOrCi("runs the process as nobody");
         Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         Path fake = Files.createSymbolicLink(dir.resolve(") R 1 1 1 0 -1"), Path.of("/bin/sleep"));
-        Process p = new ProcessBuilder("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", fake.toString(), "30").start();
+        Process p = new ProcessBuilder(
+                        "setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", fake.toString(), "30")
+                .start();
         try {
             Path pidDir = PROC.resolve(Long.toString(p.pid()));
             for (int i = 0; i < 100 && !Files.readString(pidDir.resolve("comm")).startsWith(")"); i++) Thread.sleep(20);
-            assertTrue(Files.readString(pidDir.resolve("comm")).startsWith(") R 1 1"), "the process runs under its crafted name");
+            assertTrue(
+                    Files.readString(pidDir.resolve("comm")).startsWith(") R 1 1"),
+                    "the process runs under its crafted name");
             PidStat stat = PidStat.read(pidDir);
             long jdk = p.toHandle().info().startInstant().orElseThrow().toEpochMilli();
             assertEquals(jdk, stat.startMillis(PROC), 1_000.0);

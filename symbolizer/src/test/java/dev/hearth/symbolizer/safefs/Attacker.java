@@ -32,13 +32,17 @@ final class Attacker {
     }
 
     static void run(String script) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", "sh", "-c", script)
-                .redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        "setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", "sh", "-c", script)
+                .redirectErrorStream(true)
+                .start();
         p.getOutputStream().close();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(true, p.waitFor(60, TimeUnit.SECONDS), "attacker script hung: " + script);
         assertEquals(0, p.exitValue(), "attacker script failed: " + script + "\n" + out);
     }
 
-    static List<String> cmd(String... c) { return List.of(c); }
+    static List<String> cmd(String... c) {
+        return List.of(c);
+    }
 }

@@ -20,7 +20,11 @@ class BoundedLinesTest {
     }
 
     private static BoundedLines of(String text, int maxLine, long maxBytes) {
-        return new BoundedLines(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), maxLine, maxBytes, StandardCharsets.UTF_8);
+        return new BoundedLines(
+                new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)),
+                maxLine,
+                maxBytes,
+                StandardCharsets.UTF_8);
     }
 
     @Test
@@ -55,7 +59,9 @@ class BoundedLinesTest {
             long left = 1L << 30;
 
             @Override
-            public int read() { return left-- > 0 ? 'z' : -1; }
+            public int read() {
+                return left-- > 0 ? 'z' : -1;
+            }
 
             @Override
             public int read(byte[] b, int off, int len) {

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SafeDirTest {
     @TempDir
     Path base;
+
     Path tmp;
 
     @BeforeEach
@@ -35,7 +36,8 @@ class SafeDirTest {
     @Test
     void aSymlinkedFolderOrFileIsNeverFollowed() throws Exception {
         Path secret = Files.writeString(base.resolve("secret"), "root only\n");
-        Attacker.run("cd " + tmp + " && mkdir d && ln -s " + base + " d/up && ln -s " + secret + " d/file && ln -s " + base + " linkdir");
+        Attacker.run("cd " + tmp + " && mkdir d && ln -s " + base + " d/up && ln -s " + secret + " d/file && ln -s "
+                + base + " linkdir");
         try (SafeDir root = SafeDir.openTrusted(tmp)) {
             assertThrows(UnsafeFileException.class, () -> root.dir("linkdir"));
             assertThrows(UnsafeFileException.class, () -> root.dir("d/up"));
@@ -51,7 +53,8 @@ class SafeDirTest {
     void aFifoNeitherBlocksNorIsRead() throws Exception {
         Attacker.run("mkfifo " + tmp + "/perf-1.map");
         try (SafeDir root = SafeDir.openTrusted(tmp)) {
-            UnsafeFileException e = assertTimeoutPreemptively(Duration.ofSeconds(30),
+            UnsafeFileException e = assertTimeoutPreemptively(
+                    Duration.ofSeconds(30),
                     () -> assertThrows(UnsafeFileException.class, () -> root.openFile("perf-1.map")));
             assertTrue(e.getMessage().contains("FIFO"), e.getMessage());
         }
@@ -60,7 +63,8 @@ class SafeDirTest {
     @Test
     void linkCountOwnerAndSizeComeFromTheOpenedFile() throws Exception {
         Attacker.run("cd " + tmp + " && printf 'abcdef' > a && ln a b");
-        try (SafeDir root = SafeDir.openTrusted(tmp); SafeFile f = root.openFile("a")) {
+        try (SafeDir root = SafeDir.openTrusted(tmp);
+                SafeFile f = root.openFile("a")) {
             assertEquals(2, f.stat().links());
             assertEquals(Attacker.NOBODY, f.stat().uid());
             assertThrows(UnsafeFileException.class, f::requireOneLink);
@@ -93,8 +97,8 @@ class SafeDirTest {
     @Test
     void freshFoldersAreUnpredictableOwnedByRootWithTheExactMode() throws Exception {
         try (SafeDir root = SafeDir.openTrusted(tmp);
-             SafeDir a = root.createFreshDir("hearth-", 0755);
-             SafeDir b = root.createFreshDir("hearth-", 0711)) {
+                SafeDir a = root.createFreshDir("hearth-", 0755);
+                SafeDir b = root.createFreshDir("hearth-", 0711)) {
             assertNotEquals(a.name(), b.name());
             assertTrue(a.name().matches(".*/hearth-[0-9a-f]{16}"), a.name());
             assertEquals(0, a.stat().uid());
@@ -111,7 +115,10 @@ class SafeDirTest {
     void trustedFoldersAreOwnedByTheGivenUsersAndWritableByNoOneElse() throws Exception {
         Attacker.run("cd " + tmp + " && mkdir planted && mkdir -m 0777 open");
         Files.createDirectory(tmp.resolve("mine"));
-        new ProcessBuilder("chmod", "0777", tmp.resolve("open").toString()).start().onExit().join();
+        new ProcessBuilder("chmod", "0777", tmp.resolve("open").toString())
+                .start()
+                .onExit()
+                .join();
         try (SafeDir root = SafeDir.openTrusted(base)) {
             // a sticky world-writable parent is fine, a folder planted in it by nobody is not
             root.trustedDir("tmp/mine", 0).close();
@@ -127,10 +134,11 @@ class SafeDirTest {
     void deletingATreeRemovesLinksNeverWhatTheyPointTo() throws Exception {
         Path victimDir = Files.createDirectory(base.resolve("victim"));
         Path victimFile = Files.writeString(victimDir.resolve("data"), "keep");
-        try (SafeDir root = SafeDir.openTrusted(tmp); SafeDir session = root.createDir("session", 0777)) {
+        try (SafeDir root = SafeDir.openTrusted(tmp);
+                SafeDir session = root.createDir("session", 0777)) {
             session.chmod(0777);
-            Attacker.run("cd " + tmp + "/session && ln -s " + victimDir + " dirlink && ln -s " + victimFile + " filelink"
-                    + " && mkdir -p a/b && ln -s " + victimDir + " a/b/deep && echo x > a/own");
+            Attacker.run("cd " + tmp + "/session && ln -s " + victimDir + " dirlink && ln -s " + victimFile
+                    + " filelink" + " && mkdir -p a/b && ln -s " + victimDir + " a/b/deep && echo x > a/own");
             root.deleteTree("session");
             assertFalse(Files.exists(tmp.resolve("session"), LinkOption.NOFOLLOW_LINKS));
         }
@@ -155,10 +163,13 @@ class SafeDirTest {
 
     @Test
     void aProcessRootReachesItsTmp() throws Exception {
-        try (SafeDir root = SafeDir.processRoot((int) ProcessHandle.current().pid()); SafeDir t = root.dir("tmp")) {
+        try (SafeDir root = SafeDir.processRoot((int) ProcessHandle.current().pid());
+                SafeDir t = root.dir("tmp")) {
             assertTrue(t.stat().isDirectory());
             assertTrue(t.list().size() >= 0);
-            assertEquals(Files.readAttributes(Path.of("/tmp"), "unix:ino").get("ino"), t.stat().inode());
+            assertEquals(
+                    Files.readAttributes(Path.of("/tmp"), "unix:ino").get("ino"),
+                    t.stat().inode());
         }
     }
 }
