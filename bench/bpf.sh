@@ -3,10 +3,11 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 [ "$(id -u)" -eq 0 ] || { echo "bench bpf: needs root (loads BPF programs)" >&2; exit 1; }
-mvn -B -q -o test-compile -pl bpf-profile -am 2>/dev/null || mvn -B -q test-compile -pl bpf-profile -am
 cpfile=bpf-profile/target/bench.classpath
-mvn -B -q -o dependency:build-classpath -pl bpf-profile -Dmdep.outputFile="$PWD/$cpfile" >/dev/null 2>&1 \
-  || mvn -B -q dependency:build-classpath -pl bpf-profile -Dmdep.outputFile="$PWD/$cpfile" >/dev/null
+# with -am: the class path names the reactor's own modules (test-support) by their target/classes, and the
+# file is written per module, this one last
+mvn -B -q -o test-compile dependency:build-classpath -pl bpf-profile -am -Dmdep.outputFile="$PWD/$cpfile" >/dev/null 2>&1 \
+  || mvn -B -q test-compile dependency:build-classpath -pl bpf-profile -am -Dmdep.outputFile="$PWD/$cpfile" >/dev/null
 cp="bpf-profile/target/classes:bpf-profile/target/test-classes:$(cat "$cpfile")"
 echo "# $(date -u +%FT%TZ) $(uname -r), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
 java -cp "$cp" dev.hearth.bpf.BpfBench "$(command -v java)"
