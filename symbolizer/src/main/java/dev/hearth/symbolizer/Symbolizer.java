@@ -60,7 +60,7 @@ public final class Symbolizer implements AutoCloseable {
         Objects.requireNonNull(addrs, "addrs");
         if (pid <= 0) throw new IllegalArgumentException("pid must be positive, got " + pid);
         ProcessState state =
-                processes.computeIfAbsent(pid, p -> new ProcessState(++processStates, ProcessMaps.read(PROC, p)));
+                processes.computeIfAbsent(pid, p -> new ProcessState(++processStates, LiveProcessMaps.read(PROC, p)));
         List<StackFrame> out = new ArrayList<>(addrs.length);
         for (int i = 0; i < addrs.length; i++) out.add(count(userFrameOrUnknown(state, addrs[i], i > 0)));
         return out;
@@ -272,13 +272,13 @@ public final class Symbolizer implements AutoCloseable {
     /** What is kept per process until it is forgotten. */
     private static final class ProcessState {
         final long serial; // tells a state apart from an earlier one of the same pid
-        final ProcessMaps maps;
+        final LiveProcessMaps maps;
         JvmPerfMaps jit;
         Mapping lastMapping;
         BinarySymbols lastBinary;
         long lastGeneration;
 
-        ProcessState(long serial, ProcessMaps maps) {
+        ProcessState(long serial, LiveProcessMaps maps) {
             this.serial = serial;
             this.maps = maps;
         }

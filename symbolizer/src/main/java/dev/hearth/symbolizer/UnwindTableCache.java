@@ -64,7 +64,7 @@ public final class UnwindTableCache {
      */
     public synchronized List<MappedTable> tables(int pid) {
         List<MappedTable> out = new ArrayList<>();
-        for (Mapping m : ProcessMaps.read(PROC, pid).current().all()) {
+        for (Mapping m : LiveProcessMaps.read(PROC, pid).current().all()) {
             if (m.executable() && m.isFile()) out.add(mapped(pid, m));
             else if (m.executable() && m.path().equals(Vdso.BINARY))
                 out.add(new MappedTable(m.start(), m.end(), loadBias(vdso(), m), VDSO_KEY, vdso().result()));

@@ -38,7 +38,7 @@ final class Vdso {
         for (String line : Files.readString(Path.of("/proc/self/maps"), StandardCharsets.ISO_8859_1)
                 .split("\n")) {
             if (!line.endsWith(BINARY)) continue;
-            Mapping m = ProcMaps.parseLine(line);
+            Mapping m = MapsParser.parseLine(line);
             byte[] image = new byte[(int) (m.end() - m.start())];
             try (RandomAccessFile mem = new RandomAccessFile("/proc/self/mem", "r")) {
                 mem.seek(m.start());

@@ -172,7 +172,7 @@ class DemanglerTest {
         long vaddr = Tools.nmValue(JDK17_JVM, mangled);
         // where libjvm.so is mapped in this very process: the mapping at file offset 0 is its base
         int pid = (int) ProcessHandle.current().pid();
-        ProcMaps maps = ProcMaps.parse(Files.readString(Path.of("/proc/self/maps")));
+        MapsParser maps = MapsParser.parse(Files.readString(Path.of("/proc/self/maps")));
         String libjvm = JDK17_JVM.toRealPath().toString();
         Mapping base = maps.all().stream()
                 .filter(m -> m.path().equals(libjvm) && m.fileOffset() == 0)

@@ -290,11 +290,11 @@ class ElfMutationTest {
             char[] text = real.toCharArray();
             for (int i = 0, flips = 1 + random.nextInt(64); i < flips; i++)
                 text[random.nextInt(text.length)] = (char) random.nextInt(256);
-            ProcMaps maps = ProcMaps.parse(new String(text));
+            MapsParser maps = MapsParser.parse(new String(text));
             assertTrue(maps.all().size() + maps.skipped() >= 1);
         }
-        String longPath = "/" + "x".repeat(ProcMaps.MAX_LINE);
-        ProcMaps maps = ProcMaps.parse(
+        String longPath = "/" + "x".repeat(MapsParser.MAX_LINE);
+        MapsParser maps = MapsParser.parse(
                 "1000-2000 r-xp 00000000 fe:00 1 " + longPath + "\n3000-4000 r-xp 00000000 fe:00 2 /bin/ok\n");
         assertEquals(1, maps.skipped(), "a line past the bound is skipped");
         assertEquals("/bin/ok", maps.find(0x3000).path());
@@ -308,7 +308,7 @@ class ElfMutationTest {
         String path = "/" + "p".repeat(4000);
         StringBuilder text = new StringBuilder();
         int lines = 0;
-        while (text.length() <= ProcessMaps.MAX_MAPS_BYTES + 100_000) {
+        while (text.length() <= LiveProcessMaps.MAX_MAPS_BYTES + 100_000) {
             text.append(Long.toHexString(0x10000L + lines * 0x1000L))
                     .append('-')
                     .append(Long.toHexString(0x11000L + lines * 0x1000L))
@@ -320,7 +320,7 @@ class ElfMutationTest {
             lines++;
         }
         Files.writeString(pidDir.resolve("maps"), text, StandardCharsets.ISO_8859_1);
-        ProcessMaps maps = ProcessMaps.read(proc, 4242);
+        LiveProcessMaps maps = LiveProcessMaps.read(proc, 4242);
         int read = maps.current().all().size();
         assertTrue(read > 0 && read < lines, read + " of " + lines + " mappings read");
         assertEquals(0x10000L, maps.current().all().get(0).start());

@@ -169,7 +169,7 @@ class JitSymbolsTest {
 
     /** Start of the first anonymous executable mapping: the JVM's code cache. */
     private static long anonymousExecutableAddress(int pid) throws Exception {
-        ProcMaps maps = ProcMaps.parse(Files.readString(Path.of("/proc/" + pid + "/maps")));
+        MapsParser maps = MapsParser.parse(Files.readString(Path.of("/proc/" + pid + "/maps")));
         return maps.all().stream()
                         .filter(m -> m.isAnonymous() && m.executable())
                         .findFirst()

@@ -108,7 +108,7 @@ class PerfMapTest {
 
     @Test
     void procMapsLinesParse() {
-        Mapping m = ProcMaps.parseLine(
+        Mapping m = MapsParser.parseLine(
                 "7f12a000-7f12b000 r-xp 00002000 fe:00 260131                     /usr/lib/x b.so (deleted)");
         assertEquals(0x7f12a000L, m.start());
         assertEquals(0x7f12b000L, m.end());
@@ -118,9 +118,9 @@ class PerfMapTest {
         assertTrue(m.deleted());
         assertEquals("254:0:260131", m.fileKey());
         assertEquals(0x2010, m.toFileOffset(0x7f12a010L));
-        Mapping anon = ProcMaps.parseLine("7f00000000-7f00001000 rwxp 00000000 00:00 0 ");
+        Mapping anon = MapsParser.parseLine("7f00000000-7f00001000 rwxp 00000000 00:00 0 ");
         assertTrue(anon.isAnonymous());
         assertFalse(anon.isFile());
-        assertThrows(IllegalArgumentException.class, () -> ProcMaps.parseLine("garbage"));
+        assertThrows(IllegalArgumentException.class, () -> MapsParser.parseLine("garbage"));
     }
 }

@@ -21,7 +21,7 @@ public final class SymbolizerBench {
 
     public static void main(String[] args) throws Exception {
         int pid = (int) ProcessHandle.current().pid();
-        ProcMaps maps = ProcMaps.parse(Files.readString(Path.of("/proc/self/maps")));
+        MapsParser maps = MapsParser.parse(Files.readString(Path.of("/proc/self/maps")));
         List<Mapping> text = maps.all().stream()
                 .filter(m -> m.path().endsWith("/libjvm.so") && m.executable())
                 .toList();

@@ -7,7 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** The memory maps of one process, read from /proc and re-read when an address falls outside them. */
-final class ProcessMaps {
+final class LiveProcessMaps {
     private static final long REREAD_MIN_NANOS = 200_000_000L;
     /**
      * Bytes of maps read: 65,530 mappings (the kernel's default vm.max_map_count) of ordinary paths
@@ -17,7 +17,7 @@ final class ProcessMaps {
 
     private final Path proc;
     private final int pid;
-    private ProcMaps maps;
+    private MapsParser maps;
     private long readAt;
     private long changes;
     private int textHash;
@@ -25,13 +25,13 @@ final class ProcessMaps {
     private boolean gone;
     private long problems;
 
-    private ProcessMaps(Path proc, int pid) {
+    private LiveProcessMaps(Path proc, int pid) {
         this.proc = proc;
         this.pid = pid;
     }
 
-    static ProcessMaps read(Path proc, int pid) {
-        ProcessMaps p = new ProcessMaps(proc, pid);
+    static LiveProcessMaps read(Path proc, int pid) {
+        LiveProcessMaps p = new LiveProcessMaps(proc, pid);
         p.reread();
         return p;
     }
@@ -40,7 +40,7 @@ final class ProcessMaps {
         return pid;
     }
 
-    ProcMaps current() {
+    MapsParser current() {
         return maps;
     }
 
@@ -70,7 +70,7 @@ final class ProcessMaps {
             String text = readBounded(proc.resolve(Integer.toString(pid)).resolve("maps"));
             // an address outside every mapping is often a bad unwind, not a new mapping: same text, same maps
             if (maps == null || text.length() != textLength || text.hashCode() != textHash) {
-                maps = ProcMaps.parse(text);
+                maps = MapsParser.parse(text);
                 problems += maps.skipped();
                 textLength = text.length();
                 textHash = text.hashCode();
@@ -80,7 +80,7 @@ final class ProcessMaps {
             // The process exited (or is not ours to read): keep what we had; its frames stay unknown.
             gone = true;
             if (maps == null) {
-                maps = ProcMaps.parse("");
+                maps = MapsParser.parse("");
                 changes++;
             }
         }

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Parses /proc/PID/maps text into mappings sorted by start address. */
-final class ProcMaps {
+final class MapsParser {
     private static final String DELETED = " (deleted)";
     /** A line: addresses, fields and a path of at most PATH_MAX (4096) bytes, with its " (deleted)". */
     static final int MAX_LINE = 4096 + 256;
@@ -13,14 +13,14 @@ final class ProcMaps {
     private final long[] starts;
     private final int skipped;
 
-    private ProcMaps(Mapping[] mappings, int skipped) {
+    private MapsParser(Mapping[] mappings, int skipped) {
         this.mappings = mappings;
         this.skipped = skipped;
         this.starts = new long[mappings.length];
         for (int i = 0; i < mappings.length; i++) starts[i] = mappings[i].start();
     }
 
-    static ProcMaps parse(String text) {
+    static MapsParser parse(String text) {
         List<Mapping> out = new ArrayList<>();
         int skipped = 0;
         for (int at = 0, end; at < text.length(); at = end + 1) {
@@ -39,7 +39,7 @@ final class ProcMaps {
             }
         }
         out.sort((a, b) -> Long.compareUnsigned(a.start(), b.start()));
-        return new ProcMaps(out.toArray(Mapping[]::new), skipped);
+        return new MapsParser(out.toArray(Mapping[]::new), skipped);
     }
 
     // 7f12a000-7f12b000 r-xp 00002000 fe:00 260131    /usr/lib/x.so (deleted)
