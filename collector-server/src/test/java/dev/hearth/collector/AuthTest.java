@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.hearth.testsupport.Privileges;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -149,9 +149,7 @@ class AuthTest {
 
     @Test
     void anUnprivilegedLocalUserWithoutATokenIsRefused() throws Exception {
-        boolean root = "root".equals(System.getProperty("user.name"));
-        if (System.getenv("CI") == null)
-            assumeTrue(root, "skipped: switching to the user nobody needs root (CI runs as root)");
+        Privileges.assumeRootOrCi("switching to the user nobody");
         Files.setPosixFilePermissions(
                 dir, PosixFilePermissions.fromString("rwxr-xr-x")); // only the file's own mode keeps nobody out
         Process p = new ProcessBuilder(

@@ -2,6 +2,7 @@ package dev.hearth.collector;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.hearth.testsupport.Privileges;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,12 +23,7 @@ class UnprivilegedAttackTest {
 
     @Test
     void nobodyCannotStallTheCollector() throws Exception {
-        if (!"root".equals(System.getProperty("user.name"))) {
-            if (System.getenv("CI") != null)
-                throw new AssertionError("this test runs as root in CI (it drops to nobody)");
-            System.out.println("skipped: dropping to nobody needs root");
-            return;
-        }
+        Privileges.assumeRootOrCi("dropping to nobody");
         Path classes = Path.of(HostileClient.class
                 .getProtectionDomain()
                 .getCodeSource()

@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.hearth.collector.Http;
 import dev.hearth.collector.TestTokens;
+import dev.hearth.testsupport.Privileges;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -161,7 +161,7 @@ class DistTarballTest {
 
     @Test
     void recordAndTheCollectorRunFromTheUnpackedTarballWithoutMaven() throws Exception {
-        assumeRootOrCi("record loads BPF programs");
+        Privileges.assumeRootOrCi("record loads BPF programs");
         Run tools = run(
                 withoutMaven(
                         new ProcessBuilder(bin.resolve("bash").toString(), "-c", "command -v mvn javac clang gcc")),
@@ -205,7 +205,7 @@ class DistTarballTest {
 
     @Test
     void anAgentAsNobodyWithOnlyItsCapabilitiesSamplesRootsProcessAndShips() throws Exception {
-        assumeRootOrCi("gives capabilities to another user");
+        Privileges.assumeRootOrCi("gives capabilities to another user");
         String service = "caps-" + TestTokens.newToken().substring(0, 8);
         // the agent's own state: nobody's, private, as the units make it
         Path state = Files.createDirectories(
@@ -303,7 +303,7 @@ class DistTarballTest {
 
     @Test
     void anAgentAsRootWithOnlyTheUnitsCapabilitiesAttachesToAnotherUsersJvm() throws Exception {
-        assumeRootOrCi("loads BPF programs and attaches to JVMs");
+        Privileges.assumeRootOrCi("loads BPF programs and attaches to JVMs");
         String service = "unit-caps-" + TestTokens.newToken().substring(0, 8);
         String caps = "-all"
                 + DeployManifestsTest.unitCapabilities().stream()
@@ -456,17 +456,6 @@ class DistTarballTest {
             assertTrue(text.contains("ENTRYPOINT [\"/opt/hearth/hearth\""), name);
             assertTrue(text.contains("FROM eclipse-temurin:17-jre"), "a JRE base image: " + name);
         }
-    }
-
-    static void assumeRootOrCi(String why) throws Exception {
-        boolean root = "0"
-                .equals(new String(new ProcessBuilder("id", "-u")
-                                .start()
-                                .getInputStream()
-                                .readAllBytes())
-                        .trim());
-        if (System.getenv("CI") == null)
-            assumeTrue(root, "skipped: needs root (" + why + "); run as root or with CI=true");
     }
 
     /** An empty environment but for a PATH of bash, dirname and java. */

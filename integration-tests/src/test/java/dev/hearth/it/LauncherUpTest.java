@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hearth.collector.Http;
+import dev.hearth.testsupport.Privileges;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.InetAddress;
@@ -103,7 +104,7 @@ class LauncherUpTest {
 
     @Test
     void upPassesEachFlagToItsCommandAndCtrlCStopsBoth() throws Exception {
-        DistTarballTest.assumeRootOrCi("the agent loads BPF programs");
+        Privileges.assumeRootOrCi("the agent loads BPF programs");
         Process target = new ProcessBuilder("sleep", "300").start();
         // Ctrl-C reaches the launcher as SIGINT; a signal ignored when bash starts cannot be trapped, so it starts with
         // the default
