@@ -1,6 +1,6 @@
 package dev.hearth.collector;
 
-import dev.hearth.pprof.ProfileCodec;
+import dev.hearth.pprof.Gunzip;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
@@ -137,7 +137,7 @@ public final class CollectorFuzz {
         List<byte[]> bench = CollectorBench.bodies(new Random(7));
         for (int i = 0; i < 3; i++) {
             try {
-                out.add(ProfileCodec.gunzip(bench.get(i), 64 << 20));
+                out.add(Gunzip.toBytes(bench.get(i), 64 << 20));
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }

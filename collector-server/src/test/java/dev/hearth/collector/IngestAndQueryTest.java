@@ -256,7 +256,7 @@ class IngestAndQueryTest {
         assertEquals(200, pprof.status());
         assertNull(
                 pprof.raw().headers().firstValue("Content-Encoding").orElse(null), "a gzipped pprof is sent as it is");
-        assertTrue(dev.hearth.pprof.ProfileCodec.isGzip(pprof.body()));
+        assertTrue(dev.hearth.pprof.Gunzip.isGzip(pprof.body()));
     }
 
     /** Names are the profiled process's choice: quotes, backslashes, control characters, markup and any script come back exactly. */

@@ -18,6 +18,7 @@ import dev.hearth.collector.storage.QueryDeadline;
 import dev.hearth.collector.storage.Selection;
 import dev.hearth.collector.storage.WriteOutcome;
 import dev.hearth.pprof.FoldedFormat;
+import dev.hearth.pprof.Gunzip;
 import dev.hearth.pprof.InvalidProfileException;
 import dev.hearth.pprof.ProfileCodec;
 import dev.hearth.pprof.ProfileType;
@@ -209,7 +210,7 @@ public final class Endpoints {
 
     /** Folded text (counted) or one stack per line, gzipped or not, as a profile. */
     Profile readFolded(byte[] body, ProfileType type, long[] weights, boolean counted) throws InvalidProfileException {
-        byte[] raw = ProfileCodec.isGzip(body) ? ProfileCodec.gunzip(body, maxDecompressedBytes) : body;
+        byte[] raw = Gunzip.isGzip(body) ? Gunzip.toBytes(body, maxDecompressedBytes) : body;
         if (raw.length > maxDecompressedBytes)
             throw ApiException.badRequest("body is over the limit of " + maxDecompressedBytes + " bytes");
         try (Reader r = new InputStreamReader(new ByteArrayInputStream(raw), StandardCharsets.UTF_8)) {

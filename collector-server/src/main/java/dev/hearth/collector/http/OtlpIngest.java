@@ -4,8 +4,8 @@ import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.hearth.collector.otlp.OtlpFormatException;
 import dev.hearth.collector.otlp.OtlpProfiles;
+import dev.hearth.pprof.Gunzip;
 import dev.hearth.pprof.InvalidProfileException;
-import dev.hearth.pprof.ProfileCodec;
 import dev.hearth.pprof.ingest.IngestApi;
 import io.opentelemetry.proto.collector.profiles.v1development.ExportProfilesPartialSuccess;
 import io.opentelemetry.proto.collector.profiles.v1development.ExportProfilesServiceRequest;
@@ -68,7 +68,7 @@ final class OtlpIngest {
         try {
             // a protobuf message never starts with 0x1f (wire type 7), so gzip is known by its magic, Content-Encoding
             // or not
-            raw = ProfileCodec.isGzip(body) ? ProfileCodec.gunzip(body, maxDecompressedBytes) : body;
+            raw = Gunzip.isGzip(body) ? Gunzip.toBytes(body, maxDecompressedBytes) : body;
             if (raw.length > 0 && raw[0] == '{') {
                 return done(status(
                         415,

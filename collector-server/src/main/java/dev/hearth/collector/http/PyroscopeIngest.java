@@ -7,8 +7,8 @@ import dev.hearth.collector.pyroscope.PyroscopeName;
 import dev.hearth.collector.pyroscope.PyroscopeTime;
 import dev.hearth.collector.pyroscope.PyroscopeTypes;
 import dev.hearth.pprof.FoldedFormat;
+import dev.hearth.pprof.Gunzip;
 import dev.hearth.pprof.InvalidProfileException;
-import dev.hearth.pprof.ProfileCodec;
 import dev.hearth.pprof.ProfileReader;
 import dev.hearth.pprof.ProfileType;
 import dev.hearth.pprof.ValueType;
@@ -75,7 +75,7 @@ final class PyroscopeIngest {
         byte[] payload = body;
         Map<String, byte[]> parts = Map.of();
         if (multipart) {
-            byte[] raw = ProfileCodec.isGzip(body) ? ProfileCodec.gunzip(body, endpointsLimit()) : body;
+            byte[] raw = Gunzip.isGzip(body) ? Gunzip.toBytes(body, endpointsLimit()) : body;
             try {
                 parts = PyroscopeMultipart.parts(contentType, raw);
             } catch (IllegalArgumentException e) {
@@ -90,9 +90,7 @@ final class PyroscopeIngest {
                     byte[] snapshot = parts.get("labels");
                     if (snapshot != null && snapshot.length > 0) {
                         contexts = contexts(
-                                ProfileCodec.isGzip(snapshot)
-                                        ? ProfileCodec.gunzip(snapshot, endpointsLimit())
-                                        : snapshot);
+                                Gunzip.isGzip(snapshot) ? Gunzip.toBytes(snapshot, endpointsLimit()) : snapshot);
                     }
                 }
                 for (Map.Entry<ProfileType, Profile> e :

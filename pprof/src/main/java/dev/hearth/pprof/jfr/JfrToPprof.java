@@ -1,9 +1,9 @@
 package dev.hearth.pprof.jfr;
 
 import dev.hearth.pprof.FrameKind;
+import dev.hearth.pprof.Gunzip;
 import dev.hearth.pprof.InvalidProfileException;
 import dev.hearth.pprof.ProfileBuilder;
-import dev.hearth.pprof.ProfileCodec;
 import dev.hearth.pprof.ProfileType;
 import dev.hearth.pprof.StackFrame;
 import dev.hearth.pprof.proto.Profile;
@@ -93,7 +93,7 @@ public final class JfrToPprof {
     public static JfrProfiles convert(byte[] recording, long maxBytes) throws IOException {
         Path tmp = Files.createTempFile("hearth-", ".jfr");
         try {
-            if (ProfileCodec.isGzip(recording)) {
+            if (Gunzip.isGzip(recording)) {
                 gunzip(recording, tmp, maxBytes);
             } else {
                 Files.write(tmp, recording);
@@ -106,7 +106,7 @@ public final class JfrToPprof {
 
     private static void gunzip(byte[] body, Path to, long maxBytes) throws IOException {
         try (OutputStream out = Files.newOutputStream(to)) {
-            ProfileCodec.gunzip(body, maxBytes, out);
+            Gunzip.toStream(body, maxBytes, out);
         } catch (InvalidProfileException e) {
             throw new JfrFormatException("gzipped JFR recording: " + e.getMessage(), e);
         }
