@@ -14,8 +14,8 @@ import java.util.List;
 
 /**
  * ClickHouse's HTTP interface, which every version speaks (the one we test with is from 2018): a
- * statement in the body and TabSeparated back, or an INSERT in the URL and TabSeparated rows in
- * the body. The JDK's client is enough for that; an answer other than 200 is the statement's
+ * statement in the body and TabSeparated back, or an INSERT in the URL and {@link RowBinary} rows
+ * in the body. The JDK's client is enough for that; an answer other than 200 is the statement's
  * failure, with ClickHouse's message.
  */
 final class ClickHouseHttp {
@@ -47,7 +47,7 @@ final class ClickHouseHttp {
                 server,
                 "database=" + database + "&max_execution_time=" + timeout.toSeconds() + "&max_query_size="
                         + MAX_QUERY_BYTES,
-                sql.getBytes(StandardCharsets.UTF_8),
+                HttpRequest.BodyPublishers.ofString(sql, StandardCharsets.UTF_8),
                 timeout,
                 deadline);
         List<String[]> rows = new ArrayList<>();
@@ -63,30 +63,36 @@ final class ClickHouseHttp {
 
     /** Runs a statement that returns nothing (DDL), on a server, in the default database. */
     void execute(URI server, String sql) throws SQLException {
-        send(server, "", sql.getBytes(StandardCharsets.UTF_8), WRITE_TIMEOUT, QueryDeadline.NONE);
-    }
-
-    /**
-     * Inserts TabSeparated rows into a table; returns once the server has written them (into every
-     * shard's local table when the table is Distributed: insert_distributed_sync).
-     */
-    void insert(URI server, String table, byte[] tsv) throws SQLException {
-        String q = "INSERT INTO " + table + " FORMAT TabSeparated";
         send(
                 server,
-                "database=" + database + "&insert_distributed_sync=1&query="
-                        + URLEncoder.encode(q, StandardCharsets.UTF_8),
-                tsv,
+                "",
+                HttpRequest.BodyPublishers.ofString(sql, StandardCharsets.UTF_8),
                 WRITE_TIMEOUT,
                 QueryDeadline.NONE);
     }
 
-    private String send(URI server, String params, byte[] body, Duration timeout, QueryDeadline deadline)
+    /**
+     * Inserts rows into a table; returns once the server has written them (into every shard's local
+     * table when the table is Distributed: insert_distributed_sync).
+     */
+    void insert(URI server, String table, RowBinary rows) throws SQLException {
+        String q = "INSERT INTO " + table + " FORMAT RowBinary";
+        send(
+                server,
+                "database=" + database + "&insert_distributed_sync=1&query="
+                        + URLEncoder.encode(q, StandardCharsets.UTF_8),
+                HttpRequest.BodyPublishers.ofByteArray(rows.buffer(), 0, rows.size()),
+                WRITE_TIMEOUT,
+                QueryDeadline.NONE);
+    }
+
+    private String send(
+            URI server, String params, HttpRequest.BodyPublisher body, Duration timeout, QueryDeadline deadline)
             throws SQLException {
         HttpRequest request = HttpRequest.newBuilder(server.resolve("/?" + params))
                 .timeout(timeout)
                 .header("Authorization", authorization)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .POST(body)
                 .build();
         HttpResponse<String> r;
         try {

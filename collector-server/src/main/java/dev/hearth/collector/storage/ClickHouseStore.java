@@ -31,7 +31,9 @@ public final class ClickHouseStore implements ProfileStore {
         this.http = http;
         boolean cluster = location.cluster() != null;
         this.writes = new WriteQueue(
-                new ClickHouseWriter(http, location.shards(), cluster, location.database()), queueCapacity);
+                new ClickHouseWriter(http, location.shards(), cluster, location.database()),
+                queueCapacity,
+                ClickHouseWriter.GATHER);
         this.reader = new ClickHouseReader(http, location.shards(), cluster, location.database());
     }
 

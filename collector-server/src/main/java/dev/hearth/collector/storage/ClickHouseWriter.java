@@ -6,7 +6,6 @@ import dev.hearth.collector.storage.ProfileRows.LocationRow;
 import dev.hearth.collector.storage.ProfileRows.StackRow;
 import dev.hearth.collector.storage.ProfileRows.StringRow;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.time.LocalDate;
@@ -26,6 +25,13 @@ import java.util.Set;
 final class ClickHouseWriter implements BatchWriter {
     private static final int MAX_REMEMBERED = 4 << 20;
     private static final long DAY_MS = 86_400_000L;
+
+    /**
+     * Every INSERT is a part on disk, a directory of two files per column merged later, so the writer
+     * waits a little for more profiles: see {@link WriteQueue.Gather}.
+     */
+    static final WriteQueue.Gather GATHER =
+            new WriteQueue.Gather(java.time.Duration.ofMillis(20), java.time.Duration.ofMillis(3));
 
     private final ClickHouseHttp http;
     private final List<URI> shards;
@@ -58,8 +64,14 @@ final class ClickHouseWriter implements BatchWriter {
         return new Hasher(1).putString(tenant).putString(service).putString(uid).hash();
     }
 
+    /** The day of a time, the partition of the profile that starts then. */
+    static long epochDay(long ms) {
+        return Math.floorDiv(ms, DAY_MS);
+    }
+
+    /** {@link #epochDay} as a Date literal. */
     static String day(long ms) {
-        return LocalDate.ofEpochDay(Math.floorDiv(ms, DAY_MS)).toString();
+        return LocalDate.ofEpochDay(epochDay(ms)).toString();
     }
 
     @Override
@@ -80,9 +92,8 @@ final class ClickHouseWriter implements BatchWriter {
             if (outcomes[i] == WriteOutcome.STORED) rows.add(batch.get(i), batchId);
         }
         for (Table t : ClickHouseSchema.TABLES) {
-            StringBuilder tsv = rows.of(t);
-            if (tsv.length() > 0)
-                http.insert(server, ClickHouseSchema.name(t), tsv.toString().getBytes(StandardCharsets.UTF_8));
+            RowBinary r = rows.rows.get(t);
+            if (r != null && !r.isEmpty()) http.insert(server, ClickHouseSchema.name(t), r);
         }
         rows.pending.forEach((table, ids) -> {
             LongSet known = stored.get(table);
@@ -125,13 +136,13 @@ final class ClickHouseWriter implements BatchWriter {
         return sb.toString();
     }
 
-    /** The TabSeparated rows of one batch, per table, and the dictionary hashes among them. */
+    /** The RowBinary rows of one batch, per table, and the dictionary hashes among them. */
     private final class Rows {
-        final Map<Table, StringBuilder> tsv = new HashMap<>();
+        final Map<Table, RowBinary> rows = new HashMap<>();
         final Map<Table, LongSet> pending = new HashMap<>();
 
-        StringBuilder of(Table t) {
-            return tsv.computeIfAbsent(t, k -> new StringBuilder());
+        RowBinary of(Table t) {
+            return rows.computeIfAbsent(t, k -> new RowBinary());
         }
 
         /** True when the dictionary row is neither stored before nor already in this batch. */
@@ -140,91 +151,74 @@ final class ClickHouseWriter implements BatchWriter {
                     && pending.computeIfAbsent(t, k -> new LongSet()).add(id);
         }
 
+        /** A profile's rows, in the columns of {@link ClickHouseSchema}'s tables, in their order. */
         void add(ProfileRows p, long batchId) {
             var series = p.series();
-            String day = day(p.startMs());
+            long day = epochDay(p.startMs());
             long pkey = pkey(series.tenant(), series.service(), p.uid());
             StackRow[] stacks = p.sampleStacks();
             for (StackRow s : stacks) {
                 if (isNew(ClickHouseSchema.STACKS, s.id())) stack(s);
             }
             if (isNew(ClickHouseSchema.SERIES, series.id())) {
-                StringBuilder sb =
-                        of(ClickHouseSchema.SERIES).append(series.id()).append('\t');
-                Tsv.string(sb, series.tenant()).append('\t');
-                Tsv.string(sb, series.service()).append('\t');
-                Tsv.string(sb, series.type()).append('\t');
-                Tsv.string(sb, series.labels()).append('\n');
+                of(ClickHouseSchema.SERIES)
+                        .int64(series.id())
+                        .string(series.tenant())
+                        .string(series.service())
+                        .string(series.type())
+                        .string(series.labels());
             }
             long[][] values = p.sampleValues();
-            StringBuilder samples = of(ClickHouseSchema.SAMPLES);
-            String prefix = day + '\t' + series.id() + '\t' + pkey + '\t' + batchId + '\t';
+            RowBinary samples = of(ClickHouseSchema.SAMPLES);
             for (int i = 0; i < stacks.length; i++) {
-                samples.append(prefix)
-                        .append(stacks[i].id())
-                        .append('\t')
-                        .append(values[0][i])
-                        .append('\t')
-                        .append(values.length > 1 ? values[1][i] : 0L)
-                        .append('\n');
+                samples.date(day)
+                        .int64(series.id())
+                        .int64(pkey)
+                        .int64(batchId)
+                        .int64(stacks[i].id())
+                        .int64(values[0][i])
+                        .int64(values.length > 1 ? values[1][i] : 0L);
             }
             long[] totals = p.totals();
-            StringBuilder profiles = of(ClickHouseSchema.PROFILES)
-                    .append(day)
-                    .append('\t')
-                    .append(pkey)
-                    .append('\t')
-                    .append(batchId)
-                    .append('\t');
-            Tsv.string(profiles, series.tenant()).append('\t');
-            Tsv.string(profiles, series.service()).append('\t');
-            Tsv.string(profiles, p.uid()).append('\t');
-            profiles.append(series.id())
-                    .append('\t')
-                    .append(p.startMs())
-                    .append('\t')
-                    .append(p.endMs())
-                    .append('\t')
-                    .append(totals[0])
-                    .append('\t')
-                    .append(totals.length > 1 ? totals[1] : 0L)
-                    .append('\t')
-                    .append(p.digest())
-                    .append("\t0\t[]\n");
+            of(ClickHouseSchema.PROFILES)
+                    .date(day)
+                    .int64(pkey)
+                    .int64(batchId)
+                    .string(series.tenant())
+                    .string(series.service())
+                    .string(p.uid())
+                    .int64(series.id())
+                    .int64(p.startMs())
+                    .int64(p.endMs())
+                    .int64(totals[0])
+                    .int64(totals.length > 1 ? totals[1] : 0L)
+                    .int64(p.digest())
+                    .int64(0) // step_ms: as ingested
+                    .arrayOf(0); // members: none
         }
 
         private void stack(StackRow s) {
-            StringBuilder sb = of(ClickHouseSchema.STACKS).append(s.id()).append('\t');
-            Tsv.string(sb, s.labels()).append("\t[");
             LocationRow[] locations = s.locations();
-            for (int d = 0; d < locations.length; d++) {
-                if (d > 0) sb.append(',');
-                sb.append(locations[d].id());
-            }
-            sb.append("]\n");
+            RowBinary row =
+                    of(ClickHouseSchema.STACKS).int64(s.id()).string(s.labels()).arrayOf(locations.length);
+            for (LocationRow l : locations) row.int64(l.id());
             for (LocationRow l : locations) {
                 if (!isNew(ClickHouseSchema.LOCATIONS, l.id())) continue;
                 of(ClickHouseSchema.LOCATIONS)
-                        .append(l.id())
-                        .append('\t')
-                        .append(l.function().id())
-                        .append('\t')
-                        .append(l.line())
-                        .append('\t')
-                        .append(l.binary().id())
-                        .append('\t')
-                        .append(l.buildId().id())
-                        .append('\n');
+                        .int64(l.id())
+                        .int64(l.function().id())
+                        .int64(l.line())
+                        .int64(l.binary().id())
+                        .int64(l.buildId().id());
                 string(l.binary());
                 string(l.buildId());
                 FunctionRow f = l.function();
                 if (!isNew(ClickHouseSchema.FUNCTIONS, f.id())) continue;
-                StringBuilder fn = of(ClickHouseSchema.FUNCTIONS)
-                        .append(f.id())
-                        .append('\t')
-                        .append(f.name().id())
-                        .append('\t');
-                Tsv.string(fn, f.kind()).append('\t').append(f.file().id()).append('\n');
+                of(ClickHouseSchema.FUNCTIONS)
+                        .int64(f.id())
+                        .int64(f.name().id())
+                        .string(f.kind())
+                        .int64(f.file().id());
                 string(f.name());
                 string(f.file());
             }
@@ -232,8 +226,7 @@ final class ClickHouseWriter implements BatchWriter {
 
         private void string(StringRow s) {
             if (isNew(ClickHouseSchema.STRINGS, s.id()))
-                Tsv.string(of(ClickHouseSchema.STRINGS).append(s.id()).append('\t'), s.value())
-                        .append('\n');
+                of(ClickHouseSchema.STRINGS).int64(s.id()).string(s.value());
         }
     }
 

@@ -1,24 +1,8 @@
 package dev.hearth.collector.storage;
 
-/** ClickHouse's TabSeparated format: string escaping both ways, and Int64 arrays. */
+/** ClickHouse's TabSeparated answers (fields unescaped, Int64 arrays), and string literals for SQL text. */
 final class Tsv {
     private Tsv() {}
-
-    /** Appends a string escaped as TabSeparated wants it (backslash, tab, newline, carriage return). */
-    static StringBuilder string(StringBuilder sb, String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '\\' -> sb.append("\\\\");
-                case '\t' -> sb.append("\\t");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\0' -> sb.append("\\0");
-                default -> sb.append(c);
-            }
-        }
-        return sb;
-    }
 
     /** A field of a TabSeparated answer, unescaped. */
     static String unescape(String field) {

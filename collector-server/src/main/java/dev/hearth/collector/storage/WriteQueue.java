@@ -1,5 +1,6 @@
 package dev.hearth.collector.storage;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -12,7 +13,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The single writer thread and its bounded queue. Profiles waiting together are written in one
  * transaction (group commit), so one disk sync serves many ingests; each caller learns its outcome
- * only after the commit. A full queue refuses work at once instead of blocking the caller.
+ * only after the commit. A store may ask the writer to {@link Gather} a little longer. A full queue
+ * refuses work at once instead of blocking the caller.
  */
 public final class WriteQueue implements AutoCloseable {
     private static final int MAX_BATCH = 256;
@@ -23,13 +25,30 @@ public final class WriteQueue implements AutoCloseable {
 
     private record Task(Callable<?> work, CompletableFuture<Object> done) implements Job {}
 
+    /**
+     * How long the writer waits for more profiles before a write. It waits while they keep coming,
+     * each within {@code gap} of the last, for {@code max} at most: a steady stream fills a batch, and
+     * when every sender is already waiting (nothing comes within the gap) it writes at once rather
+     * than hold them all for {@code max}.
+     */
+    public record Gather(Duration max, Duration gap) {
+        /** Write what is waiting, at once. */
+        public static final Gather NONE = new Gather(Duration.ZERO, Duration.ZERO);
+    }
+
     private final BatchWriter writer;
+    private final Gather gather;
     private final BlockingQueue<Job> queue;
     private final Thread thread;
     private volatile boolean closing;
 
     public WriteQueue(BatchWriter writer, int capacity) {
+        this(writer, capacity, Gather.NONE);
+    }
+
+    public WriteQueue(BatchWriter writer, int capacity, Gather gather) {
         this.writer = writer;
+        this.gather = gather;
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.thread = new Thread(this::run, "hearth-writer");
         thread.start();
@@ -75,12 +94,27 @@ public final class WriteQueue implements AutoCloseable {
                 }
                 jobs.add(first);
                 queue.drainTo(jobs, MAX_BATCH - 1);
+                gather(jobs);
                 process(jobs);
             } catch (InterruptedException e) {
                 return;
             } finally {
                 jobs.clear();
             }
+        }
+    }
+
+    /** Adds to the jobs what comes while {@link #gather} says to wait. */
+    private void gather(List<Job> jobs) throws InterruptedException {
+        long until = System.nanoTime() + gather.max().toNanos(),
+                gap = gather.gap().toNanos();
+        while (jobs.size() < MAX_BATCH) {
+            long left = Math.min(gap, until - System.nanoTime());
+            if (left <= 0) return;
+            Job next = queue.poll(left, TimeUnit.NANOSECONDS);
+            if (next == null) return;
+            jobs.add(next);
+            queue.drainTo(jobs, MAX_BATCH - jobs.size());
         }
     }
 
