@@ -46,8 +46,15 @@ final class BenchClients {
 
     private BenchClients() {}
 
-    /** How a run went: 503 answers retried, and the CPU time of the clients' thread. */
-    record Result(long busy, long cpuNanos) {}
+    /** How a run went: 503 answers retried, the CPU time of the clients' thread, each request's latency (first send to its 200). */
+    record Result(long busy, long cpuNanos, long[] latencyNanos) {
+        /** The latency below which {@code q} (0–1) of the requests were answered, in milliseconds. */
+        double latencyMs(double q) {
+            long[] sorted = latencyNanos.clone();
+            java.util.Arrays.sort(sorted);
+            return sorted.length == 0 ? 0 : sorted[(int) Math.min(sorted.length - 1, q * sorted.length)] / 1e6;
+        }
+    }
 
     /** What the clients add for a collector with tokens (and TLS, trusting the collector's CA, when {@code tls} is given). */
     record Secure(String token, SslContext tls) {}
@@ -61,6 +68,7 @@ final class BenchClients {
     static Result run(int port, int n, int total, IntFunction<Request> requests, Secure secure) throws Exception {
         AtomicInteger next = new AtomicInteger();
         AtomicLong busy = new AtomicLong();
+        long[] latencies = new long[total]; // written on the clients' one event loop thread
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(
                 1, (ThreadFactory) r -> new Thread(r, THREAD_PREFIX), NioIoHandler.newFactory());
         try {
@@ -86,6 +94,7 @@ final class BenchClients {
                                                         total,
                                                         next,
                                                         busy,
+                                                        latencies,
                                                         requests,
                                                         finished,
                                                         secure == null ? null : secure.token()));
@@ -99,7 +108,7 @@ final class BenchClients {
             CompletableFuture.allOf(done).get(30, TimeUnit.MINUTES);
             long cpu = group.submit(() -> ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime())
                     .get();
-            return new Result(busy.get(), cpu);
+            return new Result(busy.get(), cpu, latencies);
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
         }
@@ -111,16 +120,20 @@ final class BenchClients {
         private final int total;
         private final AtomicInteger next;
         private final AtomicLong busy;
+        private final long[] latencies;
         private final IntFunction<Request> requests;
         private final CompletableFuture<Void> finished;
         private final String token;
         private Request current;
+        private int currentIndex;
+        private long sentAt;
 
         Connection(
                 int port,
                 int total,
                 AtomicInteger next,
                 AtomicLong busy,
+                long[] latencies,
                 IntFunction<Request> requests,
                 CompletableFuture<Void> finished,
                 String token) {
@@ -129,6 +142,7 @@ final class BenchClients {
             this.total = total;
             this.next = next;
             this.busy = busy;
+            this.latencies = latencies;
             this.requests = requests;
             this.finished = finished;
         }
@@ -141,6 +155,8 @@ final class BenchClients {
                 return;
             }
             current = requests.apply(i);
+            currentIndex = i;
+            sentAt = System.nanoTime();
             send(ch);
         }
 
@@ -162,6 +178,7 @@ final class BenchClients {
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse r) {
             int status = r.status().code();
             if (status == 200) {
+                latencies[currentIndex] = System.nanoTime() - sentAt;
                 sendNext(ctx.channel());
             } else if (status == 503) {
                 busy.incrementAndGet();

@@ -76,6 +76,24 @@ public final class ClickHouseServers {
         return n;
     }
 
+    /** Waits (up to a minute) until no server of {@code shards} is merging parts, for benchmarks. */
+    public static void awaitMerges(List<URI> shards) throws Exception {
+        HttpClient client = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        for (URI shard : shards) {
+            while (System.nanoTime() < deadline) {
+                HttpResponse<String> r = client.send(
+                        HttpRequest.newBuilder(shard.resolve("/?query=SELECT%20count()%20FROM%20system.merges"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() != 200)
+                    throw new IllegalStateException("system.merges on " + shard + ": " + r.body());
+                if (r.body().strip().equals("0")) break;
+                Thread.sleep(200);
+            }
+        }
+    }
+
     /** Free ports, asked of the kernel together so they differ. */
     private static int[] ports(int n) throws IOException {
         ServerSocket[] sockets = new ServerSocket[n];

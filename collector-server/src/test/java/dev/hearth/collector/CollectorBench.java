@@ -6,7 +6,9 @@ import dev.hearth.collector.storage.DownsampleResult;
 import dev.hearth.collector.storage.ProfileStore;
 import dev.hearth.collector.storage.QueryDeadline;
 import dev.hearth.collector.storage.Selection;
+import dev.hearth.collector.storage.StoreLocation;
 import dev.hearth.pprof.FrameKind;
+import dev.hearth.pprof.Gunzip;
 import dev.hearth.pprof.ProfileBuilder;
 import dev.hearth.pprof.ProfileCodec;
 import dev.hearth.pprof.ProfileType;
@@ -38,7 +40,7 @@ public final class CollectorBench {
     static final long HOUR_START = (System.currentTimeMillis() / 3_600_000L - 1) * 3_600_000L;
 
     static final int BODIES = 200;
-    static final int WARMUP = 6000;
+    static final int WARMUP = 15_000;
     /**
      * Clients sending at once to a collector on ClickHouse. An ingest is answered once its rows are
      * in ClickHouse, so one collector's rate is (requests in flight) / (insert round trips of a
@@ -62,29 +64,36 @@ public final class CollectorBench {
 
         Floor before = floor(bodies);
 
-        // a collector runs for days: JIT compilation of the ingest path is left out of the measurement
-        Path warmDir = Files.createTempDirectory("hearth-bench-warmup");
-        try (CollectorServer warm =
-                CollectorServer.start(CollectorConfig.defaults(warmDir).withPort(0))) {
-            BenchClients.run(warm.port(), clients, WARMUP, i -> ingest(i, hosts, bodies));
-        } finally {
-            delete(warmDir);
-        }
-        System.out.printf("warm-up: %d profiles into a throwaway collector in this JVM, not measured%n", WARMUP);
-
         System.out.printf("load average before: %s%n", loadAverage());
         for (TestStore store : stores(args)) {
             System.out.printf("%n== store: %s ==%n", store);
-            measure(
-                    store,
-                    hosts,
-                    perHost,
-                    store == TestStore.DUCKDB ? clients : Math.max(clients, CLICKHOUSE_CLIENTS),
-                    bodies,
-                    before);
+            int storeClients = store == TestStore.DUCKDB ? clients : Math.max(clients, CLICKHOUSE_CLIENTS);
+            warmUp(store, hosts, storeClients, bodies);
+            measure(store, hosts, perHost, storeClients, bodies, before);
         }
         System.out.printf("load average after: %s%n", loadAverage());
         if (stores(args).contains(TestStore.DUCKDB)) secureVersusOpen(hosts, clients, Math.min(total, 6000), bodies);
+    }
+
+    /**
+     * A collector runs for days: JIT compilation of the ingest path, the store's own part included,
+     * is left out of the measurement by a throwaway collector on a throwaway store of the same kind,
+     * in this JVM. A throwaway ClickHouse database is kept (dropping it would delete thousands of
+     * part files just before the measurement, and on ext4 without a journal every file created in
+     * the next minutes pays for those) and the measurement waits until its merges are done.
+     */
+    static void warmUp(TestStore store, int hosts, int clients, List<byte[]> bodies) throws Exception {
+        Path dir = Files.createTempDirectory("hearth-bench-warmup");
+        StoreLocation location = store.fresh(dir);
+        try (CollectorServer warm =
+                CollectorServer.start(CollectorConfig.defaults(dir).withPort(0), SecurityConfig.OPEN, location)) {
+            BenchClients.run(warm.port(), clients, WARMUP, i -> ingest(i, hosts, bodies));
+        } finally {
+            delete(dir);
+        }
+        if (location instanceof StoreLocation.ClickHouse ch) ClickHouseServers.awaitMerges(ch.shards());
+        System.out.printf(
+                "warm-up: %d profiles into a throwaway collector and store in this JVM, not measured%n", WARMUP);
     }
 
     /** The stores to measure: the names given after the three numbers, else all of them. */
@@ -125,8 +134,9 @@ public final class CollectorBench {
                             + " (before the ingest %.0f/%.0f, after %.0f/%.0f)%n",
                     fl.cpuUs(), fl.wallUs(), before.cpuUs(), before.wallUs(), after.cpuUs(), after.wallUs());
             System.out.printf(
-                    "ingest: %d profiles from %d clients in %.1f s = %.0f profiles/s (%d answered 503 and were retried)%n",
-                    total, clients, seconds, rate, sent.busy());
+                    "ingest: %d profiles from %d clients in %.1f s = %.0f profiles/s (%d answered 503 and were retried);"
+                            + " latency median %.0f ms, 99th percentile %.0f ms%n",
+                    total, clients, seconds, rate, sent.busy(), sent.latencyMs(0.5), sent.latencyMs(0.99));
             if (store != TestStore.DUCKDB) {
                 System.out.printf(
                         "ClickHouse servers' CPU during the ingest: %.1f s (%.0f us per profile)%n",
@@ -322,14 +332,14 @@ public final class CollectorBench {
         long sink = 0;
         for (int round = 0; round < 3; round++) {
             for (byte[] b : bodies)
-                sink += Profile.parseFrom(ProfileCodec.gunzip(b, 64 << 20)).getSampleCount();
+                sink += Profile.parseFrom(Gunzip.toBytes(b, 64 << 20)).getSampleCount();
         }
         var mx = ManagementFactory.getThreadMXBean();
         int n = 0;
         long t0 = System.nanoTime(), c0 = mx.getCurrentThreadCpuTime();
         while (System.nanoTime() - t0 < 3_000_000_000L) {
             for (byte[] b : bodies) {
-                sink += Profile.parseFrom(ProfileCodec.gunzip(b, 64 << 20)).getSampleCount();
+                sink += Profile.parseFrom(Gunzip.toBytes(b, 64 << 20)).getSampleCount();
                 n++;
             }
         }
