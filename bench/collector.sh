@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# collector: ingest throughput (8 clients, ~20 KB pprof) vs a gunzip+parse floor, merge of 36,000 profiles, bytes per stored sample, downsampling (rows before/after), ingest with tokens + TLS vs without
+# collector: ingest throughput (DuckDB 8 clients; ClickHouse 64, then 256; ~24 KB pprof) with latency, vs a gunzip+parse floor, merge of 36,000 profiles, bytes per stored sample, downsampling (rows before/after), ingest with tokens + TLS vs without
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
