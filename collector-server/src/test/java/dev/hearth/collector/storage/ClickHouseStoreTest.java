@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * What several collectors leave in a shared ClickHouse cluster: a profile id that two of them
  * stored at once (both checked before either inserted) is in the tables twice and in every read
- * once; names with the characters TabSeparated and SQL literals escape come back as written.
+ * once; names with the characters TabSeparated and SQL literals escape, and long and non-ASCII
+ * ones, come back as written.
  */
 class ClickHouseStoreTest {
     static final long T0 = 1_700_000_000_000L;
@@ -62,9 +63,10 @@ class ClickHouseStoreTest {
     static final String SERVICE = "svc\t1'); DROP TABLE samples; --\\";
 
     @Test
-    void namesWithTabsNewlinesAndBackslashesComeBackAsWritten() throws Exception {
+    void namesWithTabsNewlinesBackslashesAndManyBytesComeBackAsWritten() throws Exception {
         var location = (StoreLocation.ClickHouse) TestStore.CLICKHOUSE.fresh(dir);
-        String odd = "a\tb\nc\\d'e\r\0f";
+        // and characters of two to four UTF-8 bytes, and over 127 bytes (a length of two bytes in RowBinary)
+        String odd = "a\tb\nc\\d'e\r\0f ünï 日本 \uD83D\uDD25 " + "x".repeat(300);
         StackFrame frame = new StackFrame(odd, FrameKind.NATIVE, "x\\y.c", 3, "/bin/\ttab", "id\n");
         var p = new ProfileBuilder(ProfileType.CPU)
                 .period(10)
