@@ -207,8 +207,8 @@ public final class CollectorBench {
             throws Exception {
         if (store != TestStore.DUCKDB) {
             System.out.printf(
-                    "file system of the ClickHouse servers: %.0f us of CPU to create a file (a batch's INSERTs create 56 on"
-                            + " ClickHouse 18.16; ext4 without a journal makes creates near recent deletes dear)%n",
+                    "file system of the ClickHouse servers: %.0f us of CPU to create a file (each INSERT writes a part,"
+                            + " a folder of files, two per column on ClickHouse 18.16)%n",
                     fileCreateUs());
         }
         long cpu0 = processCpuNanos(), serverCpu0 = ClickHouseServers.cpuNanos();
