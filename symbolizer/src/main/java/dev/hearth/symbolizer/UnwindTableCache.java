@@ -31,6 +31,8 @@ public final class UnwindTableCache {
     /** Held for a file whose tables were not built: a small entry, so that it is not rebuilt every time. */
     private static final long NO_TABLE_BYTES = 128;
 
+    private static final NoUnwindTable ANONYMOUS = new NoUnwindTable("anonymous executable memory: no file to read");
+
     /** A built table and the loadable segments that map file offsets to its addresses. */
     private record Entry(UnwindResult result, long[] segOffset, long[] segVaddr, long[] segSize, long bytes) {}
 
@@ -58,16 +60,20 @@ public final class UnwindTableCache {
     }
 
     /**
-     * The executable mappings of process {@code pid} (files and the vDSO), each with its binary's
-     * table (built now if new) and the load bias that turns its pcs into table addresses. Empty when
-     * the process is gone or its maps cannot be read.
+     * The executable mappings of process {@code pid}, each with its binary's table (built now if new)
+     * and the load bias that turns its pcs into table addresses. Anonymous executable memory (a JIT's
+     * code cache) is listed too, without a table: a pc there is known to be walked by frame pointer,
+     * where a pc in no listed mapping has the process listed again. Empty when the process is gone or
+     * its maps cannot be read.
      */
     public synchronized List<MappedTable> tables(int pid) {
         List<MappedTable> out = new ArrayList<>();
         for (Mapping m : LiveProcessMaps.read(PROC, pid).current().all()) {
-            if (m.executable() && m.isFile()) out.add(mapped(pid, m));
-            else if (m.executable() && m.path().equals(Vdso.BINARY))
+            if (!m.executable()) continue;
+            if (m.isFile()) out.add(mapped(pid, m));
+            else if (m.path().equals(Vdso.BINARY))
                 out.add(new MappedTable(m.start(), m.end(), loadBias(vdso(), m), VDSO_KEY, vdso().result()));
+            else out.add(new MappedTable(m.start(), m.end(), 0, "", ANONYMOUS));
         }
         return out;
     }

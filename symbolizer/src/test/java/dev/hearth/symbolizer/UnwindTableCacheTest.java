@@ -73,6 +73,32 @@ class UnwindTableCacheTest {
         }
     }
 
+    /**
+     * A JIT's code cache (this JVM's) is anonymous executable memory: listed, as is [vsyscall], without a key or a table,
+     * so the kernel walk knows its pcs go by frame pointer instead of asking for the process again.
+     */
+    @Test
+    void aJitsCodeCacheIsListedWithoutATable() throws Exception {
+        int self = (int) ProcessHandle.current().pid();
+        List<MappedTable> anonymous = new UnwindTableCache(64 << 20)
+                .tables(self).stream().filter(t -> t.key().isEmpty()).toList();
+        assertFalse(anonymous.isEmpty(), "this JVM's code cache is listed");
+        List<Long> anonymousExecutable = Files.readAllLines(Path.of("/proc/self/maps")).stream()
+                .map(line -> line.split("\\s+", 6))
+                .filter(f -> f[1].contains("x")
+                        && (f.length < 6
+                                || !f[5].startsWith("/") && !f[5].strip().equals("[vdso]")))
+                .map(f -> Long.parseUnsignedLong(f[0].substring(0, f[0].indexOf('-')), 16))
+                .toList();
+        for (MappedTable t : anonymous) {
+            assertTrue(
+                    anonymousExecutable.contains(t.start()),
+                    Long.toHexString(t.start()) + " is executable memory no file backs");
+            assertInstanceOf(NoUnwindTable.class, t.table());
+            assertEquals(0, t.loadBias());
+        }
+    }
+
     @Test
     void tablesPastTheByteBudgetLeaveAndAreCounted() throws Exception {
         try (TargetProcess a = TargetProcess.start(target)) {
