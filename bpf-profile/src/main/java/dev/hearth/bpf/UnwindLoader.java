@@ -151,7 +151,10 @@ final class UnwindLoader implements AutoCloseable {
 
     private void listProcess(int pid) {
         if (!processes.containsKey(pid) && processes.size() >= maxProcesses) {
-            sweep();
+            // a full list is swept at most as often as step() sweeps: every sample of a process left out asks again
+            if (System.nanoTime() - lastSweep > SWEEP_NS) {
+                sweep();
+            }
             if (processes.size() >= maxProcesses) {
                 return; // its stacks are walked by frame pointer
             }

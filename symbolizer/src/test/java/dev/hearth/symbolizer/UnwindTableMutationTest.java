@@ -99,6 +99,44 @@ class UnwindTableMutationTest {
                 past.toString());
     }
 
+    /**
+     * A binary whose .eh_frame_hdr lists 4,096 FDEs that start inside one another (each 64 bytes after
+     * the last, all running to the end of a 60 MB section). Here the later headers stop each run early,
+     * but headers an attacker writes as valid instructions would not: 4,096 runs over 60 MB. FDEs whose
+     * instructions add up to more than the section are refused before they run.
+     */
+    @Test
+    void fdesListedInsideOneAnotherAreRefusedNotRunOverAndOver() {
+        long addr = 0x100000, hdrAddr = 0x90000;
+        int size = UnwindTables.MAX_SECTION_BYTES - (4 << 20), count = 4096, first = 24, stride = 64;
+        ByteBuffer b = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
+        byte[] cieBody = {0, 0, 0, 0, 1, 'z', 'R', 0, 1, 0x78, 16, 1, 0x1b, 0x0c, 7, 8, (byte) 0x90, 1, 0, 0};
+        b.putInt(cieBody.length).put(cieBody);
+        ByteBuffer hdr = ByteBuffer.allocate(12 + 8 * count).order(ByteOrder.LITTLE_ENDIAN);
+        hdr.put((byte) 1).put((byte) 0x03).put((byte) 0x03).put((byte) 0x3b); // udata4 pointers, datarel table
+        hdr.putInt((int) addr).putInt(count);
+        for (int i = 0; i < count; i++) {
+            int at = first + stride * i;
+            b.position(at).putInt(size - 4 - at - 4); // every FDE runs to the terminator
+            b.putInt(at + 4); // back to the CIE at 0
+            b.putInt((int) (0x1000 + 0x100 * i - (addr + b.position()))); // its own 256 bytes of code
+            b.putInt(0x100).put((byte) 0);
+            hdr.putInt((int) (0x1000 + 0x100 * i - hdrAddr)).putInt((int) (addr + at - hdrAddr));
+        }
+        b.position(size - 4).putInt(0);
+        FrameSections sections = new FrameSections(
+                new FrameSections.Section(addr, b.flip()), new FrameSections.Section(hdrAddr, hdr.flip()), null);
+        long start = System.nanoTime();
+        UnwindResult r = UnwindTables.build(sections);
+        long nanos = System.nanoTime() - start;
+        assertTrue(
+                assertInstanceOf(dev.hearth.symbolizer.unwind.NoUnwindTable.class, r)
+                        .reason()
+                        .contains("share their instructions"),
+                r.toString());
+        assertTrue(nanos < MAX_NANOS, "refused in " + nanos / 1_000_000 + " ms");
+    }
+
     /** A .eh_frame at 0x100000 of about {@code size} bytes: a "zR" CIE, one FDE for [0x1000, 0x1100), nops to fill. */
     private static FrameSections.Section synthetic(int size) {
         long addr = 0x100000;

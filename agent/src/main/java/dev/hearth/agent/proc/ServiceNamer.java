@@ -1,5 +1,6 @@
 package dev.hearth.agent.proc;
 
+import dev.hearth.pprof.ingest.IngestApi;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -62,13 +63,24 @@ public final class ServiceNamer {
             Map<String, String> env, List<String> cmdline, String comm, String exe, boolean kernelThread) {
         String version = nonBlank(env.get(VERSION_ENV));
         String fromEnv = nonBlank(env.get(SERVICE_ENV));
-        if (kernelThread) return new Naming(fromEnv != null ? fromEnv : KERNEL_SERVICE, version, null, false, false);
+        if (kernelThread)
+            return new Naming(
+                    fromEnv != null ? bounded(fromEnv, IngestApi.MAX_SERVICE_LENGTH) : KERNEL_SERVICE,
+                    version,
+                    null,
+                    false,
+                    false);
         JavaMain main = isJava(cmdline, comm) ? javaMain(cmdline) : null;
         String service = fromEnv;
         if (service == null && main != null) service = main.name();
         boolean byExecutable = service == null;
         if (service == null) service = executableName(exe, cmdline, comm);
-        return new Naming(service, version, main != null ? main.jar() : null, main != null, byExecutable);
+        return new Naming(
+                bounded(service, IngestApi.MAX_SERVICE_LENGTH),
+                version,
+                main != null ? main.jar() : null,
+                main != null,
+                byExecutable);
     }
 
     /**
@@ -78,23 +90,27 @@ public final class ServiceNamer {
      */
     static String executableName(String exe, List<String> cmdline, String comm) {
         String argv0 = cmdline.isEmpty() ? "" : baseName(cmdline.get(0));
-        if (exe == null || exe.isEmpty()) return bounded(!argv0.isEmpty() ? argv0 : comm);
+        if (exe == null || exe.isEmpty()) return bounded(!argv0.isEmpty() ? argv0 : comm, MAX_EXECUTABLE_NAME);
         String path = exe.endsWith(DELETED) ? exe.substring(0, exe.length() - DELETED.length()) : exe;
         if (path.startsWith("/" + MEMFD)) { // the memfd's name may hold slashes
-            if (!argv0.isEmpty() && !argv0.startsWith(MEMFD)) return bounded(argv0);
-            return bounded(path.substring(1).replaceFirst("-[0-9]+$", ""));
+            if (!argv0.isEmpty() && !argv0.startsWith(MEMFD)) return bounded(argv0, MAX_EXECUTABLE_NAME);
+            return bounded(path.substring(1).replaceFirst("-[0-9]+$", ""), MAX_EXECUTABLE_NAME);
         }
         String base = baseName(path);
-        return bounded(base.isEmpty() ? comm : base);
+        return bounded(base.isEmpty() ? comm : base, MAX_EXECUTABLE_NAME);
     }
 
     private static String baseName(String path) {
         return path.substring(path.lastIndexOf('/') + 1);
     }
 
-    /** A file name is anyone's choice: cut to length, control characters (a newline, an escape) made visible as '?'. */
-    private static String bounded(String name) {
-        String cut = name.length() > MAX_EXECUTABLE_NAME ? name.substring(0, MAX_EXECUTABLE_NAME) : name;
+    /**
+     * A name from the process (its environment, its arguments, its file's name) is anyone's choice:
+     * cut to {@code max}, control characters (a newline, an escape) made visible as '?', so that the
+     * collector takes it ({@link IngestApi#MAX_SERVICE_LENGTH}).
+     */
+    private static String bounded(String name, int max) {
+        String cut = name.length() > max ? name.substring(0, max) : name;
         StringBuilder b = new StringBuilder(cut.length());
         for (int i = 0; i < cut.length(); i++) {
             char c = cut.charAt(i);

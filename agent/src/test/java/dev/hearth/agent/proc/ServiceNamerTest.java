@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hearth.pprof.ingest.IngestApi;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -133,6 +134,19 @@ class ServiceNamerTest {
                 ServiceNamer.name(Map.of(), List.of(), "a", longName, false)
                         .service()
                         .length());
+    }
+
+    /** A name from the environment or a JVM's arguments is the process's choice too: sent as the collector takes it. */
+    @Test
+    void namesFromTheEnvironmentAndArgumentsAreBoundedToWhatTheCollectorTakes() {
+        String fromEnv = name(Map.of("HEARTH_SERVICE", "shop\n" + "s".repeat(400)), "/bin/sleep", "1")
+                .service();
+        assertEquals("shop?" + "s".repeat(IngestApi.MAX_SERVICE_LENGTH - 5), fromEnv);
+        String mainClass = "com.example." + "M".repeat(400) + "\u001b";
+        String fromArgs =
+                name(Map.of(), "/usr/bin/java", "-cp", "app.jar", mainClass).service();
+        assertEquals(IngestApi.MAX_SERVICE_LENGTH, fromArgs.length());
+        assertTrue(fromArgs.chars().noneMatch(Character::isISOControl), fromArgs);
     }
 
     @Test

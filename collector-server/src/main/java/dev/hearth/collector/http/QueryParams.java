@@ -10,7 +10,6 @@ import java.util.Map;
 /** Typed access to a request's query parameters; anything malformed is a 400 naming the parameter. */
 public final class QueryParams {
     private static final long HOUR_MS = 3_600_000L;
-    private static final int MAX_SERVICE_LENGTH = 256;
 
     private final Map<String, List<String>> params;
 
@@ -55,8 +54,9 @@ public final class QueryParams {
 
     public String service() {
         String s = required(IngestApi.SERVICE).trim();
-        if (s.length() > MAX_SERVICE_LENGTH || s.chars().anyMatch(Character::isISOControl)) {
-            throw ApiException.badRequest("service must be at most " + MAX_SERVICE_LENGTH + " printable characters");
+        if (s.length() > IngestApi.MAX_SERVICE_LENGTH || s.chars().anyMatch(Character::isISOControl)) {
+            throw ApiException.badRequest(
+                    "service must be at most " + IngestApi.MAX_SERVICE_LENGTH + " printable characters");
         }
         return s;
     }

@@ -8,6 +8,8 @@ package dev.hearth.pprof.ingest;
 public final class IngestApi {
     public static final String PATH = "/api/v1/ingest";
     public static final String SERVICE = "service";
+    /** Longest service name a collector takes (after trimming; no control characters). */
+    public static final int MAX_SERVICE_LENGTH = 256;
     /** a {@link dev.hearth.pprof.ProfileType} id */
     public static final String TYPE = "type";
     /** the profile's window, Unix milliseconds */

@@ -40,6 +40,11 @@ final class FrameEntries {
         return cur;
     }
 
+    /** Bytes of the section. */
+    int size() {
+        return data.limit();
+    }
+
     /**
      * Offsets of the FDEs from .eh_frame_hdr's sorted table, or null when the header does not
      * describe this section sanely (then the section is walked).

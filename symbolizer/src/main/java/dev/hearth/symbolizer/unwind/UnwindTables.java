@@ -66,6 +66,7 @@ public final class UnwindTables {
         RowSink sink = new RowSink();
         DwarfCursor cur = entries.cursor();
         long covered = Long.MIN_VALUE; // end of the last FDE used
+        long programBytes = 0; // FDEs' instructions run so far: each FDE's are its own bytes
         int used = 0;
         for (int k = 0; k < found; k++) {
             int i = order == null ? k : order[k];
@@ -79,6 +80,12 @@ public final class UnwindTables {
                     && !(fde.begin() - covered < PADDING && sink.endsAtCall())) {
                 sink.add(covered, UnwindTable.GAP, 0, 0);
             }
+            // .eh_frame_hdr may point into the middle of other entries: FDEs sharing their bytes would
+            // run one section's instructions once per FDE, which the section's size must bound
+            programBytes += fde.instructionsEnd() - fde.instructions();
+            if (programBytes > entries.size())
+                return new NoUnwindTable("FDEs share their instructions (" + programBytes + " bytes of them in a "
+                        + entries.size() + "-byte section)");
             int rowsBefore = sink.count();
             try {
                 cur.range(fde.instructions(), fde.instructionsEnd());
