@@ -61,7 +61,7 @@ function nameCell(row, chars) {
   td.className = 'name';
   const swatch = document.createElement('span');
   swatch.className = 'swatch';
-  swatch.style.background = kindColor(KIND_STYLE[row.kind] ? row.kind : 'unknown', row.name);
+  swatch.style.background = kindColor(row.kind, row.name);
   td.append(swatch, document.createTextNode(chars ? shortenName(row.name, chars) : row.name));
   const kinds = (row.kinds || []).map((k) => (KIND_STYLE[k] ? KIND_STYLE[k][3] : k));
   td.title = kinds.length > 1 ? `${row.name}\n(frames as ${kinds.join(', ')})` : row.name;

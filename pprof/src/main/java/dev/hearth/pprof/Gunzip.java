@@ -34,6 +34,11 @@ public final class Gunzip {
         return body.length - pos >= 2 && (body[pos] & 0xff) == 0x1f && (body[pos + 1] & 0xff) == 0x8b;
     }
 
+    /** The body inflated when it is gzip ({@link #toBytes}), else the body itself. */
+    public static byte[] ifGzipped(byte[] body, long max) throws InvalidProfileException {
+        return isGzip(body) ? toBytes(body, max) : body;
+    }
+
     /** The body inflated, refusing to expand past {@code max} bytes. */
     public static byte[] toBytes(byte[] body, long max) throws InvalidProfileException {
         long claimed = body.length >= 4 ? readIntLe(body, body.length - 4) & 0xffffffffL : 0;

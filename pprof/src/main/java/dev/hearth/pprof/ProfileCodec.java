@@ -16,7 +16,7 @@ public final class ProfileCodec {
 
     /** Reads a pprof body, gzipped or not, and validates it. */
     public static Profile decode(byte[] body, long maxDecompressedBytes) throws InvalidProfileException {
-        byte[] raw = Gunzip.isGzip(body) ? Gunzip.toBytes(body, maxDecompressedBytes) : body;
+        byte[] raw = Gunzip.ifGzipped(body, maxDecompressedBytes);
         if (raw.length > maxDecompressedBytes) {
             throw new InvalidProfileException(
                     "profile is " + raw.length + " bytes, over the limit of " + maxDecompressedBytes);

@@ -75,7 +75,7 @@ public final class JvmModeSelector {
             if (JvmFlags.bool(pidDir, DISABLE_ATTACH).orElse(false))
                 return Optional.of("attach disabled (-XX:+" + DISABLE_ATTACH + ")");
             PidStatus status = PidStatus.read(pidDir);
-            if ((status.caughtSignals() & PidStatus.SIGQUIT_MASK) == 0) {
+            if (!status.catchesSigquit()) {
                 return Optional.of("attach impossible: the JVM does not handle SIGQUIT (-Xrs)");
             }
             int jvmEuid = status.effectiveUid();

@@ -153,7 +153,7 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
     private CompletableFuture<Response> route(String path, HttpMethod method, Routes.Call call) {
         try {
             Routes.Route route = Routes.find(path);
-            if (route != null || path.startsWith(Routes.API_PREFIX)) {
+            if (Routes.scope(path) != null) {
                 if (call.tenant() == null)
                     throw new ApiException(401, "not authenticated"); // AuthHandler sets it for every such path
                 if (route == null) throw new ApiException(404, "no endpoint " + path);

@@ -210,7 +210,7 @@ public final class Endpoints {
 
     /** Folded text (counted) or one stack per line, gzipped or not, as a profile. */
     Profile readFolded(byte[] body, ProfileType type, long[] weights, boolean counted) throws InvalidProfileException {
-        byte[] raw = Gunzip.isGzip(body) ? Gunzip.toBytes(body, maxDecompressedBytes) : body;
+        byte[] raw = Gunzip.ifGzipped(body, maxDecompressedBytes);
         if (raw.length > maxDecompressedBytes)
             throw ApiException.badRequest("body is over the limit of " + maxDecompressedBytes + " bytes");
         try (Reader r = new InputStreamReader(new ByteArrayInputStream(raw), StandardCharsets.UTF_8)) {

@@ -1,5 +1,6 @@
 package dev.hearth.collector.http;
 
+import dev.hearth.collector.query.Json;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -22,8 +23,7 @@ public final class HttpsOnly extends ByteToMessageDecoder {
     private static final byte[] PLAIN_REFUSAL;
 
     static {
-        byte[] body = "{\"error\":\"this collector speaks HTTPS only: use an https:// address\"}\n"
-                .getBytes(StandardCharsets.UTF_8);
+        byte[] body = Json.error("this collector speaks HTTPS only: use an https:// address");
         String head = "HTTP/1.1 400 Bad Request\r\nContent-Type: " + Response.JSON + "\r\nContent-Length: "
                 + body.length + "\r\nConnection: close\r\n\r\n";
         byte[] h = head.getBytes(StandardCharsets.US_ASCII);

@@ -68,7 +68,7 @@ final class OtlpIngest {
         try {
             // a protobuf message never starts with 0x1f (wire type 7), so gzip is known by its magic, Content-Encoding
             // or not
-            raw = Gunzip.isGzip(body) ? Gunzip.toBytes(body, maxDecompressedBytes) : body;
+            raw = Gunzip.ifGzipped(body, maxDecompressedBytes);
             if (raw.length > 0 && raw[0] == '{') {
                 return done(status(
                         415,

@@ -75,7 +75,7 @@ final class PyroscopeIngest {
         byte[] payload = body;
         Map<String, byte[]> parts = Map.of();
         if (multipart) {
-            byte[] raw = Gunzip.isGzip(body) ? Gunzip.toBytes(body, endpointsLimit()) : body;
+            byte[] raw = Gunzip.ifGzipped(body, endpointsLimit());
             try {
                 parts = PyroscopeMultipart.parts(contentType, raw);
             } catch (IllegalArgumentException e) {
@@ -89,8 +89,7 @@ final class PyroscopeIngest {
                     payload = part(parts, "jfr");
                     byte[] snapshot = parts.get("labels");
                     if (snapshot != null && snapshot.length > 0) {
-                        contexts = contexts(
-                                Gunzip.isGzip(snapshot) ? Gunzip.toBytes(snapshot, endpointsLimit()) : snapshot);
+                        contexts = contexts(Gunzip.ifGzipped(snapshot, endpointsLimit()));
                     }
                 }
                 for (Map.Entry<ProfileType, Profile> e :

@@ -1,5 +1,6 @@
 package dev.hearth.collector.query;
 
+import dev.hearth.pprof.FrameKind;
 import dev.hearth.pprof.ResolvedSample;
 import dev.hearth.pprof.StackFrame;
 import java.util.List;
@@ -44,7 +45,9 @@ public final class Sandwich {
             }
             node.self = Sums.add(node.self, v);
         }
-        if (callers == null) return new Trees(new FlameNode(function, "unknown"), new FlameNode(function, "unknown"));
+        if (callers == null)
+            return new Trees(
+                    new FlameNode(function, FrameKind.UNKNOWN.id()), new FlameNode(function, FrameKind.UNKNOWN.id()));
         return new Trees(callers, callees);
     }
 }

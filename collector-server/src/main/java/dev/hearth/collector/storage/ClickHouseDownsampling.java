@@ -33,7 +33,6 @@ final class ClickHouseDownsampling implements DownsampleStore {
     private static final int IDS_PER_STATEMENT = 5000;
 
     private static final long MUTATION_WAIT_MS = 120_000;
-    private static final String MAX = String.valueOf(Long.MAX_VALUE);
 
     private final ClickHouseHttp http;
     private final URI shard;
@@ -114,7 +113,8 @@ final class ClickHouseDownsampling implements DownsampleStore {
             String[] owner = owners.get(m.series());
             if (owner == null) continue; // a series row not readable: leave its profiles for a later pass
             String in = inList(m.members());
-            List<String[]> agg = query("SELECT count(), countIf(d = 0), min(s), max(e), " + sum("t0") + ", " + sum("t1")
+            List<String[]> agg = query("SELECT count(), countIf(d = 0), min(s), max(e), "
+                    + ClickHouseReader.saturatingSum("t0") + ", " + ClickHouseReader.saturatingSum("t1")
                     + " FROM (SELECT pkey,"
                     + " any(step_ms) AS d, any(start_ms) AS s, any(end_ms) AS e, any(total0) AS t0, any(total1) AS t1 FROM "
                     + profiles
@@ -130,7 +130,8 @@ final class ClickHouseDownsampling implements DownsampleStore {
                     shard,
                     "INSERT INTO " + samples + " (day, series, pkey, batch, stack, v0, v1) SELECT toDate('" + day
                             + "'), series, "
-                            + target + ", " + batch + ", stack, toInt64(" + sum("v0") + "), toInt64(" + sum("v1")
+                            + target + ", " + batch + ", stack, toInt64(" + ClickHouseReader.saturatingSum("v0")
+                            + "), toInt64(" + ClickHouseReader.saturatingSum("v1")
                             + ") FROM " + samples
                             + " WHERE (pkey, batch) IN (SELECT pkey, any(batch) FROM " + profiles + " WHERE pkey IN ("
                             + in + ") GROUP BY pkey)"
@@ -215,10 +216,6 @@ final class ClickHouseDownsampling implements DownsampleStore {
                 throw new SQLException("interrupted while waiting for ClickHouse's deletes", e);
             }
         }
-    }
-
-    private static String sum(String column) {
-        return "least(sum(toUInt64(" + column + ")), " + MAX + ")";
     }
 
     private static String inList(long[] keys) {

@@ -61,11 +61,11 @@ final class ClickHouseHttp {
         return rows;
     }
 
-    /** Runs a statement that returns nothing (DDL), on a server, in the default database. */
+    /** Runs a statement that returns nothing (DDL, INSERT … SELECT), on a server, in the default database. */
     void execute(URI server, String sql) throws SQLException {
         send(
                 server,
-                "",
+                "max_query_size=" + MAX_QUERY_BYTES, // downsampling's INSERT … SELECT lists a step's member ids
                 HttpRequest.BodyPublishers.ofString(sql, StandardCharsets.UTF_8),
                 WRITE_TIMEOUT,
                 QueryDeadline.NONE);

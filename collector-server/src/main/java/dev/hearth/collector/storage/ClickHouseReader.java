@@ -125,7 +125,7 @@ final class ClickHouseReader {
     }
 
     /** Values are never negative: summed as unsigned, then capped, which is the saturation Sums does. */
-    private static String saturatingSum(String column) {
+    static String saturatingSum(String column) {
         return "least(sum(toUInt64(" + column + ")), " + MAX + ")";
     }
 
