@@ -1,5 +1,6 @@
 package dev.hearth.symbolizer;
 
+import dev.hearth.symbolizer.procfs.PidMaps;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -9,11 +10,8 @@ import java.nio.file.Path;
 /** The memory maps of one process, read from /proc and re-read when an address falls outside them. */
 final class LiveProcessMaps {
     private static final long REREAD_MIN_NANOS = 200_000_000L;
-    /**
-     * Bytes of maps read: 65,530 mappings (the kernel's default vm.max_map_count) of ordinary paths
-     * fit; a process that maps files under 4 KiB paths to grow its maps loses only its own last mappings.
-     */
-    static final int MAX_MAPS_BYTES = 16 << 20;
+    /** Bytes of maps read ({@link PidMaps#MAX_BYTES}): a process whose maps are longer loses only its own last mappings. */
+    static final int MAX_MAPS_BYTES = PidMaps.MAX_BYTES;
 
     private final Path proc;
     private final int pid;

@@ -1,7 +1,7 @@
 package dev.hearth.agent.jvm;
 
+import dev.hearth.symbolizer.procfs.PidMaps;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -31,7 +31,7 @@ public record FrameAdvice(String reason, String explanation) {
     public static Optional<FrameAdvice> forRecorded(int pid) {
         Path dir = JvmTarget.PROC.resolve(Integer.toString(pid));
         try {
-            if (!Files.readString(dir.resolve("maps")).contains("/libjvm.so")) return Optional.empty();
+            if (!PidMaps.mapsLibjvm(dir)) return Optional.empty();
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }

@@ -1,9 +1,9 @@
 package dev.hearth.agent.jvm;
 
 import dev.hearth.agent.proc.ProcessStatus;
+import dev.hearth.symbolizer.procfs.PidMaps;
 import dev.hearth.symbolizer.procfs.PidStatus;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -69,7 +69,7 @@ public final class JvmModeSelector {
 
     static Optional<String> obstacle(Path pidDir, int agentEuid) {
         try {
-            if (!Files.readString(pidDir.resolve("maps")).contains("/libjvm.so")) {
+            if (!PidMaps.mapsLibjvm(pidDir)) {
                 return Optional.of("unsupported JVM (no HotSpot libjvm.so)");
             }
             if (JvmFlags.bool(pidDir, DISABLE_ATTACH).orElse(false))
